@@ -1,0 +1,47 @@
+# obsscale — the two front-door commands (README): `make demo` and `make test`.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+OBSSCALE = .build/release/obsscale
+SHARED_DATA ?= ../shared/data/obsscaling
+
+.PHONY: demo test build release deps synthetic benchmarks baseline clean
+
+# GLPK is the project's one system library (used by the selection layer); install it when missing.
+deps:
+	@if ! ls /usr/include/glpk.h >/dev/null 2>&1; then \
+		echo "installing libglpk-dev (apt-get)"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libglpk-dev >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+# The main job on the default (synthetic, offline) panel: the capability space, then a scaling
+# law fitted on the smaller models and scored on the larger ones; JSON reports under demo-out/.
+demo: release
+	@mkdir -p demo-out
+	$(OBSSCALE) pca --panel data/synthetic/panel.csv --json demo-out/pca.json
+	$(OBSSCALE) fit --panel data/synthetic/panel.csv --target 'task_emergent,accuracy' --cutoff-flops 10 \
+		--json demo-out/fit.json
+	@echo "demo: reports written to demo-out/ (pca.json, fit.json)"
+
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# Regenerate the shipped synthetic panel (documented in data/README.md).
+synthetic: release
+	$(OBSSCALE) simulate --families 30 --models-per-family 5 --missing-rate 0.05 --seed 2024 --out data/synthetic
+
+# Speed: Swift benchmarks (ordo-one/benchmark) and the Python baseline, side by side (BENCHMARKS.md).
+benchmarks: deps
+	cd Benchmarks && $(SWIFT) package benchmark --format markdown
+baseline:
+	python3 Benchmarks/baseline/paper_baseline.py --repeat 20
+
+clean:
+	rm -rf .build demo-out

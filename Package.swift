@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// obsscale — observational scaling laws and the selection of which models to evaluate.
+/// Layers (DESIGN §7): Numerics → Data → Fit → (Select) → Report, with the CLI on top.
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "obsscale",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "obsscale", targets: ["obsscale"]),
+        .library(name: "ObsScale", targets: ["ObsScale"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .target(name: "ObsScaleNumerics", swiftSettings: swift5),
+        .target(name: "ObsScaleData",
+                dependencies: ["ObsScaleNumerics", .product(name: "CSV", package: "CSV.swift")],
+                swiftSettings: swift5),
+        .target(name: "ObsScaleFit", dependencies: ["ObsScaleNumerics", "ObsScaleData"], swiftSettings: swift5),
+        .target(name: "ObsScaleReport", dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit"],
+                swiftSettings: swift5),
+        .target(name: "ObsScale",
+                dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleReport"],
+                swiftSettings: swift5),
+        .executableTarget(name: "obsscale",
+                          dependencies: ["ObsScale", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swift5),
+        .target(name: "_TestSupport", dependencies: ["ObsScale"], path: "Tests/_TestSupport", swiftSettings: swift5),
+        .testTarget(name: "ObsScaleNumericsTests", dependencies: ["ObsScaleNumerics", "_TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swift5),
+        .testTarget(name: "ObsScaleDataTests", dependencies: ["ObsScaleData", "_TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "ObsScaleFitTests", dependencies: ["ObsScaleFit", "_TestSupport"],
+                    exclude: ["Fixtures"], swiftSettings: swift5),
+        .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swift5),
+    ]
+)

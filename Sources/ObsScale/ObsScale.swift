@@ -1,0 +1,5 @@
+// The umbrella module: `import ObsScale` brings in every layer.
+@_exported import ObsScaleData
+@_exported import ObsScaleFit
+@_exported import ObsScaleNumerics
+@_exported import ObsScaleReport

@@ -1,0 +1,108 @@
+/// A problem with the user's data or options, phrased so the user can fix it: every case names
+/// the file, line and column where one exists, the offending value and what is allowed.
+public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
+    case fileNotFound(path: String)
+    case unreadableFile(path: String, reason: String)
+    case emptyFile(path: String)
+    case malformedRow(path: String, line: Int, expectedFields: Int, foundFields: Int)
+    case missingColumn(path: String, column: String, suggestions: [String])
+    case duplicateColumn(path: String, column: String)
+    case duplicateModel(path: String, line: Int, model: String, firstLine: Int)
+    case emptyModelName(path: String, line: Int)
+    case nonNumeric(path: String, line: Int, column: String, value: String)
+    case nonFinite(path: String, line: Int, column: String, value: String)
+    case outOfRange(path: String, line: Int, column: String, value: Double, allowed: String)
+    case columnConflict(column: String, firstPath: String, secondPath: String)
+    case unknownColumn(column: String, suggestions: [String])
+    case unknownFamily(name: String, suggestions: [String])
+    case unknownModel(name: String, suggestions: [String])
+    case invalidCost(model: String, column: String, value: Double)
+    case missingCost(model: String, column: String)
+    case emptyResult(what: String)
+    case invalidOption(name: String, value: String, allowed: String)
+    case presetNotFound(name: String, searched: [String])
+    case invalidPreset(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .fileNotFound(path):
+            return "\(path): file not found"
+        case let .unreadableFile(path, reason):
+            return "\(path): cannot read file: \(reason)"
+        case let .emptyFile(path):
+            return "\(path): file is empty (a header row is required)"
+        case let .malformedRow(path, line, expected, found):
+            return "\(path):\(line): malformed row: \(found) fields, the header has \(expected)"
+        case let .missingColumn(path, column, suggestions):
+            return "\(path): required column '\(column)' is missing" + Self.hint(suggestions)
+        case let .duplicateColumn(path, column):
+            return "\(path): column '\(column)' appears more than once in the header"
+        case let .duplicateModel(path, line, model, firstLine):
+            return "\(path):\(line): duplicate model '\(model)' (first seen on line \(firstLine)); model names must be unique"
+        case let .emptyModelName(path, line):
+            return "\(path):\(line): column 'Model': empty model name"
+        case let .nonNumeric(path, line, column, value):
+            return "\(path):\(line): column '\(column)': '\(value)' is not a number (leave the cell empty for a missing value)"
+        case let .nonFinite(path, line, column, value):
+            return "\(path):\(line): column '\(column)': '\(value)' is not finite (allowed: a finite number or an empty cell)"
+        case let .outOfRange(path, line, column, value, allowed):
+            return "\(path):\(line): column '\(column)': \(value) is out of range (allowed: \(allowed))"
+        case let .columnConflict(column, first, second):
+            return "column '\(column)' appears in both \(first) and \(second); rename one of them"
+        case let .unknownColumn(column, suggestions):
+            return "unknown column '\(column)'" + Self.hint(suggestions)
+        case let .unknownFamily(name, suggestions):
+            return "unknown model family '\(name)'" + Self.hint(suggestions)
+        case let .unknownModel(name, suggestions):
+            return "unknown model '\(name)'" + Self.hint(suggestions)
+        case let .invalidCost(model, column, value):
+            return "model '\(model)': cost '\(column)' is \(value) (allowed: a finite number > 0)"
+        case let .missingCost(model, column):
+            return "model '\(model)': cost '\(column)' is missing (every model in the pool needs a cost > 0)"
+        case let .emptyResult(what):
+            return "no models left: \(what)"
+        case let .invalidOption(name, value, allowed):
+            return "\(name): '\(value)' is not allowed (allowed: \(allowed))"
+        case let .presetNotFound(name, searched):
+            return "preset '\(name)' not found (looked in: \(searched.joined(separator: ", ")))"
+        case let .invalidPreset(path, reason):
+            return "\(path): invalid preset: \(reason)"
+        }
+    }
+
+    static func hint(_ suggestions: [String]) -> String {
+        suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
+    }
+}
+
+/// Up to `limit` names from `candidates` closest to `name` (case-insensitive edit distance, or a
+/// containment match), for "did you mean" hints. O(|candidates| · |name| · |candidate|).
+public func closeMatches(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
+    let needle = Array(name.lowercased())
+    let scored = candidates.map { candidate -> (String, Int) in
+        let hay = candidate.lowercased()
+        if !needle.isEmpty && (hay.contains(String(needle)) || String(needle).contains(hay)) { return (candidate, 0) }
+        return (candidate, editDistance(needle, Array(hay)))
+    }
+    let threshold = max(2, needle.count / 3)
+    return scored.filter { $0.1 <= threshold }
+        .sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        .prefix(limit).map(\.0)
+}
+
+/// Levenshtein distance between two character arrays. O(|a|·|b|) time, O(|b|) memory.
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Which models of a panel to keep (DESIGN §4.1 "filters"). Applied in the order: families,
+/// excluded families, excluded models, maximum size, incomplete benchmarks.
+public struct ModelFilter: Codable, Equatable, Sendable {
+    /// Keep only these families (nil: all).
+    public var families: [String]?
+    /// Drop these families.
+    public var excludeFamilies: [String] = []
+    /// Drop these models.
+    public var excludeModels: [String] = []
+    /// Drop models larger than this many billion parameters (models of unknown size are dropped too).
+    public var maxSizeB: Double?
+    /// Drop models with a missing score in any of these benchmark columns (nil: keep all).
+    public var dropIncompleteOn: [String]?
+
+    public init(families: [String]? = nil, excludeFamilies: [String] = [], excludeModels: [String] = [],
+                maxSizeB: Double? = nil, dropIncompleteOn: [String]? = nil) {
+        self.families = families
+        self.excludeFamilies = excludeFamilies
+        self.excludeModels = excludeModels
+        self.maxSizeB = maxSizeB
+        self.dropIncompleteOn = dropIncompleteOn
+    }
+
+    /// True when the filter keeps every model.
+    public var isEmpty: Bool {
+        families == nil && excludeFamilies.isEmpty && excludeModels.isEmpty && maxSizeB == nil && dropIncompleteOn == nil
+    }
+
+    /// Combines two filters (both must keep a model).
+    public func merged(with other: ModelFilter) -> ModelFilter {
+        var result = self
+        if let families = other.families {
+            result.families = self.families.map { mine in mine.filter(families.contains) } ?? families
+        }
+        result.excludeFamilies += other.excludeFamilies
+        result.excludeModels += other.excludeModels
+        if let size = other.maxSizeB { result.maxSizeB = min(size, maxSizeB ?? size) }
+        if let columns = other.dropIncompleteOn { result.dropIncompleteOn = (dropIncompleteOn ?? []) + columns }
+        return result
+    }
+
+    /// The indices of the models this filter keeps, in panel order.
+    ///
+    /// - Parameter strict: when true, every named family or model must exist in the panel
+    ///   (`DataError.unknownFamily`/`unknownModel` with suggestions otherwise); presets use
+    ///   `strict: false` for their model exclusions so they work on older panel releases.
+    /// - Throws: `DataError.emptyResult` when nothing is left.
+    public func keptIndices(in panel: Panel, strict: Bool = true, excludedModelsStrict: Bool = true) throws -> [Int] {
+        let knownFamilies = panel.familyNames
+        for name in (families ?? []) + excludeFamilies where !knownFamilies.contains(name) && strict {
+            throw DataError.unknownFamily(name: name, suggestions: closeMatches(to: name, in: knownFamilies))
+        }
+        let knownModels = Set(panel.modelNames)
+        for name in excludeModels where !knownModels.contains(name) && excludedModelsStrict {
+            throw DataError.unknownModel(name: name, suggestions: closeMatches(to: name, in: panel.modelNames))
+        }
+        if let maxSizeB, !(maxSizeB > 0 && maxSizeB.isFinite) {
+            throw DataError.invalidOption(name: "--max-size", value: "\(maxSizeB)", allowed: "a finite number of billions > 0")
+        }
+        let incompleteColumns = try (dropIncompleteOn ?? []).map { try panel.values(of: $0) }
+        let excluded = Set(excludeModels)
+        let kept = panel.models.indices.filter { index in
+            let model = panel.models[index]
+            if let families, !families.contains(model.family) { return false }
+            if excludeFamilies.contains(model.family) || excluded.contains(model.name) { return false }
+            if let maxSizeB {
+                guard let size = model.parametersB, size <= maxSizeB else { return false }
+            }
+            return !incompleteColumns.contains { $0[index].isNaN }
+        }
+        if kept.isEmpty { throw DataError.emptyResult(what: "the model filters (\(summary)) leave an empty panel") }
+        return kept
+    }
+
+    /// A one-line description for messages and reports.
+    public var summary: String {
+        var parts: [String] = []
+        if let families { parts.append("families: \(families.joined(separator: ", "))") }
+        if !excludeFamilies.isEmpty { parts.append("excluding families: \(excludeFamilies.joined(separator: ", "))") }
+        if !excludeModels.isEmpty { parts.append("excluding \(excludeModels.count) model(s)") }
+        if let maxSizeB { parts.append("size ≤ \(maxSizeB)B") }
+        if let columns = dropIncompleteOn { parts.append("complete on \(columns.joined(separator: ", "))") }
+        return parts.isEmpty ? "none" : parts.joined(separator: "; ")
+    }
+}
+
+/// A named, shipped model set (`data/presets/NAME.json`), e.g. the paper's `paper-2024`.
+public struct Preset: Codable, Equatable, Sendable {
+    public var name: String
+    public var description: String
+    /// Families to keep.
+    public var families: [String]
+    /// Models to drop (absent models are ignored, so presets work on other panel releases).
+    public var excludeModels: [String]
+
+    /// Loads a preset by name (searching `data/presets/` under the project roots) or by file path.
+    public static func load(_ nameOrPath: String, roots: [URL] = ProjectPaths.roots()) throws -> Preset {
+        var candidates: [String] = []
+        if nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") { candidates.append(nameOrPath) }
+        candidates += roots.map { $0.appendingPathComponent("data/presets/\(nameOrPath).json").path }
+        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw DataError.presetNotFound(name: nameOrPath, searched: candidates)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError.unreadableFile(path: path, reason: "cannot read")
+        }
+        do {
+            return try JSONDecoder().decode(Preset.self, from: data)
+        } catch {
+            throw DataError.invalidPreset(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The filter this preset stands for.
+    public var filter: ModelFilter { ModelFilter(families: families, excludeModels: excludeModels) }
+}

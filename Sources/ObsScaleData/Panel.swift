@@ -1,0 +1,202 @@
+import Foundation
+import ObsScaleNumerics
+
+/// One model of a panel: identity, family and scale.
+public struct ModelInfo: Codable, Equatable, Sendable {
+    /// Unique model name (the join key), e.g. `meta-llama/Llama-2-7b-hf`.
+    public var name: String
+    /// Model family, e.g. `Llama-2`.
+    public var family: String
+    /// Parameter count in billions (`Model Size (B)`), if known.
+    public var parametersB: Double?
+    /// Pretraining tokens in trillions (`Pretraining Data Size (T)`), if known.
+    public var tokensT: Double?
+    /// Training compute in units of 1E21 FLOPs, if known or derivable.
+    public var flops: Double?
+    /// True when `flops` was derived as C ≈ 6·N·D because the file had none.
+    public var flopsDerived: Bool
+    /// Where the model was read from (`file:line`), for messages.
+    public var source: String
+}
+
+/// A table of models with their benchmark scores and any joined downstream metrics.
+///
+/// Numeric columns are stored column-wise with `NaN` for a missing cell. The panel file's
+/// columns (DESIGN §2.1): `Model, Model Family, Model Size (B), Pretraining Data Size (T),
+/// FLOPs (1E21)` and the benchmark scores (fractions in [0, 1]); any other numeric column of the
+/// panel is kept as a metric. Downstream files (`Model` + metric columns) are left-joined on
+/// `Model`: panel models missing from a downstream file get `NaN` for its metrics.
+public struct Panel: Sendable {
+    /// The standard benchmark columns of the paper's panel (DESIGN §2.1), in its order.
+    public static let standardBenchmarks = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K",
+                                            "XWinograd", "HumanEval"]
+    static let identityColumns = ["Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)",
+                                  "FLOPs (1E21)"]
+
+    /// The models, in file order.
+    public private(set) var models: [ModelInfo]
+    /// Numeric columns by name (benchmarks and downstream metrics), one value per model.
+    public private(set) var columns: [String: [Double]]
+    /// Benchmark columns found in the panel file, in file order.
+    public let benchmarkNames: [String]
+    /// Metric columns (non-benchmark numeric columns of the panel and every downstream column).
+    public private(set) var metricNames: [String]
+    /// The files this panel was built from.
+    public private(set) var sources: [String]
+
+    /// The model names, in order.
+    public var modelNames: [String] { models.map(\.name) }
+    /// The number of models.
+    public var count: Int { models.count }
+
+    /// Builds a panel directly (for synthetic data and tests). Columns must have `models.count` values.
+    public init(models: [ModelInfo], columns: [String: [Double]], benchmarkNames: [String],
+                metricNames: [String] = [], sources: [String] = []) {
+        precondition(columns.values.allSatisfy { $0.count == models.count })
+        self.models = models
+        self.columns = columns
+        self.benchmarkNames = benchmarkNames
+        self.metricNames = metricNames
+        self.sources = sources
+    }
+
+    /// Reads a panel CSV and left-joins each downstream CSV on `Model`.
+    ///
+    /// Checks: required identity columns, unique non-empty model names, numbers that parse and
+    /// are finite, benchmark scores in [0, 1], sizes/tokens/FLOPs > 0; FLOPs missing but size
+    /// and tokens present are derived as 6·N·D (units: B × T × 6 = 1E21 FLOPs).
+    public static func load(panelPath: String, downstreamPaths: [String] = []) throws -> Panel {
+        let table = try CSVTable.read(path: panelPath)
+        let nameColumn = try table.columnIndex("Model")
+        let familyColumn = try table.columnIndex("Model Family")
+        let sizeColumn = table.header.firstIndex(of: "Model Size (B)")
+        let tokensColumn = table.header.firstIndex(of: "Pretraining Data Size (T)")
+        let flopsColumn = table.header.firstIndex(of: "FLOPs (1E21)")
+        if sizeColumn == nil && tokensColumn == nil && flopsColumn == nil {
+            throw DataError.missingColumn(path: panelPath, column: "FLOPs (1E21)",
+                                          suggestions: closeMatches(to: "FLOPs (1E21)", in: table.header))
+        }
+        var models: [ModelInfo] = []
+        var firstLine: [String: Int] = [:]
+        for row in table.rows.indices {
+            let line = table.lineNumbers[row]
+            let name = table.rows[row][nameColumn].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw DataError.emptyModelName(path: panelPath, line: line) }
+            if let first = firstLine[name] {
+                throw DataError.duplicateModel(path: panelPath, line: line, model: name, firstLine: first)
+            }
+            firstLine[name] = line
+            func positive(_ column: Int?) throws -> Double? {
+                guard let column, let value = try table.number(row: row, column: column) else { return nil }
+                guard value > 0 else {
+                    throw DataError.outOfRange(path: panelPath, line: line, column: table.header[column], value: value,
+                                               allowed: "a number > 0 or an empty cell")
+                }
+                return value
+            }
+            let size = try positive(sizeColumn)
+            let tokens = try positive(tokensColumn)
+            var flops = try positive(flopsColumn)
+            var derived = false
+            if flops == nil, let size, let tokens {
+                flops = 6 * size * tokens
+                derived = true
+            }
+            models.append(ModelInfo(name: name, family: table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces),
+                                    parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
+                                    source: "\(panelPath):\(line)"))
+        }
+        var columns: [String: [Double]] = [:]
+        var benchmarks: [String] = []
+        var metrics: [String] = []
+        for (index, column) in table.header.enumerated() where !identityColumns.contains(column) {
+            var values = [Double](repeating: .nan, count: models.count)
+            let isBenchmark = standardBenchmarks.contains(column)
+            for row in table.rows.indices {
+                guard let value = try table.number(row: row, column: index) else { continue }
+                if isBenchmark && !(0...1).contains(value) {
+                    throw DataError.outOfRange(path: panelPath, line: table.lineNumbers[row], column: column,
+                                               value: value, allowed: "a score in [0, 1] or an empty cell")
+                }
+                values[row] = value
+            }
+            columns[column] = values
+            if isBenchmark { benchmarks.append(column) } else { metrics.append(column) }
+        }
+        var panel = Panel(models: models, columns: columns, benchmarkNames: benchmarks, metricNames: metrics,
+                          sources: [panelPath])
+        for path in downstreamPaths { try panel.join(downstreamPath: path) }
+        return panel
+    }
+
+    /// Left-joins a downstream CSV (`Model` + metric columns) on `Model`. Rows for models not in
+    /// the panel are ignored; duplicate models and column names already present are errors.
+    public mutating func join(downstreamPath path: String) throws {
+        let table = try CSVTable.read(path: path)
+        let nameColumn = try table.columnIndex("Model")
+        var rowOfModel: [String: Int] = [:]
+        for row in table.rows.indices {
+            let name = table.rows[row][nameColumn].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw DataError.emptyModelName(path: path, line: table.lineNumbers[row]) }
+            if let first = rowOfModel[name] {
+                throw DataError.duplicateModel(path: path, line: table.lineNumbers[row], model: name,
+                                               firstLine: table.lineNumbers[first])
+            }
+            rowOfModel[name] = row
+        }
+        for (index, column) in table.header.enumerated() where index != nameColumn {
+            if columns[column] != nil || Self.identityColumns.contains(column) {
+                throw DataError.columnConflict(column: column, firstPath: sources.joined(separator: ", "), secondPath: path)
+            }
+            var values = [Double](repeating: .nan, count: models.count)
+            // Parse every row (including models not in the panel) so bad cells are always reported.
+            var parsed = [Double?](repeating: nil, count: table.rows.count)
+            for row in table.rows.indices { parsed[row] = try table.number(row: row, column: index) }
+            for (modelIndex, model) in models.enumerated() {
+                if let row = rowOfModel[model.name], let value = parsed[row] { values[modelIndex] = value }
+            }
+            columns[column] = values
+            metricNames.append(column)
+        }
+        sources.append(path)
+    }
+
+    /// The values of a numeric column, or `DataError.unknownColumn` with close names.
+    public func values(of column: String) throws -> [Double] {
+        if let values = columns[column] { return values }
+        if column == "FLOPs (1E21)" { return models.map { $0.flops ?? .nan } }
+        if column == "Model Size (B)" { return models.map { $0.parametersB ?? .nan } }
+        throw DataError.unknownColumn(column: column, suggestions: closeMatches(to: column, in: numericColumnNames))
+    }
+
+    /// Every numeric column name: benchmarks, then metrics.
+    public var numericColumnNames: [String] { benchmarkNames + metricNames }
+
+    /// A models × columns matrix of the given numeric columns (NaN for missing cells).
+    public func matrix(columns names: [String]) throws -> Matrix {
+        let vectors = try names.map { try values(of: $0) }
+        var result = Matrix(rowCount: count, columnCount: names.count)
+        for (j, vector) in vectors.enumerated() {
+            for i in 0..<count { result[i, j] = vector[i] }
+        }
+        return result
+    }
+
+    /// The panel restricted to the given model indices, in that order.
+    public func subset(_ indices: [Int]) -> Panel {
+        Panel(models: indices.map { models[$0] }, columns: columns.mapValues { values in indices.map { values[$0] } },
+              benchmarkNames: benchmarkNames, metricNames: metricNames, sources: sources)
+    }
+
+    /// The index of a model by exact name, or `DataError.unknownModel` with close names.
+    public func index(ofModel name: String) throws -> Int {
+        if let index = models.firstIndex(where: { $0.name == name }) { return index }
+        throw DataError.unknownModel(name: name, suggestions: closeMatches(to: name, in: modelNames))
+    }
+
+    /// Family names in order of first appearance.
+    public var familyNames: [String] {
+        var seen = Set<String>()
+        return models.map(\.family).filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// What every command starts from: which panel and downstream files, which preset, which
+/// filters. `load()` resolves, reads, joins and filters, so commands get one checked `Panel`.
+public struct PanelQuery: Codable, Equatable, Sendable {
+    public var panelPath: String?
+    public var downstreamPaths: [String] = []
+    public var preset: String?
+    public var filter = ModelFilter()
+
+    public init(panelPath: String? = nil, downstreamPaths: [String] = [], preset: String? = nil, filter: ModelFilter = ModelFilter()) {
+        self.panelPath = panelPath
+        self.downstreamPaths = downstreamPaths
+        self.preset = preset
+        self.filter = filter
+    }
+
+    /// The loaded panel, the resolved location (with any default-panel notice) and the preset.
+    public struct Loaded: Sendable {
+        public var panel: Panel
+        public var location: PanelLocation
+        public var preset: Preset?
+    }
+
+    /// Resolves the files (DESIGN §2.2), loads and joins them, applies the preset then the filters.
+    public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Loaded {
+        let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment)
+        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: location.downstreamPaths)
+        var loadedPreset: Preset?
+        if let preset {
+            let definition = try Preset.load(preset)
+            let kept = try definition.filter.keptIndices(in: panel, strict: true, excludedModelsStrict: false)
+            panel = panel.subset(kept)
+            loadedPreset = definition
+        }
+        if !filter.isEmpty {
+            panel = panel.subset(try filter.keptIndices(in: panel))
+        }
+        return Loaded(panel: panel, location: location, preset: loadedPreset)
+    }
+}

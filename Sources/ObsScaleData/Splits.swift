@@ -1,0 +1,65 @@
+/// How to divide models into a training set (the law is fitted on it) and a test set
+/// (held out, predicted). DESIGN §3.4.
+public enum SplitRule: Codable, Equatable, Sendable {
+    /// Everything is training.
+    case none
+    /// Train: FLOPs ≤ threshold (×1E21); test: the rest, including unknown FLOPs.
+    case flopsCutoff(Double)
+    /// Train: column ≤ threshold; test: the rest, including missing values.
+    case metricCutoff(column: String, threshold: Double)
+    /// Test: the top fraction F (0 < F < 1) ranked by the column (descending; floor(F·n) models;
+    /// missing values rank first, as in the paper's code); train: the rest.
+    case topFraction(column: String, fraction: Double)
+    /// Test: the named models; train: the rest.
+    case holdout([String])
+}
+
+/// Row indices of a training and a test set.
+public struct Split: Codable, Equatable, Sendable {
+    public var train: [Int]
+    public var test: [Int]
+
+    public init(train: [Int], test: [Int]) {
+        self.train = train
+        self.test = test
+    }
+
+    /// Applies a split rule to a panel. Throws for invalid thresholds, unknown models/columns,
+    /// and an empty training set.
+    public init(panel: Panel, rule: SplitRule) throws {
+        let all = Array(panel.models.indices)
+        switch rule {
+        case .none:
+            self.init(train: all, test: [])
+        case let .flopsCutoff(threshold):
+            guard threshold.isFinite, threshold > 0 else {
+                throw DataError.invalidOption(name: "--cutoff-flops", value: "\(threshold)", allowed: "a finite number > 0 (units of 1E21 FLOPs)")
+            }
+            let inTrain = all.map { panel.models[$0].flops.map { $0 <= threshold } ?? false }
+            self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
+        case let .metricCutoff(column, threshold):
+            guard threshold.isFinite else {
+                throw DataError.invalidOption(name: "metric cutoff", value: "\(threshold)", allowed: "a finite number")
+            }
+            let values = try panel.values(of: column)
+            self.init(train: all.filter { values[$0] <= threshold }, test: all.filter { !(values[$0] <= threshold) })
+        case let .topFraction(column, fraction):
+            guard fraction > 0, fraction < 1 else {
+                throw DataError.invalidOption(name: "--test-top", value: "\(fraction)", allowed: "a fraction strictly between 0 and 1")
+            }
+            let values = try panel.values(of: column)
+            let ranked = all.sorted { a, b in
+                let va = values[a], vb = values[b]
+                if va.isNaN != vb.isNaN { return va.isNaN }
+                return va > vb || (va == vb && a < b)
+            }
+            let testCount = Int(fraction * Double(all.count))
+            let test = Set(ranked.prefix(testCount))
+            self.init(train: all.filter { !test.contains($0) }, test: all.filter { test.contains($0) })
+        case let .holdout(names):
+            let indices = try Set(names.map { try panel.index(ofModel: $0) })
+            self.init(train: all.filter { !indices.contains($0) }, test: all.filter { indices.contains($0) })
+        }
+        if train.isEmpty { throw DataError.emptyResult(what: "the split leaves no training models") }
+    }
+}

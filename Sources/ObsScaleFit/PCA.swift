@@ -1,0 +1,82 @@
+import ObsScaleNumerics
+
+/// Principal component analysis of a complete (imputed) panel (DESIGN §3.2).
+///
+/// Centred on the training column means and, by default, not standardized (the paper). The
+/// components are the right singular vectors of the centred matrix; explained variance is
+/// σᵢ²/(m − 1) and its ratio σᵢ²/Σσ². **Sign convention**: each component is flipped so the
+/// sum of its loadings is positive, so PC-1 grows with capability. Complexity O(m·n²).
+public struct PCA: Codable, Equatable, Sendable {
+    /// Number of components kept (the paper uses 3).
+    public var componentCount = 3
+    /// Divide each column by its population std before the PCA.
+    public var standardize = false
+
+    public init(componentCount: Int = 3, standardize: Bool = false) {
+        self.componentCount = componentCount
+        self.standardize = standardize
+    }
+
+    /// Fits the PCA on a complete matrix (no NaN).
+    public func fit(_ matrix: Matrix, columnNames: [String]) throws -> PCAModel {
+        let m = matrix.rowCount, n = matrix.columnCount
+        guard m >= 2 else { throw FitError.tooFewRows(what: "PCA", needed: 2, found: m) }
+        let maximum = min(n, m - 1)
+        guard (1...max(1, maximum)).contains(componentCount) else {
+            throw FitError.invalidSetting(name: "--components", value: "\(componentCount)",
+                                          allowed: "1 to \(maximum) (benchmarks: \(n), models: \(m))")
+        }
+        precondition(!matrix.storage.contains { $0.isNaN }, "PCA needs a complete (imputed) matrix")
+        let statistics = ColumnStatistics(matrix)
+        let scales = standardize ? statistics.populationStandardDeviations.map { $0 > 0 ? $0 : 1 } : Array(repeating: 1.0, count: n)
+        var centered = matrix
+        for i in 0..<m { for j in 0..<n { centered[i, j] = (matrix[i, j] - statistics.means[j]) / scales[j] } }
+        let svd = ThinSVD(centered)
+        let squares = svd.singularValues.map { $0 * $0 }
+        let total = squares.reduce(0, +)
+        var components = Matrix(rowCount: squares.count, columnCount: n)
+        for k in 0..<squares.count {
+            let sum = (0..<n).reduce(0.0) { $0 + svd.v[$1, k] }
+            let sign: Double = sum < 0 ? -1 : 1
+            for j in 0..<n { components[k, j] = sign * svd.v[j, k] }
+        }
+        return PCAModel(settings: self, columnNames: columnNames, mean: statistics.means, scales: scales,
+                        allComponents: components,
+                        explainedVariance: squares.map { $0 / Double(m - 1) },
+                        explainedVarianceRatio: squares.map { total > 0 ? $0 / total : 0 })
+    }
+}
+
+/// A fitted PCA: centre, components (all n, of which the first `componentCount` are used) and
+/// explained variance for diagnostics.
+public struct PCAModel: Codable, Equatable, Sendable {
+    public let settings: PCA
+    public let columnNames: [String]
+    public let mean: [Double]
+    public let scales: [Double]
+    /// All components as rows (loadings per column), sign-normalised.
+    public let allComponents: Matrix
+    public let explainedVariance: [Double]
+    public let explainedVarianceRatio: [Double]
+
+    /// The components used (first `componentCount` rows).
+    public var components: Matrix {
+        Matrix(rowCount: settings.componentCount, columnCount: allComponents.columnCount,
+               storage: Array(allComponents.storage.prefix(settings.componentCount * allComponents.columnCount)))
+    }
+
+    /// Capability scores S = ((X − mean)/scale)·Vᵀ for the first `componentCount` components.
+    public func transform(_ matrix: Matrix) -> Matrix {
+        precondition(matrix.columnCount == mean.count)
+        let k = settings.componentCount, n = mean.count
+        var scores = Matrix(rowCount: matrix.rowCount, columnCount: k)
+        for i in 0..<matrix.rowCount {
+            for c in 0..<k {
+                var sum = 0.0
+                for j in 0..<n { sum += (matrix[i, j] - mean[j]) / scales[j] * allComponents[c, j] }
+                scores[i, c] = sum
+            }
+        }
+        return scores
+    }
+}

@@ -1,0 +1,158 @@
+/// A small dense matrix of `Double`, stored row-major.
+///
+/// Sized for this domain: panels of at most a few thousand models × a handful of benchmarks,
+/// Gram matrices of at most ~10 × 10. Everything here is written for clarity first and avoids
+/// allocation inside loops; no BLAS/LAPACK dependency (DESIGN §7).
+public struct Matrix: Equatable, Codable, Sendable {
+    /// Number of rows.
+    public let rowCount: Int
+    /// Number of columns.
+    public let columnCount: Int
+    /// Row-major storage: element (i, j) is `storage[i * columnCount + j]`.
+    public var storage: [Double]
+
+    /// A matrix filled with `value`.
+    public init(rowCount: Int, columnCount: Int, repeating value: Double = 0) {
+        precondition(rowCount >= 0 && columnCount >= 0, "matrix dimensions must be non-negative")
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.storage = Array(repeating: value, count: rowCount * columnCount)
+    }
+
+    /// A matrix from row-major storage (`storage.count == rowCount * columnCount`).
+    public init(rowCount: Int, columnCount: Int, storage: [Double]) {
+        precondition(storage.count == rowCount * columnCount, "storage size does not match dimensions")
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.storage = storage
+    }
+
+    /// A matrix from an array of equally long rows.
+    public init(rows: [[Double]]) {
+        let columnCount = rows.first?.count ?? 0
+        precondition(rows.allSatisfy { $0.count == columnCount }, "rows must have equal length")
+        self.init(rowCount: rows.count, columnCount: columnCount, storage: rows.flatMap { $0 })
+    }
+
+    /// The n × n identity.
+    public static func identity(_ size: Int) -> Matrix {
+        var result = Matrix(rowCount: size, columnCount: size)
+        for index in 0..<size { result[index, index] = 1 }
+        return result
+    }
+
+    @inlinable
+    public subscript(row: Int, column: Int) -> Double {
+        get { storage[row * columnCount + column] }
+        set { storage[row * columnCount + column] = newValue }
+    }
+
+    /// Row `index` as a new array.
+    public func row(_ index: Int) -> [Double] {
+        Array(storage[(index * columnCount)..<((index + 1) * columnCount)])
+    }
+
+    /// Column `index` as a new array.
+    public func column(_ index: Int) -> [Double] {
+        (0..<rowCount).map { self[$0, index] }
+    }
+
+    /// All rows as arrays (for output and tests).
+    public var rows: [[Double]] { (0..<rowCount).map(row) }
+
+    /// The transpose.
+    public var transposed: Matrix {
+        var result = Matrix(rowCount: columnCount, columnCount: rowCount)
+        for i in 0..<rowCount {
+            for j in 0..<columnCount { result[j, i] = self[i, j] }
+        }
+        return result
+    }
+
+    /// The sub-matrix made of the given rows, in that order.
+    public func selectingRows(_ indices: [Int]) -> Matrix {
+        var result = Matrix(rowCount: indices.count, columnCount: columnCount)
+        for (target, source) in indices.enumerated() {
+            for j in 0..<columnCount { result[target, j] = self[source, j] }
+        }
+        return result
+    }
+
+    /// The sub-matrix made of the first `count` columns.
+    public func leadingColumns(_ count: Int) -> Matrix {
+        precondition(count <= columnCount)
+        var result = Matrix(rowCount: rowCount, columnCount: count)
+        for i in 0..<rowCount {
+            for j in 0..<count { result[i, j] = self[i, j] }
+        }
+        return result
+    }
+
+    /// Matrix product `self · other`. O(m·n·p).
+    public static func * (lhs: Matrix, rhs: Matrix) -> Matrix {
+        precondition(lhs.columnCount == rhs.rowCount, "inner dimensions differ")
+        var result = Matrix(rowCount: lhs.rowCount, columnCount: rhs.columnCount)
+        lhs.storage.withUnsafeBufferPointer { a in
+            rhs.storage.withUnsafeBufferPointer { b in
+                result.storage.withUnsafeMutableBufferPointer { c in
+                    for i in 0..<lhs.rowCount {
+                        for k in 0..<lhs.columnCount {
+                            let aik = a[i * lhs.columnCount + k]
+                            if aik == 0 { continue }
+                            for j in 0..<rhs.columnCount {
+                                c[i * rhs.columnCount + j] += aik * b[k * rhs.columnCount + j]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Matrix–vector product `self · vector`.
+    public func multiply(_ vector: [Double]) -> [Double] {
+        precondition(vector.count == columnCount, "vector length differs from column count")
+        var result = [Double](repeating: 0, count: rowCount)
+        for i in 0..<rowCount {
+            var sum = 0.0
+            for j in 0..<columnCount { sum += self[i, j] * vector[j] }
+            result[i] = sum
+        }
+        return result
+    }
+
+    /// `selfᵀ · self`, the Gram matrix of the columns. O(m·n²).
+    public var gram: Matrix {
+        var result = Matrix(rowCount: columnCount, columnCount: columnCount)
+        for i in 0..<rowCount {
+            for a in 0..<columnCount {
+                let xa = self[i, a]
+                for b in a..<columnCount { result[a, b] += xa * self[i, b] }
+            }
+        }
+        for a in 0..<columnCount {
+            for b in 0..<a { result[a, b] = result[b, a] }
+        }
+        return result
+    }
+
+    /// Element-wise difference.
+    public static func - (lhs: Matrix, rhs: Matrix) -> Matrix {
+        precondition(lhs.rowCount == rhs.rowCount && lhs.columnCount == rhs.columnCount)
+        return Matrix(rowCount: lhs.rowCount, columnCount: lhs.columnCount,
+                      storage: zip(lhs.storage, rhs.storage).map { $0 - $1 })
+    }
+
+    /// The largest absolute element (0 for an empty matrix).
+    public var maxAbs: Double { storage.reduce(0) { max($0, abs($1)) } }
+}
+
+/// Dot product of two equally long vectors.
+@inlinable
+public func dot(_ lhs: [Double], _ rhs: [Double]) -> Double {
+    precondition(lhs.count == rhs.count)
+    var sum = 0.0
+    for index in lhs.indices { sum += lhs[index] * rhs[index] }
+    return sum
+}

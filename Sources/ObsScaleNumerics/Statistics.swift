@@ -1,0 +1,65 @@
+import Foundation
+
+/// Column statistics over the cells that are present (non-NaN).
+public struct ColumnStatistics: Sendable, Equatable, Codable {
+    /// Mean of each column's present cells (NaN for a column with none).
+    public let means: [Double]
+    /// Population standard deviation (ddof = 0) of each column's present cells.
+    public let populationStandardDeviations: [Double]
+    /// Number of present cells per column.
+    public let counts: [Int]
+
+    /// Computes the statistics in two passes per column. O(m·n).
+    public init(_ matrix: Matrix) {
+        var means = [Double](repeating: .nan, count: matrix.columnCount)
+        var deviations = [Double](repeating: .nan, count: matrix.columnCount)
+        var counts = [Int](repeating: 0, count: matrix.columnCount)
+        for j in 0..<matrix.columnCount {
+            var sum = 0.0, count = 0
+            for i in 0..<matrix.rowCount where !matrix[i, j].isNaN {
+                sum += matrix[i, j]
+                count += 1
+            }
+            counts[j] = count
+            guard count > 0 else { continue }
+            let mean = sum / Double(count)
+            var squares = 0.0
+            for i in 0..<matrix.rowCount where !matrix[i, j].isNaN {
+                let d = matrix[i, j] - mean
+                squares += d * d
+            }
+            means[j] = mean
+            deviations[j] = (squares / Double(count)).squareRoot()
+        }
+        self.means = means
+        self.populationStandardDeviations = deviations
+        self.counts = counts
+    }
+}
+
+/// Mean of a vector (NaN when empty).
+public func mean(_ values: [Double]) -> Double {
+    values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+}
+
+/// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
+/// (numpy's default "linear" method). NaN when empty.
+public func quantile(_ values: [Double], _ q: Double) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted()
+    let position = q * Double(sorted.count - 1)
+    let lower = Int(position.rounded(.down))
+    let upper = min(lower + 1, sorted.count - 1)
+    let fraction = position - Double(lower)
+    return sorted[lower] + fraction * (sorted[upper] - sorted[lower])
+}
+
+/// The logistic function σ(z) = 1 / (1 + e^(−z)), evaluated without overflow.
+@inlinable
+public func logistic(_ z: Double) -> Double {
+    if z >= 0 {
+        return 1 / (1 + exp(-z))
+    }
+    let e = exp(z)
+    return e / (1 + e)
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A plain-text table with a header, right-aligned numbers and left-aligned text.
+public struct TextTable {
+    public enum Alignment { case left, right }
+    public var header: [String]
+    public var alignments: [Alignment]
+    public var rows: [[String]] = []
+
+    public init(header: [String], alignments: [Alignment]? = nil) {
+        self.header = header
+        self.alignments = alignments ?? header.indices.map { $0 == 0 ? .left : .right }
+    }
+
+    public mutating func append(_ row: [String]) {
+        precondition(row.count == header.count, "row width differs from header")
+        rows.append(row)
+    }
+
+    /// The table as lines; columns separated by two spaces, a rule under the header.
+    public func render(indent: String = "") -> String {
+        let widths = header.indices.map { column in
+            ([header[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { column, cell -> String in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return alignments[column] == .left ? cell + padding : padding + cell
+            }
+            return indent + padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        let rule = indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+/// Number formatting shared by the reports.
+public enum Format {
+    /// Fixed decimals, "—" for nil/NaN.
+    public static func fixed(_ value: Double?, _ digits: Int = 4) -> String {
+        guard let value, !value.isNaN else { return "—" }
+        return String(format: "%.\(digits)f", value)
+    }
+
+    /// Four significant digits, "—" for nil/NaN.
+    public static func significant(_ value: Double?, _ digits: Int = 4) -> String {
+        guard let value, !value.isNaN else { return "—" }
+        return String(format: "%.\(digits)g", value)
+    }
+
+    /// A percentage with one decimal.
+    public static func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
+}

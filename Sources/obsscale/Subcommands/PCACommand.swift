@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import ObsScale
+
+struct PCACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pca",
+        abstract: "Impute missing benchmark scores and show the capability space: explained variance, loadings, scores.")
+
+    @OptionGroup var panelOptions: PanelOptions
+
+    @Option(help: "Number of components to report.")
+    var components = 5
+
+    @Option(name: .customLong("impute-rank"), help: "Rank of the PCA imputation.")
+    var imputeRank = 1
+
+    @Flag(help: "Standardize benchmark columns before the PCA (default: centred only, as the paper).")
+    var standardize = false
+
+    @Flag(help: "Also print every model's capability scores.")
+    var scores = false
+
+    struct Options: Encodable {
+        let query: PanelQuery
+        let analysis: CapabilityAnalysis
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let loaded = try panelOptions.load()
+            let analysis = CapabilityAnalysis(benchmarks: panelOptions.benchmarkList, imputer: PCAImputer(rank: imputeRank),
+                                              componentCount: components, standardize: standardize)
+            let result = try analysis.run(panel: loaded.panel)
+            if let path = panelOptions.json {
+                try JSONReport(command: "pca", options: Options(query: panelOptions.query, analysis: analysis), result: result)
+                    .write(to: path)
+            }
+            if !panelOptions.quiet {
+                print(PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), terminator: "")
+            }
+        }
+    }
+}

@@ -577,8 +577,10 @@ def run_fixture(data, cutoff, path):
             "testConverged": res["test_converged"],
             "scalerMean": _f(imp["scale_mean"]),
             "scalerStd": _f(imp["scale_std"]),
-            "trainImputed": _rows(imp["imputed"]),
-            "testImputed": _rows(res["test_imputed"]),
+            # only the imputed cells, in the order of *MissingCells (the observed scores stay in
+            # ../shared and are never copied into the project)
+            "trainImputedValues": _f(imp["imputed"][np.isnan(data["X"][tr])]),
+            "testImputedValues": _f(res["test_imputed"][np.isnan(data["X"][te])]),
         },
         "pca": {
             "mean": _f(res["pca"]["mean"]),
@@ -612,7 +614,7 @@ def run_pca_fixture(panel_path, path):
         "imputeRank": IMPUTE_RANK,
         "imputationIterations": imp["iterations"],
         "imputationConverged": imp["converged"],
-        "imputed": _rows(imp["imputed"]),
+        "imputedValues": _f(imp["imputed"][np.isnan(X)]),
         "mean": _f(pca["mean"]),
         "components": _rows(pca["components"]),
         "explainedVarianceRatio": _f(pca["explained_variance_ratio"]),

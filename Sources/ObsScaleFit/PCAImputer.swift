@@ -86,7 +86,7 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         let model = PCAImputerModel(settings: self, means: statistics.means, scales: scales, center: center,
                                     components: components, iterations: iterations, converged: converged,
                                     finalChange: lastChange, missingCount: missing.count)
-        return model.withImputed(model.finish(filled))
+        return model.withImputed(model.finish(filled, original: matrix))
     }
 
     /// Overwrites the missing cells of a standardized matrix with their rank-r reconstruction
@@ -156,11 +156,12 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
         return copy
     }
 
-    /// Unstandardizes and clips.
-    func finish(_ standardized: Matrix) -> Matrix {
-        var result = standardized
+    /// Unstandardizes and clips the imputed cells; observed cells are copied from `original`
+    /// exactly (no round trip through the scaler).
+    func finish(_ standardized: Matrix, original: Matrix) -> Matrix {
+        var result = original
         let n = result.columnCount
-        for index in result.storage.indices {
+        for index in result.storage.indices where original.storage[index].isNaN {
             let j = index % n
             var value = standardized.storage[index] * scales[j] + means[j]
             if let clip = settings.clip { value = min(clip.upperBound, max(clip.lowerBound, value)) }
@@ -192,11 +193,6 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
                 if change < settings.tolerance { break }
             }
         }
-        var result = finish(filled)
-        // Observed cells are returned exactly (no round trip through the scaler).
-        for index in 0..<result.storage.count where !matrix.storage[index].isNaN {
-            result.storage[index] = matrix.storage[index]
-        }
-        return result
+        return finish(filled, original: matrix)
     }
 }

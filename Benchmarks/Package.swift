@@ -1,0 +1,34 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// obsscale benchmarks (DESIGN §8): the ordo-one/benchmark suite `FitBenchmarks` and the
+/// `compare-timing` executable used by `compare.sh` for the side-by-side ratio with the Python
+/// baseline (`baseline/paper_baseline.py`). Results and how to reproduce them: ../BENCHMARKS.md.
+///
+///     cd Benchmarks && swift package benchmark          # the suite (also: make benchmarks)
+///     Benchmarks/compare.sh                             # Python vs Swift, from the repo root
+let package = Package(
+    name: "obsscale-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        // Named so `package: "obsscale"` works whatever the checkout's folder is called.
+        .package(name: "obsscale", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The data and the four measured operations, shared by the suite and compare-timing.
+        .target(name: "FitWorkload",
+                dependencies: [.product(name: "ObsScale", package: "obsscale")],
+                path: "Sources/FitWorkload",
+                swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "compare-timing",
+                          dependencies: ["FitWorkload"],
+                          path: "Sources/compare-timing",
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "FitBenchmarks",
+                          dependencies: ["FitWorkload", .product(name: "Benchmark", package: "benchmark")],
+                          path: "Benchmarks/FitBenchmarks",
+                          swiftSettings: [.swiftLanguageMode(.v5)],
+                          plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)

@@ -1,0 +1,124 @@
+// Times the four benchmarked operations with ContinuousClock and prints JSON with the medians,
+// for Benchmarks/compare.sh (the side-by-side ratio with baseline/paper_baseline.py).
+//
+//     compare-timing [--repeat N] [--min-seconds S] [--json PATH]
+//
+// Each operation runs a few warm-up times, then at least N times and at least S seconds;
+// the median of the per-call durations is reported. The data are loaded once, untimed.
+import Foundation
+import FitWorkload
+import ObsScale
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("compare-timing: \(message)\n".utf8))
+    exit(2)
+}
+
+var repeatCount = 200
+var minSeconds = 2.0
+var jsonPath: String?
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--repeat": repeatCount = arguments.popFirst().flatMap(Int.init) ?? fail("--repeat needs a whole number")
+    case "--min-seconds": minSeconds = arguments.popFirst().flatMap(Double.init) ?? fail("--min-seconds needs a number")
+    case "--json": jsonPath = arguments.popFirst() ?? fail("--json needs a path")
+    case "-h", "--help":
+        print("usage: compare-timing [--repeat N] [--min-seconds S] [--json PATH]")
+        exit(0)
+    default: fail("unknown argument \(argument)")
+    }
+}
+
+let workload: FitWorkload
+do {
+    workload = try FitWorkload.load()
+} catch {
+    fail("cannot load the panel from \(FitWorkload.dataDirectory()) (set OBSSCALE_DATA_DIR): \(error)")
+}
+
+@inline(never)
+func consume<T>(_ value: T) { withExtendedLifetime(value) {} }
+
+func seconds(_ duration: Duration) -> Double {
+    let (s, attoseconds) = duration.components
+    return Double(s) + Double(attoseconds) * 1e-18
+}
+
+struct Timing {
+    var median: Double
+    var minimum: Double
+    var count: Int
+}
+
+/// Runs `operation` 5 times untimed, then at least `repeatCount` times and `minSeconds` seconds.
+func time(_ operation: () throws -> Void) rethrows -> Timing {
+    for _ in 0..<5 { try operation() }
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    samples.reserveCapacity(repeatCount)
+    let start = clock.now
+    while samples.count < repeatCount || seconds(clock.now - start) < minSeconds {
+        let t0 = clock.now
+        try operation()
+        samples.append(seconds(clock.now - t0))
+    }
+    samples.sort()
+    let n = samples.count
+    let median = n % 2 == 1 ? samples[n / 2] : 0.5 * (samples[n / 2 - 1] + samples[n / 2])
+    return Timing(median: median, minimum: samples[0], count: n)
+}
+
+do {
+    let imputePCA = try time { consume(try workload.imputeAndPCA()) }
+    let sigmoid = try time { consume(try workload.sigmoidFitLS()) }
+    let fullLS = try time { consume(try workload.fullFit(loss: .leastSquares)) }
+    let fullHuber = try time { consume(try workload.fullFit(loss: .huber(delta: 1))) }
+
+    // One more fit of each, reported for checking against the Python baseline.
+    let ls = try workload.fullFit(loss: .leastSquares)
+    let huber = try workload.fullFit(loss: .huber(delta: 1))
+    func parameters(_ fit: ScalingLawFit) -> [Double] {
+        let r = fit.law.regression
+        return [r.alpha] + r.beta + [r.floor]
+    }
+    let report: [String: Any] = [
+        "swift": "release build",
+        "nModels": workload.panel.count,
+        "nTrain": ls.predictions.filter { $0.role == .train }.count,
+        "nTest": ls.predictions.filter { $0.role == .test }.count,
+        "medianSeconds": [
+            "impute_pca": imputePCA.median,
+            "ls_sigmoid": sigmoid.median,
+            "fit_impute_pca_ls": fullLS.median,
+            "fit_impute_pca_huber": fullHuber.median,
+        ],
+        "minimumSeconds": [
+            "impute_pca": imputePCA.minimum,
+            "ls_sigmoid": sigmoid.minimum,
+            "fit_impute_pca_ls": fullLS.minimum,
+            "fit_impute_pca_huber": fullHuber.minimum,
+        ],
+        "samples": [
+            "impute_pca": imputePCA.count,
+            "ls_sigmoid": sigmoid.count,
+            "fit_impute_pca_ls": fullLS.count,
+            "fit_impute_pca_huber": fullHuber.count,
+        ],
+        "paramsLS": parameters(ls),
+        "paramsHuber": parameters(huber),
+        "mseLS": ["train": ls.trainMetrics.mse, "test": ls.testMetrics.mse],
+        "mseHuber": ["train": huber.trainMetrics.mse, "test": huber.testMetrics.mse],
+        "imputationIterations": ls.law.imputer.iterations,
+        "sigmoidIterations": ["ls": ls.law.regression.iterations, "huber": huber.law.regression.iterations],
+        "termination": ["ls": ls.law.regression.termination.rawValue, "huber": huber.law.regression.termination.rawValue],
+        "explainedVarianceRatio": Array(ls.law.pca.explainedVarianceRatio.prefix(FitWorkload.componentCount)),
+    ]
+    let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+    if let jsonPath {
+        try data.write(to: URL(fileURLWithPath: jsonPath))
+    }
+    print(String(decoding: data, as: UTF8.self))
+} catch {
+    fail("\(error)")
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem with the user's data or options, phrased so the user can fix it: every case names
 /// the file, line and column where one exists, the offending value and what is allowed.
 public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -75,19 +77,20 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// Up to `limit` names from `candidates` closest to `name` (case-insensitive edit distance, or a
-/// containment match), for "did you mean" hints. O(|candidates| · |name| · |candidate|).
+/// Up to `limit` names from `candidates` closest to `name`, for "did you mean" hints: a
+/// case-insensitive match alone if there is one, else the names at the smallest edit distance
+/// (case-insensitive) that are within a third of the name's length or contain it (or are
+/// contained in it). O(|candidates| · |name| · |candidate|).
 public func closeMatches(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
-    let needle = Array(name.lowercased())
-    let scored = candidates.map { candidate -> (String, Int) in
+    let needle = name.lowercased().trimmingCharacters(in: .whitespaces)
+    let scored = candidates.compactMap { candidate -> (String, Int)? in
         let hay = candidate.lowercased()
-        if !needle.isEmpty && (hay.contains(String(needle)) || String(needle).contains(hay)) { return (candidate, 0) }
-        return (candidate, editDistance(needle, Array(hay)))
+        let distance = hay == needle ? -1 : editDistance(Array(needle), Array(hay))
+        let related = !needle.isEmpty && (hay.contains(needle) || needle.contains(hay))
+        return related || distance <= max(2, needle.count / 3) ? (candidate, distance) : nil
     }
-    let threshold = max(2, needle.count / 3)
-    return scored.filter { $0.1 <= threshold }
-        .sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-        .prefix(limit).map(\.0)
+    guard let best = scored.map(\.1).min() else { return [] }
+    return scored.filter { $0.1 == best }.map(\.0).sorted().prefix(limit).map { $0 }
 }
 
 /// Levenshtein distance between two character arrays. O(|a|·|b|) time, O(|b|) memory.

@@ -102,9 +102,9 @@ public struct SyntheticWorld: Sendable {
             return .init(name: String(format: "Family-%02d", index + 1), slope: slope, offset: offset)
         }
         let benchmarks = Panel.standardBenchmarks.enumerated().map { index, name -> SimulationTruth.Benchmark in
-            var loadings = (0..<k).map { c in c == 0 ? uniform(0.9, 1.6) : uniform(0, 0.8) }
+            var loadings = (0..<k).map { c in c == 0 ? uniform(0.5, 0.9) : uniform(0, 0.6) }
             if k > 1 && (name == "GSM8K" || name == "HumanEval") { loadings[min(1, k - 1)] += 1.0 }
-            return .init(name: name, chance: chance[name] ?? 0, loadings: loadings, shift: uniform(0.5, 2.5))
+            return .init(name: name, chance: chance[name] ?? 0, loadings: loadings, shift: uniform(0.5, 1.5))
         }
         var models: [ModelInfo] = []
         var capabilities: [[Double]] = []

@@ -18,11 +18,16 @@ var repeatCount = 200
 var minSeconds = 2.0
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
+/// The next argument parsed by `parse`, or exit with `message`.
+func nextValue<T>(_ parse: (String) -> T?, else message: String) -> T {
+    guard let text = arguments.popFirst(), let value = parse(text) else { fail(message) }
+    return value
+}
 while let argument = arguments.popFirst() {
     switch argument {
-    case "--repeat": repeatCount = arguments.popFirst().flatMap(Int.init) ?? fail("--repeat needs a whole number")
-    case "--min-seconds": minSeconds = arguments.popFirst().flatMap(Double.init) ?? fail("--min-seconds needs a number")
-    case "--json": jsonPath = arguments.popFirst() ?? fail("--json needs a path")
+    case "--repeat": repeatCount = nextValue({ Int($0).flatMap { $0 > 0 ? $0 : nil } }, else: "--repeat needs a whole number > 0")
+    case "--min-seconds": minSeconds = nextValue({ Double($0).flatMap { $0 >= 0 ? $0 : nil } }, else: "--min-seconds needs a number >= 0")
+    case "--json": jsonPath = nextValue({ $0 }, else: "--json needs a path")
     case "-h", "--help":
         print("usage: compare-timing [--repeat N] [--min-seconds S] [--json PATH]")
         exit(0)

@@ -7,9 +7,10 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case flopsCutoff(Double)
     /// Train: column ≤ threshold; test: the rest, including missing values.
     case metricCutoff(column: String, threshold: Double)
-    /// Test: the top fraction F (0 < F < 1) ranked by the column (descending; floor(F·n) models;
-    /// missing values rank first, as in the paper's code); train: the rest.
-    case topFraction(column: String, fraction: Double)
+    /// Test: the top models ranked by the column (descending; missing values rank first, as in
+    /// the paper's code): floor(F·n) models when 0 < F < 1, else F models (a whole number
+    /// 1 ≤ F < n); train: the rest.
+    case top(column: String, limit: Double)
     /// Test: the named models; train: the rest.
     case holdout([String])
 }
@@ -43,9 +44,12 @@ public struct Split: Codable, Equatable, Sendable {
             }
             let values = try panel.values(of: column)
             self.init(train: all.filter { values[$0] <= threshold }, test: all.filter { !(values[$0] <= threshold) })
-        case let .topFraction(column, fraction):
-            guard fraction > 0, fraction < 1 else {
-                throw DataError.invalidOption(name: "--test-top", value: "\(fraction)", allowed: "a fraction strictly between 0 and 1")
+        case let .top(column, limit):
+            let isFraction = limit > 0 && limit < 1
+            let isCount = limit >= 1 && limit < Double(all.count) && limit.rounded() == limit
+            guard isFraction || isCount else {
+                throw DataError.invalidOption(name: "--test-top", value: "\(limit)",
+                                              allowed: "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(all.count - 1)")
             }
             let values = try panel.values(of: column)
             let ranked = all.sorted { a, b in
@@ -53,7 +57,7 @@ public struct Split: Codable, Equatable, Sendable {
                 if va.isNaN != vb.isNaN { return va.isNaN }
                 return va > vb || (va == vb && a < b)
             }
-            let testCount = Int(fraction * Double(all.count))
+            let testCount = isFraction ? Int(limit * Double(all.count)) : Int(limit)
             let test = Set(ranked.prefix(testCount))
             self.init(train: all.filter { !test.contains($0) }, test: all.filter { test.contains($0) })
         case let .holdout(names):

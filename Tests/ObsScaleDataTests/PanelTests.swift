@@ -150,13 +150,15 @@ struct PanelTests {
         #expect(cutoff.test == [2, 3])  // unknown FLOPs are held out
         let metric = try Split(panel: panel, rule: .metricCutoff(column: "MMLU", threshold: 0.45))
         #expect(metric.train == [0, 2] && metric.test == [1, 3])
-        let top = try Split(panel: panel, rule: .topFraction(column: "GSM8K", fraction: 0.5))
+        let top = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 0.5))
         #expect(top.test == [1, 3])  // the missing value ranks first, then 0.4
+        #expect(try Split(panel: panel, rule: .top(column: "GSM8K", limit: 3)).test == [1, 2, 3])
         let holdout = try Split(panel: panel, rule: .holdout(["org/c-13b"]))
         #expect(holdout.test == [3] && holdout.train == [0, 1, 2])
         #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(1)) } == "no models left: the split leaves no training models")
         #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(-3)) } == "--cutoff-flops: '-3.0' is not allowed (allowed: a finite number > 0 (units of 1E21 FLOPs))")
-        #expect(message { _ = try Split(panel: panel, rule: .topFraction(column: "GSM8K", fraction: 1.5)) } == "--test-top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1)")
+        #expect(message { _ = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 1.5)) } == "--test-top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 3)")
+        #expect(throws: DataError.self) { try Split(panel: panel, rule: .top(column: "GSM8K", limit: 4)) }
         #expect(message { _ = try Split(panel: panel, rule: .holdout(["org/c-13"])) } == "unknown model 'org/c-13'; did you mean 'org/c-13b'?")
     }
 

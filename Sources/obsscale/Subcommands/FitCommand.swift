@@ -31,7 +31,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Hold out these models as the test set (comma-separated, or @FILE with one name a line).")
     var holdout: String?
 
-    @Option(name: .customLong("test-top"), help: "Hold out the top fraction F of models ranked by the target.")
+    @Option(name: .customLong("test-top"), help: "Hold out the top models ranked by the target: a fraction F < 1 of them, or F models.")
     var testTop: Double?
 
     @Option(help: "Regression loss: ls (least squares) or huber.")
@@ -62,7 +62,7 @@ struct FitCommand: ParsableCommand {
             throw DataError.invalidOption(name: "--cutoff-flops/--holdout/--test-top", value: "\(chosen) given", allowed: "at most one split")
         }
         if let cutoffFlops { return .flopsCutoff(cutoffFlops) }
-        if let testTop { return .topFraction(column: target, fraction: testTop) }
+        if let testTop { return .top(column: target, limit: testTop) }
         if let holdout {
             if holdout.hasPrefix("@") {
                 let path = String(holdout.dropFirst())
@@ -108,7 +108,7 @@ struct FitCommand: ParsableCommand {
         case .none: return "all models train (no held-out set)"
         case let .flopsCutoff(x): return "train FLOPs ≤ \(x)×1E21, test above (and unknown FLOPs)"
         case let .metricCutoff(column, x): return "train \(column) ≤ \(x)"
-        case let .topFraction(_, f): return "test = top \(Format.percent(f)) by the target"
+        case let .top(_, f): return f < 1 ? "test = top \(Format.percent(f)) by the target" : "test = top \(Int(f)) models by the target"
         case let .holdout(names): return "\(names.count) named held-out model(s)"
         }
     }

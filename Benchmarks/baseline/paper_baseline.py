@@ -59,6 +59,7 @@ import time
 import warnings
 
 import numpy as np
+import scipy
 from scipy.optimize import curve_fit, least_squares, minimize
 
 # The public data lives beside the project checkout (DESIGN §2.2): <checkout>/../shared/data/...
@@ -631,16 +632,20 @@ def run_benchmark(data, cutoff, repeat, json_path):
     results = [fit_once(data["flops"], data["X"], data["y"], cutoff) for _ in range(repeat)]
     med = {k: statistics.median(r[k] for r in results)
            for k in ("t_fit", "t_impute_pca", "t_ls", "t_huber")}
+    # The complete Huber fit (split, impute, PCA, Huber regression), per run, for compare.sh.
+    med["t_fit_huber"] = statistics.median(r["t_impute_pca"] + r["t_huber"] for r in results)
     r = results[-1]
     report = {
         "repeat": repeat,
         "numpy": np.__version__,
+        "scipy": scipy.__version__,
         "python": sys.version.split()[0],
         "nModels": len(data["y"]),
         "nTrain": int(r["train"].sum()),
         "nTest": int(r["test"].sum()),
         "medianSeconds": {
             "fit_impute_pca_ls": med["t_fit"],
+            "fit_impute_pca_huber": med["t_fit_huber"],
             "impute_pca": med["t_impute_pca"],
             "ls_sigmoid": med["t_ls"],
             "huber_sigmoid": med["t_huber"],

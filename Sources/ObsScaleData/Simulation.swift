@@ -139,7 +139,7 @@ public struct SyntheticWorld: Sendable {
         for index in models.indices {
             var dropped = 0
             for name in names where random.nextUniform() < settings.missingRate && dropped < names.count / 2 {
-                columns[name]![index] = .nan
+                columns[name, default: []][index] = .nan
                 dropped += 1
             }
         }
@@ -166,7 +166,7 @@ public struct SyntheticWorld: Sendable {
         let rows = panel.models.indices.map { index -> [String] in
             let model = panel.models[index]
             return [model.name, model.family, format(model.parametersB), format(model.tokensT), format(model.flops.map { rounded($0, 6) })]
-                + panel.benchmarkNames.map { format(panel.columns[$0]![index]) }
+                + panel.benchmarkNames.map { format(panel.columns[$0]?[index]) }
         }
         return try csvText(header: header, rows: rows)
     }
@@ -174,7 +174,7 @@ public struct SyntheticWorld: Sendable {
     /// The downstream CSV text: `Model` and one column per target.
     public func targetsCSV() throws -> String {
         let names = truth.targets.map(\.name)
-        let rows = panel.models.indices.map { index in [panel.models[index].name] + names.map { format(panel.columns[$0]![index]) } }
+        let rows = panel.models.indices.map { index in [panel.models[index].name] + names.map { format(panel.columns[$0]?[index]) } }
         return try csvText(header: ["Model"] + names, rows: rows)
     }
 

@@ -106,14 +106,16 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         for (index, value) in targets.enumerated() where !value.isFinite {
             throw FitError.nonFiniteTarget(model: "row \(index + 1)", value: value)
         }
-        var best: SigmoidFit?
-        for (startIndex, start) in starts(k: k).prefix(max(1, maxStarts)).enumerated() {
-            var fit = solve(scores: scores, targets: targets, start: start)
-            fit.startsTried = startIndex + 1
-            if best == nil || fit.loss < best!.loss - 1e-15 * abs(best!.loss) { best = fit }
-            if fit.termination.converged { break }
+        let candidates = starts(k: k)
+        var best = solve(scores: scores, targets: targets, start: candidates[0])
+        var tried = 1
+        while !best.termination.converged && tried < min(max(1, maxStarts), candidates.count) {
+            let fit = solve(scores: scores, targets: targets, start: candidates[tried])
+            tried += 1
+            if fit.loss < best.loss - 1e-15 * abs(best.loss) || fit.termination.converged { best = fit }
         }
-        return best!
+        best.startsTried = tried
+        return best
     }
 
     /// α = 0, β = 0.03, b = 0 (DESIGN §3.3), then spread-out alternatives.

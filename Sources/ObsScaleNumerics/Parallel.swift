@@ -3,10 +3,11 @@ import Foundation
 
 /// Deterministic parallel map over replicate indices 0..<count.
 ///
-/// Work is cut into contiguous chunks run by `DispatchQueue.concurrentPerform`; replicate `index`
-/// writes only its own result slot, so the output is identical for any `threadCount` (the serial
-/// path, `threadCount == 1`, runs the same body in order). The body must derive any randomness
-/// from `index` alone (e.g. `Xoshiro256StarStar.stream(seed:index:)`), never from shared state.
+/// `threadCount` workers (run by `DispatchQueue.concurrentPerform`) take the next unclaimed
+/// index from a shared counter, so uneven replicate costs balance out; replicate `index` writes
+/// only its own result slot, so the output is identical for any `threadCount` (the serial path,
+/// `threadCount == 1`, runs the same body in order). The body must derive any randomness from
+/// `index` alone (e.g. `Xoshiro256StarStar.stream(seed:index:)`), never from shared state.
 ///
 /// - Parameters:
 ///   - count: number of replicates.
@@ -23,20 +24,27 @@ public func parallelReplicates<Result>(
     if threadCount == 1 || count == 1 {
         return (0..<count).map(body)
     }
-    let slots = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
-    slots.initialize(repeating: nil)
+    // Slot 0 is computed first and seeds the buffer, so every slot is initialised without
+    // optionals; each later slot is overwritten exactly once by its own replicate.
+    let slots = UnsafeMutableBufferPointer<Result>.allocate(capacity: count)
+    slots.initialize(repeating: body(0))
     defer {
         slots.deinitialize()
         slots.deallocate()
     }
-    // A few chunks per worker balance uneven replicate costs without per-index dispatch overhead.
-    let chunkCount = min(count, threadCount * 4)
+    let counter = NSLock()
+    var nextIndex = 1
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let start = chunk * count / chunkCount
-            let end = (chunk + 1) * count / chunkCount
-            for index in start..<end { slots[index] = body(index) }
+        DispatchQueue.concurrentPerform(iterations: min(threadCount, count - 1)) { _ in
+            while true {
+                counter.lock()
+                let index = nextIndex
+                nextIndex += 1
+                counter.unlock()
+                guard index < count else { return }
+                slots[index] = body(index)
+            }
         }
     }
-    return slots.map { $0! }
+    return Array(slots)
 }

@@ -3,8 +3,9 @@
 //
 //     compare-timing [--repeat N] [--min-seconds S] [--json PATH]
 //
-// Each operation runs a few warm-up times, then at least N times and at least S seconds;
-// the median of the per-call durations is reported. The data are loaded once, untimed.
+// The operations run round-robin: 5 warm-up rounds, then rounds until each has at least N calls
+// and S seconds of calls; the median of the per-call durations is reported. The data are loaded
+// once, untimed.
 import Foundation
 import FitWorkload
 import ObsScale
@@ -56,29 +57,39 @@ struct Timing {
     var count: Int
 }
 
-/// Runs `operation` 5 times untimed, then at least `repeatCount` times and `minSeconds` seconds.
-func time(_ operation: () throws -> Void) rethrows -> Timing {
-    for _ in 0..<5 { try operation() }
+/// Runs the operations round-robin (one call of each per round, so slow drifts of the machine —
+/// frequency, a neighbour's load — affect them alike): 5 untimed rounds, then rounds until each
+/// operation has at least `repeatCount` samples and `minSeconds` seconds of samples.
+func timeRoundRobin(_ operations: [() throws -> Void]) throws -> [Timing] {
+    for _ in 0..<5 { for operation in operations { try operation() } }
     let clock = ContinuousClock()
-    var samples: [Double] = []
-    samples.reserveCapacity(repeatCount)
-    let start = clock.now
-    while samples.count < repeatCount || seconds(clock.now - start) < minSeconds {
-        let t0 = clock.now
-        try operation()
-        samples.append(seconds(clock.now - t0))
+    var samples = [[Double]](repeating: [], count: operations.count)
+    var totals = [Double](repeating: 0, count: operations.count)
+    while samples[0].count < repeatCount || totals.min()! < minSeconds {
+        for (index, operation) in operations.enumerated() {
+            let t0 = clock.now
+            try operation()
+            let elapsed = seconds(clock.now - t0)
+            samples[index].append(elapsed)
+            totals[index] += elapsed
+        }
     }
-    samples.sort()
-    let n = samples.count
-    let median = n % 2 == 1 ? samples[n / 2] : 0.5 * (samples[n / 2 - 1] + samples[n / 2])
-    return Timing(median: median, minimum: samples[0], count: n)
+    return samples.map { values in
+        let sorted = values.sorted()
+        let n = sorted.count
+        let median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+        return Timing(median: median, minimum: sorted[0], count: n)
+    }
 }
 
 do {
-    let imputePCA = try time { consume(try workload.imputeAndPCA()) }
-    let sigmoid = try time { consume(try workload.sigmoidFitLS()) }
-    let fullLS = try time { consume(try workload.fullFit(loss: .leastSquares)) }
-    let fullHuber = try time { consume(try workload.fullFit(loss: .huber(delta: 1))) }
+    let timings = try timeRoundRobin([
+        { consume(try workload.imputeAndPCA()) },
+        { consume(try workload.sigmoidFitLS()) },
+        { consume(try workload.fullFit(loss: .leastSquares)) },
+        { consume(try workload.fullFit(loss: .huber(delta: 1))) },
+    ])
+    let (imputePCA, sigmoid, fullLS, fullHuber) = (timings[0], timings[1], timings[2], timings[3])
 
     // One more fit of each, reported for checking against the Python baseline.
     let ls = try workload.fullFit(loss: .leastSquares)

@@ -30,7 +30,9 @@ public struct PCA: Codable, Equatable, Sendable {
         let statistics = ColumnStatistics(matrix)
         let scales = standardize ? statistics.populationStandardDeviations.map { $0 > 0 ? $0 : 1 } : Array(repeating: 1.0, count: n)
         var centered = matrix
-        for i in 0..<m { for j in 0..<n { centered[i, j] = (matrix[i, j] - statistics.means[j]) / scales[j] } }
+        centered.storage.withUnsafeMutableBufferPointer { x in
+            for i in 0..<m { for j in 0..<n { x[i * n + j] = (x[i * n + j] - statistics.means[j]) / scales[j] } }
+        }
         let svd = ThinSVD(centered)
         let squares = svd.singularValues.map { $0 * $0 }
         let total = squares.reduce(0, +)
@@ -70,11 +72,17 @@ public struct PCAModel: Codable, Equatable, Sendable {
         precondition(matrix.columnCount == mean.count)
         let k = settings.componentCount, n = mean.count
         var scores = Matrix(rowCount: matrix.rowCount, columnCount: k)
-        for i in 0..<matrix.rowCount {
-            for c in 0..<k {
-                var sum = 0.0
-                for j in 0..<n { sum += (matrix[i, j] - mean[j]) / scales[j] * allComponents[c, j] }
-                scores[i, c] = sum
+        matrix.storage.withUnsafeBufferPointer { x in
+            allComponents.storage.withUnsafeBufferPointer { v in
+                scores.storage.withUnsafeMutableBufferPointer { s in
+                    for i in 0..<matrix.rowCount {
+                        for c in 0..<k {
+                            var sum = 0.0
+                            for j in 0..<n { sum += (x[i * n + j] - mean[j]) / scales[j] * v[c * n + j] }
+                            s[i * k + c] = sum
+                        }
+                    }
+                }
             }
         }
         return scores

@@ -66,18 +66,52 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         var iterations = 0
         var converged = false
         var lastChange = 0.0
-        var centered = Matrix(rowCount: m, columnCount: n)
+        var gram = Matrix(rowCount: n, columnCount: n)
+        // Running sums Σx and Σxxᵀ (upper triangle): only rows with missing cells change between
+        // iterations, so each iteration updates those rows instead of re-summing all m rows.
+        var sums = [Double](repeating: 0, count: n)
+        var products = [Double](repeating: 0, count: n * n)
+        let missingRows = Array(Set(missing.map { $0 / n })).sorted()
+        func accumulate(row i: Int, sign: Double) {
+            filled.storage.withUnsafeBufferPointer { x in
+                for a in 0..<n {
+                    let xa = sign * x[i * n + a]
+                    sums[a] += xa
+                    for b in a..<n { products[a * n + b] += xa * x[i * n + b] }
+                }
+            }
+        }
+        for i in 0..<m { accumulate(row: i, sign: 1) }
+        var basis: Matrix?
+        var spectrum: [Double]?
         while iterations < maxIterations {
             iterations += 1
-            for j in 0..<n {
-                var sum = 0.0
-                for i in 0..<m { sum += filled[i, j] }
-                center[j] = sum / Double(m)
+            // Centre on the current column means; scatter = Σxxᵀ − m·ccᵀ (standardized data have
+            // means near 0, so there is no cancellation).
+            for j in 0..<n { center[j] = sums[j] / Double(m) }
+            for a in 0..<n {
+                for b in a..<n {
+                    let value = products[a * n + b] - Double(m) * center[a] * center[b]
+                    gram.storage[a * n + b] = value
+                    gram.storage[b * n + a] = value
+                }
             }
-            for i in 0..<m { for j in 0..<n { centered[i, j] = filled[i, j] - center[j] } }
-            let eigen = try SymmetricEigen(centered.gram)
-            for r in 0..<rank { for j in 0..<n { components[r, j] = eigen.vectors[j, r] } }
+            // The matrix barely changes between iterations: rank 1 follows the leading
+            // eigenvector by shifted power iteration from the previous one; otherwise (and as a
+            // fallback) Jacobi runs warm-started from the previous eigenvectors.
+            if rank == 1, let spectrum, iterations > 1,
+               let leading = SymmetricEigen.dominantEigenvector(
+                   of: gram, start: Array(components.storage.prefix(n)), shift: 0.5 * (spectrum[1] + spectrum[n - 1])) {
+                for j in 0..<n { components.storage[j] = leading[j] }
+            } else {
+                let eigen = try SymmetricEigen(gram, warmStart: basis, leadingCount: rank)
+                basis = eigen.vectors
+                if spectrum == nil { spectrum = eigen.values }
+                for r in 0..<rank { for j in 0..<n { components.storage[r * n + j] = eigen.vectors.storage[j * n + r] } }
+            }
+            for i in missingRows { accumulate(row: i, sign: -1) }
             lastChange = Self.reconstructMissing(&filled, missing: missing, center: center, components: components)
+            for i in missingRows { accumulate(row: i, sign: 1) }
             if lastChange < tolerance {
                 converged = true
                 break
@@ -92,26 +126,30 @@ public struct PCAImputer: Codable, Equatable, Sendable {
     /// Overwrites the missing cells of a standardized matrix with their rank-r reconstruction
     /// c + Σ_r ((x − c)·v_r) v_r; returns the largest change. O(|missing rows| · r · n).
     static func reconstructMissing(_ filled: inout Matrix, missing: [Int], center: [Double], components: Matrix) -> Double {
-        let n = filled.columnCount
+        let n = filled.columnCount, rank = components.rowCount
         var largest = 0.0
         var previousRow = -1
-        var projections = [Double](repeating: 0, count: components.rowCount)
-        for index in missing {
-            let i = index / n, j = index % n
-            if i != previousRow {
-                // Projections use the row as it was before this sweep's overwrites (as in numpy's
-                // vectorised inverse_transform(transform(X))).
-                for r in 0..<components.rowCount {
-                    var sum = 0.0
-                    for column in 0..<n { sum += (filled[i, column] - center[column]) * components[r, column] }
-                    projections[r] = sum
+        var projections = [Double](repeating: 0, count: rank)
+        components.storage.withUnsafeBufferPointer { v in
+            filled.storage.withUnsafeMutableBufferPointer { x in
+                for index in missing {
+                    let i = index / n, j = index % n
+                    if i != previousRow {
+                        // Projections use the row as it was before this sweep's overwrites (as
+                        // numpy's vectorised inverse_transform(transform(X)) does).
+                        for r in 0..<rank {
+                            var sum = 0.0
+                            for column in 0..<n { sum += (x[i * n + column] - center[column]) * v[r * n + column] }
+                            projections[r] = sum
+                        }
+                        previousRow = i
+                    }
+                    var value = center[j]
+                    for r in 0..<rank { value += projections[r] * v[r * n + j] }
+                    largest = max(largest, abs(value - x[index]))
+                    x[index] = value
                 }
-                previousRow = i
             }
-            var value = center[j]
-            for r in 0..<components.rowCount { value += projections[r] * components[r, j] }
-            largest = max(largest, abs(value - filled.storage[index]))
-            filled.storage[index] = value
         }
         return largest
     }
@@ -176,23 +214,30 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
     public func transform(_ matrix: Matrix) -> Matrix {
         precondition(matrix.columnCount == means.count, "column count differs from the fitted imputer")
         let n = matrix.columnCount
-        var filled = matrix
+        // Rows are imputed independently (the model is fixed), so only rows with a hole are touched.
+        let rows = (0..<matrix.rowCount).filter { i in (0..<n).contains { matrix.storage[i * n + $0].isNaN } }
+        if rows.isEmpty { return matrix }
+        let original = matrix.selectingRows(rows)
+        var filled = original
         var missing: [Int] = []
         for index in 0..<filled.storage.count {
             let j = index % n
-            if matrix.storage[index].isNaN {
+            if original.storage[index].isNaN {
                 missing.append(index)
                 filled.storage[index] = 0
             } else {
-                filled.storage[index] = (matrix.storage[index] - means[j]) / scales[j]
+                filled.storage[index] = (original.storage[index] - means[j]) / scales[j]
             }
         }
-        if !missing.isEmpty {
-            for _ in 0..<settings.maxIterations {
-                let change = PCAImputer.reconstructMissing(&filled, missing: missing, center: center, components: components)
-                if change < settings.tolerance { break }
-            }
+        for _ in 0..<settings.maxIterations {
+            let change = PCAImputer.reconstructMissing(&filled, missing: missing, center: center, components: components)
+            if change < settings.tolerance { break }
         }
-        return finish(filled, original: matrix)
+        let imputedRows = finish(filled, original: original)
+        var result = matrix
+        for (position, i) in rows.enumerated() {
+            for j in 0..<n { result.storage[i * n + j] = imputedRows.storage[position * n + j] }
+        }
+        return result
     }
 }

@@ -66,16 +66,19 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         let regressionFit = try regression.fit(scores: scores.selectingRows(train), targets: train.map { normalized[$0] })
         let law = FittedScalingLaw(settings: self, target: target, benchmarkNames: benchmarkNames, imputer: imputerModel,
                                    pca: pcaModel, regression: regressionFit)
-        let trainSet = Set(train), testSet = Set(test)
+        var roles = [ModelPrediction.Role](repeating: .unlabeled, count: panel.count)
+        for index in train { roles[index] = .train }
+        for index in test { roles[index] = .test }
         var predictions: [ModelPrediction] = []
+        predictions.reserveCapacity(panel.count)
         for index in 0..<panel.count {
             let s = scores.row(index)
-            let predicted = regressionFit.predict(s)
+            let linearPredictor = regressionFit.linearPredictor(s)
+            let predicted = regressionFit.predict(linearPredictor: linearPredictor)
             let observed = normalized[index].isNaN ? nil : normalized[index]
-            let role: ModelPrediction.Role = trainSet.contains(index) ? .train : testSet.contains(index) ? .test : .unlabeled
             predictions.append(ModelPrediction(model: panel.models[index].name, family: panel.models[index].family,
-                                               flops: panel.models[index].flops, role: role, capabilities: s,
-                                               linearPredictor: regressionFit.linearPredictor(s), observed: observed,
+                                               flops: panel.models[index].flops, role: roles[index], capabilities: s,
+                                               linearPredictor: linearPredictor, observed: observed,
                                                predicted: predicted, residual: observed.map { $0 - predicted },
                                                equivalentLog10Flops: nil))
         }

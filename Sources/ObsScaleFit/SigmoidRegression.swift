@@ -128,140 +128,231 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                 [0] + Array(repeating: 3, count: k) + floorMid]
     }
 
-    /// Model value and its gradient with respect to the parameters at one row.
+    /// Loss, and optionally the gradient Jᵀψ, the upper triangle of the Gauss–Newton (IRLS)
+    /// matrix JᵀWJ (`hessian[0..<p²]`) and of the second-order term Σ ψᵢ·∇²fᵢ (`hessian[p²..<2p²]`)
+    /// at `parameters`. One pass over the rows; writes only into the given buffers.
     @inline(__always)
-    func evaluate(_ parameters: [Double], row: UnsafeBufferPointer<Double>, gradient: inout [Double]) -> Double {
-        let k = row.count
-        var z = parameters[0]
-        for c in 0..<k { z += parameters[c + 1] * row[c] }
-        switch link {
-        case .linear:
-            gradient[0] = 1
-            for c in 0..<k { gradient[c + 1] = row[c] }
-            return z
-        case .sigmoid, .sigmoidFloor:
-            let floor = link == .sigmoidFloor ? parameters[k + 1] : 0
-            let s = logistic(z)
-            let slope = (1 - floor) * s * (1 - s)
-            gradient[0] = slope
-            for c in 0..<k { gradient[c + 1] = slope * row[c] }
-            if link == .sigmoidFloor { gradient[k + 1] = 1 - s }
-            return (1 - floor) * s + floor
+    func assemble(_ parameters: UnsafeBufferPointer<Double>, scores: UnsafeBufferPointer<Double>, k: Int,
+                  targets: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>,
+                  hessian: UnsafeMutableBufferPointer<Double>, row: UnsafeMutableBufferPointer<Double>,
+                  withDerivatives: Bool) -> Double {
+        let p = parameters.count
+        let curvatureOffset = p * p
+        if withDerivatives {
+            for index in 0..<(2 * p * p) { hessian[index] = 0 }
+            for index in 0..<p { gradient[index] = 0 }
         }
+        let floor = link == .sigmoidFloor ? parameters[k + 1] : 0
+        let isLinear = link == .linear, hasFloor = link == .sigmoidFloor
+        var total = 0.0
+        for i in 0..<targets.count {
+            let x = UnsafeBufferPointer(rebasing: scores[(i * k)..<((i + 1) * k)])
+            var z = parameters[0]
+            for c in 0..<k { z += parameters[c + 1] * x[c] }
+            // σ′ = σ(1 − σ); the model's derivative in z is (1 − b)·σ′ (1 for the linear link).
+            let s = isLinear ? 0 : logistic(z)
+            let derivative = s * (1 - s)
+            let slope = isLinear ? 1 : (1 - floor) * derivative
+            let value = isLinear ? z : (1 - floor) * s + floor
+            row[0] = slope
+            for c in 0..<k { row[c + 1] = slope * x[c] }
+            if hasFloor { row[k + 1] = 1 - s }
+            let r = value - targets[i]
+            total += loss.value(r)
+            guard withDerivatives else { continue }
+            let (psi, weight) = loss.influence(r)
+            for a in 0..<p {
+                gradient[a] += row[a] * psi
+                let wa = weight * row[a]
+                for b in a..<p { hessian[a * p + b] += wa * row[b] }
+            }
+            guard !isLinear else { continue }
+            // ∇²f with x̃ = (1, S): ∂²f/∂θ_a∂θ_b = (1 − b)·σ″·x̃_a·x̃_b for a, b ≤ K and
+            // ∂²f/∂θ_a∂b = −σ′·x̃_a, where σ″ = σ′(1 − 2σ); each scaled by ψ.
+            let pairScale = psi * (1 - floor) * derivative * (1 - 2 * s)
+            let floorScale = -psi * derivative
+            hessian[curvatureOffset] += pairScale
+            for b in 1..<(k + 1) { hessian[curvatureOffset + b] += pairScale * x[b - 1] }
+            if hasFloor { hessian[curvatureOffset + k + 1] += floorScale }
+            for a in 1..<(k + 1) {
+                let scaled = pairScale * x[a - 1]
+                for b in a..<(k + 1) { hessian[curvatureOffset + a * p + b] += scaled * x[b - 1] }
+                if hasFloor { hessian[curvatureOffset + a * p + k + 1] += floorScale * x[a - 1] }
+            }
+        }
+        return total
     }
 
+    /// Solves (H_ff + μ·diag(G_ff))·δ = −g_f in place by Cholesky on the free parameters, where G
+    /// is the Gauss–Newton matrix and H = G, or G + Σψ∇²f (Newton) when `newton` is set.
+    /// Returns false when the damped system is not positive definite. O(f³), f ≤ p.
+    @inline(__always)
+    static func dampedStep(hessian: UnsafeBufferPointer<Double>, gradient: UnsafeBufferPointer<Double>, p: Int,
+                           free: UnsafeBufferPointer<Int>, damping: Double, newton: Bool,
+                           system: UnsafeMutableBufferPointer<Double>, step: UnsafeMutableBufferPointer<Double>) -> Bool {
+        let f = free.count
+        for a in 0..<f {
+            for b in 0...a {
+                let pa = free[a], pb = free[b]
+                let index = min(pa, pb) * p + max(pa, pb)
+                let h = hessian[index]
+                system[a * f + b] = h + (newton ? hessian[p * p + index] : 0) + (a == b ? damping * max(h, 1e-12) : 0)
+            }
+        }
+        // Lower Cholesky factor in place.
+        for j in 0..<f {
+            var pivot = system[j * f + j]
+            for c in 0..<j { pivot -= system[j * f + c] * system[j * f + c] }
+            guard pivot > 0, pivot.isFinite else { return false }
+            let diagonal = pivot.squareRoot()
+            system[j * f + j] = diagonal
+            for i in (j + 1)..<max(j + 1, f) {
+                var sum = system[i * f + j]
+                for c in 0..<j { sum -= system[i * f + c] * system[j * f + c] }
+                system[i * f + j] = sum / diagonal
+            }
+        }
+        for i in 0..<f {
+            var sum = -gradient[free[i]]
+            for c in 0..<i { sum -= system[i * f + c] * step[c] }
+            step[i] = sum / system[i * f + i]
+        }
+        for i in stride(from: f - 1, through: 0, by: -1) {
+            var sum = step[i]
+            for c in (i + 1)..<max(i + 1, f) { sum -= system[c * f + i] * step[c] }
+            step[i] = sum / system[i * f + i]
+        }
+        return true
+    }
+
+    /// Projected Levenberg–Marquardt from one start. Allocation-free inside the iterations.
     func solve(scores: Matrix, targets: [Double], start: [Double]) -> SigmoidFit {
-        let p = start.count, m = targets.count, k = scores.columnCount
+        let p = start.count, k = scores.columnCount
         let floorIndex = link == .sigmoidFloor ? k + 1 : nil
         var parameters = start
-        var gradientRow = [Double](repeating: 0, count: p)
-        var hessian = [Double](repeating: 0, count: p * p)
+        var candidate = start
         var gradient = [Double](repeating: 0, count: p)
-        var candidate = parameters
-        // Loss, gradient Jᵀψ and IRLS Hessian JᵀWJ at the given parameters.
-        func assemble(_ at: [Double], withDerivatives: Bool) -> Double {
-            var total = 0.0
-            if withDerivatives {
-                for index in 0..<(p * p) { hessian[index] = 0 }
-                for index in 0..<p { gradient[index] = 0 }
-            }
-            scores.storage.withUnsafeBufferPointer { all in
-                for i in 0..<m {
-                    let row = UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)])
-                    let r = evaluate(at, row: row, gradient: &gradientRow) - targets[i]
-                    total += loss.value(r)
-                    guard withDerivatives else { continue }
-                    let (psi, weight) = loss.influence(r)
-                    for a in 0..<p {
-                        gradient[a] += gradientRow[a] * psi
-                        let wa = weight * gradientRow[a]
-                        for b in a..<p { hessian[a * p + b] += wa * gradientRow[b] }
-                    }
-                }
-            }
-            return total
-        }
-        var current = assemble(parameters, withDerivatives: true)
-        var damping = 1e-3
-        var increase = 2.0
+        var hessian = [Double](repeating: 0, count: 2 * p * p)
+        var trialGradient = gradient
+        var trialHessian = hessian
+        var row = [Double](repeating: 0, count: p)
+        var system = [Double](repeating: 0, count: p * p)
+        var step = [Double](repeating: 0, count: p)
+        var free = [Int](repeating: 0, count: p)
+        var current = 0.0
         var iterations = 0
         var termination = Termination.maxIterations
-        var system = Matrix(rowCount: 0, columnCount: 0)
-        while iterations < maxIterations {
-            iterations += 1
-            // Active set: the floor at a bound with the gradient pushing outward stays fixed.
-            var free = Array(0..<p)
-            if let floorIndex {
-                let value = parameters[floorIndex], g = gradient[floorIndex]
-                if (value <= floorBounds.lowerBound && g > 0) || (value >= floorBounds.upperBound && g < 0) {
-                    free.removeAll { $0 == floorIndex }
-                }
+        scores.storage.withUnsafeBufferPointer { x in
+        targets.withUnsafeBufferPointer { y in
+        gradient.withUnsafeMutableBufferPointer { g in
+        hessian.withUnsafeMutableBufferPointer { h in
+        trialGradient.withUnsafeMutableBufferPointer { trialG in
+        trialHessian.withUnsafeMutableBufferPointer { trialH in
+        row.withUnsafeMutableBufferPointer { rowBuffer in
+        system.withUnsafeMutableBufferPointer { systemBuffer in
+        step.withUnsafeMutableBufferPointer { stepBuffer in
+        free.withUnsafeMutableBufferPointer { freeBuffer in
+        parameters.withUnsafeMutableBufferPointer { theta in
+        candidate.withUnsafeMutableBufferPointer { trialTheta in
+            func evaluate(_ at: UnsafeMutableBufferPointer<Double>, derivatives: Bool) -> Double {
+                assemble(UnsafeBufferPointer(at), scores: x, k: k, targets: y, gradient: g, hessian: h, row: rowBuffer,
+                         withDerivatives: derivatives)
             }
-            let projectedGradient = free.reduce(0.0) { max($0, abs(gradient[$1])) }
-            if projectedGradient <= 1e-13 * max(1, current) {
-                termination = .gradientTolerance
-                break
-            }
-            var accepted = false
-            while !accepted {
-                let f = free.count
-                system = Matrix(rowCount: f, columnCount: f)
-                for (a, pa) in free.enumerated() {
-                    for (b, pb) in free.enumerated() {
-                        let h = hessian[min(pa, pb) * p + max(pa, pb)]
-                        system[a, b] = h + (a == b ? damping * max(h, 1e-12) : 0)
-                    }
-                }
-                guard let factor = try? Cholesky(system) else {
-                    damping *= increase
-                    increase *= 2
-                    if damping > 1e16 { break }
-                    continue
-                }
-                let step = factor.solve(free.map { -gradient[$0] })
-                candidate = parameters
-                for (a, pa) in free.enumerated() { candidate[pa] += step[a] }
-                if let floorIndex {
-                    candidate[floorIndex] = min(floorBounds.upperBound, max(floorBounds.lowerBound, candidate[floorIndex]))
-                }
-                // Predicted reduction of the quadratic model for the (projected) step taken.
-                var predicted = 0.0
+            current = evaluate(theta, derivatives: true)
+            var damping = 1e-1
+            var increase = 2.0
+            while iterations < maxIterations {
+                iterations += 1
+                // Active set: the floor at a bound with the gradient pushing outward stays fixed.
+                var freeCount = 0
                 for a in 0..<p {
-                    let da = candidate[a] - parameters[a]
-                    predicted -= gradient[a] * da
-                    for b in 0..<p {
-                        let db = candidate[b] - parameters[b]
-                        predicted -= 0.5 * da * hessian[min(a, b) * p + max(a, b)] * db
+                    if let floorIndex, a == floorIndex {
+                        let value = theta[a], slope = g[a]
+                        if (value <= floorBounds.lowerBound && slope > 0) || (value >= floorBounds.upperBound && slope < 0) { continue }
+                    }
+                    freeBuffer[freeCount] = a
+                    freeCount += 1
+                }
+                let freeIndices = UnsafeBufferPointer(rebasing: freeBuffer[0..<freeCount])
+                var projectedGradient = 0.0
+                for a in freeIndices { projectedGradient = max(projectedGradient, abs(g[a])) }
+                if projectedGradient <= 1e-13 * max(1, current) {
+                    termination = .gradientTolerance
+                    break
+                }
+                var accepted = false
+                while !accepted {
+                    // Newton (Gauss–Newton plus the residual curvature) converges quadratically on
+                    // problems with non-zero residuals, where Gauss–Newton is only linear; where the
+                    // damped Newton matrix is not positive definite, Gauss–Newton steps are used.
+                    var newton = true
+                    var solved = Self.dampedStep(hessian: UnsafeBufferPointer(h), gradient: UnsafeBufferPointer(g), p: p,
+                                                 free: freeIndices, damping: damping, newton: true,
+                                                 system: systemBuffer, step: stepBuffer)
+                    if !solved {
+                        newton = false
+                        solved = Self.dampedStep(hessian: UnsafeBufferPointer(h), gradient: UnsafeBufferPointer(g), p: p,
+                                                 free: freeIndices, damping: damping, newton: false,
+                                                 system: systemBuffer, step: stepBuffer)
+                    }
+                    guard solved else {
+                        damping *= increase
+                        increase *= 2
+                        if damping > 1e16 { break }
+                        continue
+                    }
+                    for a in 0..<p { trialTheta[a] = theta[a] }
+                    for (a, pa) in freeIndices.enumerated() { trialTheta[pa] += stepBuffer[a] }
+                    if let floorIndex {
+                        trialTheta[floorIndex] = min(floorBounds.upperBound, max(floorBounds.lowerBound, trialTheta[floorIndex]))
+                    }
+                    // Predicted reduction of the quadratic model for the (projected) step taken.
+                    var predicted = 0.0
+                    for a in 0..<p {
+                        let da = trialTheta[a] - theta[a]
+                        predicted -= g[a] * da
+                        for b in 0..<p {
+                            let index = min(a, b) * p + max(a, b)
+                            let curvature = h[index] + (newton ? h[p * p + index] : 0)
+                            predicted -= 0.5 * da * curvature * (trialTheta[b] - theta[b])
+                        }
+                    }
+                    // The trial point's derivatives go to spare buffers, kept if the step is accepted.
+                    let trial = assemble(UnsafeBufferPointer(trialTheta), scores: x, k: k, targets: y, gradient: trialG,
+                                         hessian: trialH, row: rowBuffer, withDerivatives: true)
+                    if trial.isFinite && trial <= current {
+                        let ratio = predicted > 0 ? (current - trial) / predicted : 1
+                        damping *= max(1.0 / 3.0, 1 - pow(2 * ratio - 1, 3))
+                        increase = 2
+                        var stepSize = 0.0, scale = 0.0
+                        for a in 0..<p {
+                            stepSize = max(stepSize, abs(trialTheta[a] - theta[a]))
+                            scale = max(scale, abs(theta[a]))
+                            theta[a] = trialTheta[a]
+                        }
+                        let change = current - trial
+                        current = trial
+                        for index in 0..<p { g[index] = trialG[index] }
+                        for index in 0..<(2 * p * p) { h[index] = trialH[index] }
+                        accepted = true
+                        if change <= 1e-15 * max(current, 1e-300) && stepSize <= 1e-8 * (scale + 1e-8) {
+                            termination = .lossTolerance
+                        } else if stepSize <= 1e-14 * (scale + 1e-14) {
+                            termination = .stepTolerance
+                        }
+                    } else {
+                        damping *= increase
+                        increase *= 2
+                        if damping > 1e16 { break }
                     }
                 }
-                let trial = assemble(candidate, withDerivatives: false)
-                if trial.isFinite && trial <= current {
-                    let ratio = predicted > 0 ? (current - trial) / predicted : 1
-                    damping *= max(1.0 / 3.0, 1 - pow(2 * ratio - 1, 3))
-                    increase = 2
-                    let stepSize = zip(candidate, parameters).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
-                    let scale = parameters.reduce(0.0) { max($0, abs($1)) }
-                    let change = current - trial
-                    parameters = candidate
-                    current = assemble(parameters, withDerivatives: true)
-                    accepted = true
-                    if change <= 1e-15 * max(current, 1e-300) && stepSize <= 1e-8 * (scale + 1e-8) {
-                        termination = .lossTolerance
-                    } else if stepSize <= 1e-14 * (scale + 1e-14) {
-                        termination = .stepTolerance
-                    }
-                } else {
-                    damping *= increase
-                    increase *= 2
-                    if damping > 1e16 { break }
+                if !accepted {
+                    termination = .noProgress
+                    break
                 }
+                if termination != .maxIterations { break }
             }
-            if !accepted {
-                termination = .noProgress
-                break
-            }
-            if termination != .maxIterations { break }
-        }
+        }}}}}}}}}}}}
         let floor = floorIndex.map { parameters[$0] } ?? 0
         return SigmoidFit(settings: self, alpha: parameters[0], beta: Array(parameters[1...k]), floor: floor,
                           loss: current, iterations: iterations, termination: termination,

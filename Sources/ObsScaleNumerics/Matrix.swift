@@ -63,8 +63,13 @@ public struct Matrix: Equatable, Codable, Sendable {
     /// The transpose.
     public var transposed: Matrix {
         var result = Matrix(rowCount: columnCount, columnCount: rowCount)
-        for i in 0..<rowCount {
-            for j in 0..<columnCount { result[j, i] = self[i, j] }
+        let rows = rowCount, columns = columnCount
+        storage.withUnsafeBufferPointer { source in
+            result.storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<rows {
+                    for j in 0..<columns { target[j * rows + i] = source[i * columns + j] }
+                }
+            }
         }
         return result
     }
@@ -72,8 +77,14 @@ public struct Matrix: Equatable, Codable, Sendable {
     /// The sub-matrix made of the given rows, in that order.
     public func selectingRows(_ indices: [Int]) -> Matrix {
         var result = Matrix(rowCount: indices.count, columnCount: columnCount)
-        for (target, source) in indices.enumerated() {
-            for j in 0..<columnCount { result[target, j] = self[source, j] }
+        let columns = columnCount
+        storage.withUnsafeBufferPointer { source in
+            result.storage.withUnsafeMutableBufferPointer { target in
+                for (position, row) in indices.enumerated() {
+                    precondition(row >= 0 && row < rowCount, "row index out of range")
+                    for j in 0..<columns { target[position * columns + j] = source[row * columns + j] }
+                }
+            }
         }
         return result
     }
@@ -124,15 +135,20 @@ public struct Matrix: Equatable, Codable, Sendable {
 
     /// `selfᵀ · self`, the Gram matrix of the columns. O(m·n²).
     public var gram: Matrix {
-        var result = Matrix(rowCount: columnCount, columnCount: columnCount)
-        for i in 0..<rowCount {
-            for a in 0..<columnCount {
-                let xa = self[i, a]
-                for b in a..<columnCount { result[a, b] += xa * self[i, b] }
+        let n = columnCount
+        var result = Matrix(rowCount: n, columnCount: n)
+        storage.withUnsafeBufferPointer { x in
+            result.storage.withUnsafeMutableBufferPointer { g in
+                for i in 0..<rowCount {
+                    for a in 0..<n {
+                        let xa = x[i * n + a]
+                        for b in a..<n { g[a * n + b] += xa * x[i * n + b] }
+                    }
+                }
+                for a in 0..<n {
+                    for b in 0..<a { g[a * n + b] = g[b * n + a] }
+                }
             }
-        }
-        for a in 0..<columnCount {
-            for b in 0..<a { result[a, b] = result[b, a] }
         }
         return result
     }

@@ -4,71 +4,130 @@ import Foundation
 ///
 /// Eigenvalues are sorted in descending order; eigenvector columns follow them. Each eigenvector's
 /// sign is fixed so its largest-magnitude entry is positive (a deterministic convention; callers
-/// such as PCA apply their own). Sweeps stop when the off-diagonal mass is below
-/// 1e-15 × ‖A‖_F (at most 100 sweeps). Complexity O(n³) per sweep; n ≤ ~20 here.
+/// such as PCA apply their own). Sweeps stop when every off-diagonal element is below
+/// `tolerance`·√|aₚₚ·a_qq| (default 1e-15; or 1e-30·‖A‖_F): the threshold Jacobi method, accurate to rounding relative
+/// to each eigenvalue; at most 100 sweeps. Complexity O(n³) per sweep; n ≤ ~20 here.
+///
+/// `warmStart`, an orthogonal matrix whose columns approximate the eigenvectors (e.g. those of a
+/// slightly different matrix, as in an iterative imputation), rotates A to VᵀAV first; Jacobi then
+/// needs fewer sweeps. With a warm start, `leadingCount: r` asks only for the r largest
+/// eigenpairs: rotations are restricted to pairs (p, q) with p < r, which decouples the leading
+/// block from the rest (the remaining columns then span the complement but are not eigenvectors,
+/// and their `values` are the diagonal of the rotated matrix). If the leading block does not stay
+/// separated from the rest, the full method runs. The leading pairs are the same to rounding.
 public struct SymmetricEigen: Sendable {
     /// Eigenvalues, descending.
     public let values: [Double]
     /// Eigenvectors as columns, in the order of `values`.
     public let vectors: Matrix
 
-    public init(_ matrix: Matrix) throws {
+    public init(_ matrix: Matrix, warmStart: Matrix? = nil, leadingCount: Int? = nil, tolerance: Double = 1e-15) throws {
         guard matrix.rowCount == matrix.columnCount else {
             throw LinearAlgebraError.notSquare(rowCount: matrix.rowCount, columnCount: matrix.columnCount)
         }
-        let size = matrix.rowCount
-        var a = matrix
+        let n = matrix.rowCount
         // Symmetrise from the average of both triangles.
-        for i in 0..<size {
+        var a = matrix.storage
+        for i in 0..<n {
             for j in 0..<i {
-                let mean = 0.5 * (a[i, j] + a[j, i])
-                a[i, j] = mean
-                a[j, i] = mean
+                let mean = 0.5 * (a[i * n + j] + a[j * n + i])
+                a[i * n + j] = mean
+                a[j * n + i] = mean
             }
         }
-        var v = Matrix.identity(size)
-        let scale = max(a.storage.reduce(0) { $0 + $1 * $1 }.squareRoot(), .leastNormalMagnitude)
-        for _ in 0..<100 {
-            var offDiagonal = 0.0
-            for i in 0..<size { for j in 0..<i { offDiagonal += 2 * a[i, j] * a[i, j] } }
-            if offDiagonal.squareRoot() <= 1e-15 * scale { break }
-            for p in 0..<size {
-                for q in (p + 1)..<max(p + 1, size) {
-                    let apq = a[p, q]
-                    if abs(apq) <= 1e-300 { continue }
-                    // Rotation angle that zeroes a[p, q] (Golub & Van Loan, Algorithm 8.5.1).
-                    let tau = (a[q, q] - a[p, p]) / (2 * apq)
-                    let t = (tau >= 0 ? 1.0 : -1.0) / (abs(tau) + (1 + tau * tau).squareRoot())
-                    let c = 1 / (1 + t * t).squareRoot()
-                    let s = t * c
-                    for k in 0..<size {
-                        let akp = a[k, p], akq = a[k, q]
-                        a[k, p] = c * akp - s * akq
-                        a[k, q] = s * akp + c * akq
-                    }
-                    for k in 0..<size {
-                        let apk = a[p, k], aqk = a[q, k]
-                        a[p, k] = c * apk - s * aqk
-                        a[q, k] = s * apk + c * aqk
-                    }
-                    for k in 0..<size {
-                        let vkp = v[k, p], vkq = v[k, q]
-                        v[k, p] = c * vkp - s * vkq
-                        v[k, q] = s * vkp + c * vkq
+        var v = Matrix.identity(n).storage
+        var partial = false
+        if let basis = warmStart, basis.rowCount == n, basis.columnCount == n {
+            // a ← Vᵀ a V, v ← V.
+            var av = [Double](repeating: 0, count: n * n)
+            basis.storage.withUnsafeBufferPointer { b in
+                a.withUnsafeMutableBufferPointer { a in
+                    av.withUnsafeMutableBufferPointer { av in
+                        for i in 0..<n {
+                            for k in 0..<n {
+                                let aik = a[i * n + k]
+                                for j in 0..<n { av[i * n + j] += aik * b[k * n + j] }
+                            }
+                        }
+                        for i in 0..<n {
+                            for j in 0..<n {
+                                var sum = 0.0
+                                for k in 0..<n { sum += b[k * n + i] * av[k * n + j] }
+                                a[i * n + j] = sum
+                            }
+                        }
                     }
                 }
             }
+            v = basis.storage
+            partial = (leadingCount ?? n) < n
         }
-        let order = (0..<size).sorted { a[$0, $0] > a[$1, $1] || (a[$0, $0] == a[$1, $1] && $0 < $1) }
-        values = order.map { a[$0, $0] }
-        var sorted = Matrix(rowCount: size, columnCount: size)
+        let leading = partial ? (leadingCount ?? n) : n
+        let scale = max(matrix.storage.reduce(0) { $0 + $1 * $1 }.squareRoot(), .leastNormalMagnitude)
+        Self.jacobi(&a, &v, n: n, firstIndexBelow: leading, scale: scale, tolerance: tolerance)
+        if partial {
+            let leadingMinimum = (0..<leading).map { a[$0 * n + $0] }.min() ?? 0
+            let restMaximum = (leading..<n).map { a[$0 * n + $0] }.max() ?? 0
+            if !(leadingMinimum > restMaximum) { Self.jacobi(&a, &v, n: n, firstIndexBelow: n, scale: scale, tolerance: tolerance) }
+        }
+        let order = (0..<n).sorted { a[$0 * n + $0] > a[$1 * n + $1] || (a[$0 * n + $0] == a[$1 * n + $1] && $0 < $1) }
+        values = order.map { a[$0 * n + $0] }
+        var sorted = Matrix(rowCount: n, columnCount: n)
         for (target, source) in order.enumerated() {
             var largest = 0.0
-            for k in 0..<size where abs(v[k, source]) > abs(largest) { largest = v[k, source] }
+            for k in 0..<n where abs(v[k * n + source]) > abs(largest) { largest = v[k * n + source] }
             let sign: Double = largest < 0 ? -1 : 1
-            for k in 0..<size { sorted[k, target] = sign * v[k, source] }
+            for k in 0..<n { sorted.storage[k * n + target] = sign * v[k * n + source] }
         }
         vectors = sorted
+    }
+
+    /// Cyclic threshold Jacobi sweeps over the pairs (p, q), p < q, p < `firstIndexBelow`,
+    /// applied to `a` (n × n, symmetric) and accumulated into `v`.
+    static func jacobi(_ a: inout [Double], _ v: inout [Double], n: Int, firstIndexBelow limit: Int, scale: Double,
+                       tolerance: Double) {
+        a.withUnsafeMutableBufferPointer { a in
+            v.withUnsafeMutableBufferPointer { v in
+                for _ in 0..<100 {
+                    // Threshold Jacobi: a pair already orthogonal to rounding is skipped; a sweep
+                    // without rotations ends the iteration (quadratic convergence, then one check).
+                    var rotated = false
+                    for p in 0..<limit {
+                        for q in (p + 1)..<max(p + 1, n) {
+                            let apq = a[p * n + q]
+                            // Full sweeps: relative to both diagonal entries (accurate small eigenvalues). Leading-block
+                            // sweeps (p < limit < n): relative to the leading entry, which bounds the
+                            // error of the leading eigenvectors, ~|a_pq|/a_pp.
+                            let reference = limit < n ? abs(a[p * n + p]) : (abs(a[p * n + p]) * abs(a[q * n + q])).squareRoot()
+                            let negligible = max(tolerance * reference, 1e-30 * scale)
+                            if abs(apq) <= negligible { continue }
+                            rotated = true
+                            // Rotation angle that zeroes a[p, q] (Golub & Van Loan, Algorithm 8.5.1).
+                            let tau = (a[q * n + q] - a[p * n + p]) / (2 * apq)
+                            let t = (tau >= 0 ? 1.0 : -1.0) / (abs(tau) + (1 + tau * tau).squareRoot())
+                            let c = 1 / (1 + t * t).squareRoot()
+                            let s = t * c
+                            for k in 0..<n {
+                                let akp = a[k * n + p], akq = a[k * n + q]
+                                a[k * n + p] = c * akp - s * akq
+                                a[k * n + q] = s * akp + c * akq
+                            }
+                            for k in 0..<n {
+                                let apk = a[p * n + k], aqk = a[q * n + k]
+                                a[p * n + k] = c * apk - s * aqk
+                                a[q * n + k] = s * apk + c * aqk
+                            }
+                            for k in 0..<n {
+                                let vkp = v[k * n + p], vkq = v[k * n + q]
+                                v[k * n + p] = c * vkp - s * vkq
+                                v[k * n + q] = s * vkp + c * vkq
+                            }
+                        }
+                    }
+                    if !rotated { break }
+                }
+            }
+        }
     }
 }
 
@@ -77,9 +136,11 @@ public struct SymmetricEigen: Sendable {
 ///
 /// Columns of a working copy of A (of Aᵀ when m < n) are rotated pairwise until every pair is
 /// orthogonal to 1e-15 relative; their norms are then σ and V accumulates the rotations. This is
-/// accurate to machine precision relative to each σ, unlike the Gram-matrix route. Singular values
-/// are descending; `u` columns belonging to σ = 0 are left zero. Complexity O(m·n²) per sweep,
-/// typically 6–10 sweeps.
+/// accurate to machine precision relative to each σ, unlike the Gram-matrix route. To save
+/// sweeps, A is first multiplied by the eigenvectors V₀ of AᵀA (preconditioning: the columns of
+/// A·V₀ are already nearly orthogonal), and the rotations are accumulated onto V₀; one or two
+/// sweeps then finish the job at full accuracy. Singular values are descending; `u` columns
+/// belonging to σ = 0 are left zero. Complexity O(m·n²) per sweep.
 public struct ThinSVD: Sendable {
     /// Singular values, descending (length k).
     public let singularValues: [Double]
@@ -90,45 +151,56 @@ public struct ThinSVD: Sendable {
 
     public init(_ matrix: Matrix) {
         let tall = matrix.rowCount >= matrix.columnCount
-        var work = tall ? matrix : matrix.transposed
+        // Work on the columns of the tall orientation, each stored contiguously.
+        let work = tall ? matrix : matrix.transposed
         let rows = work.rowCount, columns = work.columnCount
-        var rotations = Matrix.identity(columns)
-        for _ in 0..<60 {
-            var rotated = false
-            for p in 0..<columns {
-                for q in (p + 1)..<max(p + 1, columns) {
-                    var alpha = 0.0, beta = 0.0, gamma = 0.0
-                    for i in 0..<rows {
-                        let wp = work[i, p], wq = work[i, q]
-                        alpha += wp * wp
-                        beta += wq * wq
-                        gamma += wp * wq
+        var rotations = Matrix.identity(columns).storage
+        var columnsMajor: [Double]
+        // The preconditioner only needs to be roughly right: the sweeps below finish the job.
+        if let preconditioner = try? SymmetricEigen(work.gram) {
+            rotations = preconditioner.vectors.storage
+            columnsMajor = (work * preconditioner.vectors).transposed.storage
+        } else {
+            columnsMajor = work.transposed.storage
+        }
+        columnsMajor.withUnsafeMutableBufferPointer { w in
+            rotations.withUnsafeMutableBufferPointer { r in
+                for _ in 0..<60 {
+                    var rotated = false
+                    for p in 0..<columns {
+                        for q in (p + 1)..<max(p + 1, columns) {
+                            let cp = p * rows, cq = q * rows
+                            var alpha = 0.0, beta = 0.0, gamma = 0.0
+                            for i in 0..<rows {
+                                let wp = w[cp + i], wq = w[cq + i]
+                                alpha += wp * wp
+                                beta += wq * wq
+                                gamma += wp * wq
+                            }
+                            if gamma == 0 || abs(gamma) <= 1e-15 * (alpha * beta).squareRoot() { continue }
+                            rotated = true
+                            let zeta = (beta - alpha) / (2 * gamma)
+                            let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
+                            let c = 1 / (1 + t * t).squareRoot()
+                            let s = c * t
+                            for i in 0..<rows {
+                                let wp = w[cp + i], wq = w[cq + i]
+                                w[cp + i] = c * wp - s * wq
+                                w[cq + i] = s * wp + c * wq
+                            }
+                            for i in 0..<columns {
+                                let vp = r[i * columns + p], vq = r[i * columns + q]
+                                r[i * columns + p] = c * vp - s * vq
+                                r[i * columns + q] = s * vp + c * vq
+                            }
+                        }
                     }
-                    if gamma == 0 || abs(gamma) <= 1e-15 * (alpha * beta).squareRoot() { continue }
-                    rotated = true
-                    let zeta = (beta - alpha) / (2 * gamma)
-                    let t = (zeta >= 0 ? 1.0 : -1.0) / (abs(zeta) + (1 + zeta * zeta).squareRoot())
-                    let c = 1 / (1 + t * t).squareRoot()
-                    let s = c * t
-                    for i in 0..<rows {
-                        let wp = work[i, p], wq = work[i, q]
-                        work[i, p] = c * wp - s * wq
-                        work[i, q] = s * wp + c * wq
-                    }
-                    for i in 0..<columns {
-                        let vp = rotations[i, p], vq = rotations[i, q]
-                        rotations[i, p] = c * vp - s * vq
-                        rotations[i, q] = s * vp + c * vq
-                    }
+                    if !rotated { break }
                 }
             }
-            if !rotated { break }
         }
-        var norms = [Double](repeating: 0, count: columns)
-        for j in 0..<columns {
-            var sum = 0.0
-            for i in 0..<rows { sum += work[i, j] * work[i, j] }
-            norms[j] = sum.squareRoot()
+        let norms = (0..<columns).map { j in
+            columnsMajor[(j * rows)..<((j + 1) * rows)].reduce(0) { $0 + $1 * $1 }.squareRoot()
         }
         let order = (0..<columns).sorted { norms[$0] > norms[$1] || (norms[$0] == norms[$1] && $0 < $1) }
         var left = Matrix(rowCount: rows, columnCount: columns)
@@ -136,9 +208,9 @@ public struct ThinSVD: Sendable {
         for (target, source) in order.enumerated() {
             let sigma = norms[source]
             if sigma > 0 {
-                for i in 0..<rows { left[i, target] = work[i, source] / sigma }
+                for i in 0..<rows { left.storage[i * columns + target] = columnsMajor[source * rows + i] / sigma }
             }
-            for i in 0..<columns { right[i, target] = rotations[i, source] }
+            for i in 0..<columns { right.storage[i * columns + target] = rotations[i * columns + source] }
         }
         singularValues = order.map { norms[$0] }
         if tall {
@@ -148,5 +220,49 @@ public struct ThinSVD: Sendable {
             u = right
             v = left
         }
+    }
+}
+
+extension SymmetricEigen {
+    /// The dominant eigenvector of a symmetric matrix by shifted power iteration from a nearby
+    /// `start`: v ← (A − σI)·v / ‖(A − σI)·v‖ until two iterates differ by less than `tolerance`
+    /// (max-norm). The error shrinks by |λ₂ − σ| / (λ₁ − σ) per step, so σ = (λ₂ + λₙ)/2 from a
+    /// recent decomposition is the best shift. Far cheaper than Jacobi when only the leading
+    /// vector of a slowly changing matrix is needed (the rank-1 imputation loop).
+    ///
+    /// - Returns: the unit eigenvector, signed to agree with `start`, or nil when it did not
+    ///   converge in `maxIterations` steps (the caller then uses the full method).
+    /// - Complexity: O(n²) per step.
+    public static func dominantEigenvector(of matrix: Matrix, start: [Double], shift: Double,
+                                           tolerance: Double = 1e-15, maxIterations: Int = 500) -> [Double]? {
+        let n = matrix.rowCount
+        precondition(matrix.columnCount == n && start.count == n)
+        var current = start
+        var next = [Double](repeating: 0, count: n)
+        var converged = false
+        matrix.storage.withUnsafeBufferPointer { a in
+            for _ in 0..<maxIterations {
+                var norm = 0.0
+                for i in 0..<n {
+                    var sum = -shift * current[i]
+                    for j in 0..<n { sum += a[i * n + j] * current[j] }
+                    next[i] = sum
+                    norm += sum * sum
+                }
+                norm = norm.squareRoot()
+                guard norm > 0, norm.isFinite else { return }
+                var change = 0.0
+                for i in 0..<n {
+                    next[i] /= norm
+                    change = max(change, abs(next[i] - current[i]))
+                }
+                swap(&current, &next)
+                if change < tolerance {
+                    converged = true
+                    return
+                }
+            }
+        }
+        return converged ? current : nil
     }
 }

@@ -20,12 +20,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-# The main job on the default (synthetic, offline) panel: the capability space, then a scaling
-# law fitted on the smaller models and scored on the larger ones; JSON reports under demo-out/.
+# The main job on the default panel (the shipped synthetic one unless $$OBSSCALE_PANEL is set or the
+# public panel was fetched): the capability space, then a scaling law fitted on the smaller models
+# and scored on the larger ones; JSON reports under demo-out/.
 demo: release
 	@mkdir -p demo-out
-	$(OBSSCALE) pca --panel data/synthetic/panel.csv --json demo-out/pca.json
-	$(OBSSCALE) fit --panel data/synthetic/panel.csv --target 'task_emergent,accuracy' --cutoff-flops 10 \
+	$(OBSSCALE) pca --json demo-out/pca.json
+	$(OBSSCALE) fit --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
 		--json demo-out/fit.json
 	@echo "demo: reports written to demo-out/ (pca.json, fit.json)"
 

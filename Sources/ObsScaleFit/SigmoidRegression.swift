@@ -144,6 +144,11 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         }
         let floor = link == .sigmoidFloor ? parameters[k + 1] : 0
         let isLinear = link == .linear, hasFloor = link == .sigmoidFloor
+        let delta: Double
+        switch loss {
+        case .leastSquares: delta = .infinity
+        case let .huber(huberDelta): delta = huberDelta
+        }
         var total = 0.0
         for i in 0..<targets.count {
             let x = UnsafeBufferPointer(rebasing: scores[(i * k)..<((i + 1) * k)])
@@ -157,10 +162,13 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
             row[0] = slope
             for c in 0..<k { row[c + 1] = slope * x[c] }
             if hasFloor { row[k + 1] = 1 - s }
+            // Loss, ψ = ρ′(r) and the IRLS weight ψ/r, with δ = ∞ for least squares.
             let r = value - targets[i]
-            total += loss.value(r)
+            let inside = abs(r) <= delta
+            total += inside ? 0.5 * r * r : delta * (abs(r) - 0.5 * delta)
             guard withDerivatives else { continue }
-            let (psi, weight) = loss.influence(r)
+            let psi = inside ? r : (r > 0 ? delta : -delta)
+            let weight = inside ? 1 : delta / abs(r)
             for a in 0..<p {
                 gradient[a] += row[a] * psi
                 let wa = weight * row[a]

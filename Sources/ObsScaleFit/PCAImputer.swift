@@ -72,16 +72,22 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         var sums = [Double](repeating: 0, count: n)
         var products = [Double](repeating: 0, count: n * n)
         let missingRows = Array(Set(missing.map { $0 / n })).sorted()
-        func accumulate(row i: Int, sign: Double) {
+        func accumulate(rows: [Int], sign: Double) {
             filled.storage.withUnsafeBufferPointer { x in
-                for a in 0..<n {
-                    let xa = sign * x[i * n + a]
-                    sums[a] += xa
-                    for b in a..<n { products[a * n + b] += xa * x[i * n + b] }
+                sums.withUnsafeMutableBufferPointer { sums in
+                    products.withUnsafeMutableBufferPointer { products in
+                        for i in rows {
+                            for a in 0..<n {
+                                let xa = sign * x[i * n + a]
+                                sums[a] += xa
+                                for b in a..<n { products[a * n + b] += xa * x[i * n + b] }
+                            }
+                        }
+                    }
                 }
             }
         }
-        for i in 0..<m { accumulate(row: i, sign: 1) }
+        accumulate(rows: Array(0..<m), sign: 1)
         var basis: Matrix?
         var spectrum: [Double]?
         while iterations < maxIterations {
@@ -101,7 +107,7 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             // fallback) Jacobi runs warm-started from the previous eigenvectors.
             if rank == 1, let spectrum, iterations > 1,
                let leading = SymmetricEigen.dominantEigenvector(
-                   of: gram, start: Array(components.storage.prefix(n)), shift: 0.5 * (spectrum[1] + spectrum[n - 1])) {
+                   of: gram, start: components.storage, shift: 0.5 * (spectrum[1] + spectrum[n - 1])) {
                 for j in 0..<n { components.storage[j] = leading[j] }
             } else {
                 let eigen = try SymmetricEigen(gram, warmStart: basis, leadingCount: rank)
@@ -109,9 +115,9 @@ public struct PCAImputer: Codable, Equatable, Sendable {
                 if spectrum == nil { spectrum = eigen.values }
                 for r in 0..<rank { for j in 0..<n { components.storage[r * n + j] = eigen.vectors.storage[j * n + r] } }
             }
-            for i in missingRows { accumulate(row: i, sign: -1) }
+            accumulate(rows: missingRows, sign: -1)
             lastChange = Self.reconstructMissing(&filled, missing: missing, center: center, components: components)
-            for i in missingRows { accumulate(row: i, sign: 1) }
+            accumulate(rows: missingRows, sign: 1)
             if lastChange < tolerance {
                 converged = true
                 break

@@ -24,25 +24,6 @@ public enum Loss: Codable, Equatable, Sendable, CustomStringConvertible {
         case let .huber(delta): return "Huber (δ = \(delta))"
         }
     }
-
-    @inlinable
-    func value(_ r: Double) -> Double {
-        switch self {
-        case .leastSquares: return 0.5 * r * r
-        case let .huber(delta): return abs(r) <= delta ? 0.5 * r * r : delta * (abs(r) - 0.5 * delta)
-        }
-    }
-
-    /// ψ(r) = ρ′(r) and the IRLS weight ψ(r)/r.
-    @inlinable
-    func influence(_ r: Double) -> (psi: Double, weight: Double) {
-        switch self {
-        case .leastSquares: return (r, 1)
-        case let .huber(delta):
-            if abs(r) <= delta { return (r, 1) }
-            return (r > 0 ? delta : -delta, delta / abs(r))
-        }
-    }
 }
 
 /// Why the solver stopped.
@@ -128,20 +109,35 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                 [0] + Array(repeating: 3, count: k) + floorMid]
     }
 
+    /// Per-row working storage of `assemble`, allocated once per solve (column-major scores so
+    /// every accumulation is a contiguous, vectorisable loop over the rows).
+    struct Workspace {
+        /// Scores, column c at [c·m ..< (c + 1)·m].
+        var columns: [Double]
+        /// Per-row weights: ψ·f_z, ψ·f_b, GN weight w·f_z², w·f_z·f_b, w·f_b², curvature ψ·f_zz, ψ·f_zb.
+        var weights: [Double]
+
+        init(scores: Matrix) {
+            columns = scores.transposed.storage
+            weights = [Double](repeating: 0, count: 7 * scores.rowCount)
+        }
+    }
+
     /// Loss, and optionally the gradient Jᵀψ, the upper triangle of the Gauss–Newton (IRLS)
     /// matrix JᵀWJ (`hessian[0..<p²]`) and of the second-order term Σ ψᵢ·∇²fᵢ (`hessian[p²..<2p²]`)
-    /// at `parameters`. One pass over the rows; writes only into the given buffers.
+    /// at `parameters`.
+    ///
+    /// The model depends on θ only through z = α + βᵀS and the floor b, so with x̃ = (1, S),
+    /// J = [f_z·x̃ | f_b] and ∇²f = [[f_zz·x̃x̃ᵀ, f_zb·x̃], [f_zb·x̃ᵀ, 0]]: one pass computes per-row
+    /// weights, then every entry is a weighted sum over rows (f_z = (1 − b)σ′, f_b = 1 − σ,
+    /// f_zz = (1 − b)σ″, f_zb = −σ′ for the sigmoid-floor link; f_z = 1 and the rest 0 for linear).
+    /// Writes only into the given buffers. O(m·p²).
     @inline(__always)
-    func assemble(_ parameters: UnsafeBufferPointer<Double>, scores: UnsafeBufferPointer<Double>, k: Int,
+    func assemble(_ parameters: UnsafeBufferPointer<Double>, columns x: UnsafeBufferPointer<Double>, k: Int,
                   targets: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>,
-                  hessian: UnsafeMutableBufferPointer<Double>, row: UnsafeMutableBufferPointer<Double>,
+                  hessian: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
                   withDerivatives: Bool) -> Double {
-        let p = parameters.count
-        let curvatureOffset = p * p
-        if withDerivatives {
-            for index in 0..<(2 * p * p) { hessian[index] = 0 }
-            for index in 0..<p { gradient[index] = 0 }
-        }
+        let p = parameters.count, m = targets.count
         let floor = link == .sigmoidFloor ? parameters[k + 1] : 0
         let isLinear = link == .linear, hasFloor = link == .sigmoidFloor
         let delta: Double
@@ -149,19 +145,22 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         case .leastSquares: delta = .infinity
         case let .huber(huberDelta): delta = huberDelta
         }
+        // Weight vectors live side by side in `weights`: row i of vector v is weights[v·m + i].
+        let psiZ = 0, psiB = 1, gnZZ = 2, gnZB = 3, gnBB = 4, curvZZ = 5, curvZB = 6
+        // z = α + βᵀS, accumulated column by column (into the curvZB slot, overwritten below).
+        for i in 0..<m { weights[curvZB * m + i] = parameters[0] }
+        for c in 0..<k {
+            let beta = parameters[c + 1]
+            for i in 0..<m { weights[curvZB * m + i] += beta * x[c * m + i] }
+        }
         var total = 0.0
-        for i in 0..<targets.count {
-            let x = UnsafeBufferPointer(rebasing: scores[(i * k)..<((i + 1) * k)])
-            var z = parameters[0]
-            for c in 0..<k { z += parameters[c + 1] * x[c] }
-            // σ′ = σ(1 − σ); the model's derivative in z is (1 − b)·σ′ (1 for the linear link).
+        for i in 0..<m {
+            let z = weights[curvZB * m + i]
             let s = isLinear ? 0 : logistic(z)
-            let derivative = s * (1 - s)
-            let slope = isLinear ? 1 : (1 - floor) * derivative
+            let sigmaPrime = s * (1 - s)
+            let fz = isLinear ? 1 : (1 - floor) * sigmaPrime
+            let fb = hasFloor ? 1 - s : 0
             let value = isLinear ? z : (1 - floor) * s + floor
-            row[0] = slope
-            for c in 0..<k { row[c + 1] = slope * x[c] }
-            if hasFloor { row[k + 1] = 1 - s }
             // Loss, ψ = ρ′(r) and the IRLS weight ψ/r, with δ = ∞ for least squares.
             let r = value - targets[i]
             let inside = abs(r) <= delta
@@ -169,24 +168,46 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
             guard withDerivatives else { continue }
             let psi = inside ? r : (r > 0 ? delta : -delta)
             let weight = inside ? 1 : delta / abs(r)
-            for a in 0..<p {
-                gradient[a] += row[a] * psi
-                let wa = weight * row[a]
-                for b in a..<p { hessian[a * p + b] += wa * row[b] }
+            weights[psiZ * m + i] = psi * fz
+            weights[psiB * m + i] = psi * fb
+            weights[gnZZ * m + i] = weight * fz * fz
+            weights[gnZB * m + i] = weight * fz * fb
+            weights[gnBB * m + i] = weight * fb * fb
+            weights[curvZZ * m + i] = isLinear ? 0 : psi * (1 - floor) * sigmaPrime * (1 - 2 * s)
+            weights[curvZB * m + i] = hasFloor ? -psi * sigmaPrime : 0
+        }
+        guard withDerivatives else { return total }
+        for index in 0..<(2 * p * p) { hessian[index] = 0 }
+        let curvatureOffset = p * p
+        // Σᵢ w_i·x̃_ia·x̃_ib, where x̃_i0 = 1 and x̃_ia (a ≥ 1) is score column a − 1.
+        @inline(__always) func sum(_ vector: Int, _ a: Int, _ b: Int) -> Double {
+            let w = vector * m
+            var total = 0.0
+            if a == 0 && b == 0 {
+                for i in 0..<m { total += weights[w + i] }
+            } else if a == 0 {
+                let xb = (b - 1) * m
+                for i in 0..<m { total += weights[w + i] * x[xb + i] }
+            } else {
+                let xa = (a - 1) * m, xb = (b - 1) * m
+                for i in 0..<m { total += weights[w + i] * x[xa + i] * x[xb + i] }
             }
-            guard !isLinear else { continue }
-            // ∇²f with x̃ = (1, S): ∂²f/∂θ_a∂θ_b = (1 − b)·σ″·x̃_a·x̃_b for a, b ≤ K and
-            // ∂²f/∂θ_a∂b = −σ′·x̃_a, where σ″ = σ′(1 − 2σ); each scaled by ψ.
-            let pairScale = psi * (1 - floor) * derivative * (1 - 2 * s)
-            let floorScale = -psi * derivative
-            hessian[curvatureOffset] += pairScale
-            for b in 1..<(k + 1) { hessian[curvatureOffset + b] += pairScale * x[b - 1] }
-            if hasFloor { hessian[curvatureOffset + k + 1] += floorScale }
-            for a in 1..<(k + 1) {
-                let scaled = pairScale * x[a - 1]
-                for b in a..<(k + 1) { hessian[curvatureOffset + a * p + b] += scaled * x[b - 1] }
-                if hasFloor { hessian[curvatureOffset + a * p + k + 1] += floorScale * x[a - 1] }
+            return total
+        }
+        for a in 0...k {
+            gradient[a] = sum(psiZ, 0, a)
+            for b in a...k {
+                hessian[a * p + b] = sum(gnZZ, a, b)
+                hessian[curvatureOffset + a * p + b] = sum(curvZZ, a, b)
             }
+            if hasFloor {
+                hessian[a * p + k + 1] = sum(gnZB, 0, a)
+                hessian[curvatureOffset + a * p + k + 1] = sum(curvZB, 0, a)
+            }
+        }
+        if hasFloor {
+            gradient[k + 1] = sum(psiB, 0, 0)
+            hessian[(k + 1) * p + k + 1] = sum(gnBB, 0, 0)
         }
         return total
     }
@@ -243,27 +264,27 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         var hessian = [Double](repeating: 0, count: 2 * p * p)
         var trialGradient = gradient
         var trialHessian = hessian
-        var row = [Double](repeating: 0, count: p)
+        var workspace = Workspace(scores: scores)
         var system = [Double](repeating: 0, count: p * p)
         var step = [Double](repeating: 0, count: p)
         var free = [Int](repeating: 0, count: p)
         var current = 0.0
         var iterations = 0
         var termination = Termination.maxIterations
-        scores.storage.withUnsafeBufferPointer { x in
+        workspace.columns.withUnsafeBufferPointer { x in
         targets.withUnsafeBufferPointer { y in
         gradient.withUnsafeMutableBufferPointer { g in
         hessian.withUnsafeMutableBufferPointer { h in
         trialGradient.withUnsafeMutableBufferPointer { trialG in
         trialHessian.withUnsafeMutableBufferPointer { trialH in
-        row.withUnsafeMutableBufferPointer { rowBuffer in
+        workspace.weights.withUnsafeMutableBufferPointer { rowBuffer in
         system.withUnsafeMutableBufferPointer { systemBuffer in
         step.withUnsafeMutableBufferPointer { stepBuffer in
         free.withUnsafeMutableBufferPointer { freeBuffer in
         parameters.withUnsafeMutableBufferPointer { theta in
         candidate.withUnsafeMutableBufferPointer { trialTheta in
             func evaluate(_ at: UnsafeMutableBufferPointer<Double>, derivatives: Bool) -> Double {
-                assemble(UnsafeBufferPointer(at), scores: x, k: k, targets: y, gradient: g, hessian: h, row: rowBuffer,
+                assemble(UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g, hessian: h, weights: rowBuffer,
                          withDerivatives: derivatives)
             }
             current = evaluate(theta, derivatives: true)
@@ -326,8 +347,8 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                         }
                     }
                     // The trial point's derivatives go to spare buffers, kept if the step is accepted.
-                    let trial = assemble(UnsafeBufferPointer(trialTheta), scores: x, k: k, targets: y, gradient: trialG,
-                                         hessian: trialH, row: rowBuffer, withDerivatives: true)
+                    let trial = assemble(UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y, gradient: trialG,
+                                         hessian: trialH, weights: rowBuffer, withDerivatives: true)
                     if trial.isFinite && trial <= current {
                         let ratio = predicted > 0 ? (current - trial) / predicted : 1
                         damping *= max(1.0 / 3.0, 1 - pow(2 * ratio - 1, 3))

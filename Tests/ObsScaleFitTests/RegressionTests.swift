@@ -62,6 +62,20 @@ struct RegressionTests {
         #expect(maxRelativeDifference([wide.alpha] + wide.beta, [ls.alpha] + ls.beta) < 1e-7)
     }
 
+    @Test func restartsWhenTheFirstStartDoesNotConverge() throws {
+        let x = Self.design()
+        let y = (0..<x.rowCount).map { 0.9 * logistic(-1 + 2 * x[$0, 0] + x[$0, 1]) + 0.1 }
+        // Two iterations are not enough from any start: every start is tried and the lowest
+        // loss is kept, reported as not converged.
+        let limited = try SigmoidRegression(maxIterations: 2).fit(scores: x, targets: y)
+        #expect(limited.startsTried == 4)
+        #expect(limited.termination == .maxIterations)
+        #expect(!limited.termination.converged)
+        let full = try SigmoidRegression().fit(scores: x, targets: y)
+        #expect(full.startsTried == 1 && full.termination.converged)
+        #expect(full.loss < limited.loss)
+    }
+
     @Test func rejectsBadSettingsAndTooFewRows() {
         let x = Self.design(count: 3)
         #expect(throws: FitError.self) { try SigmoidRegression().fit(scores: x, targets: [0.1, 0.2, 0.3]) }

@@ -77,20 +77,25 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// Up to `limit` names from `candidates` closest to `name`, for "did you mean" hints: a
-/// case-insensitive match alone if there is one, else the names at the smallest edit distance
-/// (case-insensitive) that are within a third of the name's length or contain it (or are
-/// contained in it). O(|candidates| · |name| · |candidate|).
+/// Up to `limit` names from `candidates` closest to `name`, for "did you mean" hints
+/// (case-insensitive): an exact match alone if there is one; else the names that contain `name`
+/// (e.g. every metric variant of a prefix), closest first; else the names at the smallest edit
+/// distance, if within a third of the name's length or contained in it.
+/// O(|candidates| · |name| · |candidate|).
 public func closeMatches(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
     let needle = name.lowercased().trimmingCharacters(in: .whitespaces)
-    let scored = candidates.compactMap { candidate -> (String, Int)? in
-        let hay = candidate.lowercased()
-        let distance = hay == needle ? -1 : editDistance(Array(needle), Array(hay))
-        let related = !needle.isEmpty && (hay.contains(needle) || needle.contains(hay))
-        return related || distance <= max(2, needle.count / 3) ? (candidate, distance) : nil
+    guard !needle.isEmpty else { return [] }
+    let lowered = candidates.map { $0.lowercased() }
+    if let exact = lowered.firstIndex(of: needle) { return [candidates[exact]] }
+    let distances = lowered.map { editDistance(Array(needle), Array($0)) }
+    let containing = candidates.indices.filter { lowered[$0].contains(needle) }
+    if !containing.isEmpty {
+        return containing.sorted { (distances[$0], candidates[$0]) < (distances[$1], candidates[$1]) }
+            .prefix(limit).map { candidates[$0] }
     }
-    guard let best = scored.map(\.1).min() else { return [] }
-    return scored.filter { $0.1 == best }.map(\.0).sorted().prefix(limit).map { $0 }
+    let close = candidates.indices.filter { distances[$0] <= max(2, needle.count / 3) || needle.contains(lowered[$0]) }
+    guard let best = close.map({ distances[$0] }).min() else { return [] }
+    return close.filter { distances[$0] == best }.map { candidates[$0] }.sorted().prefix(limit).map { $0 }
 }
 
 /// Levenshtein distance between two character arrays. O(|a|·|b|) time, O(|b|) memory.

@@ -100,7 +100,7 @@ struct CLITests {
         try Data("previous".utf8).write(to: URL(fileURLWithPath: json))
         let result = try runCLI(["fit", "--panel", TestPaths.panel, "--target", "gsm8k_cot_8_exact_match", "--json", json])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("unknown column 'gsm8k_cot_8_exact_match'; did you mean"))
+        #expect(result.stderr.contains("unknown column 'gsm8k_cot_8_exact_match'; did you mean 'gsm8k_cot_8_exact_match,strict-match' or 'gsm8k_cot_8_exact_match,flexible-extract'?"))
         #expect(try String(contentsOfFile: json, encoding: .utf8) == "previous")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fit.json"])
     }

@@ -3,3 +3,5 @@
 @_exported import ObsScaleFit
 @_exported import ObsScaleNumerics
 @_exported import ObsScaleReport
+@_exported import ObsScaleSelect
+@_exported import LinearProgramming

@@ -12,7 +12,7 @@ struct Obsscale: ParsableCommand {
             synthetic panel). Exit codes: 0 success, 64 bad input or options, 1 runtime failure.
             """,
         version: obsscaleVersion,
-        subcommands: [PCACommand.self, FitCommand.self, SimulateCommand.self]
+        subcommands: [PCACommand.self, FitCommand.self, SelectCommand.self, SimulateCommand.self]
     )
 }
 
@@ -25,6 +25,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         printError(error.description)
         throw ExitCode(64)
     } catch let error as FitError {
+        printError(error.description)
+        throw ExitCode(64)
+    } catch let error as SelectionError {
         printError(error.description)
         throw ExitCode(64)
     } catch let error as LinearAlgebraError {

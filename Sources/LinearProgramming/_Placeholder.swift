@@ -1,0 +1,1 @@
+// Placeholder until the GLPK layer lands; removed with it.

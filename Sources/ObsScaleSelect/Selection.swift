@@ -1,0 +1,103 @@
+import Foundation
+import ObsScaleNumerics
+
+/// The selection methods of `obsscale select --method` (DESIGN §4.3).
+public enum SelectionMethod: String, Codable, CaseIterable, Sendable {
+    case auto, exhaustive, greedy, exchange, relaxation, bnb, random
+}
+
+/// Settings shared by the selection methods.
+public struct SelectionOptions: Codable, Equatable, Sendable {
+    public var method: SelectionMethod = .auto
+    /// Wall-clock limit per budget for the searches that can stop early (branch-and-bound).
+    public var timeLimitSeconds: Double = 10
+    /// Seed of the random baseline.
+    public var seed: UInt64 = 0
+    public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// `auto` enumerates exactly when there are at most this many combinations.
+    public var autoExhaustiveLimit: Double = 5e6
+
+    public init(method: SelectionMethod = .auto, timeLimitSeconds: Double = 10, seed: UInt64 = 0,
+                threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.method = method
+        self.timeLimitSeconds = timeLimitSeconds
+        self.seed = seed
+        self.threadCount = threadCount
+    }
+}
+
+/// Runs a selection method on a problem for each budget.
+public enum Selection {
+    public static func solve(_ problem: SelectionProblem, budgets: [Double], options: SelectionOptions) throws -> [SelectionResult] {
+        try ExhaustiveSelector().validate(budgets)
+        guard options.timeLimitSeconds > 0, options.timeLimitSeconds.isFinite else {
+            throw SelectionError.invalidOption(name: "--time-limit", value: "\(options.timeLimitSeconds)", allowed: "a finite number of seconds > 0")
+        }
+        try checkBudgets(problem, budgets: budgets)
+        switch options.method {
+        case .exhaustive:
+            return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets)
+        case .greedy:
+            return try budgets.map { try GreedySelector().select(problem, budget: $0) }
+        case .exchange:
+            return try budgets.map { try ExchangeSelector().select(problem, budget: $0) }
+        case .random:
+            return try budgets.map { try RandomSelector(seed: options.seed).select(problem, budget: $0) }
+        case .relaxation, .bnb, .auto:
+            if options.method == .auto && ExhaustiveSelector.combinationCount(problem) <= options.autoExhaustiveLimit {
+                return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets)
+            }
+            return try budgets.map { try ExchangeSelector().select(problem, budget: $0) }
+        }
+    }
+
+    /// Budget checks with clear messages: below the must-includes, or below the cheapest set of
+    /// units that can give p independent design rows.
+    static func checkBudgets(_ problem: SelectionProblem, budgets: [Double]) throws {
+        let included = problem.constraints.mustInclude.reduce(0.0) { $0 + problem.units[$1].cost }
+        let p = problem.dimension
+        // The p cheapest models' worth of cost is a lower bound on any nonsingular design
+        // (G = Σ x xᵀ needs at least p rows) when there is no ridge.
+        let cheapest: Double
+        if problem.ridge > 0 {
+            cheapest = included
+        } else {
+            let perModel = problem.units.flatMap { unit in Array(repeating: unit.cost / Double(unit.models.count), count: unit.models.count) }
+            let rowsNeeded = max(0, p - problem.constraints.mustInclude.reduce(0) { $0 + problem.units[$1].models.count })
+            let singleRowUnits = problem.units.allSatisfy { $0.models.count == 1 }
+            cheapest = included + (singleRowUnits ? perModel.sorted().prefix(rowsNeeded).reduce(0, +) : 0)
+        }
+        for budget in budgets where budget < included * (1 - 1e-12) {
+            throw SelectionError.budgetTooSmall(budget: budget, needed: included, detail: "the must-include units")
+        }
+        for budget in budgets where budget < cheapest * (1 - 1e-12) {
+            throw SelectionError.budgetTooSmall(budget: budget, needed: cheapest,
+                                                detail: "a design with \(p) independent rows (K_sel = \(p) needs at least \(p) models)")
+        }
+        let singleUnitMinimum = problem.units.indices.filter { !problem.constraints.exclude.contains($0) }
+            .map { problem.units[$0].cost }.min() ?? .infinity
+        for budget in budgets where budget < singleUnitMinimum * (1 - 1e-12) && problem.constraints.mustInclude.isEmpty {
+            throw SelectionError.budgetTooSmall(budget: budget, needed: singleUnitMinimum, detail: "the cheapest unit")
+        }
+    }
+}
+
+/// A feasible random subset (the baseline): must-includes, then units in a seeded random order,
+/// each added when it fits the budget and constraints. Replicate-independent: the order comes from
+/// `Xoshiro256StarStar.stream(seed:index:)` with the budget's bit pattern as the index.
+public struct RandomSelector: Sendable {
+    public var seed: UInt64
+
+    public init(seed: UInt64) { self.seed = seed }
+
+    public func select(_ problem: SelectionProblem, budget: Double) throws -> SelectionResult {
+        let started = Date()
+        var random = Xoshiro256StarStar.stream(seed: seed, index: budget.bitPattern)
+        var order = Array(problem.units.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, random.nextInt(below: i + 1)) }
+        var state = SubsetState(problem: problem)
+        for u in problem.constraints.mustInclude { state.add(u) }
+        for u in order where state.canAdd(u, budget: budget) { state.add(u) }
+        return try GreedySelector().finish(problem, state: state, budget: budget, solver: "random", iterations: 1, started: started)
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+
+/// What is selected: whole families (the paper's choice) or single models.
+public enum SelectionUnit: String, Codable, CaseIterable, Sendable {
+    case family, model
+}
+
+/// The optimal-design criterion (DESIGN §4.2), minimized.
+public enum Criterion: String, Codable, CaseIterable, Sendable {
+    /// V-optimality: tr(L·G⁻¹), the average prediction variance over the target rows.
+    case v
+    /// A-optimality: tr(G⁻¹).
+    case a
+    /// D-optimality: −log det G.
+    case d
+}
+
+/// A selection problem (DESIGN §4.1): units with their design rows and costs, the target weight
+/// matrix L, the criterion, the ridge δ, and side constraints. Budgets are given to the solvers.
+///
+/// The design matrix of a subset S is the stack of its units' rows; G_S = δI + Σ_{u∈S} M_u with
+/// the per-unit Gram contributions M_u = Σ_{rows x of u} x·xᵀ precomputed here.
+public struct SelectionProblem: Codable, Sendable {
+    /// One selectable unit: a family (with its pool models) or a single model.
+    public struct Unit: Codable, Equatable, Sendable {
+        public var name: String
+        /// The family of the unit's models (equals `name` for family units).
+        public var family: String
+        /// Indices of the unit's models in `poolModels`.
+        public var models: [Int]
+        /// Total cost of the unit's models.
+        public var cost: Double
+
+        public init(name: String, family: String, models: [Int], cost: Double) {
+            self.name = name
+            self.family = family
+            self.models = models
+            self.cost = cost
+        }
+    }
+
+    /// Side constraints. Indices refer to `units`.
+    public struct Constraints: Codable, Equatable, Sendable {
+        public var mustInclude: [Int] = []
+        public var exclude: [Int] = []
+        /// At most this many distinct families in the subset (including must-includes).
+        public var maxFamilies: Int?
+        /// At least this many models in the subset.
+        public var minModels: Int?
+        /// At most this many models of any one family.
+        public var maxModelsPerFamily: Int?
+
+        public init(mustInclude: [Int] = [], exclude: [Int] = [], maxFamilies: Int? = nil, minModels: Int? = nil,
+                    maxModelsPerFamily: Int? = nil) {
+            self.mustInclude = mustInclude
+            self.exclude = exclude
+            self.maxFamilies = maxFamilies
+            self.minModels = minModels
+            self.maxModelsPerFamily = maxModelsPerFamily
+        }
+
+        /// True when only the budget (and include/exclude fixings) constrain the subset.
+        public var onlyBudget: Bool { maxFamilies == nil && minModels == nil && maxModelsPerFamily == nil }
+    }
+
+    public var poolModels: [String]
+    public var poolFamilies: [String]
+    /// Pool models × p design rows (first K_sel PCs, optionally an intercept column first).
+    public var design: Matrix
+    /// The target weight matrix L = X_Tᵀ X_T (p × p).
+    public var weight: Matrix
+    public var units: [Unit]
+    /// Per-unit Gram contributions M_u, each p × p row-major, concatenated.
+    public var unitGrams: [Double]
+    public var criterion: Criterion
+    /// Ridge δ added to every G (0: singular designs are infeasible).
+    public var ridge: Double
+    public var constraints: Constraints
+
+    /// Number of design columns p.
+    public var dimension: Int { design.columnCount }
+
+    /// Builds a problem from design rows, units and targets. Validates shapes and values.
+    public init(poolModels: [String], poolFamilies: [String], design: Matrix, targets: Matrix, units: [Unit],
+                criterion: Criterion = .v, ridge: Double = 0, constraints: Constraints = Constraints()) throws {
+        guard design.rowCount == poolModels.count, poolFamilies.count == poolModels.count else {
+            throw SelectionError.invalidProblem("design has \(design.rowCount) rows for \(poolModels.count) pool models")
+        }
+        guard targets.columnCount == design.columnCount, targets.rowCount > 0 else {
+            throw SelectionError.invalidProblem("the target set is empty or has the wrong number of columns")
+        }
+        guard ridge >= 0, ridge.isFinite else {
+            throw SelectionError.invalidOption(name: "--ridge", value: "\(ridge)", allowed: "a finite number ≥ 0")
+        }
+        guard !units.isEmpty else { throw SelectionError.emptyPool("no units to select from") }
+        for unit in units {
+            guard unit.cost > 0, unit.cost.isFinite else {
+                throw SelectionError.invalidOption(name: "cost of \(unit.name)", value: "\(unit.cost)", allowed: "a finite number > 0")
+            }
+            guard !unit.models.isEmpty, unit.models.allSatisfy({ $0 >= 0 && $0 < poolModels.count }) else {
+                throw SelectionError.invalidProblem("unit \(unit.name) has no valid models")
+            }
+        }
+        guard !design.storage.contains(where: { !$0.isFinite }), !targets.storage.contains(where: { !$0.isFinite }) else {
+            throw SelectionError.invalidProblem("design or target rows contain non-finite values")
+        }
+        for index in constraints.mustInclude + constraints.exclude where !units.indices.contains(index) {
+            throw SelectionError.invalidProblem("constraint refers to unit #\(index), out of range")
+        }
+        if let overlap = Set(constraints.mustInclude).intersection(constraints.exclude).first {
+            throw SelectionError.contradictoryConstraints("\(units[overlap].name) is both included and excluded")
+        }
+        if let maxFamilies = constraints.maxFamilies, maxFamilies < 1 {
+            throw SelectionError.invalidOption(name: "--max-families", value: "\(maxFamilies)", allowed: "≥ 1")
+        }
+        if let perFamily = constraints.maxModelsPerFamily, perFamily < 1 {
+            throw SelectionError.invalidOption(name: "--max-per-family", value: "\(perFamily)", allowed: "≥ 1")
+        }
+        self.poolModels = poolModels
+        self.poolFamilies = poolFamilies
+        self.design = design
+        self.weight = targets.gram
+        self.units = units
+        self.criterion = criterion
+        self.ridge = ridge
+        self.constraints = constraints
+        let p = design.columnCount
+        var grams = [Double](repeating: 0, count: units.count * p * p)
+        for (u, unit) in units.enumerated() {
+            for i in unit.models {
+                for a in 0..<p {
+                    for b in 0..<p { grams[u * p * p + a * p + b] += design[i, a] * design[i, b] }
+                }
+            }
+        }
+        self.unitGrams = grams
+        if let maxFamilies = constraints.maxFamilies {
+            let included = Set(constraints.mustInclude.map { units[$0].family })
+            if included.count > maxFamilies {
+                throw SelectionError.contradictoryConstraints("\(included.count) must-include families exceed --max-families \(maxFamilies)")
+            }
+        }
+    }
+
+    /// Number of models of a unit.
+    public func modelCount(_ unit: Int) -> Int { units[unit].models.count }
+
+    /// Whether a subset (unit indices) satisfies the budget and every side constraint.
+    public func isFeasible(_ subset: [Int], budget: Double) -> Bool {
+        let chosen = Set(subset)
+        guard chosen.count == subset.count else { return false }
+        if constraints.mustInclude.contains(where: { !chosen.contains($0) }) { return false }
+        if constraints.exclude.contains(where: { chosen.contains($0) }) { return false }
+        let cost = subset.reduce(0.0) { $0 + units[$1].cost }
+        if cost > budget * (1 + 1e-12) { return false }
+        var perFamily: [String: Int] = [:]
+        for u in subset { perFamily[units[u].family, default: 0] += units[u].models.count }
+        if let maxFamilies = constraints.maxFamilies, perFamily.count > maxFamilies { return false }
+        if let minModels = constraints.minModels, perFamily.values.reduce(0, +) < minModels { return false }
+        if let cap = constraints.maxModelsPerFamily, perFamily.values.contains(where: { $0 > cap }) { return false }
+        return true
+    }
+
+    /// G_S = δI + Σ_{u∈S} M_u.
+    public func gram(of subset: [Int]) -> Matrix {
+        let p = dimension
+        var g = Matrix(rowCount: p, columnCount: p)
+        for index in 0..<p { g[index, index] = ridge }
+        for u in subset {
+            for index in 0..<(p * p) { g.storage[index] += unitGrams[u * p * p + index] }
+        }
+        return g
+    }
+
+    /// The criterion value of a subset; +∞ when G_S is singular (fewer independent rows than p).
+    public func value(of subset: [Int]) -> Double {
+        var evaluator = CriterionEvaluator(problem: self)
+        return evaluator.value(gram: gram(of: subset).storage)
+    }
+}
+
+/// Evaluates the criterion for a Gram matrix with preallocated scratch space (no allocation per
+/// call): Cholesky G = RRᵀ, then V = tr(G⁻¹L) by solving G·z = l_j for each column of L,
+/// A = tr(G⁻¹) the same way with L = I, D = −log det G = −2 Σ log R_jj. A pivot below 1e-12 of
+/// the largest diagonal entry means G is singular: the value is +∞ (infeasible), never NaN. O(p³).
+public struct CriterionEvaluator {
+    let criterion: Criterion
+    let p: Int
+    let weight: [Double]
+    var factor: [Double]
+    var column: [Double]
+
+    public init(problem: SelectionProblem) {
+        criterion = problem.criterion
+        p = problem.dimension
+        weight = problem.weight.storage
+        factor = [Double](repeating: 0, count: p * p)
+        column = [Double](repeating: 0, count: p)
+    }
+
+    /// Relative pivot threshold below which G is treated as singular.
+    static let singularity = 1e-12
+
+    /// The criterion at Gram matrix `gram` (p × p row-major); +∞ when singular.
+    public mutating func value(gram: [Double]) -> Double {
+        gram.withUnsafeBufferPointer { value(gram: $0) }
+    }
+
+    public mutating func value(gram: UnsafeBufferPointer<Double>) -> Double {
+        let p = self.p
+        var scale = 0.0
+        for j in 0..<p { scale = max(scale, abs(gram[j * p + j])) }
+        guard scale > 0 else { return .infinity }
+        var logDeterminant = 0.0
+        let criterion = self.criterion
+        return factor.withUnsafeMutableBufferPointer { r in
+            // Cholesky, lower triangle.
+            for j in 0..<p {
+                var pivot = gram[j * p + j]
+                for k in 0..<j { pivot -= r[j * p + k] * r[j * p + k] }
+                guard pivot > Self.singularity * scale, pivot.isFinite else { return .infinity }
+                let diagonal = pivot.squareRoot()
+                r[j * p + j] = diagonal
+                logDeterminant += 2 * log(diagonal)
+                for i in (j + 1)..<max(j + 1, p) {
+                    var sum = gram[i * p + j]
+                    for k in 0..<j { sum -= r[i * p + k] * r[j * p + k] }
+                    r[i * p + j] = sum / diagonal
+                }
+            }
+            if criterion == .d { return -logDeterminant }
+            // tr(G⁻¹ B) = Σ_j e_jᵀ G⁻¹ b_j with B = L (V) or I (A): solve G z = b_j per column.
+            var trace = 0.0
+            column.withUnsafeMutableBufferPointer { z in
+                weight.withUnsafeBufferPointer { l in
+                    for j in 0..<p {
+                        for i in 0..<p { z[i] = criterion == .a ? (i == j ? 1 : 0) : l[i * p + j] }
+                        for i in 0..<p {
+                            var sum = z[i]
+                            for k in 0..<i { sum -= r[i * p + k] * z[k] }
+                            z[i] = sum / r[i * p + i]
+                        }
+                        for i in stride(from: p - 1, through: 0, by: -1) {
+                            var sum = z[i]
+                            for k in (i + 1)..<max(i + 1, p) { sum -= r[k * p + i] * z[k] }
+                            z[i] = sum / r[i * p + i]
+                        }
+                        trace += z[j]
+                    }
+                }
+            }
+            return trace
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The outcome of one selector at one budget (DESIGN §4.3): what was chosen, its value, the best
+/// proven lower bound and the certified gap, and how it was obtained.
+public struct SelectionResult: Codable, Equatable, Sendable {
+    public var budget: Double
+    /// Chosen unit names (families or models), in unit order.
+    public var units: [String]
+    /// Chosen models, in pool order.
+    public var models: [String]
+    public var totalCost: Double
+    /// The criterion value (V, A or D); +∞ when nothing feasible was found.
+    public var value: Double
+    /// The best proven lower bound on the optimum at this budget, when the solver has one.
+    public var lowerBound: Double?
+    /// Certified gap (value − lowerBound)/|lowerBound|; 0 when proven optimal.
+    public var gap: Double? {
+        guard let lowerBound, value.isFinite else { return nil }
+        return max(0, value - lowerBound) / max(abs(lowerBound), 1e-300)
+    }
+    /// True when the solver proved optimality (exhaustive, or a closed branch-and-bound).
+    public var provenOptimal: Bool
+    public var solver: String
+    public var iterations: Int
+    public var seconds: Double
+    /// Anything the user should know (limits hit, fallbacks).
+    public var notes: [String]
+
+    public init(budget: Double, units: [String], models: [String], totalCost: Double, value: Double, lowerBound: Double?,
+                provenOptimal: Bool, solver: String, iterations: Int, seconds: Double, notes: [String] = []) {
+        self.budget = budget
+        self.units = units
+        self.models = models
+        self.totalCost = totalCost
+        self.value = value
+        self.lowerBound = lowerBound
+        self.provenOptimal = provenOptimal
+        self.solver = solver
+        self.iterations = iterations
+        self.seconds = seconds
+        self.notes = notes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case budget, units, models, totalCost, value, lowerBound, gap, provenOptimal, solver, iterations, seconds, notes
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(budget, forKey: .budget)
+        try container.encode(units, forKey: .units)
+        try container.encode(models, forKey: .models)
+        try container.encode(totalCost, forKey: .totalCost)
+        try container.encode(value, forKey: .value)
+        try container.encodeIfPresent(lowerBound, forKey: .lowerBound)
+        try container.encodeIfPresent(gap, forKey: .gap)
+        try container.encode(provenOptimal, forKey: .provenOptimal)
+        try container.encode(solver, forKey: .solver)
+        try container.encode(iterations, forKey: .iterations)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(notes, forKey: .notes)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        budget = try container.decode(Double.self, forKey: .budget)
+        units = try container.decode([String].self, forKey: .units)
+        models = try container.decode([String].self, forKey: .models)
+        totalCost = try container.decode(Double.self, forKey: .totalCost)
+        value = try container.decode(Double.self, forKey: .value)
+        lowerBound = try container.decodeIfPresent(Double.self, forKey: .lowerBound)
+        provenOptimal = try container.decode(Bool.self, forKey: .provenOptimal)
+        solver = try container.decode(String.self, forKey: .solver)
+        iterations = try container.decode(Int.self, forKey: .iterations)
+        seconds = try container.decode(Double.self, forKey: .seconds)
+        notes = try container.decode([String].self, forKey: .notes)
+    }
+}
+
+extension SelectionProblem {
+    /// A result for a subset of unit indices.
+    func result(subset: [Int], budget: Double, value: Double, lowerBound: Double?, provenOptimal: Bool, solver: String,
+                iterations: Int, started: Date, notes: [String] = []) -> SelectionResult {
+        let sorted = subset.sorted()
+        let models = sorted.flatMap { units[$0].models }.sorted().map { poolModels[$0] }
+        return SelectionResult(budget: budget, units: sorted.map { units[$0].name }, models: models,
+                               totalCost: sorted.reduce(0) { $0 + units[$1].cost }, value: value,
+                               lowerBound: provenOptimal ? value : lowerBound, provenOptimal: provenOptimal,
+                               solver: solver, iterations: iterations, seconds: Date().timeIntervalSince(started),
+                               notes: notes)
+    }
+}

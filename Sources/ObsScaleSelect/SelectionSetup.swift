@@ -1,0 +1,126 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+
+/// The models whose predictions the selection should serve: the rows of L = X_Tᵀ X_T.
+public enum TargetSet: Codable, Equatable, Sendable {
+    /// Every pool model (the paper).
+    case pool
+    /// The panel models above the FLOPs cutoff (the ones you want to predict), in the pool's PC space.
+    case aboveCutoff
+    /// Named panel models.
+    case models([String])
+}
+
+/// How to turn a panel into a `SelectionProblem` (DESIGN §4.1): the pool filters, the capability
+/// space (imputation and PCA fitted on the pool, first K_sel PCs), units, costs, targets and
+/// constraints. Defaults follow the paper: all benchmarks, K_sel = 3, no intercept, no ridge,
+/// V-optimality, families as units, one unit of cost per model.
+public struct SelectionSetup: Codable, Equatable, Sendable {
+    public var benchmarks: [String]?
+    public var componentCount = 3
+    public var intercept = false
+    public var ridge = 0.0
+    public var criterion: Criterion = .v
+    public var unit: SelectionUnit = .family
+    public var cost: CostKind = .count
+    /// Pool = models with FLOPs ≤ this (×1E21); unknown FLOPs leave the pool.
+    public var cutoffFlops: Double?
+    /// Pool = models of at most this many billion parameters.
+    public var maxSizeB: Double?
+    /// Drop pool models with a missing benchmark score (among `benchmarks`).
+    public var dropIncomplete = false
+    public var targets: TargetSet = .pool
+    /// Family (or model, with `unit == .model`) names always selected / never selected.
+    public var include: [String] = []
+    public var exclude: [String] = []
+    public var maxFamilies: Int?
+    public var minModels: Int?
+    public var maxModelsPerFamily: Int?
+
+    public init() {}
+
+    /// The pool, its capability scores and the problem.
+    public func build(panel: Panel) throws -> SelectionProblem {
+        let names = benchmarks ?? panel.benchmarkNames
+        guard componentCount >= 1 else {
+            throw SelectionError.invalidOption(name: "--components", value: "\(componentCount)", allowed: "≥ 1")
+        }
+        let inPool: [Bool] = try panel.models.indices.map { index in
+            let model = panel.models[index]
+            if let cutoffFlops {
+                guard let flops = model.flops, flops <= cutoffFlops else { return false }
+            }
+            if let maxSizeB {
+                guard let size = model.parametersB, size <= maxSizeB else { return false }
+            }
+            if dropIncomplete {
+                for name in names where try panel.values(of: name)[index].isNaN { return false }
+            }
+            return true
+        }
+        if let cutoffFlops, !(cutoffFlops > 0 && cutoffFlops.isFinite) {
+            throw SelectionError.invalidOption(name: "--cutoff-flops", value: "\(cutoffFlops)", allowed: "a finite number > 0")
+        }
+        let pool = panel.models.indices.filter { inPool[$0] }
+        guard pool.count >= 2 else {
+            throw SelectionError.emptyPool("\(pool.count) model(s) pass the pool filters (cutoff, size, completeness)")
+        }
+        let matrix = try panel.matrix(columns: names)
+        let imputer = try PCAImputer().fit(matrix.selectingRows(pool), columnNames: names)
+        let pca = try PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
+        func designRows(_ scores: Matrix) -> Matrix {
+            guard intercept else { return scores }
+            var rows = Matrix(rowCount: scores.rowCount, columnCount: scores.columnCount + 1, repeating: 1)
+            for i in 0..<scores.rowCount { for j in 0..<scores.columnCount { rows[i, j + 1] = scores[i, j] } }
+            return rows
+        }
+        let design = designRows(pca.transform(imputer.imputed))
+        let targetRows: Matrix
+        switch targets {
+        case .pool:
+            targetRows = design
+        case .aboveCutoff:
+            guard cutoffFlops != nil else {
+                throw SelectionError.invalidOption(name: "--targets", value: "above-cutoff", allowed: "pool, or above-cutoff together with --cutoff-flops")
+            }
+            let above = panel.models.indices.filter { !inPool[$0] }
+            guard !above.isEmpty else { throw SelectionError.emptyPool("no panel model lies above the cutoff to serve as a target") }
+            targetRows = designRows(pca.transform(imputer.transform(matrix.selectingRows(above))))
+        case let .models(modelNames):
+            let indices = try modelNames.map { try panel.index(ofModel: $0) }
+            guard !indices.isEmpty else { throw SelectionError.emptyPool("the target list is empty") }
+            targetRows = designRows(pca.transform(imputer.transform(matrix.selectingRows(indices))))
+        }
+        let poolPanel = panel.subset(pool)
+        let costs = try cost.costs(for: poolPanel)
+        var units: [SelectionProblem.Unit] = []
+        switch unit {
+        case .family:
+            for family in poolPanel.familyNames {
+                let members = poolPanel.models.indices.filter { poolPanel.models[$0].family == family }
+                units.append(.init(name: family, family: family, models: members, cost: members.reduce(0) { $0 + costs[$1] }))
+            }
+        case .model:
+            for (index, model) in poolPanel.models.enumerated() {
+                units.append(.init(name: model.name, family: model.family, models: [index], cost: costs[index]))
+            }
+        }
+        let unitNames = units.map(\.name)
+        func indices(_ names: [String]) throws -> [Int] {
+            try names.map { name in
+                guard let index = unitNames.firstIndex(of: name) else {
+                    throw SelectionError.unknownUnit(name: name, suggestions: closeMatches(to: name, in: unitNames))
+                }
+                return index
+            }
+        }
+        let constraints = SelectionProblem.Constraints(mustInclude: try indices(include), exclude: try indices(exclude),
+                                                       maxFamilies: maxFamilies, minModels: minModels,
+                                                       maxModelsPerFamily: maxModelsPerFamily)
+        return try SelectionProblem(poolModels: poolPanel.modelNames, poolFamilies: poolPanel.models.map(\.family),
+                                    design: design, targets: targetRows, units: units, criterion: criterion, ridge: ridge,
+                                    constraints: constraints)
+    }
+}

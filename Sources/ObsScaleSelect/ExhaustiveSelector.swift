@@ -61,12 +61,13 @@ public struct ExhaustiveSelector: Sendable {
         var tasks: [(first: Int, second: Int)] = [(-1, -1)]
         for i in 0..<n { tasks.append((i, -1)) }
         for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { tasks.append((i, j)) } }
-        let branches = parallelReplicates(count: tasks.count, threadCount: threadCount) { task -> Search.Best in
+        let branches = parallelReplicates(count: tasks.count, threadCount: threadCount) { task -> Best in
             var search = Search(problem: problem, free: free, included: included, budgets: budgets, maxBudget: maxBudget)
+            defer { search.deallocate() }
             search.run(first: tasks[task].first, second: tasks[task].second)
             return search.best
         }
-        var best = Search.Best(count: budgets.count)
+        var best = Best(count: budgets.count)
         for branch in branches { best.merge(branch) }
         let total = branches.reduce(0) { $0 + $1.nodes }
         return budgets.indices.map { b in
@@ -87,104 +88,173 @@ public struct ExhaustiveSelector: Sendable {
         }
     }
 
-    /// One depth-first search with its own preallocated workspace.
-    struct Search {
-        struct Best {
-            var values: [Double]
-            var subsets: [[Int]?]
-            var nodes = 0
+    /// Best subset per budget found so far (merged across tasks).
+    struct Best {
+        var values: [Double]
+        var subsets: [[Int]?]
+        var nodes = 0
 
-            init(count: Int) {
-                values = Array(repeating: .infinity, count: count)
-                subsets = Array(repeating: nil, count: count)
-            }
+        init(count: Int) {
+            values = Array(repeating: .infinity, count: count)
+            subsets = Array(repeating: nil, count: count)
+        }
 
-            /// Deterministic order: value, then fewer units, then lexicographic indices.
-            static func better(_ value: Double, _ subset: [Int], than otherValue: Double, _ other: [Int]?) -> Bool {
-                guard let other else { return value.isFinite }
-                if value != otherValue { return value < otherValue }
-                if subset.count != other.count { return subset.count < other.count }
-                return subset.lexicographicallyPrecedes(other)
-            }
+        /// Deterministic order: value, then fewer units, then lexicographic indices.
+        static func better(_ value: Double, _ subset: [Int], than otherValue: Double, _ other: [Int]?) -> Bool {
+            guard let other else { return value.isFinite }
+            if value != otherValue { return value < otherValue }
+            if subset.count != other.count { return subset.count < other.count }
+            return subset.lexicographicallyPrecedes(other)
+        }
 
-            mutating func merge(_ other: Best) {
-                nodes += other.nodes
-                for b in values.indices {
-                    if let subset = other.subsets[b], Self.better(other.values[b], subset, than: values[b], subsets[b]) {
-                        values[b] = other.values[b]
-                        subsets[b] = subset
-                    }
+        mutating func merge(_ other: Best) {
+            nodes += other.nodes
+            for b in values.indices {
+                if let subset = other.subsets[b], Self.better(other.values[b], subset, than: values[b], subsets[b]) {
+                    values[b] = other.values[b]
+                    subsets[b] = subset
                 }
             }
         }
+    }
 
+    /// One depth-first search over a task's subtree, with its own workspace in raw buffers
+    /// (allocated once, freed by `deallocate()`): the hot path touches no reference-counted
+    /// storage, and as a struct its accesses are checked statically, not at run time.
+    struct Search {
         let problem: SelectionProblem
-        let free: [Int]
+        let free: UnsafeMutablePointer<Int>
+        let freeCount: Int
         let budgets: [Double]
+        let thresholds: UnsafeMutablePointer<Double>
+        let budgetCount: Int
         let maxBudget: Double
         let p: Int
         let maxFamilies: Int
+        let checkFamilyCaps: Bool
+        let familyCap: Int
+        let minModels: Int
         var evaluator: CriterionEvaluator
-        /// grams[d] is the Gram matrix at depth d (p² values each).
-        var grams: [Double]
-        var costs: [Double]
-        var chosen: [Int]
-        var familyCounts: [Int]
-        var modelsPerFamily: [Int]
+        /// Level d holds the Gram matrix (p² values) and cost of the current path's first d units.
+        let grams: UnsafeMutablePointer<Double>
+        let costs: UnsafeMutablePointer<Double>
+        let chosen: UnsafeMutablePointer<Int>
+        var chosenCount = 0
+        let familyCounts: UnsafeMutablePointer<Int>
+        let modelsPerFamily: UnsafeMutablePointer<Int>
+        let familyTotal: Int
         var distinctFamilies = 0
-        let familyOfUnit: [Int]
+        var modelTotal = 0
+        let familyOfUnit: UnsafeMutablePointer<Int>
+        let unitGrams: UnsafeMutablePointer<Double>
+        let unitCosts: UnsafeMutablePointer<Double>
+        let unitModelCounts: UnsafeMutablePointer<Int>
+        /// Budget indices sorted by budget. Incumbents never get worse as the budget grows (a
+        /// node updates every budget it fits), so a node that does not beat the incumbent of the
+        /// smallest budget it fits beats none.
+        let budgetOrder: UnsafeMutablePointer<Int>
         var best: Best
 
         init(problem: SelectionProblem, free: [Int], included: [Int], budgets: [Double], maxBudget: Double) {
             self.problem = problem
-            self.free = free
+            freeCount = free.count
+            self.free = .allocate(capacity: max(1, free.count))
+            self.free.initialize(from: free, count: free.count)
             self.budgets = budgets
+            budgetCount = budgets.count
+            thresholds = .allocate(capacity: budgets.count)
+            for (b, budget) in budgets.enumerated() { thresholds[b] = budget * (1 + 1e-12) }
             self.maxBudget = maxBudget
             p = problem.dimension
             let familyNames = Array(Set(problem.units.map(\.family))).sorted()
             let familyIndex = Dictionary(uniqueKeysWithValues: familyNames.enumerated().map { ($1, $0) })
-            familyOfUnit = problem.units.map { familyIndex[$0.family] ?? 0 }
-            familyCounts = Array(repeating: 0, count: familyNames.count)
-            modelsPerFamily = Array(repeating: 0, count: familyNames.count)
+            let unitCount = problem.units.count
+            familyOfUnit = .allocate(capacity: unitCount)
+            unitCosts = .allocate(capacity: unitCount)
+            unitModelCounts = .allocate(capacity: unitCount)
+            for (u, unit) in problem.units.enumerated() {
+                familyOfUnit[u] = familyIndex[unit.family] ?? 0
+                unitCosts[u] = unit.cost
+                unitModelCounts[u] = unit.models.count
+            }
+            unitGrams = .allocate(capacity: problem.unitGrams.count)
+            unitGrams.initialize(from: problem.unitGrams, count: problem.unitGrams.count)
+            familyTotal = familyNames.count
+            familyCounts = .allocate(capacity: familyTotal)
+            familyCounts.initialize(repeating: 0, count: familyTotal)
+            modelsPerFamily = .allocate(capacity: familyTotal)
+            modelsPerFamily.initialize(repeating: 0, count: familyTotal)
             maxFamilies = problem.constraints.maxFamilies ?? Int.max
+            checkFamilyCaps = problem.constraints.maxModelsPerFamily != nil
+            familyCap = problem.constraints.maxModelsPerFamily ?? Int.max
+            minModels = problem.constraints.minModels ?? 0
             evaluator = CriterionEvaluator(problem: problem)
-            let depth = free.count + 2
-            grams = Array(repeating: 0, count: depth * p * p)
-            costs = Array(repeating: 0, count: depth)
-            chosen = included
-            chosen.reserveCapacity(included.count + free.count)
+            budgetOrder = .allocate(capacity: budgets.count)
+            for (position, b) in budgets.indices.sorted(by: { budgets[$0] < budgets[$1] }).enumerated() { budgetOrder[position] = b }
+            let depth = free.count + included.count + 2
+            grams = .allocate(capacity: depth * p * p)
+            grams.initialize(repeating: 0, count: depth * p * p)
+            costs = .allocate(capacity: depth)
+            costs.initialize(repeating: 0, count: depth)
+            chosen = .allocate(capacity: depth)
             best = Best(count: budgets.count)
-            // Depth 0: ridge + must-includes.
+            // Level 0: ridge + must-includes.
             for index in 0..<p { grams[index * p + index] = problem.ridge }
             for u in included { add(u, depth: 0, copyParent: false) }
         }
 
+        func deallocate() {
+            budgetOrder.deallocate()
+            free.deallocate()
+            thresholds.deallocate()
+            familyOfUnit.deallocate()
+            unitCosts.deallocate()
+            unitModelCounts.deallocate()
+            unitGrams.deallocate()
+            familyCounts.deallocate()
+            modelsPerFamily.deallocate()
+            grams.deallocate()
+            costs.deallocate()
+            chosen.deallocate()
+        }
+
         /// Adds unit u's contribution into level `depth` (copying level depth − 1 first).
+        @inline(__always)
         mutating func add(_ u: Int, depth: Int, copyParent: Bool) {
             let size = p * p
+            let level = grams + depth * size, unit = unitGrams + u * size
             if copyParent {
-                for index in 0..<size { grams[depth * size + index] = grams[(depth - 1) * size + index] }
-                costs[depth] = costs[depth - 1]
+                let parent = level - size
+                for index in 0..<size { level[index] = parent[index] + unit[index] }
+                costs[depth] = costs[depth - 1] + unitCosts[u]
+            } else {
+                for index in 0..<size { level[index] += unit[index] }
+                costs[depth] += unitCosts[u]
             }
-            for index in 0..<size { grams[depth * size + index] += problem.unitGrams[u * size + index] }
-            costs[depth] += problem.units[u].cost
             let family = familyOfUnit[u]
             if familyCounts[family] == 0 { distinctFamilies += 1 }
             familyCounts[family] += 1
-            modelsPerFamily[family] += problem.units[u].models.count
+            modelsPerFamily[family] += unitModelCounts[u]
+            modelTotal += unitModelCounts[u]
+            chosen[chosenCount] = u
+            chosenCount += 1
         }
 
+        @inline(__always)
         mutating func remove(_ u: Int) {
             let family = familyOfUnit[u]
             familyCounts[family] -= 1
             if familyCounts[family] == 0 { distinctFamilies -= 1 }
-            modelsPerFamily[family] -= problem.units[u].models.count
+            modelsPerFamily[family] -= unitModelCounts[u]
+            modelTotal -= unitModelCounts[u]
+            chosenCount -= 1
         }
 
         /// (−1, −1): the must-include set alone; (i, −1): it plus free[i] alone; (i, j): the whole
         /// subtree rooted at free[i], free[j].
         mutating func run(first: Int, second: Int) {
             if costs[0] > maxBudget * (1 + 1e-12) { return }
+            let base = chosenCount
             if first < 0 {
                 visit(depth: 0)
                 return
@@ -195,39 +265,42 @@ public struct ExhaustiveSelector: Sendable {
             } else {
                 extend(position: second, depth: 2)
             }
+            remove(free[first])
+            precondition(chosenCount == base)
         }
 
         /// Adds free[position] at `depth` if it fits the largest budget and the family limit.
+        @inline(__always)
         mutating func enter(position: Int, depth: Int) -> Bool {
             let u = free[position]
-            guard costs[depth - 1] + problem.units[u].cost <= maxBudget * (1 + 1e-12) else { return false }
+            guard costs[depth - 1] + unitCosts[u] <= maxBudget * (1 + 1e-12) else { return false }
             if familyCounts[familyOfUnit[u]] == 0 && distinctFamilies >= maxFamilies { return false }
             add(u, depth: depth, copyParent: true)
-            chosen.append(u)
             return true
         }
 
         mutating func extend(position: Int, depth: Int) {
             guard enter(position: position, depth: depth) else { return }
             visit(depth: depth)
-            for next in (position + 1)..<free.count { extend(position: next, depth: depth + 1) }
-            chosen.removeLast()
+            for next in (position + 1)..<freeCount { extend(position: next, depth: depth + 1) }
             remove(free[position])
         }
 
+        @inline(__always)
         mutating func visit(depth: Int) {
             best.nodes += 1
-            let constraints = problem.constraints
-            if let cap = constraints.maxModelsPerFamily, modelsPerFamily.contains(where: { $0 > cap }) { return }
-            if let minimum = constraints.minModels, modelsPerFamily.reduce(0, +) < minimum { return }
+            if checkFamilyCaps && (0..<familyTotal).contains(where: { modelsPerFamily[$0] > familyCap }) { return }
+            if modelTotal < minModels { return }
             let size = p * p
-            let value = grams.withUnsafeBufferPointer { all in
-                evaluator.value(gram: UnsafeBufferPointer(rebasing: all[(depth * size)..<((depth + 1) * size)]))
-            }
+            let value = evaluator.value(gram: UnsafeBufferPointer(start: grams + depth * size, count: size))
             guard value.isFinite else { return }
             let cost = costs[depth]
-            for b in budgets.indices where cost <= budgets[b] * (1 + 1e-12) && value <= best.values[b] {
-                let subset = chosen.sorted()
+            var first = 0
+            while first < budgetCount && cost > thresholds[budgetOrder[first]] { first += 1 }
+            guard first < budgetCount, value <= best.values[budgetOrder[first]] else { return }
+            let subset = UnsafeBufferPointer(start: chosen, count: chosenCount).sorted()
+            for position in first..<budgetCount {
+                let b = budgetOrder[position]
                 if Best.better(value, subset, than: best.values[b], best.subsets[b]) {
                     best.values[b] = value
                     best.subsets[b] = subset

@@ -64,15 +64,14 @@ public enum Selection {
         } else {
             let perModel = problem.units.flatMap { unit in Array(repeating: unit.cost / Double(unit.models.count), count: unit.models.count) }
             let rowsNeeded = max(0, p - problem.constraints.mustInclude.reduce(0) { $0 + problem.units[$1].models.count })
-            let singleRowUnits = problem.units.allSatisfy { $0.models.count == 1 }
-            cheapest = included + (singleRowUnits ? perModel.sorted().prefix(rowsNeeded).reduce(0, +) : 0)
+            cheapest = included + perModel.sorted().prefix(rowsNeeded).reduce(0, +)
         }
         for budget in budgets where budget < included * (1 - 1e-12) {
             throw SelectionError.budgetTooSmall(budget: budget, needed: included, detail: "the must-include units")
         }
         for budget in budgets where budget < cheapest * (1 - 1e-12) {
             throw SelectionError.budgetTooSmall(budget: budget, needed: cheapest,
-                                                detail: "a design with \(p) independent rows (K_sel = \(p) needs at least \(p) models)")
+                                                detail: "a nonsingular design (\(p) design columns need at least \(p) models)")
         }
         let singleUnitMinimum = problem.units.indices.filter { !problem.constraints.exclude.contains($0) }
             .map { problem.units[$0].cost }.min() ?? .infinity

@@ -9,6 +9,10 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible, Sendable 
     case tooManyCombinations(count: Double, limit: Double, suggestion: String)
     case noFeasibleSubset(budget: Double, detail: String)
 
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
+    }
+
     public var description: String {
         switch self {
         case let .invalidOption(name, value, allowed):
@@ -22,7 +26,7 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible, Sendable 
         case let .unknownUnit(name, suggestions):
             return "unknown family or model '\(name)'" + (suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?")
         case let .budgetTooSmall(budget, needed, detail):
-            return "budget \(budget) is too small: \(detail) needs at least \(needed)"
+            return "budget \(Self.number(budget)) is too small: \(detail) cost at least \(Self.number(needed))"
         case let .tooManyCombinations(count, limit, suggestion):
             return String(format: "exhaustive search would enumerate %.3g combinations (limit %.0e); %@", count, limit, suggestion)
         case let .noFeasibleSubset(budget, detail):

@@ -43,11 +43,21 @@ public enum Selection {
             return try budgets.map { try ExchangeSelector().select(problem, budget: $0) }
         case .random:
             return try budgets.map { try RandomSelector(seed: options.seed).select(problem, budget: $0) }
-        case .relaxation, .bnb, .auto:
-            if options.method == .auto && ExhaustiveSelector.combinationCount(problem) <= options.autoExhaustiveLimit {
+        case .relaxation:
+            return try budgets.map { budget in
+                var result = try ExchangeSelector().select(problem, budget: budget)
+                let bound = try RelaxationBound(timeLimitSeconds: options.timeLimitSeconds).solve(problem, budget: budget)
+                result.lowerBound = bound.map { min($0.lowerBound, result.value) }
+                result.solver = "greedy+exchange, relaxation bound"
+                return result
+            }
+        case .bnb:
+            return try budgets.map { try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds).select(problem, budget: $0) }
+        case .auto:
+            if ExhaustiveSelector.combinationCount(problem) <= options.autoExhaustiveLimit {
                 return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets)
             }
-            return try budgets.map { try ExchangeSelector().select(problem, budget: $0) }
+            return try budgets.map { try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds).select(problem, budget: $0) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ObsScale
+@testable import ObsScaleSelect
 import Testing
 import _TestSupport
 
@@ -53,5 +54,67 @@ struct SelectorPropertyTests {
             #expect(one.map(\.units) == two.map(\.units))
             #expect(one.map(\.value) == two.map(\.value))
         }
+    }
+}
+
+/// Lower bounds and branch-and-bound on the same random instances.
+struct BoundPropertyTests {
+    @Test func relaxationBoundsTheOptimumAndBranchAndBoundProvesIt() throws {
+        var checked = 0, proven = 0
+        for seed: UInt64 in 1...220 {
+            guard let instance = RandomInstance.make(seed: seed) else { continue }
+            let problem = instance.problem, budget = instance.budget
+            let truth = instance.bruteForce()
+            guard truth.value.isFinite else { continue }
+            if let bound = try RelaxationBound().solve(problem, budget: budget) {
+                #expect(bound.lowerBound <= truth.value + 1e-9 * abs(truth.value), "seed \(seed): bound \(bound.lowerBound) > optimum \(truth.value)")
+            }
+            let bnb = try BranchAndBound(timeLimitSeconds: 5).select(problem, budget: budget)
+            #expect(bnb.value >= truth.value - 1e-9 * abs(truth.value), "seed \(seed)")
+            #expect(bnb.totalCost <= budget * (1 + 1e-12))
+            if let lower = bnb.lowerBound { #expect(lower <= truth.value + 1e-9 * abs(truth.value), "seed \(seed)") }
+            if bnb.provenOptimal {
+                proven += 1
+                #expect(abs(bnb.value - truth.value) <= 1e-9 * abs(truth.value), "seed \(seed): B&B claims \(bnb.value), optimum \(truth.value)")
+            }
+            checked += 1
+        }
+        #expect(checked >= 150)
+        #expect(proven == checked)
+    }
+
+    @Test func linearProgramAndKnapsackOraclesAgree() throws {
+        var compared = 0
+        for seed: UInt64 in 300...420 {
+            guard let instance = RandomInstance.make(seed: seed), instance.problem.constraints.onlyBudget else { continue }
+            let problem = instance.problem
+            let n = problem.units.count
+            var lower = [Double](repeating: 0, count: n), upper = [Double](repeating: 1, count: n)
+            for u in problem.constraints.mustInclude { lower[u] = 1 }
+            for u in problem.constraints.exclude { upper[u] = 0 }
+            let knapsack = LinearOracle(problem: problem, budget: instance.budget, lower: lower, upper: upper, useLP: false)
+            let lp = LinearOracle(problem: problem, budget: instance.budget, lower: lower, upper: upper, useLP: true)
+            var random = Xoshiro256StarStar(seed: seed)
+            for _ in 0..<20 {
+                // Gradients of V, A and D are never positive: adding rows never hurts.
+                let g = (0..<n).map { _ in -random.nextUniform() * 10 }
+                let a = knapsack.knapsack(g), b = try lp.linearProgram(g)?.point
+                #expect((a == nil) == (b == nil))
+                guard let a, let b else { continue }
+                let objectiveA = zip(g, a).reduce(0) { $0 + $1.0 * $1.1 }, objectiveB = zip(g, b).reduce(0) { $0 + $1.0 * $1.1 }
+                #expect(abs(objectiveA - objectiveB) <= 1e-9 * max(1, abs(objectiveA)), "seed \(seed)")
+            }
+            // Both oracles give valid bounds for the same relaxation: each run's bound is below
+            // the other's relaxed value (to 1e-6: relaxations whose every point is nearly
+            // singular are evaluated only that accurately).
+            let first = try RelaxationBound(maxIterations: 300).solve(problem, budget: instance.budget, oracle: .knapsack)
+            let second = try RelaxationBound(maxIterations: 60).solve(problem, budget: instance.budget, oracle: .linearProgram)
+            if let first, let second {
+                #expect(first.lowerBound <= second.value + 1e-6 * abs(second.value), "seed \(seed)")
+                #expect(second.lowerBound <= first.value + 1e-6 * abs(first.value), "seed \(seed)")
+            }
+            compared += 1
+        }
+        #expect(compared >= 40)
     }
 }

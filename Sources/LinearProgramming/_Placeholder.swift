@@ -1,1 +1,0 @@
-// Placeholder until the GLPK layer lands; removed with it.

@@ -21,12 +21,18 @@ public enum SelectReport {
         }
         text += table.render()
         for result in results {
-            text += "\nBudget \(Format.significant(result.budget, 6)): \(result.units.joined(separator: ", "))\n"
-            if result.units.count != result.models.count || result.models.count <= 40 {
-                text += "  models (\(result.models.count)): \(result.models.joined(separator: ", "))\n"
+            text += "\nBudget \(Format.significant(result.budget, 6)): \(Self.list(result.units))\n"
+            if result.units != result.models {
+                text += "  models (\(result.models.count)): \(Self.list(result.models))\n"
             }
             for note in result.notes { text += "  note: \(note)\n" }
         }
         return text
+    }
+
+    /// Up to 40 names, then "… and N more" (the JSON has them all).
+    static func list(_ names: [String], limit: Int = 40) -> String {
+        guard names.count > limit else { return names.joined(separator: ", ") }
+        return names.prefix(limit).joined(separator: ", ") + ", … and \(names.count - limit) more (all in --json)"
     }
 }

@@ -13,11 +13,14 @@ import Foundation
 /// with the certified gap.
 public struct BranchAndBound: Sendable {
     public var timeLimitSeconds = 10.0
+    /// Stop once the certified gap (incumbent − bound)/bound is at most this (0: prove optimality).
+    public var gapTolerance = 0.0
     public var nodeIterations = 150
     public var maxNodes = 200_000
 
-    public init(timeLimitSeconds: Double = 10, nodeIterations: Int = 150, maxNodes: Int = 200_000) {
+    public init(timeLimitSeconds: Double = 10, gapTolerance: Double = 0, nodeIterations: Int = 150, maxNodes: Int = 200_000) {
         self.timeLimitSeconds = timeLimitSeconds
+        self.gapTolerance = gapTolerance
         self.nodeIterations = nodeIterations
         self.maxNodes = maxNodes
     }
@@ -32,7 +35,8 @@ public struct BranchAndBound: Sendable {
     public func select(_ problem: SelectionProblem, budget: Double) throws -> SelectionResult {
         let started = Date()
         var incumbentState = try GreedySelector().greedy(problem, budget: budget).0
-        _ = ExchangeSelector().improve(&incumbentState, budget: budget)
+        // A quarter of the time for local search on the incumbent, the rest for the tree.
+        _ = ExchangeSelector(timeLimitSeconds: timeLimitSeconds / 4).improve(&incumbentState, budget: budget)
         var incumbent = incumbentState.meetsMinimums && incumbentState.value.isFinite ? incumbentState.members : nil
         var incumbentValue = incumbent == nil ? Double.infinity : incumbentState.value
         let relaxation = RelaxationBound(maxIterations: nodeIterations, tolerance: 1e-6, timeLimitSeconds: timeLimitSeconds)
@@ -41,16 +45,20 @@ public struct BranchAndBound: Sendable {
         if let root = try relaxation.solve(problem, budget: budget) {
             open.append(Node(fixedIn: [], fixedOut: [], bound: root.lowerBound, weights: root.weights))
         }
-        var globalBound = open.first?.bound ?? incumbentValue
         var timedOut = false
+        let tolerance = max(gapTolerance, 1e-9)
+        /// The smallest bound among pruned nodes: with the incumbent and the open nodes, it
+        /// certifies the final lower bound.
+        var prunedMinimum = Double.infinity
         func closes(_ bound: Double) -> Bool {
-            bound >= incumbentValue - 1e-9 * abs(incumbentValue)
+            guard bound >= incumbentValue - tolerance * abs(bound) else { return false }
+            prunedMinimum = min(prunedMinimum, bound)
+            return true
         }
         while !open.isEmpty {
             // Best-first: the lowest bound.
             let position = open.indices.min { open[$0].bound < open[$1].bound } ?? 0
             let node = open.remove(at: position)
-            globalBound = min(node.bound, open.map(\.bound).min() ?? node.bound)
             if closes(node.bound) { continue }
             if Date().timeIntervalSince(started) > timeLimitSeconds || explored >= maxNodes {
                 open.append(node)
@@ -92,8 +100,10 @@ public struct BranchAndBound: Sendable {
                 if !closes(child.bound) { open.append(child) }
             }
         }
-        let proven = !timedOut && open.isEmpty
-        let lowerBound = proven ? incumbentValue : min(globalBound, open.map(\.bound).min() ?? globalBound, incumbentValue)
+        // Closed tree: optimal, up to the gap tolerance (the pruned nodes' bounds).
+        let proven = !timedOut && open.isEmpty && gapTolerance <= 1e-9
+        let lowerBound = proven ? incumbentValue
+            : min(prunedMinimum, open.map(\.bound).min() ?? .infinity, incumbentValue)
         guard let subset = incumbent else {
             throw SelectionError.noFeasibleSubset(budget: budget, detail: "branch-and-bound found no subset with a nonsingular design that meets the constraints")
         }

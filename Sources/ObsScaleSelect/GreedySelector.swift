@@ -137,8 +137,13 @@ extension CriterionEvaluator {
 /// more than 1e-12 relative. Each pass scores O(|S|·n) swaps at O(p³) each.
 public struct ExchangeSelector: Sendable {
     public var maxPasses = 1000
+    /// Stop improving after this many seconds (the subset so far is returned).
+    public var timeLimitSeconds = 10.0
 
-    public init(maxPasses: Int = 1000) { self.maxPasses = maxPasses }
+    public init(maxPasses: Int = 1000, timeLimitSeconds: Double = 10) {
+        self.maxPasses = maxPasses
+        self.timeLimitSeconds = timeLimitSeconds
+    }
 
     public func select(_ problem: SelectionProblem, budget: Double, start: [Int]? = nil) throws -> SelectionResult {
         let started = Date()
@@ -157,8 +162,9 @@ public struct ExchangeSelector: Sendable {
     func improve(_ state: inout SubsetState, budget: Double) -> Int {
         let problem = state.problem
         let fixed = Set(problem.constraints.mustInclude)
+        let started = Date()
         var passes = 0
-        while passes < maxPasses {
+        while passes < maxPasses && Date().timeIntervalSince(started) < timeLimitSeconds {
             passes += 1
             var bestValue = state.value
             var bestMove: (out: Int?, in: Int)?

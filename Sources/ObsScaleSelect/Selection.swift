@@ -16,6 +16,8 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
     public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
     /// `auto` enumerates exactly when there are at most this many combinations.
     public var autoExhaustiveLimit: Double = 5e6
+    /// `auto` stops branch-and-bound once the certified gap is at most this (bnb proves optimality).
+    public var gapTolerance: Double = 1e-4
 
     public init(method: SelectionMethod = .auto, timeLimitSeconds: Double = 10, seed: UInt64 = 0,
                 threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -57,7 +59,9 @@ public enum Selection {
             if ExhaustiveSelector.combinationCount(problem) <= options.autoExhaustiveLimit {
                 return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets)
             }
-            return try budgets.map { try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds).select(problem, budget: $0) }
+            return try budgets.map {
+                try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds, gapTolerance: options.gapTolerance).select(problem, budget: $0)
+            }
         }
     }
 

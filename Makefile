@@ -22,13 +22,15 @@ release: deps
 
 # The main job on the default panel (the shipped synthetic one unless $$OBSSCALE_PANEL is set or the
 # public panel was fetched): the capability space, then a scaling law fitted on the smaller models
-# and scored on the larger ones; JSON reports under demo-out/.
+# and scored on the larger ones, and which models to evaluate for 10, 20 and 30 models' budget;
+# JSON reports under demo-out/.
 demo: release
 	@mkdir -p demo-out
 	$(OBSSCALE) pca --json demo-out/pca.json
 	$(OBSSCALE) fit --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
 		--json demo-out/fit.json
-	@echo "demo: reports written to demo-out/ (pca.json, fit.json)"
+	$(OBSSCALE) select --budget 10,20,30 --max-families 6 --json demo-out/select.json
+	@echo "demo: reports written to demo-out/ (pca.json, fit.json, select.json)"
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

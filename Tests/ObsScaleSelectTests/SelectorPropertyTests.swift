@@ -61,7 +61,7 @@ struct SelectorPropertyTests {
 struct BoundPropertyTests {
     @Test func relaxationBoundsTheOptimumAndBranchAndBoundProvesIt() throws {
         var checked = 0, proven = 0
-        for seed: UInt64 in 1...220 {
+        for seed: UInt64 in 1...280 {
             guard let instance = RandomInstance.make(seed: seed) else { continue }
             let problem = instance.problem, budget = instance.budget
             let truth = instance.bruteForce()
@@ -79,7 +79,7 @@ struct BoundPropertyTests {
             }
             checked += 1
         }
-        #expect(checked >= 150)
+        #expect(checked >= 200)
         #expect(proven == checked)
     }
 

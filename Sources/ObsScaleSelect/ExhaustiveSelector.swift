@@ -153,6 +153,10 @@ public struct ExhaustiveSelector: Sendable {
         /// node updates every budget it fits), so a node that does not beat the incumbent of the
         /// smallest budget it fits beats none.
         let budgetOrder: UnsafeMutablePointer<Int>
+        /// suffixMinimumCost[j] = the cheapest of free[j...] (∞ past the end): a node that could
+        /// take one more of those units without leaving its budget bracket is dominated.
+        let suffixMinimumCost: UnsafeMutablePointer<Double>
+        let dominanceApplies: Bool
         var best: Best
 
         init(problem: SelectionProblem, free: [Int], included: [Int], budgets: [Double], maxBudget: Double) {
@@ -189,6 +193,13 @@ public struct ExhaustiveSelector: Sendable {
             familyCap = problem.constraints.maxModelsPerFamily ?? Int.max
             minModels = problem.constraints.minModels ?? 0
             evaluator = CriterionEvaluator(problem: problem)
+            suffixMinimumCost = .allocate(capacity: free.count + 1)
+            suffixMinimumCost[free.count] = .infinity
+            for j in stride(from: free.count - 1, through: 0, by: -1) {
+                suffixMinimumCost[j] = min(suffixMinimumCost[j + 1], problem.units[free[j]].cost)
+            }
+            // Caps on models per family could forbid the dominating child; then evaluate every node.
+            dominanceApplies = problem.constraints.maxModelsPerFamily == nil
             budgetOrder = .allocate(capacity: budgets.count)
             for (position, b) in budgets.indices.sorted(by: { budgets[$0] < budgets[$1] }).enumerated() { budgetOrder[position] = b }
             let depth = free.count + included.count + 2
@@ -204,6 +215,7 @@ public struct ExhaustiveSelector: Sendable {
         }
 
         func deallocate() {
+            suffixMinimumCost.deallocate()
             budgetOrder.deallocate()
             free.deallocate()
             thresholds.deallocate()
@@ -281,9 +293,23 @@ public struct ExhaustiveSelector: Sendable {
 
         mutating func extend(position: Int, depth: Int) {
             guard enter(position: position, depth: depth) else { return }
-            visit(depth: depth)
+            if !dominated(position: position, depth: depth) { visit(depth: depth) }
             for next in (position + 1)..<freeCount { extend(position: next, depth: depth + 1) }
             remove(free[position])
+        }
+
+        /// Whether the node has a child that counts for every budget the node counts for: adding
+        /// rows never increases V, A or D (G only grows), so the child is at least as good and the
+        /// node need not be scored. (Exact ties, which need a unit whose rows add nothing to G,
+        /// may then resolve to the larger subset.)
+        @inline(__always)
+        func dominated(position: Int, depth: Int) -> Bool {
+            guard dominanceApplies, distinctFamilies < maxFamilies || maxFamilies == Int.max else { return false }
+            let cost = costs[depth]
+            var first = 0
+            while first < budgetCount && cost > thresholds[budgetOrder[first]] { first += 1 }
+            guard first < budgetCount else { return false }
+            return cost + suffixMinimumCost[position + 1] <= thresholds[budgetOrder[first]]
         }
 
         @inline(__always)

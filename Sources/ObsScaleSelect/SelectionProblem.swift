@@ -209,27 +209,25 @@ public struct CriterionEvaluator {
     /// Relative pivot threshold below which G is treated as singular.
     static let singularity = 1e-12
 
-    /// p = 3 (the paper's K_sel), unrolled: LDLᵀ pivots d₀, d₁, d₂ decide singularity exactly as
-    /// the general Cholesky does (pivot ≤ 1e-12 × the largest diagonal entry), then G⁻¹ = adj(G)/det.
+    /// p = 3 (the paper's K_sel), unrolled and division-free until the end: the LDLᵀ pivots are
+    /// d₀ = g₀₀, d₁ = c₂₂/g₀₀ and d₂ = det/c₂₂ (c = cofactors), so the general Cholesky's singularity
+    /// test (pivot ≤ 1e-12 × the largest diagonal entry) becomes g₀₀ > t, c₂₂ > t·g₀₀, det > t·c₂₂;
+    /// then G⁻¹ = adj(G)/det costs one division.
     @inline(__always)
     func value3(_ g: UnsafeBufferPointer<Double>) -> Double {
         let g00 = g[0], g01 = g[1], g02 = g[2], g11 = g[4], g12 = g[5], g22 = g[8]
-        let scale = max(abs(g00), abs(g11), abs(g22))
-        let threshold = Self.singularity * scale
-        guard scale > 0, g00 > threshold else { return .infinity }
-        let l10 = g01 / g00, l20 = g02 / g00
-        let d1 = g11 - l10 * g01
-        guard d1 > threshold else { return .infinity }
-        let l21 = (g12 - l20 * g01) / d1
-        let d2 = g22 - l20 * g02 - l21 * l21 * d1
-        guard d2 > threshold, d2.isFinite else { return .infinity }
-        let determinant = g00 * d1 * d2
-        if criterion == .d { return -log(determinant) }
-        // Adjugate (symmetric) divided by det.
+        let threshold = Self.singularity * max(abs(g00), abs(g11), abs(g22))
         let c00 = g11 * g22 - g12 * g12, c01 = g02 * g12 - g01 * g22, c02 = g01 * g12 - g02 * g11
         let c11 = g00 * g22 - g02 * g02, c12 = g01 * g02 - g00 * g12, c22 = g00 * g11 - g01 * g01
-        if criterion == .a { return (c00 + c11 + c22) / determinant }
-        return (l3.0 * c00 + l3.1 * c11 + l3.2 * c22 + 2 * (l3.3 * c01 + l3.4 * c02 + l3.5 * c12)) / determinant
+        let determinant = g00 * c00 + g01 * c01 + g02 * c02
+        guard threshold > 0, g00 > threshold, c22 > threshold * g00, determinant > threshold * c22, determinant.isFinite else {
+            return .infinity
+        }
+        switch criterion {
+        case .d: return -log(determinant)
+        case .a: return (c00 + c11 + c22) / determinant
+        case .v: return (l3.0 * c00 + l3.1 * c11 + l3.2 * c22 + 2 * (l3.3 * c01 + l3.4 * c02 + l3.5 * c12)) / determinant
+        }
     }
 
     /// The criterion at Gram matrix `gram` (p × p row-major); +∞ when singular.

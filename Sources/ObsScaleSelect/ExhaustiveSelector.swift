@@ -61,8 +61,9 @@ public struct ExhaustiveSelector: Sendable {
         var tasks: [(first: Int, second: Int)] = [(-1, -1)]
         for i in 0..<n { tasks.append((i, -1)) }
         for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { tasks.append((i, j)) } }
+        let shared = SharedTables(problem: problem, free: free, included: included, budgets: budgets, maxBudget: maxBudget)
         let branches = parallelReplicates(count: tasks.count, threadCount: threadCount) { task -> Best in
-            var search = Search(problem: problem, free: free, included: included, budgets: budgets, maxBudget: maxBudget)
+            var search = Search(shared: shared)
             defer { search.deallocate() }
             search.run(first: tasks[task].first, second: tasks[task].second)
             return search.best
@@ -118,14 +119,89 @@ public struct ExhaustiveSelector: Sendable {
         }
     }
 
-    /// One depth-first search over a task's subtree, with its own workspace in raw buffers
-    /// (allocated once, freed by `deallocate()`): the hot path touches no reference-counted
-    /// storage, and as a struct its accesses are checked statically, not at run time.
-    struct Search {
+    /// Read-only tables shared by every task (built once per `select`, freed in `deinit`).
+    final class SharedTables {
         let problem: SelectionProblem
+        let included: [Int]
+        let ridge: Double
         let free: UnsafeMutablePointer<Int>
         let freeCount: Int
-        let budgets: [Double]
+        let thresholds: UnsafeMutablePointer<Double>
+        let budgetOrder: UnsafeMutablePointer<Int>
+        let budgetCount: Int
+        let maxBudget: Double
+        let p: Int
+        let familyOfUnit: UnsafeMutablePointer<Int>
+        let unitCosts: UnsafeMutablePointer<Double>
+        let unitModelCounts: UnsafeMutablePointer<Int>
+        let unitGrams: UnsafeMutablePointer<Double>
+        let familyTotal: Int
+        let maxFamilies: Int
+        let checkFamilyCaps: Bool
+        let familyCap: Int
+        let minModels: Int
+        let suffixMinimumCost: UnsafeMutablePointer<Double>
+        let dominanceApplies: Bool
+
+        init(problem: SelectionProblem, free: [Int], included: [Int], budgets: [Double], maxBudget: Double) {
+            self.problem = problem
+            self.included = included
+            ridge = problem.ridge
+            freeCount = free.count
+            self.free = .allocate(capacity: max(1, free.count))
+            self.free.initialize(from: free, count: free.count)
+            budgetCount = budgets.count
+            thresholds = .allocate(capacity: budgets.count)
+            for (b, budget) in budgets.enumerated() { thresholds[b] = budget * (1 + 1e-12) }
+            budgetOrder = .allocate(capacity: budgets.count)
+            for (position, b) in budgets.indices.sorted(by: { budgets[$0] < budgets[$1] }).enumerated() { budgetOrder[position] = b }
+            self.maxBudget = maxBudget
+            p = problem.dimension
+            let familyNames = Array(Set(problem.units.map(\.family))).sorted()
+            let familyIndex = Dictionary(uniqueKeysWithValues: familyNames.enumerated().map { ($1, $0) })
+            let unitCount = problem.units.count
+            familyOfUnit = .allocate(capacity: unitCount)
+            unitCosts = .allocate(capacity: unitCount)
+            unitModelCounts = .allocate(capacity: unitCount)
+            for (u, unit) in problem.units.enumerated() {
+                familyOfUnit[u] = familyIndex[unit.family] ?? 0
+                unitCosts[u] = unit.cost
+                unitModelCounts[u] = unit.models.count
+            }
+            unitGrams = .allocate(capacity: problem.unitGrams.count)
+            unitGrams.initialize(from: problem.unitGrams, count: problem.unitGrams.count)
+            familyTotal = familyNames.count
+            maxFamilies = problem.constraints.maxFamilies ?? Int.max
+            checkFamilyCaps = problem.constraints.maxModelsPerFamily != nil
+            familyCap = problem.constraints.maxModelsPerFamily ?? Int.max
+            minModels = problem.constraints.minModels ?? 0
+            suffixMinimumCost = .allocate(capacity: free.count + 1)
+            suffixMinimumCost[free.count] = .infinity
+            for j in stride(from: free.count - 1, through: 0, by: -1) {
+                suffixMinimumCost[j] = min(suffixMinimumCost[j + 1], problem.units[free[j]].cost)
+            }
+            // Caps on models per family could forbid the dominating child; then evaluate every node.
+            dominanceApplies = problem.constraints.maxModelsPerFamily == nil
+        }
+
+        deinit {
+            free.deallocate()
+            thresholds.deallocate()
+            budgetOrder.deallocate()
+            familyOfUnit.deallocate()
+            unitCosts.deallocate()
+            unitModelCounts.deallocate()
+            unitGrams.deallocate()
+            suffixMinimumCost.deallocate()
+        }
+    }
+
+    /// One depth-first search over a task's subtree, reading the shared tables and writing its own
+    /// small workspace in raw buffers (freed by `deallocate()`): the hot path touches no reference-counted
+    /// storage, and as a struct its accesses are checked statically, not at run time.
+    struct Search {
+        let free: UnsafeMutablePointer<Int>
+        let freeCount: Int
         let thresholds: UnsafeMutablePointer<Double>
         let budgetCount: Int
         let maxBudget: Double
@@ -159,70 +235,44 @@ public struct ExhaustiveSelector: Sendable {
         let dominanceApplies: Bool
         var best: Best
 
-        init(problem: SelectionProblem, free: [Int], included: [Int], budgets: [Double], maxBudget: Double) {
-            self.problem = problem
-            freeCount = free.count
-            self.free = .allocate(capacity: max(1, free.count))
-            self.free.initialize(from: free, count: free.count)
-            self.budgets = budgets
-            budgetCount = budgets.count
-            thresholds = .allocate(capacity: budgets.count)
-            for (b, budget) in budgets.enumerated() { thresholds[b] = budget * (1 + 1e-12) }
-            self.maxBudget = maxBudget
-            p = problem.dimension
-            let familyNames = Array(Set(problem.units.map(\.family))).sorted()
-            let familyIndex = Dictionary(uniqueKeysWithValues: familyNames.enumerated().map { ($1, $0) })
-            let unitCount = problem.units.count
-            familyOfUnit = .allocate(capacity: unitCount)
-            unitCosts = .allocate(capacity: unitCount)
-            unitModelCounts = .allocate(capacity: unitCount)
-            for (u, unit) in problem.units.enumerated() {
-                familyOfUnit[u] = familyIndex[unit.family] ?? 0
-                unitCosts[u] = unit.cost
-                unitModelCounts[u] = unit.models.count
-            }
-            unitGrams = .allocate(capacity: problem.unitGrams.count)
-            unitGrams.initialize(from: problem.unitGrams, count: problem.unitGrams.count)
-            familyTotal = familyNames.count
+        init(shared: SharedTables) {
+            free = shared.free
+            freeCount = shared.freeCount
+            thresholds = shared.thresholds
+            budgetCount = shared.budgetCount
+            maxBudget = shared.maxBudget
+            p = shared.p
+            familyOfUnit = shared.familyOfUnit
+            unitCosts = shared.unitCosts
+            unitModelCounts = shared.unitModelCounts
+            unitGrams = shared.unitGrams
+            familyTotal = shared.familyTotal
+            maxFamilies = shared.maxFamilies
+            checkFamilyCaps = shared.checkFamilyCaps
+            familyCap = shared.familyCap
+            minModels = shared.minModels
+            suffixMinimumCost = shared.suffixMinimumCost
+            dominanceApplies = shared.dominanceApplies
+            budgetOrder = shared.budgetOrder
+            evaluator = CriterionEvaluator(problem: shared.problem)
             familyCounts = .allocate(capacity: familyTotal)
             familyCounts.initialize(repeating: 0, count: familyTotal)
             modelsPerFamily = .allocate(capacity: familyTotal)
             modelsPerFamily.initialize(repeating: 0, count: familyTotal)
-            maxFamilies = problem.constraints.maxFamilies ?? Int.max
-            checkFamilyCaps = problem.constraints.maxModelsPerFamily != nil
-            familyCap = problem.constraints.maxModelsPerFamily ?? Int.max
-            minModels = problem.constraints.minModels ?? 0
-            evaluator = CriterionEvaluator(problem: problem)
-            suffixMinimumCost = .allocate(capacity: free.count + 1)
-            suffixMinimumCost[free.count] = .infinity
-            for j in stride(from: free.count - 1, through: 0, by: -1) {
-                suffixMinimumCost[j] = min(suffixMinimumCost[j + 1], problem.units[free[j]].cost)
-            }
-            // Caps on models per family could forbid the dominating child; then evaluate every node.
-            dominanceApplies = problem.constraints.maxModelsPerFamily == nil
-            budgetOrder = .allocate(capacity: budgets.count)
-            for (position, b) in budgets.indices.sorted(by: { budgets[$0] < budgets[$1] }).enumerated() { budgetOrder[position] = b }
-            let depth = free.count + included.count + 2
+            let depth = shared.freeCount + shared.included.count + 2
             grams = .allocate(capacity: depth * p * p)
             grams.initialize(repeating: 0, count: depth * p * p)
             costs = .allocate(capacity: depth)
             costs.initialize(repeating: 0, count: depth)
             chosen = .allocate(capacity: depth)
-            best = Best(count: budgets.count)
+            best = Best(count: shared.budgetCount)
             // Level 0: ridge + must-includes.
-            for index in 0..<p { grams[index * p + index] = problem.ridge }
-            for u in included { add(u, depth: 0, copyParent: false) }
+            for index in 0..<p { grams[index * p + index] = shared.ridge }
+            for u in shared.included { add(u, depth: 0, copyParent: false) }
         }
 
+        /// Frees the task's own buffers (the shared tables belong to `SharedTables`).
         func deallocate() {
-            suffixMinimumCost.deallocate()
-            budgetOrder.deallocate()
-            free.deallocate()
-            thresholds.deallocate()
-            familyOfUnit.deallocate()
-            unitCosts.deallocate()
-            unitModelCounts.deallocate()
-            unitGrams.deallocate()
             familyCounts.deallocate()
             modelsPerFamily.deallocate()
             grams.deallocate()

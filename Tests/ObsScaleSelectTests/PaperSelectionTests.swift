@@ -71,3 +71,21 @@ struct PaperSelectionTests {
         }
     }
 }
+
+/// The paper's random-combination baseline on the guide setup.
+struct PaperRandomBaselineTests {
+    @Test func drawsFeasibleCombinationsInTheGraceRangeDeterministically() throws {
+        let problem = try PaperSelectionTests.problem("guide")
+        let first = try PaperRandomBaseline(count: 5, seed: 3).select(problem, budget: 12)
+        let again = try PaperRandomBaseline(count: 5, seed: 3).select(problem, budget: 12)
+        #expect(first.map(\.units) == again.map(\.units))
+        #expect(first.count == 5)
+        let optimum = try ExhaustiveSelector().select(problem, budgets: [12])[0]
+        for result in first {
+            #expect((10...12).contains(result.models.count))
+            #expect(result.units.contains("Llama-2"))
+            #expect(result.value >= optimum.value)
+        }
+        #expect(try PaperRandomBaseline(count: 5, seed: 4).select(problem, budget: 12).map(\.units) != first.map(\.units))
+    }
+}

@@ -228,29 +228,9 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                 system[a * f + b] = h + (newton ? hessian[p * p + index] : 0) + (a == b ? damping * max(h, 1e-12) : 0)
             }
         }
-        // Lower Cholesky factor in place.
-        for j in 0..<f {
-            var pivot = system[j * f + j]
-            for c in 0..<j { pivot -= system[j * f + c] * system[j * f + c] }
-            guard pivot > 0, pivot.isFinite else { return false }
-            let diagonal = pivot.squareRoot()
-            system[j * f + j] = diagonal
-            for i in (j + 1)..<max(j + 1, f) {
-                var sum = system[i * f + j]
-                for c in 0..<j { sum -= system[i * f + c] * system[j * f + c] }
-                system[i * f + j] = sum / diagonal
-            }
-        }
-        for i in 0..<f {
-            var sum = -gradient[free[i]]
-            for c in 0..<i { sum -= system[i * f + c] * step[c] }
-            step[i] = sum / system[i * f + i]
-        }
-        for i in stride(from: f - 1, through: 0, by: -1) {
-            var sum = step[i]
-            for c in (i + 1)..<max(i + 1, f) { sum -= system[c * f + i] * step[c] }
-            step[i] = sum / system[i * f + i]
-        }
+        guard choleskyInPlace(system, n: f) else { return false }
+        for i in 0..<f { step[i] = -gradient[free[i]] }
+        choleskySolveInPlace(UnsafeBufferPointer(system), n: f, step)
         return true
     }
 

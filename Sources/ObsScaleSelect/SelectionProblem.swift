@@ -241,40 +241,18 @@ public struct CriterionEvaluator {
         var scale = 0.0
         for j in 0..<p { scale = max(scale, abs(gram[j * p + j])) }
         guard scale > 0 else { return .infinity }
-        var logDeterminant = 0.0
         let criterion = self.criterion
         return factor.withUnsafeMutableBufferPointer { r in
-            // Cholesky, lower triangle.
-            for j in 0..<p {
-                var pivot = gram[j * p + j]
-                for k in 0..<j { pivot -= r[j * p + k] * r[j * p + k] }
-                guard pivot > Self.singularity * scale, pivot.isFinite else { return .infinity }
-                let diagonal = pivot.squareRoot()
-                r[j * p + j] = diagonal
-                logDeterminant += 2 * log(diagonal)
-                for i in (j + 1)..<max(j + 1, p) {
-                    var sum = gram[i * p + j]
-                    for k in 0..<j { sum -= r[i * p + k] * r[j * p + k] }
-                    r[i * p + j] = sum / diagonal
-                }
-            }
-            if criterion == .d { return -logDeterminant }
+            for index in 0..<(p * p) { r[index] = gram[index] }
+            guard choleskyInPlace(r, n: p, minimumPivot: Self.singularity * scale) else { return .infinity }
+            if criterion == .d { return -(0..<p).reduce(0.0) { $0 + 2 * log(r[$1 * p + $1]) } }
             // tr(G⁻¹ B) = Σ_j e_jᵀ G⁻¹ b_j with B = L (V) or I (A): solve G z = b_j per column.
             var trace = 0.0
             column.withUnsafeMutableBufferPointer { z in
                 weight.withUnsafeBufferPointer { l in
                     for j in 0..<p {
                         for i in 0..<p { z[i] = criterion == .a ? (i == j ? 1 : 0) : l[i * p + j] }
-                        for i in 0..<p {
-                            var sum = z[i]
-                            for k in 0..<i { sum -= r[i * p + k] * z[k] }
-                            z[i] = sum / r[i * p + i]
-                        }
-                        for i in stride(from: p - 1, through: 0, by: -1) {
-                            var sum = z[i]
-                            for k in (i + 1)..<max(i + 1, p) { sum -= r[k * p + i] * z[k] }
-                            z[i] = sum / r[i * p + i]
-                        }
+                        choleskySolveInPlace(UnsafeBufferPointer(r), n: p, z)
                         trace += z[j]
                     }
                 }

@@ -128,6 +128,8 @@ public struct ExhaustiveSelector: Sendable {
         let freeCount: Int
         let thresholds: UnsafeMutablePointer<Double>
         let budgetOrder: UnsafeMutablePointer<Int>
+        /// thresholds in budget order: sortedThresholds[k] = thresholds[budgetOrder[k]].
+        let sortedThresholds: UnsafeMutablePointer<Double>
         let budgetCount: Int
         let maxBudget: Double
         let p: Int
@@ -155,6 +157,8 @@ public struct ExhaustiveSelector: Sendable {
             for (b, budget) in budgets.enumerated() { thresholds[b] = budget * (1 + 1e-12) }
             budgetOrder = .allocate(capacity: budgets.count)
             for (position, b) in budgets.indices.sorted(by: { budgets[$0] < budgets[$1] }).enumerated() { budgetOrder[position] = b }
+            sortedThresholds = .allocate(capacity: budgets.count)
+            for position in 0..<budgets.count { sortedThresholds[position] = thresholds[budgetOrder[position]] }
             self.maxBudget = maxBudget
             p = problem.dimension
             let familyNames = Array(Set(problem.units.map(\.family))).sorted()
@@ -187,6 +191,7 @@ public struct ExhaustiveSelector: Sendable {
         deinit {
             free.deallocate()
             thresholds.deallocate()
+            sortedThresholds.deallocate()
             budgetOrder.deallocate()
             familyOfUnit.deallocate()
             unitCosts.deallocate()
@@ -202,7 +207,6 @@ public struct ExhaustiveSelector: Sendable {
     struct Search {
         let free: UnsafeMutablePointer<Int>
         let freeCount: Int
-        let thresholds: UnsafeMutablePointer<Double>
         let budgetCount: Int
         let maxBudget: Double
         let p: Int
@@ -214,6 +218,10 @@ public struct ExhaustiveSelector: Sendable {
         /// Level d holds the Gram matrix (p² values) and cost of the current path's first d units.
         let grams: UnsafeMutablePointer<Double>
         let costs: UnsafeMutablePointer<Double>
+        /// brackets[d]: position (in budget order) of the smallest budget the level-d path fits;
+        /// it only grows with depth, so each level continues from its parent's.
+        let brackets: UnsafeMutablePointer<Int>
+        let sortedThresholds: UnsafeMutablePointer<Double>
         let chosen: UnsafeMutablePointer<Int>
         var chosenCount = 0
         let familyCounts: UnsafeMutablePointer<Int>
@@ -238,7 +246,6 @@ public struct ExhaustiveSelector: Sendable {
         init(shared: SharedTables) {
             free = shared.free
             freeCount = shared.freeCount
-            thresholds = shared.thresholds
             budgetCount = shared.budgetCount
             maxBudget = shared.maxBudget
             p = shared.p
@@ -254,6 +261,7 @@ public struct ExhaustiveSelector: Sendable {
             suffixMinimumCost = shared.suffixMinimumCost
             dominanceApplies = shared.dominanceApplies
             budgetOrder = shared.budgetOrder
+            sortedThresholds = shared.sortedThresholds
             evaluator = CriterionEvaluator(problem: shared.problem)
             familyCounts = .allocate(capacity: familyTotal)
             familyCounts.initialize(repeating: 0, count: familyTotal)
@@ -264,6 +272,8 @@ public struct ExhaustiveSelector: Sendable {
             grams.initialize(repeating: 0, count: depth * p * p)
             costs = .allocate(capacity: depth)
             costs.initialize(repeating: 0, count: depth)
+            brackets = .allocate(capacity: depth)
+            brackets.initialize(repeating: 0, count: depth)
             chosen = .allocate(capacity: depth)
             best = Best(count: shared.budgetCount)
             // Level 0: ridge + must-includes.
@@ -273,6 +283,7 @@ public struct ExhaustiveSelector: Sendable {
 
         /// Frees the task's own buffers (the shared tables belong to `SharedTables`).
         func deallocate() {
+            brackets.deallocate()
             familyCounts.deallocate()
             modelsPerFamily.deallocate()
             grams.deallocate()
@@ -285,14 +296,20 @@ public struct ExhaustiveSelector: Sendable {
         mutating func add(_ u: Int, depth: Int, copyParent: Bool) {
             let size = p * p
             let level = grams + depth * size, unit = unitGrams + u * size
+            var bracket: Int
             if copyParent {
                 let parent = level - size
                 for index in 0..<size { level[index] = parent[index] + unit[index] }
                 costs[depth] = costs[depth - 1] + unitCosts[u]
+                bracket = brackets[depth - 1]
             } else {
                 for index in 0..<size { level[index] += unit[index] }
                 costs[depth] += unitCosts[u]
+                bracket = brackets[depth]
             }
+            let cost = costs[depth]
+            while bracket < budgetCount && cost > sortedThresholds[bracket] { bracket += 1 }
+            brackets[depth] = bracket
             let family = familyOfUnit[u]
             if familyCounts[family] == 0 { distinctFamilies += 1 }
             familyCounts[family] += 1
@@ -355,11 +372,9 @@ public struct ExhaustiveSelector: Sendable {
         @inline(__always)
         func dominated(position: Int, depth: Int) -> Bool {
             guard dominanceApplies, distinctFamilies < maxFamilies || maxFamilies == Int.max else { return false }
-            let cost = costs[depth]
-            var first = 0
-            while first < budgetCount && cost > thresholds[budgetOrder[first]] { first += 1 }
+            let first = brackets[depth]
             guard first < budgetCount else { return false }
-            return cost + suffixMinimumCost[position + 1] <= thresholds[budgetOrder[first]]
+            return costs[depth] + suffixMinimumCost[position + 1] <= sortedThresholds[first]
         }
 
         @inline(__always)
@@ -370,9 +385,7 @@ public struct ExhaustiveSelector: Sendable {
             let size = p * p
             let value = evaluator.value(gram: UnsafeBufferPointer(start: grams + depth * size, count: size))
             guard value.isFinite else { return }
-            let cost = costs[depth]
-            var first = 0
-            while first < budgetCount && cost > thresholds[budgetOrder[first]] { first += 1 }
+            let first = brackets[depth]
             guard first < budgetCount, value <= best.values[budgetOrder[first]] else { return }
             let subset = UnsafeBufferPointer(start: chosen, count: chosenCount).sorted()
             for position in first..<budgetCount {

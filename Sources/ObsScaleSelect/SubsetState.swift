@@ -16,8 +16,16 @@ struct SubsetState {
     var value = Double.infinity
     var evaluator: CriterionEvaluator
     var scratch: [Double]
-    /// Model counts per family name index and distinct families, for the side constraints.
-    var modelsPerFamily: [String: Int] = [:]
+    /// Per unit: its family's index, model count, cost and whether it is excluded (flat arrays:
+    /// `canAdd` runs for every candidate at every step).
+    let familyOfUnit: [Int]
+    let unitModels: [Int]
+    let unitCosts: [Double]
+    let excluded: [Bool]
+    /// Models selected per family index; distinct families and models selected.
+    var modelsPerFamily: [Int]
+    var familyCount = 0
+    var modelCount = 0
 
     init(problem: SelectionProblem) {
         self.problem = problem
@@ -26,26 +34,35 @@ struct SubsetState {
         gram = problem.gram(of: []).storage
         evaluator = CriterionEvaluator(problem: problem)
         scratch = Array(repeating: 0, count: p * p)
+        var familyIndex: [String: Int] = [:]
+        familyOfUnit = problem.units.map { unit in
+            if let index = familyIndex[unit.family] { return index }
+            familyIndex[unit.family] = familyIndex.count
+            return familyIndex.count - 1
+        }
+        unitModels = problem.units.map(\.models.count)
+        unitCosts = problem.units.map(\.cost)
+        var excluded = Array(repeating: false, count: problem.units.count)
+        for u in problem.constraints.exclude { excluded[u] = true }
+        self.excluded = excluded
+        modelsPerFamily = Array(repeating: 0, count: familyIndex.count)
     }
-
-    var familyCount: Int { modelsPerFamily.count }
-    var modelCount: Int { modelsPerFamily.values.reduce(0, +) }
 
     /// Whether adding u keeps budget, exclusion, family and per-family constraints.
     func canAdd(_ u: Int, budget: Double, removing out: Int? = nil) -> Bool {
-        if inMembers[u] || problem.constraints.exclude.contains(u) { return false }
-        let unit = problem.units[u]
-        let outCost = out.map { problem.units[$0].cost } ?? 0
-        if cost - outCost + unit.cost > budget * (1 + 1e-12) { return false }
-        var familyModels = modelsPerFamily[unit.family] ?? 0
+        if inMembers[u] || excluded[u] { return false }
+        let outCost = out.map { unitCosts[$0] } ?? 0
+        if cost - outCost + unitCosts[u] > budget * (1 + 1e-12) { return false }
+        let family = familyOfUnit[u]
+        var familyModels = modelsPerFamily[family]
         var families = familyCount
         if let out {
-            let outUnit = problem.units[out]
-            if outUnit.family == unit.family { familyModels -= outUnit.models.count }
-            else if modelsPerFamily[outUnit.family] == outUnit.models.count { families -= 1 }
+            let outFamily = familyOfUnit[out]
+            if outFamily == family { familyModels -= unitModels[out] }
+            else if modelsPerFamily[outFamily] == unitModels[out] { families -= 1 }
         }
         if let maxFamilies = problem.constraints.maxFamilies, familyModels == 0, families + 1 > maxFamilies { return false }
-        if let cap = problem.constraints.maxModelsPerFamily, familyModels + unit.models.count > cap { return false }
+        if let cap = problem.constraints.maxModelsPerFamily, familyModels + unitModels[u] > cap { return false }
         return true
     }
 
@@ -70,8 +87,11 @@ struct SubsetState {
         for index in 0..<size { gram[index] += problem.unitGrams[u * size + index] }
         members.append(u)
         inMembers[u] = true
-        cost += problem.units[u].cost
-        modelsPerFamily[problem.units[u].family, default: 0] += problem.units[u].models.count
+        cost += unitCosts[u]
+        let family = familyOfUnit[u]
+        if modelsPerFamily[family] == 0 { familyCount += 1 }
+        modelsPerFamily[family] += unitModels[u]
+        modelCount += unitModels[u]
         value = evaluator.value(gram: gram)
     }
 
@@ -80,10 +100,11 @@ struct SubsetState {
         for index in 0..<size { gram[index] -= problem.unitGrams[u * size + index] }
         members.removeAll { $0 == u }
         inMembers[u] = false
-        cost -= problem.units[u].cost
-        let family = problem.units[u].family
-        modelsPerFamily[family, default: 0] -= problem.units[u].models.count
-        if modelsPerFamily[family] == 0 { modelsPerFamily[family] = nil }
+        cost -= unitCosts[u]
+        let family = familyOfUnit[u]
+        modelsPerFamily[family] -= unitModels[u]
+        if modelsPerFamily[family] == 0 { familyCount -= 1 }
+        modelCount -= unitModels[u]
         value = evaluator.value(gram: gram)
     }
 

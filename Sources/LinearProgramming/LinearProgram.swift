@@ -13,6 +13,18 @@
 /// Nothing here touches GLPK: building a program is pure Swift, and every value is checked by
 /// `solve` before any solver call (GLPK aborts the process on invalid input — DESIGN §4.4).
 ///
+/// Numerical rules applied by `solve` (each one keeps GLPK 5.0 from aborting or looping; see the
+/// regression tests):
+/// - accepted: finite coefficients, bounds and constants of magnitude ≤ 1e15, nonzero constraint
+///   coefficients of magnitude ≥ 1e-15 (`LinearProgramError` otherwise);
+/// - a coefficient smaller than 1e-11 × the largest magnitude in its row or in its column is dropped
+///   (treated as 0) and counted in `LPSolution.message`;
+/// - finite bounds with upper − lower ≤ 1e-12·max(1, |lower|, |upper|) are treated as equal
+///   (fixed at the lower bound);
+/// - integer bounds are rounded inward (⌈L⌉, ⌊U⌋, snapping within 1e-9 of an integer); binary
+///   bounds are first intersected with [0, 1];
+/// - during branch-and-bound, integer variables with an infinite bound are confined to ±1e15.
+///
 /// Encoding: infinite bounds are *omitted* from the encoded form (JSON has no infinity), and an
 /// absent bound decodes as infinite (`-∞` for a lower bound, `+∞` for an upper bound), so a
 /// program round-trips through a default `JSONEncoder` / `JSONDecoder`.

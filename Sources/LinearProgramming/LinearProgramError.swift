@@ -41,10 +41,10 @@ public enum LinearProgramError: Error, Equatable, CustomStringConvertible {
         case let .tooLarge(what, count, limit):
             return "too many \(what): \(count) (GLPK allows at most \(limit))"
         case let .invalidObjectiveConstant(value):
-            return "objective constant is \(value); it must be finite with magnitude ≤ \(Self.maximumMagnitude)"
+            return "objective constant is \(value); it must be finite with magnitude ≤ 1e15"
         case let .invalidObjectiveCoefficient(variable, name, value):
             return "variable \(variable)\(Self.quoted(name)): objective coefficient is \(value); "
-                + "it must be finite with magnitude ≤ \(Self.maximumMagnitude)"
+                + "it must be finite with magnitude ≤ 1e15"
         case let .invalidVariableBounds(variable, name, lower, upper, reason):
             return "variable \(variable)\(Self.quoted(name)): invalid bounds [\(lower), \(upper)]: \(reason)"
         case let .invalidConstraintBounds(constraint, name, lower, upper, reason):
@@ -56,7 +56,7 @@ public enum LinearProgramError: Error, Equatable, CustomStringConvertible {
         case let .invalidCoefficient(constraint, name, term, variable, value):
             return "constraint \(constraint)\(Self.quoted(name)): term \(term) (variable \(variable)) has "
                 + "coefficient \(value); it must be 0 or finite with magnitude in "
-                + "[\(Self.minimumCoefficientMagnitude), \(Self.maximumMagnitude)]"
+                + "[1e-15, 1e15]"
         case let .duplicateTerm(constraint, name, variable, first, second):
             return "constraint \(constraint)\(Self.quoted(name)): variable \(variable) appears twice "
                 + "(terms \(first) and \(second)); merge the coefficients into one term"

@@ -2,18 +2,24 @@
 /// (a bad value throws `LinearProgramError.invalidOption`).
 public struct SolveOptions: Sendable, Codable, Equatable {
     /// Wall-clock limit for the whole call, in seconds (finite, > 0). Converted to whole
-    /// milliseconds for GLPK, rounded up and clamped to [1, Int32.max] ms. Default nil: no limit.
+    /// milliseconds for GLPK, rounded up and clamped to [1, Int32.max] ms; every GLPK call of the
+    /// solve gets what is left. Default nil: no limit — but a MILP whose relaxation is unbounded
+    /// spends at most 10 s deciding between unbounded and infeasible.
     public var timeLimitSeconds: Double?
     /// MILP only: stop when the relative gap |best − bound| / |best| ≤ mipGap (finite, ≥ 0; e.g.
     /// 1e-6). The result is then `.gapReached`. Default nil: GLPK's default 0 (prove optimality).
     public var mipGap: Double?
-    /// LP only: use GLPK's LP presolver (default true). MILPs always use the MIP presolver
-    /// (DESIGN §4.4). With presolve on, GLPK cannot recover a non-optimal point, so an LP stopped
-    /// by a limit reports no values.
+    /// Use GLPK's LP presolver for the LP (or a MILP's LP relaxation). Default true. It is applied
+    /// only when the data are tame enough for it (every nonzero coefficient and finite bound in
+    /// [1e-6, 1e6], ranges not swamped by products — GLPK 5.0's presolver aborts the process
+    /// otherwise); `LPSolution.message` says when it was skipped. GLPK's MIP presolver is never used
+    /// (it aborts on small valid programs). With presolve, GLPK cannot recover a non-optimal point,
+    /// so an LP stopped by a limit reports no values.
     public var presolve: Bool
-    /// Limit on simplex iterations (≥ 1), clamped to Int32.max. LP: GLPK's `it_lim`. MILP: the total
-    /// simplex iterations over the branch-and-bound search, checked between subproblems (so it may
-    /// be exceeded by one subproblem's iterations; the root relaxation is never interrupted).
+    /// Limit on the total simplex iterations of the call (≥ 1), clamped to Int32.max. LP: GLPK's
+    /// `it_lim` (shared by any re-solve). MILP: the LP relaxation gets `it_lim`, then the
+    /// branch-and-bound search is stopped (`glp_ios_terminate`) once the running total reaches the
+    /// limit, checked between subproblems (so one subproblem's iterations may overshoot it).
     /// Default nil: no limit.
     public var iterationLimit: Int?
 
@@ -32,10 +38,10 @@ public struct SolveOptions: Sendable, Codable, Equatable {
 /// |-------------------|--------------------|---------|
 /// | `optimal`         | yes                | proven optimal (MILP: within GLPK's tolerances) |
 /// | `gapReached`      | yes                | MILP stopped at `mipGap`; the point is integer feasible |
-/// | `feasible`        | yes                | stopped early (time/iteration limit, solver trouble) with a feasible, unproven point; `message` says why |
+/// | `feasible`        | yes                | stopped early (time/iteration limit, solver trouble) with a feasible, unproven point, or optimal only for the ±1e15 confinement of unbounded integer variables; `message` says which |
 /// | `infeasible`      | no                 | no feasible point exists (proven) |
 /// | `unbounded`       | no                 | feasible, objective unbounded in the optimizing direction |
-/// | `timeLimit`       | no                 | time limit reached before any feasible point was found |
+/// | `timeLimit`       | no                 | time limit reached before any feasible point was found (also: a MILP with an unbounded relaxation whose feasibility search could not decide unbounded vs infeasible in time) |
 /// | `iterationLimit`  | no                 | iteration limit reached before any feasible point was found |
 /// | `solverFailure`   | no                 | GLPK failed (numerical trouble); `message` has the return code |
 public enum LPStatus: String, Codable, Sendable, Equatable, CaseIterable {
@@ -59,11 +65,13 @@ public struct LPSolution: Sendable, Codable, Equatable {
     /// A bound on the optimal objective from the other side (a lower bound when minimizing, an upper
     /// bound when maximizing):
     /// - `optimal`: equal to `objective`;
-    /// - MILP `gapReached` / `feasible`: the best local bound of the active branch-and-bound
-    ///   subproblems (`glp_ios_best_node`) recorded at the last callback before the search stopped,
-    ///   combined with the incumbent (min for minimization, max for maximization); nil when the
-    ///   search stopped before the tree existed (e.g. during the root relaxation);
-    /// - otherwise nil.
+    /// - MILP stopped after its LP relaxation was solved (`gapReached`, `feasible`, `timeLimit`,
+    ///   `iterationLimit`, `solverFailure`): the best local bound of the active branch-and-bound
+    ///   subproblems (`glp_ios_best_node`) at the last callback before the search stopped — or the LP
+    ///   relaxation's optimum when the tree gave none, or when unbounded integer variables had to be
+    ///   confined — combined with the incumbent (min when minimizing, max when maximizing); nil when
+    ///   the confinement binds at the returned point;
+    /// - otherwise nil (LP limits, infeasible, unbounded).
     public var bestBound: Double?
     /// Total simplex iterations GLPK performed (`glp_get_it_cnt`, including any re-solve); 0 when
     /// GLPK was not called; nil when unknown.

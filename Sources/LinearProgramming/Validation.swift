@@ -13,15 +13,35 @@ struct PreparedProgram {
     /// integers (GLPK's `glp_intopt` rejects fractional bounds of integer columns with GLP_EBOUND).
     var columnLower: [Double]
     var columnUpper: [Double]
-    /// Number of nonzero coefficients that will be loaded (zero coefficients are dropped).
+    /// Number of coefficients that will be loaded (see `keeps`).
     var nonzeroCount: Int
+    /// Number of nonzero coefficients dropped as negligible (see `keeps`).
+    var droppedCount: Int
+    /// Largest |a_ij| of every row and of every column.
+    var rowMaximum: [Double]
+    var columnMaximum: [Double]
     /// Set when an integer variable has no integer value within its bounds (e.g. [0.2, 0.8]):
     /// the program is infeasible and GLPK is not called.
     var emptyIntegerDomain: String?
+    /// True when the data are tame enough for GLPK's LP presolver (see `Validation.presolveIsSafe`).
+    var presolveIsSafe: Bool
     /// Validated options, already converted to GLPK units.
     var timeLimitMilliseconds: Int32?
     var mipGap: Double?
     var iterationLimit: Int32?
+
+    /// Relative size below which a coefficient is dropped: 1e-11.
+    static let negligibleRatio = 1e-11
+
+    /// Whether coefficient a_ij is loaded into GLPK: nonzero and at least 1e-11 times the largest
+    /// magnitude in its row and in its column. Smaller entries are numerical noise at GLPK's
+    /// tolerances (pivot 1e-10, feasibility 1e-7) — and they can make GLPK's primal simplex cycle
+    /// (in the fuzz tests a row (−4, −1e-15) looped until the time limit, forever without one).
+    func keeps(_ coefficient: Double, row: Int, column: Int) -> Bool {
+        let magnitude = abs(coefficient)
+        return magnitude != 0 && magnitude >= Self.negligibleRatio * rowMaximum[row]
+            && magnitude >= Self.negligibleRatio * columnMaximum[column]
+    }
 }
 
 enum Validation {
@@ -93,7 +113,8 @@ enum Validation {
         // to find duplicates in O(nnz) without hashing.
         var lastRow = [Int](repeating: -1, count: n)
         var lastTerm = [Int](repeating: -1, count: n)
-        var nonzeroCount = 0
+        var rowMaximum = [Double](repeating: 0, count: m)
+        var columnMaximum = [Double](repeating: 0, count: n)
         for (i, constraint) in program.constraints.enumerated() {
             if let reason = boundProblem(lower: constraint.lowerBound, upper: constraint.upperBound) {
                 throw LinearProgramError.invalidConstraintBounds(constraint: i, name: constraint.name,
@@ -118,13 +139,64 @@ enum Validation {
                 }
                 lastRow[j] = i
                 lastTerm[j] = k
-                if value != 0 { nonzeroCount += 1 }
+                rowMaximum[i] = max(rowMaximum[i], abs(value))
+                columnMaximum[j] = max(columnMaximum[j], abs(value))
             }
         }
 
-        return PreparedProgram(isMixedInteger: isMixedInteger, columnLower: columnLower, columnUpper: columnUpper,
-                               nonzeroCount: nonzeroCount, emptyIntegerDomain: emptyIntegerDomain,
-                               timeLimitMilliseconds: timeLimit, mipGap: mipGap, iterationLimit: iterationLimit)
+        var prepared = PreparedProgram(isMixedInteger: isMixedInteger, columnLower: columnLower,
+                                       columnUpper: columnUpper, nonzeroCount: 0, droppedCount: 0,
+                                       rowMaximum: rowMaximum, columnMaximum: columnMaximum,
+                                       emptyIntegerDomain: emptyIntegerDomain, presolveIsSafe: false,
+                                       timeLimitMilliseconds: timeLimit, mipGap: mipGap, iterationLimit: iterationLimit)
+        for (i, constraint) in program.constraints.enumerated() {
+            for term in constraint.terms where term.coefficient != 0 {
+                if prepared.keeps(term.coefficient, row: i, column: term.index) {
+                    prepared.nonzeroCount += 1
+                } else {
+                    prepared.droppedCount += 1
+                }
+            }
+        }
+        prepared.presolveIsSafe = presolveIsSafe(program, prepared: prepared)
+        return prepared
+    }
+
+    /// Whether GLPK's LP presolver may be used on this (already validated) program. O(n + nnz).
+    ///
+    /// GLPK 5.0's presolver derives new bounds by arithmetic such as bᵢ − aᵢⱼ·uⱼ; when those products
+    /// dwarf a row's range, two different bounds round to one number, the presolver's bookkeeping
+    /// becomes inconsistent and a later assertion aborts the process (`Assertion failed: row->type ==
+    /// GLP_FX`, npp1.c; found by fuzzing with coefficients and bounds near 1e15). The presolver is
+    /// therefore used only when
+    /// - every nonzero coefficient and finite bound has magnitude in [1e-6, 1e6], and
+    /// - every double-bounded row has uᵢ − lᵢ ≥ 1e-9·(|lᵢ| + |uᵢ| + Σⱼ |aᵢⱼ|·Mⱼ), Mⱼ the largest finite
+    ///   |bound| of variable j, and every double-bounded variable has u − l ≥ 1e-9·(|l| + |u|),
+    /// which keeps every such difference ≥ 10⁶ ulps. Otherwise the simplex runs without presolve
+    /// (on scaled data), which the fuzz tests found robust. Typical, well-scaled models pass.
+    static func presolveIsSafe(_ program: LinearProgram, prepared: PreparedProgram) -> Bool {
+        let columnLower = prepared.columnLower, columnUpper = prepared.columnUpper
+        func tame(_ x: Double) -> Bool { !x.isFinite || x == 0 || (abs(x) >= 1e-6 && abs(x) <= 1e6) }
+        func wideEnough(_ lower: Double, _ upper: Double, scale: Double) -> Bool {
+            !(lower.isFinite && upper.isFinite) || lower == upper || upper - lower >= 1e-9 * scale
+        }
+        var largestBound = [Double](repeating: 0, count: columnLower.count)
+        for j in columnLower.indices {
+            let lower = columnLower[j], upper = columnUpper[j]
+            guard tame(lower), tame(upper), wideEnough(lower, upper, scale: abs(lower) + abs(upper)) else { return false }
+            largestBound[j] = max(lower.isFinite ? abs(lower) : 0, upper.isFinite ? abs(upper) : 0)
+        }
+        for (i, constraint) in program.constraints.enumerated() {
+            let lower = constraint.lowerBound, upper = constraint.upperBound
+            guard tame(lower), tame(upper) else { return false }
+            var activityScale = (lower.isFinite ? abs(lower) : 0) + (upper.isFinite ? abs(upper) : 0)
+            for term in constraint.terms where prepared.keeps(term.coefficient, row: i, column: term.index) {
+                guard tame(term.coefficient) else { return false }
+                activityScale += abs(term.coefficient) * largestBound[term.index]
+            }
+            guard wideEnough(lower, upper, scale: activityScale) else { return false }
+        }
+        return true
     }
 
     /// Validates options and converts them to GLPK units: (tm_lim in ms, mip_gap, it_lim).
@@ -164,10 +236,10 @@ enum Validation {
         if lower == .infinity { return "lower bound is +infinity; it must be finite or -infinity" }
         if upper == -.infinity { return "upper bound is -infinity; it must be finite or +infinity" }
         if lower.isFinite, abs(lower) > limit {
-            return "lower bound magnitude exceeds \(limit); use -infinity for no bound"
+            return "lower bound magnitude exceeds 1e15; use -infinity for no bound"
         }
         if upper.isFinite, abs(upper) > limit {
-            return "upper bound magnitude exceeds \(limit); use +infinity for no bound"
+            return "upper bound magnitude exceeds 1e15; use +infinity for no bound"
         }
         if lower > upper { return "lower bound \(lower) > upper bound \(upper); need lower ≤ upper" }
         return nil

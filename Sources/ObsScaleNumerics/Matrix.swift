@@ -89,16 +89,6 @@ public struct Matrix: Equatable, Codable, Sendable {
         return result
     }
 
-    /// The sub-matrix made of the first `count` columns.
-    public func leadingColumns(_ count: Int) -> Matrix {
-        precondition(count <= columnCount)
-        var result = Matrix(rowCount: rowCount, columnCount: count)
-        for i in 0..<rowCount {
-            for j in 0..<count { result[i, j] = self[i, j] }
-        }
-        return result
-    }
-
     /// Matrix product `self · other`. O(m·n·p).
     public static func * (lhs: Matrix, rhs: Matrix) -> Matrix {
         precondition(lhs.columnCount == rhs.rowCount, "inner dimensions differ")

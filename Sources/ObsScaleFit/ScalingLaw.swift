@@ -85,7 +85,8 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         func metrics(_ rows: [Int]) -> FitMetrics {
             FitMetrics(observed: rows.map { normalized[$0] }, predicted: rows.map { predictions[$0].predicted })
         }
-        let reference = EquivalentFlops.fit(panel: panel, predictions: predictions, referenceFamily: referenceFamily)
+        let reference = EquivalentFlops.fit(panel: panel, linearPredictors: predictions.map(\.linearPredictor),
+                                            referenceFamily: referenceFamily)
         if let reference {
             for index in predictions.indices {
                 predictions[index].equivalentLog10Flops = reference.equivalentLog10Flops(predictions[index].linearPredictor)
@@ -163,6 +164,15 @@ public struct ScalingLawFit: Codable, Equatable, Sendable {
     public let equivalentFlops: EquivalentFlops?
     /// The capability weights projected back onto the benchmarks, βᵀγ (per benchmark, per unit score).
     public let benchmarkWeights: [String: Double]
+    /// Bootstrap intervals, when requested (`FitBootstrap.run`).
+    public var bootstrap: FitBootstrapSummary?
+
+    /// The predicted (normalized) metric of a reference-family model trained with `flops` (×1E21):
+    /// h(w·log10 C + c), the "how good will a larger model be" question. nil without an
+    /// equivalent-FLOPs calibration.
+    public func predicted(atFlops flops: Double) -> Double? {
+        equivalentFlops.map { law.regression.predict(linearPredictor: $0.linearPredictor(log10Flops: log10(flops))) }
+    }
 }
 
 /// Equivalent FLOPs (paper eq. 7–8): on the reference family fit P = w·log10(C) + c by least
@@ -175,12 +185,15 @@ public struct EquivalentFlops: Codable, Equatable, Sendable {
 
     public func equivalentLog10Flops(_ linearPredictor: Double) -> Double { (linearPredictor - intercept) / slope }
 
+    /// The linear predictor of a reference-family model with log10 C = `log10Flops`: w·log10 C + c.
+    public func linearPredictor(log10Flops: Double) -> Double { slope * log10Flops + intercept }
+
     /// nil when the family has fewer than 2 models with distinct known FLOPs or a zero slope.
-    static func fit(panel: Panel, predictions: [ModelPrediction], referenceFamily: String) -> EquivalentFlops? {
+    static func fit(panel: Panel, linearPredictors: [Double], referenceFamily: String) -> EquivalentFlops? {
         let rows = panel.models.indices.filter { panel.models[$0].family == referenceFamily && panel.models[$0].flops != nil }
         guard rows.count >= 2 else { return nil }
         let x = rows.map { log10(panel.models[$0].flops ?? 1) }
-        let y = rows.map { predictions[$0].linearPredictor }
+        let y = rows.map { linearPredictors[$0] }
         let meanX = mean(x), meanY = mean(y)
         let sxx = x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
         guard sxx > 0 else { return nil }

@@ -68,7 +68,10 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     }
 
     /// Fits E ≈ f(S) on rows of `scores` (m × K) and `targets` (m values, finite).
-    public func fit(scores: Matrix, targets: [Double]) throws -> SigmoidFit {
+    ///
+    /// - Parameter start: parameters [α, β₁…β_K, (b)] tried before the default starts (e.g. the
+    ///   full-data fit when refitting a bootstrap replicate); the floor is clamped into its bounds.
+    public func fit(scores: Matrix, targets: [Double], start: [Double]? = nil) throws -> SigmoidFit {
         let k = scores.columnCount
         let parameterCount = k + 1 + (link == .sigmoidFloor ? 1 : 0)
         guard targets.count == scores.rowCount else {
@@ -87,7 +90,11 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         for (index, value) in targets.enumerated() where !value.isFinite {
             throw FitError.nonFiniteTarget(model: "row \(index + 1)", value: value)
         }
-        let candidates = starts(k: k)
+        var candidates = starts(k: k)
+        if var start, start.count == parameterCount, start.allSatisfy(\.isFinite) {
+            if link == .sigmoidFloor { start[k + 1] = min(max(start[k + 1], floorBounds.lowerBound), floorBounds.upperBound) }
+            candidates.insert(start, at: 0)
+        }
         var best = solve(scores: scores, targets: targets, start: candidates[0])
         var tried = 1
         while !best.termination.converged && tried < min(max(1, maxStarts), candidates.count) {
@@ -384,6 +391,9 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     public let gradientNorm: Double
     /// Number of starting points tried.
     public internal(set) var startsTried: Int
+
+    /// [α, β₁…β_K] and, for the sigmoid-floor link, b: the layout of `SigmoidRegression.fit(start:)`.
+    public var parameters: [Double] { [alpha] + beta + (settings.link == .sigmoidFloor ? [floor] : []) }
 
     /// The linear predictor P = α + βᵀS (the "aggregate capability").
     public func linearPredictor(_ scores: [Double]) -> Double { alpha + dot(beta, scores) }

@@ -4,7 +4,7 @@ import ObsScaleFit
 
 /// Text rendering of `obsscale fit`.
 public enum FitReport {
-    public static func render(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String) -> String {
+    public static func render(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> String {
         let law = fit.law
         let regression = law.regression
         var text = "Observational scaling law for '\(law.target)' on \(panelDescription)\n"
@@ -18,9 +18,24 @@ public enum FitReport {
         text += "Fitted law (\(law.settings.regression.link.rawValue), \(law.settings.regression.loss)):\n  \(law.formula)\n"
         text += "  solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
         text += "\(regression.startsTried) start(s), loss \(Format.significant(regression.loss, 10))\n\n"
-        var metrics = TextTable(header: ["set", "models", "MSE", "MAE", "R²"])
+        let bootstrap = fit.bootstrap
+        let levelName = bootstrap.map { Format.percent($0.settings.level) } ?? ""
+        if let bootstrap {
+            let settings = bootstrap.settings
+            text += "Bootstrap: \(settings.replicateCount) replicates resampling \(settings.resampling.rawValue), "
+            text += settings.refitPCA ? "imputation and PCA refitted in each" : "capabilities fixed"
+            text += ", seed \(settings.seed); \(levelName) percentile intervals\n"
+            if bootstrap.failures.count > 0 {
+                text += "  \(bootstrap.failures.count) replicate(s) failed and are left out: "
+                text += bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
+            }
+            text += "\n"
+        }
+        var metrics = TextTable(header: ["set", "models", "MSE", "MAE", "R²"] + (bootstrap?.testMSE == nil ? [] : ["MSE \(levelName) interval"]))
         for (name, m) in [("train", fit.trainMetrics), ("test", fit.testMetrics)] {
-            metrics.append([name, "\(m.count)", Format.fixed(m.mse, 5), Format.fixed(m.mae, 4), Format.fixed(m.r2, 3)])
+            var row = [name, "\(m.count)", Format.fixed(m.mse, 5), Format.fixed(m.mae, 4), Format.fixed(m.r2, 3)]
+            if let mse = bootstrap?.testMSE { row.append(name == "test" ? interval(mse, 5) : "") }
+            metrics.append(row)
         }
         text += metrics.render()
         if let reference = fit.equivalentFlops {
@@ -34,20 +49,46 @@ public enum FitReport {
         var weights = TextTable(header: ["benchmark", "weight"])
         for name in law.benchmarkNames { weights.append([name, Format.fixed(fit.benchmarkWeights[name], 3)]) }
         text += weights.render()
+        if !atFlops.isEmpty, let reference = fit.equivalentFlops {
+            text += "\nPredicted for a \(reference.referenceFamily) model trained with C FLOPs:\n"
+            var table = TextTable(header: ["FLOPs(1E21)", "predicted"] + (bootstrap == nil ? [] : ["\(levelName) interval", "std. error"]))
+            for (index, flops) in atFlops.enumerated() {
+                if let bootstrap, index < bootstrap.atFlops.count {
+                    let value = bootstrap.atFlops[index].interval
+                    table.append([Format.significant(flops), Format.fixed(value.estimate, 4), interval(value, 4), Format.fixed(value.standardError, 4)])
+                } else {
+                    table.append([Format.significant(flops), Format.fixed(fit.predicted(atFlops: flops), 4)])
+                }
+            }
+            text += table.render()
+        }
         for role in [ModelPrediction.Role.test, .train] {
-            let rows = fit.predictions.filter { $0.role == role }
+            let rows = fit.predictions.indices.filter { fit.predictions[$0].role == role }
             guard !rows.isEmpty else { continue }
             text += "\n\(role == .test ? "Held-out" : "Training") models (\(rows.count)):\n"
-            var table = TextTable(header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"],
-                                  alignments: [.left, .left, .right, .right, .right, .right, .right])
-            for p in rows.sorted(by: { ($0.flops ?? .infinity, $0.model) < ($1.flops ?? .infinity, $1.model) }) {
-                table.append([p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                              Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4), Format.fixed(p.residual, 4)])
+            var table = TextTable(header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"]
+                                    + (bootstrap == nil ? [] : ["\(levelName) interval"]),
+                                  alignments: [.left, .left, .right, .right, .right, .right, .right, .right])
+            let ordered = rows.sorted { a, b in
+                let pa = fit.predictions[a], pb = fit.predictions[b]
+                return (pa.flops ?? .infinity, pa.model) < (pb.flops ?? .infinity, pb.model)
+            }
+            for index in ordered {
+                let p = fit.predictions[index]
+                var row = [p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                           Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4), Format.fixed(p.residual, 4)]
+                if let bootstrap { row.append(interval(bootstrap.predictions[index].interval, 4)) }
+                table.append(row)
             }
             text += table.render()
         }
         let unlabeled = fit.predictions.filter { $0.role == .unlabeled }.count
         if unlabeled > 0 { text += "\n\(unlabeled) panel model(s) without a value for the target are predicted in --json only.\n" }
         return text
+    }
+
+    /// "[0.1234, 0.2345]".
+    static func interval(_ value: BootstrapInterval, _ digits: Int) -> String {
+        "[\(Format.fixed(value.lower, digits)), \(Format.fixed(value.upper, digits))]"
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import ObsScaleFit
 import ObsScaleSelect
 
 /// Text rendering of `obsscale select`: one summary row per budget, then the chosen models.
 public enum SelectReport {
     public static func render(_ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
-                              costName: String, criterion: Criterion) -> String {
+                              costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil) -> String {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
         var text = "Selection on \(panelDescription)\n"
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
@@ -26,6 +27,33 @@ public enum SelectReport {
                 text += "  models (\(result.models.count)): \(Self.list(result.models))\n"
             }
             for note in result.notes { text += "  note: \(note)\n" }
+        }
+        if let bootstrap { text += render(bootstrap, criterion: criterion) }
+        return text
+    }
+
+    /// The stability table of a selection bootstrap and the most frequent units per budget.
+    static func render(_ bootstrap: SelectionBootstrapSummary, criterion: Criterion) -> String {
+        let settings = bootstrap.settings
+        let level = Format.percent(settings.level)
+        var text = "\nBootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
+        text += "(imputation, PCA and L refitted; every model selectable), seed \(settings.seed)"
+        text += bootstrap.failures.isEmpty ? "\n"
+            : "; \(settings.replicateCount - bootstrap.replicatesSucceeded) failed: "
+                + bootstrap.failures.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
+        let name = criterion.rawValue.uppercased()
+        var table = TextTable(header: ["budget", "same subset", "mean Jaccard", "\(name) \(level) interval", "regret median", "regret \(level) upper"])
+        for budget in bootstrap.budgets {
+            table.append([Format.significant(budget.budget, 6), Format.percent(budget.sameSubset), Format.fixed(budget.meanJaccard, 3),
+                          "[\(Format.significant(budget.value.lower, 5)), \(Format.significant(budget.value.upper, 5))]",
+                          Format.percent(max(0, budget.regret.median)), Format.percent(max(0, budget.regret.upper))])
+        }
+        text += table.render()
+        text += "Selection frequency (* = chosen on the full data):\n"
+        for budget in bootstrap.budgets {
+            let shown = budget.frequencies.filter { $0.chosen || $0.fraction >= 0.1 }.prefix(20)
+            text += "  \(Format.significant(budget.budget, 6)): "
+                + shown.map { "\($0.unit)\($0.chosen ? "*" : "") \(Format.percent($0.fraction))" }.joined(separator: ", ") + "\n"
         }
         return text
     }

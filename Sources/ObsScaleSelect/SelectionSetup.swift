@@ -43,11 +43,31 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
 
     /// The pool, its capability scores and the problem.
     public func build(panel: Panel) throws -> SelectionProblem {
+        try problem(try pool(of: panel), fitRows: nil)
+    }
+
+    /// The pool of a panel after the filters, with the benchmark matrix: the part of `build`
+    /// that does not depend on where imputation and PCA are fitted.
+    public struct Pool: Sendable {
+        public let panel: Panel
+        /// Panel indices of the pool models, in panel order.
+        public let indices: [Int]
+        let inPool: [Bool]
+        let benchmarkNames: [String]
+        let matrix: Matrix
+    }
+
+    /// Applies the pool filters (cutoff, size, completeness).
+    public func pool(of panel: Panel) throws -> Pool {
         let names = benchmarks ?? panel.benchmarkNames
         guard componentCount >= 1 else {
             throw SelectionError.invalidOption(name: "--components", value: "\(componentCount)", allowed: "≥ 1")
         }
-        let inPool: [Bool] = try panel.models.indices.map { index in
+        if let cutoffFlops, !(cutoffFlops > 0 && cutoffFlops.isFinite) {
+            throw SelectionError.invalidOption(name: "--cutoff-flops", value: "\(cutoffFlops)", allowed: "a finite number > 0")
+        }
+        let columns = try names.map { try panel.values(of: $0) }
+        let inPool: [Bool] = panel.models.indices.map { index in
             let model = panel.models[index]
             if let cutoffFlops {
                 guard let flops = model.flops, flops <= cutoffFlops else { return false }
@@ -55,20 +75,28 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             if let maxSizeB {
                 guard let size = model.parametersB, size <= maxSizeB else { return false }
             }
-            if dropIncomplete {
-                for name in names where try panel.values(of: name)[index].isNaN { return false }
-            }
+            if dropIncomplete && columns.contains(where: { $0[index].isNaN }) { return false }
             return true
-        }
-        if let cutoffFlops, !(cutoffFlops > 0 && cutoffFlops.isFinite) {
-            throw SelectionError.invalidOption(name: "--cutoff-flops", value: "\(cutoffFlops)", allowed: "a finite number > 0")
         }
         let pool = panel.models.indices.filter { inPool[$0] }
         guard pool.count >= 2 else {
             throw SelectionError.emptyPool("\(pool.count) model(s) pass the pool filters (cutoff, size, completeness)")
         }
-        let matrix = try panel.matrix(columns: names)
-        let imputer = try PCAImputer().fit(matrix.selectingRows(pool), columnNames: names)
+        return Pool(panel: panel, indices: pool, inPool: inPool, benchmarkNames: names, matrix: try panel.matrix(columns: names))
+    }
+
+    /// The problem on a pool.
+    ///
+    /// - Parameter fitRows: positions in the pool (repeats allowed) on which imputation and PCA
+    ///   are fitted and which form the target rows of L when `targets == .pool`; nil = the pool
+    ///   (the paper). The selection bootstrap passes resampled rows; every pool model stays
+    ///   selectable.
+    public func problem(_ pool: Pool, fitRows: [Int]?) throws -> SelectionProblem {
+        let panel = pool.panel
+        let names = pool.benchmarkNames, matrix = pool.matrix, inPool = pool.inPool
+        let poolMatrix = matrix.selectingRows(pool.indices)
+        let fitMatrix = fitRows.map { poolMatrix.selectingRows($0) } ?? poolMatrix
+        let imputer = try PCAImputer().fit(fitMatrix, columnNames: names)
         let pca = try PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
         func designRows(_ scores: Matrix) -> Matrix {
             guard intercept else { return scores }
@@ -76,11 +104,11 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             for i in 0..<scores.rowCount { for j in 0..<scores.columnCount { rows[i, j + 1] = scores[i, j] } }
             return rows
         }
-        let design = designRows(pca.transform(imputer.imputed))
+        let design = designRows(pca.transform(fitRows == nil ? imputer.imputed : imputer.transform(poolMatrix)))
         let targetRows: Matrix
         switch targets {
         case .pool:
-            targetRows = design
+            targetRows = fitRows.map { design.selectingRows($0) } ?? design
         case .aboveCutoff:
             guard cutoffFlops != nil else {
                 throw SelectionError.invalidOption(name: "--targets", value: "above-cutoff", allowed: "pool, or above-cutoff together with --cutoff-flops")
@@ -93,7 +121,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             guard !indices.isEmpty else { throw SelectionError.emptyPool("the target list is empty") }
             targetRows = designRows(pca.transform(imputer.transform(matrix.selectingRows(indices))))
         }
-        let poolPanel = panel.subset(pool)
+        let poolPanel = panel.subset(pool.indices)
         let costs = try cost.costs(for: poolPanel)
         var units: [SelectionProblem.Unit] = []
         switch unit {

@@ -8,6 +8,7 @@ enum LossChoice: String, ExpressibleByArgument, CaseIterable {
 
 extension Link: ExpressibleByArgument {}
 extension PCAFitRows: ExpressibleByArgument {}
+extension BootstrapResampling: ExpressibleByArgument {}
 
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,11 +50,46 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs.")
     var referenceFamily = "Llama-2"
 
+    @Option(help: "Bootstrap replicates: adds percentile intervals to every prediction (0: none).")
+    var bootstrap = 0
+
+    @Option(help: "Coverage of the bootstrap intervals.")
+    var level = 0.95
+
+    @Option(help: "What a bootstrap replicate resamples: models or whole families.")
+    var resample: BootstrapResampling = .models
+
+    @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
+    var refitPCA = false
+
+    @Option(name: .customLong("at-flops"), help: "Also predict a reference-family model at these FLOPs (×1E21, comma-separated), with an interval under --bootstrap.")
+    var atFlops: String?
+
+    @Option(help: "Seed of the bootstrap (replicate r draws from a stream hashed from (seed, r)).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads for the bootstrap (default: all cores; results do not depend on it).")
+    var threads: Int?
+
+    /// The options recorded in `--json` (not the thread count: it never changes the result).
     struct Options: Encodable {
         let query: PanelQuery
         let target: String
         let split: SplitRule
         let law: ScalingLaw
+        let bootstrap: FitBootstrap?
+        let atFlops: [Double]
+    }
+
+    func parsedAtFlops() throws -> [Double] {
+        guard let atFlops else { return [] }
+        return try atFlops.split(separator: ",").map { item in
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw DataError.invalidOption(name: "--at-flops", value: text, allowed: "FLOPs > 0 in units of 1E21, comma-separated")
+            }
+            return value
+        }
     }
 
     func splitRule() throws -> SplitRule {
@@ -91,13 +127,26 @@ struct FitCommand: ParsableCommand {
                                  regression: SigmoidRegression(link: link, loss: loss == .ls ? .leastSquares : .huber(delta: huberDelta)),
                                  pcaOn: pcaOn, targetRange: try parsedTargetRange(), referenceFamily: referenceFamily)
             let split = try Split(panel: loaded.panel, rule: rule)
-            let fit = try law.fit(panel: loaded.panel, target: target, split: split)
+            let flops = try parsedAtFlops()
+            guard bootstrap >= 0 else { throw DataError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "0 (none) or a number of replicates ≥ 1") }
+            if let threads, threads < 1 { throw DataError.invalidOption(name: "--threads", value: "\(threads)", allowed: "≥ 1") }
+            var fit = try law.fit(panel: loaded.panel, target: target, split: split)
+            if !flops.isEmpty && fit.equivalentFlops == nil {
+                throw DataError.invalidOption(name: "--at-flops", value: atFlops ?? "",
+                                              allowed: "only with a reference family of ≥ 2 models with FLOPs (--reference-family; '\(referenceFamily)' has fewer)")
+            }
+            let settings = bootstrap > 0 ? FitBootstrap(replicateCount: bootstrap, level: level, resampling: resample, refitPCA: refitPCA, seed: seed) : nil
+            if let settings {
+                fit.bootstrap = try settings.run(fit, panel: loaded.panel, log10Flops: flops.map { log10($0) },
+                                                 threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            }
             if let path = panelOptions.json {
-                try JSONReport(command: "fit", options: Options(query: panelOptions.query, target: target, split: rule, law: law),
+                try JSONReport(command: "fit", options: Options(query: panelOptions.query, target: target, split: rule, law: law,
+                                                                bootstrap: settings, atFlops: flops),
                                result: fit).write(to: path)
             }
             if !panelOptions.quiet {
-                print(FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule)),
+                print(FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: flops),
                       terminator: "")
             }
         }

@@ -73,18 +73,29 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Bootstrap replicates of the selection (0: none): resample the pool, redo PCA and the selection.")
+    var bootstrap = 0
+
+    @Option(help: "Coverage of the bootstrap intervals.")
+    var level = 0.95
+
+    @Option(help: "What a bootstrap replicate resamples: pool models or whole families.")
+    var resample: BootstrapResampling = .models
+
     struct Options: Encodable {
         let query: PanelQuery
         let setup: SelectionSetup
         let options: SelectionOptions
         let budgets: [Double]
         let budgetSpec: String
+        let bootstrap: SelectionBootstrap?
     }
 
     struct Result: Encodable {
         let pool: [String]
         let units: [String]
         let results: [SelectionResult]
+        let bootstrap: SelectionBootstrapSummary?
     }
 
     func setup() throws -> SelectionSetup {
@@ -139,16 +150,23 @@ struct SelectCommand: ParsableCommand {
                 options.threadCount = threads
             }
             let results = try Selection.solve(problem, budgets: budgets, options: options)
+            guard bootstrap >= 0 else {
+                throw SelectionError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "0 (none) or a number of replicates ≥ 1")
+            }
+            let settings = bootstrap > 0 ? SelectionBootstrap(replicateCount: bootstrap, level: level, resampling: resample, seed: seed) : nil
+            let summary = try settings?.run(setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,
+                                            results: results, threadCount: options.threadCount)
             if let path = panelOptions.json {
                 try JSONReport(command: "select",
                                options: Options(query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
-                                                budgetSpec: budget),
-                               result: Result(pool: problem.poolModels, units: problem.units.map(\.name), results: results))
+                                                budgetSpec: budget, bootstrap: settings),
+                               result: Result(pool: problem.poolModels, units: problem.units.map(\.name), results: results,
+                                              bootstrap: summary))
                     .write(to: path)
             }
             if !panelOptions.quiet {
                 print(SelectReport.render(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: cost,
-                                          criterion: criterion), terminator: "")
+                                          criterion: criterion, bootstrap: summary), terminator: "")
             }
         }
     }

@@ -1,0 +1,269 @@
+import Foundation
+import ObsScaleData
+import ObsScaleNumerics
+
+/// What a bootstrap replicate draws with replacement (DESIGN §5).
+public enum BootstrapResampling: String, Codable, CaseIterable, Sendable {
+    /// n training models out of the n (the classical case-resampling bootstrap).
+    case models
+    /// F whole families out of the F families with training models: keeps the dependence between
+    /// models of one family (same data, same recipe) inside a replicate; wider, more honest
+    /// intervals when families differ systematically.
+    case families
+}
+
+/// Settings of the bootstrap of a fitted scaling law (DESIGN §5).
+///
+/// Replicate r draws the training set with replacement from `Xoshiro256StarStar.stream(seed:, index: r)`,
+/// refits (the regression always; imputation and PCA too with `refitPCA`) and predicts every panel
+/// model and every requested compute. Intervals are percentile intervals of the successful
+/// replicates at `level` (numpy's linear quantiles), standard errors their sample standard
+/// deviation. The output does not depend on the thread count.
+///
+/// Defaults: 1,000 replicates (stable 2.5/97.5% percentiles to about ±0.01 of the spread), 95%,
+/// models resampled, capabilities fixed to the full-data fit (the paper treats them as given).
+/// Cost: `replicateCount` regressions, O(R · iterations · n · p²), plus R imputations and PCAs
+/// (O(R · n · B²) each) with `refitPCA`; memory O(R · models).
+public struct FitBootstrap: Codable, Equatable, Sendable {
+    public var replicateCount = 1000
+    public var level = 0.95
+    public var resampling: BootstrapResampling = .models
+    /// Refit imputation and PCA on each replicate's training rows (needs `pcaOn == .train`).
+    public var refitPCA = false
+    public var seed: UInt64 = 0
+
+    public init(replicateCount: Int = 1000, level: Double = 0.95, resampling: BootstrapResampling = .models,
+                refitPCA: Bool = false, seed: UInt64 = 0) {
+        self.replicateCount = replicateCount
+        self.level = level
+        self.resampling = resampling
+        self.refitPCA = refitPCA
+        self.seed = seed
+    }
+
+    /// Checks the settings against a fit.
+    func validate(_ fit: ScalingLawFit, log10Flops: [Double]) throws {
+        guard (1...1_000_000).contains(replicateCount) else {
+            throw FitError.invalidSetting(name: "--bootstrap", value: "\(replicateCount)", allowed: "1 to 1000000 replicates")
+        }
+        guard level > 0, level < 1 else {
+            throw FitError.invalidSetting(name: "--level", value: "\(level)", allowed: "a probability strictly between 0 and 1, e.g. 0.95")
+        }
+        if refitPCA && fit.law.settings.pcaOn == .panel {
+            throw FitError.invalidSetting(name: "--refit-pca", value: "with --pca-on panel",
+                                          allowed: "--pca-on train (with panel, imputation and PCA do not depend on the training models)")
+        }
+        if !log10Flops.isEmpty && fit.equivalentFlops == nil {
+            throw FitError.invalidSetting(name: "--at-flops", value: log10Flops.map { "\(pow(10, $0))" }.joined(separator: ","),
+                                          allowed: "only with a reference family of ≥ 2 models with FLOPs (--reference-family; '\(fit.law.settings.referenceFamily)' has fewer)")
+        }
+        for value in log10Flops where !value.isFinite {
+            throw FitError.invalidSetting(name: "--at-flops", value: "\(pow(10, value))", allowed: "finite FLOPs > 0 (units of 1E21)")
+        }
+    }
+
+    /// Bootstraps `fit` (made by `fit.law.settings.fit(panel:target:split:)` on `panel`).
+    ///
+    /// - Parameters:
+    ///   - log10Flops: computes (log10 of FLOPs ×1E21) at which to predict a reference-family model.
+    ///   - threadCount: workers; the result is identical for any value.
+    /// - Throws: `FitError` for invalid settings. Replicates that cannot be fitted are counted in
+    ///   the summary, never thrown.
+    public func run(_ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [],
+                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> FitBootstrapSummary {
+        try validate(fit, log10Flops: log10Flops)
+        guard threadCount >= 1 else { throw FitError.invalidSetting(name: "--threads", value: "\(threadCount)", allowed: "≥ 1") }
+        let context = try Context(fit: fit, panel: panel, settings: self)
+        let replicates = parallelReplicates(count: replicateCount, threadCount: threadCount) { index in
+            context.replicate(index, log10Flops: log10Flops)
+        }
+        return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, replicates: replicates)
+    }
+
+    /// One replicate's outcome: predictions of every panel model, the test MSE, the parameters
+    /// and the predictions at the requested computes; or why it failed.
+    struct Replicate {
+        var predictions: [Double] = []
+        var testMSE = Double.nan
+        var parameters: [Double] = []
+        var atFlops: [Double] = []
+        var failure: String?
+    }
+
+    /// Everything a replicate reads, computed once and shared read-only by the workers.
+    struct Context: Sendable {
+        let settings: FitBootstrap
+        let law: FittedScalingLaw
+        let panel: Panel
+        let benchmarkMatrix: Matrix
+        /// Capability scores of every panel model under the full-data fit.
+        let scores: Matrix
+        /// Normalized targets (NaN when missing).
+        let targets: [Double]
+        let train: [Int]
+        let test: [Int]
+        /// Training rows grouped by family, in order of first appearance among the training rows.
+        let trainFamilies: [[Int]]
+        let start: [Double]
+
+        init(fit: ScalingLawFit, panel: Panel, settings: FitBootstrap) throws {
+            self.settings = settings
+            law = fit.law
+            self.panel = panel
+            benchmarkMatrix = try panel.matrix(columns: fit.law.benchmarkNames)
+            let k = fit.law.pca.settings.componentCount
+            var scores = Matrix(rowCount: panel.count, columnCount: k)
+            for (row, prediction) in fit.predictions.enumerated() {
+                for c in 0..<k { scores[row, c] = prediction.capabilities[c] }
+            }
+            self.scores = scores
+            targets = fit.predictions.map { $0.observed ?? .nan }
+            train = fit.predictions.indices.filter { fit.predictions[$0].role == .train }
+            test = fit.predictions.indices.filter { fit.predictions[$0].role == .test }
+            var order: [String] = []
+            var groups: [String: [Int]] = [:]
+            for row in train {
+                let family = panel.models[row].family
+                if groups[family] == nil { order.append(family) }
+                groups[family, default: []].append(row)
+            }
+            trainFamilies = order.map { groups[$0] ?? [] }
+            start = fit.law.regression.parameters
+        }
+
+        /// The rows of replicate `index` (panel indices, with repeats).
+        func draw(_ index: Int) -> [Int] {
+            var random = Xoshiro256StarStar.stream(seed: settings.seed, index: UInt64(index))
+            switch settings.resampling {
+            case .models:
+                return (0..<train.count).map { _ in train[random.nextInt(below: train.count)] }
+            case .families:
+                return (0..<trainFamilies.count).flatMap { _ in trainFamilies[random.nextInt(below: trainFamilies.count)] }
+            }
+        }
+
+        func replicate(_ index: Int, log10Flops: [Double]) -> Replicate {
+            do {
+                return try refit(rows: draw(index), log10Flops: log10Flops)
+            } catch let error as FitError {
+                return Replicate(failure: error.description)
+            } catch {
+                return Replicate(failure: "\(error)")
+            }
+        }
+
+        /// Refits on `rows` (panel indices, repeats allowed) and predicts.
+        func refit(rows: [Int], log10Flops: [Double]) throws -> Replicate {
+            var replicateScores = scores
+            if settings.refitPCA {
+                let imputer = try law.settings.imputer.fit(benchmarkMatrix.selectingRows(rows), columnNames: law.benchmarkNames)
+                let pca = try law.settings.pca.fit(imputer.imputed, columnNames: law.benchmarkNames)
+                replicateScores = pca.transform(imputer.transform(benchmarkMatrix))
+            }
+            let regression = try law.settings.regression.fit(scores: replicateScores.selectingRows(rows),
+                                                             targets: rows.map { targets[$0] }, start: start)
+            guard regression.termination.converged else {
+                throw FitError.invalidSetting(name: "regression", value: "stopped by \(regression.termination.rawValue)", allowed: "a converged fit")
+            }
+            var result = Replicate()
+            let linearPredictors = (0..<panel.count).map { regression.linearPredictor(replicateScores.row($0)) }
+            result.predictions = linearPredictors.map { regression.predict(linearPredictor: $0) }
+            if !test.isEmpty {
+                result.testMSE = test.reduce(0) { $0 + pow(result.predictions[$1] - targets[$1], 2) } / Double(test.count)
+            }
+            result.parameters = regression.parameters
+            if !log10Flops.isEmpty {
+                guard let reference = EquivalentFlops.fit(panel: panel, linearPredictors: linearPredictors,
+                                                          referenceFamily: law.settings.referenceFamily) else {
+                    throw FitError.invalidSetting(name: "equivalent FLOPs", value: "a flat reference family", allowed: "a nonzero slope")
+                }
+                result.atFlops = log10Flops.map { regression.predict(linearPredictor: reference.linearPredictor(log10Flops: $0)) }
+            }
+            return result
+        }
+    }
+}
+
+/// A percentile interval with the bootstrap standard error.
+public struct BootstrapInterval: Codable, Equatable, Sendable {
+    /// The full-data estimate.
+    public let estimate: Double
+    public let lower: Double
+    public let upper: Double
+    /// Sample standard deviation of the replicates (n − 1).
+    public let standardError: Double
+    public let median: Double
+
+    public init(estimate: Double, replicates: [Double], level: Double) {
+        self.estimate = estimate
+        let tail = (1 - level) / 2
+        lower = quantile(replicates, tail)
+        upper = quantile(replicates, 1 - tail)
+        median = quantile(replicates, 0.5)
+        let center = mean(replicates)
+        standardError = replicates.count < 2 ? .nan
+            : (replicates.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(replicates.count - 1)).squareRoot()
+    }
+}
+
+/// The result of `FitBootstrap.run`: intervals for every prediction, parameter and requested
+/// compute, the distribution of test MSE, and the failed replicates.
+public struct FitBootstrapSummary: Codable, Equatable, Sendable {
+    public struct Prediction: Codable, Equatable, Sendable {
+        public let model: String
+        public let interval: BootstrapInterval
+    }
+    public struct AtFlops: Codable, Equatable, Sendable {
+        /// FLOPs (×1E21) of a hypothetical reference-family model.
+        public let flops: Double
+        public let interval: BootstrapInterval
+    }
+    public struct Failures: Codable, Equatable, Sendable {
+        public let count: Int
+        /// Number of failed replicates per reason.
+        public let reasons: [String: Int]
+        /// The first failed replicate indices (at most 20).
+        public let firstReplicates: [Int]
+    }
+    public let settings: FitBootstrap
+    public let replicatesSucceeded: Int
+    public let failures: Failures
+    /// One per panel model, in panel order.
+    public let predictions: [Prediction]
+    /// α, β₁…β_K and (sigmoid-floor) b.
+    public let parameters: [String: BootstrapInterval]
+    /// Test MSE over the held-out models: estimate = the full-data fit's, interval over replicates.
+    public let testMSE: BootstrapInterval?
+    public let atFlops: [AtFlops]
+
+    init(settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], replicates: [FitBootstrap.Replicate]) {
+        self.settings = settings
+        let succeeded = replicates.filter { $0.failure == nil }
+        replicatesSucceeded = succeeded.count
+        var reasons: [String: Int] = [:]
+        var firstFailed: [Int] = []
+        for (index, replicate) in replicates.enumerated() {
+            guard let failure = replicate.failure else { continue }
+            reasons[failure, default: 0] += 1
+            if firstFailed.count < 20 { firstFailed.append(index) }
+        }
+        failures = Failures(count: replicates.count - succeeded.count, reasons: reasons, firstReplicates: firstFailed)
+        let level = settings.level
+        predictions = fit.predictions.enumerated().map { row, prediction in
+            Prediction(model: prediction.model,
+                       interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level))
+        }
+        let main = fit.law.regression.parameters
+        let names = ["alpha"] + (1...fit.law.regression.beta.count).map { "beta\($0)" } + (main.count > fit.law.regression.beta.count + 1 ? ["floor"] : [])
+        parameters = Dictionary(uniqueKeysWithValues: names.enumerated().map { index, name in
+            (name, BootstrapInterval(estimate: main[index], replicates: succeeded.map { $0.parameters[index] }, level: level))
+        })
+        testMSE = fit.testMetrics.count == 0 ? nil
+            : BootstrapInterval(estimate: fit.testMetrics.mse, replicates: succeeded.map(\.testMSE), level: level)
+        atFlops = log10Flops.enumerated().map { index, log10C in
+            let estimate = fit.equivalentFlops.map { fit.law.regression.predict(linearPredictor: $0.linearPredictor(log10Flops: log10C)) } ?? .nan
+            return AtFlops(flops: pow(10, log10C),
+                           interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+
+/// The bootstrap of a selection (DESIGN §5): how stable is the chosen subset under the sampling
+/// noise of the panel it was computed from?
+///
+/// Replicate r draws the pool's models (or whole families) with replacement from
+/// `Xoshiro256StarStar.stream(seed:, index: r)`, refits imputation and PCA on the drawn rows, and
+/// builds L from them (with `targets == .pool`); every pool model stays selectable, with its
+/// capabilities in the replicate's PC space. The selection is then redone with the same method,
+/// budgets and constraints. Reported per budget: how often each unit is chosen, the spread of the
+/// replicate optima, how often the full-data subset is chosen again, and its regret
+/// V_r(S_full)/V_r(S_r) − 1 in each replicate's geometry.
+///
+/// The result is identical for any thread count as long as every search finishes within its
+/// time limit (a search stopped by the clock depends on the machine's speed).
+/// Cost: R selections (one thread each, replicates in parallel).
+public struct SelectionBootstrap: Codable, Equatable, Sendable {
+    public var replicateCount = 100
+    public var level = 0.95
+    public var resampling: BootstrapResampling = .models
+    public var seed: UInt64 = 0
+
+    public init(replicateCount: Int = 100, level: Double = 0.95, resampling: BootstrapResampling = .models, seed: UInt64 = 0) {
+        self.replicateCount = replicateCount
+        self.level = level
+        self.resampling = resampling
+        self.seed = seed
+    }
+
+    /// Bootstraps the selection `results` (from `Selection.solve` on `setup.build(panel:)`).
+    public func run(setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
+                    results: [SelectionResult], threadCount: Int) throws -> SelectionBootstrapSummary {
+        guard (1...100_000).contains(replicateCount) else {
+            throw SelectionError.invalidOption(name: "--bootstrap", value: "\(replicateCount)", allowed: "1 to 100000 replicates")
+        }
+        guard level > 0, level < 1 else {
+            throw SelectionError.invalidOption(name: "--level", value: "\(level)", allowed: "a probability strictly between 0 and 1")
+        }
+        guard threadCount >= 1 else { throw SelectionError.invalidOption(name: "--threads", value: "\(threadCount)", allowed: "≥ 1") }
+        let pool = try setup.pool(of: panel)
+        let families = pool.indices.map { panel.models[$0].family }
+        var familyOrder: [String] = []
+        var familyRows: [String: [Int]] = [:]
+        for (position, family) in families.enumerated() {
+            if familyRows[family] == nil { familyOrder.append(family) }
+            familyRows[family, default: []].append(position)
+        }
+        let groups = familyOrder.map { familyRows[$0] ?? [] }
+        var replicateOptions = options
+        replicateOptions.threadCount = 1
+        let outcomes = parallelReplicates(count: replicateCount, threadCount: threadCount) { index -> Result<[Outcome], Error> in
+            var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
+            let rows: [Int]
+            switch resampling {
+            case .models: rows = (0..<pool.indices.count).map { _ in random.nextInt(below: pool.indices.count) }
+            case .families: rows = (0..<groups.count).flatMap { _ in groups[random.nextInt(below: groups.count)] }
+            }
+            return Result {
+                let problem = try setup.problem(pool, fitRows: rows)
+                let chosen = try Selection.solve(problem, budgets: budgets, options: replicateOptions)
+                return zip(chosen, results).map { replicate, full in
+                    let fullSubset = full.units.compactMap { name in problem.units.firstIndex { $0.name == name } }
+                    return Outcome(units: replicate.units, value: replicate.value, fullSubsetValue: problem.value(of: fullSubset))
+                }
+            }
+        }
+        return SelectionBootstrapSummary(settings: self, budgets: budgets, results: results, outcomes: outcomes)
+    }
+
+    struct Outcome {
+        var units: [String]
+        var value: Double
+        var fullSubsetValue: Double
+    }
+}
+
+/// The result of `SelectionBootstrap.run`.
+public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
+    public struct Budget: Codable, Equatable, Sendable {
+        public struct Frequency: Codable, Equatable, Sendable {
+            public let unit: String
+            /// Fraction of the successful replicates that chose the unit.
+            public let fraction: Double
+            /// Whether the full-data selection chose it.
+            public let chosen: Bool
+        }
+        public let budget: Double
+        /// Units chosen at least once (or by the full-data selection), most frequent first.
+        public let frequencies: [Frequency]
+        /// The replicate optima V_r(S_r); estimate = the full-data value.
+        public let value: BootstrapInterval
+        /// Regret of the full-data subset in each replicate, V_r(S_full)/V_r(S_r) − 1 (estimate 0).
+        public let regret: BootstrapInterval
+        /// Fraction of replicates that chose exactly the full-data subset.
+        public let sameSubset: Double
+        /// Mean Jaccard similarity |S_r ∩ S_full| / |S_r ∪ S_full|.
+        public let meanJaccard: Double
+    }
+    public let settings: SelectionBootstrap
+    public let replicatesSucceeded: Int
+    /// Failed replicates per reason (e.g. a resampled pool too degenerate for PCA).
+    public let failures: [String: Int]
+    public let budgets: [Budget]
+
+    init(settings: SelectionBootstrap, budgets: [Double], results: [SelectionResult],
+         outcomes: [Result<[SelectionBootstrap.Outcome], Error>]) {
+        self.settings = settings
+        var failures: [String: Int] = [:]
+        var succeeded: [[SelectionBootstrap.Outcome]] = []
+        for outcome in outcomes {
+            switch outcome {
+            case let .success(value): succeeded.append(value)
+            case let .failure(error): failures["\(error)", default: 0] += 1
+            }
+        }
+        self.failures = failures
+        replicatesSucceeded = succeeded.count
+        self.budgets = results.indices.map { b in
+            let full = results[b]
+            let fullSet = Set(full.units)
+            let perReplicate = succeeded.map { $0[b] }
+            var counts: [String: Int] = [:]
+            for outcome in perReplicate { for unit in outcome.units { counts[unit, default: 0] += 1 } }
+            for unit in full.units where counts[unit] == nil { counts[unit] = 0 }
+            let total = Double(max(1, perReplicate.count))
+            let frequencies = counts.map { Budget.Frequency(unit: $0.key, fraction: Double($0.value) / total, chosen: fullSet.contains($0.key)) }
+                .sorted { ($0.fraction, $1.unit) > ($1.fraction, $0.unit) }
+            let regrets = perReplicate.map { $0.value > 0 && $0.value.isFinite ? $0.fullSubsetValue / $0.value - 1 : .nan }.filter { !$0.isNaN }
+            let jaccard = perReplicate.map { outcome -> Double in
+                let replicateSet = Set(outcome.units)
+                let union = replicateSet.union(fullSet).count
+                return union == 0 ? 1 : Double(replicateSet.intersection(fullSet).count) / Double(union)
+            }
+            return Budget(budget: budgets[b], frequencies: frequencies,
+                          value: BootstrapInterval(estimate: full.value, replicates: perReplicate.map(\.value), level: settings.level),
+                          regret: BootstrapInterval(estimate: 0, replicates: regrets, level: settings.level),
+                          sameSubset: Double(perReplicate.filter { Set($0.units) == fullSet }.count) / total,
+                          meanJaccard: mean(jaccard))
+        }
+    }
+}

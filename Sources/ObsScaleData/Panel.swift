@@ -17,6 +17,17 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var flopsDerived: Bool
     /// Where the model was read from (`file:line`), for messages.
     public var source: String
+
+    public init(name: String, family: String, parametersB: Double?, tokensT: Double?, flops: Double?,
+                flopsDerived: Bool = false, source: String) {
+        self.name = name
+        self.family = family
+        self.parametersB = parametersB
+        self.tokensT = tokensT
+        self.flops = flops
+        self.flopsDerived = flopsDerived
+        self.source = source
+    }
 }
 
 /// A table of models with their benchmark scores and any joined downstream metrics.

@@ -1,0 +1,128 @@
+import Foundation
+@testable import ObsScaleFit
+import ObsScale
+import Testing
+import _TestSupport
+
+/// The fit bootstrap: identities, determinism across thread counts, failure accounting and
+/// calibration on a well-specified model.
+struct BootstrapTests {
+    static let seven = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "XWinograd", "HumanEval"]
+    static let target = "gsm8k_cot_8_exact_match,flexible-extract"
+
+    static func paperFit() throws -> (Panel, ScalingLawFit) {
+        let loaded = try PanelQuery(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining], preset: "paper-2024").load()
+        let split = try Split(panel: loaded.panel, rule: .flopsCutoff(84))
+        let fit = try ScalingLaw(benchmarks: seven).fit(panel: loaded.panel, target: target, split: split)
+        return (loaded.panel, fit)
+    }
+
+    @Test func percentileIntervalAndStandardErrorMatchNumpy() {
+        // np.quantile([3,1,5,2,4], [0.25, 0.75]) = [2, 4]; np.std(..., ddof=1) = sqrt(2.5); median 3.
+        let interval = BootstrapInterval(estimate: 3, replicates: [3, 1, 5, 2, 4], level: 0.5)
+        #expect(interval.lower == 2 && interval.upper == 4 && interval.median == 3)
+        #expect(abs(interval.standardError - 2.5.squareRoot()) < 1e-15)
+        // np.quantile(range(10), [0.025, 0.975]) = [0.225, 8.775].
+        let wide = BootstrapInterval(estimate: 0, replicates: (0..<10).map(Double.init), level: 0.95)
+        #expect(abs(wide.lower - 0.225) < 1e-12 && abs(wide.upper - 8.775) < 1e-12)
+    }
+
+    /// Refitting on exactly the training rows reproduces the full-data fit, in both modes.
+    @Test(arguments: [false, true])
+    func replicateOnTheTrainingRowsIsTheFullFit(refitPCA: Bool) throws {
+        let (panel, fit) = try Self.paperFit()
+        let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap(refitPCA: refitPCA))
+        let replicate = try context.refit(rows: context.train, log10Flops: [log10(840)])
+        #expect(maxRelativeDifference(replicate.predictions, fit.predictions.map(\.predicted), floor: 1e-3) < 1e-7)
+        #expect(abs(replicate.testMSE - fit.testMetrics.mse) < 1e-9)
+        #expect(abs(replicate.atFlops[0] - (fit.predicted(atFlops: 840) ?? .nan)) < 1e-7)
+    }
+
+    @Test func identicalForOneAndTwoThreads() throws {
+        let (panel, fit) = try Self.paperFit()
+        for settings in [FitBootstrap(replicateCount: 64, seed: 7), FitBootstrap(replicateCount: 32, resampling: .families, refitPCA: true, seed: 7)] {
+            let one = try settings.run(fit, panel: panel, log10Flops: [3], threadCount: 1)
+            let two = try settings.run(fit, panel: panel, log10Flops: [3], threadCount: 2)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            #expect(try encoder.encode(one) == encoder.encode(two))
+            #expect(one.replicatesSucceeded + one.failures.count == settings.replicateCount)
+            // A different seed gives different draws.
+            var other = settings
+            other.seed = 8
+            #expect(try other.run(fit, panel: panel, threadCount: 2).predictions != one.predictions)
+        }
+    }
+
+    @Test func intervalsBracketTheEstimateOnThePaperFit() throws {
+        let (panel, fit) = try Self.paperFit()
+        let summary = try FitBootstrap(replicateCount: 200).run(fit, panel: panel, log10Flops: [log10(840)], threadCount: 2)
+        #expect(summary.failures.count == 0)
+        #expect(summary.predictions.count == panel.count)
+        let inside = summary.predictions.filter { $0.interval.lower <= $0.interval.estimate && $0.interval.estimate <= $0.interval.upper }
+        #expect(Double(inside.count) >= 0.9 * Double(panel.count))
+        for prediction in summary.predictions { #expect(prediction.interval.lower <= prediction.interval.upper) }
+        #expect(summary.parameters.keys.sorted() == ["alpha", "beta1", "beta2", "beta3", "floor"])
+        let mse = try #require(summary.testMSE)
+        #expect(mse.lower < mse.upper && mse.estimate == fit.testMetrics.mse)
+        #expect(summary.atFlops.count == 1 && summary.atFlops[0].interval.lower < summary.atFlops[0].interval.upper)
+    }
+
+    /// Replicates that cannot be fitted are counted with their reason, never thrown.
+    @Test func failedReplicatesAreCounted() throws {
+        let (panel, _) = try Self.paperFit()
+        // Train on one Phi model and the Pythia family: a family draw of (Phi, Phi) leaves 2 rows
+        // for the 3 parameters of a one-PC sigmoid-floor fit (probability 1/4 per replicate).
+        let phi = panel.models.indices.filter { panel.models[$0].family == "Phi" }.prefix(1)
+        let train = Array(phi) + panel.models.indices.filter { panel.models[$0].family == "Pythia" }
+        let split = Split(train: train, test: panel.models.indices.filter { !train.contains($0) })
+        let fit = try ScalingLaw(benchmarks: Self.seven, pca: PCA(componentCount: 1)).fit(panel: panel, target: Self.target, split: split)
+        let summary = try FitBootstrap(replicateCount: 100, resampling: .families).run(fit, panel: panel, threadCount: 2)
+        #expect(summary.failures.reasons.keys.allSatisfy { $0.contains("needs at least 3 models, found 2") })
+        #expect(summary.failures.count > 0)
+        #expect(summary.failures.count + summary.replicatesSucceeded == 100)
+        #expect(summary.failures.reasons.values.reduce(0, +) == summary.failures.count)
+        #expect(summary.failures.firstReplicates.count == min(20, summary.failures.count))
+    }
+
+    @Test func invalidSettingsAreRejectedWithTheirRange() throws {
+        let (panel, fit) = try Self.paperFit()
+        #expect(throws: FitError.invalidSetting(name: "--level", value: "1.0", allowed: "a probability strictly between 0 and 1, e.g. 0.95")) {
+            try FitBootstrap(level: 1).run(fit, panel: panel)
+        }
+        #expect(throws: FitError.self) { try FitBootstrap(replicateCount: 0).run(fit, panel: panel) }
+        let panelFit = try ScalingLaw(benchmarks: Self.seven, pcaOn: .panel)
+            .fit(panel: panel, target: Self.target, split: try Split(panel: panel, rule: .flopsCutoff(84)))
+        #expect(throws: FitError.self) { try FitBootstrap(refitPCA: true).run(panelFit, panel: panel) }
+    }
+
+    /// On a well-specified linear model with known truth, the 95% percentile intervals of the
+    /// predictions cover the true mean at close to the nominal rate (many worlds, fixed seeds).
+    @Test func intervalsAreCalibratedOnAWellSpecifiedModel() throws {
+        var covered = 0, total = 0
+        for world in 0..<100 {
+            var random = Xoshiro256StarStar.stream(seed: 99, index: UInt64(world))
+            let count = 70
+            let capability = (0..<count).map { _ in 4 * random.nextUniform() - 2 }
+            let truth = capability.map { 0.3 + 0.1 * $0 }
+            let models = (0..<count).map { ModelInfo(name: "m\($0)", family: "F\($0 % 8)", parametersB: 1, tokensT: 1, flops: Double($0 + 1),
+                                                      flopsDerived: false, source: "test") }
+            let columns: [String: [Double]] = [
+                "A": capability.map { 0.5 + 0.2 * $0 }, "B": capability.map { 0.4 + 0.1 * $0 },
+                "y": truth.map { $0 + 0.05 * random.nextNormal() },
+            ]
+            let panel = Panel(models: models, columns: columns, benchmarkNames: ["A", "B"], metricNames: ["y"], sources: ["test"])
+            let law = ScalingLaw(imputer: PCAImputer(clip: nil), pca: PCA(componentCount: 1), regression: SigmoidRegression(link: .linear))
+            let fit = try law.fit(panel: panel, target: "y", split: Split(train: Array(0..<60), test: Array(60..<70)))
+            let summary = try FitBootstrap(replicateCount: 200, seed: UInt64(world)).run(fit, panel: panel, threadCount: 2)
+            for row in 60..<70 {
+                let interval = summary.predictions[row].interval
+                if interval.lower <= truth[row] && truth[row] <= interval.upper { covered += 1 }
+                total += 1
+            }
+        }
+        let coverage = Double(covered) / Double(total)
+        #expect(coverage > 0.90 && coverage < 0.98, "coverage \(coverage)")
+    }
+}

@@ -183,6 +183,17 @@ public struct Panel: Sendable {
     /// Every numeric column name: benchmarks, then metrics.
     public var numericColumnNames: [String] { benchmarkNames + metricNames }
 
+    /// The downstream metrics that are accuracies or exact-match rates: names containing `acc` or
+    /// `exact_match`, at least one observed value, every observed value in [0, 1]. In file order.
+    public var accuracyMetricNames: [String] {
+        metricNames.filter { name in
+            let lower = name.lowercased()
+            guard lower.contains("acc") || lower.contains("exact_match"), let values = columns[name] else { return false }
+            let observed = values.filter { !$0.isNaN }
+            return !observed.isEmpty && observed.allSatisfy { (0...1).contains($0) }
+        }
+    }
+
     /// A models × columns matrix of the given numeric columns (NaN for missing cells).
     public func matrix(columns names: [String]) throws -> Matrix {
         let vectors = try names.map { try values(of: $0) }

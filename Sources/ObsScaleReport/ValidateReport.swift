@@ -1,0 +1,107 @@
+import Foundation
+import ObsScaleFit
+import ObsScaleSelect
+
+/// Text rendering of `obsscale validate`: per target and the geometric mean over targets, the
+/// test MSE of each selector's subset fit per budget against the random subsets and the
+/// all-models fit, then how often each selector beats random.
+public enum ValidateReport {
+    public static func render(_ report: ValidationReport, panelDescription: String) -> String {
+        let settings = report.settings
+        let selectors = report.selections.map(\.selector)
+        var text = "Validation on \(panelDescription)\n"
+        text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: selection pool \(report.pool.count) models at or below; "
+        text += "test = models above with the target\n"
+        text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
+        text += "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : "every panel model")), "
+        text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
+        text += "Selectors: \(selectors.joined(separator: ", ")); random: \(settings.randomCount) family subsets per budget (seed \(settings.seed))\n"
+        for target in report.targets {
+            text += "\nTarget '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
+            text += target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"
+            text += "\n"
+            text += table(budgets: settings.budgets, selectors: selectors, rows: target.budgets.map { budget in
+                (budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, budget.random, target.allModels.testMSE,
+                 budget.selectors.map { $0.agreementMSE ?? .nan })
+            })
+            let failures = target.budgets.flatMap { $0.selectors.compactMap(\.failure) } + target.budgets.compactMap { $0.random?.failures ?? 0 > 0 ? "\($0.random?.failures ?? 0) random fit(s) at budget \(Format.significant($0.budget))" : nil }
+            for failure in Set(failures).sorted() { text += "  failed: \(failure)\n" }
+        }
+        if report.targets.count > 1 {
+            text += "\nGeometric mean over the \(report.targets.count) targets:\n"
+            text += table(budgets: settings.budgets, selectors: selectors, rows: settings.budgets.indices.map { b in
+                let perSelector = selectors.indices.map { s in
+                    report.geometricMean { $0.budgets[b].selectors[s].failure == nil ? $0.budgets[b].selectors[s].testMSE : nil }
+                }
+                let random = report.geometricMean { $0.budgets[b].random?.meanTestMSE }
+                let all = report.geometricMean { $0.allModels.failure == nil ? $0.allModels.testMSE : nil }
+                let agreement = selectors.indices.map { s in report.geometricMean { $0.budgets[b].selectors[s].agreementMSE } }
+                return (perSelector, nil, all, agreement, random)
+            })
+        }
+        if settings.randomCount > 0 {
+            text += "\nAgainst the random subsets (cells = targets × budgets with both fitted):\n"
+            var summary = TextTable(header: ["selector", "cells", "beats random", "median MSE ratio"])
+            for comparison in report.comparisons {
+                summary.append([comparison.selector, "\(comparison.cells)",
+                                comparison.cells == 0 ? "—" : "\(comparison.wins) (\(Format.percent(Double(comparison.wins) / Double(comparison.cells))))",
+                                Format.fixed(comparison.medianRatio, 3)])
+            }
+            text += summary.render()
+        }
+        return text
+    }
+
+    /// The per-budget table: each selector's test MSE, the random mean (± sd, or a geometric mean),
+    /// the all-models MSE, and each selector's agreement MSE with the all-models fit.
+    static func table(budgets: [Double], selectors: [String],
+                      rows: [(mse: [Double], random: ValidationReport.RandomSummary?, all: Double, agreement: [Double])]) -> String {
+        table(budgets: budgets, selectors: selectors, rows: rows.map { ($0.mse, $0.random, $0.all, $0.agreement, nil) })
+    }
+
+    static func table(budgets: [Double], selectors: [String],
+                      rows: [(mse: [Double], random: ValidationReport.RandomSummary?, all: Double, agreement: [Double], randomMean: Double?)]) -> String {
+        var header = ["budget"] + selectors.map { "\($0) MSE" }
+        let hasRandom = rows.contains { $0.random != nil || $0.randomMean != nil }
+        if hasRandom { header += ["random MSE (mean ± sd)"] }
+        header += ["all models"] + selectors.map { "\($0) vs all" }
+        var table = TextTable(header: header)
+        for (budget, row) in zip(budgets, rows) {
+            var cells = [Format.significant(budget, 6)] + row.mse.map { Format.fixed($0.isNaN ? nil : $0, 5) }
+            if hasRandom {
+                if let random = row.random {
+                    cells.append(random.meanTestMSE.isNaN ? "—" : "\(Format.fixed(random.meanTestMSE, 5)) ± \(Format.fixed(random.standardDeviation.isNaN ? nil : random.standardDeviation, 5))")
+                } else {
+                    cells.append(Format.fixed(row.randomMean.flatMap { $0.isNaN ? nil : $0 }, 5))
+                }
+            }
+            cells.append(Format.fixed(row.all.isNaN ? nil : row.all, 5))
+            cells += row.agreement.map { Format.fixed($0.isNaN ? nil : $0, 5) }
+            table.append(cells)
+        }
+        return table.render()
+    }
+
+    /// The simulation study: per target and budget, errors against the truth averaged over worlds.
+    public static func render(_ report: SimulationStudyReport) -> String {
+        let study = report.study
+        var text = "Simulation study: \(report.worldsRun) of \(study.worldCount) worlds "
+        text += "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
+        text += "seed \(study.world.seed)); cutoff \(Format.significant(study.validation.cutoffFlops))×1E21\n"
+        for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(count) world(s) failed: \(reason)\n" }
+        text += "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):\n"
+        var table = TextTable(header: ["target", "budget"] + report.selectors.flatMap { ["\($0) truth MSE", "win"] }
+                                + ["random truth MSE", "all models truth MSE"])
+        for cell in report.cells {
+            table.append([cell.target, Format.significant(cell.budget, 6)]
+                         + report.selectors.indices.flatMap { [Format.fixed(cell.selectorTruthMSE[$0], 5), Format.percent(cell.selectorWinRate[$0])] }
+                         + [Format.fixed(cell.randomTruthMSE, 5), Format.fixed(cell.allModelsTruthMSE, 5)])
+        }
+        text += table.render()
+        if let coverage = report.coverage {
+            text += "\nBootstrap (\(study.bootstrapReplicates) replicates) \(Format.percent(study.level)) intervals of the all-models fit "
+            text += "cover the true value of \(Format.percent(coverage)) of \(report.coverageCount) held-out (world, target, model) cases\n"
+        }
+        return text
+    }
+}

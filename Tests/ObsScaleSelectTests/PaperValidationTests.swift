@@ -1,0 +1,81 @@
+import Foundation
+import ObsScale
+import Testing
+import _TestSupport
+
+/// `Validation` against the numpy reference of the paper's Section 5 evaluation
+/// (Fixtures/paper_validation.json, Benchmarks/baseline/validation_baseline.py): the same
+/// V-optimal subsets, test models, and — for every well-posed fit — the same test and agreement
+/// MSEs as the tightly converged Huber optimum, with imputation and PCA on the subset (the
+/// paper) and on the panel.
+struct PaperValidationTests {
+    static let fixture = (try? loadJSON(TestPaths.fixture("paper_validation.json", near: #filePath))) ?? [:]
+    static let seven = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "XWinograd", "HumanEval"]
+
+    static func run(pcaOn: PCAFitRows) throws -> ValidationReport {
+        let panel = try PanelQuery(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining], preset: TestPaths.preset2024)
+            .load().panel
+        let targets = (fixture["targets"] as? [String]) ?? []
+        var validation = Validation(targets: targets, budgets: [4, 8, 12, 16, 20, 24, 28, 32, 36], cutoffFlops: 84)
+        validation.selection.dropIncomplete = true
+        validation.selection.maxFamilies = 10
+        validation.randomCount = 0
+        validation.law = ScalingLaw(benchmarks: seven, regression: SigmoidRegression(loss: .huber(delta: 1)), pcaOn: pcaOn)
+        return try validation.run(panel: panel, threadCount: 2)
+    }
+
+    @Test(arguments: [PCAFitRows.train, .panel])
+    func reproducesTheReferenceEvaluation(pcaOn: PCAFitRows) throws {
+        let report = try Self.run(pcaOn: pcaOn)
+        let perTarget = Self.fixture["perTarget"] as? [String: Any] ?? [:]
+        #expect(report.targets.count == 3)
+        var compared = 0
+        for target in report.targets {
+            let reference = perTarget[target.name] as? [String: Any] ?? [:]
+            #expect(target.testModels == reference["testModels"] as? [String])
+            let all = (reference["allModels"] as? [String: Any])?[pcaOn.rawValue] as? [String: Any] ?? [:]
+            #expect(target.allModels.trainCount == (reference["allModelsTrainModels"] as? [String])?.count)
+            #expect(maxRelativeDifference([target.allModels.testMSE], doubles([all["testMSE"]].compactMap { $0 })) < 1e-6)
+            #expect(maxRelativeDifference(target.allModels.testPredictions, doubles(all["testPredictions"])) < 1e-6)
+            let selected = reference["selected"] as? [[String: Any]] ?? []
+            for (b, budget) in target.budgets.enumerated() {
+                let expected = selected[b]
+                let result = report.selections[0].results[b]
+                #expect(Set(result.units) == Set(expected["families"] as? [String] ?? []), "budget \(budget.budget)")
+                let score = budget.selectors[0]
+                let fit = (expected["pcaOn"] as? [String: Any])?[pcaOn.rawValue] as? [String: Any] ?? [:]
+                guard fit["wellPosed"] as? Bool == true else {
+                    // Fewer models than parameters: not identifiable; obsscale refuses the fit.
+                    #expect(score.failure?.contains("needs at least 5 models") == true)
+                    continue
+                }
+                let mse = (fit["testMSE"] as? NSNumber)?.doubleValue ?? .nan
+                let agreement = (fit["agreementMSE"] as? NSNumber)?.doubleValue ?? .nan
+                #expect(abs(score.testMSE - mse) / mse < 1e-6, "\(target.name) B=\(budget.budget): \(score.testMSE) vs \(mse)")
+                #expect(abs((score.agreementMSE ?? .nan) - agreement) / agreement < 1e-5)
+                compared += 1
+            }
+        }
+        #expect(compared == 24)
+    }
+
+    /// The paper's finding: from 12 models on, the V-optimal subset's fit beats the mean of random
+    /// family subsets on the geometric mean over targets.
+    @Test func vOptimalBeatsRandomSubsets() throws {
+        let panel = try PanelQuery(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining], preset: TestPaths.preset2024)
+            .load().panel
+        var validation = Validation(targets: (Self.fixture["targets"] as? [String]) ?? [], budgets: [12, 20, 28, 36], cutoffFlops: 84)
+        validation.selection.dropIncomplete = true
+        validation.selection.maxFamilies = 10
+        validation.law = ScalingLaw(benchmarks: Self.seven, regression: SigmoidRegression(loss: .huber(delta: 1)))
+        let report = try validation.run(panel: panel, threadCount: 2)
+        for b in validation.budgets.indices {
+            let selected = report.geometricMean { $0.budgets[b].selectors[0].testMSE }
+            let random = report.geometricMean { $0.budgets[b].random?.meanTestMSE }
+            #expect(selected < random, "budget \(validation.budgets[b])")
+        }
+        let random = try #require(report.targets[0].budgets[0].random)
+        #expect(random.count == 5 && random.testMSEs.count + random.failures == 5)
+        #expect(report.randomSubsets.count == 4 && report.randomSubsets.allSatisfy { $0.count == 5 })
+    }
+}

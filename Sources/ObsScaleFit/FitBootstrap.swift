@@ -20,6 +20,17 @@ public enum BootstrapResampling: String, Codable, CaseIterable, Sendable {
 /// replicates at `level` (numpy's linear quantiles), standard errors their sample standard
 /// deviation. The output does not depend on the thread count.
 ///
+/// Two intervals per prediction: the *curve* interval (the uncertainty of the fitted law at that
+/// model, f_r(x)) and the *prediction* interval for the model's actual score, f_r(x) + e*, with e*
+/// drawn (from the same stream) from out-of-sample residuals: the centered leave-one-family-out
+/// residuals of the full training set (each training family predicted by the law fitted
+/// without it), or with a single family the leverage-adjusted training residuals rᵢ/√(1 − hᵢᵢ) —
+/// a bootstrap prediction interval in the manner of Davison & Hinkley (1997, Alg. 6.4), kept
+/// within the scores' range (accuracies in [0, 1] for the sigmoid links). The
+/// curve interval assumes the law is exactly right; on held-out models the law's own
+/// approximation error (a model's capabilities are only partly captured by K PCs of a few
+/// benchmarks) usually dominates, and only the prediction interval covers it.
+///
 /// Defaults: 1,000 replicates (stable 2.5/97.5% percentiles to about ±0.01 of the spread), 95%,
 /// models resampled, capabilities fixed to the full-data fit (the paper treats them as given).
 /// Cost: `replicateCount` regressions, O(R · iterations · n · p²), plus R imputations and PCAs
@@ -84,9 +95,12 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     /// and the predictions at the requested computes; or why it failed.
     struct Replicate {
         var predictions: [Double] = []
+        /// predictions + a resampled residual.
+        var newObservations: [Double] = []
         var testMSE = Double.nan
         var parameters: [Double] = []
         var atFlops: [Double] = []
+        var atFlopsObservations: [Double] = []
         var failure: String?
     }
 
@@ -105,6 +119,12 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         /// Training rows grouped by family, in order of first appearance among the training rows.
         let trainFamilies: [[Int]]
         let start: [Double]
+        /// Leave-one-family-out residuals of the full training set (centered): each training
+        /// family predicted by the law fitted without it. Empty with a single family.
+        private(set) var heldOutResiduals: [Double] = []
+        /// Where a score can lie: for the sigmoid links [0, 1] widened to the observed training
+        /// targets (accuracies, possibly normalized below chance); unbounded for the linear link.
+        let scoreRange: ClosedRange<Double>
 
         init(fit: ScalingLawFit, panel: Panel, settings: FitBootstrap) throws {
             self.settings = settings
@@ -129,11 +149,24 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             }
             trainFamilies = order.map { groups[$0] ?? [] }
             start = fit.law.regression.parameters
+            let targets = self.targets
+            let observed = train.map { targets[$0] }
+            scoreRange = fit.law.settings.regression.link == .linear ? -Double.infinity...Double.infinity
+                : min(0, observed.min() ?? 0)...max(1, observed.max() ?? 1)
+            if trainFamilies.count >= 2 {
+                var residuals: [Double] = []
+                for family in trainFamilies {
+                    let left = Set(family)
+                    guard let (regression, familyScores) = try? fitLaw(rows: train.filter { !left.contains($0) }) else { continue }
+                    for row in family { residuals.append(targets[row] - regression.predict(familyScores.row(row))) }
+                }
+                let center = mean(residuals)
+                heldOutResiduals = residuals.map { $0 - center }
+            }
         }
 
-        /// The rows of replicate `index` (panel indices, with repeats).
-        func draw(_ index: Int) -> [Int] {
-            var random = Xoshiro256StarStar.stream(seed: settings.seed, index: UInt64(index))
+        /// The rows of a replicate (panel indices, with repeats).
+        func draw(_ random: inout Xoshiro256StarStar) -> [Int] {
             switch settings.resampling {
             case .models:
                 return (0..<train.count).map { _ in train[random.nextInt(below: train.count)] }
@@ -144,7 +177,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
 
         func replicate(_ index: Int, log10Flops: [Double]) -> Replicate {
             do {
-                return try refit(rows: draw(index), log10Flops: log10Flops)
+                var random = Xoshiro256StarStar.stream(seed: settings.seed, index: UInt64(index))
+                return try refit(rows: draw(&random), log10Flops: log10Flops, random: &random)
             } catch let error as FitError {
                 return Replicate(failure: error.description)
             } catch {
@@ -152,8 +186,34 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             }
         }
 
-        /// Refits on `rows` (panel indices, repeats allowed) and predicts.
-        func refit(rows: [Int], log10Flops: [Double]) throws -> Replicate {
+        /// Refits on `rows` (panel indices, repeats allowed) and predicts; `random` draws the
+        /// residuals of the prediction intervals.
+        func refit(rows: [Int], log10Flops: [Double], random: inout Xoshiro256StarStar) throws -> Replicate {
+            let (regression, replicateScores) = try fitLaw(rows: rows)
+            var result = Replicate()
+            let linearPredictors = (0..<panel.count).map { regression.linearPredictor(replicateScores.row($0)) }
+            result.predictions = linearPredictors.map { regression.predict(linearPredictor: $0) }
+            if !test.isEmpty {
+                result.testMSE = test.reduce(0) { $0 + pow(result.predictions[$1] - targets[$1], 2) } / Double(test.count)
+            }
+            result.parameters = regression.parameters
+            let residuals = heldOutResiduals.isEmpty ? trainingResiduals(rows: rows, regression: regression, scores: replicateScores,
+                                                                         predictions: result.predictions) : heldOutResiduals
+            result.newObservations = result.predictions.map { scoreRange.clamp($0 + residuals[random.nextInt(below: residuals.count)]) }
+            if !log10Flops.isEmpty {
+                guard let reference = EquivalentFlops.fit(panel: panel, linearPredictors: linearPredictors,
+                                                          referenceFamily: law.settings.referenceFamily) else {
+                    throw FitError.invalidSetting(name: "equivalent FLOPs", value: "a flat reference family", allowed: "a nonzero slope")
+                }
+                result.atFlops = log10Flops.map { regression.predict(linearPredictor: reference.linearPredictor(log10Flops: $0)) }
+                result.atFlopsObservations = result.atFlops.map { scoreRange.clamp($0 + residuals[random.nextInt(below: residuals.count)]) }
+            }
+            return result
+        }
+
+        /// The law (regression, and imputation + PCA with `refitPCA`) fitted on `rows`, and the
+        /// capability scores of every panel model under it.
+        func fitLaw(rows: [Int]) throws -> (SigmoidFit, Matrix) {
             var replicateScores = scores
             if settings.refitPCA {
                 let imputer = try law.settings.imputer.fit(benchmarkMatrix.selectingRows(rows), columnNames: law.benchmarkNames)
@@ -165,21 +225,21 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             guard regression.termination.converged else {
                 throw FitError.invalidSetting(name: "regression", value: "stopped by \(regression.termination.rawValue)", allowed: "a converged fit")
             }
-            var result = Replicate()
-            let linearPredictors = (0..<panel.count).map { regression.linearPredictor(replicateScores.row($0)) }
-            result.predictions = linearPredictors.map { regression.predict(linearPredictor: $0) }
-            if !test.isEmpty {
-                result.testMSE = test.reduce(0) { $0 + pow(result.predictions[$1] - targets[$1], 2) } / Double(test.count)
+            return (regression, replicateScores)
+        }
+
+        /// Centered training residuals scaled to out-of-sample size by their leverages, rᵢ/√(1 − hᵢᵢ)
+        /// (or by √(m/(m − p)) when JᵀJ is singular): the fallback with a single training family.
+        func trainingResiduals(rows: [Int], regression: SigmoidFit, scores: Matrix, predictions: [Double]) -> [Double] {
+            let leverages = regression.leverages(scores: scores.selectingRows(rows))
+            let parameterCount = Double(regression.parameters.count), m = Double(rows.count)
+            let residuals = rows.indices.map { j -> Double in
+                let raw = targets[rows[j]] - predictions[rows[j]]
+                guard let leverages else { return raw * (m > parameterCount ? (m / (m - parameterCount)).squareRoot() : 1) }
+                return raw / max(1 - leverages[j], 1e-3).squareRoot()
             }
-            result.parameters = regression.parameters
-            if !log10Flops.isEmpty {
-                guard let reference = EquivalentFlops.fit(panel: panel, linearPredictors: linearPredictors,
-                                                          referenceFamily: law.settings.referenceFamily) else {
-                    throw FitError.invalidSetting(name: "equivalent FLOPs", value: "a flat reference family", allowed: "a nonzero slope")
-                }
-                result.atFlops = log10Flops.map { regression.predict(linearPredictor: reference.linearPredictor(log10Flops: $0)) }
-            }
-            return result
+            let center = mean(residuals)
+            return residuals.map { $0 - center }
         }
     }
 }
@@ -211,12 +271,16 @@ public struct BootstrapInterval: Codable, Equatable, Sendable {
 public struct FitBootstrapSummary: Codable, Equatable, Sendable {
     public struct Prediction: Codable, Equatable, Sendable {
         public let model: String
+        /// Of the fitted curve at the model.
         public let interval: BootstrapInterval
+        /// Of the model's score (curve plus resampled residual).
+        public let predictionInterval: BootstrapInterval
     }
     public struct AtFlops: Codable, Equatable, Sendable {
         /// FLOPs (×1E21) of a hypothetical reference-family model.
         public let flops: Double
         public let interval: BootstrapInterval
+        public let predictionInterval: BootstrapInterval
     }
     public struct Failures: Codable, Equatable, Sendable {
         public let count: Int
@@ -251,7 +315,9 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         let level = settings.level
         predictions = fit.predictions.enumerated().map { row, prediction in
             Prediction(model: prediction.model,
-                       interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level))
+                       interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level),
+                       predictionInterval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.newObservations[row] },
+                                                             level: level))
         }
         let main = fit.law.regression.parameters
         let names = ["alpha"] + (1...fit.law.regression.beta.count).map { "beta\($0)" } + (main.count > fit.law.regression.beta.count + 1 ? ["floor"] : [])
@@ -263,7 +329,9 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         atFlops = log10Flops.enumerated().map { index, log10C in
             let estimate = fit.equivalentFlops.map { fit.law.regression.predict(linearPredictor: $0.linearPredictor(log10Flops: log10C)) } ?? .nan
             return AtFlops(flops: pow(10, log10C),
-                           interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level))
+                           interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level),
+                           predictionInterval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlopsObservations[index] },
+                                                                 level: level))
         }
     }
 }

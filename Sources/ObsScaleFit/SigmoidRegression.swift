@@ -395,6 +395,40 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     /// [α, β₁…β_K] and, for the sigmoid-floor link, b: the layout of `SigmoidRegression.fit(start:)`.
     public var parameters: [Double] { [alpha] + beta + (settings.link == .sigmoidFloor ? [floor] : []) }
 
+    /// Leverages h_ii = jᵢᵀ(JᵀJ)⁻¹jᵢ of the rows of `scores` at the fitted parameters, with J the
+    /// Jacobian of the fitted values (a floor at its bound is not a free parameter and is left
+    /// out). They rescale residuals to the size of out-of-sample errors, rᵢ/√(1 − hᵢᵢ). nil when
+    /// JᵀJ is singular. O(m·p²).
+    public func leverages(scores: Matrix) -> [Double]? {
+        let k = beta.count
+        let floorFree = settings.link == .sigmoidFloor
+            && floor > settings.floorBounds.lowerBound + 1e-12 && floor < settings.floorBounds.upperBound - 1e-12
+        let p = k + 1 + (floorFree ? 1 : 0)
+        var jacobian = Matrix(rowCount: scores.rowCount, columnCount: p)
+        for i in 0..<scores.rowCount {
+            let row = scores.row(i)
+            let s = logistic(linearPredictor(row))
+            let fz: Double
+            switch settings.link {
+            case .linear: fz = 1
+            case .sigmoid: fz = s * (1 - s)
+            case .sigmoidFloor: fz = (1 - floor) * s * (1 - s)
+            }
+            jacobian[i, 0] = fz
+            for c in 0..<k { jacobian[i, c + 1] = fz * row[c] }
+            if floorFree { jacobian[i, k + 1] = 1 - s }
+        }
+        var gram = Matrix(rowCount: p, columnCount: p)
+        for i in 0..<jacobian.rowCount {
+            for a in 0..<p { for b in 0..<p { gram[a, b] += jacobian[i, a] * jacobian[i, b] } }
+        }
+        guard let factor = try? Cholesky(gram) else { return nil }
+        return (0..<jacobian.rowCount).map { i in
+            let row = jacobian.row(i)
+            return min(1, max(0, dot(row, factor.solve(row))))
+        }
+    }
+
     /// The linear predictor P = α + βᵀS (the "aggregate capability").
     public func linearPredictor(_ scores: [Double]) -> Double { alpha + dot(beta, scores) }
 

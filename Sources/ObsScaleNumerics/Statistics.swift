@@ -63,3 +63,9 @@ public func logistic(_ z: Double) -> Double {
     let e = exp(z)
     return e / (1 + e)
 }
+
+extension ClosedRange where Bound == Double {
+    /// The nearest value of the range.
+    @inlinable
+    public func clamp(_ value: Double) -> Double { Swift.min(Swift.max(value, lowerBound), upperBound) }
+}

@@ -24,7 +24,8 @@ public enum FitReport {
             let settings = bootstrap.settings
             text += "Bootstrap: \(settings.replicateCount) replicates resampling \(settings.resampling.rawValue), "
             text += settings.refitPCA ? "imputation and PCA refitted in each" : "capabilities fixed"
-            text += ", seed \(settings.seed); \(levelName) percentile intervals\n"
+            text += ", seed \(settings.seed); \(levelName) percentile intervals of the fitted curve "
+            text += "and of a model's score (curve + leave-one-family-out residual)\n"
             if bootstrap.failures.count > 0 {
                 text += "  \(bootstrap.failures.count) replicate(s) failed and are left out: "
                 text += bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
@@ -51,11 +52,12 @@ public enum FitReport {
         text += weights.render()
         if !atFlops.isEmpty, let reference = fit.equivalentFlops {
             text += "\nPredicted for a \(reference.referenceFamily) model trained with C FLOPs:\n"
-            var table = TextTable(header: ["FLOPs(1E21)", "predicted"] + (bootstrap == nil ? [] : ["\(levelName) interval", "std. error"]))
+            var table = TextTable(header: ["FLOPs(1E21)", "predicted"] + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]))
             for (index, flops) in atFlops.enumerated() {
                 if let bootstrap, index < bootstrap.atFlops.count {
                     let value = bootstrap.atFlops[index].interval
-                    table.append([Format.significant(flops), Format.fixed(value.estimate, 4), interval(value, 4), Format.fixed(value.standardError, 4)])
+                    table.append([Format.significant(flops), Format.fixed(value.estimate, 4), interval(value, 4),
+                                  interval(bootstrap.atFlops[index].predictionInterval, 4)])
                 } else {
                     table.append([Format.significant(flops), Format.fixed(fit.predicted(atFlops: flops), 4)])
                 }
@@ -67,8 +69,8 @@ public enum FitReport {
             guard !rows.isEmpty else { continue }
             text += "\n\(role == .test ? "Held-out" : "Training") models (\(rows.count)):\n"
             var table = TextTable(header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"]
-                                    + (bootstrap == nil ? [] : ["\(levelName) interval"]),
-                                  alignments: [.left, .left, .right, .right, .right, .right, .right, .right])
+                                    + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]),
+                                  alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right])
             let ordered = rows.sorted { a, b in
                 let pa = fit.predictions[a], pb = fit.predictions[b]
                 return (pa.flops ?? .infinity, pa.model) < (pb.flops ?? .infinity, pb.model)
@@ -77,7 +79,9 @@ public enum FitReport {
                 let p = fit.predictions[index]
                 var row = [p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
                            Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4), Format.fixed(p.residual, 4)]
-                if let bootstrap { row.append(interval(bootstrap.predictions[index].interval, 4)) }
+                if let bootstrap {
+                    row += [interval(bootstrap.predictions[index].interval, 4), interval(bootstrap.predictions[index].predictionInterval, 4)]
+                }
                 table.append(row)
             }
             text += table.render()

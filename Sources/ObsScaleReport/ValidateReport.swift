@@ -24,8 +24,11 @@ public enum ValidateReport {
                 (budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, budget.random, target.allModels.testMSE,
                  budget.selectors.map { $0.agreementMSE ?? .nan })
             })
-            let failures = target.budgets.flatMap { $0.selectors.compactMap(\.failure) } + target.budgets.compactMap { $0.random?.failures ?? 0 > 0 ? "\($0.random?.failures ?? 0) random fit(s) at budget \(Format.significant($0.budget))" : nil }
-            for failure in Set(failures).sorted() { text += "  failed: \(failure)\n" }
+            for budget in target.budgets {
+                let reasons = budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
+                    + [budget.random?.failure.map { "random: \($0)" }, (budget.random?.failures ?? 0) > 0 ? "\(budget.random?.failures ?? 0) random fit(s) failed" : nil].compactMap { $0 }
+                for reason in reasons { text += "  budget \(Format.significant(budget.budget)): \(reason)\n" }
+            }
         }
         if report.targets.count > 1 {
             text += "\nGeometric mean over the \(report.targets.count) targets:\n"
@@ -98,9 +101,15 @@ public enum ValidateReport {
                          + [Format.fixed(cell.randomTruthMSE, 5), Format.fixed(cell.allModelsTruthMSE, 5)])
         }
         text += table.render()
-        if let coverage = report.coverage {
-            text += "\nBootstrap (\(study.bootstrapReplicates) replicates) \(Format.percent(study.level)) intervals of the all-models fit "
-            text += "cover the true value of \(Format.percent(coverage)) of \(report.coverageCount) held-out (world, target, model) cases\n"
+        if let coverage = report.coverage, let bootstrap = study.bootstrap {
+            let level = Format.percent(bootstrap.level)
+            text += "\nBootstrap of the all-models fit (\(bootstrap.replicateCount) replicates resampling \(bootstrap.resampling.rawValue), "
+            text += (bootstrap.refitPCA ? "imputation and PCA refitted" : "capabilities fixed") + "), "
+            text += "\(coverage.total) held-out (world, target, model) cases:\n"
+            func share(_ count: Int) -> String { Format.percent(Double(count) / Double(max(1, coverage.total))) }
+            text += "  \(level) curve intervals cover the true value in \(share(coverage.curveCoversTruth))\n"
+            text += "  \(level) prediction intervals cover the true value in \(share(coverage.predictionCoversTruth)) "
+            text += "and the observed score in \(share(coverage.predictionCoversObserved))\n"
         }
         return text
     }

@@ -97,19 +97,25 @@ public struct Validation: Codable, Equatable, Sendable {
             problems[unit] = built
             return built
         }
+        // A budget a selector cannot serve (too small, no feasible subset) is recorded, not thrown.
         var chosen: [ValidationReport.Selection] = []
         for selector in selectors {
             options.method = selector.method
-            let results = try Selection.solve(try problem(selector.unit), budgets: budgets, options: options)
-            chosen.append(.init(selector: selector.description, results: results))
+            let selectorProblem = try problem(selector.unit)
+            let outcomes = budgets.map { budget in Result { try Selection.solve(selectorProblem, budgets: [budget], options: options)[0] } }
+            chosen.append(.init(selector: selector.description, results: outcomes.map { try? $0.get() },
+                                failures: outcomes.map { outcome in
+                                    if case let .failure(error) = outcome { return "\(error)" }
+                                    return nil
+                                }))
         }
-        var random: [[SelectionResult]] = []
+        var random: [Result<[SelectionResult], Error>] = []
         if randomCount > 0 {
             var familySetup = setup
             familySetup.unit = .family
             familySetup.cost = .count
             let familyProblem = try familySetup.build(panel: panel)
-            random = try budgets.map { try PaperRandomBaseline(count: randomCount, seed: seed).select(familyProblem, budget: $0) }
+            random = budgets.map { budget in Result { try PaperRandomBaseline(count: randomCount, seed: seed).select(familyProblem, budget: budget) } }
         }
 
         let pool = try problem(selectors.first?.unit ?? .family).poolModels
@@ -139,15 +145,25 @@ public struct Validation: Codable, Equatable, Sendable {
             let all = score(trainAll, reference: nil)
             func rows(_ models: [String]) -> [Int] { models.compactMap { index[$0] } }
             let perBudget = budgets.indices.map { b -> ValidationReport.Budget in
-                let selectorScores = chosen.map { score(rows($0.results[b].models), reference: all.testPredictions) }
-                let randomScores = random.isEmpty ? [] : random[b].map { score(rows($0.models), reference: all.testPredictions) }
-                return ValidationReport.Budget(budget: budgets[b], selectors: selectorScores,
-                                               random: ValidationReport.RandomSummary(randomScores))
+                let selectorScores = chosen.map { selection in
+                    selection.results[b].map { score(rows($0.models), reference: all.testPredictions) }
+                        ?? ValidationReport.Score(failure: "selection: " + (selection.failures[b] ?? "none"))
+                }
+                var randomSummary: ValidationReport.RandomSummary?
+                if !random.isEmpty {
+                    switch random[b] {
+                    case let .success(subsets):
+                        randomSummary = ValidationReport.RandomSummary(subsets.map { score(rows($0.models), reference: all.testPredictions) })
+                    case let .failure(error):
+                        randomSummary = ValidationReport.RandomSummary([], failure: "\(error)")
+                    }
+                }
+                return ValidationReport.Budget(budget: budgets[b], selectors: selectorScores, random: randomSummary)
             }
             reports.append(.init(name: target, testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
         }
         return ValidationReport(settings: self, pool: pool, selections: chosen,
-                                randomSubsets: random.map { $0.map(\.units) }, targets: reports)
+                                randomSubsets: random.map { ((try? $0.get()) ?? []).map(\.units) }, targets: reports)
     }
 }
 
@@ -187,8 +203,11 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let meanAgreementMSE: Double
         public let meanTruthMSE: Double?
         public let testMSEs: [Double]
+        /// Why no random subset could be drawn (e.g. no family combination fits the budget).
+        public let failure: String?
 
-        init(_ scores: [Score]) {
+        init(_ scores: [Score], failure: String? = nil) {
+            self.failure = failure
             let fitted = scores.filter { $0.failure == nil }
             let mses = fitted.map(\.testMSE)
             count = scores.count
@@ -218,7 +237,9 @@ public struct ValidationReport: Codable, Equatable, Sendable {
     }
     public struct Selection: Codable, Equatable, Sendable {
         public let selector: String
-        public let results: [SelectionResult]
+        /// Per budget: the chosen subset, or nil with the reason in `failures`.
+        public let results: [SelectionResult?]
+        public let failures: [String?]
     }
 
     public let settings: Validation
@@ -273,9 +294,9 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
     public var worldCount = 100
     /// The validation run in each world; its `targets` are replaced by the world's targets.
     public var validation: Validation
-    /// Bootstrap replicates for the coverage of the all-models fit's intervals (0: none).
-    public var bootstrapReplicates = 0
-    public var level = 0.95
+    /// Bootstrap of the all-models fit for the coverage of its intervals (nil: none); its seed
+    /// is replaced by each world's seed.
+    public var bootstrap: FitBootstrap?
 
     public init(validation: Validation) { self.validation = validation }
 
@@ -294,23 +315,26 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
                 validation.targets = generated.truth.targets.map(\.name)
                 let truth = Dictionary(uniqueKeysWithValues: generated.truth.targets.map { ($0.name, $0.trueValues) })
                 let report = try validation.run(panel: generated.panel, truth: truth, threadCount: 1)
-                var coverage: (covered: Int, total: Int)?
-                if bootstrapReplicates > 0 {
-                    coverage = (0, 0)
+                var coverage = Coverage()
+                if var bootstrap {
+                    bootstrap.seed = settings.seed
                     for target in generated.truth.targets {
                         let split = try Split(panel: generated.panel, rule: .flopsCutoff(validation.cutoffFlops))
                         let fit = try validation.law.fit(panel: generated.panel, target: target.name, split: split)
-                        let summary = try FitBootstrap(replicateCount: bootstrapReplicates, level: level, seed: settings.seed)
-                            .run(fit, panel: generated.panel, threadCount: 1)
+                        let summary = try bootstrap.run(fit, panel: generated.panel, threadCount: 1)
                         for (row, prediction) in fit.predictions.enumerated() where prediction.role == .test {
-                            let interval = summary.predictions[row].interval
+                            let curve = summary.predictions[row].interval, score = summary.predictions[row].predictionInterval
                             let truthValue = target.trueValues[row]
-                            coverage?.total += 1
-                            if interval.lower <= truthValue && truthValue <= interval.upper { coverage?.covered += 1 }
+                            coverage.total += 1
+                            if curve.lower <= truthValue && truthValue <= curve.upper { coverage.curveCoversTruth += 1 }
+                            if score.lower <= truthValue && truthValue <= score.upper { coverage.predictionCoversTruth += 1 }
+                            if let observed = prediction.observed, score.lower <= observed && observed <= score.upper {
+                                coverage.predictionCoversObserved += 1
+                            }
                         }
                     }
                 }
-                return World(report: report, covered: coverage?.covered ?? 0, total: coverage?.total ?? 0)
+                return World(report: report, coverage: coverage)
             }
         }
         return SimulationStudyReport(study: self, outcomes: outcomes)
@@ -318,8 +342,24 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
 
     struct World {
         var report: ValidationReport
-        var covered: Int
-        var total: Int
+        var coverage: Coverage
+    }
+
+    /// Counts of held-out (world, target, model) cases inside the bootstrap intervals.
+    public struct Coverage: Codable, Equatable, Sendable {
+        public var total = 0
+        /// The curve interval contains the noise-free truth.
+        public var curveCoversTruth = 0
+        /// The prediction interval contains the noise-free truth.
+        public var predictionCoversTruth = 0
+        /// The prediction interval contains the observed (noisy) held-out score.
+        public var predictionCoversObserved = 0
+
+        static func + (lhs: Coverage, rhs: Coverage) -> Coverage {
+            Coverage(total: lhs.total + rhs.total, curveCoversTruth: lhs.curveCoversTruth + rhs.curveCoversTruth,
+                     predictionCoversTruth: lhs.predictionCoversTruth + rhs.predictionCoversTruth,
+                     predictionCoversObserved: lhs.predictionCoversObserved + rhs.predictionCoversObserved)
+        }
     }
 }
 
@@ -344,9 +384,8 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
     public let failures: [String: Int]
     public let selectors: [String]
     public let cells: [Cell]
-    /// Fraction of held-out (world, target, model) truths inside the bootstrap interval.
-    public let coverage: Double?
-    public let coverageCount: Int
+    /// Held-out cases inside the bootstrap intervals, summed over worlds (with a bootstrap).
+    public let coverage: SimulationStudy.Coverage?
 
     init(study: SimulationStudy, outcomes: [Result<SimulationStudy.World, Error>]) {
         self.study = study
@@ -361,9 +400,8 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
         self.failures = failures
         worldsRun = worlds.count
         selectors = study.validation.selectors.map(\.description)
-        let covered = worlds.reduce(0) { $0 + $1.covered }, total = worlds.reduce(0) { $0 + $1.total }
-        coverage = total > 0 ? Double(covered) / Double(total) : nil
-        coverageCount = total
+        let coverage = worlds.reduce(SimulationStudy.Coverage()) { $0 + $1.coverage }
+        self.coverage = coverage.total > 0 ? coverage : nil
         var cells: [Cell] = []
         let targetNames = worlds.first?.report.targets.map(\.name) ?? []
         for (t, name) in targetNames.enumerated() {

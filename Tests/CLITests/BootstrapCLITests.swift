@@ -21,7 +21,7 @@ struct BootstrapCLITests {
         #expect(outputs[0].json == outputs[1].json)
         #expect(outputs[0].stdout == outputs[1].stdout)
         #expect(outputs[0].stdout.contains("Bootstrap: 200 replicates resampling models, imputation and PCA refitted in each, seed 11"))
-        #expect(outputs[0].stdout.contains("95.0% interval"))
+        #expect(outputs[0].stdout.contains("score 95.0%"))
         let object = try loadJSON(URL(fileURLWithPath: folder.appendingPathComponent("fit-1.json").path))
         let options = object["options"] as? [String: Any] ?? [:]
         #expect((options["bootstrap"] as? [String: Any])?["seed"] as? Int == 11)

@@ -32,10 +32,33 @@ struct BootstrapTests {
     func replicateOnTheTrainingRowsIsTheFullFit(refitPCA: Bool) throws {
         let (panel, fit) = try Self.paperFit()
         let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap(refitPCA: refitPCA))
-        let replicate = try context.refit(rows: context.train, log10Flops: [log10(840)])
+        var random = Xoshiro256StarStar(seed: 1)
+        let replicate = try context.refit(rows: context.train, log10Flops: [log10(840)], random: &random)
         #expect(maxRelativeDifference(replicate.predictions, fit.predictions.map(\.predicted), floor: 1e-3) < 1e-7)
         #expect(abs(replicate.testMSE - fit.testMetrics.mse) < 1e-9)
         #expect(abs(replicate.atFlops[0] - (fit.predicted(atFlops: 840) ?? .nan)) < 1e-7)
+    }
+
+    /// The prediction intervals resample leave-one-family-out residuals: one per training model,
+    /// centered, each its family's model predicted by the law fitted without that family.
+    @Test func heldOutResidualsLeaveOneFamilyOut() throws {
+        let (panel, fit) = try Self.paperFit()
+        let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap())
+        #expect(context.heldOutResiduals.count == fit.trainMetrics.count)
+        #expect(abs(mean(context.heldOutResiduals)) < 1e-12)
+        // The first family by hand: fit without it, predict it.
+        let family = context.trainFamilies[0]
+        let others = context.train.filter { !family.contains($0) }
+        let refit = try SigmoidRegression().fit(scores: context.scores.selectingRows(others), targets: others.map { context.targets[$0] })
+        let raw = context.train.isEmpty ? [] : family.map { context.targets[$0] - refit.predict(context.scores.row($0)) }
+        var all: [Double] = []
+        for group in context.trainFamilies {
+            let rest = context.train.filter { !group.contains($0) }
+            let law = try SigmoidRegression().fit(scores: context.scores.selectingRows(rest), targets: rest.map { context.targets[$0] })
+            all += group.map { context.targets[$0] - law.predict(context.scores.row($0)) }
+        }
+        let center = mean(all)
+        #expect(maxRelativeDifference(Array(context.heldOutResiduals.prefix(family.count)), raw.map { $0 - center }, floor: 1e-3) < 1e-6)
     }
 
     @Test func identicalForOneAndTwoThreads() throws {
@@ -62,7 +85,11 @@ struct BootstrapTests {
         #expect(summary.predictions.count == panel.count)
         let inside = summary.predictions.filter { $0.interval.lower <= $0.interval.estimate && $0.interval.estimate <= $0.interval.upper }
         #expect(Double(inside.count) >= 0.9 * Double(panel.count))
-        for prediction in summary.predictions { #expect(prediction.interval.lower <= prediction.interval.upper) }
+        for prediction in summary.predictions {
+            #expect(prediction.interval.lower <= prediction.interval.upper)
+            // The score's interval adds the law's out-of-sample scatter to the curve's.
+            #expect(prediction.predictionInterval.standardError > prediction.interval.standardError)
+        }
         #expect(summary.parameters.keys.sorted() == ["alpha", "beta1", "beta2", "beta3", "floor"])
         let mse = try #require(summary.testMSE)
         #expect(mse.lower < mse.upper && mse.estimate == fit.testMetrics.mse)

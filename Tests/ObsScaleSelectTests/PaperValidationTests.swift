@@ -40,7 +40,7 @@ struct PaperValidationTests {
             let selected = reference["selected"] as? [[String: Any]] ?? []
             for (b, budget) in target.budgets.enumerated() {
                 let expected = selected[b]
-                let result = report.selections[0].results[b]
+                let result = try #require(report.selections[0].results[b])
                 #expect(Set(result.units) == Set(expected["families"] as? [String] ?? []), "budget \(budget.budget)")
                 let score = budget.selectors[0]
                 let fit = (expected["pcaOn"] as? [String: Any])?[pcaOn.rawValue] as? [String: Any] ?? [:]

@@ -82,6 +82,15 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "With --simulate: bootstrap replicates per world for the coverage of the all-models fit's intervals.")
     var bootstrap = 0
 
+    @Option(help: "Coverage of the bootstrap intervals.")
+    var level = 0.95
+
+    @Option(help: "What a bootstrap replicate resamples: models or whole families.")
+    var resample: BootstrapResampling = .models
+
+    @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate.")
+    var refitPCA = false
+
     func validation() throws -> Validation {
         let budgets = try SelectCommand.budgets(budget, totalCost: .infinity)
         var validation = Validation(targets: target, budgets: budgets, cutoffFlops: cutoffFlops)
@@ -124,7 +133,9 @@ struct ValidateCommand: ParsableCommand {
                 study.world.modelsPerFamily = simModelsPerFamily
                 study.world.missingRate = simMissingRate
                 study.world.seed = seed
-                study.bootstrapReplicates = bootstrap
+                if bootstrap > 0 {
+                    study.bootstrap = FitBootstrap(replicateCount: bootstrap, level: level, resampling: resample, refitPCA: refitPCA)
+                }
                 let report = try study.run(threadCount: threadCount)
                 if let path = panelOptions.json {
                     try JSONReport(command: "validate", options: Options(query: nil, validation: nil, study: study), result: report).write(to: path)

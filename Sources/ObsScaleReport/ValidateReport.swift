@@ -20,9 +20,9 @@ public enum ValidateReport {
             text += "\nTarget '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
             text += target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"
             text += "\n"
-            text += table(budgets: settings.budgets, selectors: selectors, rows: target.budgets.map { budget in
-                (budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, budget.random, target.allModels.testMSE,
-                 budget.selectors.map { $0.agreementMSE ?? .nan })
+            text += table(selectors: selectors, rows: target.budgets.map { budget in
+                Row(budget: budget.budget, mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, random: randomCell(budget.random),
+                    all: target.allModels.failure == nil ? target.allModels.testMSE : .nan, agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
             })
             for budget in target.budgets {
                 let reasons = budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
@@ -32,14 +32,9 @@ public enum ValidateReport {
         }
         if report.targets.count > 1 {
             text += "\nGeometric mean over the \(report.targets.count) targets:\n"
-            text += table(budgets: settings.budgets, selectors: selectors, rows: settings.budgets.indices.map { b in
-                let perSelector = selectors.indices.map { s in
-                    report.geometricMean { $0.budgets[b].selectors[s].failure == nil ? $0.budgets[b].selectors[s].testMSE : nil }
-                }
-                let random = report.geometricMean { $0.budgets[b].random?.meanTestMSE }
-                let all = report.geometricMean { $0.allModels.failure == nil ? $0.allModels.testMSE : nil }
-                let agreement = selectors.indices.map { s in report.geometricMean { $0.budgets[b].selectors[s].agreementMSE } }
-                return (perSelector, nil, all, agreement, random)
+            text += table(selectors: selectors, rows: report.geometricMeans.map { row in
+                Row(budget: row.budget, mse: row.testMSE, random: settings.randomCount > 0 ? Format.fixed(row.randomTestMSE, 5) : nil,
+                    all: row.allModelsTestMSE, agreement: row.agreementMSE)
             })
         }
         if settings.randomCount > 0 {
@@ -55,32 +50,31 @@ public enum ValidateReport {
         return text
     }
 
-    /// The per-budget table: each selector's test MSE, the random mean (± sd, or a geometric mean),
-    /// the all-models MSE, and each selector's agreement MSE with the all-models fit.
-    static func table(budgets: [Double], selectors: [String],
-                      rows: [(mse: [Double], random: ValidationReport.RandomSummary?, all: Double, agreement: [Double])]) -> String {
-        table(budgets: budgets, selectors: selectors, rows: rows.map { ($0.mse, $0.random, $0.all, $0.agreement, nil) })
+    /// "mean ± sd" of the random subsets' test MSE.
+    static func randomCell(_ random: ValidationReport.RandomSummary?) -> String? {
+        guard let random else { return nil }
+        guard !random.meanTestMSE.isNaN else { return "—" }
+        return "\(Format.fixed(random.meanTestMSE, 5)) ± \(Format.fixed(random.standardDeviation.isNaN ? nil : random.standardDeviation, 5))"
     }
 
-    static func table(budgets: [Double], selectors: [String],
-                      rows: [(mse: [Double], random: ValidationReport.RandomSummary?, all: Double, agreement: [Double], randomMean: Double?)]) -> String {
-        var header = ["budget"] + selectors.map { "\($0) MSE" }
-        let hasRandom = rows.contains { $0.random != nil || $0.randomMean != nil }
-        if hasRandom { header += ["random MSE (mean ± sd)"] }
-        header += ["all models"] + selectors.map { "\($0) vs all" }
-        var table = TextTable(header: header)
-        for (budget, row) in zip(budgets, rows) {
-            var cells = [Format.significant(budget, 6)] + row.mse.map { Format.fixed($0.isNaN ? nil : $0, 5) }
-            if hasRandom {
-                if let random = row.random {
-                    cells.append(random.meanTestMSE.isNaN ? "—" : "\(Format.fixed(random.meanTestMSE, 5)) ± \(Format.fixed(random.standardDeviation.isNaN ? nil : random.standardDeviation, 5))")
-                } else {
-                    cells.append(Format.fixed(row.randomMean.flatMap { $0.isNaN ? nil : $0 }, 5))
-                }
-            }
-            cells.append(Format.fixed(row.all.isNaN ? nil : row.all, 5))
-            cells += row.agreement.map { Format.fixed($0.isNaN ? nil : $0, 5) }
-            table.append(cells)
+    /// The per-budget table: each selector's test MSE, the random subsets' cell, the all-models
+    /// MSE, and each selector's agreement MSE with the all-models fit (NaN shown as —).
+    struct Row {
+        var budget: Double
+        var mse: [Double]
+        var random: String?
+        var all: Double
+        var agreement: [Double]
+    }
+
+    static func table(selectors: [String], rows: [Row]) -> String {
+        func cell(_ value: Double) -> String { Format.fixed(value.isNaN ? nil : value, 5) }
+        let hasRandom = rows.contains { $0.random != nil }
+        var table = TextTable(header: ["budget"] + selectors.map { "\($0) MSE" } + (hasRandom ? ["random MSE"] : [])
+                                + ["all models"] + selectors.map { "\($0) vs all" })
+        for row in rows {
+            table.append([Format.significant(row.budget, 6)] + row.mse.map(cell) + (hasRandom ? [row.random ?? "—"] : [])
+                         + [cell(row.all)] + row.agreement.map(cell))
         }
         return table.render()
     }

@@ -242,22 +242,20 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let failures: [String?]
     }
 
-    public let settings: Validation
-    public let pool: [String]
-    public let selections: [Selection]
-    /// The random subsets' units, per budget.
-    public let randomSubsets: [[[String]]]
-    public let targets: [Target]
-
-    /// Geometric mean over targets of a per-target value (nil when any target lacks it).
-    public func geometricMean(_ value: (Target) -> Double?) -> Double {
-        let values = targets.compactMap(value)
-        return values.count == targets.count ? ObsScaleSelect.geometricMean(values) : .nan
+    /// The geometric mean over targets at one budget (NaN when a target lacks the value).
+    public struct GeometricMean: Codable, Equatable, Sendable {
+        public let budget: Double
+        /// Per selector.
+        public let testMSE: [Double]
+        public let agreementMSE: [Double]
+        /// Of the per-target random means.
+        public let randomTestMSE: Double
+        public let allModelsTestMSE: Double
     }
 
     /// How a selector fares against the random subsets over every (target, budget) cell where
-    /// both have a score: the fraction of cells where its test MSE is lower than the random mean,
-    /// and the median ratio of its test MSE to the random mean.
+    /// both have a score: the cells where its test MSE is below the random mean, and the median
+    /// ratio of its test MSE to the random mean.
     public struct Comparison: Codable, Equatable, Sendable {
         public let selector: String
         public let cells: Int
@@ -265,14 +263,40 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let medianRatio: Double
     }
 
-    public var comparisons: [Comparison] {
-        selections.indices.map { s in
+    public let settings: Validation
+    public let pool: [String]
+    public let selections: [Selection]
+    /// The random subsets' units, per budget.
+    public let randomSubsets: [[[String]]]
+    public let targets: [Target]
+    public let geometricMeans: [GeometricMean]
+    public let comparisons: [Comparison]
+
+    init(settings: Validation, pool: [String], selections: [Selection], randomSubsets: [[[String]]], targets: [Target]) {
+        self.settings = settings
+        self.pool = pool
+        self.selections = selections
+        self.randomSubsets = randomSubsets
+        self.targets = targets
+        func overTargets(_ value: (Target) -> Double?) -> Double {
+            let values = targets.map { value($0) ?? .nan }
+            return ObsScaleSelect.geometricMean(values)
+        }
+        func fitted(_ score: Score) -> Double? { score.failure == nil ? score.testMSE : nil }
+        geometricMeans = settings.budgets.indices.map { b in
+            GeometricMean(budget: settings.budgets[b],
+                          testMSE: selections.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
+                          agreementMSE: selections.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
+                          randomTestMSE: overTargets { $0.budgets[b].random?.meanTestMSE },
+                          allModelsTestMSE: overTargets { fitted($0.allModels) })
+        }
+        comparisons = selections.indices.map { s in
             var ratios: [Double] = []
             for target in targets {
                 for budget in target.budgets {
-                    let score = budget.selectors[s]
-                    guard score.failure == nil, let random = budget.random, random.meanTestMSE.isFinite, random.meanTestMSE > 0 else { continue }
-                    ratios.append(score.testMSE / random.meanTestMSE)
+                    guard let mine = fitted(budget.selectors[s]), let random = budget.random?.meanTestMSE,
+                          random.isFinite, random > 0 else { continue }
+                    ratios.append(mine / random)
                 }
             }
             return Comparison(selector: selections[s].selector, cells: ratios.count, wins: ratios.filter { $0 < 1 }.count,

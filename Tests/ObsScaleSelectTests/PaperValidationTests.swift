@@ -70,12 +70,14 @@ struct PaperValidationTests {
         validation.law = ScalingLaw(benchmarks: Self.seven, regression: SigmoidRegression(loss: .huber(delta: 1)))
         let report = try validation.run(panel: panel, threadCount: 2)
         for b in validation.budgets.indices {
-            let selected = report.geometricMean { $0.budgets[b].selectors[0].testMSE }
-            let random = report.geometricMean { $0.budgets[b].random?.meanTestMSE }
-            #expect(selected < random, "budget \(validation.budgets[b])")
+            let row = report.geometricMeans[b]
+            #expect(row.testMSE[0] < row.randomTestMSE, "budget \(validation.budgets[b])")
+            let byHand = exp(report.targets.map { log($0.budgets[b].selectors[0].testMSE) }.reduce(0, +) / 3)
+            #expect(abs(row.testMSE[0] - byHand) < 1e-15)
         }
         let random = try #require(report.targets[0].budgets[0].random)
         #expect(random.count == 5 && random.testMSEs.count + random.failures == 5)
         #expect(report.randomSubsets.count == 4 && report.randomSubsets.allSatisfy { $0.count == 5 })
+        #expect(report.comparisons[0].cells == 12 && report.comparisons[0].wins >= 10)
     }
 }

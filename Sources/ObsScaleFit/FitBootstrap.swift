@@ -191,7 +191,12 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         func refit(rows: [Int], log10Flops: [Double], random: inout Xoshiro256StarStar) throws -> Replicate {
             let (regression, replicateScores) = try fitLaw(rows: rows)
             var result = Replicate()
-            let linearPredictors = (0..<panel.count).map { regression.linearPredictor(replicateScores.row($0)) }
+            let k = replicateScores.columnCount
+            let linearPredictors = replicateScores.storage.withUnsafeBufferPointer { storage in
+                (0..<panel.count).map { row in
+                    (0..<k).reduce(regression.alpha) { $0 + regression.beta[$1] * storage[row * k + $1] }
+                }
+            }
             result.predictions = linearPredictors.map { regression.predict(linearPredictor: $0) }
             if !test.isEmpty {
                 result.testMSE = test.reduce(0) { $0 + pow(result.predictions[$1] - targets[$1], 2) } / Double(test.count)
@@ -257,9 +262,10 @@ public struct BootstrapInterval: Codable, Equatable, Sendable {
     public init(estimate: Double, replicates: [Double], level: Double) {
         self.estimate = estimate
         let tail = (1 - level) / 2
-        lower = quantile(replicates, tail)
-        upper = quantile(replicates, 1 - tail)
-        median = quantile(replicates, 0.5)
+        let sorted = replicates.sorted()
+        lower = quantile(sorted: sorted, tail)
+        upper = quantile(sorted: sorted, 1 - tail)
+        median = quantile(sorted: sorted, 0.5)
         let center = mean(replicates)
         standardError = replicates.count < 2 ? .nan
             : (replicates.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(replicates.count - 1)).squareRoot()

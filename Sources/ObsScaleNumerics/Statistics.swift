@@ -45,8 +45,13 @@ public func mean(_ values: [Double]) -> Double {
 /// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
 /// (numpy's default "linear" method). NaN when empty.
 public func quantile(_ values: [Double], _ q: Double) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
+    quantile(sorted: values.sorted(), q)
+}
+
+/// The q-quantile of values already sorted ascending (numpy's "linear" method); NaN when empty.
+/// O(1), for several quantiles of one sample after a single sort.
+public func quantile(sorted: [Double], _ q: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
     let position = q * Double(sorted.count - 1)
     let lower = Int(position.rounded(.down))
     let upper = min(lower + 1, sorted.count - 1)

@@ -88,7 +88,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         let replicates = parallelReplicates(count: replicateCount, threadCount: threadCount) { index in
             context.replicate(index, log10Flops: log10Flops)
         }
-        return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, replicates: replicates)
+        return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, replicates: replicates,
+                                   threadCount: threadCount)
     }
 
     /// One replicate's outcome: predictions of every panel model, the test MSE, the parameters
@@ -306,7 +307,10 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
     public let testMSE: BootstrapInterval?
     public let atFlops: [AtFlops]
 
-    init(settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], replicates: [FitBootstrap.Replicate]) {
+    /// Summarises the replicates; the per-model intervals (two sorts of R values each) are
+    /// computed in parallel, each into its own slot.
+    init(settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], replicates: [FitBootstrap.Replicate],
+         threadCount: Int) {
         self.settings = settings
         let succeeded = replicates.filter { $0.failure == nil }
         replicatesSucceeded = succeeded.count
@@ -319,8 +323,9 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         }
         failures = Failures(count: replicates.count - succeeded.count, reasons: reasons, firstReplicates: firstFailed)
         let level = settings.level
-        predictions = fit.predictions.enumerated().map { row, prediction in
-            Prediction(model: prediction.model,
+        predictions = parallelReplicates(count: fit.predictions.count, threadCount: threadCount) { row in
+            let prediction = fit.predictions[row]
+            return Prediction(model: prediction.model,
                        interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level),
                        predictionInterval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.newObservations[row] },
                                                              level: level))

@@ -183,14 +183,19 @@ public struct Panel: Sendable {
     /// Every numeric column name: benchmarks, then metrics.
     public var numericColumnNames: [String] { benchmarkNames + metricNames }
 
-    /// The downstream metrics that are accuracies or exact-match rates: names containing `acc` or
-    /// `exact_match`, at least one observed value, every observed value in [0, 1]. In file order.
+    /// The downstream metrics that are accuracies or exact-match rates and vary: names containing
+    /// `acc` or `exact_match`, every observed value in [0, 1], and a spread of at least one
+    /// percentage point (population standard deviation ≥ 0.01) — a metric every model scores
+    /// (nearly) the same on, such as a strict-match column nobody's output format satisfies, has
+    /// nothing to predict. In file order.
     public var accuracyMetricNames: [String] {
         metricNames.filter { name in
             let lower = name.lowercased()
             guard lower.contains("acc") || lower.contains("exact_match"), let values = columns[name] else { return false }
             let observed = values.filter { !$0.isNaN }
-            return !observed.isEmpty && observed.allSatisfy { (0...1).contains($0) }
+            guard observed.count >= 2, observed.allSatisfy({ (0...1).contains($0) }) else { return false }
+            let center = mean(observed)
+            return (observed.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(observed.count)).squareRoot() >= 0.01
         }
     }
 

@@ -31,7 +31,9 @@ public enum ValidateReport {
             }
         }
         if report.targets.count > 1 {
-            text += "\nGeometric mean over the \(report.targets.count) targets:\n"
+            let counts = Set(report.geometricMeans.map(\.targetCount))
+            text += "\nGeometric mean over the targets where every column has a test MSE ("
+            text += (counts.count == 1 ? "\(counts.first ?? 0) of \(report.targets.count)" : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")) + "):\n"
             text += table(selectors: selectors, rows: report.geometricMeans.map { row in
                 Row(budget: row.budget, mse: row.testMSE, random: settings.randomCount > 0 ? Format.fixed(row.randomTestMSE, 5) : nil,
                     all: row.allModelsTestMSE, agreement: row.agreementMSE)

@@ -242,9 +242,12 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let failures: [String?]
     }
 
-    /// The geometric mean over targets at one budget (NaN when a target lacks the value).
+    /// The geometric mean at one budget over the targets where every selector, the random subsets
+    /// and the all-models fit have a test MSE (so the columns are comparable).
     public struct GeometricMean: Codable, Equatable, Sendable {
         public let budget: Double
+        /// Targets averaged over.
+        public let targetCount: Int
         /// Per selector.
         public let testMSE: [Double]
         public let agreementMSE: [Double]
@@ -278,13 +281,18 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         self.selections = selections
         self.randomSubsets = randomSubsets
         self.targets = targets
-        func overTargets(_ value: (Target) -> Double?) -> Double {
-            let values = targets.map { value($0) ?? .nan }
-            return ObsScaleSelect.geometricMean(values)
-        }
         func fitted(_ score: Score) -> Double? { score.failure == nil ? score.testMSE : nil }
         geometricMeans = settings.budgets.indices.map { b in
-            GeometricMean(budget: settings.budgets[b],
+            let complete = targets.filter { target in
+                let budget = target.budgets[b]
+                let values = budget.selectors.map(fitted) + [fitted(target.allModels)]
+                    + (settings.randomCount > 0 ? [budget.random?.meanTestMSE] : [])
+                return values.allSatisfy { $0.map { $0 > 0 && $0.isFinite } ?? false }
+            }
+            func overTargets(_ value: (Target) -> Double?) -> Double {
+                complete.isEmpty ? .nan : ObsScaleSelect.geometricMean(complete.map { value($0) ?? .nan })
+            }
+            return GeometricMean(budget: settings.budgets[b], targetCount: complete.count,
                           testMSE: selections.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
                           agreementMSE: selections.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
                           randomTestMSE: overTargets { $0.budgets[b].random?.meanTestMSE },

@@ -24,6 +24,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidOption(name: String, value: String, allowed: String)
     case presetNotFound(name: String, searched: [String])
     case invalidPreset(path: String, reason: String)
+    /// A downloaded file (`obsscale data fetch`) whose SHA-256 or size differs from the committed checksum.
+    case checksumMismatch(path: String, url: String, expected: String, actual: String, expectedBytes: Int, actualBytes: Int)
+    /// A checksum file (`data/checksums.json` or `--checksums FILE`) that cannot be used.
+    case invalidChecksums(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -69,6 +73,12 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
             return "preset '\(name)' not found (looked in: \(searched.joined(separator: ", ")))"
         case let .invalidPreset(path, reason):
             return "\(path): invalid preset: \(reason)"
+        case let .checksumMismatch(path, url, expected, actual, expectedBytes, actualBytes):
+            return "\(path): checksum mismatch for the download from \(url): expected SHA-256 \(expected) (\(expectedBytes) bytes), "
+                + "got \(actual) (\(actualBytes) bytes); nothing was written and any existing copy is unchanged "
+                + "(the published file may have changed since the checksums were recorded)"
+        case let .invalidChecksums(path, reason):
+            return "\(path): invalid checksum file: \(reason)"
         }
     }
 

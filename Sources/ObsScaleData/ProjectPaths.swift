@@ -53,7 +53,7 @@ public struct PanelLocation: Equatable, Sendable {
             panelPath = fetched
         } else if let synthetic = ProjectPaths.find("data/synthetic/panel.csv", roots: roots) {
             panelPath = synthetic
-            notice = "obsscale: no --panel given and the public panel is not fetched; using the synthetic panel \(synthetic) (pass --panel or set $OBSSCALE_PANEL for real data)"
+            notice = "obsscale: no --panel given and the public panel is not fetched; using the synthetic panel \(synthetic) (for real data run `obsscale data fetch`, pass --panel or set $OBSSCALE_PANEL)"
         } else {
             throw DataError.fileNotFound(path: "data/synthetic/panel.csv (no --panel given, $OBSSCALE_PANEL unset, public panel not fetched)")
         }

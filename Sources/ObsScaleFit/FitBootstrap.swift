@@ -78,14 +78,16 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - log10Flops: computes (log10 of FLOPs ×1E21) at which to predict a reference-family model.
     ///   - threadCount: workers; the result is identical for any value.
+    ///   - progress: told as replicates finish.
     /// - Throws: `FitError` for invalid settings. Replicates that cannot be fitted are counted in
     ///   the summary, never thrown.
     public func run(_ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [],
-                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> FitBootstrapSummary {
+                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    progress: ProgressHandler? = nil) throws -> FitBootstrapSummary {
         try validate(fit, log10Flops: log10Flops)
         guard threadCount >= 1 else { throw FitError.invalidSetting(name: "--threads", value: "\(threadCount)", allowed: "≥ 1") }
         let context = try Context(fit: fit, panel: panel, settings: self)
-        let replicates = parallelReplicates(count: replicateCount, threadCount: threadCount) { index in
+        let replicates = parallelReplicates(count: replicateCount, threadCount: threadCount, progress: progress) { index in
             context.replicate(index, log10Flops: log10Flops)
         }
         return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, replicates: replicates,

@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleNumerics
 
 /// Branch-and-bound over units with relaxation bounds (DESIGN §4.3), to close the gap where the
 /// relaxation is loose (small budgets).
@@ -32,7 +33,8 @@ public struct BranchAndBound: Sendable {
         var weights: [Double]
     }
 
-    public func select(_ problem: SelectionProblem, budget: Double) throws -> SelectionResult {
+    /// - Parameter progress: told the elapsed share of the time limit, in milliseconds, per node.
+    public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler? = nil) throws -> SelectionResult {
         let started = Date()
         var incumbentState = try GreedySelector().greedy(problem, budget: budget).0
         // A quarter of the time for local search on the incumbent, the rest for the tree.
@@ -60,7 +62,9 @@ public struct BranchAndBound: Sendable {
             let position = open.indices.min { open[$0].bound < open[$1].bound } ?? 0
             let node = open.remove(at: position)
             if closes(node.bound) { continue }
-            if Date().timeIntervalSince(started) > timeLimitSeconds || explored >= maxNodes {
+            let elapsed = Date().timeIntervalSince(started)
+            progress?(Int(min(elapsed, timeLimitSeconds) * 1000), Int(timeLimitSeconds * 1000))
+            if elapsed > timeLimitSeconds || explored >= maxNodes {
                 open.append(node)
                 timedOut = true
                 break

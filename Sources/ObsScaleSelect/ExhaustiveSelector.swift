@@ -42,8 +42,8 @@ public struct ExhaustiveSelector: Sendable {
         return problem.units.indices.filter { !fixed.contains($0) }
     }
 
-    /// The best subset for each budget (same order as `budgets`).
-    public func select(_ problem: SelectionProblem, budgets: [Double]) throws -> [SelectionResult] {
+    /// The best subset for each budget (same order as `budgets`); `progress` counts finished tasks.
+    public func select(_ problem: SelectionProblem, budgets: [Double], progress: ProgressHandler? = nil) throws -> [SelectionResult] {
         let started = Date()
         try validate(budgets)
         let count = Self.combinationCount(problem)
@@ -62,7 +62,7 @@ public struct ExhaustiveSelector: Sendable {
         for i in 0..<n { tasks.append((i, -1)) }
         for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { tasks.append((i, j)) } }
         let shared = SharedTables(problem: problem, free: free, included: included, budgets: budgets, maxBudget: maxBudget)
-        let branches = parallelReplicates(count: tasks.count, threadCount: threadCount) { task -> Best in
+        let branches = parallelReplicates(count: tasks.count, threadCount: threadCount, progress: progress) { task -> Best in
             var search = Search(shared: shared)
             defer { search.deallocate() }
             search.run(first: tasks[task].first, second: tasks[task].second)

@@ -30,7 +30,10 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
 
 /// Runs a selection method on a problem for each budget.
 public enum Selection {
-    public static func solve(_ problem: SelectionProblem, budgets: [Double], options: SelectionOptions) throws -> [SelectionResult] {
+    /// - Parameter progress: told the progress of the exhaustive search (tasks) or of
+    ///   branch-and-bound (the share of the time limit used, per budget).
+    public static func solve(_ problem: SelectionProblem, budgets: [Double], options: SelectionOptions,
+                             progress: ProgressHandler? = nil) throws -> [SelectionResult] {
         try ExhaustiveSelector().validate(budgets)
         guard options.timeLimitSeconds > 0, options.timeLimitSeconds.isFinite else {
             throw SelectionError.invalidOption(name: "--time-limit", value: "\(options.timeLimitSeconds)", allowed: "a finite number of seconds > 0")
@@ -38,7 +41,7 @@ public enum Selection {
         try checkBudgets(problem, budgets: budgets)
         switch options.method {
         case .exhaustive:
-            return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets)
+            return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets, progress: progress)
         case .greedy:
             return try budgets.map { try GreedySelector().select(problem, budget: $0) }
         case .exchange:
@@ -54,13 +57,14 @@ public enum Selection {
                 return result
             }
         case .bnb:
-            return try budgets.map { try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds).select(problem, budget: $0) }
+            return try budgets.map { try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds).select(problem, budget: $0, progress: progress) }
         case .auto:
             if ExhaustiveSelector.combinationCount(problem) <= options.autoExhaustiveLimit {
-                return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets)
+                return try ExhaustiveSelector(threadCount: options.threadCount).select(problem, budgets: budgets, progress: progress)
             }
             return try budgets.map {
-                try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds, gapTolerance: options.gapTolerance).select(problem, budget: $0)
+                try BranchAndBound(timeLimitSeconds: options.timeLimitSeconds, gapTolerance: options.gapTolerance)
+                    .select(problem, budget: $0, progress: progress)
             }
         }
     }

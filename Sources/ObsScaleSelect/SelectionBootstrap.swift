@@ -32,7 +32,7 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
 
     /// Bootstraps the selection `results` (from `Selection.solve` on `setup.build(panel:)`).
     public func run(setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
-                    results: [SelectionResult], threadCount: Int) throws -> SelectionBootstrapSummary {
+                    results: [SelectionResult], threadCount: Int, progress: ProgressHandler? = nil) throws -> SelectionBootstrapSummary {
         guard (1...100_000).contains(replicateCount) else {
             throw SelectionError.invalidOption(name: "--bootstrap", value: "\(replicateCount)", allowed: "1 to 100000 replicates")
         }
@@ -51,7 +51,7 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         let groups = familyOrder.map { familyRows[$0] ?? [] }
         var replicateOptions = options
         replicateOptions.threadCount = 1
-        let outcomes = parallelReplicates(count: replicateCount, threadCount: threadCount) { index -> Result<[Outcome], Error> in
+        let outcomes = parallelReplicates(count: replicateCount, threadCount: threadCount, progress: progress) { index -> Result<[Outcome], Error> in
             var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
             let rows: [Int]
             switch resampling {

@@ -70,8 +70,10 @@ public struct Validation: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - truth: noise-free target values per target name, in panel order (simulated worlds).
     ///   - threadCount: workers for the selection searches; results do not depend on it.
+    ///   - progress: told as targets are scored (after the selections).
     public func run(panel: Panel, truth: [String: [Double]] = [:],
-                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ValidationReport {
+                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    progress: ProgressHandler? = nil) throws -> ValidationReport {
         guard !targets.isEmpty else { throw SelectionError.invalidOption(name: "--target", value: "none", allowed: "at least one target column") }
         guard cutoffFlops > 0, cutoffFlops.isFinite else {
             throw SelectionError.invalidOption(name: "--cutoff-flops", value: "\(cutoffFlops)", allowed: "a finite number > 0 (×1E21)")
@@ -161,6 +163,7 @@ public struct Validation: Codable, Equatable, Sendable {
                 return ValidationReport.Budget(budget: budgets[b], selectors: selectorScores, random: randomSummary)
             }
             reports.append(.init(name: target, testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
+            progress?(reports.count, targets.count)
         }
         return ValidationReport(settings: self, pool: pool, selections: chosen,
                                 randomSubsets: random.map { ((try? $0.get()) ?? []).map(\.units) }, targets: reports)
@@ -332,12 +335,13 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
 
     public init(validation: Validation) { self.validation = validation }
 
-    public func run(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> SimulationStudyReport {
+    public func run(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    progress: ProgressHandler? = nil) throws -> SimulationStudyReport {
         guard (1...100_000).contains(worldCount) else {
             throw SelectionError.invalidOption(name: "--simulate", value: "\(worldCount)", allowed: "1 to 100000 worlds")
         }
         try world.validate()
-        let outcomes = parallelReplicates(count: worldCount, threadCount: threadCount) { index -> Result<World, Error> in
+        let outcomes = parallelReplicates(count: worldCount, threadCount: threadCount, progress: progress) { index -> Result<World, Error> in
             Result {
                 var settings = world
                 var stream = Xoshiro256StarStar.stream(seed: world.seed, index: UInt64(index))

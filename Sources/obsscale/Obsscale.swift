@@ -12,7 +12,7 @@ struct Obsscale: ParsableCommand {
             synthetic panel). Exit codes: 0 success, 64 bad input or options, 1 runtime failure.
             """,
         version: obsscaleVersion,
-        subcommands: [PCACommand.self, FitCommand.self, SelectCommand.self, ValidateCommand.self, SimulateCommand.self]
+        subcommands: [PCACommand.self, FitCommand.self, SelectCommand.self, ValidateCommand.self, SimulateCommand.self, DataCommand.self]
     )
 }
 

@@ -53,6 +53,24 @@ struct RandomTests {
         #expect(abs(mean(draws.map { $0 * $0 }) - 1) < 0.02)
     }
 
+    /// Progress reaches (count, count) exactly once per replicate, whatever the thread count.
+    @Test(arguments: [1, 2, 4])
+    func parallelReplicatesReportProgress(threads: Int) {
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var calls: [(Int, Int)] = []
+        }
+        let log = Log()
+        let results = parallelReplicates(count: 100, threadCount: threads, progress: { done, total in
+            log.lock.lock()
+            log.calls.append((done, total))
+            log.lock.unlock()
+        }) { $0 * 2 }
+        #expect(results == (0..<100).map { $0 * 2 })
+        #expect(log.calls.count == 100 && log.calls.allSatisfy { $0.1 == 100 })
+        #expect(Set(log.calls.map(\.0)) == Set(1...100))
+    }
+
     @Test func parallelReplicatesAreIdenticalForAnyThreadCount() {
         func body(_ index: Int) -> Double {
             var generator = Xoshiro256StarStar.stream(seed: 99, index: UInt64(index))

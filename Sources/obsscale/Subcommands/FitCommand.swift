@@ -137,8 +137,10 @@ struct FitCommand: ParsableCommand {
             }
             let settings = bootstrap > 0 ? FitBootstrap(replicateCount: bootstrap, level: level, resampling: resample, refitPCA: refitPCA, seed: seed) : nil
             if let settings {
-                fit.bootstrap = try settings.run(fit, panel: loaded.panel, log10Flops: flops.map { log10($0) },
-                                                 threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                fit.bootstrap = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
+                    try settings.run(fit, panel: loaded.panel, log10Flops: flops.map { log10($0) },
+                                     threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount, progress: progress)
+                }
             }
             if let path = panelOptions.json {
                 try JSONReport(command: "fit", options: Options(query: panelOptions.query, target: target, split: rule, law: law,

@@ -149,13 +149,19 @@ struct SelectCommand: ParsableCommand {
                 guard threads >= 1 else { throw SelectionError.invalidOption(name: "--threads", value: "\(threads)", allowed: "≥ 1") }
                 options.threadCount = threads
             }
-            let results = try Selection.solve(problem, budgets: budgets, options: options)
+            let results = try withProgress("search", quiet: panelOptions.quiet) { progress in
+                try Selection.solve(problem, budgets: budgets, options: options, progress: progress)
+            }
             guard bootstrap >= 0 else {
                 throw SelectionError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "0 (none) or a number of replicates ≥ 1")
             }
             let settings = bootstrap > 0 ? SelectionBootstrap(replicateCount: bootstrap, level: level, resampling: resample, seed: seed) : nil
-            let summary = try settings?.run(setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,
-                                            results: results, threadCount: options.threadCount)
+            let summary = try settings.map { settings in
+                try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
+                    try settings.run(setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,
+                                     results: results, threadCount: options.threadCount, progress: progress)
+                }
+            }
             if let path = panelOptions.json {
                 try JSONReport(command: "select",
                                options: Options(query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,

@@ -136,7 +136,9 @@ struct ValidateCommand: ParsableCommand {
                 if bootstrap > 0 {
                     study.bootstrap = FitBootstrap(replicateCount: bootstrap, level: level, resampling: resample, refitPCA: refitPCA)
                 }
-                let report = try study.run(threadCount: threadCount)
+                let report = try withProgress("worlds", quiet: panelOptions.quiet) { progress in
+                    try study.run(threadCount: threadCount, progress: progress)
+                }
                 if let path = panelOptions.json {
                     try JSONReport(command: "validate", options: Options(query: nil, validation: nil, study: study), result: report).write(to: path)
                 }
@@ -154,7 +156,9 @@ struct ValidateCommand: ParsableCommand {
             guard !validation.targets.isEmpty else {
                 throw DataError.invalidOption(name: "--target", value: "none", allowed: "at least one target column, or 'all'")
             }
-            let report = try validation.run(panel: loaded.panel, threadCount: threadCount)
+            let report = try withProgress("targets", quiet: panelOptions.quiet) { progress in
+                try validation.run(panel: loaded.panel, threadCount: threadCount, progress: progress)
+            }
             if let path = panelOptions.json {
                 try JSONReport(command: "validate", options: Options(query: panelOptions.query, validation: validation, study: nil), result: report).write(to: path)
             }

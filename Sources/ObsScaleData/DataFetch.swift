@@ -1,0 +1,372 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The files `obsscale data fetch` downloads and their committed SHA-256 digests and sizes
+/// (`data/checksums.json`, DESIGN §2.2). Only the digests are in the repository, never the data.
+public struct FetchManifest: Codable, Equatable, Sendable {
+    /// One file: where it goes (`name`, a plain file name in the destination folder), where it
+    /// comes from (`url`, relative to `baseURL`, e.g. `../LICENSE`), and what it must be.
+    public struct File: Codable, Equatable, Sendable {
+        public var name: String
+        public var url: String
+        public var bytes: Int
+        public var sha256: String
+
+        public init(name: String, url: String, bytes: Int, sha256: String) {
+            self.name = name
+            self.url = url
+            self.bytes = bytes
+            self.sha256 = sha256
+        }
+    }
+
+    public var schemaVersion: Int
+    public var source: String
+    public var license: String
+    /// Folder URL the file URLs are relative to (the paper's `eval_results/` on GitHub).
+    public var baseURL: String
+    public var files: [File]
+    public var about: String?
+
+    public init(schemaVersion: Int = 1, source: String, license: String, baseURL: String, files: [File], about: String? = nil) {
+        self.schemaVersion = schemaVersion
+        self.source = source
+        self.license = license
+        self.baseURL = baseURL
+        self.files = files
+        self.about = about
+    }
+
+    /// Where the committed checksums live, relative to the project root.
+    public static let defaultRelativePath = "data/checksums.json"
+
+    /// Reads and checks a checksum file: schema version 1, at least one file, plain unique names,
+    /// sizes ≥ 0, digests of 64 hex digits (compared in lowercase), an http(s) base URL.
+    public static func load(path: String) throws -> FetchManifest {
+        guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw DataError.unreadableFile(path: path, reason: error.localizedDescription)
+        }
+        var manifest: FetchManifest
+        do {
+            manifest = try JSONDecoder().decode(FetchManifest.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw DataError.invalidChecksums(path: path, reason: "missing key '\(key.stringValue)'")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let where_ = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw DataError.invalidChecksums(path: path, reason: "wrong type at '\(where_)'")
+        } catch {
+            throw DataError.invalidChecksums(path: path, reason: "not valid JSON")
+        }
+        try manifest.validate(path: path)
+        for index in manifest.files.indices { manifest.files[index].sha256 = manifest.files[index].sha256.lowercased() }
+        return manifest
+    }
+
+    func validate(path: String) throws {
+        guard schemaVersion == 1 else {
+            throw DataError.invalidChecksums(path: path, reason: "schemaVersion \(schemaVersion) is not supported (allowed: 1)")
+        }
+        guard DataFetch.isHTTPURL(baseURL) else {
+            throw DataError.invalidChecksums(path: path, reason: "baseURL '\(baseURL)' is not an http:// or https:// URL")
+        }
+        guard !files.isEmpty else { throw DataError.invalidChecksums(path: path, reason: "no files listed") }
+        var seen = Set<String>()
+        let hexDigits = Set("0123456789abcdefABCDEF")
+        for file in files {
+            guard !file.name.isEmpty, !file.name.contains("/"), !file.name.hasPrefix("."), file.name != ".." else {
+                throw DataError.invalidChecksums(path: path, reason: "file name '\(file.name)' is not a plain file name")
+            }
+            guard seen.insert(file.name).inserted else {
+                throw DataError.invalidChecksums(path: path, reason: "file '\(file.name)' is listed twice")
+            }
+            guard !file.url.isEmpty else {
+                throw DataError.invalidChecksums(path: path, reason: "file '\(file.name)': empty url")
+            }
+            guard file.bytes >= 0 else {
+                throw DataError.invalidChecksums(path: path, reason: "file '\(file.name)': bytes \(file.bytes) is negative")
+            }
+            guard file.sha256.count == 64, file.sha256.allSatisfy({ hexDigits.contains($0) }) else {
+                throw DataError.invalidChecksums(path: path, reason: "file '\(file.name)': sha256 '\(file.sha256)' is not 64 hex digits")
+            }
+        }
+    }
+}
+
+/// The download could not be made: no network, a host that does not answer in time, or an HTTP
+/// error. The message ends with how to place the files by hand. (The CLI exits with 1: a runtime
+/// failure, not bad input.)
+public enum FetchError: Error, Equatable, CustomStringConvertible, Sendable {
+    case unreachable(url: String, reason: String, help: String)
+    case httpStatus(url: String, status: Int, help: String)
+
+    public var description: String {
+        switch self {
+        case let .unreachable(url, reason, help):
+            return "cannot download \(url): \(reason)\n\(help)"
+        case let .httpStatus(url, status, help):
+            let phrase = HTTPURLResponse.localizedString(forStatusCode: status)
+            return "cannot download \(url): the server answered HTTP \(status) (\(phrase))\n\(help)"
+        }
+    }
+}
+
+/// `obsscale data fetch`: downloads the public panel files into a folder (by default
+/// `data/obsscaling/` in the project, where `PanelLocation.resolve` finds them), verifying each
+/// against the committed SHA-256 digest and size.
+///
+/// Per file: a present file with the right digest is kept ("up to date", no request is made, so
+/// a complete folder verifies offline); otherwise the file is downloaded into a temporary file in
+/// the destination folder, hashed as written, and renamed over the destination only if it
+/// matches — on a mismatch the temporary file is deleted and any existing file is left alone.
+/// The first network failure stops the run (so no network costs at most one timeout).
+public struct DataFetch: Sendable {
+    public var manifest: FetchManifest
+    /// Destination folder (created if needed).
+    public var destination: String
+    /// Overrides the manifest's base URL (tests point it at a local server).
+    public var baseURL: String?
+    /// Seconds allowed per file for connecting and receiving it.
+    public var timeout: Double
+
+    public static let defaultTimeout = 10.0
+
+    public init(manifest: FetchManifest, destination: String, baseURL: String? = nil, timeout: Double = DataFetch.defaultTimeout) {
+        self.manifest = manifest
+        self.destination = destination
+        self.baseURL = baseURL
+        self.timeout = timeout
+    }
+
+    /// What happened to one file.
+    public enum Outcome: String, Codable, Sendable {
+        /// Present with the right checksum; not downloaded.
+        case upToDate = "up to date"
+        /// Downloaded and verified; there was no file before.
+        case downloaded
+        /// Downloaded and verified; replaced a file whose checksum was wrong.
+        case replaced
+    }
+
+    public struct FileResult: Equatable, Sendable {
+        public var name: String
+        public var path: String
+        public var url: String
+        public var bytes: Int
+        public var sha256: String
+        public var outcome: Outcome
+    }
+
+    /// The default destination, `<project root>/data/obsscaling`, where the project root is the
+    /// first of `ProjectPaths.roots()` holding `data/checksums.json`; nil when none does.
+    public static func defaultDestination(roots: [URL] = ProjectPaths.roots()) -> String? {
+        guard let manifest = ProjectPaths.find(FetchManifest.defaultRelativePath, roots: roots) else { return nil }
+        return URL(fileURLWithPath: manifest).deletingLastPathComponent().appendingPathComponent("obsscaling").path
+    }
+
+    /// Fetches every file of the manifest in order, calling `progress` after each one.
+    public func run(progress: (FileResult) -> Void = { _ in }) throws -> [FileResult] {
+        try checkSettings()
+        try Self.makeFolder(destination)
+        let base = try resolvedBaseURL()
+        var results: [FileResult] = []
+        for file in manifest.files {
+            let result = try fetch(file, base: base)
+            progress(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    func checkSettings() throws {
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
+            throw DataError.invalidOption(name: "--timeout", value: "\(timeout)", allowed: "seconds, > 0 and ≤ 86400")
+        }
+    }
+
+    /// The base URL with a trailing slash, so relative file URLs resolve inside it.
+    func resolvedBaseURL() throws -> URL {
+        var text = baseURL ?? manifest.baseURL
+        guard Self.isHTTPURL(text) else {
+            throw DataError.invalidOption(name: "--base-url", value: text, allowed: "an http:// or https:// URL")
+        }
+        if !text.hasSuffix("/") { text += "/" }
+        guard let url = URL(string: text) else {
+            throw DataError.invalidOption(name: "--base-url", value: text, allowed: "an http:// or https:// URL")
+        }
+        return url
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else { return false }
+        return scheme == "http" || scheme == "https"
+    }
+
+    static func makeFolder(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw DataError.invalidOption(name: "--dest", value: path, allowed: "a folder (this is a file)")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw DataError.unreadableFile(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+
+    func fetch(_ file: FetchManifest.File, base: URL) throws -> FileResult {
+        let target = URL(fileURLWithPath: destination).appendingPathComponent(file.name)
+        guard let source = URL(string: file.url, relativeTo: base)?.absoluteURL else {
+            throw DataError.invalidChecksums(path: file.name, reason: "url '\(file.url)' is not a valid relative URL")
+        }
+        var result = FileResult(name: file.name, path: target.path, url: source.absoluteString, bytes: file.bytes,
+                                sha256: file.sha256, outcome: .downloaded)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else {
+                throw DataError.unreadableFile(path: target.path, reason: "a folder is in the way of the download")
+            }
+            let present = try SHA256.hexDigest(ofFile: target.path)
+            if present.digest == file.sha256 && present.bytes == file.bytes {
+                result.outcome = .upToDate
+                return result
+            }
+            result.outcome = .replaced
+        }
+
+        let data = try Self.download(source, timeout: timeout, help: handPlacementHelp())
+        // Write to a temporary file beside the target, hash what is on disk, then rename.
+        let temporary = URL(fileURLWithPath: destination)
+            .appendingPathComponent(".\(file.name).download-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        do {
+            try data.write(to: temporary)
+        } catch {
+            throw DataError.unreadableFile(path: temporary.path, reason: "cannot write: \(error.localizedDescription)")
+        }
+        let written = try SHA256.hexDigest(ofFile: temporary.path)
+        guard written.digest == file.sha256 && written.bytes == file.bytes else {
+            throw DataError.checksumMismatch(path: target.path, url: source.absoluteString, expected: file.sha256,
+                                             actual: written.digest, expectedBytes: file.bytes, actualBytes: written.bytes)
+        }
+        guard rename(temporary.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DataError.unreadableFile(path: target.path, reason: "cannot replace file: \(reason)")
+        }
+        return result
+    }
+
+    /// How to do without the download: which files go where, and the `--panel` alternative.
+    public func handPlacementHelp() -> String {
+        let width = manifest.files.map(\.name.count).max() ?? 0
+        let base = URL(string: manifest.baseURL.hasSuffix("/") ? manifest.baseURL : manifest.baseURL + "/")
+        let list = manifest.files.map { file in
+            let source = URL(string: file.url, relativeTo: base)?.absoluteString ?? file.url
+            return "  " + file.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(file.bytes) bytes  \(source)"
+        }
+        return """
+            To do without the download, place these files (\(manifest.source), \(manifest.license)) by hand in \
+            \(destination)/:
+            \(list.joined(separator: "\n"))
+            then run `obsscale data fetch` again to verify them offline against the SHA-256 digests in \
+            \(FetchManifest.defaultRelativePath); or skip this and point --panel FILE or $OBSSCALE_PANEL at a copy of \
+            \(manifest.files.first?.name ?? "the panel CSV").
+            """
+    }
+
+    /// Downloads one URL with a hard deadline: `timeout` seconds for the whole request (URLSession's
+    /// request and resource timeouts, plus a semaphore wait one second longer in case the session
+    /// does not fire them). Only status 200 is accepted.
+    static func download(_ url: URL, timeout: Double, help: String) throws -> Data {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.invalidateAndCancel() }
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        request.setValue("obsscale-data-fetch", forHTTPHeaderField: "User-Agent")
+
+        let box = ResponseBox()
+        let done = DispatchSemaphore(value: 0)
+        let task = session.dataTask(with: request) { data, response, error in
+            box.set(data: data, response: response, error: error)
+            done.signal()
+        }
+        task.resume()
+        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
+            task.cancel()
+            throw FetchError.unreachable(url: url.absoluteString, reason: "no answer within \(Self.seconds(timeout)) (--timeout)", help: help)
+        }
+        let (data, response, error) = box.get()
+        if let error {
+            throw FetchError.unreachable(url: url.absoluteString, reason: describe(error, url: url, timeout: timeout), help: help)
+        }
+        guard let http = response as? HTTPURLResponse else {
+            throw FetchError.unreachable(url: url.absoluteString, reason: "no HTTP response", help: help)
+        }
+        guard http.statusCode == 200 else {
+            throw FetchError.httpStatus(url: url.absoluteString, status: http.statusCode, help: help)
+        }
+        return data ?? Data()
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// A readable reason for a transport error (Linux's localized descriptions are often generic).
+    static func describe(_ error: Error, url: URL, timeout: Double) -> String {
+        let host = url.host ?? "the server"
+        let nsError = error as NSError
+        guard nsError.domain == NSURLErrorDomain else { return error.localizedDescription }
+        switch URLError.Code(rawValue: nsError.code) {
+        case .cannotFindHost, .dnsLookupFailed:
+            return "cannot resolve the host \(host) (no network or no DNS?)"
+        case .cannotConnectToHost:
+            return "cannot connect to \(host)\(url.port.map { ":\($0)" } ?? "") (connection refused or no route; no network?)"
+        case .notConnectedToInternet:
+            return "no network connection"
+        case .timedOut:
+            return "no answer from \(host) within \(seconds(timeout)) (--timeout; no network?)"
+        case .networkConnectionLost:
+            return "the connection to \(host) was lost"
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+            return "the TLS connection to \(host) failed (\(nsError.localizedDescription))"
+        default:
+            return "\(nsError.localizedDescription) (URL error \(nsError.code))"
+        }
+    }
+}
+
+/// Carries a URLSession completion to the waiting thread.
+private final class ResponseBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    private var response: URLResponse?
+    private var error: Error?
+
+    func set(data: Data?, response: URLResponse?, error: Error?) {
+        lock.lock()
+        defer { lock.unlock() }
+        self.data = data
+        self.response = response
+        self.error = error
+    }
+
+    func get() -> (Data?, URLResponse?, Error?) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (data, response, error)
+    }
+}

@@ -71,16 +71,6 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Worker threads for the bootstrap (default: all cores; results do not depend on it).")
     var threads: Int?
 
-    /// The options recorded in `--json` (not the thread count: it never changes the result).
-    struct Options: Encodable {
-        let query: PanelQuery
-        let target: String
-        let split: SplitRule
-        let law: ScalingLaw
-        let bootstrap: FitBootstrap?
-        let atFlops: [Double]
-    }
-
     func parsedAtFlops() throws -> [Double] {
         guard let atFlops else { return [] }
         return try atFlops.split(separator: ",").map { item in
@@ -143,7 +133,7 @@ struct FitCommand: ParsableCommand {
                 }
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "fit", options: Options(query: panelOptions.query, target: target, split: rule, law: law,
+                try JSONReport(command: "fit", seed: settings?.seed, options: FitOptions(query: panelOptions.query, target: target, split: rule, law: law,
                                                                 bootstrap: settings, atFlops: flops),
                                result: fit).write(to: path)
             }

@@ -21,11 +21,6 @@ struct PCACommand: ParsableCommand {
     @Flag(help: "Also print every model's capability scores.")
     var scores = false
 
-    struct Options: Encodable {
-        let query: PanelQuery
-        let analysis: CapabilityAnalysis
-    }
-
     func run() throws {
         try runReportingErrors {
             let loaded = try panelOptions.load()
@@ -33,7 +28,7 @@ struct PCACommand: ParsableCommand {
                                               componentCount: components, standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
             if let path = panelOptions.json {
-                try JSONReport(command: "pca", options: Options(query: panelOptions.query, analysis: analysis), result: result)
+                try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result)
                     .write(to: path)
             }
             if !panelOptions.quiet {

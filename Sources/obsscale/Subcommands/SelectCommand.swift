@@ -82,22 +82,6 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "What a bootstrap replicate resamples: pool models or whole families.")
     var resample: BootstrapResampling = .models
 
-    struct Options: Encodable {
-        let query: PanelQuery
-        let setup: SelectionSetup
-        let options: SelectionOptions
-        let budgets: [Double]
-        let budgetSpec: String
-        let bootstrap: SelectionBootstrap?
-    }
-
-    struct Result: Encodable {
-        let pool: [String]
-        let units: [String]
-        let results: [SelectionResult]
-        let bootstrap: SelectionBootstrapSummary?
-    }
-
     func setup() throws -> SelectionSetup {
         var setup = SelectionSetup()
         setup.benchmarks = panelOptions.benchmarkList
@@ -163,10 +147,10 @@ struct SelectCommand: ParsableCommand {
                 }
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "select",
-                               options: Options(query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
+                try JSONReport(command: "select", seed: seed,
+                               options: SelectOptions(query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
                                                 budgetSpec: budget, bootstrap: settings),
-                               result: Result(pool: problem.poolModels, units: problem.units.map(\.name), results: results,
+                               result: SelectOutput(pool: problem.poolModels, units: problem.units.map(\.name), results: results,
                                               bootstrap: summary))
                     .write(to: path)
             }

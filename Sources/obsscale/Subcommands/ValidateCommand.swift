@@ -112,12 +112,6 @@ struct ValidateCommand: ParsableCommand {
         return validation
     }
 
-    struct Options: Encodable {
-        let query: PanelQuery?
-        let validation: Validation?
-        let study: SimulationStudy?
-    }
-
     func run() throws {
         try runReportingErrors {
             if let threads, threads < 1 { throw DataError.invalidOption(name: "--threads", value: "\(threads)", allowed: "≥ 1") }
@@ -140,7 +134,7 @@ struct ValidateCommand: ParsableCommand {
                     try study.run(threadCount: threadCount, progress: progress)
                 }
                 if let path = panelOptions.json {
-                    try JSONReport(command: "validate", options: Options(query: nil, validation: nil, study: study), result: report).write(to: path)
+                    try JSONReport(command: "validate", seed: seed, options: ValidateOptions(query: nil, validation: nil, study: study), result: report).write(to: path)
                 }
                 if !panelOptions.quiet { print(ValidateReport.render(report), terminator: "") }
                 return
@@ -160,7 +154,7 @@ struct ValidateCommand: ParsableCommand {
                 try validation.run(panel: loaded.panel, threadCount: threadCount, progress: progress)
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "validate", options: Options(query: panelOptions.query, validation: validation, study: nil), result: report).write(to: path)
+                try JSONReport(command: "validate", seed: seed, options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report).write(to: path)
             }
             if !panelOptions.quiet { print(ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), terminator: "") }
         }

@@ -1,0 +1,93 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleSelect
+
+// The `options` and `result` of each command's `--json` envelope (`JSONReport`), documented in
+// docs/json.md. Codable both ways, so scripts and tests can read a report back into these types.
+
+/// `obsscale pca`: options; the result is `CapabilityAnalysis.Result`.
+public struct PCAOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery
+    public var analysis: CapabilityAnalysis
+
+    public init(query: PanelQuery, analysis: CapabilityAnalysis) {
+        self.query = query
+        self.analysis = analysis
+    }
+}
+
+/// `obsscale fit`: options; the result is `ScalingLawFit` (with `bootstrap` when requested). The
+/// thread count is not recorded: it never changes the result.
+public struct FitOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery
+    public var target: String
+    public var split: SplitRule
+    public var law: ScalingLaw
+    public var bootstrap: FitBootstrap?
+    /// FLOPs (×1E21) of the `--at-flops` predictions.
+    public var atFlops: [Double]
+
+    public init(query: PanelQuery, target: String, split: SplitRule, law: ScalingLaw, bootstrap: FitBootstrap?, atFlops: [Double]) {
+        self.query = query
+        self.target = target
+        self.split = split
+        self.law = law
+        self.bootstrap = bootstrap
+        self.atFlops = atFlops
+    }
+}
+
+/// `obsscale select`: options.
+public struct SelectOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery
+    public var setup: SelectionSetup
+    public var options: SelectionOptions
+    /// The budgets in cost units (percentages resolved).
+    public var budgets: [Double]
+    /// `--budget` as given.
+    public var budgetSpec: String
+    public var bootstrap: SelectionBootstrap?
+
+    public init(query: PanelQuery, setup: SelectionSetup, options: SelectionOptions, budgets: [Double], budgetSpec: String,
+                bootstrap: SelectionBootstrap?) {
+        self.query = query
+        self.setup = setup
+        self.options = options
+        self.budgets = budgets
+        self.budgetSpec = budgetSpec
+        self.bootstrap = bootstrap
+    }
+}
+
+/// `obsscale select`: result.
+public struct SelectOutput: Codable, Equatable, Sendable {
+    /// Pool models, in panel order.
+    public var pool: [String]
+    /// Unit names (families or models), in unit order.
+    public var units: [String]
+    /// One per budget.
+    public var results: [SelectionResult]
+    public var bootstrap: SelectionBootstrapSummary?
+
+    public init(pool: [String], units: [String], results: [SelectionResult], bootstrap: SelectionBootstrapSummary?) {
+        self.pool = pool
+        self.units = units
+        self.results = results
+        self.bootstrap = bootstrap
+    }
+}
+
+/// `obsscale validate`: options — `query` and `validation` on a panel (result
+/// `ValidationReport`), or `study` with `--simulate` (result `SimulationStudyReport`).
+public struct ValidateOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery?
+    public var validation: Validation?
+    public var study: SimulationStudy?
+
+    public init(query: PanelQuery?, validation: Validation?, study: SimulationStudy?) {
+        self.query = query
+        self.validation = validation
+        self.study = study
+    }
+}

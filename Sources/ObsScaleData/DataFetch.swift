@@ -172,7 +172,7 @@ public struct DataFetch: Sendable {
     /// Fetches every file of the manifest in order, calling `progress` after each one.
     public func run(progress: (FileResult) -> Void = { _ in }) throws -> [FileResult] {
         try checkSettings()
-        try Self.makeFolder(destination)
+        try Self.checkFolder(destination)
         let base = try resolvedBaseURL()
         var results: [FileResult] = []
         for file in manifest.files {
@@ -207,14 +207,18 @@ public struct DataFetch: Sendable {
         return scheme == "http" || scheme == "https"
     }
 
+    /// The destination must be a folder or not exist yet (it is created before the first write,
+    /// so a failed run leaves nothing behind).
+    static func checkFolder(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw DataError.invalidOption(name: "--dest", value: path, allowed: "a folder (this is a file)")
+        }
+    }
+
     static func makeFolder(_ path: String) throws {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw DataError.invalidOption(name: "--dest", value: path, allowed: "a folder (this is a file)")
-            }
-            return
-        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -243,6 +247,7 @@ public struct DataFetch: Sendable {
         }
 
         let data = try Self.download(source, timeout: timeout, help: handPlacementHelp())
+        try Self.makeFolder(destination)
         // Write to a temporary file beside the target, hash what is on disk, then rename.
         let temporary = URL(fileURLWithPath: destination)
             .appendingPathComponent(".\(file.name).download-\(ProcessInfo.processInfo.processIdentifier)")
@@ -266,19 +271,20 @@ public struct DataFetch: Sendable {
 
     /// How to do without the download: which files go where, and the `--panel` alternative.
     public func handPlacementHelp() -> String {
-        let width = manifest.files.map(\.name.count).max() ?? 0
+        let nameWidth = manifest.files.map(\.name.count).max() ?? 0
+        let sizeWidth = manifest.files.map { String($0.bytes).count }.max() ?? 0
         let base = URL(string: manifest.baseURL.hasSuffix("/") ? manifest.baseURL : manifest.baseURL + "/")
         let list = manifest.files.map { file in
             let source = URL(string: file.url, relativeTo: base)?.absoluteString ?? file.url
-            return "  " + file.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(file.bytes) bytes  \(source)"
+            let size = String(repeating: " ", count: sizeWidth - String(file.bytes).count) + String(file.bytes)
+            return "  " + file.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  \(size) bytes  \(source)"
         }
         return """
-            To do without the download, place these files (\(manifest.source), \(manifest.license)) by hand in \
-            \(destination)/:
+            To do without the download, put these files by hand in \(destination)/ \
+            (from \(manifest.source), \(manifest.license)):
             \(list.joined(separator: "\n"))
-            then run `obsscale data fetch` again to verify them offline against the SHA-256 digests in \
-            \(FetchManifest.defaultRelativePath); or skip this and point --panel FILE or $OBSSCALE_PANEL at a copy of \
-            \(manifest.files.first?.name ?? "the panel CSV").
+            Running this command again then verifies them offline against their SHA-256 digests. \
+            Or skip the fetch: point --panel FILE or $OBSSCALE_PANEL at a copy of \(manifest.files.first?.name ?? "the panel CSV").
             """
     }
 

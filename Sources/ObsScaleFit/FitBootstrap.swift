@@ -87,11 +87,21 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         try validate(fit, log10Flops: log10Flops)
         guard threadCount >= 1 else { throw FitError.invalidSetting(name: "--threads", value: "\(threadCount)", allowed: "≥ 1") }
         let context = try Context(fit: fit, panel: panel, settings: self)
+        let grid = Self.curveGrid(fit)
         let replicates = parallelReplicates(count: replicateCount, threadCount: threadCount, progress: progress) { index in
-            context.replicate(index, log10Flops: log10Flops)
+            context.replicate(index, log10Flops: log10Flops + grid)
         }
-        return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, replicates: replicates,
-                                   threadCount: threadCount)
+        return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, curveLog10Flops: grid,
+                                   replicates: replicates, threadCount: threadCount)
+    }
+
+    /// 41 computes spanning the panel's equivalent FLOPs (half a decade beyond each end), where
+    /// the summary's `curve` gives the law and its band — the band of the report's chart.
+    static func curveGrid(_ fit: ScalingLawFit) -> [Double] {
+        guard fit.equivalentFlops != nil else { return [] }
+        let values = fit.predictions.compactMap(\.equivalentLog10Flops).filter(\.isFinite)
+        guard let low = values.min(), let high = values.max() else { return [] }
+        return (0...40).map { (low - 0.5) + (high - low + 1) * Double($0) / 40 }
     }
 
     /// One replicate's outcome: predictions of every panel model, the test MSE, the parameters
@@ -209,9 +219,13 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                                                                          predictions: result.predictions) : heldOutResiduals
             result.newObservations = result.predictions.map { scoreRange.clamp($0 + residuals[random.nextInt(below: residuals.count)]) }
             if !log10Flops.isEmpty {
+                // A replicate whose reference family came out flat has no equivalent FLOPs: its
+                // compute predictions are NaN and left out of those intervals only.
                 guard let reference = EquivalentFlops.fit(panel: panel, linearPredictors: linearPredictors,
                                                           referenceFamily: law.settings.referenceFamily) else {
-                    throw FitError.invalidSetting(name: "equivalent FLOPs", value: "a flat reference family", allowed: "a nonzero slope")
+                    result.atFlops = log10Flops.map { _ in .nan }
+                    result.atFlopsObservations = result.atFlops
+                    return result
                 }
                 result.atFlops = log10Flops.map { regression.predict(linearPredictor: reference.linearPredictor(log10Flops: $0)) }
                 result.atFlopsObservations = result.atFlops.map { scoreRange.clamp($0 + residuals[random.nextInt(below: residuals.count)]) }
@@ -258,13 +272,14 @@ public struct BootstrapInterval: Codable, Equatable, Sendable {
     public let estimate: Double
     public let lower: Double
     public let upper: Double
-    /// Sample standard deviation of the replicates (n − 1).
+    /// Sample standard deviation of the replicates (n − 1); NaN replicates are left out.
     public let standardError: Double
     public let median: Double
 
     public init(estimate: Double, replicates: [Double], level: Double) {
         self.estimate = estimate
         let tail = (1 - level) / 2
+        let replicates = replicates.filter { !$0.isNaN }
         let sorted = replicates.sorted()
         lower = quantile(sorted: sorted, tail)
         upper = quantile(sorted: sorted, 1 - tail)
@@ -308,11 +323,14 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
     /// Test MSE over the held-out models: estimate = the full-data fit's, interval over replicates.
     public let testMSE: BootstrapInterval?
     public let atFlops: [AtFlops]
+    /// The law at 41 computes spanning the panel's equivalent FLOPs, with both intervals (empty
+    /// without an equivalent-FLOPs calibration).
+    public let curve: [AtFlops]
 
     /// Summarises the replicates; the per-model intervals (two sorts of R values each) are
     /// computed in parallel, each into its own slot.
-    init(settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], replicates: [FitBootstrap.Replicate],
-         threadCount: Int) {
+    init(settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], curveLog10Flops: [Double],
+         replicates: [FitBootstrap.Replicate], threadCount: Int) {
         self.settings = settings
         let succeeded = replicates.filter { $0.failure == nil }
         replicatesSucceeded = succeeded.count
@@ -339,12 +357,17 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         })
         testMSE = fit.testMetrics.count == 0 ? nil
             : BootstrapInterval(estimate: fit.testMetrics.mse, replicates: succeeded.map(\.testMSE), level: level)
-        atFlops = log10Flops.enumerated().map { index, log10C in
-            let estimate = fit.equivalentFlops.map { fit.law.regression.predict(linearPredictor: $0.linearPredictor(log10Flops: log10C)) } ?? .nan
-            return AtFlops(flops: pow(10, log10C),
-                           interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level),
-                           predictionInterval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlopsObservations[index] },
-                                                                 level: level))
+        func intervals(_ computes: [Double], offset: Int) -> [AtFlops] {
+            computes.enumerated().map { position, log10C in
+                let index = offset + position
+                let estimate = fit.equivalentFlops.map { fit.law.regression.predict(linearPredictor: $0.linearPredictor(log10Flops: log10C)) } ?? .nan
+                return AtFlops(flops: pow(10, log10C),
+                               interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level),
+                               predictionInterval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlopsObservations[index] },
+                                                                     level: level))
+            }
         }
+        atFlops = intervals(log10Flops, offset: 0)
+        curve = intervals(curveLog10Flops, offset: log10Flops.count)
     }
 }

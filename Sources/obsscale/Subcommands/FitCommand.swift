@@ -50,6 +50,9 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs.")
     var referenceFamily = "Llama-2"
 
+    @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
+    var html: String?
+
     @Option(help: "Bootstrap replicates: adds percentile intervals to every prediction (0: none).")
     var bootstrap = 0
 
@@ -136,6 +139,9 @@ struct FitCommand: ParsableCommand {
                 try JSONReport(command: "fit", seed: settings?.seed, options: FitOptions(query: panelOptions.query, target: target, split: rule, law: law,
                                                                 bootstrap: settings, atFlops: flops),
                                result: fit).write(to: path)
+            }
+            if let html {
+                try HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule)).write(to: html)
             }
             if !panelOptions.quiet {
                 print(FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: flops),

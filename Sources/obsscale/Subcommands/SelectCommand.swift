@@ -73,6 +73,9 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
+    var html: String?
+
     @Option(help: "Bootstrap replicates of the selection (0: none): resample the pool, redo PCA and the selection.")
     var bootstrap = 0
 
@@ -153,6 +156,10 @@ struct SelectCommand: ParsableCommand {
                                result: SelectOutput(pool: problem.poolModels, units: problem.units.map(\.name), results: results,
                                               bootstrap: summary))
                     .write(to: path)
+            }
+            if let html {
+                try HTMLPage.select(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: cost,
+                                    criterion: criterion, bootstrap: summary).write(to: html)
             }
             if !panelOptions.quiet {
                 print(SelectReport.render(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: cost,

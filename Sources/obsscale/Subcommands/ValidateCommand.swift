@@ -67,6 +67,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores; results do not depend on it).")
     var threads: Int?
 
+    @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
+    var html: String?
+
     @Option(help: "Run on N simulated worlds instead of the panel (targets: the worlds' own).")
     var simulate: Int?
 
@@ -118,6 +121,9 @@ struct ValidateCommand: ParsableCommand {
             let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
             var validation = try validation()
             if let simulate {
+                guard html == nil else {
+                    throw DataError.invalidOption(name: "--html", value: html ?? "", allowed: "on a panel only (with --simulate use --json)")
+                }
                 guard target.isEmpty else {
                     throw DataError.invalidOption(name: "--target", value: target.joined(separator: " "), allowed: "none with --simulate (the worlds' own targets are used)")
                 }
@@ -156,6 +162,7 @@ struct ValidateCommand: ParsableCommand {
             if let path = panelOptions.json {
                 try JSONReport(command: "validate", seed: seed, options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report).write(to: path)
             }
+            if let html { try HTMLPage.validate(report, panelDescription: panelOptions.describe(loaded)).write(to: html) }
             if !panelOptions.quiet { print(ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), terminator: "") }
         }
     }

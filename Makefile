@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 OBSSCALE = .build/release/obsscale
 SHARED_DATA ?= ../shared/data/obsscaling
 
-.PHONY: demo test build release deps synthetic benchmarks baseline clean
+.PHONY: demo test build release deps synthetic benchmarks baseline clean check-report
 
 # GLPK is the project's one system library (used by the selection layer); install it when missing.
 deps:
@@ -38,6 +38,17 @@ demo: release
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# The HTML reports (--html) of fit, select and validate rendered in headless Chromium (installed
+# when missing): every chart present and drawn, no NaN anywhere; screenshots in docs/screenshots/
+# (scripts/check-report.sh, scripts/check_report.py).
+check-report: deps
+	@if [ -z "$${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing chromium (apt-get)"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+	SWIFT="$(SWIFT)" BUILD_FLAGS="$(BUILD_FLAGS)" SHARED_DATA="$(SHARED_DATA)" scripts/check-report.sh
 
 # Regenerate the shipped synthetic panel (documented in data/README.md).
 synthetic: release

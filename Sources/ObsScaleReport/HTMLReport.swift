@@ -160,7 +160,11 @@ extension HTMLPage {
             let pa = fit.predictions[a], pb = fit.predictions[b]
             return (pa.role.rawValue, pa.flops ?? .infinity, pa.model) < (pb.role.rawValue, pb.flops ?? .infinity, pb.model)
         }
-        page.table(header: header, rows: ordered.map { index in
+        let shown = ordered.prefix(500)
+        if ordered.count > shown.count {
+            page.paragraph("The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in --json.")
+        }
+        page.table(header: header, rows: shown.map { index in
             let p = fit.predictions[index]
             var row = [p.model, p.family, p.role.rawValue, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
                        Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4)]

@@ -80,8 +80,20 @@ public enum AtomicFile {
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try data.write(to: temporary)
+            // Written and flushed to disk before the rename, so the new name never points at a
+            // partial file, even after a crash of the machine.
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw DataError.unreadableFile(path: path, reason: "cannot create \(temporary.path)")
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch let error as DataError {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
         } catch {
+            try? FileManager.default.removeItem(at: temporary)
             throw DataError.unreadableFile(path: path, reason: "cannot write: \(error.localizedDescription)")
         }
         guard rename(temporary.path, url.path) == 0 else {

@@ -5,7 +5,9 @@ import ObsScaleNumerics
 /// Centred on the training column means and, by default, not standardized (the paper). The
 /// components are the right singular vectors of the centred matrix; explained variance is
 /// σᵢ²/(m − 1) and its ratio σᵢ²/Σσ². **Sign convention**: each component is flipped so the
-/// sum of its loadings is positive, so PC-1 grows with capability. Complexity O(m·n²).
+/// sum of its loadings is positive, so PC-1 grows with capability. A component without variance
+/// (ratio below `PCAModel.degenerateRatio`, e.g. beyond the rank of collinear benchmarks) is
+/// rounding noise: its scores are exactly 0, so no law is fitted on it. Complexity O(m·n²).
 public struct PCA: Codable, Equatable, Sendable {
     /// Number of components kept (the paper uses 3).
     public var componentCount = 3
@@ -67,7 +69,16 @@ public struct PCAModel: Codable, Equatable, Sendable {
                storage: Array(allComponents.storage.prefix(settings.componentCount * allComponents.columnCount)))
     }
 
-    /// Capability scores S = ((X − mean)/scale)·Vᵀ for the first `componentCount` components.
+    /// Explained-variance ratio below which a component counts as having no variance.
+    public static let degenerateRatio = 1e-10
+
+    /// Indices of the used components without variance (their scores are 0).
+    public var degenerateComponents: [Int] {
+        (0..<settings.componentCount).filter { explainedVarianceRatio[$0] < Self.degenerateRatio }
+    }
+
+    /// Capability scores S = ((X − mean)/scale)·Vᵀ for the first `componentCount` components
+    /// (0 for components without variance).
     public func transform(_ matrix: Matrix) -> Matrix {
         precondition(matrix.columnCount == mean.count)
         let k = settings.componentCount, n = mean.count
@@ -76,7 +87,7 @@ public struct PCAModel: Codable, Equatable, Sendable {
             allComponents.storage.withUnsafeBufferPointer { v in
                 scores.storage.withUnsafeMutableBufferPointer { s in
                     for i in 0..<matrix.rowCount {
-                        for c in 0..<k {
+                        for c in 0..<k where explainedVarianceRatio[c] >= Self.degenerateRatio {
                             var sum = 0.0
                             for j in 0..<n { sum += (x[i * n + j] - mean[j]) / scales[j] * v[c * n + j] }
                             s[i * k + c] = sum

@@ -245,8 +245,12 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     func solve(scores: Matrix, targets: [Double], start: [Double]) -> SigmoidFit {
         let p = start.count, k = scores.columnCount
         let floorIndex = link == .sigmoidFloor ? k + 1 : nil
+        // A capability column that is zero on every row (a PC without variance) carries no
+        // information: its β is held at 0 instead of drifting on a flat direction.
+        let zeroColumn = (0..<k).map { c in (0..<scores.rowCount).allSatisfy { scores[$0, c] == 0 } }
         var parameters = start
-        var candidate = start
+        for c in 0..<k where zeroColumn[c] { parameters[c + 1] = 0 }
+        var candidate = parameters
         var gradient = [Double](repeating: 0, count: p)
         var hessian = [Double](repeating: 0, count: 2 * p * p)
         var trialGradient = gradient
@@ -282,6 +286,7 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                 // Active set: the floor at a bound with the gradient pushing outward stays fixed.
                 var freeCount = 0
                 for a in 0..<p {
+                    if a >= 1 && a <= k && zeroColumn[a - 1] { continue }
                     if let floorIndex, a == floorIndex {
                         let value = theta[a], slope = g[a]
                         if (value <= floorBounds.lowerBound && slope > 0) || (value >= floorBounds.upperBound && slope < 0) { continue }

@@ -12,6 +12,11 @@ public enum FitReport {
         text += "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
         text += "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : "every panel model"); "
         text += "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ") + ")\n"
+        let degenerate = law.pca.degenerateComponents
+        if !degenerate.isEmpty {
+            text += "Note: " + degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
+            text += " without variance (collinear or constant benchmarks): scores 0, weight 0\n"
+        }
         if let range = law.settings.targetRange {
             text += "Target normalized: (y − \(range.lowerBound)) / (\(range.upperBound) − \(range.lowerBound))\n"
         }

@@ -124,12 +124,15 @@ public struct RandomSelector: Sendable {
 /// [max(budget − 2, p), budget], draw `count` at random — uniformly, by reservoir sampling over
 /// the enumeration, from `Xoshiro256StarStar.stream(seed:index:)` with the budget's bit pattern as
 /// the index, so the draw does not depend on the thread count. Costs are numbers of models here,
-/// as in the paper. O(combinations · p³).
+/// as in the paper. O(combinations · p³). Above `enumerationLimit` combinations (large pools) it
+/// draws `count` feasible random subsets instead (`RandomSelector`, seeds hashed from (seed, k)).
 public struct PaperRandomBaseline: Sendable {
     public var count: Int
     public var seed: UInt64
     /// The width of the paper's "grace range" below the budget, in models.
     public var graceRange = 2.0
+    /// Above this many family combinations the draw falls back to `RandomSelector` subsets.
+    public var enumerationLimit = 1e8
 
     public init(count: Int, seed: UInt64) {
         self.count = count
@@ -139,9 +142,14 @@ public struct PaperRandomBaseline: Sendable {
     public func select(_ problem: SelectionProblem, budget: Double) throws -> [SelectionResult] {
         let started = Date()
         guard count >= 1 else { throw SelectionError.invalidOption(name: "--random", value: "\(count)", allowed: "≥ 1") }
-        let count = ExhaustiveSelector.combinationCount(problem)
-        guard count <= 1e8 else {
-            throw SelectionError.tooManyCombinations(count: count, limit: 1e8, suggestion: "the paper's random baseline enumerates family combinations; lower --max-families or use --method random")
+        guard ExhaustiveSelector.combinationCount(problem) <= enumerationLimit else {
+            // Too many combinations to enumerate (large pools): `count` feasible random subsets,
+            // each from its own stream — units in random order, added while they fit.
+            return try (0..<self.count).map { k in
+                var result = try RandomSelector(seed: mix64(seed ^ UInt64(k))).select(problem, budget: budget)
+                result.solver = "random (feasible; too many combinations to enumerate)"
+                return result
+            }
         }
         let free = ExhaustiveSelector.freeUnits(problem)
         let low = max(budget - graceRange, Double(problem.dimension))

@@ -61,8 +61,9 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
             return Result {
                 let problem = try setup.problem(pool, fitRows: rows)
                 let chosen = try Selection.solve(problem, budgets: budgets, options: replicateOptions)
+                let unitIndex = Dictionary(problem.units.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
                 return zip(chosen, results).map { replicate, full in
-                    let fullSubset = full.units.compactMap { name in problem.units.firstIndex { $0.name == name } }
+                    let fullSubset = full.units.compactMap { unitIndex[$0] }
                     return Outcome(units: replicate.units, value: replicate.value, fullSubsetValue: problem.value(of: fullSubset))
                 }
             }

@@ -98,6 +98,11 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let fitMatrix = fitRows.map { poolMatrix.selectingRows($0) } ?? poolMatrix
         let imputer = try PCAImputer().fit(fitMatrix, columnNames: names)
         let pca = try PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
+        let degenerate = pca.degenerateComponents
+        if !degenerate.isEmpty && ridge == 0 {
+            throw SelectionError.invalidOption(name: "--components", value: "\(componentCount)",
+                                               allowed: "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or constant benchmarks); or add --ridge D > 0")
+        }
         func designRows(_ scores: Matrix) -> Matrix {
             guard intercept else { return scores }
             var rows = Matrix(rowCount: scores.rowCount, columnCount: scores.columnCount + 1, repeating: 1)

@@ -19,6 +19,7 @@ struct Obsscale: ParsableCommand {
 /// Runs a subcommand body, turning the library's typed input errors into a one-line message on
 /// stderr and exit code 64 (usage/validation), and anything else into exit code 1.
 func runReportingErrors(_ body: () throws -> Void) throws {
+    installInterruptHandler()
     do {
         try body()
     } catch let error as DataError {
@@ -34,6 +35,27 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         printError("numerical failure: \(error.description)")
         throw ExitCode(1)
     }
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM stops at once with a message and exit code 130 (128 + SIGINT) or 143.
+/// Stopping anywhere is safe: outputs are written to a temporary file and renamed into place, so
+/// an interrupted run leaves the previous file (or none), never half of one. The handler only
+/// calls async-signal-safe functions (write, _exit).
+func installInterruptHandler() {
+    let handler: @convention(c) (Int32) -> Void = { signal in
+        let message = "\nobsscale: interrupted; nothing more was written (output files are replaced only when complete)\n"
+        message.withCString { pointer in _ = write(2, pointer, strlen(pointer)) }
+        _exit(128 + signal)
+    }
+    signal(SIGINT, handler)
+    signal(SIGTERM, handler)
+    // A parent may have spawned us with these signals blocked (threads of a test runner often
+    // block everything, and the mask is inherited): unblock them, or Ctrl-C would be ignored.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigaddset(&unblock, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
 }
 
 func printError(_ message: String) {

@@ -47,8 +47,8 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("pca-on"), help: "Fit imputation and PCA on the training models (train, the paper) or every panel model (panel).")
     var pcaOn: PCAFitRows = .train
 
-    @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs.")
-    var referenceFamily = "Llama-2"
+    @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs (default: Llama-2 when the panel has it).")
+    var referenceFamily: String?
 
     @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
     var html: String?
@@ -116,6 +116,10 @@ struct FitCommand: ParsableCommand {
         try runReportingErrors {
             let loaded = try panelOptions.load()
             let rule = try splitRule()
+            if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
+                throw DataError.unknownFamily(name: referenceFamily, suggestions: closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
+            }
+            let referenceFamily = self.referenceFamily ?? "Llama-2"
             let law = ScalingLaw(benchmarks: panelOptions.benchmarkList, pca: PCA(componentCount: components),
                                  regression: SigmoidRegression(link: link, loss: loss == .ls ? .leastSquares : .huber(delta: huberDelta)),
                                  pcaOn: pcaOn, targetRange: try parsedTargetRange(), referenceFamily: referenceFamily)

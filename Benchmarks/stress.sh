@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The 10,000-model stress run of BENCHMARKS.md (issue 6): a synthetic panel of 10,000 models in
+# 500 families, then pca, fit with 1,000 bootstrap replicates (fixed and refitted capabilities),
+# a model-level selection under a parameter-count budget, and validate on 3 budgets — each timed
+# with its peak resident memory (/usr/bin/time). Prints a markdown table.
+#
+#   Benchmarks/stress.sh            # OUT=dir keeps the files (default: a new /tmp folder)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SWIFT="${SWIFT:-swift}"
+OUT="${OUT:-$(mktemp -d /tmp/obsscale-stress.XXXXXX)}"
+"$SWIFT" build -c release >&2
+BIN="$("$SWIFT" build -c release --show-bin-path)/obsscale"
+run() {
+    local name="$1"; shift
+    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$BIN" "$@" > "$OUT/$name.log" 2>&1
+    read -r seconds kilobytes < "$OUT/time.txt"
+    printf '| %s | %s s | %s MB |\n' "$name" "$seconds" "$((kilobytes / 1024))"
+}
+P="$OUT/world/panel.csv"
+echo "| step | wall time | peak memory |"
+echo "|---|---:|---:|"
+run "simulate 10,000 models / 500 families" simulate --models 10000 --families 500 --seed 7 --out "$OUT/world"
+run "pca" pca --panel "$P" --quiet --json "$OUT/pca.json"
+run "fit --bootstrap 1000" fit --panel "$P" --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
+    --bootstrap 1000 --quiet --json "$OUT/fit.json" --html "$OUT/fit.html"
+run "fit --bootstrap 1000 --refit-pca" fit --panel "$P" --target 'task_emergent,accuracy' --cutoff-flops 10 \
+    --reference-family Family-01 --bootstrap 1000 --refit-pca --quiet --json "$OUT/fit-refit.json"
+run "select --unit model --cost params --budget 1%" select --panel "$P" --unit model --cost params --budget 1% \
+    --time-limit 20 --quiet --json "$OUT/select.json"
+run "validate, 2 targets, budgets 50/100/200" validate --panel "$P" --target 'task_smooth,accuracy' \
+    --target 'task_emergent,accuracy' --cutoff-flops 10 --budget 50,100,200 --method greedy:model,exchange:model \
+    --random 5 --quiet --json "$OUT/validate.json"
+echo
+echo "(files in $OUT)"

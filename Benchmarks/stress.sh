@@ -10,11 +10,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SWIFT="${SWIFT:-swift}"
 OUT="${OUT:-$(mktemp -d /tmp/obsscale-stress.XXXXXX)}"
+mkdir -p "$OUT"
 "$SWIFT" build -c release >&2
 BIN="$("$SWIFT" build -c release --show-bin-path)/obsscale"
+step=0
 run() {
     local name="$1"; shift
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$BIN" "$@" > "$OUT/$name.log" 2>&1
+    step=$((step + 1))
+    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$BIN" "$@" > "$OUT/step-$step.log" 2>&1
     read -r seconds kilobytes < "$OUT/time.txt"
     printf '| %s | %s s | %s MB |\n' "$name" "$seconds" "$((kilobytes / 1024))"
 }

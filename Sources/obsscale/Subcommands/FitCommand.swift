@@ -8,7 +8,6 @@ enum LossChoice: String, ExpressibleByArgument, CaseIterable {
 
 extension Link: ExpressibleByArgument {}
 extension PCAFitRows: ExpressibleByArgument {}
-extension BootstrapResampling: ExpressibleByArgument {}
 
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,14 +52,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
     var html: String?
 
-    @Option(help: "Bootstrap replicates: adds percentile intervals to every prediction (0: none).")
-    var bootstrap = 0
-
-    @Option(help: "Coverage of the bootstrap intervals.")
-    var level = 0.95
-
-    @Option(help: "What a bootstrap replicate resamples: models or whole families.")
-    var resample: BootstrapResampling = .models
+    @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
 
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
     var refitPCA = false
@@ -125,14 +117,15 @@ struct FitCommand: ParsableCommand {
                                  pcaOn: pcaOn, targetRange: try parsedTargetRange(), referenceFamily: referenceFamily)
             let split = try Split(panel: loaded.panel, rule: rule)
             let flops = try parsedAtFlops()
-            guard bootstrap >= 0 else { throw DataError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "0 (none) or a number of replicates ≥ 1") }
             if let threads, threads < 1 { throw DataError.invalidOption(name: "--threads", value: "\(threads)", allowed: "≥ 1") }
             var fit = try law.fit(panel: loaded.panel, target: target, split: split)
             if !flops.isEmpty && fit.equivalentFlops == nil {
                 throw DataError.invalidOption(name: "--at-flops", value: atFlops ?? "",
                                               allowed: "only with a reference family of ≥ 2 models with FLOPs (--reference-family; '\(referenceFamily)' has fewer)")
             }
-            let settings = bootstrap > 0 ? FitBootstrap(replicateCount: bootstrap, level: level, resampling: resample, refitPCA: refitPCA, seed: seed) : nil
+            let settings = try bootstrapOptions.replicates().map {
+                FitBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, refitPCA: refitPCA, seed: seed)
+            }
             if let settings {
                 fit.bootstrap = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.run(fit, panel: loaded.panel, log10Flops: flops.map { log10($0) },

@@ -76,14 +76,8 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
     var html: String?
 
-    @Option(help: "Bootstrap replicates of the selection (0: none): resample the pool, redo PCA and the selection.")
-    var bootstrap = 0
-
-    @Option(help: "Coverage of the bootstrap intervals.")
-    var level = 0.95
-
-    @Option(help: "What a bootstrap replicate resamples: pool models or whole families.")
-    var resample: BootstrapResampling = .models
+    /// The pool is resampled, and PCA and the selection redone, in each replicate.
+    @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
 
     func setup() throws -> SelectionSetup {
         var setup = SelectionSetup()
@@ -139,10 +133,9 @@ struct SelectCommand: ParsableCommand {
             let results = try withProgress("search", quiet: panelOptions.quiet) { progress in
                 try Selection.solve(problem, budgets: budgets, options: options, progress: progress)
             }
-            guard bootstrap >= 0 else {
-                throw SelectionError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "0 (none) or a number of replicates ≥ 1")
+            let settings = try bootstrapOptions.replicates().map {
+                SelectionBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, seed: seed)
             }
-            let settings = bootstrap > 0 ? SelectionBootstrap(replicateCount: bootstrap, level: level, resampling: resample, seed: seed) : nil
             let summary = try settings.map { settings in
                 try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.run(setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,

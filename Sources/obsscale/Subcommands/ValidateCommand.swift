@@ -82,14 +82,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("sim-missing-rate"), help: "Fraction of missing benchmark cells in a simulated world.")
     var simMissingRate = 0.05
 
-    @Option(help: "With --simulate: bootstrap replicates per world for the coverage of the all-models fit's intervals.")
-    var bootstrap = 0
-
-    @Option(help: "Coverage of the bootstrap intervals.")
-    var level = 0.95
-
-    @Option(help: "What a bootstrap replicate resamples: models or whole families.")
-    var resample: BootstrapResampling = .models
+    /// With --simulate: the bootstrap of each world's all-models fit, for the coverage of its intervals.
+    @OptionGroup(title: "Bootstrap (with --simulate)") var bootstrapOptions: BootstrapOptions
 
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate.")
     var refitPCA = false
@@ -133,8 +127,8 @@ struct ValidateCommand: ParsableCommand {
                 study.world.modelsPerFamily = simModelsPerFamily
                 study.world.missingRate = simMissingRate
                 study.world.seed = seed
-                if bootstrap > 0 {
-                    study.bootstrap = FitBootstrap(replicateCount: bootstrap, level: level, resampling: resample, refitPCA: refitPCA)
+                study.bootstrap = try bootstrapOptions.replicates().map {
+                    FitBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, refitPCA: refitPCA)
                 }
                 let report = try withProgress("worlds", quiet: panelOptions.quiet) { progress in
                     try study.run(threadCount: threadCount, progress: progress)
@@ -145,8 +139,8 @@ struct ValidateCommand: ParsableCommand {
                 if !panelOptions.quiet { print(ValidateReport.render(report), terminator: "") }
                 return
             }
-            guard bootstrap == 0 else {
-                throw DataError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "only with --simulate (use fit --bootstrap on real data)")
+            guard bootstrapOptions.bootstrap == 0 else {
+                throw DataError.invalidOption(name: "--bootstrap", value: "\(bootstrapOptions.bootstrap)", allowed: "only with --simulate (use fit --bootstrap on real data)")
             }
             let loaded = try panelOptions.load()
             if validation.targets == ["all"] {

@@ -23,7 +23,9 @@ import CGLPK
 ///   unbounded relaxation and an integer point imply an unbounded MILP), none → infeasible.
 ///   Integer variables without finite bounds are confined to ±1e15 during branch-and-bound (GLPK's
 ///   integrality tests break down beyond ~2⁵²); if that confinement binds at the returned point the
-///   status is `.feasible`, not `.optimal`.
+///   status is `.feasible`, not `.optimal`. GLPK's integer point is checked against every bound and
+///   row in Swift; one that violates them (numerical trouble near ±1e15) is searched for again with
+///   GLPK's node preprocessing switched, and if it still does the status is `.solverFailure`.
 /// - Threading: the GLPK problem object is created, solved, read and deleted inside this one
 ///   synchronous call on the calling thread (`defer glp_delete_prob`); nothing is stored and no
 ///   class owns it. GLPK 5 keeps its environment in thread-local storage, so concurrent calls from
@@ -422,11 +424,19 @@ private enum GLPKSolver {
         }
         let isMinimization = program.sense == .minimize
         var monitor = SearchMonitor(iterationLimit: prepared.iterationLimit)
-        guard let code = runIntopt(problem, prepared: prepared, deadline: deadline, monitor: &monitor) else {
+        let search = searchIntegerPoint(problem, program: program, prepared: prepared, deadline: deadline,
+                                        confined: !confinedColumns.isEmpty, monitor: &monitor)
+        guard let code = search.code else {
             return LPSolution(status: .timeLimit, bestBound: relaxationBound, iterations: Int(glp_get_it_cnt(problem)),
                               message: note + "time limit reached after the LP relaxation, before glp_intopt started")
         }
         let iterations = Int(glp_get_it_cnt(problem))
+        if let violation = search.violation {
+            return LPSolution(status: .solverFailure, bestBound: relaxationBound, iterations: iterations,
+                              message: note + "solver failure: glp_intopt returned an integer point that violates the "
+                                  + "program (\(violation)), with and without node preprocessing (numerical trouble, "
+                                  + "e.g. bounds near ±1e15)")
+        }
         let mipStatus = glp_mip_status(problem)
         let hasIncumbent = mipStatus == GLP_OPT || mipStatus == GLP_FEAS
 
@@ -532,12 +542,16 @@ private enum GLPKSolver {
     /// Runs `glp_intopt` (presolve off, starting from the optimal relaxation basis stored in the
     /// problem) with the monitoring callback. Returns nil when the time budget is already exhausted
     /// (GLPK is then not called).
-    static func runIntopt(_ problem: OpaquePointer, prepared: PreparedProgram, deadline: Deadline,
+    ///
+    /// `preprocess`: GLPK's node preprocessing (`pp_tech`, bound tightening from the rows; default
+    /// on all levels); see `searchIntegerPoint`.
+    static func runIntopt(_ problem: OpaquePointer, prepared: PreparedProgram, deadline: Deadline, preprocess: Bool,
                           monitor: inout SearchMonitor) -> Int32? {
         var parm = glp_iocp()
         glp_init_iocp(&parm)
         parm.msg_lev = GLP_MSG_OFF
         parm.presolve = GLP_OFF
+        if !preprocess { parm.pp_tech = GLP_PP_NONE }
         if let gap = prepared.mipGap { parm.mip_gap = gap }
         if let milliseconds = deadline.remainingMilliseconds() {
             if milliseconds == 0 { return nil }
@@ -564,6 +578,67 @@ private enum GLPKSolver {
         }
     }
 
+    /// `runIntopt`, then an independent check of GLPK's integer point (`mipPointViolation`).
+    ///
+    /// On extreme data — bounds near ±1e15, including the confinement of unbounded integer columns
+    /// — GLPK 5.0's branch-and-bound has returned "integer optimal" points that violate a row by ~1
+    /// (found by fuzzing, `FuzzRegressionTests`): with node preprocessing, implied bounds computed
+    /// from products of 1e15-sized bounds lose their last digits (one ulp at 1e15 is 0.125); without
+    /// it, a node LP with a column of width 1e15 accepted activity 112 for a row fixed at 111. Each
+    /// failure occurred where the other setting was right, so preprocessing is on only for tame data
+    /// without confinement (`presolveIsSafe`), and a violating point is searched for again with the
+    /// setting switched (after re-solving the relaxation: `glp_intopt` needs an optimal basis).
+    /// Returns the return code (nil: no time was left for the first search) and the violation of the
+    /// final point, if it still has one.
+    static func searchIntegerPoint(_ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
+                                   deadline: Deadline, confined: Bool,
+                                   monitor: inout SearchMonitor) -> (code: Int32?, violation: String?) {
+        let preprocess = prepared.presolveIsSafe && !confined
+        guard let code = runIntopt(problem, prepared: prepared, deadline: deadline, preprocess: preprocess,
+                                   monitor: &monitor) else { return (nil, nil) }
+        guard let violation = mipPointViolation(problem, program: program, prepared: prepared) else { return (code, nil) }
+        guard case .optimal = simplex(problem, presolve: false, mayRetry: false, deadline: deadline,
+                                      iterationLimit: prepared.iterationLimit) else { return (code, violation) }
+        var retryMonitor = SearchMonitor(iterationLimit: prepared.iterationLimit)
+        guard let retry = runIntopt(problem, prepared: prepared, deadline: deadline, preprocess: !preprocess,
+                                    monitor: &retryMonitor) else { return (code, violation) }
+        monitor = retryMonitor
+        return (retry, mipPointViolation(problem, program: program, prepared: prepared))
+    }
+
+    /// The first bound or row of the program as loaded (effective bounds, kept coefficients) that
+    /// GLPK's stored integer point violates by more than 1e-6 × (1 + the magnitudes involved), as
+    /// text; nil when there is no integer point or it satisfies everything. Integer columns are
+    /// checked at their rounded values (as reported). O(n + nnz).
+    static func mipPointViolation(_ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram) -> String? {
+        let status = glp_mip_status(problem)
+        guard status == GLP_OPT || status == GLP_FEAS else { return nil }
+        var values = [Double](repeating: 0, count: program.variables.count)
+        for (j, variable) in program.variables.enumerated() {
+            let value = glp_mip_col_val(problem, Int32(j + 1))
+            let x = variable.kind == .continuous ? value : value.rounded()
+            values[j] = x
+            let lower = prepared.columnLower[j], upper = prepared.columnUpper[j]
+            let slack = 1e-6 * (1 + abs(x))
+            guard x.isFinite, x >= lower - slack, x <= upper + slack else {
+                return "variable \(j) = \(x) outside [\(lower), \(upper)]"
+            }
+        }
+        for (i, constraint) in program.constraints.enumerated() {
+            var activity = 0.0, magnitude = 0.0
+            for term in constraint.terms where prepared.keeps(term.coefficient, row: i, column: term.index) {
+                activity += term.coefficient * values[term.index]
+                magnitude += abs(term.coefficient * values[term.index])
+            }
+            let lower = constraint.lowerBound, upper = constraint.upperBound
+            let slack = 1e-6 * (1 + magnitude + max(lower.isFinite ? abs(lower) : 0, upper.isFinite ? abs(upper) : 0))
+            guard activity.isFinite, activity >= lower - slack, activity <= upper + slack else {
+                return "constraint \(i): activity \(activity) outside [\(lower), \(upper)]"
+            }
+        }
+        return nil
+    }
+
     /// Wall-clock cap of the feasibility search that classifies an unbounded relaxation: 10 s.
     static let feasibilitySearchMilliseconds: Int32 = 10_000
 
@@ -579,7 +654,7 @@ private enum GLPKSolver {
         let deadline = deadline.tightened(toMilliseconds: feasibilitySearchMilliseconds)
         let prefix = note + "; feasibility search with zero objective: "
         for j in 1...program.variables.count { glp_set_obj_coef(problem, Int32(j), 0) }
-        _ = confineIntegerColumns(problem, program: program)  // see solveMIP
+        let confinedColumns = confineIntegerColumns(problem, program: program)  // see solveMIP
         let relaxation = simplex(problem, presolve: false, mayRetry: false, deadline: deadline,
                                  iterationLimit: prepared.iterationLimit)
         switch relaxation {
@@ -597,11 +672,18 @@ private enum GLPKSolver {
                               message: "solver failure: " + prefix + message)
         }
         var monitor = SearchMonitor(iterationLimit: prepared.iterationLimit)
-        guard let code = runIntopt(problem, prepared: prepared, deadline: deadline, monitor: &monitor) else {
+        let search = searchIntegerPoint(problem, program: program, prepared: prepared, deadline: deadline,
+                                        confined: !confinedColumns.isEmpty, monitor: &monitor)
+        guard let code = search.code else {
             return LPSolution(status: .timeLimit, iterations: Int(glp_get_it_cnt(problem)),
                               message: prefix + "time limit reached; the MILP is unbounded or infeasible")
         }
         let iterations = Int(glp_get_it_cnt(problem))
+        if let violation = search.violation {
+            return LPSolution(status: .solverFailure, iterations: iterations,
+                              message: "solver failure: " + prefix + "glp_intopt returned an integer point that violates "
+                                  + "the program (\(violation)); the MILP is unbounded or infeasible")
+        }
         let mipStatus = glp_mip_status(problem)
         if mipStatus == GLP_OPT || mipStatus == GLP_FEAS {
             return LPSolution(status: .unbounded, iterations: iterations,

@@ -110,7 +110,15 @@ public struct Panel: Sendable {
             var flops = try positive(flopsColumn)
             var derived = false
             if flops == nil, let size, let tokens {
-                flops = 6 * size * tokens
+                // 6·N·D of two finite positive numbers can overflow to +∞ or underflow to 0.
+                let product = 6 * size * tokens
+                guard product.isFinite, product > 0 else {
+                    throw DataError.outOfRange(path: panelPath, line: line, column: "FLOPs (1E21)", value: product,
+                                               allowed: "FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) "
+                                                   + "= 6 × \(size) × \(tokens) must be finite and > 0; fill in FLOPs (1E21) "
+                                                   + "or check the size and token values")
+                }
+                flops = product
                 derived = true
             }
             models.append(ModelInfo(name: name, family: table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces),

@@ -142,6 +142,7 @@ public struct PaperRandomBaseline: Sendable {
     public func select(_ problem: SelectionProblem, budget: Double) throws -> [SelectionResult] {
         let started = Date()
         guard count >= 1 else { throw SelectionError.invalidOption(name: "--random", value: "\(count)", allowed: "≥ 1") }
+        try ExhaustiveSelector().validate([budget])  // finite and > 0 (found by fuzzing: NaN/∞ trapped below)
         guard ExhaustiveSelector.combinationCount(problem) <= enumerationLimit else {
             // Too many combinations to enumerate (large pools): `count` feasible random subsets,
             // each from its own stream — units in random order, added while they fit.
@@ -185,7 +186,9 @@ public struct PaperRandomBaseline: Sendable {
         visit()
         extend(from: 0)
         guard !reservoir.isEmpty else {
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "no family combination has between \(Int(low)) and \(Int(budget)) models")
+            // SelectionError.number, not Int(_:), which traps beyond Int.max (e.g. a budget of 1e300).
+            throw SelectionError.noFeasibleSubset(budget: budget, detail: "no family combination has between "
+                + "\(SelectionError.number(low.rounded(.down))) and \(SelectionError.number(budget.rounded(.down))) models")
         }
         return reservoir.map {
             problem.result(subset: $0, budget: budget, value: problem.value(of: $0), lowerBound: nil, provenOptimal: false,

@@ -110,6 +110,13 @@ public struct SelectionProblem: Codable, Sendable {
         for index in constraints.mustInclude + constraints.exclude where !units.indices.contains(index) {
             throw SelectionError.invalidProblem("constraint refers to unit #\(index), out of range")
         }
+        // The selectors add each must-include once per listing: a repeat would put its models in
+        // the design twice (wrong value, cost counted twice). Found by fuzzing (`--include A,A`).
+        var includedOnce = Set<Int>()
+        if let repeated = constraints.mustInclude.first(where: { !includedOnce.insert($0).inserted }) {
+            throw SelectionError.invalidOption(name: "--include", value: units[repeated].name,
+                                               allowed: "each family or model at most once; it is listed twice")
+        }
         if let overlap = Set(constraints.mustInclude).intersection(constraints.exclude).first {
             throw SelectionError.contradictoryConstraints("\(units[overlap].name) is both included and excluded")
         }

@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 OBSSCALE = .build/release/obsscale
 SHARED_DATA ?= ../shared/data/obsscaling
 
-.PHONY: demo test build release deps synthetic benchmarks baseline clean check-report
+.PHONY: demo test build release deps synthetic benchmarks baseline clean check-report fuzz
 
 # GLPK is the project's one system library (used by the selection layer); install it when missing.
 deps:
@@ -59,6 +59,13 @@ benchmarks: deps
 	cd Benchmarks && $(SWIFT) package benchmark --format markdown
 baseline:
 	python3 Benchmarks/baseline/paper_baseline.py --repeat 20
+
+# Fuzzing (issue 6): the libFuzzer targets of Fuzz/ (FuzzPanelCSV, FuzzOptions, FuzzLinearProgram),
+# built with -sanitize=fuzzer and run one after another for FUZZ_SECONDS each (default 600); prints
+# each target's execution count and fails on a crash, hang or OOM (Fuzz/README.md, Fuzz/run.sh).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(FUZZ_SECONDS)" Fuzz/run.sh
 
 clean:
 	rm -rf .build demo-out

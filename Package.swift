@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .target(name: "ObsScaleNumerics", swiftSettings: swift5),
@@ -46,5 +47,9 @@ let package = Package(
         .testTarget(name: "ObsScaleSelectTests", dependencies: ["ObsScaleSelect", "_TestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swift5),
         .testTarget(name: "CLITests", dependencies: ["_TestSupport"], swiftSettings: swift5),
+        // Random panels through pca, fit, bootstrap and select (no crash, finite or typed error, budgets, determinism).
+        .testTarget(name: "PropertyTests",
+                    dependencies: ["ObsScale", "_TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: swift5),
     ]
 )

@@ -25,10 +25,32 @@ public struct ExhaustiveSelector: Sendable {
 
     /// An upper bound on the number of combinations: Σ_{k ≤ K} C(n, k) over the n free units with
     /// K = maxFamilies − (families of the must-includes) (unbounded K = n).
+    ///
+    /// When a family has several free units (model units), `maxFamilies` limits families, not
+    /// units: the count is then Π_{f included} 2^{n_f} · Σ_{k ≤ K} e_k(2^{n_f} − 1 over the other
+    /// families), e_k the elementary symmetric polynomials (n_f = free units of family f) — the
+    /// binomial sum above when every family has one unit.
     public static func combinationCount(_ problem: SelectionProblem) -> Double {
-        let free = Double(freeUnits(problem).count)
-        let includedFamilies = Set(problem.constraints.mustInclude.map { problem.units[$0].family }).count
+        let freeList = freeUnits(problem)
+        let free = Double(freeList.count)
+        let includedFamilySet = Set(problem.constraints.mustInclude.map { problem.units[$0].family })
+        let includedFamilies = includedFamilySet.count
         let depth = problem.constraints.maxFamilies.map { Swift.max(0, $0 - includedFamilies) } ?? Int(free)
+        var unitsPerFamily: [String: Int] = [:]
+        for u in freeList { unitsPerFamily[problem.units[u].family, default: 0] += 1 }
+        if unitsPerFamily.values.contains(where: { $0 > 1 }) || unitsPerFamily.keys.contains(where: includedFamilySet.contains) {
+            var factor = 1.0
+            var elementary = [1.0] + Array(repeating: 0.0, count: Swift.min(depth, unitsPerFamily.count))
+            for (family, count) in unitsPerFamily.sorted(by: { $0.key < $1.key }) {
+                let ways = pow(2, Double(count))
+                if includedFamilySet.contains(family) {
+                    factor *= ways
+                    continue
+                }
+                for k in stride(from: elementary.count - 1, through: 1, by: -1) { elementary[k] += elementary[k - 1] * (ways - 1) }
+            }
+            return factor * elementary.reduce(0, +)
+        }
         var total = 0.0, term = 1.0
         for k in 0...Swift.min(depth, Int(free)) {
             if k > 0 { term *= (free - Double(k) + 1) / Double(k) }

@@ -150,6 +150,17 @@ public struct SelectionProblem: Codable, Sendable {
                 throw SelectionError.contradictoryConstraints("\(included.count) must-include families exceed --max-families \(maxFamilies)")
             }
         }
+        // The must-includes are in every subset: if they alone put more models of one family in
+        // than --max-per-family allows, no subset is feasible (the heuristics would otherwise
+        // return them anyway, breaking the cap).
+        if let perFamily = constraints.maxModelsPerFamily {
+            var included: [String: Int] = [:]
+            for u in Set(constraints.mustInclude) { included[units[u].family, default: 0] += units[u].models.count }
+            if let (family, count) = included.sorted(by: { $0.key < $1.key }).first(where: { $0.value > perFamily }) {
+                throw SelectionError.contradictoryConstraints(
+                    "the must-include units have \(count) models of family \(family), above --max-per-family \(perFamily)")
+            }
+        }
     }
 
     /// Number of models of a unit.

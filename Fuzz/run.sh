@@ -53,7 +53,7 @@ for target in $FUZZ_TARGETS; do
         grep -E "ERROR: libFuzzer|Fatal error|Test unit written|SUMMARY" "$log" | sed 's/^/   /' || true
         summary+=("$target: FAILED (exit $status), see $log")
     else
-        done_line=$(grep -E " DONE " "$log" | tail -1 || true)
+        done_line=$(grep -E "DONE +cov" "$log" | tail -1 | tr -s " \t" " " || true)
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
         summary+=("$target: clean, $execs executions in ${FUZZ_SECONDS}s; ${done_line}")
     fi

@@ -284,9 +284,7 @@ public struct BootstrapInterval: Codable, Equatable, Sendable {
         lower = quantile(sorted: sorted, tail)
         upper = quantile(sorted: sorted, 1 - tail)
         median = quantile(sorted: sorted, 0.5)
-        let center = mean(replicates)
-        standardError = replicates.count < 2 ? .nan
-            : (replicates.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(replicates.count - 1)).squareRoot()
+        standardError = sampleStandardDeviation(replicates)
     }
 }
 

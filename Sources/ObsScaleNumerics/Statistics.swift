@@ -42,6 +42,13 @@ public func mean(_ values: [Double]) -> Double {
     values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
 }
 
+/// Sample standard deviation (n − 1 in the denominator, numpy's `ddof=1`); NaN below 2 values.
+public func sampleStandardDeviation(_ values: [Double]) -> Double {
+    guard values.count >= 2 else { return .nan }
+    let center = mean(values)
+    return (values.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(values.count - 1)).squareRoot()
+}
+
 /// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
 /// (numpy's default "linear" method). NaN when empty.
 public func quantile(_ values: [Double], _ q: Double) -> Double {

@@ -216,8 +216,7 @@ public struct ValidationReport: Codable, Equatable, Sendable {
             count = scores.count
             failures = scores.count - fitted.count
             meanTestMSE = mean(mses)
-            let center = meanTestMSE
-            standardDeviation = mses.count < 2 ? .nan : (mses.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(mses.count - 1)).squareRoot()
+            standardDeviation = sampleStandardDeviation(mses)
             minTestMSE = mses.min() ?? .nan
             maxTestMSE = mses.max() ?? .nan
             meanAgreementMSE = mean(fitted.compactMap(\.agreementMSE))

@@ -7,7 +7,7 @@ selection by hold-out validation: fit the scaling law on the selected models onl
 models above the FLOPs cutoff, and compare the test MSE with random selections of the same size
 and with the fit on every model below the cutoff.  This script redoes that in plain numpy/scipy,
 written from the paper's procedure, not copied from its code.  It writes
-``Tests/ObsScaleSelectTests/Fixtures/paper_validation.json`` (``--fixture``), which the Swift
+``Tests/ObsScaleEvaluationTests/Fixtures/paper_validation.json`` (``--fixture``), which the Swift
 tests compare against.
 
 Procedure, per target (the three GSM8K metrics below) and budget B in 4, 8, ..., 36:
@@ -46,7 +46,7 @@ max(B - 2, 3) <= n_models <= B, ``random.seed(0)`` then ``random.shuffle`` at ev
 Usage (from the repository root)::
 
     python3 Benchmarks/baseline/validation_baseline.py \\
-        --fixture Tests/ObsScaleSelectTests/Fixtures/paper_validation.json
+        --fixture Tests/ObsScaleEvaluationTests/Fixtures/paper_validation.json
 """
 
 import argparse

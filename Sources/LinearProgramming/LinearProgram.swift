@@ -8,7 +8,7 @@
 /// Bounds may be `-.infinity` / `+.infinity` (no bound); `lower == upper` is an equality (a fixed
 /// variable or an equality row). A program with at least one integer or binary variable is a MILP
 /// and is solved by branch-and-bound; otherwise it is an LP solved by the simplex method. See
-/// `solve(_:options:)`.
+/// `LinearProgram.solve(options:)`.
 ///
 /// Nothing here touches GLPK: building a program is pure Swift, and every value is checked by
 /// `solve` before any solver call (GLPK aborts the process on invalid input — DESIGN §4.4).

@@ -1,4 +1,4 @@
-/// Invalid input to `solve(_:options:)`. Thrown before any GLPK call (GLPK would abort the whole
+/// Invalid input to `LinearProgram.solve(options:)`. Thrown before any GLPK call (GLPK would abort the whole
 /// process on most of these). Indices in payloads and messages are 0-based, like the arrays of
 /// `LinearProgram`; every message names the offending item, the value and what is allowed.
 ///

@@ -9,7 +9,7 @@ import CGLPK
 /// - Programs without variables, and MILPs in which some integer variable has no integer value
 ///   within its bounds, are answered in Swift without calling GLPK.
 /// - LP: `glp_simplex` (primal simplex). With `options.presolve` (default) GLPK's LP presolver is
-///   used when the data are tame (see `Validation.presolveIsSafe`: GLPK 5.0's presolver aborts on
+///   used when the data are tame (see `InputChecks.presolveIsSafe`: GLPK 5.0's presolver aborts on
 ///   extreme data); otherwise the problem is scaled (`glp_scale_prob(GLP_SF_AUTO)`) and solved
 ///   without it. The presolver's GLP_ENOPFS is final (infeasible); its GLP_ENODFS means unbounded
 ///   *or* infeasible, so the LP is re-solved without presolve, whose primal simplex says which
@@ -35,16 +35,18 @@ import CGLPK
 ///
 /// Complexity: validation and loading O(n + m + nnz); solving is GLPK's simplex (polynomial in
 /// practice) or branch-and-bound (exponential in the worst case — set `timeLimitSeconds`).
-public func solve(_ program: LinearProgram, options: SolveOptions = SolveOptions()) throws -> LPSolution {
-    let prepared = try Validation.prepare(program, options: options)
-    if let reason = prepared.emptyIntegerDomain {
-        return LPSolution(status: .infeasible, iterations: 0,
-                          message: "infeasible (decided without calling GLPK): \(reason)")
+extension LinearProgram {
+    public func solve(options: SolveOptions = SolveOptions()) throws -> LPSolution {
+        let prepared = try InputChecks.prepare(self, options: options)
+        if let reason = prepared.emptyIntegerDomain {
+            return LPSolution(status: .infeasible, iterations: 0,
+                              message: "infeasible (decided without calling GLPK): \(reason)")
+        }
+        if variables.isEmpty {
+            return solveWithoutVariables(self)
+        }
+        return GLPKSolver.solve(self, prepared: prepared, presolve: options.presolve)
     }
-    if program.variables.isEmpty {
-        return solveWithoutVariables(program)
-    }
-    return GLPKSolver.solve(program, prepared: prepared, presolve: options.presolve)
 }
 
 /// A program with no variables: every row activity is 0, so it is feasible iff lᵢ ≤ 0 ≤ uᵢ for all
@@ -106,7 +108,7 @@ private enum GLPKSolver {
         defer { glp_delete_prob(problem) }
         load(program, prepared: prepared, into: problem)
         let deadline = Deadline(limitMilliseconds: prepared.timeLimitMilliseconds)
-        // GLPK's LP presolver only on tame data (Validation.presolveIsSafe); otherwise without it.
+        // GLPK's LP presolver only on tame data (InputChecks.presolveIsSafe); otherwise without it.
         var note = prepared.droppedCount == 0 ? "" : "\(prepared.droppedCount) negligible coefficient(s) "
             + "(< 1e-11 × the largest in their row or column) dropped; "
         if presolve && !prepared.presolveIsSafe {

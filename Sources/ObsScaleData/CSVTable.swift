@@ -78,7 +78,7 @@ public struct CSVTable: Sendable {
     /// The index of a required column, or `DataError.missingColumn` with close names.
     public func columnIndex(_ name: String) throws -> Int {
         if let index = header.firstIndex(of: name) { return index }
-        throw DataError.missingColumn(path: path, column: name, suggestions: closeMatches(to: name, in: header))
+        throw DataError.missingColumn(path: path, column: name, suggestions: Suggestions.closeMatches(to: name, in: header))
     }
 
     /// Parses cell (row, column) as an optional number: empty (or NA/NaN-free blank) is `nil`;

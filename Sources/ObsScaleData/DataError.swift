@@ -2,7 +2,7 @@ import Foundation
 
 /// A problem with the user's data or options, phrased so the user can fix it: every case names
 /// the file, line and column where one exists, the offending value and what is allowed.
-public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
+public enum DataError: InputError, Equatable {
     case fileNotFound(path: String)
     case unreadableFile(path: String, reason: String)
     case emptyFile(path: String)
@@ -21,7 +21,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidCost(model: String, column: String, value: Double)
     case missingCost(model: String, column: String)
     case emptyResult(what: String)
-    case invalidOption(name: String, value: String, allowed: String)
+    case invalidSetting(Setting, value: String, allowed: String)
     case presetNotFound(name: String, searched: [String])
     case invalidPreset(path: String, reason: String)
     /// A downloaded file (`obsscale data fetch`) whose SHA-256 or size differs from the committed checksum.
@@ -67,8 +67,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
             return "model '\(model)': cost '\(column)' is missing (every model in the pool needs a cost > 0)"
         case let .emptyResult(what):
             return "no models left: \(what)"
-        case let .invalidOption(name, value, allowed):
-            return "\(name): '\(value)' is not allowed (allowed: \(allowed))"
+        case let .invalidSetting(setting, value, allowed):
+            return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
         case let .presetNotFound(name, searched):
             return "preset '\(name)' not found (looked in: \(searched.joined(separator: ", ")))"
         case let .invalidPreset(path, reason):
@@ -87,40 +87,43 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// Up to `limit` names from `candidates` closest to `name`, for "did you mean" hints
-/// (case-insensitive): an exact match alone if there is one; else the names that contain `name`
-/// (e.g. every metric variant of a prefix), closest first; else the names at the smallest edit
-/// distance, if within a third of the name's length or contained in it.
-/// O(|candidates| · |name| · |candidate|).
-public func closeMatches(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
-    let needle = name.lowercased().trimmingCharacters(in: .whitespaces)
-    guard !needle.isEmpty else { return [] }
-    let lowered = candidates.map { $0.lowercased() }
-    if let exact = lowered.firstIndex(of: needle) { return [candidates[exact]] }
-    let distances = lowered.map { editDistance(Array(needle), Array($0)) }
-    let containing = candidates.indices.filter { lowered[$0].contains(needle) }
-    if !containing.isEmpty {
-        return containing.sorted { (distances[$0], candidates[$0]) < (distances[$1], candidates[$1]) }
-            .prefix(limit).map { candidates[$0] }
-    }
-    let close = candidates.indices.filter { distances[$0] <= max(2, needle.count / 3) || needle.contains(lowered[$0]) }
-    guard let best = close.map({ distances[$0] }).min() else { return [] }
-    return close.filter { distances[$0] == best }.map { candidates[$0] }.sorted().prefix(limit).map { $0 }
-}
-
-/// Levenshtein distance between two character arrays. O(|a|·|b|) time, O(|b|) memory.
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-            current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+/// "Did you mean" hints for unknown names (columns, families, models, units).
+public enum Suggestions {
+    /// Up to `limit` names from `candidates` closest to `name`, for "did you mean" hints
+    /// (case-insensitive): an exact match alone if there is one; else the names that contain `name`
+    /// (e.g. every metric variant of a prefix), closest first; else the names at the smallest edit
+    /// distance, if within a third of the name's length or contained in it.
+    /// O(|candidates| · |name| · |candidate|).
+    public static func closeMatches(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
+        let needle = name.lowercased().trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty else { return [] }
+        let lowered = candidates.map { $0.lowercased() }
+        if let exact = lowered.firstIndex(of: needle) { return [candidates[exact]] }
+        let distances = lowered.map { editDistance(Array(needle), Array($0)) }
+        let containing = candidates.indices.filter { lowered[$0].contains(needle) }
+        if !containing.isEmpty {
+            return containing.sorted { (distances[$0], candidates[$0]) < (distances[$1], candidates[$1]) }
+                .prefix(limit).map { candidates[$0] }
         }
-        swap(&previous, &current)
+        let close = candidates.indices.filter { distances[$0] <= max(2, needle.count / 3) || needle.contains(lowered[$0]) }
+        guard let best = close.map({ distances[$0] }).min() else { return [] }
+        return close.filter { distances[$0] == best }.map { candidates[$0] }.sorted().prefix(limit).map { $0 }
     }
-    return previous[b.count]
+
+    /// Levenshtein distance between two character arrays. O(|a|·|b|) time, O(|b|) memory.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
 }

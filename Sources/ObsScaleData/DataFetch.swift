@@ -185,7 +185,7 @@ public struct DataFetch: Sendable {
 
     func checkSettings() throws {
         guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
-            throw DataError.invalidOption(name: "--timeout", value: "\(timeout)", allowed: "seconds, > 0 and ≤ 86400")
+            throw DataError.invalidSetting(.fetchTimeout, value: "\(timeout)", allowed: "seconds, > 0 and ≤ 86400")
         }
     }
 
@@ -193,11 +193,11 @@ public struct DataFetch: Sendable {
     func resolvedBaseURL() throws -> URL {
         var text = baseURL ?? manifest.baseURL
         guard Self.isHTTPURL(text) else {
-            throw DataError.invalidOption(name: "--base-url", value: text, allowed: "an http:// or https:// URL")
+            throw DataError.invalidSetting(.fetchBaseURL, value: text, allowed: "an http:// or https:// URL")
         }
         if !text.hasSuffix("/") { text += "/" }
         guard let url = URL(string: text) else {
-            throw DataError.invalidOption(name: "--base-url", value: text, allowed: "an http:// or https:// URL")
+            throw DataError.invalidSetting(.fetchBaseURL, value: text, allowed: "an http:// or https:// URL")
         }
         return url
     }
@@ -212,7 +212,7 @@ public struct DataFetch: Sendable {
     static func checkFolder(_ path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw DataError.invalidOption(name: "--dest", value: path, allowed: "a folder (this is a file)")
+            throw DataError.invalidSetting(.fetchDestination, value: path, allowed: "a folder (this is a file)")
         }
     }
 
@@ -284,7 +284,7 @@ public struct DataFetch: Sendable {
             (from \(manifest.source), \(manifest.license)):
             \(list.joined(separator: "\n"))
             Running this command again then verifies them offline against their SHA-256 digests. \
-            Or skip the fetch: point --panel FILE or $OBSSCALE_PANEL at a copy of \(manifest.files.first?.name ?? "the panel CSV").
+            Or skip the fetch: point \(Setting.panelPath) FILE or $OBSSCALE_PANEL at a copy of \(manifest.files.first?.name ?? "the panel CSV").
             """
     }
 
@@ -311,7 +311,7 @@ public struct DataFetch: Sendable {
         task.resume()
         if done.wait(timeout: .now() + timeout + 1) == .timedOut {
             task.cancel()
-            throw FetchError.unreachable(url: url.absoluteString, reason: "no answer within \(Self.seconds(timeout)) (--timeout)", help: help)
+            throw FetchError.unreachable(url: url.absoluteString, reason: "no answer within \(Self.seconds(timeout)) (\(Setting.fetchTimeout))", help: help)
         }
         let (data, response, error) = box.get()
         if let error {
@@ -343,7 +343,7 @@ public struct DataFetch: Sendable {
         case .notConnectedToInternet:
             return "no network connection"
         case .timedOut:
-            return "no answer from \(host) within \(seconds(timeout)) (--timeout; no network?)"
+            return "no answer from \(host) within \(seconds(timeout)) (\(Setting.fetchTimeout); no network?)"
         case .networkConnectionLost:
             return "the connection to \(host) was lost"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,

@@ -85,7 +85,7 @@ public struct Panel: Sendable {
         let flopsColumn = table.header.firstIndex(of: "FLOPs (1E21)")
         if sizeColumn == nil && tokensColumn == nil && flopsColumn == nil {
             throw DataError.missingColumn(path: panelPath, column: "FLOPs (1E21)",
-                                          suggestions: closeMatches(to: "FLOPs (1E21)", in: table.header))
+                                          suggestions: Suggestions.closeMatches(to: "FLOPs (1E21)", in: table.header))
         }
         var models: [ModelInfo] = []
         var firstLine: [String: Int] = [:]
@@ -185,7 +185,7 @@ public struct Panel: Sendable {
         if let values = columns[column] { return values }
         if column == "FLOPs (1E21)" { return models.map { $0.flops ?? .nan } }
         if column == "Model Size (B)" { return models.map { $0.parametersB ?? .nan } }
-        throw DataError.unknownColumn(column: column, suggestions: closeMatches(to: column, in: numericColumnNames))
+        throw DataError.unknownColumn(column: column, suggestions: Suggestions.closeMatches(to: column, in: numericColumnNames))
     }
 
     /// Every numeric column name: benchmarks, then metrics.
@@ -202,7 +202,7 @@ public struct Panel: Sendable {
             guard lower.contains("acc") || lower.contains("exact_match"), let values = columns[name] else { return false }
             let observed = values.filter { !$0.isNaN }
             guard observed.count >= 2, observed.allSatisfy({ (0...1).contains($0) }) else { return false }
-            let center = mean(observed)
+            let center = Statistics.mean(observed)
             return (observed.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(observed.count)).squareRoot() >= 0.01
         }
     }
@@ -226,7 +226,7 @@ public struct Panel: Sendable {
     /// The index of a model by exact name, or `DataError.unknownModel` with close names.
     public func index(ofModel name: String) throws -> Int {
         if let index = models.firstIndex(where: { $0.name == name }) { return index }
-        throw DataError.unknownModel(name: name, suggestions: closeMatches(to: name, in: modelNames))
+        throw DataError.unknownModel(name: name, suggestions: Suggestions.closeMatches(to: name, in: modelNames))
     }
 
     /// Family names in order of first appearance.

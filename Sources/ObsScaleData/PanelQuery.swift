@@ -22,13 +22,16 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         public var preset: Preset?
     }
 
-    /// Resolves the files (DESIGN §2.2), loads and joins them, applies the preset then the filters.
-    public func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Loaded {
-        let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment)
+    /// Resolves the files (`PanelLocation.resolve`), loads and joins them, applies the preset then
+    /// the filters. `roots` are where default panels and presets are looked for (default:
+    /// `ProjectPaths.roots(environment:)`).
+    public func load(environment: [String: String] = ProcessInfo.processInfo.environment, roots: [URL]? = nil) throws -> Loaded {
+        let roots = roots ?? ProjectPaths.roots(environment: environment)
+        let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment, roots: roots)
         var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: location.downstreamPaths)
         var loadedPreset: Preset?
         if let preset {
-            let definition = try Preset.load(preset)
+            let definition = try Preset.load(preset, roots: roots)
             let kept = try definition.filter.keptIndices(in: panel, strict: true, excludedModelsStrict: false)
             panel = panel.subset(kept)
             loadedPreset = definition

@@ -55,21 +55,21 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     /// Checks the settings against a fit.
     func validate(_ fit: ScalingLawFit, log10Flops: [Double]) throws {
         guard (1...1_000_000).contains(replicateCount) else {
-            throw FitError.invalidSetting(name: "--bootstrap", value: "\(replicateCount)", allowed: "1 to 1000000 replicates")
+            throw FitError.invalidSetting(.fitBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 1000000 replicates")
         }
         guard level > 0, level < 1 else {
-            throw FitError.invalidSetting(name: "--level", value: "\(level)", allowed: "a probability strictly between 0 and 1, e.g. 0.95")
+            throw FitError.invalidSetting(.fitBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1, e.g. 0.95")
         }
         if refitPCA && fit.law.settings.pcaOn == .panel {
-            throw FitError.invalidSetting(name: "--refit-pca", value: "with --pca-on panel",
-                                          allowed: "--pca-on train (with panel, imputation and PCA do not depend on the training models)")
+            throw FitError.invalidSetting(.fitBootstrapRefitPCA, value: "with \(Setting.scalingLawPCAOn) panel",
+                                          allowed: "\(Setting.scalingLawPCAOn) train (with panel, imputation and PCA do not depend on the training models)")
         }
         if !log10Flops.isEmpty && fit.equivalentFlops == nil {
-            throw FitError.invalidSetting(name: "--at-flops", value: log10Flops.map { "\(pow(10, $0))" }.joined(separator: ","),
-                                          allowed: "only with a reference family of ≥ 2 models with FLOPs (--reference-family; '\(fit.law.settings.referenceFamily)' has fewer)")
+            throw FitError.invalidSetting(.fitBootstrapLog10Flops, value: log10Flops.map { "\(pow(10, $0))" }.joined(separator: ","),
+                                          allowed: "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(fit.law.settings.referenceFamily)' has fewer)")
         }
         for value in log10Flops where !value.isFinite {
-            throw FitError.invalidSetting(name: "--at-flops", value: "\(pow(10, value))", allowed: "finite FLOPs > 0 (units of 1E21)")
+            throw FitError.invalidSetting(.fitBootstrapLog10Flops, value: "\(pow(10, value))", allowed: "finite FLOPs > 0 (units of 1E21)")
         }
     }
 
@@ -85,10 +85,10 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                     threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: ProgressHandler? = nil) throws -> FitBootstrapSummary {
         try validate(fit, log10Flops: log10Flops)
-        guard threadCount >= 1 else { throw FitError.invalidSetting(name: "--threads", value: "\(threadCount)", allowed: "≥ 1") }
+        guard threadCount >= 1 else { throw FitError.invalidSetting(.fitBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
         let context = try Context(fit: fit, panel: panel, settings: self)
         let grid = Self.curveGrid(fit)
-        let replicates = parallelReplicates(count: replicateCount, threadCount: threadCount, progress: progress) { index in
+        let replicates = Parallel.replicates(count: replicateCount, threadCount: threadCount, progress: progress) { index in
             context.replicate(index, log10Flops: log10Flops + grid)
         }
         return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, curveLog10Flops: grid,
@@ -114,7 +114,22 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         var parameters: [Double] = []
         var atFlops: [Double] = []
         var atFlopsObservations: [Double] = []
-        var failure: String?
+        var failure: Failure?
+
+        /// Why a replicate has no fit: a status, not an error of the user's settings.
+        enum Failure: Sendable, CustomStringConvertible {
+            /// The replicate's regression stopped without converging, for this reason.
+            case notConverged(Termination)
+            /// The replicate's data cannot be fitted (e.g. a resample too degenerate for PCA).
+            case unfit(String)
+
+            var description: String {
+                switch self {
+                case let .notConverged(termination): return "regression did not converge (stopped by \(termination.rawValue))"
+                case let .unfit(reason): return reason
+                }
+            }
+        }
     }
 
     /// Everything a replicate reads, computed once and shared read-only by the workers.
@@ -170,10 +185,11 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 var residuals: [Double] = []
                 for family in trainFamilies {
                     let left = Set(family)
-                    guard let (regression, familyScores) = try? fitLaw(rows: train.filter { !left.contains($0) }) else { continue }
+                    guard let (regression, familyScores) = try? fitLaw(rows: train.filter { !left.contains($0) }),
+                          regression.termination.converged else { continue }
                     for row in family { residuals.append(targets[row] - regression.predict(familyScores.row(row))) }
                 }
-                let center = mean(residuals)
+                let center = Statistics.mean(residuals)
                 heldOutResiduals = residuals.map { $0 - center }
             }
         }
@@ -192,10 +208,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             do {
                 var random = Xoshiro256StarStar.stream(seed: settings.seed, index: UInt64(index))
                 return try refit(rows: draw(&random), log10Flops: log10Flops, random: &random)
-            } catch let error as FitError {
-                return Replicate(failure: error.description)
             } catch {
-                return Replicate(failure: "\(error)")
+                return Replicate(failure: .unfit("\(error)"))
             }
         }
 
@@ -203,6 +217,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         /// residuals of the prediction intervals.
         func refit(rows: [Int], log10Flops: [Double], random: inout Xoshiro256StarStar) throws -> Replicate {
             let (regression, replicateScores) = try fitLaw(rows: rows)
+            guard regression.termination.converged else { return Replicate(failure: .notConverged(regression.termination)) }
             var result = Replicate()
             let k = replicateScores.columnCount
             let linearPredictors = replicateScores.storage.withUnsafeBufferPointer { storage in
@@ -234,7 +249,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         }
 
         /// The law (regression, and imputation + PCA with `refitPCA`) fitted on `rows`, and the
-        /// capability scores of every panel model under it.
+        /// capability scores of every panel model under it. The regression may not have converged:
+        /// callers read its `termination`.
         func fitLaw(rows: [Int]) throws -> (SigmoidFit, Matrix) {
             var replicateScores = scores
             if settings.refitPCA {
@@ -244,9 +260,6 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             }
             let regression = try law.settings.regression.fit(scores: replicateScores.selectingRows(rows),
                                                              targets: rows.map { targets[$0] }, start: start)
-            guard regression.termination.converged else {
-                throw FitError.invalidSetting(name: "regression", value: "stopped by \(regression.termination.rawValue)", allowed: "a converged fit")
-            }
             return (regression, replicateScores)
         }
 
@@ -260,7 +273,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 guard let leverages else { return raw * (m > parameterCount ? (m / (m - parameterCount)).squareRoot() : 1) }
                 return raw / max(1 - leverages[j], 1e-3).squareRoot()
             }
-            let center = mean(residuals)
+            let center = Statistics.mean(residuals)
             return residuals.map { $0 - center }
         }
     }
@@ -281,10 +294,10 @@ public struct BootstrapInterval: Codable, Equatable, Sendable {
         let tail = (1 - level) / 2
         let replicates = replicates.filter { !$0.isNaN }
         let sorted = replicates.sorted()
-        lower = quantile(sorted: sorted, tail)
-        upper = quantile(sorted: sorted, 1 - tail)
-        median = quantile(sorted: sorted, 0.5)
-        standardError = sampleStandardDeviation(replicates)
+        lower = Statistics.quantile(sorted: sorted, tail)
+        upper = Statistics.quantile(sorted: sorted, 1 - tail)
+        median = Statistics.quantile(sorted: sorted, 0.5)
+        standardError = Statistics.sampleStandardDeviation(replicates)
     }
 }
 
@@ -336,12 +349,12 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         var firstFailed: [Int] = []
         for (index, replicate) in replicates.enumerated() {
             guard let failure = replicate.failure else { continue }
-            reasons[failure, default: 0] += 1
+            reasons[failure.description, default: 0] += 1
             if firstFailed.count < 20 { firstFailed.append(index) }
         }
         failures = Failures(count: replicates.count - succeeded.count, reasons: reasons, firstReplicates: firstFailed)
         let level = settings.level
-        predictions = parallelReplicates(count: fit.predictions.count, threadCount: threadCount) { row in
+        predictions = Parallel.replicates(count: fit.predictions.count, threadCount: threadCount) { row in
             let prediction = fit.predictions[row]
             return Prediction(model: prediction.model,
                        interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level),

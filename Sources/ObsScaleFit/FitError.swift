@@ -1,15 +1,17 @@
+import ObsScaleData
+
 /// A fit that cannot be done with the given data or settings; the message names the value and
 /// the allowed range.
-public enum FitError: Error, Equatable, CustomStringConvertible, Sendable {
-    case invalidSetting(name: String, value: String, allowed: String)
+public enum FitError: InputError, Equatable {
+    case invalidSetting(Setting, value: String, allowed: String)
     case tooFewRows(what: String, needed: Int, found: Int)
     case emptyColumn(column: String, what: String)
     case nonFiniteTarget(model: String, value: Double)
 
     public var description: String {
         switch self {
-        case let .invalidSetting(name, value, allowed):
-            return "\(name): \(value) is not allowed (allowed: \(allowed))"
+        case let .invalidSetting(setting, value, allowed):
+            return "\(setting): \(value) is not allowed (allowed: \(allowed))"
         case let .tooFewRows(what, needed, found):
             return "\(what): needs at least \(needed) models, found \(found)"
         case let .emptyColumn(column, what):
@@ -18,4 +20,23 @@ public enum FitError: Error, Equatable, CustomStringConvertible, Sendable {
             return "model '\(model)': target value \(value) is not finite"
         }
     }
+}
+
+extension Setting {
+    // The settings checked by this layer (ObsScaleFit).
+    public static let imputerColumns = Setting(owner: "PCAImputer.fit", name: "columnNames")
+    public static let imputerRank = Setting(PCAImputer.self, "rank")
+    public static let imputerMaxIterations = Setting(PCAImputer.self, "maxIterations")
+    public static let pcaComponentCount = Setting(PCA.self, "componentCount")
+    public static let huberDelta = Setting(owner: "Loss.huber", name: "delta")
+    public static let regressionTargets = Setting(owner: "SigmoidRegression.fit", name: "targets")
+    public static let regressionFloorBounds = Setting(SigmoidRegression.self, "floorBounds")
+    public static let scalingLawTargetRange = Setting(ScalingLaw.self, "targetRange")
+    public static let scalingLawPCAOn = Setting(ScalingLaw.self, "pcaOn")
+    public static let scalingLawReferenceFamily = Setting(ScalingLaw.self, "referenceFamily")
+    public static let fitBootstrapReplicateCount = Setting(FitBootstrap.self, "replicateCount")
+    public static let fitBootstrapLevel = Setting(FitBootstrap.self, "level")
+    public static let fitBootstrapRefitPCA = Setting(FitBootstrap.self, "refitPCA")
+    public static let fitBootstrapLog10Flops = Setting(owner: "FitBootstrap.run", name: "log10Flops")
+    public static let fitBootstrapThreadCount = Setting(owner: "FitBootstrap.run", name: "threadCount")
 }

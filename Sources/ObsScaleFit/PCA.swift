@@ -25,14 +25,14 @@ public struct PCA: Codable, Equatable, Sendable {
         guard m >= 2 else { throw FitError.tooFewRows(what: "PCA", needed: 2, found: m) }
         let maximum = min(n, m - 1)
         guard (1...max(1, maximum)).contains(componentCount) else {
-            throw FitError.invalidSetting(name: "--components", value: "\(componentCount)",
+            throw FitError.invalidSetting(.pcaComponentCount, value: "\(componentCount)",
                                           allowed: "1 to \(maximum) (benchmarks: \(n), models: \(m))")
         }
         precondition(!matrix.storage.contains { $0.isNaN }, "PCA needs a complete (imputed) matrix")
         let statistics = ColumnStatistics(matrix)
         let scales = standardize ? statistics.populationStandardDeviations.map { $0 > 0 ? $0 : 1 } : Array(repeating: 1.0, count: n)
         var centered = matrix
-        centered.storage.withUnsafeMutableBufferPointer { x in
+        centered.withUnsafeMutableBufferPointer { x in
             for i in 0..<m { for j in 0..<n { x[i * n + j] = (x[i * n + j] - statistics.means[j]) / scales[j] } }
         }
         let svd = ThinSVD(centered)
@@ -85,7 +85,7 @@ public struct PCAModel: Codable, Equatable, Sendable {
         var scores = Matrix(rowCount: matrix.rowCount, columnCount: k)
         matrix.storage.withUnsafeBufferPointer { x in
             allComponents.storage.withUnsafeBufferPointer { v in
-                scores.storage.withUnsafeMutableBufferPointer { s in
+                scores.withUnsafeMutableBufferPointer { s in
                     for i in 0..<matrix.rowCount {
                         for c in 0..<k where explainedVarianceRatio[c] >= Self.degenerateRatio {
                             var sum = 0.0

@@ -36,13 +36,13 @@ public struct PCAImputer: Codable, Equatable, Sendable {
     ///   or there are fewer than 2 rows.
     public func fit(_ matrix: Matrix, columnNames: [String]? = nil) throws -> PCAImputerModel {
         let m = matrix.rowCount, n = matrix.columnCount
-        guard n >= 2 else { throw FitError.invalidSetting(name: "benchmarks", value: "\(n) column(s)", allowed: "at least 2 benchmark columns") }
+        guard n >= 2 else { throw FitError.invalidSetting(.imputerColumns, value: "\(n) column(s)", allowed: "at least 2 benchmark columns") }
         guard (1..<n).contains(rank) else {
-            throw FitError.invalidSetting(name: "imputation rank", value: "\(rank)", allowed: "1 to \(n - 1)")
+            throw FitError.invalidSetting(.imputerRank, value: "\(rank)", allowed: "1 to \(n - 1)")
         }
         guard m >= 2 else { throw FitError.tooFewRows(what: "PCA imputation", needed: 2, found: m) }
         guard maxIterations >= 1 else {
-            throw FitError.invalidSetting(name: "imputation iterations", value: "\(maxIterations)", allowed: "≥ 1")
+            throw FitError.invalidSetting(.imputerMaxIterations, value: "\(maxIterations)", allowed: "≥ 1")
         }
         let statistics = ColumnStatistics(matrix)
         for j in 0..<n where statistics.counts[j] == 0 {
@@ -56,9 +56,9 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             let j = index % n
             if matrix.storage[index].isNaN {
                 missing.append(index)
-                filled.storage[index] = 0
+                filled[flat: index] = 0
             } else {
-                filled.storage[index] = (matrix.storage[index] - statistics.means[j]) / scales[j]
+                filled[flat: index] = (matrix.storage[index] - statistics.means[j]) / scales[j]
             }
         }
         var center = [Double](repeating: 0, count: n)
@@ -98,8 +98,8 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             for a in 0..<n {
                 for b in a..<n {
                     let value = products[a * n + b] - Double(m) * center[a] * center[b]
-                    gram.storage[a * n + b] = value
-                    gram.storage[b * n + a] = value
+                    gram[flat: a * n + b] = value
+                    gram[flat: b * n + a] = value
                 }
             }
             // The matrix barely changes between iterations: rank 1 follows the leading
@@ -108,12 +108,12 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             if rank == 1, let spectrum, iterations > 1,
                let leading = SymmetricEigen.dominantEigenvector(
                    of: gram, start: components.storage, shift: 0.5 * (spectrum[1] + spectrum[n - 1])) {
-                for j in 0..<n { components.storage[j] = leading[j] }
+                for j in 0..<n { components[flat: j] = leading[j] }
             } else {
                 let eigen = try SymmetricEigen(gram, warmStart: basis, leadingCount: rank)
                 basis = eigen.vectors
                 if spectrum == nil { spectrum = eigen.values }
-                for r in 0..<rank { for j in 0..<n { components.storage[r * n + j] = eigen.vectors.storage[j * n + r] } }
+                for r in 0..<rank { for j in 0..<n { components[flat: r * n + j] = eigen.vectors.storage[j * n + r] } }
             }
             accumulate(rows: missingRows, sign: -1)
             lastChange = Self.reconstructMissing(&filled, missing: missing, center: center, components: components)
@@ -137,7 +137,7 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         var previousRow = -1
         var projections = [Double](repeating: 0, count: rank)
         components.storage.withUnsafeBufferPointer { v in
-            filled.storage.withUnsafeMutableBufferPointer { x in
+            filled.withUnsafeMutableBufferPointer { x in
                 for index in missing {
                     let i = index / n, j = index % n
                     if i != previousRow {
@@ -209,7 +209,7 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
             let j = index % n
             var value = standardized.storage[index] * scales[j] + means[j]
             if let clip = settings.clip { value = min(clip.upperBound, max(clip.lowerBound, value)) }
-            result.storage[index] = value
+            result[flat: index] = value
         }
         return result
     }
@@ -230,9 +230,9 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
             let j = index % n
             if original.storage[index].isNaN {
                 missing.append(index)
-                filled.storage[index] = 0
+                filled[flat: index] = 0
             } else {
-                filled.storage[index] = (original.storage[index] - means[j]) / scales[j]
+                filled[flat: index] = (original.storage[index] - means[j]) / scales[j]
             }
         }
         for _ in 0..<settings.maxIterations {
@@ -242,7 +242,7 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
         let imputedRows = finish(filled, original: original)
         var result = matrix
         for (position, i) in rows.enumerated() {
-            for j in 0..<n { result.storage[i * n + j] = imputedRows.storage[position * n + j] }
+            for j in 0..<n { result[flat: i * n + j] = imputedRows.storage[position * n + j] }
         }
         return result
     }

@@ -48,7 +48,7 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         var normalized = rawTargets
         if let range = targetRange {
             guard range.upperBound > range.lowerBound, range.lowerBound.isFinite, range.upperBound.isFinite else {
-                throw FitError.invalidSetting(name: "--target-range", value: "\(range.lowerBound),\(range.upperBound)",
+                throw FitError.invalidSetting(.scalingLawTargetRange, value: "\(range.lowerBound),\(range.upperBound)",
                                               allowed: "LOW,HIGH with LOW < HIGH, both finite")
             }
             normalized = rawTargets.map { ($0 - range.lowerBound) / (range.upperBound - range.lowerBound) }
@@ -194,7 +194,7 @@ public struct EquivalentFlops: Codable, Equatable, Sendable {
         guard rows.count >= 2 else { return nil }
         let x = rows.map { log10(panel.models[$0].flops ?? 1) }
         let y = rows.map { linearPredictors[$0] }
-        let meanX = mean(x), meanY = mean(y)
+        let meanX = Statistics.mean(x), meanY = Statistics.mean(y)
         let sxx = x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
         guard sxx > 0 else { return nil }
         let slope = zip(x, y).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) } / sxx

@@ -75,17 +75,17 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         let k = scores.columnCount
         let parameterCount = k + 1 + (link == .sigmoidFloor ? 1 : 0)
         guard targets.count == scores.rowCount else {
-            throw FitError.invalidSetting(name: "targets", value: "\(targets.count) values", allowed: "\(scores.rowCount) (one per row)")
+            throw FitError.invalidSetting(.regressionTargets, value: "\(targets.count) values", allowed: "\(scores.rowCount) (one per row)")
         }
         guard scores.rowCount >= parameterCount else {
             throw FitError.tooFewRows(what: "a \(link.rawValue) fit with \(k) capabilities (\(parameterCount) parameters)",
                                       needed: parameterCount, found: scores.rowCount)
         }
         if case let .huber(delta) = loss, !(delta > 0 && delta.isFinite) {
-            throw FitError.invalidSetting(name: "--huber-delta", value: "\(delta)", allowed: "a finite number > 0")
+            throw FitError.invalidSetting(.huberDelta, value: "\(delta)", allowed: "a finite number > 0")
         }
         guard floorBounds.lowerBound >= 0, floorBounds.upperBound < 1 else {
-            throw FitError.invalidSetting(name: "floor bounds", value: "\(floorBounds)", allowed: "within [0, 1)")
+            throw FitError.invalidSetting(.regressionFloorBounds, value: "\(floorBounds)", allowed: "within [0, 1)")
         }
         for (index, value) in targets.enumerated() where !value.isFinite {
             throw FitError.nonFiniteTarget(model: "row \(index + 1)", value: value)
@@ -163,7 +163,7 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         var total = 0.0
         for i in 0..<m {
             let z = weights[curvZB * m + i]
-            let s = isLinear ? 0 : logistic(z)
+            let s = isLinear ? 0 : Statistics.logistic(z)
             let sigmaPrime = s * (1 - s)
             let fz = isLinear ? 1 : (1 - floor) * sigmaPrime
             let fb = hasFloor ? 1 - s : 0
@@ -235,9 +235,9 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                 system[a * f + b] = h + (newton ? hessian[p * p + index] : 0) + (a == b ? damping * max(h, 1e-12) : 0)
             }
         }
-        guard choleskyInPlace(system, n: f) else { return false }
+        guard Cholesky.factorInPlace(system, n: f) else { return false }
         for i in 0..<f { step[i] = -gradient[free[i]] }
-        choleskySolveInPlace(UnsafeBufferPointer(system), n: f, step)
+        Cholesky.solveInPlace(UnsafeBufferPointer(system), n: f, step)
         return true
     }
 
@@ -412,7 +412,7 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
         var jacobian = Matrix(rowCount: scores.rowCount, columnCount: p)
         for i in 0..<scores.rowCount {
             let row = scores.row(i)
-            let s = logistic(linearPredictor(row))
+            let s = Statistics.logistic(linearPredictor(row))
             let fz: Double
             switch settings.link {
             case .linear: fz = 1
@@ -430,12 +430,12 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
         guard let factor = try? Cholesky(gram) else { return nil }
         return (0..<jacobian.rowCount).map { i in
             let row = jacobian.row(i)
-            return min(1, max(0, dot(row, factor.solve(row))))
+            return min(1, max(0, Matrix.dot(row, factor.solve(row))))
         }
     }
 
     /// The linear predictor P = α + βᵀS (the "aggregate capability").
-    public func linearPredictor(_ scores: [Double]) -> Double { alpha + dot(beta, scores) }
+    public func linearPredictor(_ scores: [Double]) -> Double { alpha + Matrix.dot(beta, scores) }
 
     /// The fitted metric at capability scores S.
     public func predict(_ scores: [Double]) -> Double { predict(linearPredictor: linearPredictor(scores)) }
@@ -444,8 +444,8 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     public func predict(linearPredictor z: Double) -> Double {
         switch settings.link {
         case .linear: return z
-        case .sigmoid: return logistic(z)
-        case .sigmoidFloor: return (1 - floor) * logistic(z) + floor
+        case .sigmoid: return Statistics.logistic(z)
+        case .sigmoidFloor: return (1 - floor) * Statistics.logistic(z) + floor
         }
     }
 }

@@ -87,39 +87,41 @@ public struct Cholesky: Sendable {
     }
 }
 
-/// Cholesky factorisation in place of a small symmetric positive-definite matrix stored row-major
-/// in `a` (n × n): on success the lower triangle holds L with A = L·Lᵀ (the strict upper triangle
-/// is left as it was). Returns false when a pivot is not finite or not above `minimumPivot` —
-/// singular and indefinite matrices are reported, never turned into NaN. No allocation; for the
-/// hot loops of the regression and selection solvers. O(n³/3).
-@inlinable
-public func choleskyInPlace(_ a: UnsafeMutableBufferPointer<Double>, n: Int, minimumPivot: Double = 0) -> Bool {
-    for j in 0..<n {
-        var pivot = a[j * n + j]
-        for k in 0..<j { pivot -= a[j * n + k] * a[j * n + k] }
-        guard pivot > minimumPivot, pivot.isFinite else { return false }
-        let diagonal = pivot.squareRoot()
-        a[j * n + j] = diagonal
-        for i in (j + 1)..<max(j + 1, n) {
-            var sum = a[i * n + j]
-            for k in 0..<j { sum -= a[i * n + k] * a[j * n + k] }
-            a[i * n + j] = sum / diagonal
+extension Cholesky {
+    /// Cholesky factorisation in place of a small symmetric positive-definite matrix stored row-major
+    /// in `a` (n × n): on success the lower triangle holds L with A = L·Lᵀ (the strict upper triangle
+    /// is left as it was). Returns false when a pivot is not finite or not above `minimumPivot` —
+    /// singular and indefinite matrices are reported, never turned into NaN. No allocation; for the
+    /// hot loops of the regression and selection solvers. O(n³/3).
+    @inlinable
+    public static func factorInPlace(_ a: UnsafeMutableBufferPointer<Double>, n: Int, minimumPivot: Double = 0) -> Bool {
+        for j in 0..<n {
+            var pivot = a[j * n + j]
+            for k in 0..<j { pivot -= a[j * n + k] * a[j * n + k] }
+            guard pivot > minimumPivot, pivot.isFinite else { return false }
+            let diagonal = pivot.squareRoot()
+            a[j * n + j] = diagonal
+            for i in (j + 1)..<max(j + 1, n) {
+                var sum = a[i * n + j]
+                for k in 0..<j { sum -= a[i * n + k] * a[j * n + k] }
+                a[i * n + j] = sum / diagonal
+            }
         }
+        return true
     }
-    return true
-}
 
-/// Solves L·Lᵀ·x = b in place (b ← x), with L from `choleskyInPlace`. O(n²).
-@inlinable
-public func choleskySolveInPlace(_ factor: UnsafeBufferPointer<Double>, n: Int, _ b: UnsafeMutableBufferPointer<Double>) {
-    for i in 0..<n {
-        var sum = b[i]
-        for k in 0..<i { sum -= factor[i * n + k] * b[k] }
-        b[i] = sum / factor[i * n + i]
-    }
-    for i in stride(from: n - 1, through: 0, by: -1) {
-        var sum = b[i]
-        for k in (i + 1)..<max(i + 1, n) { sum -= factor[k * n + i] * b[k] }
-        b[i] = sum / factor[i * n + i]
+    /// Solves L·Lᵀ·x = b in place (b ← x), with L from `factorInPlace`. O(n²).
+    @inlinable
+    public static func solveInPlace(_ factor: UnsafeBufferPointer<Double>, n: Int, _ b: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<n {
+            var sum = b[i]
+            for k in 0..<i { sum -= factor[i * n + k] * b[k] }
+            b[i] = sum / factor[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var sum = b[i]
+            for k in (i + 1)..<max(i + 1, n) { sum -= factor[k * n + i] * b[k] }
+            b[i] = sum / factor[i * n + i]
+        }
     }
 }

@@ -8,15 +8,23 @@ public struct Matrix: Equatable, Codable, Sendable {
     public let rowCount: Int
     /// Number of columns.
     public let columnCount: Int
-    /// Row-major storage: element (i, j) is `storage[i * columnCount + j]`.
-    public var storage: [Double]
+    /// Row-major storage: element (i, j) is `storage[i * columnCount + j]`. Read-only from outside,
+    /// so the element count always matches the dimensions; elements are written through the
+    /// subscripts or `withUnsafeMutableBufferPointer`.
+    @inlinable public var storage: [Double] { elements }
+    @usableFromInline var elements: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case rowCount, columnCount
+        case elements = "storage"
+    }
 
     /// A matrix filled with `value`.
     public init(rowCount: Int, columnCount: Int, repeating value: Double = 0) {
         precondition(rowCount >= 0 && columnCount >= 0, "matrix dimensions must be non-negative")
         self.rowCount = rowCount
         self.columnCount = columnCount
-        self.storage = Array(repeating: value, count: rowCount * columnCount)
+        self.elements = Array(repeating: value, count: rowCount * columnCount)
     }
 
     /// A matrix from row-major storage (`storage.count == rowCount * columnCount`).
@@ -24,7 +32,7 @@ public struct Matrix: Equatable, Codable, Sendable {
         precondition(storage.count == rowCount * columnCount, "storage size does not match dimensions")
         self.rowCount = rowCount
         self.columnCount = columnCount
-        self.storage = storage
+        self.elements = storage
     }
 
     /// A matrix from an array of equally long rows.
@@ -43,8 +51,24 @@ public struct Matrix: Equatable, Codable, Sendable {
 
     @inlinable
     public subscript(row: Int, column: Int) -> Double {
-        get { storage[row * columnCount + column] }
-        set { storage[row * columnCount + column] = newValue }
+        get { elements[row * columnCount + column] }
+        set { elements[row * columnCount + column] = newValue }
+    }
+
+    /// Element `index` of the row-major storage (row `index / columnCount`, column `index % columnCount`).
+    @inlinable
+    public subscript(flat index: Int) -> Double {
+        get { elements[index] }
+        set { elements[index] = newValue }
+    }
+
+    /// Calls `body` with the row-major storage for in-place work in hot loops (no copy when the
+    /// storage is not shared).
+    @inlinable
+    public mutating func withUnsafeMutableBufferPointer<Result>(
+        _ body: (UnsafeMutableBufferPointer<Double>) throws -> Result
+    ) rethrows -> Result {
+        try elements.withUnsafeMutableBufferPointer { try body($0) }
     }
 
     /// Row `index` as a new array.
@@ -65,7 +89,7 @@ public struct Matrix: Equatable, Codable, Sendable {
         var result = Matrix(rowCount: columnCount, columnCount: rowCount)
         let rows = rowCount, columns = columnCount
         storage.withUnsafeBufferPointer { source in
-            result.storage.withUnsafeMutableBufferPointer { target in
+            result.elements.withUnsafeMutableBufferPointer { target in
                 for i in 0..<rows {
                     for j in 0..<columns { target[j * rows + i] = source[i * columns + j] }
                 }
@@ -79,7 +103,7 @@ public struct Matrix: Equatable, Codable, Sendable {
         var result = Matrix(rowCount: indices.count, columnCount: columnCount)
         let columns = columnCount
         storage.withUnsafeBufferPointer { source in
-            result.storage.withUnsafeMutableBufferPointer { target in
+            result.elements.withUnsafeMutableBufferPointer { target in
                 for (position, row) in indices.enumerated() {
                     precondition(row >= 0 && row < rowCount, "row index out of range")
                     for j in 0..<columns { target[position * columns + j] = source[row * columns + j] }
@@ -95,7 +119,7 @@ public struct Matrix: Equatable, Codable, Sendable {
         var result = Matrix(rowCount: lhs.rowCount, columnCount: rhs.columnCount)
         lhs.storage.withUnsafeBufferPointer { a in
             rhs.storage.withUnsafeBufferPointer { b in
-                result.storage.withUnsafeMutableBufferPointer { c in
+                result.elements.withUnsafeMutableBufferPointer { c in
                     for i in 0..<lhs.rowCount {
                         for k in 0..<lhs.columnCount {
                             let aik = a[i * lhs.columnCount + k]
@@ -128,7 +152,7 @@ public struct Matrix: Equatable, Codable, Sendable {
         let n = columnCount
         var result = Matrix(rowCount: n, columnCount: n)
         storage.withUnsafeBufferPointer { x in
-            result.storage.withUnsafeMutableBufferPointer { g in
+            result.elements.withUnsafeMutableBufferPointer { g in
                 for i in 0..<rowCount {
                     for a in 0..<n {
                         let xa = x[i * n + a]
@@ -152,13 +176,13 @@ public struct Matrix: Equatable, Codable, Sendable {
 
     /// The largest absolute element (0 for an empty matrix).
     public var maxAbs: Double { storage.reduce(0) { max($0, abs($1)) } }
-}
 
-/// Dot product of two equally long vectors.
-@inlinable
-public func dot(_ lhs: [Double], _ rhs: [Double]) -> Double {
-    precondition(lhs.count == rhs.count)
-    var sum = 0.0
-    for index in lhs.indices { sum += lhs[index] * rhs[index] }
-    return sum
+    /// Dot product of two equally long vectors.
+    @inlinable
+    public static func dot(_ lhs: [Double], _ rhs: [Double]) -> Double {
+        precondition(lhs.count == rhs.count)
+        var sum = 0.0
+        for index in lhs.indices { sum += lhs[index] * rhs[index] }
+        return sum
+    }
 }

@@ -1,24 +1,24 @@
 import Foundation
 
-/// The SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix.
-@inlinable
-public func mix64(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
 /// SplitMix64: a tiny generator used to seed Xoshiro256** (and for hashing seeds).
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 
+    /// The SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix.
+    @inlinable
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
     @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        return mix64(state)
+        return SplitMix64.mix(state)
     }
 }
 
@@ -41,7 +41,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     /// The pair is hashed — mix64(mix64(seed ⊕ 0x6A09E667F3BCC909) ⊕ index) — rather than added
     /// (`seed + index` makes runs with neighbouring seeds share replicates). DESIGN §5.
     public static func stream(seed: UInt64, index: UInt64) -> Xoshiro256StarStar {
-        Xoshiro256StarStar(seed: mix64(mix64(seed ^ 0x6A09_E667_F3BC_C909) ^ index))
+        Xoshiro256StarStar(seed: SplitMix64.mix(SplitMix64.mix(seed ^ 0x6A09_E667_F3BC_C909) ^ index))
     }
 
     @inlinable

@@ -37,47 +37,63 @@ public struct ColumnStatistics: Sendable, Equatable, Codable {
     }
 }
 
-/// Mean of a vector (NaN when empty).
-public func mean(_ values: [Double]) -> Double {
-    values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
-}
-
-/// Sample standard deviation (n − 1 in the denominator, numpy's `ddof=1`); NaN below 2 values.
-public func sampleStandardDeviation(_ values: [Double]) -> Double {
-    guard values.count >= 2 else { return .nan }
-    let center = mean(values)
-    return (values.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(values.count - 1)).squareRoot()
-}
-
-/// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
-/// (numpy's default "linear" method). NaN when empty.
-public func quantile(_ values: [Double], _ q: Double) -> Double {
-    quantile(sorted: values.sorted(), q)
-}
-
-/// The q-quantile of values already sorted ascending (numpy's "linear" method); NaN when empty.
-/// O(1), for several quantiles of one sample after a single sort.
-public func quantile(sorted: [Double], _ q: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    let position = q * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down))
-    let upper = min(lower + 1, sorted.count - 1)
-    let fraction = position - Double(lower)
-    return sorted[lower] + fraction * (sorted[upper] - sorted[lower])
-}
-
-/// The logistic function σ(z) = 1 / (1 + e^(−z)), evaluated without overflow.
-@inlinable
-public func logistic(_ z: Double) -> Double {
-    if z >= 0 {
-        return 1 / (1 + exp(-z))
+/// Summary statistics of samples and the logistic function. A namespace, so that `import
+/// ObsScale` adds no free functions to a client's scope.
+public enum Statistics {
+    /// Mean of a vector (NaN when empty).
+    public static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
     }
-    let e = exp(z)
-    return e / (1 + e)
+
+    /// Sample standard deviation (n − 1 in the denominator, numpy's `ddof=1`); NaN below 2 values.
+    public static func sampleStandardDeviation(_ values: [Double]) -> Double {
+        guard values.count >= 2 else { return .nan }
+        let center = mean(values)
+        return (values.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(values.count - 1)).squareRoot()
+    }
+
+    /// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
+    /// (numpy's default "linear" method). NaN when empty.
+    public static func quantile(_ values: [Double], _ q: Double) -> Double {
+        quantile(sorted: values.sorted(), q)
+    }
+
+    /// The q-quantile of values already sorted ascending (numpy's "linear" method); NaN when empty.
+    /// O(1), for several quantiles of one sample after a single sort.
+    public static func quantile(sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = Swift.min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + fraction * (sorted[upper] - sorted[lower])
+    }
+
+    /// Geometric mean of positive values (NaN when empty or any value is not positive and finite).
+    public static func geometricMean(_ values: [Double]) -> Double {
+        guard !values.isEmpty, values.allSatisfy({ $0 > 0 && $0.isFinite }) else { return .nan }
+        return exp(values.reduce(0) { $0 + log($1) } / Double(values.count))
+    }
+
+    /// Mean of the squared differences of two equally long vectors (NaN when empty).
+    public static func meanSquaredDifference(_ a: [Double], _ b: [Double]) -> Double {
+        precondition(a.count == b.count)
+        return a.isEmpty ? .nan : zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(a.count)
+    }
+
+    /// The logistic function σ(z) = 1 / (1 + e^(−z)), evaluated without overflow.
+    @inlinable
+    public static func logistic(_ z: Double) -> Double {
+        if z >= 0 {
+            return 1 / (1 + exp(-z))
+        }
+        let e = exp(z)
+        return e / (1 + e)
+    }
 }
 
 extension ClosedRange where Bound == Double {
-    /// The nearest value of the range.
+    /// The nearest value of the range (for the package's own modules, not a client's namespace).
     @inlinable
-    public func clamp(_ value: Double) -> Double { Swift.min(Swift.max(value, lowerBound), upperBound) }
+    package func clamp(_ value: Double) -> Double { Swift.min(Swift.max(value, lowerBound), upperBound) }
 }

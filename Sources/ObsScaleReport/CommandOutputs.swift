@@ -1,6 +1,7 @@
 import Foundation
 import ObsScaleData
 import ObsScaleFit
+import ObsScaleEvaluation
 import ObsScaleSelect
 
 // The `options` and `result` of each command's `--json` envelope (`JSONReport`), documented in

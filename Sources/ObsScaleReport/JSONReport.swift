@@ -19,7 +19,7 @@ public struct JSONReport<Options: Codable, Result: Codable>: Codable {
     public init(command: String, seed: UInt64? = nil, options: Options, result: Result) {
         self.schemaVersion = Self.currentSchemaVersion
         self.command = command
-        self.tool = "obsscale \(obsscaleVersion)"
+        self.tool = "obsscale \(ObsScaleVersion.current)"
         self.seed = seed
         self.options = options
         self.result = result
@@ -62,5 +62,8 @@ public struct JSONReport<Options: Codable, Result: Codable>: Codable {
     }
 }
 
-/// The tool's version string.
-public let obsscaleVersion = "0.1.0"
+/// The tool's version.
+public enum ObsScaleVersion {
+    /// The version string, e.g. in `obsscale --version` and every JSON and HTML report.
+    public static let current = "0.1.0"
+}

@@ -302,7 +302,7 @@ func f(_ value: Double) -> String {
 }
 
 /// Escapes text for HTML/SVG content and attributes.
-public func escape(_ text: String) -> String {
+func escape(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.count)
     for character in text {

@@ -1,5 +1,6 @@
 import Foundation
 import ObsScaleFit
+import ObsScaleEvaluation
 import ObsScaleSelect
 
 /// Text rendering of `obsscale validate`: per target and the geometric mean over targets, the

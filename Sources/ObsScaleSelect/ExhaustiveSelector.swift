@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleData
 import ObsScaleNumerics
 
 /// Exact search over every feasible combination of units (DESIGN §4.3), for several budgets at
@@ -13,7 +14,7 @@ import ObsScaleNumerics
 /// to the lexicographically smaller index list — the paper's order (sizes ascending, then
 /// `itertools.combinations` order), so exact ties resolve as its stable sort does.
 /// Complexity: O(N·p³) for N enumerated combinations.
-public struct ExhaustiveSelector: Sendable {
+public struct ExhaustiveSelector: SubsetSelector {
     /// Refuse to enumerate more than this many combinations (DESIGN: 10⁹).
     public var combinationLimit: Double = 1e9
     public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -23,68 +24,28 @@ public struct ExhaustiveSelector: Sendable {
         self.threadCount = threadCount
     }
 
-    /// An upper bound on the number of combinations: Σ_{k ≤ K} C(n, k) over the n free units with
-    /// K = maxFamilies − (families of the must-includes) (unbounded K = n).
-    ///
-    /// When a family has several free units (model units), `maxFamilies` limits families, not
-    /// units: the count is then Π_{f included} 2^{n_f} · Σ_{k ≤ K} e_k(2^{n_f} − 1 over the other
-    /// families), e_k the elementary symmetric polynomials (n_f = free units of family f) — the
-    /// binomial sum above when every family has one unit.
-    public static func combinationCount(_ problem: SelectionProblem) -> Double {
-        let freeList = freeUnits(problem)
-        let free = Double(freeList.count)
-        let includedFamilySet = Set(problem.constraints.mustInclude.map { problem.units[$0].family })
-        let includedFamilies = includedFamilySet.count
-        let depth = problem.constraints.maxFamilies.map { Swift.max(0, $0 - includedFamilies) } ?? Int(free)
-        var unitsPerFamily: [String: Int] = [:]
-        for u in freeList { unitsPerFamily[problem.units[u].family, default: 0] += 1 }
-        if unitsPerFamily.values.contains(where: { $0 > 1 }) || unitsPerFamily.keys.contains(where: includedFamilySet.contains) {
-            var factor = 1.0
-            var elementary = [1.0] + Array(repeating: 0.0, count: Swift.min(depth, unitsPerFamily.count))
-            for (family, count) in unitsPerFamily.sorted(by: { $0.key < $1.key }) {
-                let ways = pow(2, Double(count))
-                if includedFamilySet.contains(family) {
-                    factor *= ways
-                    continue
-                }
-                for k in stride(from: elementary.count - 1, through: 1, by: -1) { elementary[k] += elementary[k - 1] * (ways - 1) }
-            }
-            return factor * elementary.reduce(0, +)
-        }
-        var total = 0.0, term = 1.0
-        for k in 0...Swift.min(depth, Int(free)) {
-            if k > 0 { term *= (free - Double(k) + 1) / Double(k) }
-            total += term
-        }
-        return total
-    }
-
-    static func freeUnits(_ problem: SelectionProblem) -> [Int] {
-        let fixed = Set(problem.constraints.mustInclude + problem.constraints.exclude)
-        return problem.units.indices.filter { !fixed.contains($0) }
-    }
-
     /// The best subset for each budget (same order as `budgets`); `progress` counts finished tasks.
-    public func select(_ problem: SelectionProblem, budgets: [Double], progress: ProgressHandler? = nil) throws -> [SelectionResult] {
+    public func select(_ problem: SelectionProblem, budgets: [Double], progress: ProgressHandler?) throws -> [SelectionResult] {
         let started = Date()
-        try validate(budgets)
-        let count = Self.combinationCount(problem)
+        try problem.validateBudgets(budgets)
+        let count = problem.combinationCount
         guard count <= combinationLimit else {
             throw SelectionError.tooManyCombinations(count: count, limit: combinationLimit,
-                                                     suggestion: "use --method auto, bnb or greedy, or lower --max-families")
+                                                     suggestion: "use \(Setting.selectionMethod) auto, bnb or greedy, or lower \(Setting.maxFamilies)")
         }
-        let free = Self.freeUnits(problem)
+        let free = problem.freeUnits
         let included = problem.constraints.mustInclude
         let maxBudget = budgets.max() ?? 0
         // Tasks: the must-include set alone; each single free unit alone; and each subtree rooted
         // at a pair (free[i], free[j]), i < j — about n²/2 tasks of similar size, so two threads
         // share the work evenly (first-level subtrees alone differ in size by a factor ~n).
         let n = free.count
-        var tasks: [(first: Int, second: Int)] = [(-1, -1)]
-        for i in 0..<n { tasks.append((i, -1)) }
-        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { tasks.append((i, j)) } }
+        var taskList: [(first: Int, second: Int)] = [(-1, -1)]
+        for i in 0..<n { taskList.append((i, -1)) }
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { taskList.append((i, j)) } }
+        let tasks = taskList
         let shared = SharedTables(problem: problem, free: free, included: included, budgets: budgets, maxBudget: maxBudget)
-        let branches = parallelReplicates(count: tasks.count, threadCount: threadCount, progress: progress) { task -> Best in
+        let branches = Parallel.replicates(count: tasks.count, threadCount: threadCount, progress: progress) { task -> Best in
             var search = Search(shared: shared)
             defer { search.deallocate() }
             search.run(first: tasks[task].first, second: tasks[task].second)
@@ -104,11 +65,9 @@ public struct ExhaustiveSelector: Sendable {
         }
     }
 
-    func validate(_ budgets: [Double]) throws {
-        guard !budgets.isEmpty else { throw SelectionError.invalidOption(name: "--budget", value: "", allowed: "one or more numbers > 0") }
-        for budget in budgets where !(budget > 0 && budget.isFinite) {
-            throw SelectionError.invalidOption(name: "--budget", value: "\(budget)", allowed: "finite numbers > 0")
-        }
+    /// One budget: the search for `[budget]`.
+    public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler?) throws -> SelectionResult {
+        try select(problem, budgets: [budget], progress: progress)[0]
     }
 
     /// Best subset per budget found so far (merged across tasks).
@@ -141,8 +100,10 @@ public struct ExhaustiveSelector: Sendable {
         }
     }
 
-    /// Read-only tables shared by every task (built once per `select`, freed in `deinit`).
-    final class SharedTables {
+    /// Read-only tables shared by every task (built once per `select`, freed in `deinit`). Every
+    /// field is set in `init` and only read afterwards, so the workers may share it although its
+    /// raw pointers keep the compiler from proving that (hence `@unchecked`).
+    final class SharedTables: @unchecked Sendable {
         let problem: SelectionProblem
         let included: [Int]
         let ridge: Double

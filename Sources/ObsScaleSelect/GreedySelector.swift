@@ -10,10 +10,10 @@ import ObsScaleNumerics
 ///
 /// Single-row units use Sherman–Morrison updates of A = G⁻¹ and Q = A·L·A, so one step over n
 /// candidates costs O(n·p²); multi-row units are scored on G + M_u directly (O(n·p³)).
-public struct GreedySelector: Sendable {
+public struct GreedySelector: SubsetSelector {
     public init() {}
 
-    public func select(_ problem: SelectionProblem, budget: Double) throws -> SelectionResult {
+    public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler?) throws -> SelectionResult {
         let started = Date()
         var (state, steps) = try greedy(problem, budget: budget)
         // The best single affordable unit on top of the must-includes.
@@ -28,7 +28,7 @@ public struct GreedySelector: Sendable {
             single.add(bestSingle.unit)
             if single.meetsMinimums { state = single }
         }
-        return try finish(problem, state: state, budget: budget, solver: "greedy", iterations: steps, started: started)
+        return try problem.result(of: state, budget: budget, solver: "greedy", iterations: steps, started: started)
     }
 
     /// The greedy path itself (shared with exchange and branch-and-bound incumbents).
@@ -108,18 +108,6 @@ public struct GreedySelector: Sendable {
         let weight = problem.criterion == .a ? Matrix.identity(p) : problem.weight
         return (inverse.storage, (inverse * weight * inverse).storage)
     }
-
-    func finish(_ problem: SelectionProblem, state: SubsetState, budget: Double, solver: String, iterations: Int,
-                started: Date) throws -> SelectionResult {
-        guard state.value.isFinite else {
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "no affordable subset has \(problem.dimension) independent design rows (a nonsingular G); raise the budget or use --ridge")
-        }
-        guard state.meetsMinimums else {
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "\(solver) reached \(state.modelCount) models but --min-models asks for \(problem.constraints.minModels ?? 0)")
-        }
-        return problem.result(subset: state.members, budget: budget, value: state.value, lowerBound: nil, provenOptimal: false,
-                              solver: solver, iterations: iterations, started: started)
-    }
 }
 
 extension CriterionEvaluator {
@@ -128,66 +116,5 @@ extension CriterionEvaluator {
         var copy = problem
         copy.criterion = criterion
         self.init(problem: copy)
-    }
-}
-
-/// Swap local search (DESIGN §4.3): from a starting subset (greedy by default), repeatedly apply
-/// the best improving move — add an affordable unit, or swap one selected unit (not a
-/// must-include) for an unselected one within the budget and constraints — until none improves by
-/// more than 1e-12 relative. Each pass scores O(|S|·n) swaps at O(p³) each.
-public struct ExchangeSelector: Sendable {
-    public var maxPasses = 1000
-    /// Stop improving after this many seconds (the subset so far is returned).
-    public var timeLimitSeconds = 10.0
-
-    public init(maxPasses: Int = 1000, timeLimitSeconds: Double = 10) {
-        self.maxPasses = maxPasses
-        self.timeLimitSeconds = timeLimitSeconds
-    }
-
-    public func select(_ problem: SelectionProblem, budget: Double, start: [Int]? = nil) throws -> SelectionResult {
-        let started = Date()
-        var state: SubsetState
-        if let start {
-            state = SubsetState(problem: problem)
-            for u in Set(start + problem.constraints.mustInclude).sorted() { state.add(u) }
-        } else {
-            state = try GreedySelector().greedy(problem, budget: budget).0
-        }
-        let passes = improve(&state, budget: budget)
-        return try GreedySelector().finish(problem, state: state, budget: budget, solver: start == nil ? "greedy+exchange" : "exchange",
-                                           iterations: passes, started: started)
-    }
-
-    func improve(_ state: inout SubsetState, budget: Double) -> Int {
-        let problem = state.problem
-        let fixed = Set(problem.constraints.mustInclude)
-        let started = Date()
-        var passes = 0
-        while passes < maxPasses && Date().timeIntervalSince(started) < timeLimitSeconds {
-            passes += 1
-            var bestValue = state.value
-            var bestMove: (out: Int?, in: Int)?
-            for u in problem.units.indices where state.canAdd(u, budget: budget) {
-                let value = state.valueWith(u)
-                if value < bestValue * (1 - 1e-12) || (!bestValue.isFinite && value.isFinite) {
-                    bestValue = value
-                    bestMove = (nil, u)
-                }
-            }
-            for out in state.members where !fixed.contains(out) {
-                for u in problem.units.indices where state.canAdd(u, budget: budget, removing: out) {
-                    let value = state.valueWithSwap(out: out, in: u)
-                    if value < bestValue * (1 - 1e-12) || (!bestValue.isFinite && value.isFinite) {
-                        bestValue = value
-                        bestMove = (out, u)
-                    }
-                }
-            }
-            guard let move = bestMove else { break }
-            if let out = move.out { state.remove(out) }
-            state.add(move.in)
-        }
-        return passes
     }
 }

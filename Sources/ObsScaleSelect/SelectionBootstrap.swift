@@ -34,12 +34,12 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
     public func run(setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
                     results: [SelectionResult], threadCount: Int, progress: ProgressHandler? = nil) throws -> SelectionBootstrapSummary {
         guard (1...100_000).contains(replicateCount) else {
-            throw SelectionError.invalidOption(name: "--bootstrap", value: "\(replicateCount)", allowed: "1 to 100000 replicates")
+            throw SelectionError.invalidSetting(.selectionBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 100000 replicates")
         }
         guard level > 0, level < 1 else {
-            throw SelectionError.invalidOption(name: "--level", value: "\(level)", allowed: "a probability strictly between 0 and 1")
+            throw SelectionError.invalidSetting(.selectionBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1")
         }
-        guard threadCount >= 1 else { throw SelectionError.invalidOption(name: "--threads", value: "\(threadCount)", allowed: "≥ 1") }
+        guard threadCount >= 1 else { throw SelectionError.invalidSetting(.selectionBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
         let pool = try setup.pool(of: panel)
         let families = pool.indices.map { panel.models[$0].family }
         var familyOrder: [String] = []
@@ -49,9 +49,10 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
             familyRows[family, default: []].append(position)
         }
         let groups = familyOrder.map { familyRows[$0] ?? [] }
-        var replicateOptions = options
-        replicateOptions.threadCount = 1
-        let outcomes = parallelReplicates(count: replicateCount, threadCount: threadCount, progress: progress) { index -> Result<[Outcome], Error> in
+        var serialOptions = options
+        serialOptions.threadCount = 1
+        let replicateOptions = serialOptions
+        let outcomes = Parallel.replicates(count: replicateCount, threadCount: threadCount, progress: progress) { index -> Result<[Outcome], Error> in
             var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
             let rows: [Int]
             switch resampling {
@@ -139,7 +140,7 @@ public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
                           value: BootstrapInterval(estimate: full.value, replicates: perReplicate.map(\.value), level: settings.level),
                           regret: BootstrapInterval(estimate: 0, replicates: regrets, level: settings.level),
                           sameSubset: Double(perReplicate.filter { Set($0.units) == fullSet }.count) / total,
-                          meanJaccard: mean(jaccard))
+                          meanJaccard: Statistics.mean(jaccard))
         }
     }
 }

@@ -1,6 +1,11 @@
+import Foundation
+import ObsScaleData
+
 /// A selection request that cannot be answered as asked; the message says why and what to do.
-public enum SelectionError: Error, Equatable, CustomStringConvertible, Sendable {
-    case invalidOption(name: String, value: String, allowed: String)
+public enum SelectionError: InputError, Equatable {
+    case invalidSetting(Setting, value: String, allowed: String)
+    /// A unit whose cost is not a finite number > 0.
+    case invalidCost(unit: String, value: Double)
     case invalidProblem(String)
     case emptyPool(String)
     case contradictoryConstraints(String)
@@ -15,8 +20,10 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible, Sendable 
 
     public var description: String {
         switch self {
-        case let .invalidOption(name, value, allowed):
-            return "\(name): '\(value)' is not allowed (allowed: \(allowed))"
+        case let .invalidSetting(setting, value, allowed):
+            return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
+        case let .invalidCost(unit, value):
+            return "cost of \(unit): '\(value)' is not allowed (allowed: a finite number > 0)"
         case let .invalidProblem(message):
             return "invalid selection problem: \(message)"
         case let .emptyPool(message):
@@ -33,4 +40,24 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible, Sendable 
             return "no feasible subset within budget \(budget): \(detail)"
         }
     }
+}
+
+extension Setting {
+    // The settings checked by this layer (ObsScaleSelect).
+    public static let selectionBudgets = Setting(owner: "Selection", name: "budgets")
+    public static let selectionMethod = Setting(SelectionOptions.self, "method")
+    public static let selectionTimeLimit = Setting(SelectionOptions.self, "timeLimitSeconds")
+    public static let setupComponentCount = Setting(SelectionSetup.self, "componentCount")
+    public static let setupCutoffFlops = Setting(SelectionSetup.self, "cutoffFlops")
+    public static let setupTargets = Setting(SelectionSetup.self, "targets")
+    public static let setupRidge = Setting(SelectionSetup.self, "ridge")
+    public static let problemRidge = Setting(SelectionProblem.self, "ridge")
+    public static let mustInclude = Setting(owner: "SelectionProblem.Constraints", name: "mustInclude")
+    public static let maxFamilies = Setting(owner: "SelectionProblem.Constraints", name: "maxFamilies")
+    public static let minModels = Setting(owner: "SelectionProblem.Constraints", name: "minModels")
+    public static let maxModelsPerFamily = Setting(owner: "SelectionProblem.Constraints", name: "maxModelsPerFamily")
+    public static let paperRandomCount = Setting(PaperRandomBaseline.self, "count")
+    public static let selectionBootstrapReplicateCount = Setting(SelectionBootstrap.self, "replicateCount")
+    public static let selectionBootstrapLevel = Setting(SelectionBootstrap.self, "level")
+    public static let selectionBootstrapThreadCount = Setting(owner: "SelectionBootstrap.run", name: "threadCount")
 }

@@ -93,12 +93,12 @@ public struct SelectionProblem: Codable, Sendable {
             throw SelectionError.invalidProblem("the target set is empty or has the wrong number of columns")
         }
         guard ridge >= 0, ridge.isFinite else {
-            throw SelectionError.invalidOption(name: "--ridge", value: "\(ridge)", allowed: "a finite number ≥ 0")
+            throw SelectionError.invalidSetting(.problemRidge, value: "\(ridge)", allowed: "a finite number ≥ 0")
         }
         guard !units.isEmpty else { throw SelectionError.emptyPool("no units to select from") }
         for unit in units {
             guard unit.cost > 0, unit.cost.isFinite else {
-                throw SelectionError.invalidOption(name: "cost of \(unit.name)", value: "\(unit.cost)", allowed: "a finite number > 0")
+                throw SelectionError.invalidCost(unit: unit.name, value: unit.cost)
             }
             guard !unit.models.isEmpty, unit.models.allSatisfy({ $0 >= 0 && $0 < poolModels.count }) else {
                 throw SelectionError.invalidProblem("unit \(unit.name) has no valid models")
@@ -114,17 +114,17 @@ public struct SelectionProblem: Codable, Sendable {
         // the design twice (wrong value, cost counted twice). Found by fuzzing (`--include A,A`).
         var includedOnce = Set<Int>()
         if let repeated = constraints.mustInclude.first(where: { !includedOnce.insert($0).inserted }) {
-            throw SelectionError.invalidOption(name: "--include", value: units[repeated].name,
+            throw SelectionError.invalidSetting(.mustInclude, value: units[repeated].name,
                                                allowed: "each family or model at most once; it is listed twice")
         }
         if let overlap = Set(constraints.mustInclude).intersection(constraints.exclude).first {
             throw SelectionError.contradictoryConstraints("\(units[overlap].name) is both included and excluded")
         }
         if let maxFamilies = constraints.maxFamilies, maxFamilies < 1 {
-            throw SelectionError.invalidOption(name: "--max-families", value: "\(maxFamilies)", allowed: "≥ 1")
+            throw SelectionError.invalidSetting(.maxFamilies, value: "\(maxFamilies)", allowed: "≥ 1")
         }
         if let perFamily = constraints.maxModelsPerFamily, perFamily < 1 {
-            throw SelectionError.invalidOption(name: "--max-per-family", value: "\(perFamily)", allowed: "≥ 1")
+            throw SelectionError.invalidSetting(.maxModelsPerFamily, value: "\(perFamily)", allowed: "≥ 1")
         }
         self.poolModels = poolModels
         self.poolFamilies = poolFamilies
@@ -147,18 +147,18 @@ public struct SelectionProblem: Codable, Sendable {
         if let maxFamilies = constraints.maxFamilies {
             let included = Set(constraints.mustInclude.map { units[$0].family })
             if included.count > maxFamilies {
-                throw SelectionError.contradictoryConstraints("\(included.count) must-include families exceed --max-families \(maxFamilies)")
+                throw SelectionError.contradictoryConstraints("\(included.count) must-include families exceed \(Setting.maxFamilies) \(maxFamilies)")
             }
         }
         // The must-includes are in every subset: if they alone put more models of one family in
-        // than --max-per-family allows, no subset is feasible (the heuristics would otherwise
+        // than the per-family cap allows, no subset is feasible (the heuristics would otherwise
         // return them anyway, breaking the cap).
         if let perFamily = constraints.maxModelsPerFamily {
             var included: [String: Int] = [:]
             for u in Set(constraints.mustInclude) { included[units[u].family, default: 0] += units[u].models.count }
             if let (family, count) = included.sorted(by: { $0.key < $1.key }).first(where: { $0.value > perFamily }) {
                 throw SelectionError.contradictoryConstraints(
-                    "the must-include units have \(count) models of family \(family), above --max-per-family \(perFamily)")
+                    "the must-include units have \(count) models of family \(family), above \(Setting.maxModelsPerFamily) \(perFamily)")
             }
         }
     }
@@ -188,7 +188,7 @@ public struct SelectionProblem: Codable, Sendable {
         var g = Matrix(rowCount: p, columnCount: p)
         for index in 0..<p { g[index, index] = ridge }
         for u in subset {
-            for index in 0..<(p * p) { g.storage[index] += unitGrams[u * p * p + index] }
+            for index in 0..<(p * p) { g[flat: index] += unitGrams[u * p * p + index] }
         }
         return g
     }
@@ -197,6 +197,88 @@ public struct SelectionProblem: Codable, Sendable {
     public func value(of subset: [Int]) -> Double {
         var evaluator = CriterionEvaluator(problem: self)
         return evaluator.value(gram: gram(of: subset).storage)
+    }
+}
+
+extension SelectionProblem {
+    /// An upper bound on the number of combinations: Σ_{k ≤ K} C(n, k) over the n free units with
+    /// K = maxFamilies − (families of the must-includes) (unbounded K = n).
+    ///
+    /// When a family has several free units (model units), `maxFamilies` limits families, not
+    /// units: the count is then Π_{f included} 2^{n_f} · Σ_{k ≤ K} e_k(2^{n_f} − 1 over the other
+    /// families), e_k the elementary symmetric polynomials (n_f = free units of family f) — the
+    /// binomial sum above when every family has one unit.
+    public var combinationCount: Double {
+        let freeList = freeUnits
+        let free = Double(freeList.count)
+        let includedFamilySet = Set(constraints.mustInclude.map { units[$0].family })
+        let includedFamilies = includedFamilySet.count
+        let depth = constraints.maxFamilies.map { Swift.max(0, $0 - includedFamilies) } ?? Int(free)
+        var unitsPerFamily: [String: Int] = [:]
+        for u in freeList { unitsPerFamily[units[u].family, default: 0] += 1 }
+        if unitsPerFamily.values.contains(where: { $0 > 1 }) || unitsPerFamily.keys.contains(where: includedFamilySet.contains) {
+            var factor = 1.0
+            var elementary = [1.0] + Array(repeating: 0.0, count: Swift.min(depth, unitsPerFamily.count))
+            for (family, count) in unitsPerFamily.sorted(by: { $0.key < $1.key }) {
+                let ways = pow(2, Double(count))
+                if includedFamilySet.contains(family) {
+                    factor *= ways
+                    continue
+                }
+                for k in stride(from: elementary.count - 1, through: 1, by: -1) { elementary[k] += elementary[k - 1] * (ways - 1) }
+            }
+            return factor * elementary.reduce(0, +)
+        }
+        var total = 0.0, term = 1.0
+        for k in 0...Swift.min(depth, Int(free)) {
+            if k > 0 { term *= (free - Double(k) + 1) / Double(k) }
+            total += term
+        }
+        return total
+    }
+
+    /// The units neither included nor excluded by the constraints, in unit order.
+    public var freeUnits: [Int] {
+        let fixed = Set(constraints.mustInclude + constraints.exclude)
+        return units.indices.filter { !fixed.contains($0) }
+    }
+
+    /// Checks that `budgets` is a non-empty list of finite numbers > 0. O(budgets).
+    public func validateBudgets(_ budgets: [Double]) throws {
+        guard !budgets.isEmpty else { throw SelectionError.invalidSetting(.selectionBudgets, value: "", allowed: "one or more numbers > 0") }
+        for budget in budgets where !(budget > 0 && budget.isFinite) {
+            throw SelectionError.invalidSetting(.selectionBudgets, value: "\(budget)", allowed: "finite numbers > 0")
+        }
+    }
+
+    /// `validateBudgets`, then checks with clear messages that every budget affords the
+    /// must-includes, the cheapest set of models that can give p independent design rows (without
+    /// a ridge), and at least one unit. O(models · log models + budgets).
+    public func checkBudgets(_ budgets: [Double]) throws {
+        try validateBudgets(budgets)
+        let included = constraints.mustInclude.reduce(0.0) { $0 + units[$1].cost }
+        let p = dimension
+        // The p cheapest models' worth of cost is a lower bound on any nonsingular design
+        // (G = Σ x xᵀ needs at least p rows) when there is no ridge.
+        let cheapest: Double
+        if ridge > 0 {
+            cheapest = included
+        } else {
+            let perModel = units.flatMap { unit in Array(repeating: unit.cost / Double(unit.models.count), count: unit.models.count) }
+            let rowsNeeded = max(0, p - constraints.mustInclude.reduce(0) { $0 + units[$1].models.count })
+            cheapest = included + perModel.sorted().prefix(rowsNeeded).reduce(0, +)
+        }
+        for budget in budgets where budget < included * (1 - 1e-12) {
+            throw SelectionError.budgetTooSmall(budget: budget, needed: included, detail: "the must-include units")
+        }
+        for budget in budgets where budget < cheapest * (1 - 1e-12) {
+            throw SelectionError.budgetTooSmall(budget: budget, needed: cheapest,
+                                                detail: "a nonsingular design (\(p) design columns need at least \(p) models)")
+        }
+        let singleUnitMinimum = units.indices.filter { !constraints.exclude.contains($0) }.map { units[$0].cost }.min() ?? .infinity
+        for budget in budgets where budget < singleUnitMinimum * (1 - 1e-12) && constraints.mustInclude.isEmpty {
+            throw SelectionError.budgetTooSmall(budget: budget, needed: singleUnitMinimum, detail: "the cheapest unit")
+        }
     }
 }
 
@@ -262,7 +344,7 @@ public struct CriterionEvaluator {
         let criterion = self.criterion
         return factor.withUnsafeMutableBufferPointer { r in
             for index in 0..<(p * p) { r[index] = gram[index] }
-            guard choleskyInPlace(r, n: p, minimumPivot: Self.singularity * scale) else { return .infinity }
+            guard Cholesky.factorInPlace(r, n: p, minimumPivot: Self.singularity * scale) else { return .infinity }
             if criterion == .d { return -(0..<p).reduce(0.0) { $0 + 2 * log(r[$1 * p + $1]) } }
             // tr(G⁻¹ B) = Σ_j e_jᵀ G⁻¹ b_j with B = L (V) or I (A): solve G z = b_j per column.
             var trace = 0.0
@@ -270,7 +352,7 @@ public struct CriterionEvaluator {
                 weight.withUnsafeBufferPointer { l in
                     for j in 0..<p {
                         for i in 0..<p { z[i] = criterion == .a ? (i == j ? 1 : 0) : l[i * p + j] }
-                        choleskySolveInPlace(UnsafeBufferPointer(r), n: p, z)
+                        Cholesky.solveInPlace(UnsafeBufferPointer(r), n: p, z)
                         trace += z[j]
                     }
                 }

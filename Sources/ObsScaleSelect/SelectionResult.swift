@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleData
 
 /// The outcome of one selector at one budget (DESIGN §4.3): what was chosen, its value, the best
 /// proven lower bound and the certified gap, and how it was obtained.
@@ -88,5 +89,18 @@ extension SelectionProblem {
                                lowerBound: provenOptimal ? value : lowerBound, provenOptimal: provenOptimal,
                                solver: solver, iterations: iterations, seconds: Date().timeIntervalSince(started),
                                notes: notes)
+    }
+
+    /// The result for a heuristic's final subset: an error when it is not a valid answer (a
+    /// singular design, or fewer models than the minimum), else the subset's result without a bound.
+    func result(of state: SubsetState, budget: Double, solver: String, iterations: Int, started: Date) throws -> SelectionResult {
+        guard state.value.isFinite else {
+            throw SelectionError.noFeasibleSubset(budget: budget, detail: "no affordable subset has \(dimension) independent design rows (a nonsingular G); raise the budget or use \(Setting.problemRidge)")
+        }
+        guard state.meetsMinimums else {
+            throw SelectionError.noFeasibleSubset(budget: budget, detail: "\(solver) reached \(state.modelCount) models but \(Setting.minModels) asks for \(constraints.minModels ?? 0)")
+        }
+        return result(subset: state.members, budget: budget, value: state.value, lowerBound: nil, provenOptimal: false,
+                      solver: solver, iterations: iterations, started: started)
     }
 }

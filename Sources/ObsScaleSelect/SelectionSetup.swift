@@ -61,10 +61,10 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     public func pool(of panel: Panel) throws -> Pool {
         let names = benchmarks ?? panel.benchmarkNames
         guard componentCount >= 1 else {
-            throw SelectionError.invalidOption(name: "--components", value: "\(componentCount)", allowed: "≥ 1")
+            throw SelectionError.invalidSetting(.setupComponentCount, value: "\(componentCount)", allowed: "≥ 1")
         }
         if let cutoffFlops, !(cutoffFlops > 0 && cutoffFlops.isFinite) {
-            throw SelectionError.invalidOption(name: "--cutoff-flops", value: "\(cutoffFlops)", allowed: "a finite number > 0")
+            throw SelectionError.invalidSetting(.setupCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0")
         }
         let columns = try names.map { try panel.values(of: $0) }
         let inPool: [Bool] = panel.models.indices.map { index in
@@ -100,8 +100,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let pca = try PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
         let degenerate = pca.degenerateComponents
         if !degenerate.isEmpty && ridge == 0 {
-            throw SelectionError.invalidOption(name: "--components", value: "\(componentCount)",
-                                               allowed: "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or constant benchmarks); or add --ridge D > 0")
+            throw SelectionError.invalidSetting(.setupComponentCount, value: "\(componentCount)",
+                                               allowed: "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or constant benchmarks); or add \(Setting.setupRidge) D > 0")
         }
         func designRows(_ scores: Matrix) -> Matrix {
             guard intercept else { return scores }
@@ -116,7 +116,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             targetRows = fitRows.map { design.selectingRows($0) } ?? design
         case .aboveCutoff:
             guard cutoffFlops != nil else {
-                throw SelectionError.invalidOption(name: "--targets", value: "above-cutoff", allowed: "pool, or above-cutoff together with --cutoff-flops")
+                throw SelectionError.invalidSetting(.setupTargets, value: "above-cutoff", allowed: "pool, or above-cutoff together with \(Setting.setupCutoffFlops)")
             }
             let above = panel.models.indices.filter { !inPool[$0] }
             guard !above.isEmpty else { throw SelectionError.emptyPool("no panel model lies above the cutoff to serve as a target") }
@@ -144,7 +144,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         func indices(_ names: [String]) throws -> [Int] {
             try names.map { name in
                 guard let index = unitNames.firstIndex(of: name) else {
-                    throw SelectionError.unknownUnit(name: name, suggestions: closeMatches(to: name, in: unitNames))
+                    throw SelectionError.unknownUnit(name: name, suggestions: Suggestions.closeMatches(to: name, in: unitNames))
                 }
                 return index
             }

@@ -11,26 +11,27 @@ struct Obsscale: ParsableCommand {
             Data: --panel FILE (default: $OBSSCALE_PANEL, then data/obsscaling/ if fetched, then the shipped \
             synthetic panel). Exit codes: 0 success, 64 bad input or options, 1 runtime failure.
             """,
-        version: obsscaleVersion,
+        version: ObsScaleVersion.current,
         subcommands: [PCACommand.self, FitCommand.self, SelectCommand.self, ValidateCommand.self, SimulateCommand.self, DataCommand.self]
     )
 }
 
-/// Runs a subcommand body, turning the library's typed input errors into a one-line message on
-/// stderr and exit code 64 (usage/validation), and anything else into exit code 1.
-func runReportingErrors(_ body: () throws -> Void) throws {
+/// Runs a subcommand body: the library's input errors (`InputError`: bad data, settings out of
+/// range) become one line on stderr, with settings spelled as flags, and exit code 64; a failed
+/// download or numerical failure exit code 1.
+///
+/// - Parameter flagOverrides: the command's own flags for settings other commands spell
+///   differently (`FlagNames`).
+func runReportingErrors(flagOverrides: [Setting: String] = [:], _ body: () throws -> Void) throws {
     installInterruptHandler()
     do {
         try body()
-    } catch let error as DataError {
-        printError(error.description)
+    } catch let error as any InputError {
+        printError(FlagNames.translate(error.description, overrides: flagOverrides))
         throw ExitCode(64)
-    } catch let error as FitError {
-        printError(error.description)
-        throw ExitCode(64)
-    } catch let error as SelectionError {
-        printError(error.description)
-        throw ExitCode(64)
+    } catch let error as FetchError {
+        printError(FlagNames.translate(error.description, overrides: flagOverrides))
+        throw ExitCode(1)
     } catch let error as LinearAlgebraError {
         printError("numerical failure: \(error.description)")
         throw ExitCode(1)
@@ -67,8 +68,9 @@ func printNotice(_ message: String, quiet: Bool) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
 }
 
-/// Splits a comma-separated option value, trimming blanks and dropping empty items.
-func commaList(_ text: String?) -> [String]? {
-    guard let text else { return nil }
-    return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+/// Prints a rendered report on stdout (unless quiet), with any setting names in it (e.g. in a
+/// recorded failure) spelled as flags.
+func printReport(_ text: String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
+    guard !quiet else { return }
+    print(FlagNames.translate(text, overrides: flagOverrides), terminator: "")
 }

@@ -49,7 +49,7 @@ struct BootstrapCLITests {
     @Test(arguments: [
         (["--bootstrap=-3"], "--bootstrap: '-3' is not allowed"),
         (["--bootstrap", "10", "--level", "1.5"], "--level: 1.5 is not allowed"),
-        (["--at-flops", "0"], "--at-flops: '0' is not allowed"),
+        (["--at-flops", "0"], "The value '0' is invalid for '--at-flops <at-flops>'"),
         (["--bootstrap", "10", "--threads", "0"], "--threads: '0' is not allowed"),
         (["--bootstrap", "10", "--refit-pca", "--pca-on", "panel"], "--refit-pca: with --pca-on panel is not allowed"),
     ])

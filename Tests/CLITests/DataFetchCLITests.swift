@@ -66,7 +66,7 @@ struct DataFetchCLITests {
         let result = try runCLI(["data", "fetch"], directory: project)
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("obsscale: error: \(destination.path)/\(FetchFixture.panelName): checksum mismatch for the download from \(server.baseURL)eval_results/\(FetchFixture.panelName): expected SHA-256 "))
-        #expect(result.stderr.contains("got \(SHA256.hexDigest(FetchFixture.panel)) (\(FetchFixture.panel.utf8.count) bytes)"))
+        #expect(result.stderr.contains("got \(DataFetch.SHA256.hexDigest(FetchFixture.panel)) (\(FetchFixture.panel.utf8.count) bytes)"))
         #expect(try Data(contentsOf: destination.appendingPathComponent(FetchFixture.panelName)) == old)
         #expect(try FileManager.default.contentsOfDirectory(atPath: destination.path) == [FetchFixture.panelName])
     }

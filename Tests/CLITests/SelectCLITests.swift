@@ -34,7 +34,7 @@ struct SelectCLITests {
         (["--include", "Llama-2", "--exclude", "Llama-2", "--budget", "8"], "contradictory constraints: Llama-2 is both included and excluded"),
         (["--include", "Llama-2,Llama,Qwen", "--max-families", "2", "--budget", "20"], "3 must-include families exceed --max-families 2"),
         (["--unit", "model", "--method", "exhaustive", "--budget", "10"], "combinations (limit 1e+09); use --method auto, bnb or greedy"),
-        (["--budget", "0"], "--budget: '0' is not allowed"),
+        (["--budget", "0"], "The value '0' is invalid for '--budget <budget>': '0' is not allowed"),
         (["--budget", "8", "--cost", "gpu"], "unknown column 'gpu'"),
         (["--budget", "8", "--time-limit=-1"], "--time-limit: '-1.0' is not allowed"),
     ]

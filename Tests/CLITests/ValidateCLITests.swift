@@ -40,13 +40,13 @@ struct ValidateCLITests {
     }
 
     @Test(arguments: [
-        (["--target", CLITests.target, "--method", "simplex"], "--method: 'simplex' is not allowed"),
-        (["--target", CLITests.target, "--method", "exchange:team"], "--method: 'exchange:team' is not allowed"),
+        (["--target", CLITests.target, "--method", "simplex"], "The value 'simplex' is invalid for '--method <method>': 'simplex' is not allowed"),
+        (["--target", CLITests.target, "--method", "exchange:team"], "The value 'exchange:team' is invalid for '--method <method>'"),
         (["--target", CLITests.target, "--bootstrap", "10"], "--bootstrap: '10' is not allowed (allowed: only with --simulate"),
         (["--target", CLITests.target, "--simulate", "3"], "--target: '\(CLITests.target)' is not allowed"),
         ([], "--target: 'none' is not allowed"),
         (["--target", "gsm8k_cot_8_exact_match"], "unknown column 'gsm8k_cot_8_exact_match'"),
-        (["--target", CLITests.target, "--budget", "0"], "--budget: '0' is not allowed"),
+        (["--target", CLITests.target, "--budget", "0"], "The value '0' is invalid for '--budget <budget>'"),
         (["--target", CLITests.target, "--random=-1"], "--random: '-1' is not allowed"),
     ])
     func badOptionsAreRejected(extra: [String], message: String) throws {

@@ -12,14 +12,14 @@ import Testing
         let programs = (0..<200).map { index in
             randomSmallProgram(using: &rng, integerProbability: index.isMultiple(of: 2) ? 0 : 0.6)
         }
-        let serial = try programs.map { try solve($0) }
+        let serial = try programs.map { try $0.solve() }
         #expect(Set(serial.map(\.status)).count >= 3)  // the mix covers several outcomes
         #expect(serial.filter { $0.status == .optimal }.count > 40)
 
         let results = ResultBox(count: programs.count)
         DispatchQueue.concurrentPerform(iterations: programs.count * 2) { k in
             let index = k % programs.count
-            results.set(index, Result { try solve(programs[index]) })
+            results.set(index, Result { try programs[index].solve() })
         }
         for index in programs.indices {
             let parallel = try #require(try results.get(index)?.get())
@@ -39,8 +39,8 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 64) { k in
             let outcome = Result { () -> LPSolution in
                 k.isMultiple(of: 2)
-                    ? try solve(hard, options: SolveOptions(timeLimitSeconds: 0.005))
-                    : try solve(lp, options: SolveOptions(presolve: k % 4 == 1))
+                    ? try hard.solve(options: SolveOptions(timeLimitSeconds: 0.005))
+                    : try lp.solve(options: SolveOptions(presolve: k % 4 == 1))
             }
             failures.set(k, outcome)
         }
@@ -71,7 +71,7 @@ import Testing
             let valid = isValid(program, options)
             if options.timeLimitSeconds == nil { options.timeLimitSeconds = 1 }
             do {
-                let solution = try solve(program, options: options)
+                let solution = try program.solve(options: options)
                 #expect(valid, "round \(round): accepted invalid input")
                 solved[solution.status, default: 0] += 1
                 #expect(!solution.message.isEmpty)

@@ -16,7 +16,7 @@ import Testing
         program.addConstraint(terms: [(y, -0.37), (z, -3)], upperBound: 0)
         program.addConstraint(terms: [(y, -2), (z, -2)], lowerBound: 1)
         // y + z ≤ −0.5 and 0.37y ≥ −3z ≥ 0 force y ≥ 8.1|z| and y ≤ −0.5 + |z|: infeasible.
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .infeasible)
     }
 
@@ -28,7 +28,7 @@ import Testing
         let x = program.addVariable(lowerBound: -.infinity)
         let y = program.addVariable(lowerBound: -1e15, upperBound: -999_999_999_999_996)
         program.addConstraint(terms: [(x, -1e15), (y, -1e15)], lowerBound: 0, upperBound: 1)
-        let solution = try solve(program)  // presolve requested (default)
+        let solution = try program.solve()  // presolve requested (default)
         #expect(solution.status == .optimal)
         #expect(solution.message.contains("presolve skipped"))
         #expect(solution.values[y] == -1e15)
@@ -47,13 +47,13 @@ import Testing
         program.addConstraint(terms: [(x, 999_999_999_999_999.9)], lowerBound: 999_999_999_999_999.9, upperBound: 1e15)
         program.addConstraint(terms: [], lowerBound: -3, upperBound: 9)
         program.addConstraint(terms: [(x, -3.33)], lowerBound: 7)  // x ≤ −2.1, but x ≥ 0.37: infeasible
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .infeasible)
 
         // And the fix itself: bounds within 1e-12 (relative) act as one value.
         var fixed = LinearProgram(sense: .maximize)
         fixed.addVariable(lowerBound: 1, upperBound: 1 + 1e-13, objective: 1)
-        #expect(try solve(fixed).values == [1])
+        #expect(try fixed.solve().values == [1])
     }
 
     /// GLPK's primal simplex looped forever on this 3-variable program because of the coefficient
@@ -68,13 +68,13 @@ import Testing
         program.addConstraint(terms: [(b, 3), (c, -3)], lowerBound: -8, upperBound: -5)
         program.addConstraint(terms: [(b, -4), (c, -1e-15)], upperBound: 100_000_000_000_000.5)
         let start = ContinuousClock.now
-        let solution = try solve(program, options: SolveOptions(timeLimitSeconds: 5, presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(timeLimitSeconds: 5, presolve: presolve))
         #expect(start.duration(to: .now) < .seconds(2))
         #expect(solution.status == .infeasible)  // b − c ≥ −1 but the first row needs ≤ −5/3
         #expect(solution.message.contains("1 negligible coefficient(s)"))
 
         let lp = program.relaxed()  // the LP alone stalled too (without presolve)
-        #expect(try solve(lp, options: SolveOptions(timeLimitSeconds: 5, presolve: presolve)).status == .infeasible)
+        #expect(try lp.solve(options: SolveOptions(timeLimitSeconds: 5, presolve: presolve)).status == .infeasible)
     }
 
     /// With an unbounded relaxation the zero-objective feasibility search could crawl through the
@@ -89,7 +89,7 @@ import Testing
         let x5 = program.addVariable(lowerBound: -7, upperBound: -0.37)
         program.addConstraint(terms: [(x0, -3), (x1, -2), (x4, -3), (x5, 2.96)], lowerBound: 6, upperBound: 9)
         let start = ContinuousClock.now
-        let solution = try solve(program, options: SolveOptions(timeLimitSeconds: 0.3))
+        let solution = try program.solve(options: SolveOptions(timeLimitSeconds: 0.3))
         #expect(start.duration(to: .now) < .seconds(2))
         #expect([.timeLimit, .unbounded].contains(solution.status), "\(solution.message)")
     }

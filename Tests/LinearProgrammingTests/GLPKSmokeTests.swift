@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LinearProgramming
+import Synchronization
 import Testing
 
 /// Hand-checked LPs and MILPs, infeasible/unbounded outcomes, validation before GLPK, and
@@ -17,7 +18,7 @@ struct GLPKSmokeTests {
     }
 
     @Test func textbookLP() throws {
-        let solution = try solve(Self.textbook())
+        let solution = try Self.textbook().solve()
         #expect(solution.status == .optimal)
         #expect(abs((solution.objective ?? 0) - 12) < 1e-9)
         #expect(abs(solution.values[0] - 4) < 1e-9 && abs(solution.values[1]) < 1e-9)
@@ -33,7 +34,7 @@ struct GLPKSmokeTests {
         let y = program.addVariable(objective: 2)
         program.addConstraint(terms: [(x, 1), (y, 1)], lowerBound: 3, upperBound: 3)
         program.addConstraint(terms: [(x, 1), (y, -1)], lowerBound: -1)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(abs((solution.objective ?? 0) - 5) < 1e-9)
         #expect(abs(solution.values[0] - 1) < 1e-9 && abs(solution.values[1] - 2) < 1e-9)
@@ -45,13 +46,13 @@ struct GLPKSmokeTests {
         let values = [10.0, 13, 7, 8], weights = [4.0, 6, 3, 5]
         for value in values { program.addVariable(kind: .binary, objective: value) }
         program.addConstraint(terms: weights.enumerated().map { ($0.offset, $0.element) }, upperBound: 10)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(abs((solution.objective ?? 0) - 23) < 1e-9)
         #expect(solution.values.map { $0.rounded() } == [1, 1, 0, 0])
         var relaxed = program
         for index in relaxed.variables.indices { relaxed.variables[index].kind = .continuous; relaxed.variables[index].upperBound = 1 }
-        let lp = try solve(relaxed)
+        let lp = try relaxed.solve()
         #expect((lp.objective ?? 0) > 23 + 1e-6)  // fractional relaxation
     }
 
@@ -60,36 +61,36 @@ struct GLPKSmokeTests {
         var infeasible = LinearProgram(sense: .minimize)
         let x = infeasible.addVariable(objective: 1)
         infeasible.addConstraint(terms: [(x, 1)], upperBound: -1)
-        #expect(try solve(infeasible, options: SolveOptions(presolve: presolve)).status == .infeasible)
+        #expect(try infeasible.solve(options: SolveOptions(presolve: presolve)).status == .infeasible)
         var integerInfeasible = infeasible
         integerInfeasible.variables[0].kind = .integer
-        #expect(try solve(integerInfeasible).status == .infeasible)
+        #expect(try integerInfeasible.solve().status == .infeasible)
         var unbounded = LinearProgram(sense: .maximize)
         let y = unbounded.addVariable(objective: 1)
         unbounded.addConstraint(terms: [(y, 1)], lowerBound: 0)
-        #expect(try solve(unbounded, options: SolveOptions(presolve: presolve)).status == .unbounded)
+        #expect(try unbounded.solve(options: SolveOptions(presolve: presolve)).status == .unbounded)
     }
 
     @Test func invalidInputIsRejectedBeforeGLPK() {
         var badIndex = Self.textbook()
         badIndex.constraints[0].terms.append(.init(index: 7, coefficient: 1))
-        #expect(throws: LinearProgramError.self) { try solve(badIndex) }
+        #expect(throws: LinearProgramError.self) { try badIndex.solve() }
         var nanCoefficient = Self.textbook()
         nanCoefficient.constraints[1].terms[0].coefficient = .nan
-        #expect(throws: LinearProgramError.self) { try solve(nanCoefficient) }
+        #expect(throws: LinearProgramError.self) { try nanCoefficient.solve() }
         var crossedBounds = Self.textbook()
         crossedBounds.variables[0].lowerBound = 5
         crossedBounds.variables[0].upperBound = 1
-        #expect(throws: LinearProgramError.self) { try solve(crossedBounds) }
+        #expect(throws: LinearProgramError.self) { try crossedBounds.solve() }
         var duplicate = Self.textbook()
         duplicate.constraints[0].terms.append(.init(index: 0, coefficient: 2))
-        #expect(throws: LinearProgramError.self) { try solve(duplicate) }
-        #expect(throws: LinearProgramError.self) { try solve(Self.textbook(), options: SolveOptions(timeLimitSeconds: -1)) }
+        #expect(throws: LinearProgramError.self) { try duplicate.solve() }
+        #expect(throws: LinearProgramError.self) { try Self.textbook().solve(options: SolveOptions(timeLimitSeconds: -1)) }
     }
 
     @Test func parallelSolvesGiveTheSerialAnswers() throws {
         // Random small knapsack MILPs and LPs, solved serially then from concurrentPerform.
-        func program(_ seed: Int) -> LinearProgram {
+        @Sendable func program(_ seed: Int) -> LinearProgram {
             var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
             func next() -> Double {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -100,23 +101,20 @@ struct GLPKSmokeTests {
             program.addConstraint(terms: (0..<12).map { ($0, 1 + 4 * next()) }, upperBound: 10)
             return program
         }
-        let serial = try (0..<80).map { try solve(program($0)).objective ?? .nan }
-        var parallel = [Double](repeating: .nan, count: 80)
-        let lock = NSLock()
+        let serial = try (0..<80).map { try program($0).solve().objective ?? .nan }
+        let parallel = Mutex([Double](repeating: .nan, count: 80))
         DispatchQueue.concurrentPerform(iterations: 80) { index in
-            let value = (try? solve(program(index)).objective) ?? .nan
-            lock.lock()
-            parallel[index] = value
-            lock.unlock()
+            let value = (try? program(index).solve().objective) ?? .nan
+            parallel.withLock { $0[index] = value }
         }
-        #expect(serial == parallel)
+        #expect(serial == parallel.withLock { $0 })
         #expect(!serial.contains { $0.isNaN })
     }
 
     @Test func programWithoutVariables() throws {
         var program = LinearProgram(sense: .minimize)
         program.objectiveConstant = 2.5
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal && solution.objective == 2.5)
     }
 }

@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [true, false])
     func textbookMaximization(presolve: Bool) throws {
-        let solution = try solve(Self.textbookMax(), options: SolveOptions(presolve: presolve))
+        let solution = try Self.textbookMax().solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, 12))
         #expect(close(solution.values, [4, 0]))
@@ -43,7 +43,7 @@ import Testing
         program.addConstraint(terms: [(x, 1), (y, 1), (z, 1)], lowerBound: 10, upperBound: 10)
         program.addConstraint(terms: [(x, 1), (y, -1)], lowerBound: 2)
         program.addConstraint(terms: [(y, 1), (z, 1)], lowerBound: 3)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, 12))
         #expect(close(solution.values, [2, 0, 8]))
@@ -53,12 +53,12 @@ import Testing
     /// Duals are ∂(optimal objective)/∂(rhs): check against finite differences of re-solves.
     @Test func dualsMatchFiniteDifferences() throws {
         let base = Self.textbookMax()
-        let objective = try #require(try solve(base).objective)
-        let duals = try solve(base).duals
+        let objective = try #require(try base.solve().objective)
+        let duals = try base.solve().duals
         for i in base.constraints.indices {
             var shifted = base
             shifted.constraints[i].upperBound += 0.5
-            let moved = try #require(try solve(shifted).objective)
+            let moved = try #require(try shifted.solve().objective)
             #expect(close((moved - objective) / 0.5, duals[i]))
         }
     }
@@ -73,7 +73,7 @@ import Testing
         let y = program.addVariable(lowerBound: -.infinity, upperBound: .infinity, objective: 2)
         program.addConstraint(terms: [(x, 1), (y, 1)], lowerBound: -3)
         program.addConstraint(terms: [(x, -1), (y, 1)], lowerBound: -5)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, -7))
         #expect(close(solution.values, [1, -4]))
@@ -91,7 +91,7 @@ import Testing
         let z = program.addVariable(objective: 1)
         program.addConstraint(terms: [(x, 1), (y, 1), (z, 1)], upperBound: 4)
         program.addConstraint(terms: [(z, 1), (y, -1)], upperBound: 2)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, 14))  // 10 + 4: the constant is included
         #expect(close(solution.values.first ?? .nan, 2.5))
@@ -104,13 +104,13 @@ import Testing
         var program = LinearProgram(sense: .minimize)
         program.addVariable(lowerBound: 2, upperBound: 5, objective: 1)
         program.addVariable(lowerBound: -1, upperBound: 7, objective: -2)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.values, [2, 7]))
         #expect(close(solution.objective, -12))
         #expect(solution.duals.isEmpty)
         program.variables[1].upperBound = .infinity
-        #expect(try solve(program).status == .unbounded)
+        #expect(try program.solve().status == .unbounded)
     }
 
     @Test(arguments: [true, false])
@@ -120,7 +120,7 @@ import Testing
         let y = program.addVariable(objective: 1)
         program.addConstraint(terms: [(x, 1), (y, 1)], upperBound: 1)
         program.addConstraint(terms: [(x, 1), (y, 1)], lowerBound: 2)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .infeasible)
         #expect(solution.objective == nil)
         #expect(solution.values.isEmpty && solution.duals.isEmpty)
@@ -133,7 +133,7 @@ import Testing
         let x = program.addVariable(objective: 1)
         let y = program.addVariable(objective: 1)
         program.addConstraint(terms: [(x, 1), (y, -1)], upperBound: 1)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .unbounded)
         #expect(solution.values.isEmpty)
     }
@@ -149,7 +149,7 @@ import Testing
         program.addVariable(lowerBound: -.infinity, objective: 1)  // unconstrained, improving
         program.addConstraint(terms: [(x, 1), (y, 1)], upperBound: 1)
         program.addConstraint(terms: [(x, 1), (y, 1)], lowerBound: 2)  // together impossible
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .infeasible)
         if presolve { #expect(solution.message.contains("GLP_ENODFS")) }
     }
@@ -159,9 +159,9 @@ import Testing
         var program = LinearProgram()
         program.addVariable(objective: 1)
         program.addConstraint(terms: [], lowerBound: 1)
-        #expect(try solve(program).status == .infeasible)
+        #expect(try program.solve().status == .infeasible)
         program.constraints[0].lowerBound = -1
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(solution.duals == [0])
     }
@@ -171,7 +171,7 @@ import Testing
         var program = Self.textbookMax()
         let z = program.addVariable(objective: -1)
         program.constraints[0].terms.append(.init(index: z, coefficient: 0))
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, 12))
         #expect(close(solution.values, [4, 0, 0]))
@@ -184,12 +184,12 @@ import Testing
         let x = program.addVariable(objective: 1)
         let y = program.addVariable(upperBound: 2, objective: 1)
         program.addConstraint(terms: [(x, 1), (y, 1e-13)], upperBound: 1)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.values, [1, 2]))
         #expect(solution.message.contains("1 negligible coefficient(s)"))
         program.constraints[0].terms[1].coefficient = 1e-10  // kept
-        let kept = try solve(program)
+        let kept = try program.solve()
         #expect(!kept.message.contains("negligible"))
         #expect(close(kept.values, [1 - 2e-10, 2], tolerance: 1e-12))
     }
@@ -203,7 +203,7 @@ import Testing
         let x = program.addVariable(objective: 1)
         let y = program.addVariable(upperBound: 2, objective: 1)
         program.addConstraint(terms: [(x, 1), (y, 1e-10)], upperBound: 1)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, 3 - 2e-10, tolerance: 1e-12))
         #expect(solution.message.contains("re-solved without scaling"))
@@ -213,7 +213,7 @@ import Testing
     @Test func zeroVariablePrograms() throws {
         var program = LinearProgram(sense: .maximize, objectiveConstant: 4.5)
         program.addConstraint(terms: [], lowerBound: -1, upperBound: 2)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(solution.objective == 4.5)
         #expect(solution.bestBound == 4.5)
@@ -222,10 +222,10 @@ import Testing
         #expect(solution.iterations == 0)
         #expect(solution.hasSolution)
 
-        #expect(try solve(LinearProgram()).objective == 0)
+        #expect(try LinearProgram().solve().objective == 0)
 
         program.addConstraint(name: "impossible", terms: [], lowerBound: 3)
-        let infeasible = try solve(program)
+        let infeasible = try program.solve()
         #expect(infeasible.status == .infeasible)
         #expect(infeasible.message.contains("constraint 1 'impossible'"))
     }
@@ -246,26 +246,26 @@ import Testing
     /// feasible), so the point is returned as `.feasible`; with presolve nothing can be recovered.
     @Test func iterationLimitLP() throws {
         let program = Self.largerLP(size: 40)
-        let full = try solve(program)
+        let full = try program.solve()
         #expect(full.status == .optimal)
         #expect((full.iterations ?? 0) > 3)
 
-        let withoutPresolve = try solve(program, options: SolveOptions(presolve: false, iterationLimit: 2))
+        let withoutPresolve = try program.solve(options: SolveOptions(presolve: false, iterationLimit: 2))
         #expect(withoutPresolve.status == .feasible)
         #expect(withoutPresolve.message.contains("GLP_EITLIM"))
         #expect(violation(of: program, at: withoutPresolve.values) == nil)
         #expect((withoutPresolve.objective ?? .infinity) <= (full.objective ?? 0) + 1e-9)
         #expect(withoutPresolve.duals.isEmpty)
 
-        let withPresolve = try solve(program, options: SolveOptions(presolve: true, iterationLimit: 2))
+        let withPresolve = try program.solve(options: SolveOptions(presolve: true, iterationLimit: 2))
         #expect(withPresolve.status == .iterationLimit)
         #expect(withPresolve.values.isEmpty)
     }
 
     @Test func generousLimitsDoNotChangeTheAnswer() throws {
         let program = Self.largerLP(size: 30)
-        let plain = try solve(program)
-        let limited = try solve(program, options: SolveOptions(timeLimitSeconds: 60, iterationLimit: 1_000_000))
+        let plain = try program.solve()
+        let limited = try program.solve(options: SolveOptions(timeLimitSeconds: 60, iterationLimit: 1_000_000))
         #expect(limited.status == .optimal)
         #expect(close(limited.objective, plain.objective ?? .nan))
     }
@@ -275,8 +275,8 @@ import Testing
         var rng = SplitMix64(seed: 99)
         for _ in 0..<150 {
             let program = randomSmallProgram(using: &rng, integerProbability: 0)
-            let on = try solve(program, options: SolveOptions(presolve: true))
-            let off = try solve(program, options: SolveOptions(presolve: false))
+            let on = try program.solve(options: SolveOptions(presolve: true))
+            let off = try program.solve(options: SolveOptions(presolve: false))
             #expect(on.status == off.status, "\(on.message) vs \(off.message)")
             if on.status == .optimal {
                 #expect(close(on.objective, off.objective ?? .nan, tolerance: 1e-6))
@@ -295,7 +295,7 @@ import Testing
         let data = try JSONEncoder().encode(program)
         let decoded = try JSONDecoder().decode(LinearProgram.self, from: data)
         #expect(decoded == program)
-        let solution = try solve(program)
+        let solution = try program.solve()
         let solutionData = try JSONEncoder().encode(solution)
         #expect(try JSONDecoder().decode(LPSolution.self, from: solutionData) == solution)
     }

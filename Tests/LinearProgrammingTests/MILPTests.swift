@@ -11,7 +11,7 @@ import Testing
         var program = LinearProgram(sense: .maximize)
         for value in values { program.addVariable(kind: .binary, objective: value) }
         program.addConstraint(terms: weights.enumerated().map { ($0.offset, $0.element) }, upperBound: 10)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(solution.objective == 22)
         #expect(solution.values == [1, 0, 1, 0, 1])
@@ -40,14 +40,14 @@ import Testing
         program.addConstraint(terms: [(x, 3), (y, 2)], upperBound: 12)
         program.addConstraint(terms: [(x, 2), (y, 3)], upperBound: 12)
 
-        let relaxation = try solve(program)
+        let relaxation = try program.solve()
         #expect(relaxation.status == .optimal)
         #expect(close(relaxation.objective, 2.8))
         #expect(close(relaxation.values, [1.8, 2.8]))
 
         program.variables[x].kind = .integer
         program.variables[y].kind = .integer
-        let integer = try solve(program)
+        let integer = try program.solve()
         #expect(integer.status == .optimal)
         #expect(integer.objective == 2)
         #expect(integer.values[1] == 2)
@@ -67,7 +67,7 @@ import Testing
         let z = program.addVariable(objective: 1)
         let w = program.addVariable(lowerBound: 0.5, upperBound: 7.9, kind: .integer, objective: 1)
         program.addConstraint(terms: [(x, 1), (z, 1), (w, 1)], lowerBound: 6.5)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .optimal)
         #expect(close(solution.objective, 13.5))
         #expect(solution.values[x] == 3)
@@ -82,9 +82,9 @@ import Testing
         let x = program.addVariable(lowerBound: -.infinity, kind: .integer, objective: 1)
         let y = program.addVariable(objective: 1)
         program.addConstraint(terms: [(x, 2), (y, 0)], lowerBound: 1, upperBound: 1)
-        #expect(try solve(program).status == .infeasible)
+        #expect(try program.solve().status == .infeasible)
         program.variables[x].kind = .continuous
-        #expect(try solve(program).status == .optimal)
+        #expect(try program.solve().status == .optimal)
     }
 
     @Test func infeasibleMILPWithInfeasibleRelaxation() throws {
@@ -93,7 +93,7 @@ import Testing
         let y = program.addVariable(kind: .binary, objective: 1)
         program.addConstraint(terms: [(x, 1), (y, 1)], upperBound: 3)
         program.addConstraint(terms: [(x, 1)], lowerBound: 5)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .infeasible)
         #expect(solution.values.isEmpty)
     }
@@ -103,14 +103,14 @@ import Testing
         var program = LinearProgram()
         program.addVariable(name: "ok", kind: .integer)
         program.addVariable(name: "narrow", lowerBound: 0.2, upperBound: 0.8, kind: .integer)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .infeasible)
         #expect(solution.message.contains("variable 1 'narrow'"))
         #expect(solution.iterations == 0)
 
         var binary = LinearProgram()
         binary.addVariable(name: "b", lowerBound: 2, upperBound: 3, kind: .binary)
-        #expect(try solve(binary).status == .infeasible)
+        #expect(try binary.solve().status == .infeasible)
     }
 
     /// max x + y, x integer ≥ 0, y ≥ 0, x − y ≤ 0.5: the relaxation is unbounded and an integer
@@ -121,7 +121,7 @@ import Testing
         let x = program.addVariable(kind: .integer, objective: 1)
         let y = program.addVariable(objective: 1)
         program.addConstraint(terms: [(x, 1), (y, -1)], upperBound: 0.5)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .unbounded)
         #expect(solution.message.contains("an integer feasible point exists"))
         #expect(solution.values.isEmpty)
@@ -134,7 +134,7 @@ import Testing
         let x = program.addVariable(lowerBound: -.infinity, kind: .integer, objective: 0)
         program.addVariable(lowerBound: -.infinity, objective: 1)
         program.addConstraint(terms: [(x, 2)], lowerBound: 1, upperBound: 1)
-        let solution = try solve(program)
+        let solution = try program.solve()
         #expect(solution.status == .infeasible)
     }
 
@@ -144,10 +144,10 @@ import Testing
     @Test func timeLimitedMILP() throws {
         // GLPK does not finish this one in 20 s (the 60-item, 5-dimension version takes ~15 ms).
         let program = hardKnapsack(items: 200, dimensions: 15, seed: 11)
-        let relaxation = try #require(try solve(program.relaxed()).objective)
+        let relaxation = try #require(try program.relaxed().solve().objective)
         for milliseconds in [1.0, 3, 10] {
             let start = ContinuousClock.now
-            let solution = try solve(program, options: SolveOptions(timeLimitSeconds: milliseconds / 1000))
+            let solution = try program.solve(options: SolveOptions(timeLimitSeconds: milliseconds / 1000))
             #expect(start.duration(to: .now) < .seconds(2))
             #expect([.timeLimit, .feasible].contains(solution.status), "\(solution.status): \(solution.message)")
             #expect(solution.message.contains("time limit"))
@@ -167,7 +167,7 @@ import Testing
     /// is on the correct side; a proof of optimality is also acceptable.
     @Test func mipGap() throws {
         let program = hardKnapsack(items: 35, dimensions: 3, seed: 5)
-        let solution = try solve(program, options: SolveOptions(timeLimitSeconds: 5, mipGap: 0.05))
+        let solution = try program.solve(options: SolveOptions(timeLimitSeconds: 5, mipGap: 0.05))
         #expect([.gapReached, .optimal].contains(solution.status), "\(solution.status): \(solution.message)")
         #expect(violation(of: program, at: solution.values) == nil)
         if let bound = solution.bestBound, let objective = solution.objective {
@@ -178,7 +178,7 @@ import Testing
     /// An iteration cap on a MILP stops the search between subproblems.
     @Test func iterationLimitedMILP() throws {
         let program = hardKnapsack(items: 60, dimensions: 5, seed: 11)
-        let solution = try solve(program, options: SolveOptions(timeLimitSeconds: 10, iterationLimit: 1))
+        let solution = try program.solve(options: SolveOptions(timeLimitSeconds: 10, iterationLimit: 1))
         #expect([.iterationLimit, .feasible].contains(solution.status), "\(solution.status): \(solution.message)")
         #expect(solution.message.contains("iteration limit"))
         if solution.status == .feasible { #expect(violation(of: program, at: solution.values) == nil) }
@@ -203,7 +203,7 @@ import Testing
                 row.terms = row.terms.filter { $0.index < program.variables.count }
                 return row
             }
-            let solution = try solve(program)
+            let solution = try program.solve()
             let best = enumerateBest(program)
             if let best {
                 #expect(solution.status == .optimal, "\(solution.message)")
@@ -230,7 +230,7 @@ import Testing
         let u = aborting.addVariable(lowerBound: -.infinity, kind: .integer)
         let v = aborting.addVariable(lowerBound: -.infinity, upperBound: 7e7)
         aborting.addConstraint(terms: [(u, -1e-8), (v, 1.11)], upperBound: 0)
-        let first = try solve(aborting, options: SolveOptions(timeLimitSeconds: 10))
+        let first = try aborting.solve(options: SolveOptions(timeLimitSeconds: 10))
         #expect([.optimal, .feasible].contains(first.status), "\(first.message)")
         #expect(violation(of: aborting, at: first.values) == nil)
         #expect(abs(first.values[u]) <= 1e15)
@@ -239,8 +239,8 @@ import Testing
         let x = wrong.addVariable(lowerBound: -.infinity, kind: .integer, objective: 1)
         let y = wrong.addVariable(upperBound: 5e10)
         wrong.addConstraint(terms: [(x, 1), (y, -1e5)], upperBound: 1)
-        #expect(try solve(wrong.relaxed()).values.first == 5_000_000_000_000_001)
-        let second = try solve(wrong, options: SolveOptions(timeLimitSeconds: 10))
+        #expect(try wrong.relaxed().solve().values.first == 5_000_000_000_000_001)
+        let second = try wrong.solve(options: SolveOptions(timeLimitSeconds: 10))
         #expect(second.status == .feasible, "\(second.message)")
         #expect(second.values[x] == 1e15)
         #expect(second.message.contains("confinement"))

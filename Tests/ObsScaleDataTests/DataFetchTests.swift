@@ -14,14 +14,14 @@ struct SHA256Tests {
          "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
     ])
     func knownVectors(message: String, digest: String) {
-        #expect(SHA256.hexDigest(message) == digest)
+        #expect(DataFetch.SHA256.hexDigest(message) == digest)
     }
 
     @Test func oneMillionA() {
         let expected = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
-        #expect(SHA256.hexDigest(Data(repeating: UInt8(ascii: "a"), count: 1_000_000)) == expected)
+        #expect(DataFetch.SHA256.hexDigest(Data(repeating: UInt8(ascii: "a"), count: 1_000_000)) == expected)
         // The same message in 1,000 uneven pieces through both update paths.
-        var hasher = SHA256()
+        var hasher = DataFetch.SHA256()
         var fed = 0
         var piece = 1
         while fed < 1_000_000 {
@@ -34,7 +34,7 @@ struct SHA256Tests {
             fed += count
             piece = piece % 1999 + 7
         }
-        #expect(SHA256.hex(hasher.finalize()) == expected)
+        #expect(DataFetch.SHA256.hex(hasher.finalize()) == expected)
     }
 
     /// Every length from 0 to 200 bytes (all the padding cases: 55, 56, 63, 64, 119, 120 …),
@@ -50,12 +50,12 @@ struct SHA256Tests {
         let expected = try runPython(python).split(separator: "\n").map(String.init)
         #expect(expected.count == 201)
         for (length, message) in messages.enumerated() {
-            #expect(SHA256.hexDigest(message) == expected[length], "length \(length)")
+            #expect(DataFetch.SHA256.hexDigest(message) == expected[length], "length \(length)")
             for split in stride(from: 0, through: length, by: 3) {
-                var hasher = SHA256()
+                var hasher = DataFetch.SHA256()
                 hasher.update(message.prefix(split))
                 hasher.update(message.dropFirst(split))
-                #expect(SHA256.hex(hasher.finalize()) == expected[length], "length \(length) split at \(split)")
+                #expect(DataFetch.SHA256.hex(hasher.finalize()) == expected[length], "length \(length) split at \(split)")
             }
         }
     }
@@ -75,14 +75,14 @@ struct SHA256Tests {
         for url in [small, large] {
             let expected = try runPython("import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
                                          arguments: [url.path])
-            let computed = try SHA256.hexDigest(ofFile: url.path)
+            let computed = try DataFetch.SHA256.hexDigest(ofFile: url.path)
             #expect(computed.digest == expected.trimmingCharacters(in: .whitespacesAndNewlines), "\(url.lastPathComponent)")
             #expect(computed.bytes == (try Data(contentsOf: url)).count)
         }
     }
 
     @Test func missingFileIsATypedError() {
-        #expect(throws: DataError.self) { try SHA256.hexDigest(ofFile: "/nonexistent/obsscale/file") }
+        #expect(throws: DataError.self) { try DataFetch.SHA256.hexDigest(ofFile: "/nonexistent/obsscale/file") }
     }
 }
 
@@ -98,7 +98,7 @@ struct FetchManifestTests {
         #expect(manifest.files.last?.url == "../LICENSE")
         for file in manifest.files {
             let path = TestPaths.sharedData.appendingPathComponent(file.name).path
-            let (digest, bytes) = try SHA256.hexDigest(ofFile: path)
+            let (digest, bytes) = try DataFetch.SHA256.hexDigest(ofFile: path)
             #expect(digest == file.sha256, "\(file.name)")
             #expect(bytes == file.bytes, "\(file.name)")
         }
@@ -226,7 +226,7 @@ struct DataFetchTests {
             _ = try setup.fetch(manifest)
             Issue.record("a mismatching download was accepted")
         } catch let error as DataError {
-            let actual = SHA256.hexDigest(FetchFixture.postTraining)
+            let actual = DataFetch.SHA256.hexDigest(FetchFixture.postTraining)
             #expect(error == .checksumMismatch(path: setup.destination + "/" + FetchFixture.postTrainingName,
                                                url: setup.base + FetchFixture.postTrainingName, expected: entry.sha256,
                                                actual: actual, expectedBytes: entry.bytes,
@@ -280,7 +280,7 @@ struct DataFetchTests {
             let text = error.description
             #expect(text.contains("put these files by hand in \(destination)/"))
             for file in FetchFixture.files { #expect(text.contains(file.name)) }
-            #expect(text.contains("--panel FILE or $OBSSCALE_PANEL"))
+            #expect(text.contains("PanelQuery.panelPath FILE or $OBSSCALE_PANEL"))
         }
         #expect(Date().timeIntervalSince(start) < 5)
         #expect(!FileManager.default.fileExists(atPath: destination))
@@ -307,11 +307,11 @@ struct DataFetchTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = TestPaths.write("x", name: "not-a-folder")
         let cases: [(DataFetch, String)] = [
-            (DataFetch(manifest: manifest, destination: folder.path, timeout: 0), "--timeout: '0.0' is not allowed"),
-            (DataFetch(manifest: manifest, destination: folder.path, timeout: .nan), "--timeout: 'nan' is not allowed"),
-            (DataFetch(manifest: manifest, destination: folder.path, baseURL: "ftp://example.org/"), "--base-url: 'ftp://example.org/' is not allowed"),
-            (DataFetch(manifest: manifest, destination: folder.path, baseURL: "eval_results"), "--base-url: 'eval_results' is not allowed"),
-            (DataFetch(manifest: manifest, destination: file), "--dest: '\(file)' is not allowed (allowed: a folder (this is a file))"),
+            (DataFetch(manifest: manifest, destination: folder.path, timeout: 0), "DataFetch.timeout: '0.0' is not allowed"),
+            (DataFetch(manifest: manifest, destination: folder.path, timeout: .nan), "DataFetch.timeout: 'nan' is not allowed"),
+            (DataFetch(manifest: manifest, destination: folder.path, baseURL: "ftp://example.org/"), "DataFetch.baseURL: 'ftp://example.org/' is not allowed"),
+            (DataFetch(manifest: manifest, destination: folder.path, baseURL: "eval_results"), "DataFetch.baseURL: 'eval_results' is not allowed"),
+            (DataFetch(manifest: manifest, destination: file), "DataFetch.destination: '\(file)' is not allowed (allowed: a folder (this is a file))"),
         ]
         for (fetch, message) in cases {
             do {

@@ -140,7 +140,7 @@ struct PanelTests {
         #expect(message { _ = try ModelFilter(families: ["a"]).keptIndices(in: panel) } == "unknown model family 'a'; did you mean 'A'?")
         #expect(message { _ = try ModelFilter(excludeModels: ["org/a-1B"]).keptIndices(in: panel) } == "unknown model 'org/a-1B'; did you mean 'org/a-1b'?")
         #expect(message { _ = try ModelFilter(maxSizeB: 0.5).keptIndices(in: panel) } == "no models left: the model filters (size ≤ 0.5B) leave an empty panel")
-        #expect(message { _ = try ModelFilter(maxSizeB: -1).keptIndices(in: panel) } == "--max-size: '-1.0' is not allowed (allowed: a finite number of billions > 0)")
+        #expect(message { _ = try ModelFilter(maxSizeB: -1).keptIndices(in: panel) } == "ModelFilter.maxSizeB: '-1.0' is not allowed (allowed: a finite number of billions > 0)")
     }
 
     @Test func splits() throws {
@@ -156,8 +156,8 @@ struct PanelTests {
         let holdout = try Split(panel: panel, rule: .holdout(["org/c-13b"]))
         #expect(holdout.test == [3] && holdout.train == [0, 1, 2])
         #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(1)) } == "no models left: the split leaves no training models")
-        #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(-3)) } == "--cutoff-flops: '-3.0' is not allowed (allowed: a finite number > 0 (units of 1E21 FLOPs))")
-        #expect(message { _ = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 1.5)) } == "--test-top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 3)")
+        #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(-3)) } == "SplitRule.flopsCutoff: '-3.0' is not allowed (allowed: a finite number > 0 (units of 1E21 FLOPs))")
+        #expect(message { _ = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 1.5)) } == "SplitRule.top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 3)")
         #expect(throws: DataError.self) { try Split(panel: panel, rule: .top(column: "GSM8K", limit: 4)) }
         #expect(message { _ = try Split(panel: panel, rule: .holdout(["org/c-13"])) } == "unknown model 'org/c-13'; did you mean 'org/c-13b'?")
     }

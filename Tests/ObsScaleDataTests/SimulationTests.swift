@@ -48,7 +48,7 @@ struct SimulationTests {
         let test = fit.predictions.indices.filter { fit.predictions[$0].role == .test }
         let truth = test.map { target.trueValues[$0] }
         let error = test.map { pow(fit.predictions[$0].predicted - target.trueValues[$0], 2) }.reduce(0, +) / Double(test.count)
-        let spread = truth.map { pow($0 - mean(truth), 2) }.reduce(0, +) / Double(test.count)
+        let spread = truth.map { pow($0 - Statistics.mean(truth), 2) }.reduce(0, +) / Double(test.count)
         #expect(test.count > 20)
         #expect(error < 0.01)
         #expect(error < 0.2 * spread)
@@ -57,7 +57,7 @@ struct SimulationTests {
     @Test func invalidSettingsAreRejected() {
         var settings = SimulationSettings()
         settings.missingRate = 0.9
-        #expect(throws: DataError.invalidOption(name: "--missing-rate", value: "0.9", allowed: "0 to 0.5")) { try SyntheticWorld.generate(settings) }
+        #expect(throws: DataError.invalidSetting(.simulationMissingRate, value: "0.9", allowed: "0 to 0.5")) { try SyntheticWorld.generate(settings) }
         settings = SimulationSettings()
         settings.modelCount = 5
         #expect(throws: DataError.self) { try SyntheticWorld.generate(settings) }

@@ -45,7 +45,7 @@ struct BootstrapTests {
         let (panel, fit) = try Self.paperFit()
         let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap())
         #expect(context.heldOutResiduals.count == fit.trainMetrics.count)
-        #expect(abs(mean(context.heldOutResiduals)) < 1e-12)
+        #expect(abs(Statistics.mean(context.heldOutResiduals)) < 1e-12)
         // The first family by hand: fit without it, predict it.
         let family = context.trainFamilies[0]
         let others = context.train.filter { !family.contains($0) }
@@ -57,7 +57,7 @@ struct BootstrapTests {
             let law = try SigmoidRegression().fit(scores: context.scores.selectingRows(rest), targets: rest.map { context.targets[$0] })
             all += group.map { context.targets[$0] - law.predict(context.scores.row($0)) }
         }
-        let center = mean(all)
+        let center = Statistics.mean(all)
         #expect(maxRelativeDifference(Array(context.heldOutResiduals.prefix(family.count)), raw.map { $0 - center }, floor: 1e-3) < 1e-6)
     }
 
@@ -115,7 +115,7 @@ struct BootstrapTests {
 
     @Test func invalidSettingsAreRejectedWithTheirRange() throws {
         let (panel, fit) = try Self.paperFit()
-        #expect(throws: FitError.invalidSetting(name: "--level", value: "1.0", allowed: "a probability strictly between 0 and 1, e.g. 0.95")) {
+        #expect(throws: FitError.invalidSetting(.fitBootstrapLevel, value: "1.0", allowed: "a probability strictly between 0 and 1, e.g. 0.95")) {
             try FitBootstrap(level: 1).run(fit, panel: panel)
         }
         #expect(throws: FitError.self) { try FitBootstrap(replicateCount: 0).run(fit, panel: panel) }
@@ -159,7 +159,8 @@ struct BootstrapTests {
 /// predictions for each of 20 replicates, with fixed and refitted capabilities, and numpy's
 /// percentiles and standard errors over them.
 struct BootstrapFixtureTests {
-    static let fixture = (try? loadJSON(TestPaths.fixture("paper_bootstrap.json", near: #filePath))) ?? [:]
+    // Parsed once and only read afterwards (a JSON tree is not Sendable).
+    nonisolated(unsafe) static let fixture = (try? loadJSON(TestPaths.fixture("paper_bootstrap.json", near: #filePath))) ?? [:]
 
     @Test(arguments: [false, true])
     func replicatesMatchTheReference(refitPCA: Bool) throws {

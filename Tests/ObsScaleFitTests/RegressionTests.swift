@@ -14,7 +14,7 @@ struct RegressionTests {
     @Test func recoversExactSigmoidFloorParameters() throws {
         let x = Self.design()
         let truth = (alpha: -0.7, beta: [1.8, -0.9], floor: 0.12)
-        let y = (0..<x.rowCount).map { (1 - truth.floor) * logistic(truth.alpha + dot(truth.beta, x.row($0))) + truth.floor }
+        let y = (0..<x.rowCount).map { (1 - truth.floor) * Statistics.logistic(truth.alpha + Matrix.dot(truth.beta, x.row($0))) + truth.floor }
         let fit = try SigmoidRegression().fit(scores: x, targets: y)
         #expect(fit.termination.converged)
         #expect(abs(fit.alpha - truth.alpha) < 1e-8)
@@ -26,7 +26,7 @@ struct RegressionTests {
     @Test func floorStaysInsideItsBounds() throws {
         // Data whose best floor would be 0.35 > 0.2: the fit sits on the upper bound.
         let x = Self.design()
-        let y = (0..<x.rowCount).map { 0.65 * logistic(0.5 + 2 * x[$0, 0]) + 0.35 }
+        let y = (0..<x.rowCount).map { 0.65 * Statistics.logistic(0.5 + 2 * x[$0, 0]) + 0.35 }
         let fit = try SigmoidRegression().fit(scores: x, targets: y)
         #expect(fit.floor == 0.2)
         #expect(fit.termination.converged)
@@ -50,7 +50,7 @@ struct RegressionTests {
 
     @Test func huberResistsAnOutlier() throws {
         let x = Self.design()
-        var y = (0..<x.rowCount).map { logistic(0.3 + 1.5 * x[$0, 0] - 0.5 * x[$0, 1]) }
+        var y = (0..<x.rowCount).map { Statistics.logistic(0.3 + 1.5 * x[$0, 0] - 0.5 * x[$0, 1]) }
         y[0] += 0.9
         let ls = try SigmoidRegression(link: .sigmoid).fit(scores: x, targets: y)
         let huber = try SigmoidRegression(link: .sigmoid, loss: .huber(delta: 0.05)).fit(scores: x, targets: y)
@@ -64,7 +64,7 @@ struct RegressionTests {
 
     @Test func restartsWhenTheFirstStartDoesNotConverge() throws {
         let x = Self.design()
-        let y = (0..<x.rowCount).map { 0.9 * logistic(-1 + 2 * x[$0, 0] + x[$0, 1]) + 0.1 }
+        let y = (0..<x.rowCount).map { 0.9 * Statistics.logistic(-1 + 2 * x[$0, 0] + x[$0, 1]) + 0.1 }
         // Two iterations are not enough from any start: every start is tried and the lowest
         // loss is kept, reported as not converged.
         let limited = try SigmoidRegression(maxIterations: 2).fit(scores: x, targets: y)

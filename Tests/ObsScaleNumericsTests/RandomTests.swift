@@ -5,7 +5,8 @@ import _TestSupport
 
 /// Generators against a Python reference implementation (Fixtures/random.json).
 struct RandomTests {
-    static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("random.json", near: #filePath))) ?? [:]
+    // Parsed once and only read afterwards (a JSON tree is not Sendable).
+    nonisolated(unsafe) static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("random.json", near: #filePath))) ?? [:]
 
     static func values(_ entry: Any?) -> [UInt64] {
         ((entry as? [String: Any])?["values"] as? [String] ?? []).compactMap { UInt64($0) }
@@ -49,8 +50,8 @@ struct RandomTests {
     @Test func normalDrawsHaveUnitMoments() {
         var generator = Xoshiro256StarStar(seed: 1)
         let draws = (0..<200_000).map { _ in generator.nextNormal() }
-        #expect(abs(mean(draws)) < 0.01)
-        #expect(abs(mean(draws.map { $0 * $0 }) - 1) < 0.02)
+        #expect(abs(Statistics.mean(draws)) < 0.01)
+        #expect(abs(Statistics.mean(draws.map { $0 * $0 }) - 1) < 0.02)
     }
 
     /// Progress reaches (count, count) exactly once per replicate, whatever the thread count.
@@ -61,7 +62,7 @@ struct RandomTests {
             var calls: [(Int, Int)] = []
         }
         let log = Log()
-        let results = parallelReplicates(count: 100, threadCount: threads, progress: { done, total in
+        let results = Parallel.replicates(count: 100, threadCount: threads, progress: { done, total in
             log.lock.lock()
             log.calls.append((done, total))
             log.lock.unlock()
@@ -72,16 +73,16 @@ struct RandomTests {
     }
 
     @Test func parallelReplicatesAreIdenticalForAnyThreadCount() {
-        func body(_ index: Int) -> Double {
+        @Sendable func body(_ index: Int) -> Double {
             var generator = Xoshiro256StarStar.stream(seed: 99, index: UInt64(index))
             return (0..<100).reduce(0.0) { sum, _ in sum + generator.nextUniform() }
         }
-        let serial = parallelReplicates(count: 257, threadCount: 1, body)
-        let two = parallelReplicates(count: 257, threadCount: 2, body)
-        let eight = parallelReplicates(count: 257, threadCount: 8, body)
+        let serial = Parallel.replicates(count: 257, threadCount: 1, body)
+        let two = Parallel.replicates(count: 257, threadCount: 2, body)
+        let eight = Parallel.replicates(count: 257, threadCount: 8, body)
         #expect(serial == two)
         #expect(serial == eight)
         #expect(serial.count == 257)
-        #expect(parallelReplicates(count: 0, threadCount: 2, body).isEmpty)
+        #expect(Parallel.replicates(count: 0, threadCount: 2, body).isEmpty)
     }
 }

@@ -15,7 +15,7 @@ struct BootstrapSpec: Sendable, CustomStringConvertible {
         "BootstrapSpec(replicates: \(replicates), resampling: .\(resampling), refitPCA: \(refitPCA), seed: \(seed), atFlops: \(atFlops))"
     }
 
-    static var generator: Generator<BootstrapSpec, some Sequence> {
+    static var generator: Generator<BootstrapSpec, some SendableSequenceType> {
         zip(Gen.int(in: 20...40), Gen<BootstrapResampling>.case, Gen.bool, Gen.uint64(in: 0...UInt64.max), Gen.bool(0.3))
             .map { replicates, resampling, refit, seed, atFlops in
                 BootstrapSpec(replicates: replicates, resampling: resampling, refitPCA: refit, seed: seed, atFlops: atFlops)

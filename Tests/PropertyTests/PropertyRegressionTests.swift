@@ -25,15 +25,15 @@ struct PropertyRegressionTests {
     /// `auto` and the exhaustive limit could start enumerations far beyond their bound.
     @Test func combinationCountBoundsModelUnitsUnderAFamilyCap() throws {
         let problem = try Self.modelProblem(familySizes: [10, 10], constraints: .init(maxFamilies: 1))
-        #expect(ExhaustiveSelector.combinationCount(problem) == 2 * 1023 + 1)
+        #expect(problem.combinationCount == 2 * 1023 + 1)
         let result = try ExhaustiveSelector(threadCount: 1).select(problem, budgets: [20])[0]
-        #expect(Double(result.iterations) <= ExhaustiveSelector.combinationCount(problem))
+        #expect(Double(result.iterations) <= problem.combinationCount)
         // A must-included family's other models come free of the family cap.
         let included = try Self.modelProblem(familySizes: [3, 4], constraints: .init(mustInclude: [0], maxFamilies: 1))
-        #expect(ExhaustiveSelector.combinationCount(included) == 4)
+        #expect(included.combinationCount == 4)
         // One unit per family: the binomial sum, as before.
         let single = try Self.modelProblem(familySizes: [1, 1, 1, 1, 1], constraints: .init(maxFamilies: 2))
-        #expect(ExhaustiveSelector.combinationCount(single) == 1 + 5 + 10)
+        #expect(single.combinationCount == 1 + 5 + 10)
     }
 
     /// Must-includes that alone exceed `maxModelsPerFamily` make every subset infeasible: a typed

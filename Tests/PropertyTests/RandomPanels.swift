@@ -88,7 +88,7 @@ struct PanelSpec: Sendable, CustomStringConvertible {
 
     /// A generator of specs with a model count in `models` and a benchmark count in `benchmarks`.
     static func generator(models: ClosedRange<Int> = 2...60, benchmarks: ClosedRange<Int> = 2...8)
-        -> Generator<PanelSpec, some Sequence>
+        -> Generator<PanelSpec, some SendableSequenceType>
     {
         // Each of the first three degeneracies in half the panels; empty lines (typed errors) in 15%.
         zip(Gen.uint64(in: 0...UInt64.max), Gen.int(in: models), Gen.int(in: benchmarks), Gen<FamilyLayout>.case,
@@ -274,5 +274,5 @@ func cases(_ base: Int) -> Int {
 func trace(_ property: String, _ description: @autoclosure () -> String) {
     guard ProcessInfo.processInfo.environment["OBSSCALE_PROPERTY_TRACE"] != nil else { return }
     print("case \(property): \(description())")
-    fflush(stdout)
+    fflush(nil)
 }

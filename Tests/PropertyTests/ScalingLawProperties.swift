@@ -33,7 +33,7 @@ struct FitSpec: Sendable, CustomStringConvertible {
             + "split: .\(split), splitSeed: \(splitSeed), trainFraction: \(trainFraction), targetRange: \(targetRange))"
     }
 
-    static var generator: Generator<FitSpec, some Sequence> {
+    static var generator: Generator<FitSpec, some SendableSequenceType> {
         zip(Gen<Link>.case, Gen.double(in: 0.01...2).optional(valueRate: 0.3), Gen.int(in: 1...3), Gen<PCAFitRows>.case,
             Gen<SplitKind>.case, Gen.uint64(in: 0...UInt64.max), Gen.double(in: 0.2...1), Gen.bool)
             .map { link, delta, components, pcaOn, split, seed, fraction, range in

@@ -30,7 +30,7 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
             + "budgets: \(budgetFractions), seed: \(seed))"
     }
 
-    static var generator: Generator<SelectionSpec, some Sequence> {
+    static var generator: Generator<SelectionSpec, some SendableSequenceType> {
         let constraints = zip(Gen.int(in: 1...4).optional(valueRate: 0.4), Gen.int(in: 1...6).optional(valueRate: 0.25),
                               Gen.int(in: 1...3).optional(valueRate: 0.3), Gen.int(in: 0...1), Gen.int(in: 0...2))
         let space = zip(Gen.int(in: 1...3), Gen.bool(0.2), Gen<Criterion>.case, Gen.bool(0.2), Gen.bool(0.2), Gen.bool(0.3))
@@ -112,7 +112,7 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
         var exhaustive: [SelectionResult]?
         var anySucceeded = false
         var firstError: String?
-        if ExhaustiveSelector.combinationCount(problem) <= exhaustiveLimit {
+        if problem.combinationCount <= exhaustiveLimit {
             trace("selection", "  method exhaustive, budgets \(budgets)")
             do {
                 let one = try outcomes.timed("exhaustive") { try Selection.solve(problem, budgets: budgets, options: options) }
@@ -124,8 +124,8 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
                 for result in one where result.value.isFinite { #expect(result.provenOptimal, "\(context)") }
                 // The count that gates exhaustive search (and `auto`) bounds the nodes it visits.
                 for result in one {
-                    #expect(Double(result.iterations) <= ExhaustiveSelector.combinationCount(problem),
-                            "\(context): exhaustive visited \(result.iterations) nodes, combination count \(ExhaustiveSelector.combinationCount(problem))")
+                    #expect(Double(result.iterations) <= problem.combinationCount,
+                            "\(context): exhaustive visited \(result.iterations) nodes, combination count \(problem.combinationCount)")
                 }
                 exhaustive = one
                 anySucceeded = true

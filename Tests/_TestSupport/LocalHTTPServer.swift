@@ -172,7 +172,7 @@ public enum FetchFixture {
                       files: files.map { file in
                           let content = Data((override[file.name] ?? file.content).utf8)
                           return FetchManifest.File(name: file.name, url: file.url, bytes: content.count,
-                                                    sha256: SHA256.hexDigest(content))
+                                                    sha256: DataFetch.SHA256.hexDigest(content))
                       })
     }
 

@@ -35,7 +35,7 @@ do {
         setup.maxFamilies = 10
         let problem = try setup.build(panel: panel)
         let budgets: [Double] = [4, 8, 12, 16, 20, 24, 28, 32, 36]
-        var report: [String: Any] = ["combinations": ExhaustiveSelector.combinationCount(problem)]
+        var report: [String: Any] = ["combinations": problem.combinationCount]
         for threads in [1, 2] {
             var samples: [Double] = []
             var values: [Double] = []
@@ -78,12 +78,12 @@ do {
         var rows: [[String: Any]] = []
         for budget in [8.0, 16, 24, 32] {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = try BranchAndBound(timeLimitSeconds: seconds).select(problem, budget: budget)
+            let result = try BranchAndBoundSelector(timeLimitSeconds: seconds).select(problem, budget: budget)
             rows.append(["budget": budget, "value": result.value, "lowerBound": result.lowerBound ?? -1, "gap": result.gap ?? -1,
                          "proven": result.provenOptimal, "nodes": result.iterations,
                          "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9])
         }
-        json(["combinations": ExhaustiveSelector.combinationCount(problem), "budgets": rows])
+        json(["combinations": problem.combinationCount, "budgets": rows])
     default:
         FileHandle.standardError.write(Data("usage: selection-timing exhaustive|pool5000|families60\n".utf8))
         exit(64)

@@ -17,7 +17,7 @@ public func fuzzLinearProgram(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int
     let (program, options) = decodeProgram(&reader)
     if verbose { debug("program: \(program)\noptions: \(options)") }
     do {
-        let solution = try solve(program, options: options)
+        let solution = try program.solve(options: options)
         if verbose { debug("solution: \(solution)") }
         checkSolution(solution, of: program)
     } catch let error as LinearProgramError {

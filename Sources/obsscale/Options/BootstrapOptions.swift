@@ -1,9 +1,7 @@
 import ArgumentParser
 import ObsScale
 
-extension BootstrapResampling: ExpressibleByArgument {}
-
-/// The bootstrap options of `fit`, `select` and `validate --simulate` (DESIGN §5).
+/// The bootstrap of `fit`, `select` and `validate --simulate`.
 struct BootstrapOptions: ParsableArguments {
     @Option(help: "Bootstrap replicates (0: none): resample, refit, and report percentile intervals.")
     var bootstrap = 0
@@ -14,11 +12,12 @@ struct BootstrapOptions: ParsableArguments {
     @Option(help: "What a bootstrap replicate resamples: models or whole families.")
     var resample: BootstrapResampling = .models
 
-    /// The replicate count, checked (0 = no bootstrap).
-    func replicates() throws -> Int? {
+    /// The replicate count (nil: no bootstrap).
+    var replicates: Int? { bootstrap > 0 ? bootstrap : nil }
+
+    func validate() throws {
         guard bootstrap >= 0 else {
-            throw DataError.invalidOption(name: "--bootstrap", value: "\(bootstrap)", allowed: "0 (none) or a number of replicates ≥ 1")
+            throw ValidationError("--bootstrap: '\(bootstrap)' is not allowed (allowed: 0 (none) or a number of replicates ≥ 1)")
         }
-        return bootstrap > 0 ? bootstrap : nil
     }
 }

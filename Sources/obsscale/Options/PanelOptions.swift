@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import ObsScale
 
-/// Options every command shares: where the data is and which models to keep (DESIGN §6).
+/// Options every data command shares: where the data is, which models to keep, the capability
+/// columns, and where the JSON goes.
 struct PanelOptions: ParsableArguments {
     @Option(help: "Panel CSV (default: $OBSSCALE_PANEL, then data/obsscaling/, then the synthetic panel).")
     var panel: String?
@@ -9,20 +11,21 @@ struct PanelOptions: ParsableArguments {
     @Option(help: "A shipped model set, e.g. paper-2024 or paper-2024-all (data/presets/NAME.json), or a preset file.")
     var preset: String?
 
-    @Option(help: "Keep only these families (comma-separated).")
-    var families: String?
+    @Option(help: "Keep only these families (comma-separated).", transform: Parse.commaList)
+    var families: [String]?
 
-    @Option(name: .customLong("exclude-families"), help: "Drop these families (comma-separated).")
-    var excludeFamilies: String?
+    @Option(name: .customLong("exclude-families"), help: "Drop these families (comma-separated).", transform: Parse.commaList)
+    var excludeFamilies: [String] = []
 
-    @Option(name: .customLong("exclude-models"), help: "Drop these models (comma-separated).")
-    var excludeModels: String?
+    @Option(name: .customLong("exclude-models"), help: "Drop these models (comma-separated).", transform: Parse.commaList)
+    var excludeModels: [String] = []
 
     @Option(help: "Downstream CSV joined on Model (repeatable). Default: known companion files beside the panel.")
     var downstream: [String] = []
 
-    @Option(help: "Benchmark columns used for imputation and PCA (comma-separated; default: all the panel's benchmarks).")
-    var benchmarks: String?
+    @Option(help: "Benchmark columns used for imputation and PCA (comma-separated; default: all the panel's benchmarks).",
+            transform: Parse.commaList)
+    var benchmarks: [String]?
 
     @Option(help: "Write the result as JSON to this file (atomically).")
     var json: String?
@@ -32,20 +35,16 @@ struct PanelOptions: ParsableArguments {
 
     var query: PanelQuery {
         PanelQuery(panelPath: panel, downstreamPaths: downstream, preset: preset,
-                   filter: ModelFilter(families: commaList(families), excludeFamilies: commaList(excludeFamilies) ?? [],
-                                       excludeModels: commaList(excludeModels) ?? []))
+                   filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels))
     }
 
-    var benchmarkList: [String]? { commaList(benchmarks) }
-
-    /// Loads the panel, printing the default-panel notice unless quiet.
+    /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets
+    /// are also looked for beside the executable, so a build finds its checkout's data.
     func load() throws -> PanelQuery.Loaded {
-        let loaded = try query.load()
-        if let notice = loaded.location.notice { printNotice(notice, quiet: quiet) }
-        if let names = benchmarkList {
-            for name in names where !loaded.panel.numericColumnNames.contains(name) {
-                throw DataError.unknownColumn(column: name, suggestions: closeMatches(to: name, in: loaded.panel.numericColumnNames))
-            }
+        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: CommandLine.arguments.first))
+        if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
+        for name in benchmarks ?? [] where !loaded.panel.numericColumnNames.contains(name) {
+            throw DataError.unknownColumn(column: name, suggestions: Suggestions.closeMatches(to: name, in: loaded.panel.numericColumnNames))
         }
         return loaded
     }

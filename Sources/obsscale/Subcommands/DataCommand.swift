@@ -43,11 +43,11 @@ struct FetchCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        do {
-            try runReportingErrors {
-                let checksumPath = try checksums ?? locateChecksums()
+        try runReportingErrors {
+                let roots = ProjectPaths.roots(executablePath: CommandLine.arguments.first)
+                let checksumPath = try checksums ?? locateChecksums(roots: roots)
                 let manifest = try FetchManifest.load(path: checksumPath)
-                guard let destination = dest ?? DataFetch.defaultDestination() else {
+                guard let destination = dest ?? DataFetch.defaultDestination(roots: roots) else {
                     throw DataError.fileNotFound(path: "\(FetchManifest.defaultRelativePath) (cannot find the project folder for the default destination; pass --dest DIR)")
                 }
                 let fetch = DataFetch(manifest: manifest, destination: destination, baseURL: baseURL, timeout: timeout)
@@ -63,7 +63,7 @@ struct FetchCommand: ParsableCommand {
                     case .replaced: what = "downloaded, SHA-256 verified (replaced a copy with a wrong checksum)"
                     }
                     print("  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(size) bytes  \(what)")
-                    fflush(stdout)
+                    fflush(nil)  // each line as its file is done (stdout may be a pipe)
                 }
                 if !quiet {
                     let fetched = results.filter { $0.outcome != .upToDate }.count
@@ -72,15 +72,11 @@ struct FetchCommand: ParsableCommand {
                           + (dest == nil ? "Commands now read \(panel) when no --panel or $OBSSCALE_PANEL is given."
                                          : "Use it with --panel \(panel)."))
                 }
-            }
-        } catch let error as FetchError {
-            printError(error.description)
-            throw ExitCode(1)
         }
     }
 
-    private func locateChecksums() throws -> String {
-        guard let path = ProjectPaths.find(FetchManifest.defaultRelativePath) else {
+    private func locateChecksums(roots: [URL]) throws -> String {
+        guard let path = ProjectPaths.find(FetchManifest.defaultRelativePath, roots: roots) else {
             throw DataError.fileNotFound(path: "\(FetchManifest.defaultRelativePath) (looked in the project folders; pass --checksums FILE)")
         }
         return path

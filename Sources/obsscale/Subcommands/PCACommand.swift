@@ -24,16 +24,14 @@ struct PCACommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let loaded = try panelOptions.load()
-            let analysis = CapabilityAnalysis(benchmarks: panelOptions.benchmarkList, imputer: PCAImputer(rank: imputeRank),
+            let analysis = CapabilityAnalysis(benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
                                               componentCount: components, standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
             if let path = panelOptions.json {
                 try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result)
                     .write(to: path)
             }
-            if !panelOptions.quiet {
-                print(PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), terminator: "")
-            }
+            printReport(PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), quiet: panelOptions.quiet)
         }
     }
 }

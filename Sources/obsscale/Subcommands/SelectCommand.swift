@@ -2,10 +2,6 @@ import ArgumentParser
 import Foundation
 import ObsScale
 
-extension SelectionUnit: ExpressibleByArgument {}
-extension SelectionMethod: ExpressibleByArgument {}
-extension Criterion: ExpressibleByArgument {}
-
 struct SelectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "select",
@@ -13,11 +9,11 @@ struct SelectCommand: ParsableCommand {
 
     @OptionGroup var panelOptions: PanelOptions
 
-    @Option(help: "Budgets, comma-separated: numbers in cost units, or N% of the pool's total cost (e.g. 4,8,12 or 10%).")
-    var budget: String
+    @Option(help: "Budgets, comma-separated: numbers in cost units, or N% of the pool's total cost (e.g. 4,8,12 or 10%).",
+            transform: Parse.budgets)
+    var budget: BudgetSpec
 
-    @Option(help: "Cost of a model: count (1 each, the paper), params (Model Size (B)), flops, or any numeric column.")
-    var cost = "count"
+    @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
 
     @Option(help: "Select whole families (the paper) or single models.")
     var unit: SelectionUnit = .family
@@ -28,14 +24,8 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Criterion: v (V-optimality, the paper), a, or d.")
     var criterion: Criterion = .v
 
-    @Option(help: "Units always selected (families, or models with --unit model; comma-separated).")
-    var include: String?
-
-    @Option(help: "Units never selected (comma-separated).")
-    var exclude: String?
-
-    @Option(name: .customLong("max-families"), help: "At most this many families in the subset.")
-    var maxFamilies: Int?
+    @Option(help: "Units never selected (comma-separated).", transform: Parse.commaList)
+    var exclude: [String] = []
 
     @Option(name: .customLong("min-models"), help: "At least this many models in the subset.")
     var minModels: Int?
@@ -45,12 +35,6 @@ struct SelectCommand: ParsableCommand {
 
     @Option(name: .customLong("max-size"), help: "Pool: models of at most this many billion parameters.")
     var maxSize: Double?
-
-    @Option(name: .customLong("cutoff-flops"), help: "Pool: models with FLOPs ≤ X (×1E21).")
-    var cutoffFlops: Double?
-
-    @Flag(name: .customLong("drop-incomplete"), help: "Pool: drop models with a missing benchmark score.")
-    var dropIncomplete = false
 
     @Option(help: "Rows of L: all (the pool, the paper), above-cutoff (models above --cutoff-flops), or a file of model names.")
     var targets = "all"
@@ -67,56 +51,32 @@ struct SelectCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Seconds per budget for searches that can stop early.")
     var timeLimit = 10.0
 
-    @Option(help: "Seed of the random baseline.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
-    var html: String?
+    @OptionGroup var runOptions: RunOptions
 
     /// The pool is resampled, and PCA and the selection redone, in each replicate.
     @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
 
+    /// The selection setup the options describe (reads a `--targets FILE`).
     func setup() throws -> SelectionSetup {
-        var setup = SelectionSetup()
-        setup.benchmarks = panelOptions.benchmarkList
-        setup.componentCount = components
+        var setup = poolOptions.setup(benchmarks: panelOptions.benchmarks, componentCount: components)
         setup.intercept = intercept
         setup.ridge = ridge
         setup.criterion = criterion
         setup.unit = unit
-        setup.cost = CostKind(parsing: cost)
-        setup.cutoffFlops = cutoffFlops
         setup.maxSizeB = maxSize
-        setup.dropIncomplete = dropIncomplete
         switch targets {
         case "all", "pool": setup.targets = .pool
         case "above-cutoff": setup.targets = .aboveCutoff
-        default:
-            guard let text = try? String(contentsOfFile: targets, encoding: .utf8) else { throw DataError.fileNotFound(path: targets) }
-            setup.targets = .models(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        default: setup.targets = .models(try ModelNames(names: [], file: targets).load())
         }
-        setup.include = commaList(include) ?? []
-        setup.exclude = commaList(exclude) ?? []
-        setup.maxFamilies = maxFamilies
+        setup.exclude = exclude
         setup.minModels = minModels
         setup.maxModelsPerFamily = maxPerFamily
         return setup
     }
 
-    /// "4,8,12" or "10%" (of the pool's total cost).
-    static func budgets(_ text: String, totalCost: Double) throws -> [Double] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !items.isEmpty else { throw SelectionError.invalidOption(name: "--budget", value: text, allowed: "numbers > 0 or percentages") }
-        return try items.map { item in
-            let isPercent = item.hasSuffix("%")
-            guard let number = Double(isPercent ? String(item.dropLast()) : item), number > 0, number.isFinite else {
-                throw SelectionError.invalidOption(name: "--budget", value: item, allowed: "a number > 0, or a percentage such as 10%")
-            }
-            return isPercent ? number / 100 * totalCost : number
-        }
+    var options: SelectionOptions {
+        SelectionOptions(method: method, timeLimitSeconds: timeLimit, seed: runOptions.seed, threadCount: runOptions.threadCount)
     }
 
     func run() throws {
@@ -124,17 +84,13 @@ struct SelectCommand: ParsableCommand {
             let loaded = try panelOptions.load()
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)
-            let budgets = try Self.budgets(budget, totalCost: problem.units.reduce(0) { $0 + $1.cost })
-            var options = SelectionOptions(method: method, timeLimitSeconds: timeLimit, seed: seed)
-            if let threads {
-                guard threads >= 1 else { throw SelectionError.invalidOption(name: "--threads", value: "\(threads)", allowed: "≥ 1") }
-                options.threadCount = threads
-            }
+            let budgets = budget.resolved(totalCost: problem.units.reduce(0) { $0 + $1.cost })
+            let options = self.options
             let results = try withProgress("search", quiet: panelOptions.quiet) { progress in
                 try Selection.solve(problem, budgets: budgets, options: options, progress: progress)
             }
-            let settings = try bootstrapOptions.replicates().map {
-                SelectionBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, seed: seed)
+            let settings = bootstrapOptions.replicates.map {
+                SelectionBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, seed: runOptions.seed)
             }
             let summary = try settings.map { settings in
                 try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
@@ -143,21 +99,20 @@ struct SelectCommand: ParsableCommand {
                 }
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "select", seed: seed,
+                try JSONReport(command: "select", seed: runOptions.seed,
                                options: SelectOptions(query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
-                                                budgetSpec: budget, bootstrap: settings),
+                                                      budgetSpec: budget.description, bootstrap: settings),
                                result: SelectOutput(pool: problem.poolModels, units: problem.units.map(\.name), results: results,
-                                              bootstrap: summary))
+                                                    bootstrap: summary))
                     .write(to: path)
             }
-            if let html {
-                try HTMLPage.select(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: cost,
+            if let html = runOptions.html {
+                try HTMLPage.select(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
                                     criterion: criterion, bootstrap: summary).write(to: html)
             }
-            if !panelOptions.quiet {
-                print(SelectReport.render(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: cost,
-                                          criterion: criterion, bootstrap: summary), terminator: "")
-            }
+            printReport(SelectReport.render(results, problem: problem, panelDescription: panelOptions.describe(loaded),
+                                            costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary),
+                        quiet: panelOptions.quiet)
         }
     }
 }

@@ -29,14 +29,14 @@ struct SelectionFuzzRegressionTests {
     /// (wrong V) and in the cost; the result listed ["F0", "F0", "F1"]. Now rejected up front.
     @Test func repeatedMustIncludeIsRejected() throws {
         #expect(message { _ = try Self.problem(mustInclude: [0, 0]) }
-            == "--include: 'F0' is not allowed (allowed: each family or model at most once; it is listed twice)")
+            == "SelectionProblem.Constraints.mustInclude: 'F0' is not allowed (allowed: each family or model at most once; it is listed twice)")
         var setup = SelectionSetup()
         setup.include = ["F1", "F1"]
         let panel = Panel(models: (0..<4).map { ModelInfo(name: "m\($0)", family: $0 == 0 ? "F0" : "F1", parametersB: 1,
                                                           tokensT: 1, flops: 6, source: "test") },
                           columns: ["MMLU": [0.1, 0.5, 0.3, 0.9], "ARC-C": [0.2, 0.2, 0.7, 0.4], "GSM8K": [0.3, 0.1, 0.5, 0.6]],
                           benchmarkNames: ["MMLU", "ARC-C", "GSM8K"])
-        #expect(message { _ = try setup.build(panel: panel) }.hasPrefix("--include: 'F1' is not allowed"))
+        #expect(message { _ = try setup.build(panel: panel) }.hasPrefix("SelectionProblem.Constraints.mustInclude: 'F1' is not allowed"))
         // Listed once it works, and the result lists each unit once.
         let results = try Selection.solve(try Self.problem(mustInclude: [0]), budgets: [4],
                                           options: SelectionOptions(method: .relaxation, timeLimitSeconds: 1, threadCount: 1))
@@ -51,7 +51,7 @@ struct SelectionFuzzRegressionTests {
         let problem = try Self.problem(mustInclude: [])
         for budget in [Double.nan, .infinity, -1, 0] {
             #expect(message { _ = try PaperRandomBaseline(count: 1, seed: 0).select(problem, budget: budget) }
-                == "--budget: '\(budget)' is not allowed (allowed: finite numbers > 0)")
+                == "Selection.budgets: '\(budget)' is not allowed (allowed: finite numbers > 0)")
         }
         #expect(message { _ = try PaperRandomBaseline(count: 1, seed: 0).select(problem, budget: .greatestFiniteMagnitude) }
             == "no feasible subset within budget 1.7976931348623157e+308: no family combination has between 1.79769e+308 "

@@ -105,7 +105,7 @@ struct RelaxedObjective {
         for j in 0..<p { g[j, j] = problem.ridge + epsilon }
         let size = p * p
         for (u, weight) in w.enumerated() where weight != 0 {
-            for index in 0..<size { g.storage[index] += weight * problem.unitGrams[u * size + index] }
+            for index in 0..<size { g[flat: index] += weight * problem.unitGrams[u * size + index] }
         }
         return g
     }
@@ -148,12 +148,12 @@ struct RelaxedObjective {
         var direction = Matrix(rowCount: p, columnCount: p)
         for u in w.indices where s[u] != w[u] {
             let d = s[u] - w[u]
-            for index in 0..<size { direction.storage[index] += d * problem.unitGrams[u * size + index] }
+            for index in 0..<size { direction[flat: index] += d * problem.unitGrams[u * size + index] }
         }
         let start = gram(w)
         func slope(_ gamma: Double) -> Double {
             var g = start
-            for index in 0..<size { g.storage[index] += gamma * direction.storage[index] }
+            for index in 0..<size { g[flat: index] += gamma * direction.storage[index] }
             guard let (_, q) = valueAndQ(g) else { return .infinity }
             var inner = 0.0
             for index in 0..<size { inner += q.storage[index] * direction.storage[index] }
@@ -238,7 +238,7 @@ struct LinearOracle {
                 _ = program.addConstraint(terms: terms, upperBound: Double(cap))
             }
         }
-        let solution = try solve(program)
+        let solution = try program.solve()
         switch solution.status {
         case .optimal:
             let point = (0..<n).map { min(upper[$0], max(lower[$0], solution.values[$0])) }

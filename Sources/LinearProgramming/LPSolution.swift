@@ -1,4 +1,4 @@
-/// Solver limits and switches for `solve(_:options:)`. Every field is validated by `solve`
+/// Solver limits and switches for `LinearProgram.solve(options:)`. Every field is validated by `solve`
 /// (a bad value throws `LinearProgramError.invalidOption`).
 public struct SolveOptions: Sendable, Codable, Equatable {
     /// Wall-clock limit for the whole call, in seconds (finite, > 0). Converted to whole
@@ -48,7 +48,7 @@ public enum LPStatus: String, Codable, Sendable, Equatable, CaseIterable {
     case optimal, infeasible, unbounded, timeLimit, iterationLimit, gapReached, feasible, solverFailure
 }
 
-/// The result of `solve(_:options:)`. A plain value: nothing refers back to GLPK.
+/// The result of `LinearProgram.solve(options:)`. A plain value: nothing refers back to GLPK.
 public struct LPSolution: Sendable, Codable, Equatable {
     /// See `LPStatus` for which statuses carry a point.
     public var status: LPStatus

@@ -1,6 +1,7 @@
 import Foundation
 import ObsScaleData
 import ObsScaleFit
+import ObsScaleEvaluation
 import ObsScaleSelect
 
 /// A self-contained HTML report (DESIGN §6): inline CSS, inline SVG charts, tables; no scripts and
@@ -50,7 +51,7 @@ public struct HTMLPage {
         footer { margin-top: 32px; color: #888; font-size: 12px; }
         </style></head><body>
         <h1>\(escape(title))</h1>
-        \(body)<footer>obsscale \(obsscaleVersion) · self-contained report: no scripts, no external resources</footer>
+        \(body)<footer>obsscale \(ObsScaleVersion.current) · self-contained report: no scripts, no external resources</footer>
         </body></html>
 
         """

@@ -34,13 +34,13 @@ public struct Split: Codable, Equatable, Sendable {
             self.init(train: all, test: [])
         case let .flopsCutoff(threshold):
             guard threshold.isFinite, threshold > 0 else {
-                throw DataError.invalidOption(name: "--cutoff-flops", value: "\(threshold)", allowed: "a finite number > 0 (units of 1E21 FLOPs)")
+                throw DataError.invalidSetting(.splitFlopsCutoff, value: "\(threshold)", allowed: "a finite number > 0 (units of 1E21 FLOPs)")
             }
             let inTrain = all.map { panel.models[$0].flops.map { $0 <= threshold } ?? false }
             self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
         case let .metricCutoff(column, threshold):
             guard threshold.isFinite else {
-                throw DataError.invalidOption(name: "metric cutoff", value: "\(threshold)", allowed: "a finite number")
+                throw DataError.invalidSetting(.splitMetricCutoff, value: "\(threshold)", allowed: "a finite number")
             }
             let values = try panel.values(of: column)
             self.init(train: all.filter { values[$0] <= threshold }, test: all.filter { !(values[$0] <= threshold) })
@@ -48,7 +48,7 @@ public struct Split: Codable, Equatable, Sendable {
             let isFraction = limit > 0 && limit < 1
             let isCount = limit >= 1 && limit < Double(all.count) && limit.rounded() == limit
             guard isFraction || isCount else {
-                throw DataError.invalidOption(name: "--test-top", value: "\(limit)",
+                throw DataError.invalidSetting(.splitTop, value: "\(limit)",
                                               allowed: "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(all.count - 1)")
             }
             let values = try panel.values(of: column)

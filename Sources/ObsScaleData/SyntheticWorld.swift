@@ -24,19 +24,19 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Checks the settings, naming the option and its allowed range.
+    /// Checks the settings, naming the setting and its allowed range.
     public func validate() throws {
-        func require(_ condition: Bool, _ name: String, _ value: String, _ allowed: String) throws {
-            if !condition { throw DataError.invalidOption(name: name, value: value, allowed: allowed) }
+        func require(_ condition: Bool, _ setting: Setting, _ value: String, _ allowed: String) throws {
+            if !condition { throw DataError.invalidSetting(setting, value: value, allowed: allowed) }
         }
-        try require((1...10_000).contains(familyCount), "--families", "\(familyCount)", "1 to 10000")
-        try require((1...10_000).contains(modelsPerFamily), "--models-per-family", "\(modelsPerFamily)", "1 to 10000")
+        try require((1...10_000).contains(familyCount), .simulationFamilyCount, "\(familyCount)", "1 to 10000")
+        try require((1...10_000).contains(modelsPerFamily), .simulationModelsPerFamily, "\(modelsPerFamily)", "1 to 10000")
         if let modelCount {
-            try require((1...100_000).contains(modelCount), "--models", "\(modelCount)", "1 to 100000")
-            try require(modelCount >= familyCount, "--models", "\(modelCount)", "at least the number of families (\(familyCount))")
+            try require((1...100_000).contains(modelCount), .simulationModelCount, "\(modelCount)", "1 to 100000")
+            try require(modelCount >= familyCount, .simulationModelCount, "\(modelCount)", "at least the number of families (\(familyCount))")
         }
-        try require(missingRate >= 0 && missingRate <= 0.5, "--missing-rate", "\(missingRate)", "0 to 0.5")
-        try require((1...5).contains(capabilityCount), "--capabilities", "\(capabilityCount)", "1 to 5")
+        try require(missingRate >= 0 && missingRate <= 0.5, .simulationMissingRate, "\(missingRate)", "0 to 0.5")
+        try require((1...5).contains(capabilityCount), .simulationCapabilityCount, "\(capabilityCount)", "1 to 5")
     }
 
     /// Number of models in family `index`.
@@ -129,8 +129,8 @@ public struct SyntheticWorld: Sendable {
         var columns: [String: [Double]] = [:]
         for benchmark in benchmarks {
             columns[benchmark.name] = capabilities.map { s in
-                let z = dot(benchmark.loadings, s) - benchmark.shift
-                let score = benchmark.chance + (1 - benchmark.chance) * logistic(z) + settings.benchmarkNoise * random.nextNormal()
+                let z = Matrix.dot(benchmark.loadings, s) - benchmark.shift
+                let score = benchmark.chance + (1 - benchmark.chance) * Statistics.logistic(z) + settings.benchmarkNoise * random.nextNormal()
                 return rounded(min(1, max(0, score)), 6)
             }
         }
@@ -149,7 +149,7 @@ public struct SyntheticWorld: Sendable {
         var targets: [SimulationTruth.Target] = []
         for (name, alpha, scale, floor) in targetSpecs {
             let beta = (0..<k).map { c in c == 0 ? scale : uniform(0, 0.5) * scale }
-            let truthValues = capabilities.map { (1 - floor) * logistic(alpha + dot(beta, $0)) + floor }
+            let truthValues = capabilities.map { (1 - floor) * Statistics.logistic(alpha + Matrix.dot(beta, $0)) + floor }
             columns[name] = truthValues.map { rounded(min(1, max(0, $0 + settings.targetNoise * random.nextNormal())), 6) }
             targets.append(.init(name: name, alpha: alpha, beta: beta, floor: floor, trueValues: truthValues))
         }

@@ -12,7 +12,7 @@ import ObsScaleNumerics
 /// to improve the incumbent;  it is split on the unit whose weight is closest to ½.
 /// Stops when no node is open (optimality proven) or at the time limit, returning the incumbent
 /// with the certified gap.
-public struct BranchAndBound: Sendable {
+public struct BranchAndBoundSelector: SubsetSelector {
     public var timeLimitSeconds = 10.0
     /// Stop once the certified gap (incumbent − bound)/bound is at most this (0: prove optimality).
     public var gapTolerance = 0.0
@@ -34,7 +34,7 @@ public struct BranchAndBound: Sendable {
     }
 
     /// - Parameter progress: told the elapsed share of the time limit, in milliseconds, per node.
-    public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler? = nil) throws -> SelectionResult {
+    public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler?) throws -> SelectionResult {
         let started = Date()
         var incumbentState = try GreedySelector().greedy(problem, budget: budget).0
         // A quarter of the time for local search on the incumbent, the rest for the tree.

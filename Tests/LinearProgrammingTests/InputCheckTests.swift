@@ -3,7 +3,7 @@ import Testing
 
 /// Every validation error, with its exact message. Each of these inputs would make GLPK abort (or
 /// misbehave) if it reached the C library.
-@Suite struct ValidationTests {
+@Suite struct InputCheckTests {
     static func base() -> LinearProgram {
         var program = LinearProgram(sense: .maximize)
         program.addVariable(name: "x", objective: 3)
@@ -17,7 +17,7 @@ import Testing
                      _ expected: LinearProgramError, message: String,
                      sourceLocation: SourceLocation = #_sourceLocation) {
         do {
-            let solution = try solve(program, options: options)
+            let solution = try program.solve(options: options)
             Issue.record("expected \(expected), got \(solution.status)", sourceLocation: sourceLocation)
         } catch let error as LinearProgramError {
             #expect(error == expected, sourceLocation: sourceLocation)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func baseIsValid() throws {
-        #expect(try solve(Self.base()).status == .optimal)
+        #expect(try Self.base().solve().status == .optimal)
     }
 
     @Test func indexOutOfRange() {
@@ -66,7 +66,7 @@ import Testing
                     message: "constraint 0 'c1': term 1 (variable 1) has coefficient 1e-300; "
                         + "it must be 0 or finite with magnitude in [1e-15, 1e15]")
         program.constraints[0].terms[1].coefficient = -1e-15  // the smallest accepted magnitude
-        #expect(throws: Never.self) { try solve(program) }
+        #expect(throws: Never.self) { try program.solve() }
     }
 
     @Test func objectiveValues() {
@@ -145,7 +145,7 @@ import Testing
         // The same variable in different constraints is of course fine.
         var fine = Self.base()
         fine.addConstraint(terms: [(0, 1)], upperBound: 3)
-        #expect(throws: Never.self) { try solve(fine) }
+        #expect(throws: Never.self) { try fine.solve() }
     }
 
     @Test func options() {
@@ -176,12 +176,12 @@ import Testing
     /// Huge but valid options are clamped to GLPK's Int32 fields, not rejected (nor overflowed).
     @Test func hugeOptionsAreClamped() throws {
         let options = SolveOptions(timeLimitSeconds: 1e300, mipGap: 1e300, iterationLimit: Int.max)
-        #expect(try solve(Self.base(), options: options).status == .optimal)
+        #expect(try Self.base().solve(options: options).status == .optimal)
         var integer = Self.base()
         integer.variables[0].kind = .integer
-        #expect([.optimal, .gapReached].contains(try solve(integer, options: options).status))
+        #expect([.optimal, .gapReached].contains(try integer.solve(options: options).status))
         // A sub-millisecond limit becomes 1 ms.
-        #expect(try solve(Self.base(), options: SolveOptions(timeLimitSeconds: 1e-9)).status != .solverFailure)
+        #expect(try Self.base().solve(options: SolveOptions(timeLimitSeconds: 1e-9)).status != .solverFailure)
     }
 
     /// Names are never passed to GLPK, so any name (long, with NUL or newlines) is fine.
@@ -189,7 +189,7 @@ import Testing
         var program = Self.base()
         program.variables[0].name = String(repeating: "é", count: 1000) + "\0\n"
         program.constraints[0].name = "\u{0}"
-        #expect(try solve(program).status == .optimal)
+        #expect(try program.solve().status == .optimal)
     }
 
     /// The first problem found is reported: validation order is sizes, options, constant, variables,

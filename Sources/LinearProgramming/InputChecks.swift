@@ -23,7 +23,7 @@ struct PreparedProgram {
     /// Set when an integer variable has no integer value within its bounds (e.g. [0.2, 0.8]):
     /// the program is infeasible and GLPK is not called.
     var emptyIntegerDomain: String?
-    /// True when the data are tame enough for GLPK's LP presolver (see `Validation.presolveIsSafe`).
+    /// True when the data are tame enough for GLPK's LP presolver (see `InputChecks.presolveIsSafe`).
     var presolveIsSafe: Bool
     /// Validated options, already converted to GLPK units.
     var timeLimitMilliseconds: Int32?
@@ -44,7 +44,7 @@ struct PreparedProgram {
     }
 }
 
-enum Validation {
+enum InputChecks {
     /// Checks every index, bound, coefficient and option (DESIGN §4.4) and computes the effective
     /// bounds. Throws the first problem found. O(n + m + nnz) time, O(n) extra memory.
     static func prepare(_ program: LinearProgram, options: SolveOptions) throws -> PreparedProgram {

@@ -50,14 +50,14 @@ public struct ModelFilter: Codable, Equatable, Sendable {
     public func keptIndices(in panel: Panel, strict: Bool = true, excludedModelsStrict: Bool = true) throws -> [Int] {
         let knownFamilies = panel.familyNames
         for name in (families ?? []) + excludeFamilies where !knownFamilies.contains(name) && strict {
-            throw DataError.unknownFamily(name: name, suggestions: closeMatches(to: name, in: knownFamilies))
+            throw DataError.unknownFamily(name: name, suggestions: Suggestions.closeMatches(to: name, in: knownFamilies))
         }
         let knownModels = Set(panel.modelNames)
         for name in excludeModels where !knownModels.contains(name) && excludedModelsStrict {
-            throw DataError.unknownModel(name: name, suggestions: closeMatches(to: name, in: panel.modelNames))
+            throw DataError.unknownModel(name: name, suggestions: Suggestions.closeMatches(to: name, in: panel.modelNames))
         }
         if let maxSizeB, !(maxSizeB > 0 && maxSizeB.isFinite) {
-            throw DataError.invalidOption(name: "--max-size", value: "\(maxSizeB)", allowed: "a finite number of billions > 0")
+            throw DataError.invalidSetting(.modelFilterMaxSize, value: "\(maxSizeB)", allowed: "a finite number of billions > 0")
         }
         let incompleteColumns = try (dropIncompleteOn ?? []).map { try panel.values(of: $0) }
         let excluded = Set(excludeModels)
@@ -84,35 +84,4 @@ public struct ModelFilter: Codable, Equatable, Sendable {
         if let columns = dropIncompleteOn { parts.append("complete on \(columns.joined(separator: ", "))") }
         return parts.isEmpty ? "none" : parts.joined(separator: "; ")
     }
-}
-
-/// A named, shipped model set (`data/presets/NAME.json`), e.g. the paper's `paper-2024`.
-public struct Preset: Codable, Equatable, Sendable {
-    public var name: String
-    public var description: String
-    /// Families to keep.
-    public var families: [String]
-    /// Models to drop (absent models are ignored, so presets work on other panel releases).
-    public var excludeModels: [String]
-
-    /// Loads a preset by name (searching `data/presets/` under the project roots) or by file path.
-    public static func load(_ nameOrPath: String, roots: [URL] = ProjectPaths.roots()) throws -> Preset {
-        var candidates: [String] = []
-        if nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") { candidates.append(nameOrPath) }
-        candidates += roots.map { $0.appendingPathComponent("data/presets/\(nameOrPath).json").path }
-        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw DataError.presetNotFound(name: nameOrPath, searched: candidates)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError.unreadableFile(path: path, reason: "cannot read")
-        }
-        do {
-            return try JSONDecoder().decode(Preset.self, from: data)
-        } catch {
-            throw DataError.invalidPreset(path: path, reason: "\(error)")
-        }
-    }
-
-    /// The filter this preset stands for.
-    public var filter: ModelFilter { ModelFilter(families: families, excludeModels: excludeModels) }
 }

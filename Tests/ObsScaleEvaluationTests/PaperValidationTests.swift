@@ -9,7 +9,8 @@ import _TestSupport
 /// MSEs as the tightly converged Huber optimum, with imputation and PCA on the subset (the
 /// paper) and on the panel.
 struct PaperValidationTests {
-    static let fixture = (try? loadJSON(TestPaths.fixture("paper_validation.json", near: #filePath))) ?? [:]
+    // Parsed once and only read afterwards (a JSON tree is not Sendable).
+    nonisolated(unsafe) static let fixture = (try? loadJSON(TestPaths.fixture("paper_validation.json", near: #filePath))) ?? [:]
     static let seven = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "XWinograd", "HumanEval"]
 
     static func run(pcaOn: PCAFitRows) throws -> ValidationReport {

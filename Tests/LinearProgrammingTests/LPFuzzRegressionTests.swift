@@ -21,7 +21,7 @@ import Testing
         program.addConstraint(terms: [(x, 99), (z, 13.875)], upperBound: 73)
         program.addConstraint(terms: [(z, 14.5), (y, 25), (x, 0)], upperBound: 0)
         for options in [SolveOptions(presolve: presolve), SolveOptions(mipGap: 49, presolve: presolve, iterationLimit: 48)] {
-            let solution = try solve(program, options: options)
+            let solution = try program.solve(options: options)
             #expect(solution.status == .optimal, "\(solution.message)")
             #expect(close(solution.objective, 655.125))
             #expect(violation(of: program, at: solution.values) == nil, "\(solution.values)")
@@ -38,14 +38,14 @@ import Testing
         var program = LinearProgram(sense: .maximize, objectiveConstant: 108)
         let x = program.addVariable(lowerBound: -.infinity, kind: .integer, objective: 1.25)
         program.addConstraint(terms: [(x, 56)], lowerBound: 111, upperBound: 111)
-        let solution = try solve(program, options: SolveOptions(presolve: presolve))
+        let solution = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(solution.status == .infeasible, "\(solution.message)")
         #expect(solution.values.isEmpty)
 
         // The same with a bound that makes it feasible: 56x = 112 → x = 2, objective 110.5.
         program.constraints[0].lowerBound = 112
         program.constraints[0].upperBound = 112
-        let feasible = try solve(program, options: SolveOptions(presolve: presolve))
+        let feasible = try program.solve(options: SolveOptions(presolve: presolve))
         #expect(feasible.status == .optimal, "\(feasible.message)")
         #expect(feasible.values == [2] && feasible.objective == 110.5)
     }

@@ -1,0 +1,51 @@
+/// A setting of the library as error messages name it: a property of a settings type or an
+/// argument of a function, written `Owner.name` — `PCA.componentCount`, `Selection.budgets`.
+///
+/// Errors about settings carry a `Setting` and spell it this way in their messages, in Swift
+/// terms, so a library user reads what to change in their code. A front end maps settings to its
+/// own vocabulary in one place: the `obsscale` command line rewrites each setting's name in a
+/// message to the flag that sets it (`PCA.componentCount` → `--components`). Each layer declares
+/// its settings next to its errors (e.g. `Setting.pcaComponentCount` in ObsScaleFit).
+public struct Setting: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The type or function that owns the setting, e.g. `PCA` or `Selection`.
+    public let owner: String
+    /// The property or argument, e.g. `componentCount`.
+    public let name: String
+
+    public init(owner: String, name: String) {
+        self.owner = owner
+        self.name = name
+    }
+
+    /// A setting of a type: the owner is the type's name, so it cannot drift from the code.
+    public init<Owner>(_ owner: Owner.Type, _ name: String) {
+        self.init(owner: String(describing: owner), name: name)
+    }
+
+    /// `Owner.name`.
+    public var description: String { "\(owner).\(name)" }
+}
+
+/// An error in what the user supplied — a data file, a setting, a combination of settings —
+/// as opposed to a failure of the computation. Its message names the file, line, column, value
+/// or setting and what is allowed. Every layer's error type conforms (`DataError`, `FitError`,
+/// `SelectionError`, `EvaluationError`), so a front end can report them all alike (the command
+/// line: one line on stderr, exit code 64).
+public protocol InputError: Error, CustomStringConvertible, Sendable {}
+
+extension Setting {
+    // The settings checked by this layer (ObsScaleData).
+    public static let panelPath = Setting(PanelQuery.self, "panelPath")
+    public static let splitFlopsCutoff = Setting(owner: "SplitRule", name: "flopsCutoff")
+    public static let splitMetricCutoff = Setting(owner: "SplitRule", name: "metricCutoff")
+    public static let splitTop = Setting(owner: "SplitRule", name: "top")
+    public static let modelFilterMaxSize = Setting(ModelFilter.self, "maxSizeB")
+    public static let fetchTimeout = Setting(DataFetch.self, "timeout")
+    public static let fetchBaseURL = Setting(DataFetch.self, "baseURL")
+    public static let fetchDestination = Setting(DataFetch.self, "destination")
+    public static let simulationFamilyCount = Setting(SimulationSettings.self, "familyCount")
+    public static let simulationModelsPerFamily = Setting(SimulationSettings.self, "modelsPerFamily")
+    public static let simulationModelCount = Setting(SimulationSettings.self, "modelCount")
+    public static let simulationMissingRate = Setting(SimulationSettings.self, "missingRate")
+    public static let simulationCapabilityCount = Setting(SimulationSettings.self, "capabilityCount")
+}

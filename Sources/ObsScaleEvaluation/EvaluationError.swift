@@ -1,0 +1,22 @@
+import ObsScaleData
+
+/// An evaluation that cannot be run as asked; the message names the setting and what is allowed.
+public enum EvaluationError: InputError, Equatable {
+    case invalidSetting(Setting, value: String, allowed: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidSetting(setting, value, allowed):
+            return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
+        }
+    }
+}
+
+extension Setting {
+    // The settings checked by this layer (ObsScaleEvaluation).
+    public static let validationTargets = Setting(Validation.self, "targets")
+    public static let validationCutoffFlops = Setting(Validation.self, "cutoffFlops")
+    public static let validationSelectors = Setting(Validation.self, "selectors")
+    public static let validationRandomCount = Setting(Validation.self, "randomCount")
+    public static let simulationWorldCount = Setting(SimulationStudy.self, "worldCount")
+}

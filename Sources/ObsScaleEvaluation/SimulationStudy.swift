@@ -1,0 +1,158 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+import ObsScaleSelect
+
+/// The validation repeated over many simulated worlds (DESIGN §5), where the truth is known:
+/// every selector's error against the noise-free curve, averaged over worlds, and — with
+/// `bootstrapReplicates` — the coverage of the bootstrap intervals of the all-models fit's
+/// held-out predictions.
+///
+/// World w is generated with the seed `Xoshiro256StarStar.stream(seed: world.seed, index: w).next()`;
+/// worlds run in parallel (one thread each) and land in their own slots, so the result does not
+/// depend on the thread count. Worlds whose validation fails are counted with their reason.
+public struct SimulationStudy: Codable, Equatable, Sendable {
+    public var world = SimulationSettings()
+    public var worldCount = 100
+    /// The validation run in each world; its `targets` are replaced by the world's targets.
+    public var validation: Validation
+    /// Bootstrap of the all-models fit for the coverage of its intervals (nil: none); its seed
+    /// is replaced by each world's seed.
+    public var bootstrap: FitBootstrap?
+
+    public init(validation: Validation) { self.validation = validation }
+
+    public func run(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    progress: ProgressHandler? = nil) throws -> SimulationStudyReport {
+        guard (1...100_000).contains(worldCount) else {
+            throw EvaluationError.invalidSetting(.simulationWorldCount, value: "\(worldCount)", allowed: "1 to 100000 worlds")
+        }
+        try world.validate()
+        let outcomes = Parallel.replicates(count: worldCount, threadCount: threadCount, progress: progress) { index -> Result<World, Error> in
+            Result {
+                var settings = world
+                var stream = Xoshiro256StarStar.stream(seed: world.seed, index: UInt64(index))
+                settings.seed = stream.next()
+                let generated = try SyntheticWorld.generate(settings)
+                var validation = self.validation
+                validation.targets = generated.truth.targets.map(\.name)
+                let truth = Dictionary(uniqueKeysWithValues: generated.truth.targets.map { ($0.name, $0.trueValues) })
+                let report = try validation.run(panel: generated.panel, truth: truth, threadCount: 1)
+                var coverage = Coverage()
+                if var bootstrap {
+                    bootstrap.seed = settings.seed
+                    for target in generated.truth.targets {
+                        let split = try Split(panel: generated.panel, rule: .flopsCutoff(validation.cutoffFlops))
+                        let fit = try validation.law.fit(panel: generated.panel, target: target.name, split: split)
+                        let summary = try bootstrap.run(fit, panel: generated.panel, threadCount: 1)
+                        for (row, prediction) in fit.predictions.enumerated() where prediction.role == .test {
+                            let curve = summary.predictions[row].interval, score = summary.predictions[row].predictionInterval
+                            let truthValue = target.trueValues[row]
+                            coverage.total += 1
+                            if curve.lower <= truthValue && truthValue <= curve.upper { coverage.curveCoversTruth += 1 }
+                            if score.lower <= truthValue && truthValue <= score.upper { coverage.predictionCoversTruth += 1 }
+                            if let observed = prediction.observed, score.lower <= observed && observed <= score.upper {
+                                coverage.predictionCoversObserved += 1
+                            }
+                        }
+                    }
+                }
+                return World(report: report, coverage: coverage)
+            }
+        }
+        return SimulationStudyReport(study: self, outcomes: outcomes)
+    }
+
+    struct World {
+        var report: ValidationReport
+        var coverage: Coverage
+    }
+
+    /// Counts of held-out (world, target, model) cases inside the bootstrap intervals.
+    public struct Coverage: Codable, Equatable, Sendable {
+        public var total = 0
+        /// The curve interval contains the noise-free truth.
+        public var curveCoversTruth = 0
+        /// The prediction interval contains the noise-free truth.
+        public var predictionCoversTruth = 0
+        /// The prediction interval contains the observed (noisy) held-out score.
+        public var predictionCoversObserved = 0
+
+        static func + (lhs: Coverage, rhs: Coverage) -> Coverage {
+            Coverage(total: lhs.total + rhs.total, curveCoversTruth: lhs.curveCoversTruth + rhs.curveCoversTruth,
+                     predictionCoversTruth: lhs.predictionCoversTruth + rhs.predictionCoversTruth,
+                     predictionCoversObserved: lhs.predictionCoversObserved + rhs.predictionCoversObserved)
+        }
+    }
+}
+
+/// Averages of `SimulationStudy.run` over the worlds that ran.
+public struct SimulationStudyReport: Codable, Equatable, Sendable {
+    /// Means over worlds for one (target, budget).
+    public struct Cell: Codable, Equatable, Sendable {
+        public let target: String
+        public let budget: Double
+        /// Per selector: mean test MSE and mean MSE against the truth.
+        public let selectorTestMSE: [Double]
+        public let selectorTruthMSE: [Double]
+        public let randomTestMSE: Double
+        public let randomTruthMSE: Double
+        public let allModelsTestMSE: Double
+        public let allModelsTruthMSE: Double
+        /// Per selector: fraction of worlds where its truth MSE beats the random subsets' mean.
+        public let selectorWinRate: [Double]
+    }
+    public let study: SimulationStudy
+    public let worldsRun: Int
+    public let failures: [String: Int]
+    public let selectors: [String]
+    public let cells: [Cell]
+    /// Held-out cases inside the bootstrap intervals, summed over worlds (with a bootstrap).
+    public let coverage: SimulationStudy.Coverage?
+
+    init(study: SimulationStudy, outcomes: [Result<SimulationStudy.World, Error>]) {
+        self.study = study
+        var worlds: [SimulationStudy.World] = []
+        var failures: [String: Int] = [:]
+        for outcome in outcomes {
+            switch outcome {
+            case let .success(world): worlds.append(world)
+            case let .failure(error): failures["\(error)", default: 0] += 1
+            }
+        }
+        self.failures = failures
+        worldsRun = worlds.count
+        selectors = study.validation.selectors.map(\.description)
+        let coverage = worlds.reduce(SimulationStudy.Coverage()) { $0 + $1.coverage }
+        self.coverage = coverage.total > 0 ? coverage : nil
+        var cells: [Cell] = []
+        let targetNames = worlds.first?.report.targets.map(\.name) ?? []
+        for (t, name) in targetNames.enumerated() {
+            for (b, budget) in study.validation.budgets.enumerated() {
+                let rows = worlds.map { $0.report.targets[t] }
+                func average(_ value: (ValidationReport.Target) -> Double?) -> Double {
+                    Statistics.mean(rows.compactMap(value).filter { !$0.isNaN })
+                }
+                let selectorCount = selectors.count
+                cells.append(Cell(
+                    target: name, budget: budget,
+                    selectorTestMSE: (0..<selectorCount).map { s in average { $0.budgets[b].selectors[s].failure == nil ? $0.budgets[b].selectors[s].testMSE : nil } },
+                    selectorTruthMSE: (0..<selectorCount).map { s in average { $0.budgets[b].selectors[s].truthMSE } },
+                    randomTestMSE: average { $0.budgets[b].random?.meanTestMSE },
+                    randomTruthMSE: average { $0.budgets[b].random?.meanTruthMSE },
+                    allModelsTestMSE: average { $0.allModels.failure == nil ? $0.allModels.testMSE : nil },
+                    allModelsTruthMSE: average { $0.allModels.truthMSE },
+                    selectorWinRate: (0..<selectorCount).map { s in
+                        let pairs = rows.compactMap { row -> Bool? in
+                            guard let mine = row.budgets[b].selectors[s].truthMSE, let random = row.budgets[b].random?.meanTruthMSE,
+                                  !mine.isNaN, !random.isNaN else { return nil }
+                            return mine < random
+                        }
+                        return pairs.isEmpty ? .nan : Double(pairs.filter { $0 }.count) / Double(pairs.count)
+                    }))
+            }
+        }
+        self.cells = cells
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import ObsScaleData
+
+/// Budgets as a user writes them: numbers in cost units, or percentages of the pool's total cost,
+/// comma-separated — `4,8,12` or `10%` or `5%,10%`.
+public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible {
+    /// One budget.
+    public enum Item: Codable, Equatable, Sendable {
+        /// In cost units.
+        case amount(Double)
+        /// A share of the pool's total cost, in percent.
+        case percent(Double)
+    }
+
+    public let items: [Item]
+    /// The text it was parsed from.
+    public let description: String
+
+    /// Parses the comma-separated list; every item must be a finite number > 0, optionally
+    /// followed by `%`.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty else {
+            throw SelectionError.invalidSetting(.selectionBudgets, value: text, allowed: "numbers > 0 or percentages")
+        }
+        items = try parts.map { part in
+            let isPercent = part.hasSuffix("%")
+            guard let number = Double(isPercent ? String(part.dropLast()) : part), number > 0, number.isFinite else {
+                throw SelectionError.invalidSetting(.selectionBudgets, value: part, allowed: "a number > 0, or a percentage such as 10%")
+            }
+            return isPercent ? .percent(number) : .amount(number)
+        }
+        description = text
+    }
+
+    /// Whether any budget is a percentage (and so needs the pool's total cost).
+    public var hasPercentages: Bool { items.contains { if case .percent = $0 { return true } else { return false } } }
+
+    /// The budgets in cost units: percentages become that share of `totalCost`.
+    public func resolved(totalCost: Double) -> [Double] {
+        items.map { item in
+            switch item {
+            case let .amount(value): return value
+            case let .percent(value): return value / 100 * totalCost
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import ObsScale
+
+// How option values are parsed: the library's choice enums as `ExpressibleByArgument` (so
+// `--help` lists their values), and lists through `@Option(transform:)` with the reason a value is
+// refused (argument-parser prints "The value 'X' is invalid for '--flag <flag>': …", exit 64).
+
+extension BootstrapResampling: ExpressibleByArgument {}
+extension Link: ExpressibleByArgument {}
+extension PCAFitRows: ExpressibleByArgument {}
+extension SelectionUnit: ExpressibleByArgument {}
+extension SelectionMethod: ExpressibleByArgument {}
+extension Criterion: ExpressibleByArgument {}
+
+extension CostKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+/// The regression loss of `--loss`.
+enum LossChoice: String, ExpressibleByArgument, CaseIterable {
+    case ls, huber
+}
+
+/// A value refused while parsing an option: the item and what is allowed.
+struct RefusedValue: Error, CustomStringConvertible {
+    let item: String
+    let allowed: String
+
+    var description: String { "'\(item)' is not allowed (allowed: \(allowed))" }
+}
+
+/// Transforms for list-valued options.
+enum Parse {
+    /// "A, B,,C" → ["A", "B", "C"]: split on commas, blanks trimmed, empty items dropped.
+    static func commaList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A comma-separated list of finite numbers > 0.
+    static func positiveNumbers(_ text: String) throws -> [Double] {
+        try commaList(text).map { item in
+            guard let value = Double(item), value > 0, value.isFinite else {
+                throw RefusedValue(item: item, allowed: "numbers > 0, comma-separated")
+            }
+            return value
+        }
+    }
+
+    /// `--budget`: numbers in cost units or percentages of the pool's cost.
+    static func budgets(_ text: String) throws -> BudgetSpec {
+        do {
+            return try BudgetSpec(parsing: text)
+        } catch let SelectionError.invalidSetting(_, value, allowed) {
+            throw RefusedValue(item: value, allowed: allowed)
+        }
+    }
+
+    /// `LOW,HIGH` with finite LOW < HIGH.
+    static func range(_ text: String) throws -> ClosedRange<Double> {
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let low = parts[0], let high = parts[1], low.isFinite, high.isFinite, low < high else {
+            throw RefusedValue(item: text, allowed: "LOW,HIGH with finite LOW < HIGH")
+        }
+        return low...high
+    }
+
+    /// `METHOD[:UNIT],…` selectors of `validate --method`.
+    static func selectors(_ text: String) throws -> [ValidationSelector] {
+        try commaList(text).map { item in
+            do {
+                return try ValidationSelector(parsing: item)
+            } catch let EvaluationError.invalidSetting(_, value, allowed) {
+                throw RefusedValue(item: value, allowed: FlagNames.translate(allowed))
+            }
+        }
+    }
+
+    /// Model names: comma-separated, or `@FILE` with one name a line.
+    static func modelNames(_ text: String) throws -> ModelNames {
+        guard text.hasPrefix("@") else { return ModelNames(names: commaList(text), file: nil) }
+        return ModelNames(names: [], file: String(text.dropFirst()))
+    }
+}
+
+/// A list of model names given inline or as `@FILE` (read when the command runs, so a missing
+/// file is reported like every other data error).
+struct ModelNames: Equatable {
+    var names: [String]
+    var file: String?
+
+    /// The names, reading the file when one was given.
+    func load() throws -> [String] {
+        guard let file else { return names }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DataError.fileNotFound(path: file) }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

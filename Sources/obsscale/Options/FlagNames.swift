@@ -1,0 +1,84 @@
+import Foundation
+import ObsScale
+
+/// The one place where the library's settings become the command line's flags.
+///
+/// Library errors name what to change in Swift terms (`PCA.componentCount`,
+/// `Selection.budgets`; see `Setting`); everything the CLI prints passes through `translate`,
+/// which rewrites each setting's name to the flag that sets it. A setting set by different
+/// flags in different commands (the simulated world's size is `--families` in `simulate` and
+/// `--sim-families` in `validate --simulate`) gets a per-command override.
+enum FlagNames {
+    /// Setting → flag, shared by every command.
+    static let flags: [Setting: String] = [
+        // ObsScaleData
+        .panelPath: "--panel",
+        .splitFlopsCutoff: "--cutoff-flops",
+        .splitTop: "--test-top",
+        .modelFilterMaxSize: "--max-size",
+        .fetchTimeout: "--timeout",
+        .fetchBaseURL: "--base-url",
+        .fetchDestination: "--dest",
+        .simulationFamilyCount: "--families",
+        .simulationModelsPerFamily: "--models-per-family",
+        .simulationModelCount: "--models",
+        .simulationMissingRate: "--missing-rate",
+        .simulationCapabilityCount: "--capabilities",
+        // ObsScaleFit
+        .imputerColumns: "--benchmarks",
+        .imputerRank: "--impute-rank",
+        .pcaComponentCount: "--components",
+        .huberDelta: "--huber-delta",
+        .scalingLawTargetRange: "--target-range",
+        .scalingLawPCAOn: "--pca-on",
+        .scalingLawReferenceFamily: "--reference-family",
+        .fitBootstrapReplicateCount: "--bootstrap",
+        .fitBootstrapLevel: "--level",
+        .fitBootstrapRefitPCA: "--refit-pca",
+        .fitBootstrapLog10Flops: "--at-flops",
+        .fitBootstrapThreadCount: "--threads",
+        // ObsScaleSelect
+        .selectionBudgets: "--budget",
+        .selectionMethod: "--method",
+        .selectionTimeLimit: "--time-limit",
+        .setupComponentCount: "--components",
+        .setupCutoffFlops: "--cutoff-flops",
+        .setupTargets: "--targets",
+        .setupRidge: "--ridge",
+        .problemRidge: "--ridge",
+        .mustInclude: "--include",
+        .maxFamilies: "--max-families",
+        .minModels: "--min-models",
+        .maxModelsPerFamily: "--max-per-family",
+        .paperRandomCount: "--random",
+        .selectionBootstrapReplicateCount: "--bootstrap",
+        .selectionBootstrapLevel: "--level",
+        .selectionBootstrapThreadCount: "--threads",
+        // ObsScaleEvaluation
+        .validationTargets: "--target",
+        .validationCutoffFlops: "--cutoff-flops",
+        .validationSelectors: "--method",
+        .validationRandomCount: "--random",
+        .simulationWorldCount: "--simulate",
+    ]
+
+    /// `validate --simulate` sets the simulated worlds with flags of its own.
+    static let validateOverrides: [Setting: String] = [
+        .simulationFamilyCount: "--sim-families",
+        .simulationModelsPerFamily: "--sim-models-per-family",
+        .simulationMissingRate: "--sim-missing-rate",
+    ]
+
+    /// `text` with every setting name replaced by its flag (longest names first, so no name is
+    /// rewritten inside a longer one).
+    static func translate(_ text: String, overrides: [Setting: String] = [:]) -> String {
+        guard text.contains(".") else { return text }
+        let table = flags.merging(overrides) { _, override in override }
+        var result = text
+        for (setting, flag) in table.sorted(by: { $0.key.description.count > $1.key.description.count })
+        where result.contains(setting.description) {
+            result = result.replacingOccurrences(of: setting.description, with: flag)
+        }
+        return result
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ObsScale
+
+/// The selection pool and constraints shared by `select` and `validate`.
+struct PoolOptions: ParsableArguments {
+    @Option(help: "Cost of a model: count (1 each, the paper), params (Model Size (B)), flops, or any numeric column.")
+    var cost: CostKind = .count
+
+    @Option(name: .customLong("cutoff-flops"), help: "Pool: models with FLOPs ≤ X (×1E21); validate tests on the models above.")
+    var cutoffFlops: Double?
+
+    @Option(name: .customLong("max-families"), help: "At most this many families in a selected subset.")
+    var maxFamilies: Int?
+
+    @Option(help: "Units always selected (families, or models with --unit model; comma-separated).", transform: Parse.commaList)
+    var include: [String] = []
+
+    @Flag(name: .customLong("drop-incomplete"), help: "Pool: drop models with a missing benchmark score.")
+    var dropIncomplete = false
+
+    /// A selection setup with these pool settings and the given capability columns.
+    func setup(benchmarks: [String]?, componentCount: Int) -> SelectionSetup {
+        var setup = SelectionSetup()
+        setup.benchmarks = benchmarks
+        setup.componentCount = componentCount
+        setup.cost = cost
+        setup.cutoffFlops = cutoffFlops
+        setup.maxFamilies = maxFamilies
+        setup.include = include
+        setup.dropIncomplete = dropIncomplete
+        return setup
+    }
+}

@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// obsscale benchmarks (DESIGN §8): the ordo-one/benchmark suite `FitBenchmarks` and the
+/// obsscale benchmarks: the ordo-one/benchmark suite `FitBenchmarks` and the
 /// `compare-timing` executable used by `compare.sh` for the side-by-side ratio with the Python
 /// baseline (`baseline/paper_baseline.py`). Results and how to reproduce them: ../BENCHMARKS.md.
 ///

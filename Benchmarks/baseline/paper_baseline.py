@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference implementation and speed baseline of the paper's fitting procedure.
 
-This script mirrors DESIGN.md §3 ("The fitting core", paper §2–3 / Algorithm A.1) in plain
+This script mirrors obsscale's fitting core (paper §2–3 / Algorithm A.1) in plain
 numpy/scipy, using the same solvers the paper's code uses (``scipy.optimize.curve_fit`` for least
 squares, ``scipy.optimize.minimize(method="L-BFGS-B")`` for the Huber loss).  It serves three
 purposes:
@@ -20,7 +20,7 @@ Model set: the ``paper-2024`` preset — rows of the panel whose ``Model Family`
 :data:`PAPER_FAMILIES`, minus the models in :data:`PAPER_EXCLUDED_MODELS` (77 models), in panel
 row order.
 
-Procedure of one fit (:func:`fit_once`), DESIGN §3:
+Procedure of one fit (:func:`fit_once`):
 
 a. split by FLOPs: train = FLOPs <= cutoff (84 = Llama-2-7B), test = the rest, including models
    with unknown FLOPs (§3.4);
@@ -35,7 +35,7 @@ e. train and test MSE (§3.7).
 Parameter vectors are always ordered ``[alpha, beta_1, ..., beta_K, b]``.
 
 Known departures from the paper's released code (github.com/ryoungj/ObsScaling, utils/data.py),
-all following DESIGN §3: β starts at 0.03 (the code: 0.01); Huber uses δ = 1 (the code's default:
+all as obsscale does: β starts at 0.03 (the code: 0.01); Huber uses δ = 1 (the code's default:
 0.1); the imputation (rank 1, as in the code's preprocessing defaults) stops at the fixed point,
 whereas the code's ``np.allclose`` test rarely passes, so it usually runs all 1000 iterations (the
 two agree to ~1e-12 on this data).
@@ -62,7 +62,7 @@ import numpy as np
 import scipy
 from scipy.optimize import curve_fit, least_squares, minimize
 
-# The public data lives beside the project checkout (DESIGN §2.2): <checkout>/../shared/data/...
+# The public data lives beside the project checkout: <checkout>/../shared/data/...
 _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA_DIR = os.environ.get("OBSSCALE_DATA_DIR") or os.path.normpath(
     os.path.join(_REPO_ROOT, "..", "shared", "data", "obsscaling"))
@@ -93,12 +93,12 @@ PAPER_EXCLUDED_MODELS = [
 ]
 PAPER_PRESET_SIZE = 77
 
-# Imputation (DESIGN §3.1)
+# Imputation
 IMPUTE_RANK = 1
 IMPUTE_TOL = 1e-10
 IMPUTE_MAX_ITER = 1000
 
-# Regression (DESIGN §3.3)
+# Regression
 N_COMPONENTS = 3
 FLOOR_BOUNDS = (0.0, 0.2)
 BETA_START = 0.03
@@ -180,7 +180,7 @@ def load_fit_data(panel_path, downstream_path, target=DEFAULT_TARGET, benchmarks
 
 
 # ---------------------------------------------------------------------------------------------
-# (b) PCA imputation — DESIGN §3.1
+# (b) PCA imputation
 # ---------------------------------------------------------------------------------------------
 
 def _rank_r_fit(filled, rank):
@@ -268,7 +268,7 @@ def pca_impute_apply(model, X, tol=IMPUTE_TOL, max_iter=IMPUTE_MAX_ITER):
 
 
 # ---------------------------------------------------------------------------------------------
-# (c) PCA — DESIGN §3.2
+# (c) PCA
 # ---------------------------------------------------------------------------------------------
 
 def pca_fit(X, k=N_COMPONENTS):
@@ -294,7 +294,7 @@ def pca_scores(pca, X):
 
 
 # ---------------------------------------------------------------------------------------------
-# (d) sigmoid-floor regression — DESIGN §3.3
+# (d) sigmoid-floor regression
 # ---------------------------------------------------------------------------------------------
 
 def _sigmoid(z):
@@ -561,7 +561,7 @@ def run_fixture(data, cutoff, path):
     imp = res["impute"]
     payload = {
         "description": "paper_baseline.py --fixture: paper-2024 preset joined with the downstream "
-                       "file; DESIGN §3 steps a-e. Parameter order [alpha, beta1..betaK, b].",
+                       "file; the paper's procedure, steps a-e. Parameter order [alpha, beta1..betaK, b].",
         "panel": "base_llm_benchmark_eval.csv",
         "downstream": "base_llm_post_training_eval.csv",
         "target": data["target"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference implementation and speed baseline of the paper's model-family subset selection.
 
-This script mirrors the brute-force V-optimal family selection of the paper (§5; DESIGN.md §4) in
+This script mirrors the brute-force V-optimal family selection of the paper (§5) in
 plain numpy: every combination of up to 10 families is enumerated with ``itertools.combinations``
 and scored with one 3×3 matrix inverse, V(S) = tr(L G_S⁻¹), G_S = X_Sᵀ X_S over the first 3 PC
 scores of the selected models, L = X_Tᵀ X_T over the whole pool.  It is written from the paper's

@@ -45,7 +45,7 @@ struct PreparedProgram {
 }
 
 enum InputChecks {
-    /// Checks every index, bound, coefficient and option (DESIGN §4.4) and computes the effective
+    /// Checks every index, bound, coefficient and option and computes the effective
     /// bounds. Throws the first problem found. O(n + m + nnz) time, O(n) extra memory.
     static func prepare(_ program: LinearProgram, options: SolveOptions) throws -> PreparedProgram {
         let n = program.variables.count

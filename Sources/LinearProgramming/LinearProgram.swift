@@ -11,7 +11,7 @@
 /// `LinearProgram.solve(options:)`.
 ///
 /// Nothing here touches GLPK: building a program is pure Swift, and every value is checked by
-/// `solve` before any solver call (GLPK aborts the process on invalid input — DESIGN §4.4).
+/// `solve` before any solver call (GLPK aborts the process on invalid input).
 ///
 /// Numerical rules applied by `solve` (each one keeps GLPK 5.0 from aborting or looping; see the
 /// regression tests):

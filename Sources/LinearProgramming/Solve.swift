@@ -2,7 +2,7 @@ import CGLPK
 
 /// Solves a linear program (simplex) or a mixed-integer linear program (branch-and-bound) with GLPK.
 ///
-/// - Validation first (DESIGN §4.4): every index, bound, coefficient and option is checked in Swift
+/// - Validation first: every index, bound, coefficient and option is checked in Swift
 ///   before any GLPK call, because GLPK aborts the process on invalid arguments. Invalid input throws
 ///   `LinearProgramError`; that is the only error thrown. Everything the solver concludes —
 ///   infeasible, unbounded, limits reached, numerical failure — is an `LPStatus` in the result.
@@ -16,7 +16,7 @@ import CGLPK
 ///   (GLP_NOFEAS → infeasible, GLP_UNBND → unbounded). A presolved solve that fails numerically is
 ///   retried once without presolve.
 /// - MILP: the LP relaxation is solved as above, then `glp_intopt` runs from its optimal basis with
-///   GLPK's MIP presolver OFF — contrary to the original plan (DESIGN §4.4 "presolve on for MIP"),
+///   GLPK's MIP presolver OFF — contrary to the original plan,
 ///   because GLPK 5.0's MIP presolver aborts the process on small valid programs (found by fuzzing;
 ///   see `GLPKSolver.solveMIP`). Relaxation infeasible → infeasible. Relaxation unbounded → the MILP
 ///   is searched for any integer point with a zero objective: found → unbounded (for rational data an

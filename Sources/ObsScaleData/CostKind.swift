@@ -1,4 +1,4 @@
-/// What one model costs to evaluate (DESIGN §2.1): budgets are sums of these.
+/// What one model costs to evaluate: budgets are sums of these.
 public enum CostKind: Codable, Equatable, Sendable, CustomStringConvertible {
     /// 1 per model (the paper's budget: a number of models).
     case count

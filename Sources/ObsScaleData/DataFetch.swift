@@ -4,7 +4,7 @@ import FoundationNetworking
 #endif
 
 /// The files `obsscale data fetch` downloads and their committed SHA-256 digests and sizes
-/// (`data/checksums.json`, DESIGN §2.2). Only the digests are in the repository, never the data.
+/// (`data/checksums.json`). Only the digests are in the repository, never the data.
 public struct FetchManifest: Codable, Equatable, Sendable {
     /// One file: where it goes (`name`, a plain file name in the destination folder), where it
     /// comes from (`url`, relative to `baseURL`, e.g. `../LICENSE`), and what it must be.

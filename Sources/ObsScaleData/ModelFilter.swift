@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which models of a panel to keep (DESIGN §4.1 "filters"). Applied in the order: families,
+/// Which models of a panel to keep. Applied in the order: families,
 /// excluded families, excluded models, maximum size, incomplete benchmarks.
 public struct ModelFilter: Codable, Equatable, Sendable {
     /// Keep only these families (nil: all).

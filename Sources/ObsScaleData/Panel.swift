@@ -33,12 +33,12 @@ public struct ModelInfo: Codable, Equatable, Sendable {
 /// A table of models with their benchmark scores and any joined downstream metrics.
 ///
 /// Numeric columns are stored column-wise with `NaN` for a missing cell. The panel file's
-/// columns (DESIGN §2.1): `Model, Model Family, Model Size (B), Pretraining Data Size (T),
+/// columns: `Model, Model Family, Model Size (B), Pretraining Data Size (T),
 /// FLOPs (1E21)` and the benchmark scores (fractions in [0, 1]); any other numeric column of the
 /// panel is kept as a metric. Downstream files (`Model` + metric columns) are left-joined on
 /// `Model`: panel models missing from a downstream file get `NaN` for its metrics.
 public struct Panel: Sendable {
-    /// The standard benchmark columns of the paper's panel (DESIGN §2.1), in its order.
+    /// The standard benchmark columns of the paper's panel, in its order.
     public static let standardBenchmarks = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K",
                                             "XWinograd", "HumanEval"]
     static let identityColumns = ["Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)",

@@ -1,5 +1,5 @@
 /// How to divide models into a training set (the law is fitted on it) and a test set
-/// (held out, predicted). DESIGN §3.4.
+/// (held out, predicted).
 public enum SplitRule: Codable, Equatable, Sendable {
     /// Everything is training.
     case none

@@ -2,7 +2,7 @@ import CSV
 import Foundation
 import ObsScaleNumerics
 
-/// Settings of a synthetic world following the paper's generative picture (DESIGN §1 "simulate").
+/// Settings of a synthetic world following the paper's generative picture.
 ///
 /// Each family f has its own compute efficiency: the K latent capabilities of model m are
 /// S_m = θ_f · log10 C_m + v_f + ε_m (ε ~ N(0, capabilityNoise²)); benchmark i scores
@@ -160,7 +160,7 @@ public struct SyntheticWorld: Sendable {
         return SyntheticWorld(panel: panel, truth: truth)
     }
 
-    /// The panel CSV text (DESIGN §2.1 columns).
+    /// The panel CSV text (the public panel's columns).
     public func panelCSV() throws -> String {
         let header = Panel.identityColumns + panel.benchmarkNames
         let rows = panel.models.indices.map { index -> [String] in

@@ -4,7 +4,7 @@ import ObsScaleFit
 import ObsScaleNumerics
 import ObsScaleSelect
 
-/// The validation repeated over many simulated worlds (DESIGN §5), where the truth is known:
+/// The validation repeated over many simulated worlds, where the truth is known:
 /// every selector's error against the noise-free curve, averaged over worlds, and — with
 /// `bootstrapReplicates` — the coverage of the bootstrap intervals of the all-models fit's
 /// held-out predictions.

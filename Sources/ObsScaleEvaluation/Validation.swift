@@ -4,7 +4,7 @@ import ObsScaleFit
 import ObsScaleNumerics
 import ObsScaleSelect
 
-/// The paper's Section 5 evaluation of a selection (DESIGN §5 "validate"), for several budgets,
+/// The paper's Section 5 evaluation of a selection, for several budgets,
 /// selectors and target metrics at once.
 ///
 /// Split the panel at `cutoffFlops`. The selection pool is the models at or below the cutoff

@@ -6,7 +6,7 @@ import ObsScaleNumerics
 public struct CapabilityAnalysis: Codable, Equatable, Sendable {
     public var benchmarks: [String]?
     public var imputer = PCAImputer()
-    /// Components reported (DESIGN §3.2: 3 used, 5 computed for diagnostics).
+    /// Components reported (a law uses 3; 5 are computed for diagnostics).
     public var componentCount = 5
     public var standardize = false
 

@@ -2,7 +2,7 @@ import Foundation
 import ObsScaleData
 import ObsScaleNumerics
 
-/// What a bootstrap replicate draws with replacement (DESIGN §5).
+/// What a bootstrap replicate draws with replacement.
 public enum BootstrapResampling: String, Codable, CaseIterable, Sendable {
     /// n training models out of the n (the classical case-resampling bootstrap).
     case models
@@ -12,7 +12,7 @@ public enum BootstrapResampling: String, Codable, CaseIterable, Sendable {
     case families
 }
 
-/// Settings of the bootstrap of a fitted scaling law (DESIGN §5).
+/// Settings of the bootstrap of a fitted scaling law.
 ///
 /// Replicate r draws the training set with replacement from `Xoshiro256StarStar.stream(seed:, index: r)`,
 /// refits (the regression always; imputation and PCA too with `refitPCA`) and predicts every panel

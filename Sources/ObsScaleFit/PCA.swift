@@ -1,6 +1,6 @@
 import ObsScaleNumerics
 
-/// Principal component analysis of a complete (imputed) panel (DESIGN §3.2).
+/// Principal component analysis of a complete (imputed) panel.
 ///
 /// Centred on the training column means and, by default, not standardized (the paper). The
 /// components are the right singular vectors of the centred matrix; explained variance is

@@ -1,7 +1,6 @@
 import ObsScaleNumerics
 
-/// Iterative low-rank PCA imputation of missing benchmark scores (paper Algorithm A.1 step 1,
-/// DESIGN §3.1).
+/// Iterative low-rank PCA imputation of missing benchmark scores (paper Algorithm A.1 step 1).
 ///
 /// Standardize each column with the mean and population std of its observed cells; fill
 /// missing cells with 0 (the column mean); repeat: centre the filled matrix on its current

@@ -2,7 +2,7 @@ import Foundation
 import ObsScaleData
 import ObsScaleNumerics
 
-/// Where imputation and PCA are fitted (DESIGN §3.2).
+/// Where imputation and PCA are fitted.
 public enum PCAFitRows: String, Codable, CaseIterable, Sendable {
     /// On the training rows only, applied to the others (the paper's procedure).
     case train

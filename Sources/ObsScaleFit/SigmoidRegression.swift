@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleNumerics
 
-/// The link between capabilities S and a downstream metric E (DESIGN §3.3).
+/// The link between capabilities S and a downstream metric E.
 public enum Link: String, Codable, CaseIterable, Sendable {
     /// E = (1 − b)·σ(α + βᵀS) + b with floor b ∈ [0, 0.2] (the paper's "sigmoid-parametric").
     case sigmoidFloor = "sigmoid-floor"
@@ -42,7 +42,7 @@ public enum Termination: String, Codable, Sendable {
     public var converged: Bool { self != .maxIterations && self != .noProgress }
 }
 
-/// Bounded nonlinear regression of a metric on capability scores (DESIGN §3.3).
+/// Bounded nonlinear regression of a metric on capability scores.
 ///
 /// Solved with a projected Levenberg–Marquardt method: Gauss–Newton steps (IRLS weights for
 /// Huber) damped by μ·diag(JᵀWJ), the floor b kept in its bounds by projection and an active set
@@ -106,7 +106,7 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         return best
     }
 
-    /// α = 0, β = 0.03, b = 0 (DESIGN §3.3), then spread-out alternatives.
+    /// α = 0, β = 0.03, b = 0, then spread-out alternatives.
     func starts(k: Int) -> [[Double]] {
         let floorStart = link == .sigmoidFloor ? [floorBounds.lowerBound] : []
         let floorMid = link == .sigmoidFloor ? [0.5 * (floorBounds.lowerBound + floorBounds.upperBound)] : []

@@ -2,7 +2,7 @@
 ///
 /// Sized for this domain: panels of at most a few thousand models × a handful of benchmarks,
 /// Gram matrices of at most ~10 × 10. Everything here is written for clarity first and avoids
-/// allocation inside loops; no BLAS/LAPACK dependency (DESIGN §7).
+/// allocation inside loops; no BLAS/LAPACK dependency.
 public struct Matrix: Equatable, Codable, Sendable {
     /// Number of rows.
     public let rowCount: Int

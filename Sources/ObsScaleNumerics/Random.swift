@@ -38,8 +38,9 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
 
     /// An independent generator for replicate `index` of a run seeded with `seed`.
     ///
-    /// The pair is hashed — mix64(mix64(seed ⊕ 0x6A09E667F3BCC909) ⊕ index) — rather than added
-    /// (`seed + index` makes runs with neighbouring seeds share replicates). DESIGN §5.
+    /// The pair is hashed — mix(mix(seed ⊕ 0x6A09E667F3BCC909) ⊕ index) — rather than added
+    /// (`seed + index` makes runs with neighbouring seeds share replicates); docs/architecture.md,
+    /// "Determinism and parallelism".
     public static func stream(seed: UInt64, index: UInt64) -> Xoshiro256StarStar {
         Xoshiro256StarStar(seed: SplitMix64.mix(SplitMix64.mix(seed ^ 0x6A09_E667_F3BC_C909) ^ index))
     }

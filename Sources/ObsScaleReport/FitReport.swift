@@ -92,7 +92,7 @@ public enum FitReport {
             text += table.render()
         }
         let unlabeled = fit.predictions.filter { $0.role == .unlabeled }.count
-        if unlabeled > 0 { text += "\n\(unlabeled) panel model(s) without a value for the target are predicted in --json only.\n" }
+        if unlabeled > 0 { text += "\n\(unlabeled) panel model(s) without a value for the target are predicted in \(FullListLocation.flag) only.\n" }
         return text
     }
 

@@ -4,7 +4,7 @@ import ObsScaleFit
 import ObsScaleEvaluation
 import ObsScaleSelect
 
-/// A self-contained HTML report (DESIGN §6): inline CSS, inline SVG charts, tables; no scripts and
+/// A self-contained HTML report: inline CSS, inline SVG charts, tables; no scripts and
 /// no external resources, so it opens anywhere and can be mailed as one file. Hover a point for
 /// its model and values (SVG `<title>`).
 public struct HTMLPage {
@@ -163,7 +163,7 @@ extension HTMLPage {
         }
         let shown = ordered.prefix(500)
         if ordered.count > shown.count {
-            page.paragraph("The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in --json.")
+            page.paragraph("The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in \(FullListLocation.flag).")
         }
         page.table(header: header, rows: shown.map { index in
             let p = fit.predictions[index]
@@ -282,7 +282,7 @@ extension HTMLPage {
                              all: fitted(target.allModels)),
                        empty: "\(target.name): no fit succeeded.")
         }
-        if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in --json).") }
+        if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in \(FullListLocation.flag)).") }
         page.heading("Against the random subsets")
         page.table(header: ["selector", "cells", "beats random", "median MSE ratio"], rows: report.comparisons.map {
             [$0.selector, "\($0.cells)", $0.cells == 0 ? "—" : "\($0.wins) (\(Format.percent(Double($0.wins) / Double($0.cells))))", Format.fixed($0.medianRatio, 3)]

@@ -56,7 +56,7 @@ public struct JSONReport<Options: Codable, Result: Codable>: Codable {
         return try encoder.encode(self)
     }
 
-    /// Writes the report atomically (DESIGN §6).
+    /// Writes the report atomically.
     public func write(to path: String) throws {
         try AtomicFile.write(try encoded(), to: path)
     }

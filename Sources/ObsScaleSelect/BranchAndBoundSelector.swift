@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleNumerics
 
-/// Branch-and-bound over units with relaxation bounds (DESIGN §4.3), to close the gap where the
+/// Branch-and-bound over units with relaxation bounds, to close the gap where the
 /// relaxation is loose (small budgets).
 ///
 /// The incumbent starts from greedy + exchange. Nodes fix units in or out; each node's bound is its

@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleNumerics
 
-/// Swap local search (DESIGN §4.3): from a starting subset (greedy by default), repeatedly apply
+/// Swap local search: from a starting subset (greedy by default), repeatedly apply
 /// the best improving move — add an affordable unit, or swap one selected unit (not a
 /// must-include) for an unselected one within the budget and constraints — until none improves by
 /// more than 1e-12 relative. Each pass scores O(|S|·n) swaps at O(p³) each.

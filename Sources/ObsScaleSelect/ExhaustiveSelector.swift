@@ -2,7 +2,7 @@ import Foundation
 import ObsScaleData
 import ObsScaleNumerics
 
-/// Exact search over every feasible combination of units (DESIGN §4.3), for several budgets at
+/// Exact search over every feasible combination of units, for several budgets at
 /// once — the paper's brute force, made fast.
 ///
 /// Depth-first over the free units (must-includes always in, excluded units never) in index order,
@@ -15,7 +15,7 @@ import ObsScaleNumerics
 /// `itertools.combinations` order), so exact ties resolve as its stable sort does.
 /// Complexity: O(N·p³) for N enumerated combinations.
 public struct ExhaustiveSelector: SubsetSelector {
-    /// Refuse to enumerate more than this many combinations (DESIGN: 10⁹).
+    /// Refuse to enumerate more than this many combinations (10⁹).
     public var combinationLimit: Double = 1e9
     public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
 

@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleNumerics
 
-/// Cost-aware forward selection (DESIGN §4.3): from the must-includes, repeatedly add the
+/// Cost-aware forward selection: from the must-includes, repeatedly add the
 /// affordable unit with the largest criterion decrease per unit of cost, until nothing affordable
 /// helps; the answer is the better of that and the best single affordable unit added to the
 /// must-includes (the classic guard that gives cost-aware greedy its guarantee on knapsack-type

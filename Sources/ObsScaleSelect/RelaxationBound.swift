@@ -2,7 +2,7 @@ import Foundation
 import LinearProgramming
 import ObsScaleNumerics
 
-/// The continuous relaxation of a selection problem and its certified lower bound (DESIGN §4.3).
+/// The continuous relaxation of a selection problem and its certified lower bound.
 ///
 /// Over w ∈ [0,1]ⁿ (must-includes and branch fixings at 1, exclusions at 0) with cᵀw ≤ B and the
 /// side constraints relaxed linearly, f(w) = crit(G(w)) with G(w) = (δ + ε)I + Σ w_u·M_u is convex

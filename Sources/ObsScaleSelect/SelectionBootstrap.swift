@@ -3,7 +3,7 @@ import ObsScaleData
 import ObsScaleFit
 import ObsScaleNumerics
 
-/// The bootstrap of a selection (DESIGN §5): how stable is the chosen subset under the sampling
+/// The bootstrap of a selection: how stable is the chosen subset under the sampling
 /// noise of the panel it was computed from?
 ///
 /// Replicate r draws the pool's models (or whole families) with replacement from

@@ -8,7 +8,7 @@ public enum SelectionUnit: String, Codable, CaseIterable, Sendable {
     case family, model
 }
 
-/// The optimal-design criterion (DESIGN §4.2), minimized.
+/// The optimal-design criterion, minimized.
 public enum Criterion: String, Codable, CaseIterable, Sendable {
     /// V-optimality: tr(L·G⁻¹), the average prediction variance over the target rows.
     case v
@@ -18,7 +18,7 @@ public enum Criterion: String, Codable, CaseIterable, Sendable {
     case d
 }
 
-/// A selection problem (DESIGN §4.1): units with their design rows and costs, the target weight
+/// A selection problem: units with their design rows and costs, the target weight
 /// matrix L, the criterion, the ridge δ, and side constraints. Budgets are given to the solvers.
 ///
 /// The design matrix of a subset S is the stack of its units' rows; G_S = δI + Σ_{u∈S} M_u with

@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleData
 
-/// The outcome of one selector at one budget (DESIGN §4.3): what was chosen, its value, the best
+/// The outcome of one selector at one budget: what was chosen, its value, the best
 /// proven lower bound and the certified gap, and how it was obtained.
 public struct SelectionResult: Codable, Equatable, Sendable {
     public var budget: Double

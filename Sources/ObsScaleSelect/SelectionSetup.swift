@@ -13,7 +13,7 @@ public enum TargetSet: Codable, Equatable, Sendable {
     case models([String])
 }
 
-/// How to turn a panel into a `SelectionProblem` (DESIGN §4.1): the pool filters, the capability
+/// How to turn a panel into a `SelectionProblem`: the pool filters, the capability
 /// space (imputation and PCA fitted on the pool, first K_sel PCs), units, costs, targets and
 /// constraints. Defaults follow the paper: all benchmarks, K_sel = 3, no intercept, no ridge,
 /// V-optimality, families as units, one unit of cost per model.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A growing subset with its Gram matrix G, inverse A = G⁻¹ and Q = A·L·A kept current, so the
-/// criterion change of adding or removing a unit is cheap (DESIGN §4.3):
+/// criterion change of adding or removing a unit is cheap:
 /// adding one row x: A′ = A − A x xᵀ A / (1 + xᵀAx) (Sherman–Morrison), and
 /// ΔV = xᵀQx / (1 + xᵀAx), ΔA-criterion the same with L = I, ΔD = −log(1 + xᵀAx).
 /// Multi-row units (families) are evaluated on G + M_u directly, which for p × p Grams with p ≤ ~10

@@ -9,7 +9,7 @@ struct BootstrapCLITests {
                                "--benchmarks", CLITests.seven, "--cutoff-flops", "84", "--at-flops", "840",
                                "--bootstrap", "200", "--seed", "11"]
 
-    @Test func fitBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
+    @Test(.realPanel) func fitBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
         let folder = TestPaths.temporaryDirectory()
         var outputs: [(stdout: String, json: Data)] = []
         for threads in ["1", "2"] {
@@ -30,7 +30,7 @@ struct BootstrapCLITests {
         #expect((bootstrap["atFlops"] as? [Any])?.count == 1)
     }
 
-    @Test func selectBootstrapIsIdenticalForOneAndTwoThreads() throws {
+    @Test(.realPanel) func selectBootstrapIsIdenticalForOneAndTwoThreads() throws {
         let folder = TestPaths.temporaryDirectory()
         var sections: [Data] = []
         for threads in ["1", "2"] {
@@ -46,7 +46,7 @@ struct BootstrapCLITests {
         #expect(sections[0] == sections[1])
     }
 
-    @Test(arguments: [
+    @Test(.realPanel, arguments: [
         (["--bootstrap=-3"], "--bootstrap: '-3' is not allowed"),
         (["--bootstrap", "10", "--level", "1.5"], "--level: 1.5 is not allowed"),
         (["--at-flops", "0"], "The value '0' is invalid for '--at-flops <at-flops>'"),

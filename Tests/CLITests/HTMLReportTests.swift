@@ -64,7 +64,7 @@ struct HTMLReportTests {
         #expect(rendered.components(separatedBy: "class=\"mark\"").count - 1 == 5000)
     }
 
-    @Test func commandsWriteCheckedReports() throws {
+    @Test(.realPanel) func commandsWriteCheckedReports() throws {
         let folder = TestPaths.temporaryDirectory()
         let runs: [(String, [String], Int)] = [
             ("fit", ["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target, "--benchmarks", CLITests.seven,

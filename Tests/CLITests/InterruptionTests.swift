@@ -6,9 +6,7 @@ import _TestSupport
 /// never a partial one; SIGINT stops at once with a message and exit code 130; a search stopped
 /// by --time-limit returns its best subset with the proven gap.
 struct InterruptionTests {
-    static var binary: String {
-        ProcessInfo.processInfo.environment["OBSSCALE_BIN"] ?? TestPaths.root.appendingPathComponent(".build/debug/obsscale").path
-    }
+    static var binary: String { obsscaleBinary }
 
     static func start(_ arguments: [String]) throws -> (Process, Pipe) {
         let process = Process()
@@ -29,7 +27,7 @@ struct InterruptionTests {
          "--bootstrap", "\(replicates)", "--json", json, "--html", html]
     }
 
-    @Test func killedRunsLeaveTheOldFileOrACompleteNewOne() throws {
+    @Test(.realPanel) func killedRunsLeaveTheOldFileOrACompleteNewOne() throws {
         let folder = TestPaths.temporaryDirectory()
         let json = folder.appendingPathComponent("fit.json").path, html = folder.appendingPathComponent("fit.html").path
         let old = "OLD REPORT\n"
@@ -58,7 +56,7 @@ struct InterruptionTests {
         #expect(sawNew, "the last run was not killed and must have replaced the files")
     }
 
-    @Test func sigintStopsWithAMessageAndWritesNothing() throws {
+    @Test(.realPanel) func sigintStopsWithAMessageAndWritesNothing() throws {
         let folder = TestPaths.temporaryDirectory()
         let json = folder.appendingPathComponent("never.json").path, html = folder.appendingPathComponent("never.html").path
         let (process, errors) = try Self.start(Self.longFit(json: json, html: html, replicates: 200_000))
@@ -72,7 +70,7 @@ struct InterruptionTests {
         #expect(!FileManager.default.fileExists(atPath: json) && !FileManager.default.fileExists(atPath: html))
     }
 
-    @Test func timeLimitReturnsTheBestSubsetWithItsGap() throws {
+    @Test(.realPanel) func timeLimitReturnsTheBestSubsetWithItsGap() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("select.json").path
         let result = try runCLI(["select", "--panel", TestPaths.panel, "--preset", "paper-2024-all", "--unit", "model", "--cost", "params",
                                  "--budget", "3%", "--method", "bnb", "--time-limit", "0.3", "--json", json])

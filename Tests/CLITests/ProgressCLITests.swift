@@ -5,9 +5,7 @@ import _TestSupport
 /// Progress bars: drawn on a terminal (a pseudo-terminal made by util-linux `script`), never
 /// when stderr is a pipe or with --quiet, and never changing the report.
 struct ProgressCLITests {
-    static var binary: String {
-        ProcessInfo.processInfo.environment["OBSSCALE_BIN"] ?? TestPaths.root.appendingPathComponent(".build/debug/obsscale").path
-    }
+    static var binary: String { obsscaleBinary }
     static let arguments = ["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
                             "--cutoff-flops", "84", "--bootstrap", "1500", "--seed", "5"]
 
@@ -28,7 +26,7 @@ struct ProgressCLITests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    @Test(.realPanel, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func barOnATerminalOnly() throws {
         let terminal = try Self.runInTerminal(Self.arguments)
         #expect(terminal.status == 0)

@@ -6,7 +6,7 @@ import _TestSupport
 struct SelectCLITests {
     static let base = ["select", "--panel", TestPaths.panel, "--preset", "paper-2024"]
 
-    @Test func guideSetupPrintsARowPerBudgetAndWritesJSON() throws {
+    @Test(.realPanel) func guideSetupPrintsARowPerBudgetAndWritesJSON() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("select.json").path
         let result = try runCLI(Self.base + ["--include", "Llama-2", "--max-families", "10", "--budget", "4,8,12", "--json", json])
         #expect(result.status == 0, "\(result.stderr)")
@@ -19,7 +19,7 @@ struct SelectCLITests {
         #expect(results.first?["units"] as? [String] == ["Llama-2", "Mistral"])
     }
 
-    @Test func percentBudgetsAndModelUnits() throws {
+    @Test(.realPanel) func percentBudgetsAndModelUnits() throws {
         let result = try runCLI(Self.base + ["--unit", "model", "--cost", "params", "--budget", "10%", "--method", "exchange"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("cost 'params'"))
@@ -39,7 +39,7 @@ struct SelectCLITests {
         (["--budget", "8", "--time-limit=-1"], "--time-limit: '-1.0' is not allowed"),
     ]
 
-    @Test(arguments: 0..<10)
+    @Test(.realPanel, arguments: 0..<10)
     func badSelectInputIsAClearErrorAndWritesNothing(index: Int) throws {
         let (arguments, fragment) = Self.badInputs[index]
         let folder = TestPaths.temporaryDirectory()

@@ -7,7 +7,7 @@ import _TestSupport
 struct ValidateCLITests {
     static let eight = "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,GSM8K,XWinograd,HumanEval"
 
-    @Test func paperSetupOnTheRealPanel() throws {
+    @Test(.realPanel) func paperSetupOnTheRealPanel() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("validate.json").path
         let result = try runCLI(["validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven,
                                  "--select-benchmarks", Self.eight, "--drop-incomplete", "--max-families", "10", "--cutoff-flops", "84",
@@ -39,7 +39,7 @@ struct ValidateCLITests {
         #expect(one.stdout == result.stdout)
     }
 
-    @Test(arguments: [
+    @Test(.realPanel, arguments: [
         (["--target", CLITests.target, "--method", "simplex"], "The value 'simplex' is invalid for '--method <method>': 'simplex' is not allowed"),
         (["--target", CLITests.target, "--method", "exchange:team"], "The value 'exchange:team' is invalid for '--method <method>'"),
         (["--target", CLITests.target, "--bootstrap", "10"], "--bootstrap: '10' is not allowed (allowed: only with --simulate"),

@@ -3,7 +3,7 @@ import Foundation
 import LinearProgramming
 import Testing
 
-/// Thread safety (DESIGN §4.4: one problem per call, per-thread GLPK environment) and robustness
+/// Thread safety (one problem per call, per-thread GLPK environment) and robustness
 /// against arbitrary input.
 @Suite struct ConcurrencyAndFuzzTests {
     /// 200 random LPs and MILPs, solved serially and then from `concurrentPerform`: identical results.

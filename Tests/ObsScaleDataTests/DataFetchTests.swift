@@ -90,7 +90,7 @@ struct SHA256Tests {
 struct FetchManifestTests {
     static var committed: String { TestPaths.root.appendingPathComponent("data/checksums.json").path }
 
-    @Test func committedChecksumsMatchThePublishedFiles() throws {
+    @Test(.realPanel) func committedChecksumsMatchThePublishedFiles() throws {
         let manifest = try FetchManifest.load(path: Self.committed)
         #expect(manifest.baseURL == "https://raw.githubusercontent.com/ryoungj/ObsScaling/main/eval_results/")
         #expect(manifest.files.map(\.name) == [FetchFixture.panelName, FetchFixture.postTrainingName,

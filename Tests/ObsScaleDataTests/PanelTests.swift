@@ -40,7 +40,7 @@ struct PanelTests {
         #expect(panel.familyNames == ["A", "B", "C"])
     }
 
-    @Test func realPanelAndQuotedDownstreamHeadersJoin() throws {
+    @Test(.realPanel) func realPanelAndQuotedDownstreamHeadersJoin() throws {
         let panel = try Panel.load(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining, TestPaths.emergent])
         #expect(panel.count == 148)
         #expect(panel.benchmarkNames == Panel.standardBenchmarks)
@@ -162,7 +162,7 @@ struct PanelTests {
         #expect(message { _ = try Split(panel: panel, rule: .holdout(["org/c-13"])) } == "unknown model 'org/c-13'; did you mean 'org/c-13b'?")
     }
 
-    @Test func presetsAndPanelResolution() throws {
+    @Test(.realPanel) func presetsAndPanelResolution() throws {
         let preset = try Preset.load(TestPaths.preset2024)
         #expect(preset.families.count == 28)
         #expect(preset.excludeModels.count == 20)
@@ -186,5 +186,15 @@ struct PanelTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
         #expect(throws: DataError.self) { try AtomicFile.write("x", to: "/nonexistent-folder/out.json") }
+    }
+}
+
+/// CI sets `$OBSSCALE_REQUIRE_REAL_PANEL`: then the public panel must be found, or this fails
+/// with the folders searched (elsewhere the real-panel tests are skipped with their reason).
+struct RealPanelTests {
+    @Test func realPanelIsFoundWhenRequired() {
+        guard RealPanel.isRequired else { return }
+        #expect(RealPanel.directory != nil,
+                "OBSSCALE_REQUIRE_REAL_PANEL is set but none of these folders holds \(RealPanel.fileNames): \(RealPanel.candidates.map(\.path))")
     }
 }

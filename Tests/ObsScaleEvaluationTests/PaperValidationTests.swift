@@ -8,7 +8,7 @@ import _TestSupport
 /// V-optimal subsets, test models, and — for every well-posed fit — the same test and agreement
 /// MSEs as the tightly converged Huber optimum, with imputation and PCA on the subset (the
 /// paper) and on the panel.
-struct PaperValidationTests {
+@Suite(.realPanel) struct PaperValidationTests {
     // Parsed once and only read afterwards (a JSON tree is not Sendable).
     nonisolated(unsafe) static let fixture = (try? loadJSON(TestPaths.fixture("paper_validation.json", near: #filePath))) ?? [:]
     static let seven = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "XWinograd", "HumanEval"]

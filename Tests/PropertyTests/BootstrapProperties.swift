@@ -23,7 +23,7 @@ struct BootstrapSpec: Sendable, CustomStringConvertible {
     }
 }
 
-/// Random fits through `FitBootstrap.run` (DESIGN §5): identical bytes for 1 and 2 threads, every
+/// Random fits through `FitBootstrap.run`: identical bytes for 1 and 2 threads, every
 /// replicate accounted for, ordered intervals.
 @Suite(.shrinking(false)) struct BootstrapProperties {
     @Test func bootstrapIsThreadCountIndependentAndAccountsForEveryReplicate() async {

@@ -3,7 +3,7 @@ import ObsScale
 import PropertyBased
 import Testing
 
-/// Random panels through imputation and PCA (`obsscale pca`, DESIGN §3.1–3.2): a typed error or
+/// Random panels through imputation and PCA (`obsscale pca`): a typed error or
 /// finite, well-formed output, the same on every run.
 @Suite(.shrinking(false)) struct CapabilityProperties {
     @Test func capabilityAnalysisIsFiniteOrATypedError() async {

@@ -194,7 +194,7 @@ struct PanelSpec: Sendable, CustomStringConvertible {
     }
 }
 
-/// The errors the library promises for bad or degenerate input (DESIGN §7): anything else that
+/// The errors the library promises for bad or degenerate input: anything else that
 /// escapes is a bug.
 func isTypedError(_ error: Error) -> Bool {
     error is FitError || error is DataError || error is LinearAlgebraError || error is SelectionError

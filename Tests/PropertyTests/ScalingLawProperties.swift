@@ -3,7 +3,7 @@ import ObsScale
 import PropertyBased
 import Testing
 
-/// How a random fit divides the models (DESIGN §3.4).
+/// How a random fit divides the models.
 enum SplitKind: String, CaseIterable, Sendable {
     /// A random subset of the models is the training set.
     case randomSubset
@@ -73,7 +73,7 @@ struct FitSpec: Sendable, CustomStringConvertible {
     }
 }
 
-/// Random panels, targets, splits, links and losses through `ScalingLaw.fit` (DESIGN §3): a typed
+/// Random panels, targets, splits, links and losses through `ScalingLaw.fit`: a typed
 /// error or finite parameters and predictions, the floor in its bounds, consistent counts.
 @Suite(.shrinking(false)) struct ScalingLawProperties {
     @Test func fitIsFiniteOrATypedError() async {

@@ -3,7 +3,7 @@ import ObsScale
 import PropertyBased
 import Testing
 
-/// The settings of a random selection (`obsscale select`, DESIGN §4), drawn next to its panel.
+/// The settings of a random selection (`obsscale select`), drawn next to its panel.
 struct SelectionSpec: Sendable, CustomStringConvertible {
     var unit: SelectionUnit
     /// 0–3 count, 4–5 params, 6–8 the `gpu_hours` column, 9 flops (params and flops may be missing: typed errors).

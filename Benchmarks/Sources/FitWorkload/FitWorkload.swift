@@ -6,8 +6,8 @@ import ObsScale
 /// non-GSM8K benchmarks as predictors, split at 84 × 1E21 FLOPs (Llama-2-7B) — the inputs of
 /// `baseline/paper_baseline.py`. Loading happens once, outside every measured region.
 ///
-/// Data: `$OBSSCALE_DATA_DIR`, else `../shared/data/obsscaling/` beside the checkout (DESIGN
-/// §2.2), resolved from this file's `#filePath`. The preset is read from the checkout's
+/// Data: `$OBSSCALE_DATA_DIR`, else `../shared/data/obsscaling/` beside the checkout,
+/// resolved from this file's `#filePath`. The preset is read from the checkout's
 /// `data/presets/paper-2024.json` by full path.
 public struct FitWorkload: Sendable {
     public static let target = "gsm8k_cot_8_exact_match,flexible-extract"

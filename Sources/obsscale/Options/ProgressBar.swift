@@ -1,7 +1,7 @@
 import Foundation
 import ObsScale
 
-/// A progress bar with rate and ETA on stderr, for long work (DESIGN §6): drawn only when stderr
+/// A progress bar with rate and ETA on stderr, for long work: drawn only when stderr
 /// is a terminal and `--quiet` is off, redrawn at most 10 times a second, erased when done so
 /// the report that follows starts on a clean line. Thread-safe: the library reports from worker
 /// threads.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ObsScale
 
-/// `obsscale data …`: managing the public panel files (DESIGN §2.2).
+/// `obsscale data …`: managing the public panel files.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",

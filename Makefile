@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 OBSSCALE = .build/release/obsscale
 SHARED_DATA ?= ../shared/data/obsscaling
 
-.PHONY: demo test build release deps synthetic benchmarks baseline clean check-report fuzz
+.PHONY: demo test build release deps synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
 
 # GLPK is the project's one system library (used by the selection layer); install it when missing.
 deps:
@@ -49,6 +49,28 @@ check-report: deps
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 	SWIFT="$(SWIFT)" BUILD_FLAGS="$(BUILD_FLAGS)" SHARED_DATA="$(SHARED_DATA)" scripts/check-report.sh
+
+# Code style: .swift-format at the root; `make format` rewrites the files, `make lint` fails on
+# any difference (CI runs it).
+FORMAT_PATHS = Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Benchmarks \
+	Fuzz/Package.swift Fuzz/Sources
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+# API documentation: the DocC catalog of the umbrella module (Sources/ObsScale/ObsScale.docc) with
+# its getting-started article, as a static site in docs/api/ (git-ignored).
+docs:
+	$(SWIFT) package --allow-writing-to-directory docs/api generate-documentation --target ObsScale \
+		--output-path docs/api --transform-for-static-hosting --hosting-base-path obsscale
+	@echo "docs: open docs/api/documentation/obsscale/index.html through a web server (e.g. python3 -m http.server -d docs/api)"
+
+# The nested packages built (not run), so they keep compiling against the library (CI runs it).
+build-nested: deps
+	$(SWIFT) build --package-path Benchmarks $(BUILD_FLAGS)
+	$(SWIFT) build --package-path Fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library \
+		-Xswiftc -swift-version -Xswiftc 6 $(BUILD_FLAGS)
 
 # Regenerate the shipped synthetic panel (documented in data/README.md).
 synthetic: release

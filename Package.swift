@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "ObsScaleSelectTests", dependencies: ["ObsScaleSelect", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ObsScaleEvaluationTests", dependencies: ["ObsScaleEvaluation", "_TestSupport"],
                     exclude: ["Fixtures"]),
+        // The umbrella: the README's library example, compiled and run.
+        .testTarget(name: "ObsScaleTests", dependencies: ["ObsScale", "_TestSupport"]),
         // The command line: in-process parse tests (`@testable import obsscale`) and process-level runs.
         .testTarget(name: "CLITests", dependencies: ["obsscale", "_TestSupport"]),
         // Random panels through pca, fit, bootstrap and select (no crash, finite or typed error, budgets, determinism).

@@ -9,7 +9,7 @@ import PackageDescription
 ///     Benchmarks/compare.sh                             # Python vs Swift, from the repo root
 let package = Package(
     name: "obsscale-benchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         // Named so `package: "obsscale"` works whatever the checkout's folder is called.
         .package(name: "obsscale", path: ".."),
@@ -19,24 +19,19 @@ let package = Package(
         // The data and the four measured operations, shared by the suite and compare-timing.
         .target(name: "FitWorkload",
                 dependencies: [.product(name: "ObsScale", package: "obsscale")],
-                path: "Sources/FitWorkload",
-                swiftSettings: [.swiftLanguageMode(.v5)]),
+                path: "Sources/FitWorkload"),
         .executableTarget(name: "compare-timing",
                           dependencies: ["FitWorkload"],
-                          path: "Sources/compare-timing",
-                          swiftSettings: [.swiftLanguageMode(.v5)]),
+                          path: "Sources/compare-timing"),
         .executableTarget(name: "selection-timing",
                           dependencies: ["FitWorkload"],
-                          path: "Sources/selection-timing",
-                          swiftSettings: [.swiftLanguageMode(.v5)]),
+                          path: "Sources/selection-timing"),
         .executableTarget(name: "bootstrap-timing",
                           dependencies: ["FitWorkload"],
-                          path: "Sources/bootstrap-timing",
-                          swiftSettings: [.swiftLanguageMode(.v5)]),
+                          path: "Sources/bootstrap-timing"),
         .executableTarget(name: "FitBenchmarks",
                           dependencies: ["FitWorkload", .product(name: "Benchmark", package: "benchmark")],
                           path: "Benchmarks/FitBenchmarks",
-                          swiftSettings: [.swiftLanguageMode(.v5)],
                           plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

@@ -1,11 +1,15 @@
 // swift-tools-version:5.4
+// Tools 5.4 on purpose: later tools versions rename an executable's entry point (`<Target>_main`),
+// which clashes with the `main` libFuzzer provides. The build commands (Fuzz/run.sh, make
+// build-nested) compile every module in the Swift 6 language mode with `-swift-version 6`.
 import PackageDescription
 
 /// obsscale fuzzing (issue 6): libFuzzer targets for the input paths users control. Each
 /// executable defines `LLVMFuzzerTestOneInput` and is linked with `-sanitize=fuzzer`, which
 /// provides `main` — build them only that way (see README.md or `make fuzz` in the repo root):
 ///
-///     swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+///     swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library \
+///         -Xswiftc -swift-version -Xswiftc 6
 ///
 /// - FuzzPanelCSV: panel and downstream CSV files (`Panel.load`, joins, derived columns).
 /// - FuzzOptions: costs, model filters, presets, splits, selection setups and solves.

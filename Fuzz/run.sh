@@ -22,7 +22,7 @@ FUZZ_FLAGS=${FUZZ_FLAGS:-}
 # -sanitize=fuzzer: coverage instrumentation of every Swift module (the library included) and
 # libFuzzer's main; -parse-as-library: the targets have no top-level code (libFuzzer owns main).
 nice -n 10 "$SWIFT" build -c release --package-path Fuzz --scratch-path "$FUZZ_BUILD" \
-    -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+    -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -swift-version -Xswiftc 6
 bin="$FUZZ_BUILD/release"
 
 failed=()

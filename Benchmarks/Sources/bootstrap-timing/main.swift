@@ -21,7 +21,7 @@ var threads = ProcessInfo.processInfo.activeProcessorCount
 var jsonPath: String?
 var onlyMode: String?
 var arguments = CommandLine.arguments.dropFirst()
-func nextInt(_ name: String) -> Int {
+@MainActor func nextInt(_ name: String) -> Int {
     guard let text = arguments.popFirst(), let value = Int(text), value > 0 else { fail("\(name) needs a whole number > 0") }
     return value
 }

@@ -20,7 +20,7 @@ var minSeconds = 2.0
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 /// The next argument parsed by `parse`, or exit with `message`.
-func nextValue<T>(_ parse: (String) -> T?, else message: String) -> T {
+@MainActor func nextValue<T>(_ parse: (String) -> T?, else message: String) -> T {
     guard let text = arguments.popFirst(), let value = parse(text) else { fail(message) }
     return value
 }
@@ -60,7 +60,7 @@ struct Timing {
 /// Runs the operations round-robin (one call of each per round, so slow drifts of the machine —
 /// frequency, a neighbour's load — affect them alike): 5 untimed rounds, then rounds until each
 /// operation has at least `repeatCount` samples and `minSeconds` seconds of samples.
-func timeRoundRobin(_ operations: [() throws -> Void]) throws -> [Timing] {
+@MainActor func timeRoundRobin(_ operations: [() throws -> Void]) throws -> [Timing] {
     for _ in 0..<5 { for operation in operations { try operation() } }
     let clock = ContinuousClock()
     var samples = [[Double]](repeating: [], count: operations.count)

@@ -59,12 +59,15 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive --parallel $(FORMAT_PATHS)
 
-# API documentation: the DocC catalog of the umbrella module (Sources/ObsScale/ObsScale.docc) with
-# its getting-started article, as a static site in docs/api/ (git-ignored).
+# API documentation: the DocC catalog of the umbrella module (Sources/ObsScale/ObsScale.docc, with
+# its getting-started article) combined with every layer's API reference, as a static site in
+# docs/api/ (git-ignored).
+DOC_TARGETS = ObsScale ObsScaleNumerics ObsScaleData ObsScaleFit LinearProgramming ObsScaleSelect ObsScaleEvaluation ObsScaleReport
 docs:
-	$(SWIFT) package --allow-writing-to-directory docs/api generate-documentation --target ObsScale \
+	$(SWIFT) package --allow-writing-to-directory docs/api generate-documentation \
+		$(foreach target,$(DOC_TARGETS),--target $(target)) --enable-experimental-combined-documentation \
 		--output-path docs/api --transform-for-static-hosting --hosting-base-path obsscale
-	@echo "docs: open docs/api/documentation/obsscale/index.html through a web server (e.g. python3 -m http.server -d docs/api)"
+	@echo "docs: serve docs/api (e.g. python3 -m http.server -d docs/api) and open /documentation/obsscale"
 
 # The nested packages built (not run), so they keep compiling against the library (CI runs it).
 build-nested: deps

@@ -30,37 +30,47 @@ let package = Package(
     ],
     targets: [
         .target(name: "ObsScaleNumerics"),
-        .target(name: "ObsScaleData",
-                dependencies: ["ObsScaleNumerics", .product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "ObsScaleData",
+            dependencies: ["ObsScaleNumerics", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "ObsScaleFit", dependencies: ["ObsScaleNumerics", "ObsScaleData"]),
         // GLPK: the one system library. Only LinearProgramming imports it.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "LinearProgramming", dependencies: ["CGLPK"]),
-        .target(name: "ObsScaleSelect",
-                dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "LinearProgramming"]),
-        .target(name: "ObsScaleEvaluation",
-                dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect"]),
-        .target(name: "ObsScaleReport",
-                dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect", "ObsScaleEvaluation"]),
-        .target(name: "ObsScale",
-                dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "LinearProgramming", "ObsScaleSelect",
-                               "ObsScaleEvaluation", "ObsScaleReport"]),
-        .executableTarget(name: "obsscale",
-                          dependencies: ["ObsScale", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(
+            name: "ObsScaleSelect",
+            dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "LinearProgramming"]),
+        .target(
+            name: "ObsScaleEvaluation",
+            dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect"]),
+        .target(
+            name: "ObsScaleReport",
+            dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect", "ObsScaleEvaluation"]),
+        .target(
+            name: "ObsScale",
+            dependencies: [
+                "ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "LinearProgramming", "ObsScaleSelect",
+                "ObsScaleEvaluation", "ObsScaleReport",
+            ]),
+        .executableTarget(
+            name: "obsscale",
+            dependencies: ["ObsScale", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_TestSupport", dependencies: ["ObsScale"], path: "Tests/_TestSupport"),
         .testTarget(name: "ObsScaleNumericsTests", dependencies: ["ObsScaleNumerics", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ObsScaleDataTests", dependencies: ["ObsScaleData", "_TestSupport"]),
         .testTarget(name: "ObsScaleFitTests", dependencies: ["ObsScaleFit", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "ObsScaleSelectTests", dependencies: ["ObsScaleSelect", "_TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ObsScaleEvaluationTests", dependencies: ["ObsScaleEvaluation", "_TestSupport"],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ObsScaleEvaluationTests", dependencies: ["ObsScaleEvaluation", "_TestSupport"],
+            exclude: ["Fixtures"]),
         // The umbrella: the README's library example, compiled and run.
         .testTarget(name: "ObsScaleTests", dependencies: ["ObsScale", "_TestSupport"]),
         // The command line: in-process parse tests (`@testable import obsscale`) and process-level runs.
         .testTarget(name: "CLITests", dependencies: ["obsscale", "_TestSupport"]),
         // Random panels through pca, fit, bootstrap and select (no crash, finite or typed error, budgets, determinism).
-        .testTarget(name: "PropertyTests",
-                    dependencies: ["ObsScale", "_TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(
+            name: "PropertyTests",
+            dependencies: ["ObsScale", "_TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

@@ -17,21 +17,26 @@ let package = Package(
     ],
     targets: [
         // The data and the four measured operations, shared by the suite and compare-timing.
-        .target(name: "FitWorkload",
-                dependencies: [.product(name: "ObsScale", package: "obsscale")],
-                path: "Sources/FitWorkload"),
-        .executableTarget(name: "compare-timing",
-                          dependencies: ["FitWorkload"],
-                          path: "Sources/compare-timing"),
-        .executableTarget(name: "selection-timing",
-                          dependencies: ["FitWorkload"],
-                          path: "Sources/selection-timing"),
-        .executableTarget(name: "bootstrap-timing",
-                          dependencies: ["FitWorkload"],
-                          path: "Sources/bootstrap-timing"),
-        .executableTarget(name: "FitBenchmarks",
-                          dependencies: ["FitWorkload", .product(name: "Benchmark", package: "benchmark")],
-                          path: "Benchmarks/FitBenchmarks",
-                          plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .target(
+            name: "FitWorkload",
+            dependencies: [.product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FitWorkload"),
+        .executableTarget(
+            name: "compare-timing",
+            dependencies: ["FitWorkload"],
+            path: "Sources/compare-timing"),
+        .executableTarget(
+            name: "selection-timing",
+            dependencies: ["FitWorkload"],
+            path: "Sources/selection-timing"),
+        .executableTarget(
+            name: "bootstrap-timing",
+            dependencies: ["FitWorkload"],
+            path: "Sources/bootstrap-timing"),
+        .executableTarget(
+            name: "FitBenchmarks",
+            dependencies: ["FitWorkload", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/FitBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

@@ -19,19 +19,22 @@ let package = Package(
     name: "obsscale-fuzz",
     dependencies: [
         // Named so `package: "obsscale"` works whatever the checkout's folder is called.
-        .package(name: "obsscale", path: ".."),
+        .package(name: "obsscale", path: "..")
     ],
     targets: [
         // Byte decoding shared by the targets.
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
-        .executableTarget(name: "FuzzPanelCSV",
-                          dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
-                          path: "Sources/FuzzPanelCSV"),
-        .executableTarget(name: "FuzzOptions",
-                          dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
-                          path: "Sources/FuzzOptions"),
-        .executableTarget(name: "FuzzLinearProgram",
-                          dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
-                          path: "Sources/FuzzLinearProgram"),
+        .executableTarget(
+            name: "FuzzPanelCSV",
+            dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FuzzPanelCSV"),
+        .executableTarget(
+            name: "FuzzOptions",
+            dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FuzzOptions"),
+        .executableTarget(
+            name: "FuzzLinearProgram",
+            dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FuzzLinearProgram"),
     ]
 )

@@ -62,8 +62,9 @@ enum InputChecks {
         for constraint in program.constraints {
             termCount += constraint.terms.count
             if termCount > GLPKLimits.maximumNonzeros {
-                throw LinearProgramError.tooLarge(what: "constraint terms", count: termCount,
-                                                  limit: GLPKLimits.maximumNonzeros)
+                throw LinearProgramError.tooLarge(
+                    what: "constraint terms", count: termCount,
+                    limit: GLPKLimits.maximumNonzeros)
             }
         }
 
@@ -84,9 +85,10 @@ enum InputChecks {
                 throw LinearProgramError.invalidObjectiveCoefficient(variable: j, name: variable.name, value: objective)
             }
             if let reason = boundProblem(lower: variable.lowerBound, upper: variable.upperBound) {
-                throw LinearProgramError.invalidVariableBounds(variable: j, name: variable.name,
-                                                               lower: variable.lowerBound,
-                                                               upper: variable.upperBound, reason: reason)
+                throw LinearProgramError.invalidVariableBounds(
+                    variable: j, name: variable.name,
+                    lower: variable.lowerBound,
+                    upper: variable.upperBound, reason: reason)
             }
             var lower = variable.lowerBound
             var upper = variable.upperBound
@@ -100,7 +102,8 @@ enum InputChecks {
                 upper = roundedInward(upper, up: false)
                 if lower > upper, emptyIntegerDomain == nil {
                     let quotedName = variable.name.isEmpty ? "" : " '\(variable.name)'"
-                    emptyIntegerDomain = "variable \(j)\(quotedName) is \(variable.kind.rawValue) but no integer "
+                    emptyIntegerDomain =
+                        "variable \(j)\(quotedName) is \(variable.kind.rawValue) but no integer "
                         + "lies in its bounds [\(variable.lowerBound), \(variable.upperBound)]"
                         + (variable.kind == .binary ? " ∩ [0, 1]" : "")
                 }
@@ -117,25 +120,30 @@ enum InputChecks {
         var columnMaximum = [Double](repeating: 0, count: n)
         for (i, constraint) in program.constraints.enumerated() {
             if let reason = boundProblem(lower: constraint.lowerBound, upper: constraint.upperBound) {
-                throw LinearProgramError.invalidConstraintBounds(constraint: i, name: constraint.name,
-                                                                 lower: constraint.lowerBound,
-                                                                 upper: constraint.upperBound, reason: reason)
+                throw LinearProgramError.invalidConstraintBounds(
+                    constraint: i, name: constraint.name,
+                    lower: constraint.lowerBound,
+                    upper: constraint.upperBound, reason: reason)
             }
             for (k, term) in constraint.terms.enumerated() {
                 let j = term.index
                 guard j >= 0, j < n else {
-                    throw LinearProgramError.variableIndexOutOfRange(constraint: i, name: constraint.name,
-                                                                     term: k, index: j, variableCount: n)
+                    throw LinearProgramError.variableIndexOutOfRange(
+                        constraint: i, name: constraint.name,
+                        term: k, index: j, variableCount: n)
                 }
                 let value = term.coefficient
                 guard value.isFinite, abs(value) <= limit,
-                      value == 0 || abs(value) >= LinearProgramError.minimumCoefficientMagnitude else {
-                    throw LinearProgramError.invalidCoefficient(constraint: i, name: constraint.name, term: k,
-                                                                variable: j, value: value)
+                    value == 0 || abs(value) >= LinearProgramError.minimumCoefficientMagnitude
+                else {
+                    throw LinearProgramError.invalidCoefficient(
+                        constraint: i, name: constraint.name, term: k,
+                        variable: j, value: value)
                 }
                 if lastRow[j] == i {
-                    throw LinearProgramError.duplicateTerm(constraint: i, name: constraint.name, variable: j,
-                                                           firstTerm: lastTerm[j], secondTerm: k)
+                    throw LinearProgramError.duplicateTerm(
+                        constraint: i, name: constraint.name, variable: j,
+                        firstTerm: lastTerm[j], secondTerm: k)
                 }
                 lastRow[j] = i
                 lastTerm[j] = k
@@ -144,11 +152,12 @@ enum InputChecks {
             }
         }
 
-        var prepared = PreparedProgram(isMixedInteger: isMixedInteger, columnLower: columnLower,
-                                       columnUpper: columnUpper, nonzeroCount: 0, droppedCount: 0,
-                                       rowMaximum: rowMaximum, columnMaximum: columnMaximum,
-                                       emptyIntegerDomain: emptyIntegerDomain, presolveIsSafe: false,
-                                       timeLimitMilliseconds: timeLimit, mipGap: mipGap, iterationLimit: iterationLimit)
+        var prepared = PreparedProgram(
+            isMixedInteger: isMixedInteger, columnLower: columnLower,
+            columnUpper: columnUpper, nonzeroCount: 0, droppedCount: 0,
+            rowMaximum: rowMaximum, columnMaximum: columnMaximum,
+            emptyIntegerDomain: emptyIntegerDomain, presolveIsSafe: false,
+            timeLimitMilliseconds: timeLimit, mipGap: mipGap, iterationLimit: iterationLimit)
         for (i, constraint) in program.constraints.enumerated() {
             for term in constraint.terms where term.coefficient != 0 {
                 if prepared.keeps(term.coefficient, row: i, column: term.index) {
@@ -204,23 +213,26 @@ enum InputChecks {
         var milliseconds: Int32?
         if let seconds = options.timeLimitSeconds {
             guard seconds.isFinite, seconds > 0 else {
-                throw LinearProgramError.invalidOption(name: "timeLimitSeconds", value: "\(seconds)",
-                                                       allowed: "a finite number of seconds > 0, or nil for no limit")
+                throw LinearProgramError.invalidOption(
+                    name: "timeLimitSeconds", value: "\(seconds)",
+                    allowed: "a finite number of seconds > 0, or nil for no limit")
             }
             let ms = (seconds * 1000).rounded(.up)
             milliseconds = ms >= Double(Int32.max) ? Int32.max : Int32(max(1, ms))
         }
         if let gap = options.mipGap {
             guard gap.isFinite, gap >= 0 else {
-                throw LinearProgramError.invalidOption(name: "mipGap", value: "\(gap)",
-                                                       allowed: "a finite relative gap ≥ 0 (e.g. 1e-6), or nil")
+                throw LinearProgramError.invalidOption(
+                    name: "mipGap", value: "\(gap)",
+                    allowed: "a finite relative gap ≥ 0 (e.g. 1e-6), or nil")
             }
         }
         var iterations: Int32?
         if let count = options.iterationLimit {
             guard count >= 1 else {
-                throw LinearProgramError.invalidOption(name: "iterationLimit", value: "\(count)",
-                                                       allowed: "an integer ≥ 1, or nil for no limit")
+                throw LinearProgramError.invalidOption(
+                    name: "iterationLimit", value: "\(count)",
+                    allowed: "an integer ≥ 1, or nil for no limit")
             }
             iterations = count >= Int(Int32.max) ? Int32.max : Int32(count)
         }

@@ -23,8 +23,10 @@ public struct SolveOptions: Sendable, Codable, Equatable {
     /// Default nil: no limit.
     public var iterationLimit: Int?
 
-    public init(timeLimitSeconds: Double? = nil, mipGap: Double? = nil, presolve: Bool = true,
-                iterationLimit: Int? = nil) {
+    public init(
+        timeLimitSeconds: Double? = nil, mipGap: Double? = nil, presolve: Bool = true,
+        iterationLimit: Int? = nil
+    ) {
         self.timeLimitSeconds = timeLimitSeconds
         self.mipGap = mipGap
         self.presolve = presolve
@@ -79,8 +81,10 @@ public struct LPSolution: Sendable, Codable, Equatable {
     /// Human-readable account of the outcome (which GLPK code/status produced it).
     public var message: String
 
-    public init(status: LPStatus, objective: Double? = nil, values: [Double] = [], duals: [Double] = [],
-                bestBound: Double? = nil, iterations: Int? = nil, message: String) {
+    public init(
+        status: LPStatus, objective: Double? = nil, values: [Double] = [], duals: [Double] = [],
+        bestBound: Double? = nil, iterations: Int? = nil, message: String
+    ) {
         self.status = status
         self.objective = objective
         self.values = values

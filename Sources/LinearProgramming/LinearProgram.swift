@@ -57,8 +57,10 @@ public struct LinearProgram: Sendable, Codable, Equatable {
         /// Objective coefficient c_j. Default 0.
         public var objective: Double
 
-        public init(name: String = "", lowerBound: Double = 0, upperBound: Double = .infinity,
-                    kind: Kind = .continuous, objective: Double = 0) {
+        public init(
+            name: String = "", lowerBound: Double = 0, upperBound: Double = .infinity,
+            kind: Kind = .continuous, objective: Double = 0
+        ) {
             self.name = name
             self.lowerBound = lowerBound
             self.upperBound = upperBound
@@ -115,8 +117,10 @@ public struct LinearProgram: Sendable, Codable, Equatable {
         /// Upper bound u (finite or `+.infinity`). Default `+.infinity`.
         public var upperBound: Double
 
-        public init(name: String = "", terms: [Term], lowerBound: Double = -.infinity,
-                    upperBound: Double = .infinity) {
+        public init(
+            name: String = "", terms: [Term], lowerBound: Double = -.infinity,
+            upperBound: Double = .infinity
+        ) {
             self.name = name
             self.terms = terms
             self.lowerBound = lowerBound
@@ -124,10 +128,13 @@ public struct LinearProgram: Sendable, Codable, Equatable {
         }
 
         /// Convenience: terms as `(index, coefficient)` pairs, e.g. `[(0, 1), (1, 3)]`.
-        public init(name: String = "", terms: [(index: Int, coefficient: Double)],
-                    lowerBound: Double = -.infinity, upperBound: Double = .infinity) {
-            self.init(name: name, terms: terms.map { Term(index: $0.index, coefficient: $0.coefficient) },
-                      lowerBound: lowerBound, upperBound: upperBound)
+        public init(
+            name: String = "", terms: [(index: Int, coefficient: Double)],
+            lowerBound: Double = -.infinity, upperBound: Double = .infinity
+        ) {
+            self.init(
+                name: name, terms: terms.map { Term(index: $0.index, coefficient: $0.coefficient) },
+                lowerBound: lowerBound, upperBound: upperBound)
         }
 
         private enum CodingKeys: String, CodingKey {
@@ -160,8 +167,10 @@ public struct LinearProgram: Sendable, Codable, Equatable {
     /// The constant c₀ added to the objective. Default 0.
     public var objectiveConstant: Double
 
-    public init(sense: Sense = .minimize, variables: [Variable] = [], constraints: [Constraint] = [],
-                objectiveConstant: Double = 0) {
+    public init(
+        sense: Sense = .minimize, variables: [Variable] = [], constraints: [Constraint] = [],
+        objectiveConstant: Double = 0
+    ) {
         self.sense = sense
         self.variables = variables
         self.constraints = constraints
@@ -170,10 +179,14 @@ public struct LinearProgram: Sendable, Codable, Equatable {
 
     /// Appends a variable and returns its index (for use in `Term.index`). O(1) amortized.
     @discardableResult
-    public mutating func addVariable(name: String = "", lowerBound: Double = 0, upperBound: Double = .infinity,
-                                     kind: Kind = .continuous, objective: Double = 0) -> Int {
-        variables.append(Variable(name: name, lowerBound: lowerBound, upperBound: upperBound,
-                                  kind: kind, objective: objective))
+    public mutating func addVariable(
+        name: String = "", lowerBound: Double = 0, upperBound: Double = .infinity,
+        kind: Kind = .continuous, objective: Double = 0
+    ) -> Int {
+        variables.append(
+            Variable(
+                name: name, lowerBound: lowerBound, upperBound: upperBound,
+                kind: kind, objective: objective))
         return variables.count - 1
     }
 
@@ -181,8 +194,10 @@ public struct LinearProgram: Sendable, Codable, Equatable {
     /// index (the position of its dual in `LPSolution.duals`). O(terms) amortized; nothing is
     /// checked here — `solve` validates.
     @discardableResult
-    public mutating func addConstraint(name: String = "", terms: [(index: Int, coefficient: Double)],
-                                       lowerBound: Double = -.infinity, upperBound: Double = .infinity) -> Int {
+    public mutating func addConstraint(
+        name: String = "", terms: [(index: Int, coefficient: Double)],
+        lowerBound: Double = -.infinity, upperBound: Double = .infinity
+    ) -> Int {
         constraints.append(Constraint(name: name, terms: terms, lowerBound: lowerBound, upperBound: upperBound))
         return constraints.count - 1
     }

@@ -39,8 +39,9 @@ extension LinearProgram {
     public func solve(options: SolveOptions = SolveOptions()) throws -> LPSolution {
         let prepared = try InputChecks.prepare(self, options: options)
         if let reason = prepared.emptyIntegerDomain {
-            return LPSolution(status: .infeasible, iterations: 0,
-                              message: "infeasible (decided without calling GLPK): \(reason)")
+            return LPSolution(
+                status: .infeasible, iterations: 0,
+                message: "infeasible (decided without calling GLPK): \(reason)")
         }
         if variables.isEmpty {
             return solveWithoutVariables(self)
@@ -55,15 +56,17 @@ private func solveWithoutVariables(_ program: LinearProgram) -> LPSolution {
     for (i, constraint) in program.constraints.enumerated()
     where constraint.lowerBound > 0 || constraint.upperBound < 0 {
         let name = constraint.name.isEmpty ? "" : " '\(constraint.name)'"
-        return LPSolution(status: .infeasible, iterations: 0,
-                          message: "infeasible (no variables, decided without calling GLPK): constraint \(i)\(name) "
-                              + "requires \(constraint.lowerBound) ≤ 0 ≤ \(constraint.upperBound)")
+        return LPSolution(
+            status: .infeasible, iterations: 0,
+            message: "infeasible (no variables, decided without calling GLPK): constraint \(i)\(name) "
+                + "requires \(constraint.lowerBound) ≤ 0 ≤ \(constraint.upperBound)")
     }
     let constant = program.objectiveConstant
-    return LPSolution(status: .optimal, objective: constant, values: [],
-                      duals: [Double](repeating: 0, count: program.constraints.count),
-                      bestBound: constant, iterations: 0,
-                      message: "optimal (no variables, decided without calling GLPK): objective = constant")
+    return LPSolution(
+        status: .optimal, objective: constant, values: [],
+        duals: [Double](repeating: 0, count: program.constraints.count),
+        bestBound: constant, iterations: 0,
+        message: "optimal (no variables, decided without calling GLPK): objective = constant")
 }
 
 /// Wall-clock budget of one `solve` call, shared by all GLPK calls it makes.
@@ -109,18 +112,23 @@ private enum GLPKSolver {
         load(program, prepared: prepared, into: problem)
         let deadline = Deadline(limitMilliseconds: prepared.timeLimitMilliseconds)
         // GLPK's LP presolver only on tame data (InputChecks.presolveIsSafe); otherwise without it.
-        var note = prepared.droppedCount == 0 ? "" : "\(prepared.droppedCount) negligible coefficient(s) "
-            + "(< 1e-11 × the largest in their row or column) dropped; "
+        var note =
+            prepared.droppedCount == 0
+            ? ""
+            : "\(prepared.droppedCount) negligible coefficient(s) "
+                + "(< 1e-11 × the largest in their row or column) dropped; "
         if presolve && !prepared.presolveIsSafe {
             note += "presolve skipped (coefficients or bounds outside the range where GLPK's presolver is safe); "
         }
         let presolve = presolve && prepared.presolveIsSafe
         if prepared.isMixedInteger {
-            return solveMIP(problem, program: program, prepared: prepared, deadline: deadline, presolve: presolve,
-                            note: note)
+            return solveMIP(
+                problem, program: program, prepared: prepared, deadline: deadline, presolve: presolve,
+                note: note)
         }
-        return solveLP(problem, program: program, prepared: prepared, deadline: deadline, presolve: presolve,
-                       note: note)
+        return solveLP(
+            problem, program: program, prepared: prepared, deadline: deadline, presolve: presolve,
+            note: note)
     }
 
     // MARK: Loading
@@ -206,8 +214,10 @@ private enum GLPKSolver {
     /// Runs `glp_simplex` (primal simplex) with the remaining time and iteration budget. With presolve,
     /// GLP_ENODFS (unbounded *or* infeasible) and numerical failures are retried once without
     /// presolve; without presolve the problem is scaled first (`glp_scale_prob(GLP_SF_AUTO)`).
-    static func simplex(_ problem: OpaquePointer, presolve: Bool, mayRetry: Bool, deadline: Deadline,
-                        iterationLimit: Int32?, note: String = "", scale: Bool = true) -> SimplexOutcome {
+    static func simplex(
+        _ problem: OpaquePointer, presolve: Bool, mayRetry: Bool, deadline: Deadline,
+        iterationLimit: Int32?, note: String = "", scale: Bool = true
+    ) -> SimplexOutcome {
         var parm = glp_smcp()
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
@@ -221,8 +231,9 @@ private enum GLPKSolver {
         if let limit = iterationLimit {
             let left = limit - min(limit, glp_get_it_cnt(problem))
             if left == 0 {
-                return .stopped(.iterationLimit, feasiblePoint: false,
-                                note + "iteration limit reached before the simplex (re)started")
+                return .stopped(
+                    .iterationLimit, feasiblePoint: false,
+                    note + "iteration limit reached before the simplex (re)started")
             }
             parm.it_lim = left
         }
@@ -234,8 +245,9 @@ private enum GLPKSolver {
         let code = glp_simplex(problem, &parm)
         let how = presolve ? "glp_simplex with presolve" : "glp_simplex without presolve"
         func retry(_ reason: String) -> SimplexOutcome {
-            simplex(problem, presolve: false, mayRetry: false, deadline: deadline, iterationLimit: iterationLimit,
-                    note: note + "\(how) returned \(codeName(code)) (\(reason)); re-solved without presolve: ")
+            simplex(
+                problem, presolve: false, mayRetry: false, deadline: deadline, iterationLimit: iterationLimit,
+                note: note + "\(how) returned \(codeName(code)) (\(reason)); re-solved without presolve: ")
         }
 
         switch code {
@@ -252,8 +264,9 @@ private enum GLPKSolver {
             case GLP_UNBND:
                 return .unbounded(note + "primal feasible and objective unbounded (\(how), status GLP_UNBND)")
             case GLP_FEAS:
-                return .stopped(.feasible, feasiblePoint: basicSolutionIsFinite(problem),
-                                note + "feasible but not proven optimal (\(how), status GLP_FEAS)")
+                return .stopped(
+                    .feasible, feasiblePoint: basicSolutionIsFinite(problem),
+                    note + "feasible but not proven optimal (\(how), status GLP_FEAS)")
             default:
                 return .failed(note + "\(how) returned 0 with solution status \(statusName(status))")
             }
@@ -267,10 +280,11 @@ private enum GLPKSolver {
             let which = code == GLP_ETMLIM ? "time limit" : "iteration limit"
             // With presolve GLPK cannot recover a non-optimal solution into the original problem.
             let feasible = !presolve && glp_get_prim_stat(problem) == GLP_FEAS && basicSolutionIsFinite(problem)
-            return .stopped(status, feasiblePoint: feasible,
-                            note + "\(which) reached (\(how) returned \(codeName(code)))"
-                                + (feasible ? " at a primal feasible, non-optimal basis" : " without a feasible point")
-                                + (presolve ? " (presolve on: GLPK cannot recover a non-optimal point)" : ""))
+            return .stopped(
+                status, feasiblePoint: feasible,
+                note + "\(which) reached (\(how) returned \(codeName(code)))"
+                    + (feasible ? " at a primal feasible, non-optimal basis" : " without a feasible point")
+                    + (presolve ? " (presolve on: GLPK cannot recover a non-optimal point)" : ""))
         case GLP_EFAIL, GLP_ESING, GLP_ECOND, GLP_EBADB:
             if mayRetry && presolve { return retry("numerical failure") }
             return .failed(note + "\(how) returned \(codeName(code))")
@@ -293,35 +307,42 @@ private enum GLPKSolver {
 
     // MARK: LP
 
-    static func solveLP(_ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
-                        deadline: Deadline, presolve: Bool, note: String) -> LPSolution {
-        let outcome = simplex(problem, presolve: presolve, mayRetry: true, deadline: deadline,
-                              iterationLimit: prepared.iterationLimit, note: note)
+    static func solveLP(
+        _ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
+        deadline: Deadline, presolve: Bool, note: String
+    ) -> LPSolution {
+        let outcome = simplex(
+            problem, presolve: presolve, mayRetry: true, deadline: deadline,
+            iterationLimit: prepared.iterationLimit, note: note)
         let iterations = Int(glp_get_it_cnt(problem))
         func withPoint(_ status: LPStatus, _ message: String) -> LPSolution {
             let values = (1...program.variables.count).map { glp_get_col_prim(problem, Int32($0)) }
-            let duals = status == .optimal && !program.constraints.isEmpty
+            let duals =
+                status == .optimal && !program.constraints.isEmpty
                 ? (1...program.constraints.count).map { glp_get_row_dual(problem, Int32($0)) } : []
             let objective = glp_get_obj_val(problem)
-            return LPSolution(status: status, objective: objective, values: values, duals: duals,
-                              bestBound: status == .optimal ? objective : nil, iterations: iterations,
-                              message: message)
+            return LPSolution(
+                status: status, objective: objective, values: values, duals: duals,
+                bestBound: status == .optimal ? objective : nil, iterations: iterations,
+                message: message)
         }
         switch outcome {
         case let .optimal(message):
             let first = withPoint(.optimal, message)
             let residual = kktResidual(problem)
             guard residual > kktTolerance else { return first }
-            return polished(problem, first: first, residual: residual, program: program, prepared: prepared,
-                            deadline: deadline)
+            return polished(
+                problem, first: first, residual: residual, program: program, prepared: prepared,
+                deadline: deadline)
         case let .infeasible(message):
             return LPSolution(status: .infeasible, iterations: iterations, message: "infeasible: " + message)
         case let .unbounded(message):
             return LPSolution(status: .unbounded, iterations: iterations, message: "unbounded: " + message)
         case let .stopped(status, feasiblePoint, message):
             if feasiblePoint { return withPoint(.feasible, message) }
-            return LPSolution(status: status == .feasible ? .solverFailure : status, iterations: iterations,
-                              message: message)
+            return LPSolution(
+                status: status == .feasible ? .solverFailure : status, iterations: iterations,
+                message: message)
         case let .failed(message):
             return LPSolution(status: .solverFailure, iterations: iterations, message: "solver failure: " + message)
         }
@@ -348,8 +369,10 @@ private enum GLPKSolver {
     /// objective 2 instead of 3: a dual-bound residual of 1). Re-solve from the current basis on the
     /// unscaled problem (at most 10 000 + 10(m + n) further iterations, within the caller's limits)
     /// and keep whichever answer has the smaller KKT residual.
-    static func polished(_ problem: OpaquePointer, first: LPSolution, residual: Double, program: LinearProgram,
-                         prepared: PreparedProgram, deadline: Deadline) -> LPSolution {
+    static func polished(
+        _ problem: OpaquePointer, first: LPSolution, residual: Double, program: LinearProgram,
+        prepared: PreparedProgram, deadline: Deadline
+    ) -> LPSolution {
         let used = glp_get_it_cnt(problem)
         let size = program.variables.count + program.constraints.count
         var cap = Int32(clamping: 10_000 + 10 * size) + used
@@ -358,19 +381,24 @@ private enum GLPKSolver {
         kept.message += "; KKT residual \(residual) (badly scaled data: the result may be inaccurate)"
         guard cap > used else { return kept }
         glp_unscale_prob(problem)
-        let outcome = simplex(problem, presolve: false, mayRetry: false, deadline: deadline, iterationLimit: cap,
-                              scale: false)
+        let outcome = simplex(
+            problem, presolve: false, mayRetry: false, deadline: deadline, iterationLimit: cap,
+            scale: false)
         guard case .optimal = outcome else { return kept }
         let newResidual = kktResidual(problem)
         guard newResidual < residual else { return kept }
         let values = (1...program.variables.count).map { glp_get_col_prim(problem, Int32($0)) }
-        let duals = program.constraints.isEmpty ? [] : (1...program.constraints.count).map {
-            glp_get_row_dual(problem, Int32($0))
-        }
+        let duals =
+            program.constraints.isEmpty
+            ? []
+            : (1...program.constraints.count).map {
+                glp_get_row_dual(problem, Int32($0))
+            }
         let objective = glp_get_obj_val(problem)
-        return LPSolution(status: .optimal, objective: objective, values: values, duals: duals, bestBound: objective,
-                          iterations: Int(glp_get_it_cnt(problem)),
-                          message: first.message + "; re-solved without scaling (KKT residual \(residual) → \(newResidual))")
+        return LPSolution(
+            status: .optimal, objective: objective, values: values, duals: duals, bestBound: objective,
+            iterations: Int(glp_get_it_cnt(problem)),
+            message: first.message + "; re-solved without scaling (KKT residual \(residual) → \(newResidual))")
     }
 
     // MARK: MILP
@@ -383,61 +411,74 @@ private enum GLPKSolver {
     ///      a feasibility search; a limit → that limit;
     ///   2. the optimal relaxation basis (checked finite) is handed to `glp_intopt` with presolve
     ///      off, as GLPK requires (otherwise GLP_EROOT).
-    static func solveMIP(_ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
-                         deadline: Deadline, presolve: Bool, note: String) -> LPSolution {
-        let relaxation = simplex(problem, presolve: presolve, mayRetry: true, deadline: deadline,
-                                 iterationLimit: prepared.iterationLimit, note: "LP relaxation: " + note)
+    static func solveMIP(
+        _ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
+        deadline: Deadline, presolve: Bool, note: String
+    ) -> LPSolution {
+        let relaxation = simplex(
+            problem, presolve: presolve, mayRetry: true, deadline: deadline,
+            iterationLimit: prepared.iterationLimit, note: "LP relaxation: " + note)
         switch relaxation {
         case .optimal:
             break
         case let .infeasible(message):
             return LPSolution(status: .infeasible, iterations: Int(glp_get_it_cnt(problem)), message: "infeasible: " + message)
         case let .unbounded(message):
-            return classifyUnboundedRelaxation(problem, program: program, prepared: prepared, deadline: deadline,
-                                               presolve: presolve, note: message)
+            return classifyUnboundedRelaxation(
+                problem, program: program, prepared: prepared, deadline: deadline,
+                presolve: presolve, note: message)
         case let .stopped(status, _, message):
             // A relaxation point is not integer feasible: no solution to report.
-            return LPSolution(status: status == .feasible ? .solverFailure : status,
-                              iterations: Int(glp_get_it_cnt(problem)), message: message)
+            return LPSolution(
+                status: status == .feasible ? .solverFailure : status,
+                iterations: Int(glp_get_it_cnt(problem)), message: message)
         case let .failed(message):
-            return LPSolution(status: .solverFailure, iterations: Int(glp_get_it_cnt(problem)),
-                              message: "solver failure: " + message)
+            return LPSolution(
+                status: .solverFailure, iterations: Int(glp_get_it_cnt(problem)),
+                message: "solver failure: " + message)
         }
         // A bound on the optimum valid for the program as given (before any confinement).
         let relaxationBound = glp_get_obj_val(problem)
         let confinedColumns = confineIntegerColumns(problem, program: program)
         if !confinedColumns.isEmpty {
-            let confined = simplex(problem, presolve: false, mayRetry: false, deadline: deadline,
-                                   iterationLimit: prepared.iterationLimit,
-                                   note: "LP relaxation with integer variables confined to ±1e15: ")
+            let confined = simplex(
+                problem, presolve: false, mayRetry: false, deadline: deadline,
+                iterationLimit: prepared.iterationLimit,
+                note: "LP relaxation with integer variables confined to ±1e15: ")
             switch confined {
             case .optimal:
                 break
             case let .infeasible(message):
-                return LPSolution(status: .infeasible, iterations: Int(glp_get_it_cnt(problem)),
-                                  message: "infeasible: " + message)
+                return LPSolution(
+                    status: .infeasible, iterations: Int(glp_get_it_cnt(problem)),
+                    message: "infeasible: " + message)
             case let .stopped(status, _, message):
-                return LPSolution(status: status == .feasible ? .solverFailure : status,
-                                  iterations: Int(glp_get_it_cnt(problem)), message: message)
+                return LPSolution(
+                    status: status == .feasible ? .solverFailure : status,
+                    iterations: Int(glp_get_it_cnt(problem)), message: message)
             case let .unbounded(message), let .failed(message):
-                return LPSolution(status: .solverFailure, iterations: Int(glp_get_it_cnt(problem)),
-                                  message: "solver failure: " + message)
+                return LPSolution(
+                    status: .solverFailure, iterations: Int(glp_get_it_cnt(problem)),
+                    message: "solver failure: " + message)
             }
         }
         let isMinimization = program.sense == .minimize
         var monitor = SearchMonitor(iterationLimit: prepared.iterationLimit)
-        let search = searchIntegerPoint(problem, program: program, prepared: prepared, deadline: deadline,
-                                        confined: !confinedColumns.isEmpty, monitor: &monitor)
+        let search = searchIntegerPoint(
+            problem, program: program, prepared: prepared, deadline: deadline,
+            confined: !confinedColumns.isEmpty, monitor: &monitor)
         guard let code = search.code else {
-            return LPSolution(status: .timeLimit, bestBound: relaxationBound, iterations: Int(glp_get_it_cnt(problem)),
-                              message: note + "time limit reached after the LP relaxation, before glp_intopt started")
+            return LPSolution(
+                status: .timeLimit, bestBound: relaxationBound, iterations: Int(glp_get_it_cnt(problem)),
+                message: note + "time limit reached after the LP relaxation, before glp_intopt started")
         }
         let iterations = Int(glp_get_it_cnt(problem))
         if let violation = search.violation {
-            return LPSolution(status: .solverFailure, bestBound: relaxationBound, iterations: iterations,
-                              message: note + "solver failure: glp_intopt returned an integer point that violates the "
-                                  + "program (\(violation)), with and without node preprocessing (numerical trouble, "
-                                  + "e.g. bounds near ±1e15)")
+            return LPSolution(
+                status: .solverFailure, bestBound: relaxationBound, iterations: iterations,
+                message: note + "solver failure: glp_intopt returned an integer point that violates the "
+                    + "program (\(violation)), with and without node preprocessing (numerical trouble, "
+                    + "e.g. bounds near ±1e15)")
         }
         let mipStatus = glp_mip_status(problem)
         let hasIncumbent = mipStatus == GLP_OPT || mipStatus == GLP_FEAS
@@ -461,18 +502,21 @@ private enum GLPKSolver {
             // If a confinement bound is active, the point is feasible for the original program but
             // proven optimal only for the confined one, and the tree's bound is not valid for the original.
             if let j = confinedColumns.first(where: { abs(values[$0]) >= integerCap }) {
-                return LPSolution(status: .feasible, objective: objective, values: values, duals: [], bestBound: nil,
-                                  iterations: iterations,
-                                  message: "\(message), but variable \(j) sits at the confinement bound ±1e15 "
-                                      + "imposed on unbounded integer variables; not proven optimal for the original program")
+                return LPSolution(
+                    status: .feasible, objective: objective, values: values, duals: [], bestBound: nil,
+                    iterations: iterations,
+                    message: "\(message), but variable \(j) sits at the confinement bound ±1e15 "
+                        + "imposed on unbounded integer variables; not proven optimal for the original program")
             }
-            return LPSolution(status: status, objective: objective, values: values, duals: [],
-                              bestBound: status == .optimal ? objective : bound(incumbent: objective),
-                              iterations: iterations, message: message)
+            return LPSolution(
+                status: status, objective: objective, values: values, duals: [],
+                bestBound: status == .optimal ? objective : bound(incumbent: objective),
+                iterations: iterations, message: message)
         }
         func without(_ status: LPStatus, _ message: String, keepBound: Bool = true) -> LPSolution {
-            LPSolution(status: status, bestBound: keepBound ? bound(incumbent: nil) : nil, iterations: iterations,
-                       message: note + message)
+            LPSolution(
+                status: status, bestBound: keepBound ? bound(incumbent: nil) : nil, iterations: iterations,
+                message: note + message)
         }
 
         switch code {
@@ -480,8 +524,9 @@ private enum GLPKSolver {
             switch mipStatus {
             case GLP_OPT: return withPoint(.optimal, "integer optimal (glp_intopt)")
             case GLP_NOFEAS:
-                return without(.infeasible, "infeasible: no integer feasible solution (glp_intopt, status GLP_NOFEAS)",
-                               keepBound: false)
+                return without(
+                    .infeasible, "infeasible: no integer feasible solution (glp_intopt, status GLP_NOFEAS)",
+                    keepBound: false)
             case GLP_FEAS: return withPoint(.feasible, "integer feasible, optimality not proven (glp_intopt, status GLP_FEAS)")
             default: return without(.solverFailure, "glp_intopt returned 0 with MIP status \(statusName(mipStatus))")
             }
@@ -547,8 +592,10 @@ private enum GLPKSolver {
     ///
     /// `preprocess`: GLPK's node preprocessing (`pp_tech`, bound tightening from the rows; default
     /// on all levels); see `searchIntegerPoint`.
-    static func runIntopt(_ problem: OpaquePointer, prepared: PreparedProgram, deadline: Deadline, preprocess: Bool,
-                          monitor: inout SearchMonitor) -> Int32? {
+    static func runIntopt(
+        _ problem: OpaquePointer, prepared: PreparedProgram, deadline: Deadline, preprocess: Bool,
+        monitor: inout SearchMonitor
+    ) -> Int32? {
         var parm = glp_iocp()
         glp_init_iocp(&parm)
         parm.msg_lev = GLP_MSG_OFF
@@ -569,7 +616,8 @@ private enum GLPKSolver {
                 if bound.isFinite, abs(bound) < 1e300 { monitor.pointee.bestNodeBound = bound }
             }
             if let limit = monitor.pointee.iterationLimit, !monitor.pointee.stoppedByIterationLimit,
-               let mip = glp_ios_get_prob(tree), glp_get_it_cnt(mip) >= limit {
+                let mip = glp_ios_get_prob(tree), glp_get_it_cnt(mip) >= limit
+            {
                 monitor.pointee.stoppedByIterationLimit = true
                 glp_ios_terminate(tree)
             }
@@ -592,18 +640,29 @@ private enum GLPKSolver {
     /// setting switched (after re-solving the relaxation: `glp_intopt` needs an optimal basis).
     /// Returns the return code (nil: no time was left for the first search) and the violation of the
     /// final point, if it still has one.
-    static func searchIntegerPoint(_ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
-                                   deadline: Deadline, confined: Bool,
-                                   monitor: inout SearchMonitor) -> (code: Int32?, violation: String?) {
+    static func searchIntegerPoint(
+        _ problem: OpaquePointer, program: LinearProgram, prepared: PreparedProgram,
+        deadline: Deadline, confined: Bool,
+        monitor: inout SearchMonitor
+    ) -> (code: Int32?, violation: String?) {
         let preprocess = prepared.presolveIsSafe && !confined
-        guard let code = runIntopt(problem, prepared: prepared, deadline: deadline, preprocess: preprocess,
-                                   monitor: &monitor) else { return (nil, nil) }
+        guard
+            let code = runIntopt(
+                problem, prepared: prepared, deadline: deadline, preprocess: preprocess,
+                monitor: &monitor)
+        else { return (nil, nil) }
         guard let violation = mipPointViolation(problem, program: program, prepared: prepared) else { return (code, nil) }
-        guard case .optimal = simplex(problem, presolve: false, mayRetry: false, deadline: deadline,
-                                      iterationLimit: prepared.iterationLimit) else { return (code, violation) }
+        guard
+            case .optimal = simplex(
+                problem, presolve: false, mayRetry: false, deadline: deadline,
+                iterationLimit: prepared.iterationLimit)
+        else { return (code, violation) }
         var retryMonitor = SearchMonitor(iterationLimit: prepared.iterationLimit)
-        guard let retry = runIntopt(problem, prepared: prepared, deadline: deadline, preprocess: !preprocess,
-                                    monitor: &retryMonitor) else { return (code, violation) }
+        guard
+            let retry = runIntopt(
+                problem, prepared: prepared, deadline: deadline, preprocess: !preprocess,
+                monitor: &retryMonitor)
+        else { return (code, violation) }
         monitor = retryMonitor
         return (retry, mipPointViolation(problem, program: program, prepared: prepared))
     }
@@ -650,62 +709,76 @@ private enum GLPKSolver {
     /// The search is capped at 10 s even without a time limit (with unbounded integer directions
     /// GLPK's branching can crawl through the ±1e15 box practically forever); when the cap or the
     /// caller's limit is hit the status is `.timeLimit` ("unbounded or infeasible").
-    static func classifyUnboundedRelaxation(_ problem: OpaquePointer, program: LinearProgram,
-                                            prepared: PreparedProgram, deadline: Deadline, presolve: Bool,
-                                            note: String) -> LPSolution {
+    static func classifyUnboundedRelaxation(
+        _ problem: OpaquePointer, program: LinearProgram,
+        prepared: PreparedProgram, deadline: Deadline, presolve: Bool,
+        note: String
+    ) -> LPSolution {
         let deadline = deadline.tightened(toMilliseconds: feasibilitySearchMilliseconds)
         let prefix = note + "; feasibility search with zero objective: "
         for j in 1...program.variables.count { glp_set_obj_coef(problem, Int32(j), 0) }
         let confinedColumns = confineIntegerColumns(problem, program: program)  // see solveMIP
-        let relaxation = simplex(problem, presolve: false, mayRetry: false, deadline: deadline,
-                                 iterationLimit: prepared.iterationLimit)
+        let relaxation = simplex(
+            problem, presolve: false, mayRetry: false, deadline: deadline,
+            iterationLimit: prepared.iterationLimit)
         switch relaxation {
         case .optimal:
             break
         case let .infeasible(message):
-            return LPSolution(status: .infeasible, iterations: Int(glp_get_it_cnt(problem)),
-                              message: "infeasible: " + prefix + message)
+            return LPSolution(
+                status: .infeasible, iterations: Int(glp_get_it_cnt(problem)),
+                message: "infeasible: " + prefix + message)
         case let .stopped(status, _, message):
-            return LPSolution(status: status == .feasible ? .solverFailure : status,
-                              iterations: Int(glp_get_it_cnt(problem)),
-                              message: prefix + message + "; the MILP is unbounded or infeasible")
+            return LPSolution(
+                status: status == .feasible ? .solverFailure : status,
+                iterations: Int(glp_get_it_cnt(problem)),
+                message: prefix + message + "; the MILP is unbounded or infeasible")
         case let .unbounded(message), let .failed(message):
-            return LPSolution(status: .solverFailure, iterations: Int(glp_get_it_cnt(problem)),
-                              message: "solver failure: " + prefix + message)
+            return LPSolution(
+                status: .solverFailure, iterations: Int(glp_get_it_cnt(problem)),
+                message: "solver failure: " + prefix + message)
         }
         var monitor = SearchMonitor(iterationLimit: prepared.iterationLimit)
-        let search = searchIntegerPoint(problem, program: program, prepared: prepared, deadline: deadline,
-                                        confined: !confinedColumns.isEmpty, monitor: &monitor)
+        let search = searchIntegerPoint(
+            problem, program: program, prepared: prepared, deadline: deadline,
+            confined: !confinedColumns.isEmpty, monitor: &monitor)
         guard let code = search.code else {
-            return LPSolution(status: .timeLimit, iterations: Int(glp_get_it_cnt(problem)),
-                              message: prefix + "time limit reached; the MILP is unbounded or infeasible")
+            return LPSolution(
+                status: .timeLimit, iterations: Int(glp_get_it_cnt(problem)),
+                message: prefix + "time limit reached; the MILP is unbounded or infeasible")
         }
         let iterations = Int(glp_get_it_cnt(problem))
         if let violation = search.violation {
-            return LPSolution(status: .solverFailure, iterations: iterations,
-                              message: "solver failure: " + prefix + "glp_intopt returned an integer point that violates "
-                                  + "the program (\(violation)); the MILP is unbounded or infeasible")
+            return LPSolution(
+                status: .solverFailure, iterations: iterations,
+                message: "solver failure: " + prefix + "glp_intopt returned an integer point that violates "
+                    + "the program (\(violation)); the MILP is unbounded or infeasible")
         }
         let mipStatus = glp_mip_status(problem)
         if mipStatus == GLP_OPT || mipStatus == GLP_FEAS {
-            return LPSolution(status: .unbounded, iterations: iterations,
-                              message: "unbounded: " + prefix + "an integer feasible point exists")
+            return LPSolution(
+                status: .unbounded, iterations: iterations,
+                message: "unbounded: " + prefix + "an integer feasible point exists")
         }
         if code == 0 && mipStatus == GLP_NOFEAS {
-            return LPSolution(status: .infeasible, iterations: iterations,
-                              message: "infeasible: " + prefix + "no integer feasible point exists")
+            return LPSolution(
+                status: .infeasible, iterations: iterations,
+                message: "infeasible: " + prefix + "no integer feasible point exists")
         }
         if code == GLP_ETMLIM {
-            return LPSolution(status: .timeLimit, iterations: iterations,
-                              message: prefix + "time limit reached; the MILP is unbounded or infeasible")
+            return LPSolution(
+                status: .timeLimit, iterations: iterations,
+                message: prefix + "time limit reached; the MILP is unbounded or infeasible")
         }
         if code == GLP_ESTOP && monitor.stoppedByIterationLimit {
-            return LPSolution(status: .iterationLimit, iterations: iterations,
-                              message: prefix + "iteration limit reached; the MILP is unbounded or infeasible")
+            return LPSolution(
+                status: .iterationLimit, iterations: iterations,
+                message: prefix + "iteration limit reached; the MILP is unbounded or infeasible")
         }
-        return LPSolution(status: .solverFailure, iterations: iterations,
-                          message: "solver failure: " + prefix + "glp_intopt returned \(codeName(code)) "
-                              + "with MIP status \(statusName(mipStatus))")
+        return LPSolution(
+            status: .solverFailure, iterations: iterations,
+            message: "solver failure: " + prefix + "glp_intopt returned \(codeName(code)) "
+                + "with MIP status \(statusName(mipStatus))")
     }
 
     // MARK: Names

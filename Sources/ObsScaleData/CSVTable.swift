@@ -62,8 +62,9 @@ public struct CSVTable: Sendable {
                 continue
             }
             guard fields.count == columns.count else {
-                throw DataError.malformedRow(path: path, line: rowLine, expectedFields: columns.count,
-                                             foundFields: fields.count)
+                throw DataError.malformedRow(
+                    path: path, line: rowLine, expectedFields: columns.count,
+                    foundFields: fields.count)
             }
             rows.append(fields)
             lineNumbers.append(rowLine)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The files `obsscale data fetch` downloads and their committed SHA-256 digests and sizes
@@ -58,8 +59,8 @@ public struct FetchManifest: Codable, Equatable, Sendable {
         } catch let DecodingError.keyNotFound(key, _) {
             throw DataError.invalidChecksums(path: path, reason: "missing key '\(key.stringValue)'")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            let where_ = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            throw DataError.invalidChecksums(path: path, reason: "wrong type at '\(where_)'")
+            let location = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw DataError.invalidChecksums(path: path, reason: "wrong type at '\(location)'")
         } catch {
             throw DataError.invalidChecksums(path: path, reason: "not valid JSON")
         }
@@ -231,8 +232,9 @@ public struct DataFetch: Sendable {
         guard let source = URL(string: file.url, relativeTo: base)?.absoluteURL else {
             throw DataError.invalidChecksums(path: file.name, reason: "url '\(file.url)' is not a valid relative URL")
         }
-        var result = FileResult(name: file.name, path: target.path, url: source.absoluteString, bytes: file.bytes,
-                                sha256: file.sha256, outcome: .downloaded)
+        var result = FileResult(
+            name: file.name, path: target.path, url: source.absoluteString, bytes: file.bytes,
+            sha256: file.sha256, outcome: .downloaded)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else {
@@ -259,8 +261,9 @@ public struct DataFetch: Sendable {
         }
         let written = try SHA256.hexDigest(ofFile: temporary.path)
         guard written.digest == file.sha256 && written.bytes == file.bytes else {
-            throw DataError.checksumMismatch(path: target.path, url: source.absoluteString, expected: file.sha256,
-                                             actual: written.digest, expectedBytes: file.bytes, actualBytes: written.bytes)
+            throw DataError.checksumMismatch(
+                path: target.path, url: source.absoluteString, expected: file.sha256,
+                actual: written.digest, expectedBytes: file.bytes, actualBytes: written.bytes)
         }
         guard rename(temporary.path, target.path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -311,7 +314,8 @@ public struct DataFetch: Sendable {
         task.resume()
         if done.wait(timeout: .now() + timeout + 1) == .timedOut {
             task.cancel()
-            throw FetchError.unreachable(url: url.absoluteString, reason: "no answer within \(Self.seconds(timeout)) (\(Setting.fetchTimeout))", help: help)
+            throw FetchError.unreachable(
+                url: url.absoluteString, reason: "no answer within \(Self.seconds(timeout)) (\(Setting.fetchTimeout))", help: help)
         }
         let (data, response, error) = box.get()
         if let error {
@@ -347,7 +351,7 @@ public struct DataFetch: Sendable {
         case .networkConnectionLost:
             return "the connection to \(host) was lost"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
             return "the TLS connection to \(host) failed (\(nsError.localizedDescription))"
         default:
             return "\(nsError.localizedDescription) (URL error \(nsError.code))"

@@ -14,8 +14,10 @@ public struct ModelFilter: Codable, Equatable, Sendable {
     /// Drop models with a missing score in any of these benchmark columns (nil: keep all).
     public var dropIncompleteOn: [String]?
 
-    public init(families: [String]? = nil, excludeFamilies: [String] = [], excludeModels: [String] = [],
-                maxSizeB: Double? = nil, dropIncompleteOn: [String]? = nil) {
+    public init(
+        families: [String]? = nil, excludeFamilies: [String] = [], excludeModels: [String] = [],
+        maxSizeB: Double? = nil, dropIncompleteOn: [String]? = nil
+    ) {
         self.families = families
         self.excludeFamilies = excludeFamilies
         self.excludeModels = excludeModels
@@ -43,9 +45,12 @@ public struct ModelFilter: Codable, Equatable, Sendable {
 
     /// The indices of the models this filter keeps, in panel order.
     ///
-    /// - Parameter strict: when true, every named family or model must exist in the panel
-    ///   (`DataError.unknownFamily`/`unknownModel` with suggestions otherwise); presets use
-    ///   `strict: false` for their model exclusions so they work on older panel releases.
+    /// - Parameters:
+    ///   - panel: the panel to filter.
+    ///   - strict: when true, every named family must exist in the panel (`DataError.unknownFamily`
+    ///     with suggestions otherwise).
+    ///   - excludedModelsStrict: when true, every excluded model must exist (`DataError.unknownModel`);
+    ///     presets pass false so they work on older panel releases.
     /// - Throws: `DataError.emptyResult` when nothing is left.
     public func keptIndices(in panel: Panel, strict: Bool = true, excludedModelsStrict: Bool = true) throws -> [Int] {
         let knownFamilies = panel.familyNames

@@ -18,8 +18,10 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     /// Where the model was read from (`file:line`), for messages.
     public var source: String
 
-    public init(name: String, family: String, parametersB: Double?, tokensT: Double?, flops: Double?,
-                flopsDerived: Bool = false, source: String) {
+    public init(
+        name: String, family: String, parametersB: Double?, tokensT: Double?, flops: Double?,
+        flopsDerived: Bool = false, source: String
+    ) {
         self.name = name
         self.family = family
         self.parametersB = parametersB
@@ -39,10 +41,14 @@ public struct ModelInfo: Codable, Equatable, Sendable {
 /// `Model`: panel models missing from a downstream file get `NaN` for its metrics.
 public struct Panel: Sendable {
     /// The standard benchmark columns of the paper's panel, in its order.
-    public static let standardBenchmarks = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K",
-                                            "XWinograd", "HumanEval"]
-    static let identityColumns = ["Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)",
-                                  "FLOPs (1E21)"]
+    public static let standardBenchmarks = [
+        "MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K",
+        "XWinograd", "HumanEval",
+    ]
+    static let identityColumns = [
+        "Model", "Model Family", "Model Size (B)", "Pretraining Data Size (T)",
+        "FLOPs (1E21)",
+    ]
 
     /// The models, in file order.
     public private(set) var models: [ModelInfo]
@@ -61,8 +67,10 @@ public struct Panel: Sendable {
     public var count: Int { models.count }
 
     /// Builds a panel directly (for synthetic data and tests). Columns must have `models.count` values.
-    public init(models: [ModelInfo], columns: [String: [Double]], benchmarkNames: [String],
-                metricNames: [String] = [], sources: [String] = []) {
+    public init(
+        models: [ModelInfo], columns: [String: [Double]], benchmarkNames: [String],
+        metricNames: [String] = [], sources: [String] = []
+    ) {
         precondition(columns.values.allSatisfy { $0.count == models.count })
         self.models = models
         self.columns = columns
@@ -84,8 +92,9 @@ public struct Panel: Sendable {
         let tokensColumn = table.header.firstIndex(of: "Pretraining Data Size (T)")
         let flopsColumn = table.header.firstIndex(of: "FLOPs (1E21)")
         if sizeColumn == nil && tokensColumn == nil && flopsColumn == nil {
-            throw DataError.missingColumn(path: panelPath, column: "FLOPs (1E21)",
-                                          suggestions: Suggestions.closeMatches(to: "FLOPs (1E21)", in: table.header))
+            throw DataError.missingColumn(
+                path: panelPath, column: "FLOPs (1E21)",
+                suggestions: Suggestions.closeMatches(to: "FLOPs (1E21)", in: table.header))
         }
         var models: [ModelInfo] = []
         var firstLine: [String: Int] = [:]
@@ -100,8 +109,9 @@ public struct Panel: Sendable {
             func positive(_ column: Int?) throws -> Double? {
                 guard let column, let value = try table.number(row: row, column: column) else { return nil }
                 guard value > 0 else {
-                    throw DataError.outOfRange(path: panelPath, line: line, column: table.header[column], value: value,
-                                               allowed: "a number > 0 or an empty cell")
+                    throw DataError.outOfRange(
+                        path: panelPath, line: line, column: table.header[column], value: value,
+                        allowed: "a number > 0 or an empty cell")
                 }
                 return value
             }
@@ -113,17 +123,20 @@ public struct Panel: Sendable {
                 // 6·N·D of two finite positive numbers can overflow to +∞ or underflow to 0.
                 let product = 6 * size * tokens
                 guard product.isFinite, product > 0 else {
-                    throw DataError.outOfRange(path: panelPath, line: line, column: "FLOPs (1E21)", value: product,
-                                               allowed: "FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) "
-                                                   + "= 6 × \(size) × \(tokens) must be finite and > 0; fill in FLOPs (1E21) "
-                                                   + "or check the size and token values")
+                    throw DataError.outOfRange(
+                        path: panelPath, line: line, column: "FLOPs (1E21)", value: product,
+                        allowed: "FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) "
+                            + "= 6 × \(size) × \(tokens) must be finite and > 0; fill in FLOPs (1E21) "
+                            + "or check the size and token values")
                 }
                 flops = product
                 derived = true
             }
-            models.append(ModelInfo(name: name, family: table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces),
-                                    parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
-                                    source: "\(panelPath):\(line)"))
+            models.append(
+                ModelInfo(
+                    name: name, family: table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces),
+                    parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
+                    source: "\(panelPath):\(line)"))
         }
         var columns: [String: [Double]] = [:]
         var benchmarks: [String] = []
@@ -134,16 +147,18 @@ public struct Panel: Sendable {
             for row in table.rows.indices {
                 guard let value = try table.number(row: row, column: index) else { continue }
                 if isBenchmark && !(0...1).contains(value) {
-                    throw DataError.outOfRange(path: panelPath, line: table.lineNumbers[row], column: column,
-                                               value: value, allowed: "a score in [0, 1] or an empty cell")
+                    throw DataError.outOfRange(
+                        path: panelPath, line: table.lineNumbers[row], column: column,
+                        value: value, allowed: "a score in [0, 1] or an empty cell")
                 }
                 values[row] = value
             }
             columns[column] = values
             if isBenchmark { benchmarks.append(column) } else { metrics.append(column) }
         }
-        var panel = Panel(models: models, columns: columns, benchmarkNames: benchmarks, metricNames: metrics,
-                          sources: [panelPath])
+        var panel = Panel(
+            models: models, columns: columns, benchmarkNames: benchmarks, metricNames: metrics,
+            sources: [panelPath])
         for path in downstreamPaths { try panel.join(downstreamPath: path) }
         return panel
     }
@@ -158,8 +173,9 @@ public struct Panel: Sendable {
             let name = table.rows[row][nameColumn].trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw DataError.emptyModelName(path: path, line: table.lineNumbers[row]) }
             if let first = rowOfModel[name] {
-                throw DataError.duplicateModel(path: path, line: table.lineNumbers[row], model: name,
-                                               firstLine: table.lineNumbers[first])
+                throw DataError.duplicateModel(
+                    path: path, line: table.lineNumbers[row], model: name,
+                    firstLine: table.lineNumbers[first])
             }
             rowOfModel[name] = row
         }
@@ -219,8 +235,9 @@ public struct Panel: Sendable {
 
     /// The panel restricted to the given model indices, in that order.
     public func subset(_ indices: [Int]) -> Panel {
-        Panel(models: indices.map { models[$0] }, columns: columns.mapValues { values in indices.map { values[$0] } },
-              benchmarkNames: benchmarkNames, metricNames: metricNames, sources: sources)
+        Panel(
+            models: indices.map { models[$0] }, columns: columns.mapValues { values in indices.map { values[$0] } },
+            benchmarkNames: benchmarkNames, metricNames: metricNames, sources: sources)
     }
 
     /// The index of a model by exact name, or `DataError.unknownModel` with close names.

@@ -7,8 +7,10 @@ public enum ProjectPaths {
     /// caller names its executable — the executable's folder and its ancestors (so
     /// `.build/debug/obsscale` finds the checkout). The library never reads the process's
     /// arguments itself: a command-line front end passes `CommandLine.arguments.first`.
-    public static func roots(environment: [String: String] = ProcessInfo.processInfo.environment,
-                             executablePath: String? = nil) -> [URL] {
+    public static func roots(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executablePath: String? = nil
+    ) -> [URL] {
         var result: [URL] = []
         if let home = environment["OBSSCALE_HOME"], !home.isEmpty { result.append(URL(fileURLWithPath: home)) }
         result.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))

@@ -11,8 +11,10 @@ extension DataFetch {
     public struct SHA256: Sendable {
         /// The eight working words, initialised to the first 32 bits of the fractional parts of the
         /// square roots of the first 8 primes (FIPS 180-4 §5.3.3).
-        private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        private var state: [UInt32] = [
+            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+        ]
         /// Bytes not yet forming a whole 64-byte block.
         private var pending: [UInt8] = []
         /// Message length so far, in bytes.
@@ -75,8 +77,10 @@ extension DataFetch {
             var digest: [UInt8] = []
             digest.reserveCapacity(32)
             for word in state {
-                digest.append(contentsOf: [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
-                                           UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)])
+                digest.append(contentsOf: [
+                    UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16),
+                    UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word),
+                ])
             }
             return digest
         }
@@ -174,11 +178,23 @@ extension DataFetch {
                 let sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
                 let majority = (a & b) ^ (a & c) ^ (b & c)
                 let t2 = sigma0 &+ majority
-                hh = g; g = f; f = e; e = d &+ t1
-                d = c; c = b; b = a; a = t1 &+ t2
+                hh = g
+                g = f
+                f = e
+                e = d &+ t1
+                d = c
+                c = b
+                b = a
+                a = t1 &+ t2
             }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-            h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+            h[0] = h[0] &+ a
+            h[1] = h[1] &+ b
+            h[2] = h[2] &+ c
+            h[3] = h[3] &+ d
+            h[4] = h[4] &+ e
+            h[5] = h[5] &+ f
+            h[6] = h[6] &+ g
+            h[7] = h[7] &+ hh
         }
     }
 }

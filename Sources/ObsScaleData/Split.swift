@@ -48,8 +48,9 @@ public struct Split: Codable, Equatable, Sendable {
             let isFraction = limit > 0 && limit < 1
             let isCount = limit >= 1 && limit < Double(all.count) && limit.rounded() == limit
             guard isFraction || isCount else {
-                throw DataError.invalidSetting(.splitTop, value: "\(limit)",
-                                              allowed: "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(all.count - 1)")
+                throw DataError.invalidSetting(
+                    .splitTop, value: "\(limit)",
+                    allowed: "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(all.count - 1)")
             }
             let values = try panel.values(of: column)
             let ranked = all.sorted { a, b in

@@ -85,8 +85,10 @@ public struct SyntheticWorld: Sendable {
     public var truth: SimulationTruth
 
     /// Chance accuracy of each standard benchmark (multiple choice floors; 0 for generative).
-    static let chance: [String: Double] = ["MMLU": 0.25, "ARC-C": 0.25, "HellaSwag": 0.25, "Winograd": 0.5,
-                                           "TruthfulQA": 0.2, "GSM8K": 0, "XWinograd": 0.5, "HumanEval": 0]
+    static let chance: [String: Double] = [
+        "MMLU": 0.25, "ARC-C": 0.25, "HellaSwag": 0.25, "Winograd": 0.5,
+        "TruthfulQA": 0.2, "GSM8K": 0, "XWinograd": 0.5, "HumanEval": 0,
+    ]
 
     /// Generates a world. O(models × benchmarks).
     public static func generate(_ settings: SimulationSettings) throws -> SyntheticWorld {
@@ -118,9 +120,11 @@ public struct SyntheticWorld: Sendable {
                 let params = flops / (6 * tokens)
                 let s = (0..<k).map { c in family.slope[c] * log10C + family.offset[c] + settings.capabilityNoise * random.nextNormal() }
                 capabilities.append(s)
-                models.append(ModelInfo(name: "\(family.name)/m\(member + 1)-\(String(format: "%.3g", params))B",
-                                        family: family.name, parametersB: rounded(params, 4), tokensT: rounded(tokens, 4),
-                                        flops: nil, flopsDerived: false, source: "simulate"))
+                models.append(
+                    ModelInfo(
+                        name: "\(family.name)/m\(member + 1)-\(String(format: "%.3g", params))B",
+                        family: family.name, parametersB: rounded(params, 4), tokensT: rounded(tokens, 4),
+                        flops: nil, flopsDerived: false, source: "simulate"))
             }
         }
         for index in models.indices {
@@ -144,8 +148,10 @@ public struct SyntheticWorld: Sendable {
             }
         }
         // Two targets: a smooth one and a sharp, "emergent" one with a chance floor.
-        let targetSpecs: [(String, Double, Double, Double)] = [("task_smooth,accuracy", -1.0, 0.9, 0.0),
-                                                               ("task_emergent,accuracy", -4.0, 2.2, 0.1)]
+        let targetSpecs: [(String, Double, Double, Double)] = [
+            ("task_smooth,accuracy", -1.0, 0.9, 0.0),
+            ("task_emergent,accuracy", -4.0, 2.2, 0.1),
+        ]
         var targets: [SimulationTruth.Target] = []
         for (name, alpha, scale, floor) in targetSpecs {
             let beta = (0..<k).map { c in c == 0 ? scale : uniform(0, 0.5) * scale }
@@ -153,10 +159,12 @@ public struct SyntheticWorld: Sendable {
             columns[name] = truthValues.map { rounded(min(1, max(0, $0 + settings.targetNoise * random.nextNormal())), 6) }
             targets.append(.init(name: name, alpha: alpha, beta: beta, floor: floor, trueValues: truthValues))
         }
-        let panel = Panel(models: models, columns: columns, benchmarkNames: names,
-                          metricNames: targets.map(\.name), sources: ["simulate(seed: \(settings.seed))"])
-        let truth = SimulationTruth(settings: settings, families: families, benchmarks: benchmarks, targets: targets,
-                                    modelNames: models.map(\.name), capabilities: capabilities)
+        let panel = Panel(
+            models: models, columns: columns, benchmarkNames: names,
+            metricNames: targets.map(\.name), sources: ["simulate(seed: \(settings.seed))"])
+        let truth = SimulationTruth(
+            settings: settings, families: families, benchmarks: benchmarks, targets: targets,
+            modelNames: models.map(\.name), capabilities: capabilities)
         return SyntheticWorld(panel: panel, truth: truth)
     }
 
@@ -208,7 +216,8 @@ func csvText(header: [String], rows: [[String]]) throws -> String {
     for row in rows { try writer.write(row: row) }
     writer.stream.close()
     guard let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data,
-          let text = String(data: data, encoding: .utf8) else {
+        let text = String(data: data, encoding: .utf8)
+    else {
         throw DataError.unreadableFile(path: "(memory)", reason: "CSV writer produced no text")
     }
     return text + "\n"

@@ -23,8 +23,10 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
 
     public init(validation: Validation) { self.validation = validation }
 
-    public func run(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    progress: ProgressHandler? = nil) throws -> SimulationStudyReport {
+    public func run(
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: ProgressHandler? = nil
+    ) throws -> SimulationStudyReport {
         guard (1...100_000).contains(worldCount) else {
             throw EvaluationError.invalidSetting(.simulationWorldCount, value: "\(worldCount)", allowed: "1 to 100000 worlds")
         }
@@ -80,9 +82,10 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
         public var predictionCoversObserved = 0
 
         static func + (lhs: Coverage, rhs: Coverage) -> Coverage {
-            Coverage(total: lhs.total + rhs.total, curveCoversTruth: lhs.curveCoversTruth + rhs.curveCoversTruth,
-                     predictionCoversTruth: lhs.predictionCoversTruth + rhs.predictionCoversTruth,
-                     predictionCoversObserved: lhs.predictionCoversObserved + rhs.predictionCoversObserved)
+            Coverage(
+                total: lhs.total + rhs.total, curveCoversTruth: lhs.curveCoversTruth + rhs.curveCoversTruth,
+                predictionCoversTruth: lhs.predictionCoversTruth + rhs.predictionCoversTruth,
+                predictionCoversObserved: lhs.predictionCoversObserved + rhs.predictionCoversObserved)
         }
     }
 }
@@ -135,22 +138,26 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
                     Statistics.mean(rows.compactMap(value).filter { !$0.isNaN })
                 }
                 let selectorCount = selectors.count
-                cells.append(Cell(
-                    target: name, budget: budget,
-                    selectorTestMSE: (0..<selectorCount).map { s in average { $0.budgets[b].selectors[s].failure == nil ? $0.budgets[b].selectors[s].testMSE : nil } },
-                    selectorTruthMSE: (0..<selectorCount).map { s in average { $0.budgets[b].selectors[s].truthMSE } },
-                    randomTestMSE: average { $0.budgets[b].random?.meanTestMSE },
-                    randomTruthMSE: average { $0.budgets[b].random?.meanTruthMSE },
-                    allModelsTestMSE: average { $0.allModels.failure == nil ? $0.allModels.testMSE : nil },
-                    allModelsTruthMSE: average { $0.allModels.truthMSE },
-                    selectorWinRate: (0..<selectorCount).map { s in
-                        let pairs = rows.compactMap { row -> Bool? in
-                            guard let mine = row.budgets[b].selectors[s].truthMSE, let random = row.budgets[b].random?.meanTruthMSE,
-                                  !mine.isNaN, !random.isNaN else { return nil }
-                            return mine < random
-                        }
-                        return pairs.isEmpty ? .nan : Double(pairs.filter { $0 }.count) / Double(pairs.count)
-                    }))
+                cells.append(
+                    Cell(
+                        target: name, budget: budget,
+                        selectorTestMSE: (0..<selectorCount).map { s in
+                            average { $0.budgets[b].selectors[s].failure == nil ? $0.budgets[b].selectors[s].testMSE : nil }
+                        },
+                        selectorTruthMSE: (0..<selectorCount).map { s in average { $0.budgets[b].selectors[s].truthMSE } },
+                        randomTestMSE: average { $0.budgets[b].random?.meanTestMSE },
+                        randomTruthMSE: average { $0.budgets[b].random?.meanTruthMSE },
+                        allModelsTestMSE: average { $0.allModels.failure == nil ? $0.allModels.testMSE : nil },
+                        allModelsTruthMSE: average { $0.allModels.truthMSE },
+                        selectorWinRate: (0..<selectorCount).map { s in
+                            let pairs = rows.compactMap { row -> Bool? in
+                                guard let mine = row.budgets[b].selectors[s].truthMSE, let random = row.budgets[b].random?.meanTruthMSE,
+                                    !mine.isNaN, !random.isNaN
+                                else { return nil }
+                                return mine < random
+                            }
+                            return pairs.isEmpty ? .nan : Double(pairs.filter { $0 }.count) / Double(pairs.count)
+                        }))
             }
         }
         self.cells = cells

@@ -43,19 +43,23 @@ public struct Validation: Codable, Equatable, Sendable {
     /// Runs the evaluation on a panel.
     ///
     /// - Parameters:
+    ///   - panel: the panel (with the targets joined).
     ///   - truth: noise-free target values per target name, in panel order (simulated worlds).
     ///   - threadCount: workers for the selection searches; results do not depend on it.
     ///   - progress: told as targets are scored (after the selections).
-    public func run(panel: Panel, truth: [String: [Double]] = [:],
-                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    progress: ProgressHandler? = nil) throws -> ValidationReport {
+    public func run(
+        panel: Panel, truth: [String: [Double]] = [:],
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: ProgressHandler? = nil
+    ) throws -> ValidationReport {
         guard !targets.isEmpty else { throw EvaluationError.invalidSetting(.validationTargets, value: "none", allowed: "at least one target column") }
         guard cutoffFlops > 0, cutoffFlops.isFinite else {
             throw EvaluationError.invalidSetting(.validationCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0 (×1E21)")
         }
         guard randomCount >= 0 else { throw EvaluationError.invalidSetting(.validationRandomCount, value: "\(randomCount)", allowed: "≥ 0") }
         guard !selectors.isEmpty || randomCount > 0 else {
-            throw EvaluationError.invalidSetting(.validationSelectors, value: "none", allowed: "at least one selector, or \(Setting.validationRandomCount) R > 0")
+            throw EvaluationError.invalidSetting(
+                .validationSelectors, value: "none", allowed: "at least one selector, or \(Setting.validationRandomCount) R > 0")
         }
         for target in targets { _ = try panel.values(of: target) }
         var setup = selection
@@ -80,11 +84,13 @@ public struct Validation: Codable, Equatable, Sendable {
             options.method = selector.method
             let selectorProblem = try problem(selector.unit)
             let outcomes = budgets.map { budget in Result { try Selection.solve(selectorProblem, budgets: [budget], options: options)[0] } }
-            chosen.append(.init(selector: selector.description, results: outcomes.map { try? $0.get() },
-                                failures: outcomes.map { outcome in
-                                    if case let .failure(error) = outcome { return "\(error)" }
-                                    return nil
-                                }))
+            chosen.append(
+                .init(
+                    selector: selector.description, results: outcomes.map { try? $0.get() },
+                    failures: outcomes.map { outcome in
+                        if case let .failure(error) = outcome { return "\(error)" }
+                        return nil
+                    }))
         }
         var random: [Result<[SelectionResult], Error>] = []
         if randomCount > 0 {
@@ -92,7 +98,8 @@ public struct Validation: Codable, Equatable, Sendable {
             familySetup.unit = .family
             familySetup.cost = .count
             let familyProblem = try familySetup.build(panel: panel)
-            random = budgets.map { budget in Result { try PaperRandomBaseline(count: randomCount, seed: seed).select(familyProblem, budget: budget) } }
+            random = budgets.map { budget in Result { try PaperRandomBaseline(count: randomCount, seed: seed).select(familyProblem, budget: budget) }
+            }
         }
 
         let pool = try problem(selectors.first?.unit ?? .family).poolModels
@@ -106,11 +113,13 @@ public struct Validation: Codable, Equatable, Sendable {
                 do {
                     let fit = try law.fit(panel: panel, target: target, split: Split(train: trainRows, test: test))
                     let predicted = test.map { fit.predictions[$0].predicted }
-                    return ValidationReport.Score(trainCount: fit.trainMetrics.count, testMSE: fit.testMetrics.mse,
-                                                  agreementMSE: reference.map { Statistics.meanSquaredDifference(predicted, $0) },
-                                                  truthMSE: targetTruth.map { truthValues in
-                                                      Statistics.meanSquaredDifference(predicted, test.map { normalized(truthValues[$0]) }) },
-                                                  testPredictions: predicted, failure: nil)
+                    return ValidationReport.Score(
+                        trainCount: fit.trainMetrics.count, testMSE: fit.testMetrics.mse,
+                        agreementMSE: reference.map { Statistics.meanSquaredDifference(predicted, $0) },
+                        truthMSE: targetTruth.map { truthValues in
+                            Statistics.meanSquaredDifference(predicted, test.map { normalized(truthValues[$0]) })
+                        },
+                        testPredictions: predicted, failure: nil)
                 } catch {
                     return ValidationReport.Score(failure: "\(error)")
                 }
@@ -140,7 +149,8 @@ public struct Validation: Codable, Equatable, Sendable {
             reports.append(.init(name: target, testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
             progress?(reports.count, targets.count)
         }
-        return ValidationReport(settings: self, pool: pool, selections: chosen,
-                                randomSubsets: random.map { ((try? $0.get()) ?? []).map(\.units) }, targets: reports)
+        return ValidationReport(
+            settings: self, pool: pool, selections: chosen,
+            randomSubsets: random.map { ((try? $0.get()) ?? []).map(\.units) }, targets: reports)
     }
 }

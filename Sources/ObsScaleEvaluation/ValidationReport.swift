@@ -108,30 +108,34 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         geometricMeans = settings.budgets.indices.map { b in
             let complete = targets.filter { target in
                 let budget = target.budgets[b]
-                let values = budget.selectors.map(fitted) + [fitted(target.allModels)]
+                let values =
+                    budget.selectors.map(fitted) + [fitted(target.allModels)]
                     + (settings.randomCount > 0 ? [budget.random?.meanTestMSE] : [])
                 return values.allSatisfy { $0.map { $0 > 0 && $0.isFinite } ?? false }
             }
             func overTargets(_ value: (Target) -> Double?) -> Double {
                 complete.isEmpty ? .nan : Statistics.geometricMean(complete.map { value($0) ?? .nan })
             }
-            return GeometricMean(budget: settings.budgets[b], targetCount: complete.count,
-                          testMSE: selections.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
-                          agreementMSE: selections.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
-                          randomTestMSE: overTargets { $0.budgets[b].random?.meanTestMSE },
-                          allModelsTestMSE: overTargets { fitted($0.allModels) })
+            return GeometricMean(
+                budget: settings.budgets[b], targetCount: complete.count,
+                testMSE: selections.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
+                agreementMSE: selections.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
+                randomTestMSE: overTargets { $0.budgets[b].random?.meanTestMSE },
+                allModelsTestMSE: overTargets { fitted($0.allModels) })
         }
         comparisons = selections.indices.map { s in
             var ratios: [Double] = []
             for target in targets {
                 for budget in target.budgets {
                     guard let mine = fitted(budget.selectors[s]), let random = budget.random?.meanTestMSE,
-                          random.isFinite, random > 0 else { continue }
+                        random.isFinite, random > 0
+                    else { continue }
                     ratios.append(mine / random)
                 }
             }
-            return Comparison(selector: selections[s].selector, cells: ratios.count, wins: ratios.filter { $0 < 1 }.count,
-                              medianRatio: ratios.isEmpty ? .nan : Statistics.quantile(ratios, 0.5))
+            return Comparison(
+                selector: selections[s].selector, cells: ratios.count, wins: ratios.filter { $0 < 1 }.count,
+                medianRatio: ratios.isEmpty ? .nan : Statistics.quantile(ratios, 0.5))
         }
     }
 }

@@ -18,9 +18,13 @@ public struct ValidationSelector: Codable, Equatable, Hashable, Sendable, Custom
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let methods = SelectionMethod.allCases.filter { $0 != .random }.map(\.rawValue)
         guard (1...2).contains(parts.count), let method = SelectionMethod(rawValue: parts[0]), method != .random,
-              let unit = parts.count == 2 ? SelectionUnit(rawValue: parts[1]) : .family else {
-            throw EvaluationError.invalidSetting(.validationSelectors, value: text,
-                                               allowed: "METHOD[:UNIT] with METHOD one of \(methods.joined(separator: ", ")) and UNIT family or model (random subsets come from \(Setting.validationRandomCount))")
+            let unit = parts.count == 2 ? SelectionUnit(rawValue: parts[1]) : .family
+        else {
+            throw EvaluationError.invalidSetting(
+                .validationSelectors, value: text,
+                allowed:
+                    "METHOD[:UNIT] with METHOD one of \(methods.joined(separator: ", ")) and UNIT family or model (random subsets come from \(Setting.validationRandomCount))"
+            )
         }
         self.init(method: method, unit: unit)
     }

@@ -31,7 +31,8 @@ public struct CapabilityAnalysis: Codable, Equatable, Sendable {
         let names = benchmarks ?? panel.benchmarkNames
         let imputed = try imputer.fit(try panel.matrix(columns: names), columnNames: names)
         let model = try PCA(componentCount: componentCount, standardize: standardize).fit(imputed.imputed, columnNames: names)
-        return Result(settings: self, models: panel.modelNames, families: panel.models.map(\.family), imputer: imputed,
-                      pca: model, scores: model.transform(imputed.imputed))
+        return Result(
+            settings: self, models: panel.modelNames, families: panel.models.map(\.family), imputer: imputed,
+            pca: model, scores: model.transform(imputed.imputed))
     }
 }

@@ -43,8 +43,10 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     public var refitPCA = false
     public var seed: UInt64 = 0
 
-    public init(replicateCount: Int = 1000, level: Double = 0.95, resampling: BootstrapResampling = .models,
-                refitPCA: Bool = false, seed: UInt64 = 0) {
+    public init(
+        replicateCount: Int = 1000, level: Double = 0.95, resampling: BootstrapResampling = .models,
+        refitPCA: Bool = false, seed: UInt64 = 0
+    ) {
         self.replicateCount = replicateCount
         self.level = level
         self.resampling = resampling
@@ -61,12 +63,16 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             throw FitError.invalidSetting(.fitBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1, e.g. 0.95")
         }
         if refitPCA && fit.law.settings.pcaOn == .panel {
-            throw FitError.invalidSetting(.fitBootstrapRefitPCA, value: "with \(Setting.scalingLawPCAOn) panel",
-                                          allowed: "\(Setting.scalingLawPCAOn) train (with panel, imputation and PCA do not depend on the training models)")
+            throw FitError.invalidSetting(
+                .fitBootstrapRefitPCA, value: "with \(Setting.scalingLawPCAOn) panel",
+                allowed: "\(Setting.scalingLawPCAOn) train (with panel, imputation and PCA do not depend on the training models)")
         }
         if !log10Flops.isEmpty && fit.equivalentFlops == nil {
-            throw FitError.invalidSetting(.fitBootstrapLog10Flops, value: log10Flops.map { "\(pow(10, $0))" }.joined(separator: ","),
-                                          allowed: "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(fit.law.settings.referenceFamily)' has fewer)")
+            throw FitError.invalidSetting(
+                .fitBootstrapLog10Flops, value: log10Flops.map { "\(pow(10, $0))" }.joined(separator: ","),
+                allowed:
+                    "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(fit.law.settings.referenceFamily)' has fewer)"
+            )
         }
         for value in log10Flops where !value.isFinite {
             throw FitError.invalidSetting(.fitBootstrapLog10Flops, value: "\(pow(10, value))", allowed: "finite FLOPs > 0 (units of 1E21)")
@@ -76,14 +82,18 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     /// Bootstraps `fit` (made by `fit.law.settings.fit(panel:target:split:)` on `panel`).
     ///
     /// - Parameters:
+    ///   - fit: the full-data fit.
+    ///   - panel: the panel it was fitted on.
     ///   - log10Flops: computes (log10 of FLOPs ×1E21) at which to predict a reference-family model.
     ///   - threadCount: workers; the result is identical for any value.
     ///   - progress: told as replicates finish.
     /// - Throws: `FitError` for invalid settings. Replicates that cannot be fitted are counted in
     ///   the summary, never thrown.
-    public func run(_ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [],
-                    threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    progress: ProgressHandler? = nil) throws -> FitBootstrapSummary {
+    public func run(
+        _ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [],
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: ProgressHandler? = nil
+    ) throws -> FitBootstrapSummary {
         try validate(fit, log10Flops: log10Flops)
         guard threadCount >= 1 else { throw FitError.invalidSetting(.fitBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
         let context = try Context(fit: fit, panel: panel, settings: self)
@@ -91,8 +101,9 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         let replicates = Parallel.replicates(count: replicateCount, threadCount: threadCount, progress: progress) { index in
             context.replicate(index, log10Flops: log10Flops + grid)
         }
-        return FitBootstrapSummary(settings: self, fit: fit, panel: panel, log10Flops: log10Flops, curveLog10Flops: grid,
-                                   replicates: replicates, threadCount: threadCount)
+        return FitBootstrapSummary(
+            settings: self, fit: fit, panel: panel, log10Flops: log10Flops, curveLog10Flops: grid,
+            replicates: replicates, threadCount: threadCount)
     }
 
     /// 41 computes spanning the panel's equivalent FLOPs (half a decade beyond each end), where
@@ -179,14 +190,17 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             start = fit.law.regression.parameters
             let targets = self.targets
             let observed = train.map { targets[$0] }
-            scoreRange = fit.law.settings.regression.link == .linear ? -Double.infinity...Double.infinity
+            scoreRange =
+                fit.law.settings.regression.link == .linear
+                ? -Double.infinity...Double.infinity
                 : min(0, observed.min() ?? 0)...max(1, observed.max() ?? 1)
             if trainFamilies.count >= 2 {
                 var residuals: [Double] = []
                 for family in trainFamilies {
                     let left = Set(family)
                     guard let (regression, familyScores) = try? fitLaw(rows: train.filter { !left.contains($0) }),
-                          regression.termination.converged else { continue }
+                        regression.termination.converged
+                    else { continue }
                     for row in family { residuals.append(targets[row] - regression.predict(familyScores.row(row))) }
                 }
                 let center = Statistics.mean(residuals)
@@ -230,14 +244,20 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 result.testMSE = test.reduce(0) { $0 + pow(result.predictions[$1] - targets[$1], 2) } / Double(test.count)
             }
             result.parameters = regression.parameters
-            let residuals = heldOutResiduals.isEmpty ? trainingResiduals(rows: rows, regression: regression, scores: replicateScores,
-                                                                         predictions: result.predictions) : heldOutResiduals
+            let residuals =
+                heldOutResiduals.isEmpty
+                ? trainingResiduals(
+                    rows: rows, regression: regression, scores: replicateScores,
+                    predictions: result.predictions) : heldOutResiduals
             result.newObservations = result.predictions.map { scoreRange.clamp($0 + residuals[random.nextInt(below: residuals.count)]) }
             if !log10Flops.isEmpty {
                 // A replicate whose reference family came out flat has no equivalent FLOPs: its
                 // compute predictions are NaN and left out of those intervals only.
-                guard let reference = EquivalentFlops.fit(panel: panel, linearPredictors: linearPredictors,
-                                                          referenceFamily: law.settings.referenceFamily) else {
+                guard
+                    let reference = EquivalentFlops.fit(
+                        panel: panel, linearPredictors: linearPredictors,
+                        referenceFamily: law.settings.referenceFamily)
+                else {
                     result.atFlops = log10Flops.map { _ in .nan }
                     result.atFlopsObservations = result.atFlops
                     return result
@@ -258,8 +278,9 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 let pca = try law.settings.pca.fit(imputer.imputed, columnNames: law.benchmarkNames)
                 replicateScores = pca.transform(imputer.transform(benchmarkMatrix))
             }
-            let regression = try law.settings.regression.fit(scores: replicateScores.selectingRows(rows),
-                                                             targets: rows.map { targets[$0] }, start: start)
+            let regression = try law.settings.regression.fit(
+                scores: replicateScores.selectingRows(rows),
+                targets: rows.map { targets[$0] }, start: start)
             return (regression, replicateScores)
         }
 
@@ -340,8 +361,10 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
 
     /// Summarises the replicates; the per-model intervals (two sorts of R values each) are
     /// computed in parallel, each into its own slot.
-    init(settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], curveLog10Flops: [Double],
-         replicates: [FitBootstrap.Replicate], threadCount: Int) {
+    init(
+        settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], curveLog10Flops: [Double],
+        replicates: [FitBootstrap.Replicate], threadCount: Int
+    ) {
         self.settings = settings
         let succeeded = replicates.filter { $0.failure == nil }
         replicatesSucceeded = succeeded.count
@@ -356,26 +379,34 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         let level = settings.level
         predictions = Parallel.replicates(count: fit.predictions.count, threadCount: threadCount) { row in
             let prediction = fit.predictions[row]
-            return Prediction(model: prediction.model,
-                       interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level),
-                       predictionInterval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.newObservations[row] },
-                                                             level: level))
+            return Prediction(
+                model: prediction.model,
+                interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level),
+                predictionInterval: BootstrapInterval(
+                    estimate: prediction.predicted, replicates: succeeded.map { $0.newObservations[row] },
+                    level: level))
         }
         let main = fit.law.regression.parameters
-        let names = ["alpha"] + (1...fit.law.regression.beta.count).map { "beta\($0)" } + (main.count > fit.law.regression.beta.count + 1 ? ["floor"] : [])
-        parameters = Dictionary(uniqueKeysWithValues: names.enumerated().map { index, name in
-            (name, BootstrapInterval(estimate: main[index], replicates: succeeded.map { $0.parameters[index] }, level: level))
-        })
-        testMSE = fit.testMetrics.count == 0 ? nil
+        let names =
+            ["alpha"] + (1...fit.law.regression.beta.count).map { "beta\($0)" } + (main.count > fit.law.regression.beta.count + 1 ? ["floor"] : [])
+        parameters = Dictionary(
+            uniqueKeysWithValues: names.enumerated().map { index, name in
+                (name, BootstrapInterval(estimate: main[index], replicates: succeeded.map { $0.parameters[index] }, level: level))
+            })
+        testMSE =
+            fit.testMetrics.count == 0
+            ? nil
             : BootstrapInterval(estimate: fit.testMetrics.mse, replicates: succeeded.map(\.testMSE), level: level)
         func intervals(_ computes: [Double], offset: Int) -> [AtFlops] {
             computes.enumerated().map { position, log10C in
                 let index = offset + position
                 let estimate = fit.equivalentFlops.map { fit.law.regression.predict(linearPredictor: $0.linearPredictor(log10Flops: log10C)) } ?? .nan
-                return AtFlops(flops: pow(10, log10C),
-                               interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level),
-                               predictionInterval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlopsObservations[index] },
-                                                                     level: level))
+                return AtFlops(
+                    flops: pow(10, log10C),
+                    interval: BootstrapInterval(estimate: estimate, replicates: succeeded.map { $0.atFlops[index] }, level: level),
+                    predictionInterval: BootstrapInterval(
+                        estimate: estimate, replicates: succeeded.map { $0.atFlopsObservations[index] },
+                        level: level))
             }
         }
         atFlops = intervals(log10Flops, offset: 0)

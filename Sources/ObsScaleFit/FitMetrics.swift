@@ -13,7 +13,9 @@ public struct FitMetrics: Codable, Equatable, Sendable {
         precondition(observed.count == predicted.count)
         count = observed.count
         guard !observed.isEmpty else {
-            mse = .nan; mae = .nan; r2 = .nan
+            mse = .nan
+            mae = .nan
+            r2 = .nan
             return
         }
         let n = Double(observed.count)

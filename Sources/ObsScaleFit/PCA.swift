@@ -25,8 +25,9 @@ public struct PCA: Codable, Equatable, Sendable {
         guard m >= 2 else { throw FitError.tooFewRows(what: "PCA", needed: 2, found: m) }
         let maximum = min(n, m - 1)
         guard (1...max(1, maximum)).contains(componentCount) else {
-            throw FitError.invalidSetting(.pcaComponentCount, value: "\(componentCount)",
-                                          allowed: "1 to \(maximum) (benchmarks: \(n), models: \(m))")
+            throw FitError.invalidSetting(
+                .pcaComponentCount, value: "\(componentCount)",
+                allowed: "1 to \(maximum) (benchmarks: \(n), models: \(m))")
         }
         precondition(!matrix.storage.contains { $0.isNaN }, "PCA needs a complete (imputed) matrix")
         let statistics = ColumnStatistics(matrix)
@@ -44,10 +45,11 @@ public struct PCA: Codable, Equatable, Sendable {
             let sign: Double = sum < 0 ? -1 : 1
             for j in 0..<n { components[k, j] = sign * svd.v[j, k] }
         }
-        return PCAModel(settings: self, columnNames: columnNames, mean: statistics.means, scales: scales,
-                        allComponents: components,
-                        explainedVariance: squares.map { $0 / Double(m - 1) },
-                        explainedVarianceRatio: squares.map { total > 0 ? $0 / total : 0 })
+        return PCAModel(
+            settings: self, columnNames: columnNames, mean: statistics.means, scales: scales,
+            allComponents: components,
+            explainedVariance: squares.map { $0 / Double(m - 1) },
+            explainedVarianceRatio: squares.map { total > 0 ? $0 / total : 0 })
     }
 }
 
@@ -65,8 +67,9 @@ public struct PCAModel: Codable, Equatable, Sendable {
 
     /// The components used (first `componentCount` rows).
     public var components: Matrix {
-        Matrix(rowCount: settings.componentCount, columnCount: allComponents.columnCount,
-               storage: Array(allComponents.storage.prefix(settings.componentCount * allComponents.columnCount)))
+        Matrix(
+            rowCount: settings.componentCount, columnCount: allComponents.columnCount,
+            storage: Array(allComponents.storage.prefix(settings.componentCount * allComponents.columnCount)))
     }
 
     /// Explained-variance ratio below which a component counts as having no variance.

@@ -105,8 +105,9 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             // eigenvector by shifted power iteration from the previous one; otherwise (and as a
             // fallback) Jacobi runs warm-started from the previous eigenvectors.
             if rank == 1, let spectrum, iterations > 1,
-               let leading = SymmetricEigen.dominantEigenvector(
-                   of: gram, start: components.storage, shift: 0.5 * (spectrum[1] + spectrum[n - 1])) {
+                let leading = SymmetricEigen.dominantEigenvector(
+                    of: gram, start: components.storage, shift: 0.5 * (spectrum[1] + spectrum[n - 1]))
+            {
                 for j in 0..<n { components[flat: j] = leading[j] }
             } else {
                 let eigen = try SymmetricEigen(gram, warmStart: basis, leadingCount: rank)
@@ -122,9 +123,10 @@ public struct PCAImputer: Codable, Equatable, Sendable {
                 break
             }
         }
-        let model = PCAImputerModel(settings: self, means: statistics.means, scales: scales, center: center,
-                                    components: components, iterations: iterations, converged: converged,
-                                    finalChange: lastChange, missingCount: missing.count)
+        let model = PCAImputerModel(
+            settings: self, means: statistics.means, scales: scales, center: center,
+            components: components, iterations: iterations, converged: converged,
+            finalChange: lastChange, missingCount: missing.count)
         return model.withImputed(model.finish(filled, original: matrix))
     }
 
@@ -180,8 +182,10 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
     /// The training matrix with missing cells imputed (original units, clipped).
     public private(set) var imputed: Matrix = Matrix(rowCount: 0, columnCount: 0)
 
-    init(settings: PCAImputer, means: [Double], scales: [Double], center: [Double], components: Matrix,
-         iterations: Int, converged: Bool, finalChange: Double, missingCount: Int) {
+    init(
+        settings: PCAImputer, means: [Double], scales: [Double], center: [Double], components: Matrix,
+        iterations: Int, converged: Bool, finalChange: Double, missingCount: Int
+    ) {
         self.settings = settings
         self.means = means
         self.scales = scales

@@ -23,9 +23,11 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     /// Family whose compute defines equivalent FLOPs (paper eq. 7–8).
     public var referenceFamily = "Llama-2"
 
-    public init(benchmarks: [String]? = nil, imputer: PCAImputer = PCAImputer(), pca: PCA = PCA(),
-                regression: SigmoidRegression = SigmoidRegression(), pcaOn: PCAFitRows = .train,
-                targetRange: ClosedRange<Double>? = nil, referenceFamily: String = "Llama-2") {
+    public init(
+        benchmarks: [String]? = nil, imputer: PCAImputer = PCAImputer(), pca: PCA = PCA(),
+        regression: SigmoidRegression = SigmoidRegression(), pcaOn: PCAFitRows = .train,
+        targetRange: ClosedRange<Double>? = nil, referenceFamily: String = "Llama-2"
+    ) {
         self.benchmarks = benchmarks
         self.imputer = imputer
         self.pca = pca
@@ -48,8 +50,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         var normalized = rawTargets
         if let range = targetRange {
             guard range.upperBound > range.lowerBound, range.lowerBound.isFinite, range.upperBound.isFinite else {
-                throw FitError.invalidSetting(.scalingLawTargetRange, value: "\(range.lowerBound),\(range.upperBound)",
-                                              allowed: "LOW,HIGH with LOW < HIGH, both finite")
+                throw FitError.invalidSetting(
+                    .scalingLawTargetRange, value: "\(range.lowerBound),\(range.upperBound)",
+                    allowed: "LOW,HIGH with LOW < HIGH, both finite")
             }
             normalized = rawTargets.map { ($0 - range.lowerBound) / (range.upperBound - range.lowerBound) }
         }
@@ -64,8 +67,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         let pcaModel = try pca.fit(imputerModel.imputed, columnNames: benchmarkNames)
         let scores = pcaModel.transform(imputed)
         let regressionFit = try regression.fit(scores: scores.selectingRows(train), targets: train.map { normalized[$0] })
-        let law = FittedScalingLaw(settings: self, target: target, benchmarkNames: benchmarkNames, imputer: imputerModel,
-                                   pca: pcaModel, regression: regressionFit)
+        let law = FittedScalingLaw(
+            settings: self, target: target, benchmarkNames: benchmarkNames, imputer: imputerModel,
+            pca: pcaModel, regression: regressionFit)
         var roles = [ModelPrediction.Role](repeating: .unlabeled, count: panel.count)
         for index in train { roles[index] = .train }
         for index in test { roles[index] = .test }
@@ -76,17 +80,20 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             let linearPredictor = regressionFit.linearPredictor(s)
             let predicted = regressionFit.predict(linearPredictor: linearPredictor)
             let observed = normalized[index].isNaN ? nil : normalized[index]
-            predictions.append(ModelPrediction(model: panel.models[index].name, family: panel.models[index].family,
-                                               flops: panel.models[index].flops, role: roles[index], capabilities: s,
-                                               linearPredictor: linearPredictor, observed: observed,
-                                               predicted: predicted, residual: observed.map { $0 - predicted },
-                                               equivalentLog10Flops: nil))
+            predictions.append(
+                ModelPrediction(
+                    model: panel.models[index].name, family: panel.models[index].family,
+                    flops: panel.models[index].flops, role: roles[index], capabilities: s,
+                    linearPredictor: linearPredictor, observed: observed,
+                    predicted: predicted, residual: observed.map { $0 - predicted },
+                    equivalentLog10Flops: nil))
         }
         func metrics(_ rows: [Int]) -> FitMetrics {
             FitMetrics(observed: rows.map { normalized[$0] }, predicted: rows.map { predictions[$0].predicted })
         }
-        let reference = EquivalentFlops.fit(panel: panel, linearPredictors: predictions.map(\.linearPredictor),
-                                            referenceFamily: referenceFamily)
+        let reference = EquivalentFlops.fit(
+            panel: panel, linearPredictors: predictions.map(\.linearPredictor),
+            referenceFamily: referenceFamily)
         if let reference {
             for index in predictions.indices {
                 predictions[index].equivalentLog10Flops = reference.equivalentLog10Flops(predictions[index].linearPredictor)
@@ -95,9 +102,10 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         let weights = (0..<benchmarkNames.count).map { j in
             (0..<pca.componentCount).reduce(0.0) { $0 + regressionFit.beta[$1] * pcaModel.allComponents[$1, j] / pcaModel.scales[j] }
         }
-        return ScalingLawFit(law: law, predictions: predictions, trainMetrics: metrics(train),
-                             testMetrics: metrics(test), equivalentFlops: reference,
-                             benchmarkWeights: Dictionary(uniqueKeysWithValues: zip(benchmarkNames, weights)))
+        return ScalingLawFit(
+            law: law, predictions: predictions, trainMetrics: metrics(train),
+            testMetrics: metrics(test), equivalentFlops: reference,
+            benchmarkWeights: Dictionary(uniqueKeysWithValues: zip(benchmarkNames, weights)))
     }
 }
 
@@ -199,7 +207,8 @@ public struct EquivalentFlops: Codable, Equatable, Sendable {
         guard sxx > 0 else { return nil }
         let slope = zip(x, y).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) } / sxx
         guard slope != 0, slope.isFinite else { return nil }
-        return EquivalentFlops(referenceFamily: referenceFamily, slope: slope, intercept: meanY - slope * meanX,
-                               referenceModels: rows.map { panel.models[$0].name })
+        return EquivalentFlops(
+            referenceFamily: referenceFamily, slope: slope, intercept: meanY - slope * meanX,
+            referenceModels: rows.map { panel.models[$0].name })
     }
 }

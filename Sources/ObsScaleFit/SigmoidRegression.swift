@@ -58,8 +58,10 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     /// Starts tried in order when earlier ones do not converge.
     public var maxStarts = 4
 
-    public init(link: Link = .sigmoidFloor, loss: Loss = .leastSquares, floorBounds: ClosedRange<Double> = 0...0.2,
-                maxIterations: Int = 500, maxStarts: Int = 4) {
+    public init(
+        link: Link = .sigmoidFloor, loss: Loss = .leastSquares, floorBounds: ClosedRange<Double> = 0...0.2,
+        maxIterations: Int = 500, maxStarts: Int = 4
+    ) {
         self.link = link
         self.loss = loss
         self.floorBounds = floorBounds
@@ -69,8 +71,11 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
 
     /// Fits E ≈ f(S) on rows of `scores` (m × K) and `targets` (m values, finite).
     ///
-    /// - Parameter start: parameters [α, β₁…β_K, (b)] tried before the default starts (e.g. the
-    ///   full-data fit when refitting a bootstrap replicate); the floor is clamped into its bounds.
+    /// - Parameters:
+    ///   - scores: capability scores of the training models (m × K).
+    ///   - targets: their (normalized) metric values.
+    ///   - start: parameters [α, β₁…β_K, (b)] tried before the default starts (e.g. the full-data
+    ///     fit when refitting a bootstrap replicate); the floor is clamped into its bounds.
     public func fit(scores: Matrix, targets: [Double], start: [Double]? = nil) throws -> SigmoidFit {
         let k = scores.columnCount
         let parameterCount = k + 1 + (link == .sigmoidFloor ? 1 : 0)
@@ -78,8 +83,9 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
             throw FitError.invalidSetting(.regressionTargets, value: "\(targets.count) values", allowed: "\(scores.rowCount) (one per row)")
         }
         guard scores.rowCount >= parameterCount else {
-            throw FitError.tooFewRows(what: "a \(link.rawValue) fit with \(k) capabilities (\(parameterCount) parameters)",
-                                      needed: parameterCount, found: scores.rowCount)
+            throw FitError.tooFewRows(
+                what: "a \(link.rawValue) fit with \(k) capabilities (\(parameterCount) parameters)",
+                needed: parameterCount, found: scores.rowCount)
         }
         if case let .huber(delta) = loss, !(delta > 0 && delta.isFinite) {
             throw FitError.invalidSetting(.huberDelta, value: "\(delta)", allowed: "a finite number > 0")
@@ -110,10 +116,12 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     func starts(k: Int) -> [[Double]] {
         let floorStart = link == .sigmoidFloor ? [floorBounds.lowerBound] : []
         let floorMid = link == .sigmoidFloor ? [0.5 * (floorBounds.lowerBound + floorBounds.upperBound)] : []
-        return [[0] + Array(repeating: 0.03, count: k) + floorStart,
-                [-2] + Array(repeating: 1, count: k) + floorMid,
-                [2] + Array(repeating: 0.3, count: k) + floorStart,
-                [0] + Array(repeating: 3, count: k) + floorMid]
+        return [
+            [0] + Array(repeating: 0.03, count: k) + floorStart,
+            [-2] + Array(repeating: 1, count: k) + floorMid,
+            [2] + Array(repeating: 0.3, count: k) + floorStart,
+            [0] + Array(repeating: 3, count: k) + floorMid,
+        ]
     }
 
     /// Per-row working storage of `assemble`, allocated once per solve (column-major scores so
@@ -140,10 +148,12 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     /// f_zz = (1 − b)σ″, f_zb = −σ′ for the sigmoid-floor link; f_z = 1 and the rest 0 for linear).
     /// Writes only into the given buffers. O(m·p²).
     @inline(__always)
-    func assemble(_ parameters: UnsafeBufferPointer<Double>, columns x: UnsafeBufferPointer<Double>, k: Int,
-                  targets: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>,
-                  hessian: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
-                  withDerivatives: Bool) -> Double {
+    func assemble(
+        _ parameters: UnsafeBufferPointer<Double>, columns x: UnsafeBufferPointer<Double>, k: Int,
+        targets: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>,
+        hessian: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
+        withDerivatives: Bool
+    ) -> Double {
         let p = parameters.count, m = targets.count
         let floor = link == .sigmoidFloor ? parameters[k + 1] : 0
         let isLinear = link == .linear, hasFloor = link == .sigmoidFloor
@@ -223,9 +233,11 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     /// is the Gauss–Newton matrix and H = G, or G + Σψ∇²f (Newton) when `newton` is set.
     /// Returns false when the damped system is not positive definite. O(f³), f ≤ p.
     @inline(__always)
-    static func dampedStep(hessian: UnsafeBufferPointer<Double>, gradient: UnsafeBufferPointer<Double>, p: Int,
-                           free: UnsafeBufferPointer<Int>, damping: Double, newton: Bool,
-                           system: UnsafeMutableBufferPointer<Double>, step: UnsafeMutableBufferPointer<Double>) -> Bool {
+    static func dampedStep(
+        hessian: UnsafeBufferPointer<Double>, gradient: UnsafeBufferPointer<Double>, p: Int,
+        free: UnsafeBufferPointer<Int>, damping: Double, newton: Bool,
+        system: UnsafeMutableBufferPointer<Double>, step: UnsafeMutableBufferPointer<Double>
+    ) -> Bool {
         let f = free.count
         for a in 0..<f {
             for b in 0...a {
@@ -263,121 +275,143 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         var iterations = 0
         var termination = Termination.maxIterations
         workspace.columns.withUnsafeBufferPointer { x in
-        targets.withUnsafeBufferPointer { y in
-        gradient.withUnsafeMutableBufferPointer { g in
-        hessian.withUnsafeMutableBufferPointer { h in
-        trialGradient.withUnsafeMutableBufferPointer { trialG in
-        trialHessian.withUnsafeMutableBufferPointer { trialH in
-        workspace.weights.withUnsafeMutableBufferPointer { rowBuffer in
-        system.withUnsafeMutableBufferPointer { systemBuffer in
-        step.withUnsafeMutableBufferPointer { stepBuffer in
-        free.withUnsafeMutableBufferPointer { freeBuffer in
-        parameters.withUnsafeMutableBufferPointer { theta in
-        candidate.withUnsafeMutableBufferPointer { trialTheta in
-            func evaluate(_ at: UnsafeMutableBufferPointer<Double>, derivatives: Bool) -> Double {
-                assemble(UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g, hessian: h, weights: rowBuffer,
-                         withDerivatives: derivatives)
+            targets.withUnsafeBufferPointer { y in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    hessian.withUnsafeMutableBufferPointer { h in
+                        trialGradient.withUnsafeMutableBufferPointer { trialG in
+                            trialHessian.withUnsafeMutableBufferPointer { trialH in
+                                workspace.weights.withUnsafeMutableBufferPointer { rowBuffer in
+                                    system.withUnsafeMutableBufferPointer { systemBuffer in
+                                        step.withUnsafeMutableBufferPointer { stepBuffer in
+                                            free.withUnsafeMutableBufferPointer { freeBuffer in
+                                                parameters.withUnsafeMutableBufferPointer { theta in
+                                                    candidate.withUnsafeMutableBufferPointer { trialTheta in
+                                                        func evaluate(_ at: UnsafeMutableBufferPointer<Double>, derivatives: Bool) -> Double {
+                                                            assemble(
+                                                                UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g, hessian: h,
+                                                                weights: rowBuffer,
+                                                                withDerivatives: derivatives)
+                                                        }
+                                                        current = evaluate(theta, derivatives: true)
+                                                        var damping = 1e-1
+                                                        var increase = 2.0
+                                                        while iterations < maxIterations {
+                                                            iterations += 1
+                                                            // Active set: the floor at a bound with the gradient pushing outward stays fixed.
+                                                            var freeCount = 0
+                                                            for a in 0..<p {
+                                                                if a >= 1 && a <= k && zeroColumn[a - 1] { continue }
+                                                                if let floorIndex, a == floorIndex {
+                                                                    let value = theta[a], slope = g[a]
+                                                                    if (value <= floorBounds.lowerBound && slope > 0)
+                                                                        || (value >= floorBounds.upperBound && slope < 0)
+                                                                    {
+                                                                        continue
+                                                                    }
+                                                                }
+                                                                freeBuffer[freeCount] = a
+                                                                freeCount += 1
+                                                            }
+                                                            let freeIndices = UnsafeBufferPointer(rebasing: freeBuffer[0..<freeCount])
+                                                            var projectedGradient = 0.0
+                                                            for a in freeIndices { projectedGradient = max(projectedGradient, abs(g[a])) }
+                                                            if projectedGradient <= 1e-13 * max(1, current) {
+                                                                termination = .gradientTolerance
+                                                                break
+                                                            }
+                                                            var accepted = false
+                                                            while !accepted {
+                                                                // Newton (Gauss–Newton plus the residual curvature) converges quadratically on
+                                                                // problems with non-zero residuals, where Gauss–Newton is only linear; where the
+                                                                // damped Newton matrix is not positive definite, Gauss–Newton steps are used.
+                                                                var newton = true
+                                                                var solved = Self.dampedStep(
+                                                                    hessian: UnsafeBufferPointer(h), gradient: UnsafeBufferPointer(g), p: p,
+                                                                    free: freeIndices, damping: damping, newton: true,
+                                                                    system: systemBuffer, step: stepBuffer)
+                                                                if !solved {
+                                                                    newton = false
+                                                                    solved = Self.dampedStep(
+                                                                        hessian: UnsafeBufferPointer(h), gradient: UnsafeBufferPointer(g), p: p,
+                                                                        free: freeIndices, damping: damping, newton: false,
+                                                                        system: systemBuffer, step: stepBuffer)
+                                                                }
+                                                                guard solved else {
+                                                                    damping *= increase
+                                                                    increase *= 2
+                                                                    if damping > 1e16 { break }
+                                                                    continue
+                                                                }
+                                                                for a in 0..<p { trialTheta[a] = theta[a] }
+                                                                for (a, pa) in freeIndices.enumerated() { trialTheta[pa] += stepBuffer[a] }
+                                                                if let floorIndex {
+                                                                    trialTheta[floorIndex] = min(
+                                                                        floorBounds.upperBound, max(floorBounds.lowerBound, trialTheta[floorIndex]))
+                                                                }
+                                                                // Predicted reduction of the quadratic model for the (projected) step taken.
+                                                                var predicted = 0.0
+                                                                for a in 0..<p {
+                                                                    let da = trialTheta[a] - theta[a]
+                                                                    predicted -= g[a] * da
+                                                                    for b in 0..<p {
+                                                                        let index = min(a, b) * p + max(a, b)
+                                                                        let curvature = h[index] + (newton ? h[p * p + index] : 0)
+                                                                        predicted -= 0.5 * da * curvature * (trialTheta[b] - theta[b])
+                                                                    }
+                                                                }
+                                                                // The trial point's derivatives go to spare buffers, kept if the step is accepted.
+                                                                let trial = assemble(
+                                                                    UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y, gradient: trialG,
+                                                                    hessian: trialH, weights: rowBuffer, withDerivatives: true)
+                                                                if trial.isFinite && trial <= current {
+                                                                    let ratio = predicted > 0 ? (current - trial) / predicted : 1
+                                                                    damping *= max(1.0 / 3.0, 1 - pow(2 * ratio - 1, 3))
+                                                                    increase = 2
+                                                                    var stepSize = 0.0, scale = 0.0
+                                                                    for a in 0..<p {
+                                                                        stepSize = max(stepSize, abs(trialTheta[a] - theta[a]))
+                                                                        scale = max(scale, abs(theta[a]))
+                                                                        theta[a] = trialTheta[a]
+                                                                    }
+                                                                    let change = current - trial
+                                                                    current = trial
+                                                                    for index in 0..<p { g[index] = trialG[index] }
+                                                                    for index in 0..<(2 * p * p) { h[index] = trialH[index] }
+                                                                    accepted = true
+                                                                    if change <= 1e-15 * max(current, 1e-300) && stepSize <= 1e-8 * (scale + 1e-8) {
+                                                                        termination = .lossTolerance
+                                                                    } else if stepSize <= 1e-14 * (scale + 1e-14) {
+                                                                        termination = .stepTolerance
+                                                                    }
+                                                                } else {
+                                                                    damping *= increase
+                                                                    increase *= 2
+                                                                    if damping > 1e16 { break }
+                                                                }
+                                                            }
+                                                            if !accepted {
+                                                                termination = .noProgress
+                                                                break
+                                                            }
+                                                            if termination != .maxIterations { break }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
-            current = evaluate(theta, derivatives: true)
-            var damping = 1e-1
-            var increase = 2.0
-            while iterations < maxIterations {
-                iterations += 1
-                // Active set: the floor at a bound with the gradient pushing outward stays fixed.
-                var freeCount = 0
-                for a in 0..<p {
-                    if a >= 1 && a <= k && zeroColumn[a - 1] { continue }
-                    if let floorIndex, a == floorIndex {
-                        let value = theta[a], slope = g[a]
-                        if (value <= floorBounds.lowerBound && slope > 0) || (value >= floorBounds.upperBound && slope < 0) { continue }
-                    }
-                    freeBuffer[freeCount] = a
-                    freeCount += 1
-                }
-                let freeIndices = UnsafeBufferPointer(rebasing: freeBuffer[0..<freeCount])
-                var projectedGradient = 0.0
-                for a in freeIndices { projectedGradient = max(projectedGradient, abs(g[a])) }
-                if projectedGradient <= 1e-13 * max(1, current) {
-                    termination = .gradientTolerance
-                    break
-                }
-                var accepted = false
-                while !accepted {
-                    // Newton (Gauss–Newton plus the residual curvature) converges quadratically on
-                    // problems with non-zero residuals, where Gauss–Newton is only linear; where the
-                    // damped Newton matrix is not positive definite, Gauss–Newton steps are used.
-                    var newton = true
-                    var solved = Self.dampedStep(hessian: UnsafeBufferPointer(h), gradient: UnsafeBufferPointer(g), p: p,
-                                                 free: freeIndices, damping: damping, newton: true,
-                                                 system: systemBuffer, step: stepBuffer)
-                    if !solved {
-                        newton = false
-                        solved = Self.dampedStep(hessian: UnsafeBufferPointer(h), gradient: UnsafeBufferPointer(g), p: p,
-                                                 free: freeIndices, damping: damping, newton: false,
-                                                 system: systemBuffer, step: stepBuffer)
-                    }
-                    guard solved else {
-                        damping *= increase
-                        increase *= 2
-                        if damping > 1e16 { break }
-                        continue
-                    }
-                    for a in 0..<p { trialTheta[a] = theta[a] }
-                    for (a, pa) in freeIndices.enumerated() { trialTheta[pa] += stepBuffer[a] }
-                    if let floorIndex {
-                        trialTheta[floorIndex] = min(floorBounds.upperBound, max(floorBounds.lowerBound, trialTheta[floorIndex]))
-                    }
-                    // Predicted reduction of the quadratic model for the (projected) step taken.
-                    var predicted = 0.0
-                    for a in 0..<p {
-                        let da = trialTheta[a] - theta[a]
-                        predicted -= g[a] * da
-                        for b in 0..<p {
-                            let index = min(a, b) * p + max(a, b)
-                            let curvature = h[index] + (newton ? h[p * p + index] : 0)
-                            predicted -= 0.5 * da * curvature * (trialTheta[b] - theta[b])
-                        }
-                    }
-                    // The trial point's derivatives go to spare buffers, kept if the step is accepted.
-                    let trial = assemble(UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y, gradient: trialG,
-                                         hessian: trialH, weights: rowBuffer, withDerivatives: true)
-                    if trial.isFinite && trial <= current {
-                        let ratio = predicted > 0 ? (current - trial) / predicted : 1
-                        damping *= max(1.0 / 3.0, 1 - pow(2 * ratio - 1, 3))
-                        increase = 2
-                        var stepSize = 0.0, scale = 0.0
-                        for a in 0..<p {
-                            stepSize = max(stepSize, abs(trialTheta[a] - theta[a]))
-                            scale = max(scale, abs(theta[a]))
-                            theta[a] = trialTheta[a]
-                        }
-                        let change = current - trial
-                        current = trial
-                        for index in 0..<p { g[index] = trialG[index] }
-                        for index in 0..<(2 * p * p) { h[index] = trialH[index] }
-                        accepted = true
-                        if change <= 1e-15 * max(current, 1e-300) && stepSize <= 1e-8 * (scale + 1e-8) {
-                            termination = .lossTolerance
-                        } else if stepSize <= 1e-14 * (scale + 1e-14) {
-                            termination = .stepTolerance
-                        }
-                    } else {
-                        damping *= increase
-                        increase *= 2
-                        if damping > 1e16 { break }
-                    }
-                }
-                if !accepted {
-                    termination = .noProgress
-                    break
-                }
-                if termination != .maxIterations { break }
-            }
-        }}}}}}}}}}}}
+        }
         let floor = floorIndex.map { parameters[$0] } ?? 0
-        return SigmoidFit(settings: self, alpha: parameters[0], beta: Array(parameters[1...k]), floor: floor,
-                          loss: current, iterations: iterations, termination: termination,
-                          gradientNorm: gradient.reduce(0) { max($0, abs($1)) }, startsTried: 1)
+        return SigmoidFit(
+            settings: self, alpha: parameters[0], beta: Array(parameters[1...k]), floor: floor,
+            loss: current, iterations: iterations, termination: termination,
+            gradientNorm: gradient.reduce(0) { max($0, abs($1)) }, startsTried: 1)
     }
 }
 
@@ -406,7 +440,8 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     /// JᵀJ is singular. O(m·p²).
     public func leverages(scores: Matrix) -> [Double]? {
         let k = beta.count
-        let floorFree = settings.link == .sigmoidFloor
+        let floorFree =
+            settings.link == .sigmoidFloor
             && floor > settings.floorBounds.lowerBound + 1e-12 && floor < settings.floorBounds.upperBound - 1e-12
         let p = k + 1 + (floorFree ? 1 : 0)
         var jacobian = Matrix(rowCount: scores.rowCount, columnCount: p)

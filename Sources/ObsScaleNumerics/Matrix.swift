@@ -170,8 +170,9 @@ public struct Matrix: Equatable, Codable, Sendable {
     /// Element-wise difference.
     public static func - (lhs: Matrix, rhs: Matrix) -> Matrix {
         precondition(lhs.rowCount == rhs.rowCount && lhs.columnCount == rhs.columnCount)
-        return Matrix(rowCount: lhs.rowCount, columnCount: lhs.columnCount,
-                      storage: zip(lhs.storage, rhs.storage).map { $0 - $1 })
+        return Matrix(
+            rowCount: lhs.rowCount, columnCount: lhs.columnCount,
+            storage: zip(lhs.storage, rhs.storage).map { $0 - $1 })
     }
 
     /// The largest absolute element (0 for an empty matrix).

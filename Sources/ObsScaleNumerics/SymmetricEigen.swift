@@ -84,8 +84,10 @@ public struct SymmetricEigen: Sendable {
 
     /// Cyclic threshold Jacobi sweeps over the pairs (p, q), p < q, p < `firstIndexBelow`,
     /// applied to `a` (n × n, symmetric) and accumulated into `v`.
-    static func jacobi(_ a: inout [Double], _ v: inout [Double], n: Int, firstIndexBelow limit: Int, scale: Double,
-                       tolerance: Double) {
+    static func jacobi(
+        _ a: inout [Double], _ v: inout [Double], n: Int, firstIndexBelow limit: Int, scale: Double,
+        tolerance: Double
+    ) {
         a.withUnsafeMutableBufferPointer { a in
             v.withUnsafeMutableBufferPointer { v in
                 for _ in 0..<100 {
@@ -141,8 +143,10 @@ extension SymmetricEigen {
     /// - Returns: the unit eigenvector, signed to agree with `start`, or nil when it did not
     ///   converge in `maxIterations` steps (the caller then uses the full method).
     /// - Complexity: O(n²) per step.
-    public static func dominantEigenvector(of matrix: Matrix, start: [Double], shift: Double,
-                                           tolerance: Double = 1e-15, maxIterations: Int = 500) -> [Double]? {
+    public static func dominantEigenvector(
+        of matrix: Matrix, start: [Double], shift: Double,
+        tolerance: Double = 1e-15, maxIterations: Int = 500
+    ) -> [Double]? {
         let n = matrix.rowCount
         precondition(matrix.columnCount == n && start.count == n)
         var current = start

@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleData
-import ObsScaleFit
 import ObsScaleEvaluation
+import ObsScaleFit
 import ObsScaleSelect
 
 // The `options` and `result` of each command's `--json` envelope (`JSONReport`), documented in
@@ -50,8 +50,10 @@ public struct SelectOptions: Codable, Equatable, Sendable {
     public var budgetSpec: String
     public var bootstrap: SelectionBootstrap?
 
-    public init(query: PanelQuery, setup: SelectionSetup, options: SelectionOptions, budgets: [Double], budgetSpec: String,
-                bootstrap: SelectionBootstrap?) {
+    public init(
+        query: PanelQuery, setup: SelectionSetup, options: SelectionOptions, budgets: [Double], budgetSpec: String,
+        bootstrap: SelectionBootstrap?
+    ) {
         self.query = query
         self.setup = setup
         self.options = options

@@ -11,7 +11,9 @@ public enum FitReport {
         text += "Split: \(splitDescription); train \(fit.trainMetrics.count) models, test \(fit.testMetrics.count) models\n"
         text += "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
         text += "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : "every panel model"); "
-        text += "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ") + ")\n"
+        text +=
+            "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ")
+            + ")\n"
         let degenerate = law.pca.degenerateComponents
         if !degenerate.isEmpty {
             text += "Note: " + degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
@@ -61,8 +63,10 @@ public enum FitReport {
             for (index, flops) in atFlops.enumerated() {
                 if let bootstrap, index < bootstrap.atFlops.count {
                     let value = bootstrap.atFlops[index].interval
-                    table.append([Format.significant(flops), Format.fixed(value.estimate, 4), interval(value, 4),
-                                  interval(bootstrap.atFlops[index].predictionInterval, 4)])
+                    table.append([
+                        Format.significant(flops), Format.fixed(value.estimate, 4), interval(value, 4),
+                        interval(bootstrap.atFlops[index].predictionInterval, 4),
+                    ])
                 } else {
                     table.append([Format.significant(flops), Format.fixed(fit.predicted(atFlops: flops), 4)])
                 }
@@ -73,17 +77,20 @@ public enum FitReport {
             let rows = fit.predictions.indices.filter { fit.predictions[$0].role == role }
             guard !rows.isEmpty else { continue }
             text += "\n\(role == .test ? "Held-out" : "Training") models (\(rows.count)):\n"
-            var table = TextTable(header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"]
-                                    + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]),
-                                  alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right])
+            var table = TextTable(
+                header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"]
+                    + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]),
+                alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right])
             let ordered = rows.sorted { a, b in
                 let pa = fit.predictions[a], pb = fit.predictions[b]
                 return (pa.flops ?? .infinity, pa.model) < (pb.flops ?? .infinity, pb.model)
             }
             for index in ordered {
                 let p = fit.predictions[index]
-                var row = [p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                           Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4), Format.fixed(p.residual, 4)]
+                var row = [
+                    p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                    Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4), Format.fixed(p.residual, 4),
+                ]
                 if let bootstrap {
                     row += [interval(bootstrap.predictions[index].interval, 4), interval(bootstrap.predictions[index].predictionInterval, 4)]
                 }

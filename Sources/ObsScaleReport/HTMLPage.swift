@@ -1,7 +1,7 @@
 import Foundation
 import ObsScaleData
-import ObsScaleFit
 import ObsScaleEvaluation
+import ObsScaleFit
 import ObsScaleSelect
 
 /// A self-contained HTML report: inline CSS, inline SVG charts, tables; no scripts and
@@ -80,39 +80,48 @@ extension HTMLPage {
         var page = HTMLPage(title: "Scaling law for \(fit.law.target)")
         page.paragraph("\(panelDescription). Split: \(splitDescription); train \(fit.trainMetrics.count), test \(fit.testMetrics.count) models.")
         page.preformatted(fit.law.formula)
-        page.table(header: ["set", "models", "MSE", "MAE", "R²"], rows: [("train", fit.trainMetrics), ("test", fit.testMetrics)].map {
-            [$0.0, "\($0.1.count)", Format.fixed($0.1.mse, 5), Format.fixed($0.1.mae, 4), Format.fixed($0.1.r2, 3)]
-        })
+        page.table(
+            header: ["set", "models", "MSE", "MAE", "R²"],
+            rows: [("train", fit.trainMetrics), ("test", fit.testMetrics)].map {
+                [$0.0, "\($0.1.count)", Format.fixed($0.1.mse, 5), Format.fixed($0.1.mae, 4), Format.fixed($0.1.r2, 3)]
+            })
         let colors = familyColors(fit.predictions.map(\.family))
         let bootstrap = fit.bootstrap
         func points(x: (ModelPrediction) -> Double?) -> [SVGChart.Point] {
             fit.predictions.enumerated().compactMap { index, p in
                 guard let observed = p.observed, let xValue = x(p) else { return nil }
-                var title = "\(p.model) (\(p.family)), \(p.role.rawValue)\nobserved \(Format.fixed(observed, 4)), predicted \(Format.fixed(p.predicted, 4))"
+                var title =
+                    "\(p.model) (\(p.family)), \(p.role.rawValue)\nobserved \(Format.fixed(observed, 4)), predicted \(Format.fixed(p.predicted, 4))"
                 if let interval = bootstrap?.predictions[index].interval {
                     title += " [\(Format.fixed(interval.lower, 4)), \(Format.fixed(interval.upper, 4))]"
                 }
                 if let flops = p.flops { title += "\nFLOPs \(Format.significant(flops))×1E21" }
-                return SVGChart.Point(x: xValue, y: observed, title: title, color: colors[p.family] ?? "#888",
-                                      shape: p.role == .test ? .triangle : .circle, size: p.role == .test ? 4.5 : 3.8, hollow: p.role == .test)
+                return SVGChart.Point(
+                    x: xValue, y: observed, title: title, color: colors[p.family] ?? "#888",
+                    shape: p.role == .test ? .triangle : .circle, size: p.role == .test ? 4.5 : 3.8, hollow: p.role == .test)
             }
         }
-        var legend = [SVGChart.LegendEntry(name: "training model", color: "#555", shape: .circle),
-                      SVGChart.LegendEntry(name: "held-out model", color: "#555", shape: .triangle, hollow: true),
-                      SVGChart.LegendEntry(name: "fitted law", color: "#222")]
+        var legend = [
+            SVGChart.LegendEntry(name: "training model", color: "#555", shape: .circle),
+            SVGChart.LegendEntry(name: "held-out model", color: "#555", shape: .triangle, hollow: true),
+            SVGChart.LegendEntry(name: "fitted law", color: "#222"),
+        ]
         if bootstrap != nil {
             legend.append(SVGChart.LegendEntry(name: "curve \(Format.percent(bootstrap?.settings.level ?? 0.95)) band", color: "#9ab"))
         }
         legend += colors.sorted { $0.key < $1.key }.map { SVGChart.LegendEntry(name: $0.key, color: $0.value, shape: .square) }
         let regression = fit.law.regression
         if let reference = fit.equivalentFlops {
-            var chart = SVGChart(title: "\(fit.law.target) against equivalent compute",
-                                 xLabel: "equivalent FLOPs (×1E21, \(reference.referenceFamily))", yLabel: fit.law.target,
-                                 xScale: .log10)
+            var chart = SVGChart(
+                title: "\(fit.law.target) against equivalent compute",
+                xLabel: "equivalent FLOPs (×1E21, \(reference.referenceFamily))", yLabel: fit.law.target,
+                xScale: .log10)
             let grid = bootstrap?.curve ?? []
             if grid.count >= 2 {
-                chart.series.append(.band(name: "curve interval", points: grid.map { (x: $0.flops, low: $0.interval.lower, high: $0.interval.upper) },
-                                          color: "#9ab", opacity: 0.35))
+                chart.series.append(
+                    .band(
+                        name: "curve interval", points: grid.map { (x: $0.flops, low: $0.interval.lower, high: $0.interval.upper) },
+                        color: "#9ab", opacity: 0.35))
             }
             let logs = fit.predictions.compactMap(\.equivalentLog10Flops).filter(\.isFinite)
             if let low = logs.min(), let high = logs.max() {
@@ -128,14 +137,17 @@ extension HTMLPage {
         } else {
             page.paragraph("Equivalent FLOPs unavailable: the reference family '\(fit.law.settings.referenceFamily)' needs ≥ 2 models with FLOPs.")
         }
-        var capability = SVGChart(title: "\(fit.law.target) against the aggregate capability", xLabel: "aggregate capability P = α + βᵀS",
-                                  yLabel: fit.law.target)
+        var capability = SVGChart(
+            title: "\(fit.law.target) against the aggregate capability", xLabel: "aggregate capability P = α + βᵀS",
+            yLabel: fit.law.target)
         let predictors = fit.predictions.map(\.linearPredictor).filter(\.isFinite)
         if let low = predictors.min(), let high = predictors.max() {
             if let reference = fit.equivalentFlops, let grid = bootstrap?.curve, grid.count >= 2 {
                 let mapped = grid.map { (x: reference.linearPredictor(log10Flops: log10($0.flops)), band: $0) }
-                capability.series.append(.band(name: "curve interval", points: mapped.map { (x: $0.x, low: $0.band.interval.lower, high: $0.band.interval.upper) },
-                                               color: "#9ab", opacity: 0.35))
+                capability.series.append(
+                    .band(
+                        name: "curve interval", points: mapped.map { (x: $0.x, low: $0.band.interval.lower, high: $0.band.interval.upper) },
+                        color: "#9ab", opacity: 0.35))
             }
             let span = max(high - low, 1e-6)
             let curve = (0...80).map { step -> (x: Double, y: Double) in
@@ -151,11 +163,13 @@ extension HTMLPage {
             let value = fit.benchmarkWeights[name] ?? .nan
             return (name, value, value >= 0 ? "#4e79a7" : "#e15759", "\(name): \(Format.fixed(value, 3))")
         }
-        page.chart(SVGBarChart(title: "Capability weights on the benchmarks (βᵀγ)", valueLabel: "change of P per unit of benchmark score", bars: weights),
-                   empty: "No benchmark weights.")
+        page.chart(
+            SVGBarChart(title: "Capability weights on the benchmarks (βᵀγ)", valueLabel: "change of P per unit of benchmark score", bars: weights),
+            empty: "No benchmark weights.")
         page.heading("Predictions")
         let level = bootstrap.map { Format.percent($0.settings.level) } ?? ""
-        let header = ["model", "family", "role", "FLOPs (1E21)", "equiv FLOPs", "observed", "predicted"]
+        let header =
+            ["model", "family", "role", "FLOPs (1E21)", "equiv FLOPs", "observed", "predicted"]
             + (bootstrap == nil ? [] : ["curve \(level)", "score \(level)"])
         let ordered = fit.predictions.indices.sorted { a, b in
             let pa = fit.predictions[a], pb = fit.predictions[b]
@@ -163,80 +177,116 @@ extension HTMLPage {
         }
         let shown = ordered.prefix(500)
         if ordered.count > shown.count {
-            page.paragraph("The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in \(FullListLocation.flag).")
+            page.paragraph(
+                "The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in \(FullListLocation.flag).")
         }
-        page.table(header: header, rows: shown.map { index in
-            let p = fit.predictions[index]
-            var row = [p.model, p.family, p.role.rawValue, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                       Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4)]
-            if let bootstrap {
-                row += [FitReport.interval(bootstrap.predictions[index].interval, 4), FitReport.interval(bootstrap.predictions[index].predictionInterval, 4)]
-            }
-            return row
-        })
+        page.table(
+            header: header,
+            rows: shown.map { index in
+                let p = fit.predictions[index]
+                var row = [
+                    p.model, p.family, p.role.rawValue, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                    Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4),
+                ]
+                if let bootstrap {
+                    row += [
+                        FitReport.interval(bootstrap.predictions[index].interval, 4),
+                        FitReport.interval(bootstrap.predictions[index].predictionInterval, 4),
+                    ]
+                }
+                return row
+            })
         return page
     }
 
     /// `obsscale select --html`: V and its certified lower bound against the budget, the chosen
     /// units on a PC-1/PC-2 scatter of the pool for each budget (sized by cost), and the selection
     /// frequencies under the bootstrap.
-    public static func select(_ results: [SelectionResult], problem: SelectionProblem, panelDescription: String, costName: String,
-                              criterion: Criterion, bootstrap: SelectionBootstrapSummary?) -> HTMLPage {
+    public static func select(
+        _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String, costName: String,
+        criterion: Criterion, bootstrap: SelectionBootstrapSummary?
+    ) -> HTMLPage {
         let name = criterion.rawValue.uppercased()
         var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
         page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
-        var values = SVGChart(title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
-                              yLabel: "\(name) (lower is better)", yScale: .log10)
+        var values = SVGChart(
+            title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
+            yLabel: "\(name) (lower is better)", yScale: .log10)
         values.series = [
             .line(name: "\(name) of the chosen subset", points: results.map { ($0.budget, $0.value) }, color: "#4e79a7", dashed: false),
-            .line(name: "certified lower bound", points: results.compactMap { r in r.lowerBound.map { (r.budget, $0) } }, color: "#e15759", dashed: true),
-            .points(results.map { r in
-                SVGChart.Point(x: r.budget, y: r.value, title: "budget \(Format.significant(r.budget, 6)): \(name) \(Format.significant(r.value, 6)), gap \(r.gap.map { Format.percent($0) } ?? "—")\n\(r.units.joined(separator: ", "))",
-                               color: "#4e79a7")
-            }),
+            .line(
+                name: "certified lower bound", points: results.compactMap { r in r.lowerBound.map { (r.budget, $0) } }, color: "#e15759", dashed: true
+            ),
+            .points(
+                results.map { r in
+                    SVGChart.Point(
+                        x: r.budget, y: r.value,
+                        title:
+                            "budget \(Format.significant(r.budget, 6)): \(name) \(Format.significant(r.value, 6)), gap \(r.gap.map { Format.percent($0) } ?? "—")\n\(r.units.joined(separator: ", "))",
+                        color: "#4e79a7")
+                }),
         ]
         values.legend = [.init(name: "chosen subset", color: "#4e79a7"), .init(name: "lower bound", color: "#e15759")]
         page.chart(values, empty: "No feasible subset at any budget.")
         // Pool scores: the design columns after the intercept, if any.
         let offset = problem.dimension > 1 && (0..<problem.design.rowCount).allSatisfy({ problem.design[$0, 0] == 1 }) ? 1 : 0
-        let unitOfModel = Dictionary(problem.units.enumerated().flatMap { unit, item in item.models.map { ($0, unit) } }, uniquingKeysWith: { a, _ in a })
+        let unitOfModel = Dictionary(
+            problem.units.enumerated().flatMap { unit, item in item.models.map { ($0, unit) } }, uniquingKeysWith: { a, _ in a })
         let costs = problem.units.map { $0.cost / Double(max(1, $0.models.count)) }
         let maxCost = costs.filter(\.isFinite).max() ?? 1
         if problem.dimension - offset >= 2 {
             page.heading("Chosen models in the capability space")
             for result in results.prefix(9) {
                 let chosen = Set(result.units)
-                var chart = SVGChart(title: "Budget \(Format.significant(result.budget, 6)): \(result.models.count) models chosen",
-                                     xLabel: "PC-1", yLabel: "PC-2")
+                var chart = SVGChart(
+                    title: "Budget \(Format.significant(result.budget, 6)): \(result.models.count) models chosen",
+                    xLabel: "PC-1", yLabel: "PC-2")
                 chart.width = 640
                 chart.height = 380
-                chart.series = [.points((0..<problem.design.rowCount).map { row in
-                    let unit = unitOfModel[row] ?? 0
-                    let isChosen = chosen.contains(problem.units[unit].name)
-                    let size = 2.5 + 5 * (costs[unit] / maxCost).squareRoot()
-                    return SVGChart.Point(x: problem.design[row, offset], y: problem.design[row, offset + 1],
-                                          title: "\(problem.poolModels[row]) (\(problem.poolFamilies[row]))\(isChosen ? ", chosen" : "")\ncost \(Format.significant(costs[unit]))",
-                                          color: isChosen ? "#e15759" : "#bab0ac", size: size, hollow: !isChosen)
-                })]
-                chart.legend = [.init(name: "chosen", color: "#e15759", shape: .circle), .init(name: "not chosen", color: "#bab0ac", shape: .circle, hollow: true)]
+                chart.series = [
+                    .points(
+                        (0..<problem.design.rowCount).map { row in
+                            let unit = unitOfModel[row] ?? 0
+                            let isChosen = chosen.contains(problem.units[unit].name)
+                            let size = 2.5 + 5 * (costs[unit] / maxCost).squareRoot()
+                            return SVGChart.Point(
+                                x: problem.design[row, offset], y: problem.design[row, offset + 1],
+                                title:
+                                    "\(problem.poolModels[row]) (\(problem.poolFamilies[row]))\(isChosen ? ", chosen" : "")\ncost \(Format.significant(costs[unit]))",
+                                color: isChosen ? "#e15759" : "#bab0ac", size: size, hollow: !isChosen)
+                        })
+                ]
+                chart.legend = [
+                    .init(name: "chosen", color: "#e15759", shape: .circle),
+                    .init(name: "not chosen", color: "#bab0ac", shape: .circle, hollow: true),
+                ]
                 page.chart(chart, empty: "No pool scores.")
             }
         }
         page.heading("Chosen units")
-        page.table(header: ["budget", "cost", "models", name, "lower bound", "gap", "solver", "units"], rows: results.map {
-            [Format.significant($0.budget, 6), Format.significant($0.totalCost, 6), "\($0.models.count)", Format.significant($0.value, 8),
-             Format.significant($0.lowerBound, 8), $0.gap.map { Format.percent($0) } ?? "—", $0.solver, $0.units.joined(separator: ", ")]
-        })
+        page.table(
+            header: ["budget", "cost", "models", name, "lower bound", "gap", "solver", "units"],
+            rows: results.map {
+                [
+                    Format.significant($0.budget, 6), Format.significant($0.totalCost, 6), "\($0.models.count)", Format.significant($0.value, 8),
+                    Format.significant($0.lowerBound, 8), $0.gap.map { Format.percent($0) } ?? "—", $0.solver, $0.units.joined(separator: ", "),
+                ]
+            })
         if let bootstrap {
             page.heading("Stability under the bootstrap (\(bootstrap.replicatesSucceeded) replicates)")
             for budget in bootstrap.budgets.prefix(9) {
                 let bars = budget.frequencies.prefix(20).map { item in
-                    (label: item.unit, value: item.fraction, color: item.chosen ? "#e15759" : "#bab0ac",
-                     title: "\(item.unit): chosen in \(Format.percent(item.fraction)) of replicates\(item.chosen ? " (chosen on the full data)" : "")")
+                    (
+                        label: item.unit, value: item.fraction, color: item.chosen ? "#e15759" : "#bab0ac",
+                        title:
+                            "\(item.unit): chosen in \(Format.percent(item.fraction)) of replicates\(item.chosen ? " (chosen on the full data)" : "")"
+                    )
                 }
-                page.chart(SVGBarChart(title: "Budget \(Format.significant(budget.budget, 6)): selection frequency (red: chosen on the full data)",
-                                       valueLabel: "fraction of bootstrap replicates", bars: Array(bars)),
-                           empty: "No replicate succeeded.")
+                page.chart(
+                    SVGBarChart(
+                        title: "Budget \(Format.significant(budget.budget, 6)): selection frequency (red: chosen on the full data)",
+                        valueLabel: "fraction of bootstrap replicates", bars: Array(bars)),
+                    empty: "No replicate succeeded.")
             }
         }
         return page
@@ -247,46 +297,68 @@ extension HTMLPage {
     /// geometric mean over targets (the paper's Section 5 figure).
     public static func validate(_ report: ValidationReport, panelDescription: String) -> HTMLPage {
         var page = HTMLPage(title: "Validation of the selection: test MSE against the budget")
-        page.paragraph("\(panelDescription). Split at \(Format.significant(report.settings.cutoffFlops))×1E21 FLOPs; selection pool \(report.pool.count) models.")
+        page.paragraph(
+            "\(panelDescription). Split at \(Format.significant(report.settings.cutoffFlops))×1E21 FLOPs; selection pool \(report.pool.count) models."
+        )
         let selectors = report.selections.map(\.selector)
         let budgets = report.settings.budgets
         func chart(title: String, selectorMSE: [[Double]], randomMean: [Double], randomLow: [Double], randomHigh: [Double], all: Double) -> SVGChart {
             var chart = SVGChart(title: title, xLabel: "budget", yLabel: "test MSE", yScale: .log10)
-            chart.series.append(.band(name: "random subsets (min to max)", points: budgets.indices.map { (x: budgets[$0], low: randomLow[$0], high: randomHigh[$0]) },
-                                      color: "#bab0ac", opacity: 0.35))
-            chart.series.append(.line(name: "random subsets (mean)", points: budgets.indices.map { (budgets[$0], randomMean[$0]) }, color: "#9c755f", dashed: true))
-            chart.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, all), (budgets.max() ?? 1, all)], color: "#222", dashed: true))
+            chart.series.append(
+                .band(
+                    name: "random subsets (min to max)", points: budgets.indices.map { (x: budgets[$0], low: randomLow[$0], high: randomHigh[$0]) },
+                    color: "#bab0ac", opacity: 0.35))
+            chart.series.append(
+                .line(name: "random subsets (mean)", points: budgets.indices.map { (budgets[$0], randomMean[$0]) }, color: "#9c755f", dashed: true))
+            chart.series.append(
+                .line(name: "all models", points: [(budgets.min() ?? 0, all), (budgets.max() ?? 1, all)], color: "#222", dashed: true))
             for (s, name) in selectors.enumerated() {
                 let color = SVGChart.palette[s % SVGChart.palette.count]
                 let points = budgets.indices.map { (budgets[$0], selectorMSE[s][$0]) }
                 chart.series.append(.line(name: name, points: points, color: color, dashed: false))
-                chart.series.append(.points(points.map { SVGChart.Point(x: $0.0, y: $0.1, title: "\(name), budget \(Format.significant($0.0)): test MSE \(Format.fixed($0.1, 5))", color: color) }))
+                chart.series.append(
+                    .points(
+                        points.map {
+                            SVGChart.Point(
+                                x: $0.0, y: $0.1, title: "\(name), budget \(Format.significant($0.0)): test MSE \(Format.fixed($0.1, 5))",
+                                color: color)
+                        }))
             }
-            chart.legend = selectors.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], shape: .circle) }
+            chart.legend =
+                selectors.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], shape: .circle) }
                 + [.init(name: "random (mean; band min–max)", color: "#9c755f"), .init(name: "all models", color: "#222")]
             return chart
         }
         if report.targets.count > 1 {
             let means = report.geometricMeans
-            page.chart(chart(title: "Geometric mean over the targets", selectorMSE: selectors.indices.map { s in means.map { $0.testMSE[s] } },
-                             randomMean: means.map(\.randomTestMSE), randomLow: means.map { _ in .nan }, randomHigh: means.map { _ in .nan },
-                             all: means.map(\.allModelsTestMSE).first { !$0.isNaN } ?? .nan),
-                       empty: "No budget has a score for every target.")
+            page.chart(
+                chart(
+                    title: "Geometric mean over the targets", selectorMSE: selectors.indices.map { s in means.map { $0.testMSE[s] } },
+                    randomMean: means.map(\.randomTestMSE), randomLow: means.map { _ in .nan }, randomHigh: means.map { _ in .nan },
+                    all: means.map(\.allModelsTestMSE).first { !$0.isNaN } ?? .nan),
+                empty: "No budget has a score for every target.")
         }
         for target in report.targets.prefix(40) {
             let fitted = { (score: ValidationReport.Score) in score.failure == nil ? score.testMSE : .nan }
-            page.chart(chart(title: target.name, selectorMSE: selectors.indices.map { s in target.budgets.map { fitted($0.selectors[s]) } },
-                             randomMean: target.budgets.map { $0.random?.meanTestMSE ?? .nan },
-                             randomLow: target.budgets.map { $0.random?.minTestMSE ?? .nan },
-                             randomHigh: target.budgets.map { $0.random?.maxTestMSE ?? .nan },
-                             all: fitted(target.allModels)),
-                       empty: "\(target.name): no fit succeeded.")
+            page.chart(
+                chart(
+                    title: target.name, selectorMSE: selectors.indices.map { s in target.budgets.map { fitted($0.selectors[s]) } },
+                    randomMean: target.budgets.map { $0.random?.meanTestMSE ?? .nan },
+                    randomLow: target.budgets.map { $0.random?.minTestMSE ?? .nan },
+                    randomHigh: target.budgets.map { $0.random?.maxTestMSE ?? .nan },
+                    all: fitted(target.allModels)),
+                empty: "\(target.name): no fit succeeded.")
         }
         if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in \(FullListLocation.flag)).") }
         page.heading("Against the random subsets")
-        page.table(header: ["selector", "cells", "beats random", "median MSE ratio"], rows: report.comparisons.map {
-            [$0.selector, "\($0.cells)", $0.cells == 0 ? "—" : "\($0.wins) (\(Format.percent(Double($0.wins) / Double($0.cells))))", Format.fixed($0.medianRatio, 3)]
-        })
+        page.table(
+            header: ["selector", "cells", "beats random", "median MSE ratio"],
+            rows: report.comparisons.map {
+                [
+                    $0.selector, "\($0.cells)", $0.cells == 0 ? "—" : "\($0.wins) (\(Format.percent(Double($0.wins) / Double($0.cells))))",
+                    Format.fixed($0.medianRatio, 3),
+                ]
+            })
         return page
     }
 }

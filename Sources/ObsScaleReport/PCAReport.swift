@@ -16,8 +16,10 @@ public enum PCAReport {
         var cumulative = 0.0
         for c in 0..<k {
             cumulative += pca.explainedVarianceRatio[c]
-            variance.append(["PC-\(c + 1)", Format.fixed(pca.explainedVariance[c], 5),
-                             Format.percent(pca.explainedVarianceRatio[c]), Format.percent(cumulative)])
+            variance.append([
+                "PC-\(c + 1)", Format.fixed(pca.explainedVariance[c], 5),
+                Format.percent(pca.explainedVarianceRatio[c]), Format.percent(cumulative),
+            ])
         }
         text += variance.render() + "\nLoadings (components flipped so their loadings sum to > 0):\n"
         var loadings = TextTable(header: ["benchmark"] + (0..<k).map { "PC-\($0 + 1)" })
@@ -27,8 +29,9 @@ public enum PCAReport {
         text += loadings.render()
         if showScores {
             text += "\nScores:\n"
-            var scores = TextTable(header: ["model", "family"] + (0..<k).map { "PC-\($0 + 1)" },
-                                   alignments: [.left, .left] + Array(repeating: .right, count: k))
+            var scores = TextTable(
+                header: ["model", "family"] + (0..<k).map { "PC-\($0 + 1)" },
+                alignments: [.left, .left] + Array(repeating: .right, count: k))
             for (i, model) in result.models.enumerated() {
                 scores.append([model, result.families[i]] + (0..<k).map { Format.fixed(result.scores[i, $0], 4) })
             }

@@ -4,21 +4,27 @@ import ObsScaleSelect
 
 /// Text rendering of `obsscale select`: one summary row per budget, then the chosen models.
 public enum SelectReport {
-    public static func render(_ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
-                              costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil) -> String {
+    public static func render(
+        _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
+        costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil
+    ) -> String {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
         var text = "Selection on \(panelDescription)\n"
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
         text += "\(problem.units.count) \(problem.units.first.map { $0.name == $0.family ? "family" : "model" } ?? "") units; "
         text += "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); "
         text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n\n"
-        var table = TextTable(header: ["budget", "cost", "models", "units", criterion.rawValue.uppercased(), "lower bound", "gap",
-                                       "solver", "seconds"])
+        var table = TextTable(header: [
+            "budget", "cost", "models", "units", criterion.rawValue.uppercased(), "lower bound", "gap",
+            "solver", "seconds",
+        ])
         for result in results {
-            table.append([Format.significant(result.budget, 6), Format.significant(result.totalCost, 6), "\(result.models.count)",
-                          "\(result.units.count)", Format.significant(result.value, 8),
-                          Format.significant(result.lowerBound, 8), result.gap.map { Format.percent($0) } ?? "—",
-                          result.solver + (result.provenOptimal ? " (optimal)" : ""), String(format: "%.3f", result.seconds)])
+            table.append([
+                Format.significant(result.budget, 6), Format.significant(result.totalCost, 6), "\(result.models.count)",
+                "\(result.units.count)", Format.significant(result.value, 8),
+                Format.significant(result.lowerBound, 8), result.gap.map { Format.percent($0) } ?? "—",
+                result.solver + (result.provenOptimal ? " (optimal)" : ""), String(format: "%.3f", result.seconds),
+            ])
         }
         text += table.render()
         for result in results {
@@ -38,21 +44,28 @@ public enum SelectReport {
         let level = Format.percent(settings.level)
         var text = "\nBootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
         text += "(imputation, PCA and L refitted; every model selectable), seed \(settings.seed)"
-        text += bootstrap.failures.isEmpty ? "\n"
+        text +=
+            bootstrap.failures.isEmpty
+            ? "\n"
             : "; \(settings.replicateCount - bootstrap.replicatesSucceeded) failed: "
                 + bootstrap.failures.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
         let name = criterion.rawValue.uppercased()
-        var table = TextTable(header: ["budget", "same subset", "mean Jaccard", "\(name) \(level) interval", "regret median", "regret \(level) upper"])
+        var table = TextTable(header: [
+            "budget", "same subset", "mean Jaccard", "\(name) \(level) interval", "regret median", "regret \(level) upper",
+        ])
         for budget in bootstrap.budgets {
-            table.append([Format.significant(budget.budget, 6), Format.percent(budget.sameSubset), Format.fixed(budget.meanJaccard, 3),
-                          "[\(Format.significant(budget.value.lower, 5)), \(Format.significant(budget.value.upper, 5))]",
-                          Format.percent(max(0, budget.regret.median)), Format.percent(max(0, budget.regret.upper))])
+            table.append([
+                Format.significant(budget.budget, 6), Format.percent(budget.sameSubset), Format.fixed(budget.meanJaccard, 3),
+                "[\(Format.significant(budget.value.lower, 5)), \(Format.significant(budget.value.upper, 5))]",
+                Format.percent(max(0, budget.regret.median)), Format.percent(max(0, budget.regret.upper)),
+            ])
         }
         text += table.render()
         text += "Selection frequency (* = chosen on the full data):\n"
         for budget in bootstrap.budgets {
             let shown = budget.frequencies.filter { $0.chosen || $0.fraction >= 0.1 }.prefix(20)
-            text += "  \(Format.significant(budget.budget, 6)): "
+            text +=
+                "  \(Format.significant(budget.budget, 6)): "
                 + shown.map { "\($0.unit)\($0.chosen ? "*" : "") \(Format.percent($0.fraction))" }.joined(separator: ", ") + "\n"
         }
         return text

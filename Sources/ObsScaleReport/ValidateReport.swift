@@ -1,6 +1,6 @@
 import Foundation
-import ObsScaleFit
 import ObsScaleEvaluation
+import ObsScaleFit
 import ObsScaleSelect
 
 /// Text rendering of `obsscale validate`: per target and the geometric mean over targets, the
@@ -21,32 +21,48 @@ public enum ValidateReport {
             text += "\nTarget '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
             text += target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"
             text += "\n"
-            text += table(selectors: selectors, rows: target.budgets.map { budget in
-                Row(budget: budget.budget, mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, random: randomCell(budget.random),
-                    all: target.allModels.failure == nil ? target.allModels.testMSE : .nan, agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
-            })
+            text += table(
+                selectors: selectors,
+                rows: target.budgets.map { budget in
+                    Row(
+                        budget: budget.budget, mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, random: randomCell(budget.random),
+                        all: target.allModels.failure == nil ? target.allModels.testMSE : .nan,
+                        agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
+                })
             for budget in target.budgets {
-                let reasons = budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
-                    + [budget.random?.failure.map { "random: \($0)" }, (budget.random?.failures ?? 0) > 0 ? "\(budget.random?.failures ?? 0) random fit(s) failed" : nil].compactMap { $0 }
+                let reasons =
+                    budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
+                    + [
+                        budget.random?.failure.map { "random: \($0)" },
+                        (budget.random?.failures ?? 0) > 0 ? "\(budget.random?.failures ?? 0) random fit(s) failed" : nil,
+                    ].compactMap { $0 }
                 for reason in reasons { text += "  budget \(Format.significant(budget.budget)): \(reason)\n" }
             }
         }
         if report.targets.count > 1 {
             let counts = Set(report.geometricMeans.map(\.targetCount))
             text += "\nGeometric mean over the targets where every column has a test MSE ("
-            text += (counts.count == 1 ? "\(counts.first ?? 0) of \(report.targets.count)" : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")) + "):\n"
-            text += table(selectors: selectors, rows: report.geometricMeans.map { row in
-                Row(budget: row.budget, mse: row.testMSE, random: settings.randomCount > 0 ? Format.fixed(row.randomTestMSE, 5) : nil,
-                    all: row.allModelsTestMSE, agreement: row.agreementMSE)
-            })
+            text +=
+                (counts.count == 1
+                    ? "\(counts.first ?? 0) of \(report.targets.count)"
+                    : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")) + "):\n"
+            text += table(
+                selectors: selectors,
+                rows: report.geometricMeans.map { row in
+                    Row(
+                        budget: row.budget, mse: row.testMSE, random: settings.randomCount > 0 ? Format.fixed(row.randomTestMSE, 5) : nil,
+                        all: row.allModelsTestMSE, agreement: row.agreementMSE)
+                })
         }
         if settings.randomCount > 0 {
             text += "\nAgainst the random subsets (cells = targets × budgets with both fitted):\n"
             var summary = TextTable(header: ["selector", "cells", "beats random", "median MSE ratio"])
             for comparison in report.comparisons {
-                summary.append([comparison.selector, "\(comparison.cells)",
-                                comparison.cells == 0 ? "—" : "\(comparison.wins) (\(Format.percent(Double(comparison.wins) / Double(comparison.cells))))",
-                                Format.fixed(comparison.medianRatio, 3)])
+                summary.append([
+                    comparison.selector, "\(comparison.cells)",
+                    comparison.cells == 0 ? "—" : "\(comparison.wins) (\(Format.percent(Double(comparison.wins) / Double(comparison.cells))))",
+                    Format.fixed(comparison.medianRatio, 3),
+                ])
             }
             text += summary.render()
         }
@@ -73,11 +89,13 @@ public enum ValidateReport {
     static func table(selectors: [String], rows: [Row]) -> String {
         func cell(_ value: Double) -> String { Format.fixed(value.isNaN ? nil : value, 5) }
         let hasRandom = rows.contains { $0.random != nil }
-        var table = TextTable(header: ["budget"] + selectors.map { "\($0) MSE" } + (hasRandom ? ["random MSE"] : [])
-                                + ["all models"] + selectors.map { "\($0) vs all" })
+        var table = TextTable(
+            header: ["budget"] + selectors.map { "\($0) MSE" } + (hasRandom ? ["random MSE"] : [])
+                + ["all models"] + selectors.map { "\($0) vs all" })
         for row in rows {
-            table.append([Format.significant(row.budget, 6)] + row.mse.map(cell) + (hasRandom ? [row.random ?? "—"] : [])
-                         + [cell(row.all)] + row.agreement.map(cell))
+            table.append(
+                [Format.significant(row.budget, 6)] + row.mse.map(cell) + (hasRandom ? [row.random ?? "—"] : [])
+                    + [cell(row.all)] + row.agreement.map(cell))
         }
         return table.render()
     }
@@ -86,16 +104,19 @@ public enum ValidateReport {
     public static func render(_ report: SimulationStudyReport) -> String {
         let study = report.study
         var text = "Simulation study: \(report.worldsRun) of \(study.worldCount) worlds "
-        text += "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
+        text +=
+            "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
         text += "seed \(study.world.seed)); cutoff \(Format.significant(study.validation.cutoffFlops))×1E21\n"
         for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(count) world(s) failed: \(reason)\n" }
         text += "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):\n"
-        var table = TextTable(header: ["target", "budget"] + report.selectors.flatMap { ["\($0) truth MSE", "win"] }
-                                + ["random truth MSE", "all models truth MSE"])
+        var table = TextTable(
+            header: ["target", "budget"] + report.selectors.flatMap { ["\($0) truth MSE", "win"] }
+                + ["random truth MSE", "all models truth MSE"])
         for cell in report.cells {
-            table.append([cell.target, Format.significant(cell.budget, 6)]
-                         + report.selectors.indices.flatMap { [Format.fixed(cell.selectorTruthMSE[$0], 5), Format.percent(cell.selectorWinRate[$0])] }
-                         + [Format.fixed(cell.randomTruthMSE, 5), Format.fixed(cell.allModelsTruthMSE, 5)])
+            table.append(
+                [cell.target, Format.significant(cell.budget, 6)]
+                    + report.selectors.indices.flatMap { [Format.fixed(cell.selectorTruthMSE[$0], 5), Format.percent(cell.selectorWinRate[$0])] }
+                    + [Format.fixed(cell.randomTruthMSE, 5), Format.fixed(cell.allModelsTruthMSE, 5)])
         }
         text += table.render()
         if let coverage = report.coverage, let bootstrap = study.bootstrap {

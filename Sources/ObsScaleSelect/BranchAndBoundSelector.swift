@@ -33,7 +33,10 @@ public struct BranchAndBoundSelector: SubsetSelector {
         var weights: [Double]
     }
 
-    /// - Parameter progress: told the elapsed share of the time limit, in milliseconds, per node.
+    /// - Parameters:
+    ///   - problem: the selection problem.
+    ///   - budget: the budget in cost units.
+    ///   - progress: told the elapsed share of the time limit, in milliseconds, per node.
     public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler?) throws -> SelectionResult {
         let started = Date()
         var incumbentState = try GreedySelector().greedy(problem, budget: budget).0
@@ -106,15 +109,19 @@ public struct BranchAndBoundSelector: SubsetSelector {
         }
         // Closed tree: optimal, up to the gap tolerance (the pruned nodes' bounds).
         let proven = !timedOut && open.isEmpty && gapTolerance <= 1e-9
-        let lowerBound = proven ? incumbentValue
+        let lowerBound =
+            proven
+            ? incumbentValue
             : min(prunedMinimum, open.map(\.bound).min() ?? .infinity, incumbentValue)
         guard let subset = incumbent else {
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "branch-and-bound found no subset with a nonsingular design that meets the constraints")
+            throw SelectionError.noFeasibleSubset(
+                budget: budget, detail: "branch-and-bound found no subset with a nonsingular design that meets the constraints")
         }
         var notes: [String] = []
         if timedOut { notes.append("stopped at the time limit (\(timeLimitSeconds) s) after \(explored) nodes; \(open.count) open") }
-        return problem.result(subset: subset, budget: budget, value: incumbentValue, lowerBound: lowerBound, provenOptimal: proven,
-                              solver: "branch-and-bound", iterations: explored, started: started, notes: notes)
+        return problem.result(
+            subset: subset, budget: budget, value: incumbentValue, lowerBound: lowerBound, provenOptimal: proven,
+            solver: "branch-and-bound", iterations: explored, started: started, notes: notes)
     }
 
     /// Fixed-in units, then the free units by relaxed weight (descending) while they fit; nil when

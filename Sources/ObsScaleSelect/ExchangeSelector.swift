@@ -30,8 +30,9 @@ public struct ExchangeSelector: SubsetSelector {
             state = try GreedySelector().greedy(problem, budget: budget).0
         }
         let passes = improve(&state, budget: budget)
-        return try problem.result(of: state, budget: budget, solver: start == nil ? "greedy+exchange" : "exchange",
-                                  iterations: passes, started: started)
+        return try problem.result(
+            of: state, budget: budget, solver: start == nil ? "greedy+exchange" : "exchange",
+            iterations: passes, started: started)
     }
 
     func improve(_ state: inout SubsetState, budget: Double) -> Int {

@@ -30,8 +30,9 @@ public struct ExhaustiveSelector: SubsetSelector {
         try problem.validateBudgets(budgets)
         let count = problem.combinationCount
         guard count <= combinationLimit else {
-            throw SelectionError.tooManyCombinations(count: count, limit: combinationLimit,
-                                                     suggestion: "use \(Setting.selectionMethod) auto, bnb or greedy, or lower \(Setting.maxFamilies)")
+            throw SelectionError.tooManyCombinations(
+                count: count, limit: combinationLimit,
+                suggestion: "use \(Setting.selectionMethod) auto, bnb or greedy, or lower \(Setting.maxFamilies)")
         }
         let free = problem.freeUnits
         let included = problem.constraints.mustInclude
@@ -56,12 +57,16 @@ public struct ExhaustiveSelector: SubsetSelector {
         let total = branches.reduce(0) { $0 + $1.nodes }
         return budgets.indices.map { b in
             guard let subset = best.subsets[b] else {
-                return problem.result(subset: included, budget: budgets[b], value: .infinity, lowerBound: nil, provenOptimal: false,
-                                      solver: "exhaustive", iterations: total, started: started,
-                                      notes: ["no feasible subset: every affordable combination has a singular design (fewer than \(problem.dimension) independent rows) or breaks a constraint"])
+                return problem.result(
+                    subset: included, budget: budgets[b], value: .infinity, lowerBound: nil, provenOptimal: false,
+                    solver: "exhaustive", iterations: total, started: started,
+                    notes: [
+                        "no feasible subset: every affordable combination has a singular design (fewer than \(problem.dimension) independent rows) or breaks a constraint"
+                    ])
             }
-            return problem.result(subset: subset, budget: budgets[b], value: best.values[b], lowerBound: best.values[b],
-                                  provenOptimal: true, solver: "exhaustive", iterations: total, started: started)
+            return problem.result(
+                subset: subset, budget: budgets[b], value: best.values[b], lowerBound: best.values[b],
+                provenOptimal: true, solver: "exhaustive", iterations: total, started: started)
         }
     }
 

@@ -46,7 +46,8 @@ public struct PaperRandomBaseline: Sendable {
             let models = chosen.reduce(0) { $0 + problem.units[$1].models.count }
             let cost = chosen.reduce(0.0) { $0 + problem.units[$1].cost }
             guard Double(models) >= low, cost <= budget * (1 + 1e-12), problem.isFeasible(chosen, budget: budget),
-                  problem.value(of: chosen).isFinite else { return }
+                problem.value(of: chosen).isFinite
+            else { return }
             seen += 1
             if reservoir.count < self.count {
                 reservoir.append(chosen.sorted())
@@ -59,7 +60,9 @@ public struct PaperRandomBaseline: Sendable {
             for next in position..<free.count {
                 let u = free[next]
                 let cost = chosen.reduce(0.0) { $0 + problem.units[$1].cost } + problem.units[u].cost
-                guard cost <= budget * (1 + 1e-12), Set(chosen.map { problem.units[$0].family } + [problem.units[u].family]).count <= maxUnits else { continue }
+                guard cost <= budget * (1 + 1e-12), Set(chosen.map { problem.units[$0].family } + [problem.units[u].family]).count <= maxUnits else {
+                    continue
+                }
                 chosen.append(u)
                 visit()
                 extend(from: next + 1)
@@ -70,12 +73,15 @@ public struct PaperRandomBaseline: Sendable {
         extend(from: 0)
         guard !reservoir.isEmpty else {
             // SelectionError.number, not Int(_:), which traps beyond Int.max (e.g. a budget of 1e300).
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "no family combination has between "
-                + "\(SelectionError.number(low.rounded(.down))) and \(SelectionError.number(budget.rounded(.down))) models")
+            throw SelectionError.noFeasibleSubset(
+                budget: budget,
+                detail: "no family combination has between "
+                    + "\(SelectionError.number(low.rounded(.down))) and \(SelectionError.number(budget.rounded(.down))) models")
         }
         return reservoir.map {
-            problem.result(subset: $0, budget: budget, value: problem.value(of: $0), lowerBound: nil, provenOptimal: false,
-                           solver: "random (paper)", iterations: seen, started: started)
+            problem.result(
+                subset: $0, budget: budget, value: problem.value(of: $0), lowerBound: nil, provenOptimal: false,
+                solver: "random (paper)", iterations: seen, started: started)
         }
     }
 }

@@ -40,8 +40,10 @@ public struct RelaxationBound: Sendable {
 
     /// The relaxed bound at `budget`, with extra fixings (branch-and-bound). nil when the node's
     /// polytope is empty (the fixings and budget are incompatible).
-    public func solve(_ problem: SelectionProblem, budget: Double, fixedIn: Set<Int> = [], fixedOut: Set<Int> = [],
-                      oracle: Oracle = .automatic) throws -> Outcome? {
+    public func solve(
+        _ problem: SelectionProblem, budget: Double, fixedIn: Set<Int> = [], fixedOut: Set<Int> = [],
+        oracle: Oracle = .automatic
+    ) throws -> Outcome? {
         let started = Date()
         let n = problem.units.count, p = problem.dimension, size = p * p
         var lower = [Double](repeating: 0, count: n), upper = [Double](repeating: 1, count: n)
@@ -193,7 +195,10 @@ struct LinearOracle {
         var remaining = budget - zip(lower, problem.units).reduce(0.0) { $0 + $1.0 * $1.1.cost }
         guard remaining >= -1e-12 * budget else { return nil }
         let candidates = problem.units.indices.filter { lower[$0] < upper[$0] && g[$0] < 0 }
-            .sorted { g[$0] / problem.units[$0].cost < g[$1] / problem.units[$1].cost || (g[$0] / problem.units[$0].cost == g[$1] / problem.units[$1].cost && $0 < $1) }
+            .sorted {
+                g[$0] / problem.units[$0].cost < g[$1] / problem.units[$1].cost
+                    || (g[$0] / problem.units[$0].cost == g[$1] / problem.units[$1].cost && $0 < $1)
+            }
         for u in candidates {
             guard remaining > 0 else { break }
             let cost = problem.units[u].cost
@@ -225,12 +230,14 @@ struct LinearOracle {
                 guard let z = indicator[problem.units[u].family] else { continue }
                 _ = program.addConstraint(terms: [(index: u, coefficient: 1), (index: z, coefficient: -1)], upperBound: 0)
             }
-            _ = program.addConstraint(terms: families.compactMap { indicator[$0] }.map { (index: $0, coefficient: 1.0) },
-                                      upperBound: Double(maxFamilies))
+            _ = program.addConstraint(
+                terms: families.compactMap { indicator[$0] }.map { (index: $0, coefficient: 1.0) },
+                upperBound: Double(maxFamilies))
         }
         if let minModels = problem.constraints.minModels {
-            _ = program.addConstraint(terms: (0..<n).map { (index: $0, coefficient: Double(problem.units[$0].models.count)) },
-                                      lowerBound: Double(minModels))
+            _ = program.addConstraint(
+                terms: (0..<n).map { (index: $0, coefficient: Double(problem.units[$0].models.count)) },
+                lowerBound: Double(minModels))
         }
         if let cap = problem.constraints.maxModelsPerFamily {
             for family in families {

@@ -10,8 +10,9 @@ public enum SelectionMethod: String, Codable, CaseIterable, Sendable {
     public func selector(_ options: SelectionOptions) -> any SubsetSelector {
         switch self {
         case .auto:
-            return AutoSelector(threadCount: options.threadCount, timeLimitSeconds: options.timeLimitSeconds,
-                                exhaustiveLimit: options.autoExhaustiveLimit, gapTolerance: options.gapTolerance)
+            return AutoSelector(
+                threadCount: options.threadCount, timeLimitSeconds: options.timeLimitSeconds,
+                exhaustiveLimit: options.autoExhaustiveLimit, gapTolerance: options.gapTolerance)
         case .exhaustive: return ExhaustiveSelector(threadCount: options.threadCount)
         case .greedy: return GreedySelector()
         case .exchange: return ExchangeSelector()
@@ -35,8 +36,10 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
     /// `auto` stops branch-and-bound once the certified gap is at most this (bnb proves optimality).
     public var gapTolerance: Double = 1e-4
 
-    public init(method: SelectionMethod = .auto, timeLimitSeconds: Double = 10, seed: UInt64 = 0,
-                threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        method: SelectionMethod = .auto, timeLimitSeconds: Double = 10, seed: UInt64 = 0,
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.method = method
         self.timeLimitSeconds = timeLimitSeconds
         self.seed = seed
@@ -47,14 +50,21 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
 /// The one entry point of selection: checks the options and budgets, then runs the method's
 /// `SubsetSelector` on the problem for every budget.
 public enum Selection {
-    /// - Parameter progress: told the progress of the exhaustive search (tasks) or of
-    ///   branch-and-bound (the share of the time limit used, per budget).
-    public static func solve(_ problem: SelectionProblem, budgets: [Double], options: SelectionOptions,
-                             progress: ProgressHandler? = nil) throws -> [SelectionResult] {
+    /// - Parameters:
+    ///   - problem: the selection problem (`SelectionSetup.build`).
+    ///   - budgets: budgets in cost units, each finite and > 0.
+    ///   - options: the method and its limits.
+    ///   - progress: told the progress of the exhaustive search (tasks) or of branch-and-bound
+    ///     (the share of the time limit used, per budget).
+    public static func solve(
+        _ problem: SelectionProblem, budgets: [Double], options: SelectionOptions,
+        progress: ProgressHandler? = nil
+    ) throws -> [SelectionResult] {
         try problem.validateBudgets(budgets)
         guard options.timeLimitSeconds > 0, options.timeLimitSeconds.isFinite else {
-            throw SelectionError.invalidSetting(.selectionTimeLimit, value: "\(options.timeLimitSeconds)",
-                                                allowed: "a finite number of seconds > 0")
+            throw SelectionError.invalidSetting(
+                .selectionTimeLimit, value: "\(options.timeLimitSeconds)",
+                allowed: "a finite number of seconds > 0")
         }
         try problem.checkBudgets(budgets)
         return try options.method.selector(options).select(problem, budgets: budgets, progress: progress)
@@ -70,8 +80,10 @@ public struct AutoSelector: SubsetSelector {
     public var exhaustiveLimit: Double
     public var gapTolerance: Double
 
-    public init(threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, timeLimitSeconds: Double = 10,
-                exhaustiveLimit: Double = 5e6, gapTolerance: Double = 1e-4) {
+    public init(
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, timeLimitSeconds: Double = 10,
+        exhaustiveLimit: Double = 5e6, gapTolerance: Double = 1e-4
+    ) {
         self.threadCount = threadCount
         self.timeLimitSeconds = timeLimitSeconds
         self.exhaustiveLimit = exhaustiveLimit

@@ -31,8 +31,10 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
     }
 
     /// Bootstraps the selection `results` (from `Selection.solve` on `setup.build(panel:)`).
-    public func run(setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
-                    results: [SelectionResult], threadCount: Int, progress: ProgressHandler? = nil) throws -> SelectionBootstrapSummary {
+    public func run(
+        setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
+        results: [SelectionResult], threadCount: Int, progress: ProgressHandler? = nil
+    ) throws -> SelectionBootstrapSummary {
         guard (1...100_000).contains(replicateCount) else {
             throw SelectionError.invalidSetting(.selectionBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 100000 replicates")
         }
@@ -107,8 +109,10 @@ public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
     public let failures: [String: Int]
     public let budgets: [Budget]
 
-    init(settings: SelectionBootstrap, budgets: [Double], results: [SelectionResult],
-         outcomes: [Result<[SelectionBootstrap.Outcome], Error>]) {
+    init(
+        settings: SelectionBootstrap, budgets: [Double], results: [SelectionResult],
+        outcomes: [Result<[SelectionBootstrap.Outcome], Error>]
+    ) {
         self.settings = settings
         var failures: [String: Int] = [:]
         var succeeded: [[SelectionBootstrap.Outcome]] = []
@@ -136,11 +140,12 @@ public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
                 let union = replicateSet.union(fullSet).count
                 return union == 0 ? 1 : Double(replicateSet.intersection(fullSet).count) / Double(union)
             }
-            return Budget(budget: budgets[b], frequencies: frequencies,
-                          value: BootstrapInterval(estimate: full.value, replicates: perReplicate.map(\.value), level: settings.level),
-                          regret: BootstrapInterval(estimate: 0, replicates: regrets, level: settings.level),
-                          sameSubset: Double(perReplicate.filter { Set($0.units) == fullSet }.count) / total,
-                          meanJaccard: Statistics.mean(jaccard))
+            return Budget(
+                budget: budgets[b], frequencies: frequencies,
+                value: BootstrapInterval(estimate: full.value, replicates: perReplicate.map(\.value), level: settings.level),
+                regret: BootstrapInterval(estimate: 0, replicates: regrets, level: settings.level),
+                sameSubset: Double(perReplicate.filter { Set($0.units) == fullSet }.count) / total,
+                meanJaccard: Statistics.mean(jaccard))
         }
     }
 }

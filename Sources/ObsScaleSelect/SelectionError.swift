@@ -31,7 +31,8 @@ public enum SelectionError: InputError, Equatable {
         case let .contradictoryConstraints(message):
             return "contradictory constraints: \(message)"
         case let .unknownUnit(name, suggestions):
-            return "unknown family or model '\(name)'" + (suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?")
+            return "unknown family or model '\(name)'"
+                + (suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?")
         case let .budgetTooSmall(budget, needed, detail):
             return "budget \(Self.number(budget)) is too small: \(detail) cost at least \(Self.number(needed))"
         case let .tooManyCombinations(count, limit, suggestion):

@@ -53,8 +53,10 @@ public struct SelectionProblem: Codable, Sendable {
         /// At most this many models of any one family.
         public var maxModelsPerFamily: Int?
 
-        public init(mustInclude: [Int] = [], exclude: [Int] = [], maxFamilies: Int? = nil, minModels: Int? = nil,
-                    maxModelsPerFamily: Int? = nil) {
+        public init(
+            mustInclude: [Int] = [], exclude: [Int] = [], maxFamilies: Int? = nil, minModels: Int? = nil,
+            maxModelsPerFamily: Int? = nil
+        ) {
             self.mustInclude = mustInclude
             self.exclude = exclude
             self.maxFamilies = maxFamilies
@@ -84,8 +86,10 @@ public struct SelectionProblem: Codable, Sendable {
     public var dimension: Int { design.columnCount }
 
     /// Builds a problem from design rows, units and targets. Validates shapes and values.
-    public init(poolModels: [String], poolFamilies: [String], design: Matrix, targets: Matrix, units: [Unit],
-                criterion: Criterion = .v, ridge: Double = 0, constraints: Constraints = Constraints()) throws {
+    public init(
+        poolModels: [String], poolFamilies: [String], design: Matrix, targets: Matrix, units: [Unit],
+        criterion: Criterion = .v, ridge: Double = 0, constraints: Constraints = Constraints()
+    ) throws {
         guard design.rowCount == poolModels.count, poolFamilies.count == poolModels.count else {
             throw SelectionError.invalidProblem("design has \(design.rowCount) rows for \(poolModels.count) pool models")
         }
@@ -114,8 +118,9 @@ public struct SelectionProblem: Codable, Sendable {
         // the design twice (wrong value, cost counted twice). Found by fuzzing (`--include A,A`).
         var includedOnce = Set<Int>()
         if let repeated = constraints.mustInclude.first(where: { !includedOnce.insert($0).inserted }) {
-            throw SelectionError.invalidSetting(.mustInclude, value: units[repeated].name,
-                                               allowed: "each family or model at most once; it is listed twice")
+            throw SelectionError.invalidSetting(
+                .mustInclude, value: units[repeated].name,
+                allowed: "each family or model at most once; it is listed twice")
         }
         if let overlap = Set(constraints.mustInclude).intersection(constraints.exclude).first {
             throw SelectionError.contradictoryConstraints("\(units[overlap].name) is both included and excluded")
@@ -272,8 +277,9 @@ extension SelectionProblem {
             throw SelectionError.budgetTooSmall(budget: budget, needed: included, detail: "the must-include units")
         }
         for budget in budgets where budget < cheapest * (1 - 1e-12) {
-            throw SelectionError.budgetTooSmall(budget: budget, needed: cheapest,
-                                                detail: "a nonsingular design (\(p) design columns need at least \(p) models)")
+            throw SelectionError.budgetTooSmall(
+                budget: budget, needed: cheapest,
+                detail: "a nonsingular design (\(p) design columns need at least \(p) models)")
         }
         let singleUnitMinimum = units.indices.filter { !constraints.exclude.contains($0) }.map { units[$0].cost }.min() ?? .infinity
         for budget in budgets where budget < singleUnitMinimum * (1 - 1e-12) && constraints.mustInclude.isEmpty {

@@ -27,8 +27,10 @@ public struct SelectionResult: Codable, Equatable, Sendable {
     /// Anything the user should know (limits hit, fallbacks).
     public var notes: [String]
 
-    public init(budget: Double, units: [String], models: [String], totalCost: Double, value: Double, lowerBound: Double?,
-                provenOptimal: Bool, solver: String, iterations: Int, seconds: Double, notes: [String] = []) {
+    public init(
+        budget: Double, units: [String], models: [String], totalCost: Double, value: Double, lowerBound: Double?,
+        provenOptimal: Bool, solver: String, iterations: Int, seconds: Double, notes: [String] = []
+    ) {
         self.budget = budget
         self.units = units
         self.models = models
@@ -80,27 +82,37 @@ public struct SelectionResult: Codable, Equatable, Sendable {
 
 extension SelectionProblem {
     /// A result for a subset of unit indices.
-    func result(subset: [Int], budget: Double, value: Double, lowerBound: Double?, provenOptimal: Bool, solver: String,
-                iterations: Int, started: Date, notes: [String] = []) -> SelectionResult {
+    func result(
+        subset: [Int], budget: Double, value: Double, lowerBound: Double?, provenOptimal: Bool, solver: String,
+        iterations: Int, started: Date, notes: [String] = []
+    ) -> SelectionResult {
         let sorted = subset.sorted()
         let models = sorted.flatMap { units[$0].models }.sorted().map { poolModels[$0] }
-        return SelectionResult(budget: budget, units: sorted.map { units[$0].name }, models: models,
-                               totalCost: sorted.reduce(0) { $0 + units[$1].cost }, value: value,
-                               lowerBound: provenOptimal ? value : lowerBound, provenOptimal: provenOptimal,
-                               solver: solver, iterations: iterations, seconds: Date().timeIntervalSince(started),
-                               notes: notes)
+        return SelectionResult(
+            budget: budget, units: sorted.map { units[$0].name }, models: models,
+            totalCost: sorted.reduce(0) { $0 + units[$1].cost }, value: value,
+            lowerBound: provenOptimal ? value : lowerBound, provenOptimal: provenOptimal,
+            solver: solver, iterations: iterations, seconds: Date().timeIntervalSince(started),
+            notes: notes)
     }
 
     /// The result for a heuristic's final subset: an error when it is not a valid answer (a
     /// singular design, or fewer models than the minimum), else the subset's result without a bound.
     func result(of state: SubsetState, budget: Double, solver: String, iterations: Int, started: Date) throws -> SelectionResult {
         guard state.value.isFinite else {
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "no affordable subset has \(dimension) independent design rows (a nonsingular G); raise the budget or use \(Setting.problemRidge)")
+            throw SelectionError.noFeasibleSubset(
+                budget: budget,
+                detail:
+                    "no affordable subset has \(dimension) independent design rows (a nonsingular G); raise the budget or use \(Setting.problemRidge)"
+            )
         }
         guard state.meetsMinimums else {
-            throw SelectionError.noFeasibleSubset(budget: budget, detail: "\(solver) reached \(state.modelCount) models but \(Setting.minModels) asks for \(constraints.minModels ?? 0)")
+            throw SelectionError.noFeasibleSubset(
+                budget: budget, detail: "\(solver) reached \(state.modelCount) models but \(Setting.minModels) asks for \(constraints.minModels ?? 0)"
+            )
         }
-        return result(subset: state.members, budget: budget, value: state.value, lowerBound: nil, provenOptimal: false,
-                      solver: solver, iterations: iterations, started: started)
+        return result(
+            subset: state.members, budget: budget, value: state.value, lowerBound: nil, provenOptimal: false,
+            solver: solver, iterations: iterations, started: started)
     }
 }

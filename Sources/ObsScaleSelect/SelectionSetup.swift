@@ -87,10 +87,12 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
 
     /// The problem on a pool.
     ///
-    /// - Parameter fitRows: positions in the pool (repeats allowed) on which imputation and PCA
-    ///   are fitted and which form the target rows of L when `targets == .pool`; nil = the pool
-    ///   (the paper). The selection bootstrap passes resampled rows; every pool model stays
-    ///   selectable.
+    /// - Parameters:
+    ///   - pool: the filtered pool (`pool(of:)`).
+    ///   - fitRows: positions in the pool (repeats allowed) on which imputation and PCA are
+    ///     fitted and which form the target rows of L when `targets == .pool`; nil = the pool
+    ///     (the paper). The selection bootstrap passes resampled rows; every pool model stays
+    ///     selectable.
     public func problem(_ pool: Pool, fitRows: [Int]?) throws -> SelectionProblem {
         let panel = pool.panel
         let names = pool.benchmarkNames, matrix = pool.matrix, inPool = pool.inPool
@@ -100,8 +102,11 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let pca = try PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
         let degenerate = pca.degenerateComponents
         if !degenerate.isEmpty && ridge == 0 {
-            throw SelectionError.invalidSetting(.setupComponentCount, value: "\(componentCount)",
-                                               allowed: "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or constant benchmarks); or add \(Setting.setupRidge) D > 0")
+            throw SelectionError.invalidSetting(
+                .setupComponentCount, value: "\(componentCount)",
+                allowed:
+                    "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or constant benchmarks); or add \(Setting.setupRidge) D > 0"
+            )
         }
         func designRows(_ scores: Matrix) -> Matrix {
             guard intercept else { return scores }
@@ -116,7 +121,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             targetRows = fitRows.map { design.selectingRows($0) } ?? design
         case .aboveCutoff:
             guard cutoffFlops != nil else {
-                throw SelectionError.invalidSetting(.setupTargets, value: "above-cutoff", allowed: "pool, or above-cutoff together with \(Setting.setupCutoffFlops)")
+                throw SelectionError.invalidSetting(
+                    .setupTargets, value: "above-cutoff", allowed: "pool, or above-cutoff together with \(Setting.setupCutoffFlops)")
             }
             let above = panel.models.indices.filter { !inPool[$0] }
             guard !above.isEmpty else { throw SelectionError.emptyPool("no panel model lies above the cutoff to serve as a target") }
@@ -149,11 +155,13 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
                 return index
             }
         }
-        let constraints = SelectionProblem.Constraints(mustInclude: try indices(include), exclude: try indices(exclude),
-                                                       maxFamilies: maxFamilies, minModels: minModels,
-                                                       maxModelsPerFamily: maxModelsPerFamily)
-        return try SelectionProblem(poolModels: poolPanel.modelNames, poolFamilies: poolPanel.models.map(\.family),
-                                    design: design, targets: targetRows, units: units, criterion: criterion, ridge: ridge,
-                                    constraints: constraints)
+        let constraints = SelectionProblem.Constraints(
+            mustInclude: try indices(include), exclude: try indices(exclude),
+            maxFamilies: maxFamilies, minModels: minModels,
+            maxModelsPerFamily: maxModelsPerFamily)
+        return try SelectionProblem(
+            poolModels: poolPanel.modelNames, poolFamilies: poolPanel.models.map(\.family),
+            design: design, targets: targetRows, units: units, criterion: criterion, ridge: ridge,
+            constraints: constraints)
     }
 }

@@ -58,8 +58,7 @@ struct SubsetState {
         var families = familyCount
         if let out {
             let outFamily = familyOfUnit[out]
-            if outFamily == family { familyModels -= unitModels[out] }
-            else if modelsPerFamily[outFamily] == unitModels[out] { families -= 1 }
+            if outFamily == family { familyModels -= unitModels[out] } else if modelsPerFamily[outFamily] == unitModels[out] { families -= 1 }
         }
         if let maxFamilies = problem.constraints.maxFamilies, familyModels == 0, families + 1 > maxFamilies { return false }
         if let cap = problem.constraints.maxModelsPerFamily, familyModels + unitModels[u] > cap { return false }

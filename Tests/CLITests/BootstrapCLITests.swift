@@ -5,9 +5,11 @@ import _TestSupport
 /// `fit --bootstrap` and `select --bootstrap` end to end: byte-identical output for any thread
 /// count, the seed recorded, intervals in the table, bad values rejected.
 struct BootstrapCLITests {
-    static let fitArguments = ["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
-                               "--benchmarks", CLITests.seven, "--cutoff-flops", "84", "--at-flops", "840",
-                               "--bootstrap", "200", "--seed", "11"]
+    static let fitArguments = [
+        "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
+        "--benchmarks", CLITests.seven, "--cutoff-flops", "84", "--at-flops", "840",
+        "--bootstrap", "200", "--seed", "11",
+    ]
 
     @Test(.realPanel) func fitBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
         let folder = TestPaths.temporaryDirectory()
@@ -35,8 +37,10 @@ struct BootstrapCLITests {
         var sections: [Data] = []
         for threads in ["1", "2"] {
             let json = folder.appendingPathComponent("select-\(threads).json").path
-            let result = try runCLI(["select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "8,16",
-                                     "--max-families", "6", "--bootstrap", "24", "--seed", "3", "--threads", threads, "--json", json])
+            let result = try runCLI([
+                "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "8,16",
+                "--max-families", "6", "--bootstrap", "24", "--seed", "3", "--threads", threads, "--json", json,
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Bootstrap of the selection: 24 replicates resampling pool models"))
             let object = try loadJSON(URL(fileURLWithPath: json))
@@ -46,17 +50,22 @@ struct BootstrapCLITests {
         #expect(sections[0] == sections[1])
     }
 
-    @Test(.realPanel, arguments: [
-        (["--bootstrap=-3"], "--bootstrap: '-3' is not allowed"),
-        (["--bootstrap", "10", "--level", "1.5"], "--level: 1.5 is not allowed"),
-        (["--at-flops", "0"], "The value '0' is invalid for '--at-flops <at-flops>'"),
-        (["--bootstrap", "10", "--threads", "0"], "--threads: '0' is not allowed"),
-        (["--bootstrap", "10", "--refit-pca", "--pca-on", "panel"], "--refit-pca: with --pca-on panel is not allowed"),
-    ])
+    @Test(
+        .realPanel,
+        arguments: [
+            (["--bootstrap=-3"], "--bootstrap: '-3' is not allowed"),
+            (["--bootstrap", "10", "--level", "1.5"], "--level: 1.5 is not allowed"),
+            (["--at-flops", "0"], "The value '0' is invalid for '--at-flops <at-flops>'"),
+            (["--bootstrap", "10", "--threads", "0"], "--threads: '0' is not allowed"),
+            (["--bootstrap", "10", "--refit-pca", "--pca-on", "panel"], "--refit-pca: with --pca-on panel is not allowed"),
+        ])
     func badBootstrapOptionsAreRejected(extra: [String], message: String) throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("never.json").path
-        let result = try runCLI(["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
-                                 "--cutoff-flops", "84", "--json", json] + extra)
+        let result = try runCLI(
+            [
+                "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
+                "--cutoff-flops", "84", "--json", json,
+            ] + extra)
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: json))

@@ -23,9 +23,11 @@ struct CLITests {
     @Test(.realPanel, arguments: ["ls", "huber"])
     func fitOnThePaperSetupWritesJSON(loss: String) throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("fit.json").path
-        let result = try runCLI(["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", Self.target,
-                                 "--benchmarks", Self.seven, "--cutoff-flops", "84", "--loss", loss, "--huber-delta", "1.0",
-                                 "--json", json])
+        let result = try runCLI([
+            "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", Self.target,
+            "--benchmarks", Self.seven, "--cutoff-flops", "84", "--loss", loss, "--huber-delta", "1.0",
+            "--json", json,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("y = 1.0000·σ(-2.498 + 2.565·PC-1 + 4.643·PC-2 + 4.207·PC-3) + 0.0000"))
         #expect(result.stdout.contains("train      47  0.00310"))
@@ -72,11 +74,20 @@ struct CLITests {
         ("malformed row", [], ["org/a,A,1,1,6,0.3,0.4"], "panel.csv:2: malformed row: 7 fields, the header has 8"),
         ("non-numeric", [], ["org/a,A,1,1,6,0.3,high,0.1"], "panel.csv:2: column 'ARC-C': 'high' is not a number"),
         ("non-finite", [], ["org/a,A,1,1,6,0.3,inf,0.1"], "panel.csv:2: column 'ARC-C': 'inf' is not finite"),
-        ("out of range", [], ["org/a,A,1,1,6,0.3,1.4,0.1"], "panel.csv:2: column 'ARC-C': 1.4 is out of range (allowed: a score in [0, 1] or an empty cell)"),
-        ("duplicate model", [], ["org/a,A,1,1,6,0.3,0.4,0.1", "org/a,A,1,1,6,0.3,0.4,0.1"], "panel.csv:3: duplicate model 'org/a' (first seen on line 2)"),
+        (
+            "out of range", [], ["org/a,A,1,1,6,0.3,1.4,0.1"],
+            "panel.csv:2: column 'ARC-C': 1.4 is out of range (allowed: a score in [0, 1] or an empty cell)"
+        ),
+        (
+            "duplicate model", [], ["org/a,A,1,1,6,0.3,0.4,0.1", "org/a,A,1,1,6,0.3,0.4,0.1"],
+            "panel.csv:3: duplicate model 'org/a' (first seen on line 2)"
+        ),
         ("unknown benchmark", ["--benchmarks", "MMLU,ARC"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "unknown column 'ARC'; did you mean 'ARC-C'?"),
         ("unknown family", ["--families", "B"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "unknown model family 'B'"),
-        ("empty after filtering", ["--exclude-families", "A"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "no models left: the model filters (excluding families: A) leave an empty panel"),
+        (
+            "empty after filtering", ["--exclude-families", "A"], ["org/a,A,1,1,6,0.3,0.4,0.1"],
+            "no models left: the model filters (excluding families: A) leave an empty panel"
+        ),
         ("unknown preset", ["--preset", "paper-2023"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "preset 'paper-2023' not found"),
     ]
 
@@ -100,7 +111,10 @@ struct CLITests {
         try Data("previous".utf8).write(to: URL(fileURLWithPath: json))
         let result = try runCLI(["fit", "--panel", TestPaths.panel, "--target", "gsm8k_cot_8_exact_match", "--json", json])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("unknown column 'gsm8k_cot_8_exact_match'; did you mean 'gsm8k_cot_8_exact_match,strict-match' or 'gsm8k_cot_8_exact_match,flexible-extract'?"))
+        #expect(
+            result.stderr.contains(
+                "unknown column 'gsm8k_cot_8_exact_match'; did you mean 'gsm8k_cot_8_exact_match,strict-match' or 'gsm8k_cot_8_exact_match,flexible-extract'?"
+            ))
         #expect(try String(contentsOfFile: json, encoding: .utf8) == "previous")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fit.json"])
     }

@@ -10,15 +10,19 @@ struct DataFetchCLITests {
     /// command's defaults (checksums and destination) resolve inside it.
     static func project(baseURL: String, override: [String: String] = [:]) throws -> URL {
         let project = TestPaths.temporaryDirectory()
-        try FetchFixture.write(FetchFixture.manifest(baseURL: baseURL, override: override),
-                               to: project.appendingPathComponent("data/checksums.json").path)
+        try FetchFixture.write(
+            FetchFixture.manifest(baseURL: baseURL, override: override),
+            to: project.appendingPathComponent("data/checksums.json").path)
         return project
     }
 
     @Test func fetchIntoTheProjectThenCommandsUseIt() throws {
         let served = FetchFixture.makeServedFolder()
         let server = try LocalHTTPServer(.serve, folder: served)
-        defer { server.stop(); try? FileManager.default.removeItem(at: served) }
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: served)
+        }
         let project = try Self.project(baseURL: "https://example.invalid/eval_results/")
         defer { try? FileManager.default.removeItem(at: project) }
         let destination = project.appendingPathComponent("data/obsscaling").path
@@ -33,7 +37,8 @@ struct DataFetchCLITests {
             #expect(data == Data(file.content.utf8), "\(file.name)")
         }
         #expect(result.stdout.components(separatedBy: "downloaded, SHA-256 verified").count == 5)
-        #expect(result.stdout.contains("Done: 4 downloaded, 0 up to date. Commands now read \(destination)/\(FetchFixture.panelName) when no --panel"))
+        #expect(
+            result.stdout.contains("Done: 4 downloaded, 0 up to date. Commands now read \(destination)/\(FetchFixture.panelName) when no --panel"))
 
         // The default panel is now the fetched one: no synthetic-panel notice.
         let pca = try runCLI(["pca", "--components", "3"], directory: project)
@@ -54,9 +59,13 @@ struct DataFetchCLITests {
     @Test func checksumMismatchExits64AndLeavesTheOldFile() throws {
         let served = FetchFixture.makeServedFolder()
         let server = try LocalHTTPServer(.serve, folder: served)
-        defer { server.stop(); try? FileManager.default.removeItem(at: served) }
-        let project = try Self.project(baseURL: server.baseURL + "eval_results/",
-                                       override: [FetchFixture.panelName: FetchFixture.panel + "extra/model,Alpha,1,1,,,,,,,,,\n"])
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: served)
+        }
+        let project = try Self.project(
+            baseURL: server.baseURL + "eval_results/",
+            override: [FetchFixture.panelName: FetchFixture.panel + "extra/model,Alpha,1,1,,,,,,,,,\n"])
         defer { try? FileManager.default.removeItem(at: project) }
         let destination = project.appendingPathComponent("data/obsscaling")
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
@@ -65,7 +74,10 @@ struct DataFetchCLITests {
 
         let result = try runCLI(["data", "fetch"], directory: project)
         #expect(result.status == 64)
-        #expect(result.stderr.hasPrefix("obsscale: error: \(destination.path)/\(FetchFixture.panelName): checksum mismatch for the download from \(server.baseURL)eval_results/\(FetchFixture.panelName): expected SHA-256 "))
+        #expect(
+            result.stderr.hasPrefix(
+                "obsscale: error: \(destination.path)/\(FetchFixture.panelName): checksum mismatch for the download from \(server.baseURL)eval_results/\(FetchFixture.panelName): expected SHA-256 "
+            ))
         #expect(result.stderr.contains("got \(DataFetch.SHA256.hexDigest(FetchFixture.panel)) (\(FetchFixture.panel.utf8.count) bytes)"))
         #expect(try Data(contentsOf: destination.appendingPathComponent(FetchFixture.panelName)) == old)
         #expect(try FileManager.default.contentsOfDirectory(atPath: destination.path) == [FetchFixture.panelName])
@@ -79,8 +91,9 @@ struct DataFetchCLITests {
         let base = unroutable ? "http://192.0.2.1/eval_results/" : "http://127.0.0.1:\(try LocalHTTPServer.closedPort())/eval_results/"
         let destination = TestPaths.temporaryDirectory().appendingPathComponent("obsscaling").path
         let start = Date()
-        let result = try runCLI(["data", "fetch", "--dest", destination, "--base-url", base]
-                                + (unroutable ? ["--timeout", "2"] : []))
+        let result = try runCLI(
+            ["data", "fetch", "--dest", destination, "--base-url", base]
+                + (unroutable ? ["--timeout", "2"] : []))
         let elapsed = Date().timeIntervalSince(start)
         #expect(elapsed < 10, "took \(elapsed) s")
         #expect(result.status == 1)
@@ -98,11 +111,16 @@ struct DataFetchCLITests {
     @Test func httpNotFoundExits1() throws {
         let served = FetchFixture.makeServedFolder()
         let server = try LocalHTTPServer(.serve, folder: served)
-        defer { server.stop(); try? FileManager.default.removeItem(at: served) }
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(at: served)
+        }
         let destination = TestPaths.temporaryDirectory().appendingPathComponent("obsscaling").path
         let result = try runCLI(["data", "fetch", "--dest", destination, "--base-url", server.baseURL + "missing/"])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("obsscale: error: cannot download \(server.baseURL)missing/base_llm_benchmark_eval.csv: the server answered HTTP 404"))
+        #expect(
+            result.stderr.hasPrefix(
+                "obsscale: error: cannot download \(server.baseURL)missing/base_llm_benchmark_eval.csv: the server answered HTTP 404"))
         #expect(!FileManager.default.fileExists(atPath: destination))
     }
 

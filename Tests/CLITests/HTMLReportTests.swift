@@ -37,8 +37,10 @@ struct HTMLReportTests {
         Self.check(one.render(), minimumCharts: 1)
         var gaps = SVGChart(title: "gaps", xLabel: "x", yLabel: "y", xScale: .log10)
         gaps.series = [
-            .points([SVGChart.Point(x: .nan, y: 1, title: "a", color: "#000"), SVGChart.Point(x: 0, y: 1, title: "zero on log", color: "#000"),
-                     SVGChart.Point(x: 5, y: .infinity, title: "b", color: "#000"), SVGChart.Point(x: 5, y: 2, title: "kept", color: "#000")]),
+            .points([
+                SVGChart.Point(x: .nan, y: 1, title: "a", color: "#000"), SVGChart.Point(x: 0, y: 1, title: "zero on log", color: "#000"),
+                SVGChart.Point(x: 5, y: .infinity, title: "b", color: "#000"), SVGChart.Point(x: 5, y: 2, title: "kept", color: "#000"),
+            ]),
             .line(name: "l", points: [(1, .nan), (2, 3), (-1, 4)], color: "#111", dashed: true),
             .band(name: "b", points: [(1, 0, .nan), (2, 1, 2), (3, 1, 2)], color: "#222", opacity: 0.3),
         ]
@@ -56,9 +58,12 @@ struct HTMLReportTests {
     @Test func fiveThousandPoints() {
         var generator = Xoshiro256StarStar(seed: 3)
         var chart = SVGChart(title: "many", xLabel: "x", yLabel: "y", xScale: .log10)
-        chart.series = [.points((0..<5000).map { index in
-            SVGChart.Point(x: pow(10, 4 * generator.nextUniform()), y: generator.nextUniform(), title: "m\(index)", color: "#4e79a7")
-        })]
+        chart.series = [
+            .points(
+                (0..<5000).map { index in
+                    SVGChart.Point(x: pow(10, 4 * generator.nextUniform()), y: generator.nextUniform(), title: "m\(index)", color: "#4e79a7")
+                })
+        ]
         let rendered = chart.render()
         Self.check(rendered, minimumCharts: 1)
         #expect(rendered.components(separatedBy: "class=\"mark\"").count - 1 == 5000)
@@ -67,16 +72,36 @@ struct HTMLReportTests {
     @Test(.realPanel) func commandsWriteCheckedReports() throws {
         let folder = TestPaths.temporaryDirectory()
         let runs: [(String, [String], Int)] = [
-            ("fit", ["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target, "--benchmarks", CLITests.seven,
-                     "--cutoff-flops", "84", "--bootstrap", "100"], 3),
-            ("select", ["select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--include", "Llama-2", "--max-families", "6",
-                        "--budget", "4,8,12", "--bootstrap", "10"], 7),
-            ("validate", ["validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven,
-                          "--drop-incomplete", "--max-families", "10", "--cutoff-flops", "84", "--budget", "4,12,24",
-                          "--target", "gsm8k_5_exact_match,flexible-extract", "--target", CLITests.target], 3),
+            (
+                "fit",
+                [
+                    "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target, "--benchmarks", CLITests.seven,
+                    "--cutoff-flops", "84", "--bootstrap", "100",
+                ], 3
+            ),
+            (
+                "select",
+                [
+                    "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--include", "Llama-2", "--max-families", "6",
+                    "--budget", "4,8,12", "--bootstrap", "10",
+                ], 7
+            ),
+            (
+                "validate",
+                [
+                    "validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven,
+                    "--drop-incomplete", "--max-families", "10", "--cutoff-flops", "84", "--budget", "4,12,24",
+                    "--target", "gsm8k_5_exact_match,flexible-extract", "--target", CLITests.target,
+                ], 3
+            ),
             // One model per family, no bootstrap: charts still drawn.
-            ("tiny", ["fit", "--panel", TestPaths.panel, "--families", "Phi,Pythia,OPT,Llama-2,Qwen", "--target", CLITests.target,
-                      "--components", "1", "--link", "linear"], 3),
+            (
+                "tiny",
+                [
+                    "fit", "--panel", TestPaths.panel, "--families", "Phi,Pythia,OPT,Llama-2,Qwen", "--target", CLITests.target,
+                    "--components", "1", "--link", "linear",
+                ], 3
+            ),
         ]
         for (name, arguments, charts) in runs {
             let path = folder.appendingPathComponent("\(name).html").path

@@ -23,8 +23,10 @@ struct InterruptionTests {
     }
 
     static func longFit(json: String, html: String, replicates: Int) -> [String] {
-        ["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target, "--cutoff-flops", "84",
-         "--bootstrap", "\(replicates)", "--json", json, "--html", html]
+        [
+            "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target, "--cutoff-flops", "84",
+            "--bootstrap", "\(replicates)", "--json", json, "--html", html,
+        ]
     }
 
     @Test(.realPanel) func killedRunsLeaveTheOldFileOrACompleteNewOne() throws {
@@ -72,8 +74,10 @@ struct InterruptionTests {
 
     @Test(.realPanel) func timeLimitReturnsTheBestSubsetWithItsGap() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("select.json").path
-        let result = try runCLI(["select", "--panel", TestPaths.panel, "--preset", "paper-2024-all", "--unit", "model", "--cost", "params",
-                                 "--budget", "3%", "--method", "bnb", "--time-limit", "0.3", "--json", json])
+        let result = try runCLI([
+            "select", "--panel", TestPaths.panel, "--preset", "paper-2024-all", "--unit", "model", "--cost", "params",
+            "--budget", "3%", "--method", "bnb", "--time-limit", "0.3", "--json", json,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try loadJSON(URL(fileURLWithPath: json))
         let first = ((object["result"] as? [String: Any])?["results"] as? [[String: Any]])?.first ?? [:]

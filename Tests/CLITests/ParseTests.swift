@@ -1,6 +1,7 @@
 import ArgumentParser
 import ObsScale
 import Testing
+
 @testable import obsscale
 
 /// In-process parse tests: each command's flags become the settings the library receives, and
@@ -10,21 +11,28 @@ struct ParseTests {
     @Test func pcaDefaultsAndFlags() throws {
         let defaults = try PCACommand.parse([])
         #expect(defaults.components == 5 && defaults.imputeRank == 1 && !defaults.standardize && !defaults.scores)
-        let command = try PCACommand.parse(["--panel", "p.csv", "--preset", "paper-2024", "--families", "A, B,,C",
-                                            "--exclude-models", "m1", "--benchmarks", "MMLU,ARC-C", "--components", "3",
-                                            "--standardize", "--downstream", "d1.csv", "--downstream", "d2.csv"])
-        #expect(command.panelOptions.query == PanelQuery(panelPath: "p.csv", downstreamPaths: ["d1.csv", "d2.csv"], preset: "paper-2024",
-                                                         filter: ModelFilter(families: ["A", "B", "C"], excludeModels: ["m1"])))
+        let command = try PCACommand.parse([
+            "--panel", "p.csv", "--preset", "paper-2024", "--families", "A, B,,C",
+            "--exclude-models", "m1", "--benchmarks", "MMLU,ARC-C", "--components", "3",
+            "--standardize", "--downstream", "d1.csv", "--downstream", "d2.csv",
+        ])
+        #expect(
+            command.panelOptions.query
+                == PanelQuery(
+                    panelPath: "p.csv", downstreamPaths: ["d1.csv", "d2.csv"], preset: "paper-2024",
+                    filter: ModelFilter(families: ["A", "B", "C"], excludeModels: ["m1"])))
         #expect(command.panelOptions.benchmarks == ["MMLU", "ARC-C"])
         #expect(command.components == 3 && command.standardize)
     }
 
     @Test func fitBuildsTheLawSplitAndBootstrap() throws {
-        let command = try FitCommand.parse(["--target", "t", "--target-range", "0.25, 1", "--link", "sigmoid", "--loss", "huber",
-                                            "--huber-delta", "0.5", "--components", "2", "--pca-on", "panel",
-                                            "--benchmarks", "MMLU,GSM8K", "--reference-family", "Qwen", "--cutoff-flops", "84",
-                                            "--bootstrap", "200", "--level", "0.9", "--resample", "families", "--seed", "7",
-                                            "--threads", "1", "--at-flops", "840,8400"])
+        let command = try FitCommand.parse([
+            "--target", "t", "--target-range", "0.25, 1", "--link", "sigmoid", "--loss", "huber",
+            "--huber-delta", "0.5", "--components", "2", "--pca-on", "panel",
+            "--benchmarks", "MMLU,GSM8K", "--reference-family", "Qwen", "--cutoff-flops", "84",
+            "--bootstrap", "200", "--level", "0.9", "--resample", "families", "--seed", "7",
+            "--threads", "1", "--at-flops", "840,8400",
+        ])
         let law = command.law
         #expect(law.benchmarks == ["MMLU", "GSM8K"])
         #expect(law.targetRange == 0.25...1)
@@ -43,19 +51,23 @@ struct ParseTests {
     }
 
     @Test func fitRefusesValuesThatNeedNoData() {
-        for arguments in [["--target-range", "0.5,0.2"], ["--at-flops", "0"], ["--at-flops", "1,x"], ["--threads", "0"],
-                          ["--bootstrap=-3"], ["--cutoff-flops", "84", "--test-top", "0.2"], ["--link", "probit"]] {
+        for arguments in [
+            ["--target-range", "0.5,0.2"], ["--at-flops", "0"], ["--at-flops", "1,x"], ["--threads", "0"],
+            ["--bootstrap=-3"], ["--cutoff-flops", "84", "--test-top", "0.2"], ["--link", "probit"],
+        ] {
             #expect(throws: (any Error).self, "\(arguments)") { try FitCommand.parse(["--target", "t"] + arguments) }
         }
     }
 
     @Test func selectBuildsTheSetupAndOptions() throws {
-        let command = try SelectCommand.parse(["--budget", "4, 8,10%", "--cost", "params", "--unit", "model", "--method", "bnb",
-                                               "--criterion", "d", "--include", "a,b", "--exclude", "c", "--max-families", "6",
-                                               "--min-models", "5", "--max-per-family", "2", "--max-size", "70",
-                                               "--cutoff-flops", "84", "--drop-incomplete", "--components", "4", "--intercept",
-                                               "--ridge", "0.1", "--time-limit", "3", "--seed", "9", "--threads", "2",
-                                               "--benchmarks", "MMLU,ARC-C,GSM8K"])
+        let command = try SelectCommand.parse([
+            "--budget", "4, 8,10%", "--cost", "params", "--unit", "model", "--method", "bnb",
+            "--criterion", "d", "--include", "a,b", "--exclude", "c", "--max-families", "6",
+            "--min-models", "5", "--max-per-family", "2", "--max-size", "70",
+            "--cutoff-flops", "84", "--drop-incomplete", "--components", "4", "--intercept",
+            "--ridge", "0.1", "--time-limit", "3", "--seed", "9", "--threads", "2",
+            "--benchmarks", "MMLU,ARC-C,GSM8K",
+        ])
         #expect(command.budget.items == [.amount(4), .amount(8), .percent(10)])
         #expect(command.budget.resolved(totalCost: 200) == [4, 8, 20])
         let setup = try command.setup()
@@ -82,18 +94,22 @@ struct ParseTests {
     }
 
     @Test func selectRefusesBadBudgetsAndChoices() {
-        for arguments in [["--budget", "0"], ["--budget", "8,-1"], ["--budget", "ten"], ["--budget", "8", "--method", "simplex"],
-                          ["--budget", "8", "--unit", "team"], ["--budget", "8", "--threads", "0"], []] {
+        for arguments in [
+            ["--budget", "0"], ["--budget", "8,-1"], ["--budget", "ten"], ["--budget", "8", "--method", "simplex"],
+            ["--budget", "8", "--unit", "team"], ["--budget", "8", "--threads", "0"], [],
+        ] {
             #expect(throws: (any Error).self, "\(arguments)") { try SelectCommand.parse(arguments) }
         }
     }
 
     @Test func validateBuildsTheEvaluation() throws {
-        let command = try ValidateCommand.parse(["--target", "a,b", "--target", "c", "--budget", "12,24", "--cutoff-flops", "84",
-                                                 "--method", "exhaustive, exchange:model", "--random", "3", "--cost", "params",
-                                                 "--max-families", "8", "--include", "Llama-2", "--drop-incomplete",
-                                                 "--benchmarks", "MMLU,ARC-C,HellaSwag", "--select-benchmarks", "MMLU,ARC-C",
-                                                 "--time-limit", "2", "--seed", "5"])
+        let command = try ValidateCommand.parse([
+            "--target", "a,b", "--target", "c", "--budget", "12,24", "--cutoff-flops", "84",
+            "--method", "exhaustive, exchange:model", "--random", "3", "--cost", "params",
+            "--max-families", "8", "--include", "Llama-2", "--drop-incomplete",
+            "--benchmarks", "MMLU,ARC-C,HellaSwag", "--select-benchmarks", "MMLU,ARC-C",
+            "--time-limit", "2", "--seed", "5",
+        ])
         let validation = command.validation
         #expect(validation.targets == ["a,b", "c"])
         #expect(validation.budgets == [12, 24] && validation.cutoffFlops == 84)
@@ -104,17 +120,21 @@ struct ParseTests {
         #expect(validation.selection.cutoffFlops == 84 && validation.selection.componentCount == 3)
         // The paper's evaluation loss (Huber, δ = 1) is validate's default.
         #expect(validation.law == ScalingLaw(benchmarks: ["MMLU", "ARC-C", "HellaSwag"], regression: SigmoidRegression(loss: .huber(delta: 1))))
-        let simulated = try ValidateCommand.parse(["--simulate", "4", "--sim-families", "10", "--budget", "10", "--cutoff-flops", "10",
-                                                   "--bootstrap", "50", "--refit-pca"]).study(worldCount: 4)
+        let simulated = try ValidateCommand.parse([
+            "--simulate", "4", "--sim-families", "10", "--budget", "10", "--cutoff-flops", "10",
+            "--bootstrap", "50", "--refit-pca",
+        ]).study(worldCount: 4)
         #expect(simulated.worldCount == 4 && simulated.world.familyCount == 10)
         #expect(simulated.bootstrap == FitBootstrap(replicateCount: 50, refitPCA: true))
     }
 
     @Test func validateRefusesContradictions() {
         let base = ["--budget", "12", "--cutoff-flops", "84"]
-        for arguments in [["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap", "10"],
-                          base + ["--simulate", "3", "--target", "t"], base + ["--simulate", "3", "--html", "r.html"],
-                          ["--budget", "10%", "--cutoff-flops", "84"]] {
+        for arguments in [
+            ["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap", "10"],
+            base + ["--simulate", "3", "--target", "t"], base + ["--simulate", "3", "--html", "r.html"],
+            ["--budget", "10%", "--cutoff-flops", "84"],
+        ] {
             #expect(throws: (any Error).self, "\(arguments)") { try ValidateCommand.parse(arguments) }
         }
     }
@@ -128,8 +148,9 @@ struct ParseTests {
 
     @Test func settingNamesBecomeFlags() {
         #expect(FlagNames.translate("\(Setting.pcaComponentCount): 9 is not allowed") == "--components: 9 is not allowed")
-        #expect(FlagNames.translate("use \(Setting.selectionMethod) auto, or lower \(Setting.maxFamilies)")
-                    == "use --method auto, or lower --max-families")
+        #expect(
+            FlagNames.translate("use \(Setting.selectionMethod) auto, or lower \(Setting.maxFamilies)")
+                == "use --method auto, or lower --max-families")
         #expect(FlagNames.translate("\(Setting.simulationFamilyCount): '0'", overrides: FlagNames.validateOverrides) == "--sim-families: '0'")
         #expect(FlagNames.translate("meta-llama/Llama-2-7b-hf: no setting here") == "meta-llama/Llama-2-7b-hf: no setting here")
     }

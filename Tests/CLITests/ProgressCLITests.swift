@@ -6,8 +6,10 @@ import _TestSupport
 /// when stderr is a pipe or with --quiet, and never changing the report.
 struct ProgressCLITests {
     static var binary: String { obsscaleBinary }
-    static let arguments = ["fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
-                            "--cutoff-flops", "84", "--bootstrap", "1500", "--seed", "5"]
+    static let arguments = [
+        "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
+        "--cutoff-flops", "84", "--bootstrap", "1500", "--seed", "5",
+    ]
 
     /// Runs the CLI under a pseudo-terminal; stdout and stderr arrive merged.
     static func runInTerminal(_ arguments: [String]) throws -> (status: Int32, stdout: String) {

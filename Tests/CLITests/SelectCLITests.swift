@@ -28,7 +28,10 @@ struct SelectCLITests {
 
     static let badInputs: [([String], String)] = [
         (["--include", "Llama-2", "--budget", "2"], "budget 2 is too small: the must-include units cost at least 3"),
-        (["--unit", "model", "--budget", "2"], "budget 2 is too small: a nonsingular design (3 design columns need at least 3 models) cost at least 3"),
+        (
+            ["--unit", "model", "--budget", "2"],
+            "budget 2 is too small: a nonsingular design (3 design columns need at least 3 models) cost at least 3"
+        ),
         (["--unit", "model", "--components", "5", "--budget", "4"], "(5 design columns need at least 5 models)"),
         (["--include", "Llama2", "--budget", "8"], "unknown family or model 'Llama2'; did you mean 'Llama' or 'Llama-2'?"),
         (["--include", "Llama-2", "--exclude", "Llama-2", "--budget", "8"], "contradictory constraints: Llama-2 is both included and excluded"),

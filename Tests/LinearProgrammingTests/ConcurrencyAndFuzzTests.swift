@@ -79,8 +79,9 @@ import Testing
                     #expect(solution.values.count == program.variables.count)
                     #expect(solution.objective?.isFinite == true)
                     if isModerate(program) {
-                        #expect(violation(of: program, at: solution.values, tolerance: 1e-5) == nil,
-                                "round \(round): \(solution.status) \(solution.message)")
+                        #expect(
+                            violation(of: program, at: solution.values, tolerance: 1e-5) == nil,
+                            "round \(round): \(solution.status) \(solution.message)")
                     }
                 } else {
                     #expect(solution.values.isEmpty && solution.duals.isEmpty)

@@ -51,7 +51,10 @@ struct GLPKSmokeTests {
         #expect(abs((solution.objective ?? 0) - 23) < 1e-9)
         #expect(solution.values.map { $0.rounded() } == [1, 1, 0, 0])
         var relaxed = program
-        for index in relaxed.variables.indices { relaxed.variables[index].kind = .continuous; relaxed.variables[index].upperBound = 1 }
+        for index in relaxed.variables.indices {
+            relaxed.variables[index].kind = .continuous
+            relaxed.variables[index].upperBound = 1
+        }
         let lp = try relaxed.solve()
         #expect((lp.objective ?? 0) > 23 + 1e-6)  // fractional relaxation
     }

@@ -36,7 +36,10 @@ func violation(of program: LinearProgram, at values: [Double], tolerance: Double
         guard x.isFinite else { return "x[\(j)] = \(x) is not finite" }
         var lower = variable.lowerBound
         var upper = variable.upperBound
-        if variable.kind == .binary { lower = max(lower, 0); upper = min(upper, 1) }
+        if variable.kind == .binary {
+            lower = max(lower, 0)
+            upper = min(upper, 1)
+        }
         let slack = tolerance * (1 + abs(x))
         if x < lower - slack || x > upper + slack { return "x[\(j)] = \(x) outside [\(lower), \(upper)]" }
         if variable.kind != .continuous, abs(x - x.rounded()) > 1e-9 { return "x[\(j)] = \(x) is not integral" }
@@ -65,13 +68,19 @@ func randomSmallProgram<G: RandomNumberGenerator>(using rng: inout G, integerPro
     let m = Int.random(in: 0...6, using: &rng)
     for _ in 0..<n {
         let kindRoll = Double.random(in: 0..<1, using: &rng)
-        let kind: LinearProgram.Kind = kindRoll < integerProbability / 2 ? .binary
+        let kind: LinearProgram.Kind =
+            kindRoll < integerProbability / 2
+            ? .binary
             : (kindRoll < integerProbability ? .integer : .continuous)
         let lower: Double = Int.random(in: 0..<10, using: &rng) == 0 ? -.infinity : Double(Int.random(in: -3...2, using: &rng))
-        let upper: Double = Int.random(in: 0..<4, using: &rng) == 0 ? .infinity : lower.isFinite
-            ? lower + Double(Int.random(in: 0...8, using: &rng)) : Double(Int.random(in: 0...8, using: &rng))
-        program.addVariable(lowerBound: lower, upperBound: upper, kind: kind,
-                            objective: Double(Int.random(in: -5...5, using: &rng)))
+        let upper: Double =
+            Int.random(in: 0..<4, using: &rng) == 0
+            ? .infinity
+            : lower.isFinite
+                ? lower + Double(Int.random(in: 0...8, using: &rng)) : Double(Int.random(in: 0...8, using: &rng))
+        program.addVariable(
+            lowerBound: lower, upperBound: upper, kind: kind,
+            objective: Double(Int.random(in: -5...5, using: &rng)))
     }
     for _ in 0..<m {
         var terms: [(index: Int, coefficient: Double)] = []

@@ -267,7 +267,10 @@ import Testing
             }
             var k = 0
             while k < point.count {
-                if point[k] < highs[k] { point[k] += 1; break }
+                if point[k] < highs[k] {
+                    point[k] += 1
+                    break
+                }
                 point[k] = lows[k]
                 k += 1
             }

@@ -8,10 +8,14 @@ struct SHA256Tests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"
+        ),
     ])
     func knownVectors(message: String, digest: String) {
         #expect(DataFetch.SHA256.hexDigest(message) == digest)
@@ -68,13 +72,16 @@ struct SHA256Tests {
         try Data(FetchFixture.panel.utf8).write(to: small)
         var generator: UInt64 = 0x9E37_79B9_7F4A_7C15
         let large = folder.appendingPathComponent("large.bin")
-        try Data((0..<3_000_003).map { _ -> UInt8 in
-            generator = generator &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(truncatingIfNeeded: generator >> 56)
-        }).write(to: large)
+        try Data(
+            (0..<3_000_003).map { _ -> UInt8 in
+                generator = generator &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: generator >> 56)
+            }
+        ).write(to: large)
         for url in [small, large] {
-            let expected = try runPython("import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
-                                         arguments: [url.path])
+            let expected = try runPython(
+                "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())",
+                arguments: [url.path])
             let computed = try DataFetch.SHA256.hexDigest(ofFile: url.path)
             #expect(computed.digest == expected.trimmingCharacters(in: .whitespacesAndNewlines), "\(url.lastPathComponent)")
             #expect(computed.bytes == (try Data(contentsOf: url)).count)
@@ -93,8 +100,11 @@ struct FetchManifestTests {
     @Test(.realPanel) func committedChecksumsMatchThePublishedFiles() throws {
         let manifest = try FetchManifest.load(path: Self.committed)
         #expect(manifest.baseURL == "https://raw.githubusercontent.com/ryoungj/ObsScaling/main/eval_results/")
-        #expect(manifest.files.map(\.name) == [FetchFixture.panelName, FetchFixture.postTrainingName,
-                                               FetchFixture.emergentName, "LICENSE"])
+        #expect(
+            manifest.files.map(\.name) == [
+                FetchFixture.panelName, FetchFixture.postTrainingName,
+                FetchFixture.emergentName, "LICENSE",
+            ])
         #expect(manifest.files.last?.url == "../LICENSE")
         for file in manifest.files {
             let path = TestPaths.sharedData.appendingPathComponent(file.name).path
@@ -110,16 +120,26 @@ struct FetchManifestTests {
         (#"{"schemaVersion": 2, "source": "s", "license": "l", "baseURL": "https://x/", "files": []}"#, "schemaVersion 2 is not supported"),
         (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "ftp://x/", "files": []}"#, "baseURL 'ftp://x/' is not an http"),
         (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": []}"#, "no files listed"),
-        (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a/b", "url": "a", "bytes": 1, "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
-         "file name 'a/b' is not a plain file name"),
-        (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": 1, "sha256": "abc"}]}"#,
-         "file 'a': sha256 'abc' is not 64 hex digits"),
-        (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": -1, "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
-         "file 'a': bytes -1 is negative"),
-        (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": "1", "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
-         "wrong type at 'files.0.bytes'"),
-        (#"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": 1, "sha256": "\#(String(repeating: "0", count: 64))"}, {"name": "a", "url": "b", "bytes": 1, "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
-         "file 'a' is listed twice"),
+        (
+            #"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a/b", "url": "a", "bytes": 1, "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
+            "file name 'a/b' is not a plain file name"
+        ),
+        (
+            #"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": 1, "sha256": "abc"}]}"#,
+            "file 'a': sha256 'abc' is not 64 hex digits"
+        ),
+        (
+            #"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": -1, "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
+            "file 'a': bytes -1 is negative"
+        ),
+        (
+            #"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": "1", "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
+            "wrong type at 'files.0.bytes'"
+        ),
+        (
+            #"{"schemaVersion": 1, "source": "s", "license": "l", "baseURL": "https://x/", "files": [{"name": "a", "url": "a", "bytes": 1, "sha256": "\#(String(repeating: "0", count: 64))"}, {"name": "a", "url": "b", "bytes": 1, "sha256": "\#(String(repeating: "0", count: 64))"}]}"#,
+            "file 'a' is listed twice"
+        ),
     ]
 
     @Test(arguments: bad)
@@ -186,8 +206,11 @@ struct DataFetchTests {
         // The default panel resolution now picks the fetched files up, and they load.
         let location = try PanelLocation.resolve(panel: nil, downstream: [], environment: [:], roots: [setup.project])
         #expect(location.panelPath == setup.destination + "/" + FetchFixture.panelName)
-        #expect(location.downstreamPaths == [setup.destination + "/" + FetchFixture.postTrainingName,
-                                             setup.destination + "/" + FetchFixture.emergentName])
+        #expect(
+            location.downstreamPaths == [
+                setup.destination + "/" + FetchFixture.postTrainingName,
+                setup.destination + "/" + FetchFixture.emergentName,
+            ])
         #expect(location.notice == nil)
         let panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: location.downstreamPaths)
         #expect(panel.count == 10)
@@ -227,10 +250,13 @@ struct DataFetchTests {
             Issue.record("a mismatching download was accepted")
         } catch let error as DataError {
             let actual = DataFetch.SHA256.hexDigest(FetchFixture.postTraining)
-            #expect(error == .checksumMismatch(path: setup.destination + "/" + FetchFixture.postTrainingName,
-                                               url: setup.base + FetchFixture.postTrainingName, expected: entry.sha256,
-                                               actual: actual, expectedBytes: entry.bytes,
-                                               actualBytes: FetchFixture.postTraining.utf8.count))
+            #expect(
+                error
+                    == .checksumMismatch(
+                        path: setup.destination + "/" + FetchFixture.postTrainingName,
+                        url: setup.base + FetchFixture.postTrainingName, expected: entry.sha256,
+                        actual: actual, expectedBytes: entry.bytes,
+                        actualBytes: FetchFixture.postTraining.utf8.count))
             #expect(error.description.contains(FetchFixture.postTrainingName))
             #expect(error.description.contains("expected SHA-256 \(entry.sha256)"))
             #expect(error.description.contains("got \(actual)"))
@@ -254,7 +280,10 @@ struct DataFetchTests {
             _ = try setup.fetch(manifest)
             Issue.record("a 404 was accepted")
         } catch let error as FetchError {
-            guard case let .httpStatus(url, status, _) = error else { Issue.record("\(error)"); return }
+            guard case let .httpStatus(url, status, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(status == 404)
             #expect(url == setup.server.baseURL + "no-such-folder/" + FetchFixture.panelName)
             #expect(error.description.contains("the server answered HTTP 404"))
@@ -274,7 +303,10 @@ struct DataFetchTests {
             _ = try DataFetch(manifest: manifest, destination: destination).run()
             Issue.record("fetched from a closed port")
         } catch let error as FetchError {
-            guard case let .unreachable(url, reason, _) = error else { Issue.record("\(error)"); return }
+            guard case let .unreachable(url, reason, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(url == "http://127.0.0.1:\(port)/eval_results/\(FetchFixture.panelName)")
             #expect(reason.contains("cannot connect to 127.0.0.1:\(port)"))
             let text = error.description
@@ -309,9 +341,15 @@ struct DataFetchTests {
         let cases: [(DataFetch, String)] = [
             (DataFetch(manifest: manifest, destination: folder.path, timeout: 0), "DataFetch.timeout: '0.0' is not allowed"),
             (DataFetch(manifest: manifest, destination: folder.path, timeout: .nan), "DataFetch.timeout: 'nan' is not allowed"),
-            (DataFetch(manifest: manifest, destination: folder.path, baseURL: "ftp://example.org/"), "DataFetch.baseURL: 'ftp://example.org/' is not allowed"),
+            (
+                DataFetch(manifest: manifest, destination: folder.path, baseURL: "ftp://example.org/"),
+                "DataFetch.baseURL: 'ftp://example.org/' is not allowed"
+            ),
             (DataFetch(manifest: manifest, destination: folder.path, baseURL: "eval_results"), "DataFetch.baseURL: 'eval_results' is not allowed"),
-            (DataFetch(manifest: manifest, destination: file), "DataFetch.destination: '\(file)' is not allowed (allowed: a folder (this is a file))"),
+            (
+                DataFetch(manifest: manifest, destination: file),
+                "DataFetch.destination: '\(file)' is not allowed (allowed: a folder (this is a file))"
+            ),
         ]
         for (fetch, message) in cases {
             do {

@@ -19,15 +19,17 @@ struct PanelFuzzRegressionTests {
     /// take log FLOPs), or underflowed to 0 ("FLOPs > 0" broken). Fuzz/Regressions/FuzzPanelCSV/.
     @Test func derivedFlopsMustBeFiniteAndPositive() throws {
         let overflow = TestPaths.write("Model,Model Family,Model Size (B),Pretraining Data Size (T),MMLU\nx,A,1e300,1e300,0.5\n")
-        #expect(message { _ = try Panel.load(panelPath: overflow) } == "\(overflow):2: column 'FLOPs (1E21)': inf is out of range "
-            + "(allowed: FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) = 6 × 1e+300 × 1e+300 must be "
-            + "finite and > 0; fill in FLOPs (1E21) or check the size and token values)")
+        #expect(
+            message { _ = try Panel.load(panelPath: overflow) } == "\(overflow):2: column 'FLOPs (1E21)': inf is out of range "
+                + "(allowed: FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) = 6 × 1e+300 × 1e+300 must be "
+                + "finite and > 0; fill in FLOPs (1E21) or check the size and token values)")
         let underflow = TestPaths.write("Model,Model Family,Model Size (B),Pretraining Data Size (T),MMLU\ny,B,2,3,1\nx,A,1e-300,1e-300,0.5\n")
         #expect(message { _ = try Panel.load(panelPath: underflow) }.hasPrefix("\(underflow):3: column 'FLOPs (1E21)': 0.0 is out of range"))
 
         // Still derived when representable; a FLOPs value in the file is used as given.
-        let fine = TestPaths.write("Model,Model Family,Model Size (B),Pretraining Data Size (T),FLOPs (1E21),MMLU\n"
-            + "x,A,1e150,1e150,,0.5\ny,B,1e300,1e300,7,0.5\n")
+        let fine = TestPaths.write(
+            "Model,Model Family,Model Size (B),Pretraining Data Size (T),FLOPs (1E21),MMLU\n"
+                + "x,A,1e150,1e150,,0.5\ny,B,1e300,1e300,7,0.5\n")
         let panel = try Panel.load(panelPath: fine)
         #expect(panel.models.map(\.flops) == [6 * 1e150 * 1e150, 7])
         #expect(panel.models.map(\.flopsDerived) == [true, false])

@@ -60,7 +60,9 @@ struct PanelTests {
     @Test func quotedFieldWithNewlineKeepsLineNumbers() {
         let text = Self.header + "\n\"org/a\",\"A\nfamily\",1,1,6,0.3,0.4,0.1\norg/b,B,1,1,6,0.3,zero,0.1\n"
         let path = TestPaths.write(text)
-        #expect(message { _ = try Panel.load(panelPath: path) } == "\(path):4: column 'ARC-C': 'zero' is not a number (leave the cell empty for a missing value)")
+        #expect(
+            message { _ = try Panel.load(panelPath: path) }
+                == "\(path):4: column 'ARC-C': 'zero' is not a number (leave the cell empty for a missing value)")
     }
 
     @Test func unterminatedQuoteIsReported() {
@@ -78,23 +80,33 @@ struct PanelTests {
 
     @Test func duplicateModelNamesBothLines() {
         let path = Self.panelFile(Self.good + ["org/a-7b,A,7,2,,0.5,0.5,0.1"])
-        #expect(message { _ = try Panel.load(panelPath: path) } == "\(path):6: duplicate model 'org/a-7b' (first seen on line 3); model names must be unique")
+        #expect(
+            message { _ = try Panel.load(panelPath: path) }
+                == "\(path):6: duplicate model 'org/a-7b' (first seen on line 3); model names must be unique")
     }
 
     @Test func nonNumericAndNonFiniteValues() {
         let nonNumeric = Self.panelFile(["org/a,A,1,1,6,0.3,n/a,0.1"])
-        #expect(message { _ = try Panel.load(panelPath: nonNumeric) } == "\(nonNumeric):2: column 'ARC-C': 'n/a' is not a number (leave the cell empty for a missing value)")
+        #expect(
+            message { _ = try Panel.load(panelPath: nonNumeric) }
+                == "\(nonNumeric):2: column 'ARC-C': 'n/a' is not a number (leave the cell empty for a missing value)")
         let infinite = Self.panelFile(["org/a,A,1,1,inf,0.3,0.4,0.1"])
-        #expect(message { _ = try Panel.load(panelPath: infinite) } == "\(infinite):2: column 'FLOPs (1E21)': 'inf' is not finite (allowed: a finite number or an empty cell)")
+        #expect(
+            message { _ = try Panel.load(panelPath: infinite) }
+                == "\(infinite):2: column 'FLOPs (1E21)': 'inf' is not finite (allowed: a finite number or an empty cell)")
         let notANumber = Self.panelFile(["org/a,A,1,1,6,nan,0.4,0.1"])
         #expect(message { _ = try Panel.load(panelPath: notANumber) }.contains("'nan' is not finite"))
     }
 
     @Test func scoresOutsideTheUnitIntervalAndNonPositiveSizes() {
         let path = Self.panelFile(["org/a,A,1,1,6,1.3,0.4,0.1"])
-        #expect(message { _ = try Panel.load(panelPath: path) } == "\(path):2: column 'MMLU': 1.3 is out of range (allowed: a score in [0, 1] or an empty cell)")
+        #expect(
+            message { _ = try Panel.load(panelPath: path) }
+                == "\(path):2: column 'MMLU': 1.3 is out of range (allowed: a score in [0, 1] or an empty cell)")
         let negative = Self.panelFile(["org/a,A,-1,1,6,0.3,0.4,0.1"])
-        #expect(message { _ = try Panel.load(panelPath: negative) } == "\(negative):2: column 'Model Size (B)': -1.0 is out of range (allowed: a number > 0 or an empty cell)")
+        #expect(
+            message { _ = try Panel.load(panelPath: negative) }
+                == "\(negative):2: column 'Model Size (B)': -1.0 is out of range (allowed: a number > 0 or an empty cell)")
     }
 
     @Test func emptyAndMissingFiles() {
@@ -108,11 +120,17 @@ struct PanelTests {
     @Test func downstreamErrors() throws {
         let panelPath = Self.panelFile(Self.good)
         let duplicate = TestPaths.write("Model,\"task,acc\"\norg/a-1b,0.1\norg/a-1b,0.2\n")
-        #expect(message { _ = try Panel.load(panelPath: panelPath, downstreamPaths: [duplicate]) } == "\(duplicate):3: duplicate model 'org/a-1b' (first seen on line 2); model names must be unique")
+        #expect(
+            message { _ = try Panel.load(panelPath: panelPath, downstreamPaths: [duplicate]) }
+                == "\(duplicate):3: duplicate model 'org/a-1b' (first seen on line 2); model names must be unique")
         let conflict = TestPaths.write("Model,MMLU\norg/a-1b,0.1\n")
-        #expect(message { _ = try Panel.load(panelPath: panelPath, downstreamPaths: [conflict]) } == "column 'MMLU' appears in both \(panelPath) and \(conflict); rename one of them")
+        #expect(
+            message { _ = try Panel.load(panelPath: panelPath, downstreamPaths: [conflict]) }
+                == "column 'MMLU' appears in both \(panelPath) and \(conflict); rename one of them")
         let bad = TestPaths.write("Model,\"task,acc\"\nother/model,high\n")
-        #expect(message { _ = try Panel.load(panelPath: panelPath, downstreamPaths: [bad]) } == "\(bad):2: column 'task,acc': 'high' is not a number (leave the cell empty for a missing value)")
+        #expect(
+            message { _ = try Panel.load(panelPath: panelPath, downstreamPaths: [bad]) }
+                == "\(bad):2: column 'task,acc': 'high' is not a number (leave the cell empty for a missing value)")
         let good = TestPaths.write("Model,\"task,acc\"\norg/c-13b,0.9\nother/model,0.5\n")
         let panel = try Panel.load(panelPath: panelPath, downstreamPaths: [good])
         #expect(try panel.values(of: "task,acc")[3] == 0.9)
@@ -123,10 +141,14 @@ struct PanelTests {
         let panel = try Panel.load(panelPath: Self.panelFile(Self.good))
         #expect(try CostKind.count.costs(for: panel) == [1, 1, 1, 1])
         #expect(try CostKind.params.costs(for: panel) == [1, 7, 3, 13])
-        #expect(message { _ = try CostKind.flops.costs(for: panel) } == "model 'org/b-3b': cost 'FLOPs (1E21)' is missing (every model in the pool needs a cost > 0)")
+        #expect(
+            message { _ = try CostKind.flops.costs(for: panel) }
+                == "model 'org/b-3b': cost 'FLOPs (1E21)' is missing (every model in the pool needs a cost > 0)")
         let zeroCost = TestPaths.write("Model,gpu_hours\norg/a-1b,0\norg/a-7b,2\norg/b-3b,1\norg/c-13b,-4\n")
         let joined = try Panel.load(panelPath: Self.panelFile(Self.good), downstreamPaths: [zeroCost])
-        #expect(message { _ = try CostKind(parsing: "gpu_hours").costs(for: joined) } == "model 'org/a-1b': cost 'gpu_hours' is 0.0 (allowed: a finite number > 0)")
+        #expect(
+            message { _ = try CostKind(parsing: "gpu_hours").costs(for: joined) }
+                == "model 'org/a-1b': cost 'gpu_hours' is 0.0 (allowed: a finite number > 0)")
         #expect(message { _ = try CostKind(parsing: "gpu_hour").costs(for: joined) } == "unknown column 'gpu_hour'; did you mean 'gpu_hours'?")
     }
 
@@ -138,9 +160,15 @@ struct PanelTests {
         #expect(try ModelFilter(dropIncompleteOn: ["ARC-C", "GSM8K"]).keptIndices(in: panel) == [0, 3])
         #expect(try ModelFilter(excludeModels: ["org/a-1b"]).keptIndices(in: panel) == [1, 2, 3])
         #expect(message { _ = try ModelFilter(families: ["a"]).keptIndices(in: panel) } == "unknown model family 'a'; did you mean 'A'?")
-        #expect(message { _ = try ModelFilter(excludeModels: ["org/a-1B"]).keptIndices(in: panel) } == "unknown model 'org/a-1B'; did you mean 'org/a-1b'?")
-        #expect(message { _ = try ModelFilter(maxSizeB: 0.5).keptIndices(in: panel) } == "no models left: the model filters (size ≤ 0.5B) leave an empty panel")
-        #expect(message { _ = try ModelFilter(maxSizeB: -1).keptIndices(in: panel) } == "ModelFilter.maxSizeB: '-1.0' is not allowed (allowed: a finite number of billions > 0)")
+        #expect(
+            message { _ = try ModelFilter(excludeModels: ["org/a-1B"]).keptIndices(in: panel) }
+                == "unknown model 'org/a-1B'; did you mean 'org/a-1b'?")
+        #expect(
+            message { _ = try ModelFilter(maxSizeB: 0.5).keptIndices(in: panel) }
+                == "no models left: the model filters (size ≤ 0.5B) leave an empty panel")
+        #expect(
+            message { _ = try ModelFilter(maxSizeB: -1).keptIndices(in: panel) }
+                == "ModelFilter.maxSizeB: '-1.0' is not allowed (allowed: a finite number of billions > 0)")
     }
 
     @Test func splits() throws {
@@ -156,8 +184,12 @@ struct PanelTests {
         let holdout = try Split(panel: panel, rule: .holdout(["org/c-13b"]))
         #expect(holdout.test == [3] && holdout.train == [0, 1, 2])
         #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(1)) } == "no models left: the split leaves no training models")
-        #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(-3)) } == "SplitRule.flopsCutoff: '-3.0' is not allowed (allowed: a finite number > 0 (units of 1E21 FLOPs))")
-        #expect(message { _ = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 1.5)) } == "SplitRule.top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 3)")
+        #expect(
+            message { _ = try Split(panel: panel, rule: .flopsCutoff(-3)) }
+                == "SplitRule.flopsCutoff: '-3.0' is not allowed (allowed: a finite number > 0 (units of 1E21 FLOPs))")
+        #expect(
+            message { _ = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 1.5)) }
+                == "SplitRule.top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 3)")
         #expect(throws: DataError.self) { try Split(panel: panel, rule: .top(column: "GSM8K", limit: 4)) }
         #expect(message { _ = try Split(panel: panel, rule: .holdout(["org/c-13"])) } == "unknown model 'org/c-13'; did you mean 'org/c-13b'?")
     }
@@ -166,9 +198,12 @@ struct PanelTests {
         let preset = try Preset.load(TestPaths.preset2024)
         #expect(preset.families.count == 28)
         #expect(preset.excludeModels.count == 20)
-        #expect(message { _ = try Preset.load("no-such-preset", roots: [TestPaths.root]) } == "preset 'no-such-preset' not found (looked in: \(TestPaths.root.path)/data/presets/no-such-preset.json)")
+        #expect(
+            message { _ = try Preset.load("no-such-preset", roots: [TestPaths.root]) }
+                == "preset 'no-such-preset' not found (looked in: \(TestPaths.root.path)/data/presets/no-such-preset.json)")
         // Default panel: $OBSSCALE_PANEL first, then the synthetic default with a notice.
-        let fromEnvironment = try PanelLocation.resolve(panel: nil, downstream: [], environment: ["OBSSCALE_PANEL": TestPaths.panel], roots: [TestPaths.root])
+        let fromEnvironment = try PanelLocation.resolve(
+            panel: nil, downstream: [], environment: ["OBSSCALE_PANEL": TestPaths.panel], roots: [TestPaths.root])
         #expect(fromEnvironment.panelPath == TestPaths.panel)
         #expect(fromEnvironment.downstreamPaths.count == 2)  // companion files beside the real panel
         #expect(fromEnvironment.notice == nil)
@@ -194,7 +229,8 @@ struct PanelTests {
 struct RealPanelTests {
     @Test func realPanelIsFoundWhenRequired() {
         guard RealPanel.isRequired else { return }
-        #expect(RealPanel.directory != nil,
-                "OBSSCALE_REQUIRE_REAL_PANEL is set but none of these folders holds \(RealPanel.fileNames): \(RealPanel.candidates.map(\.path))")
+        #expect(
+            RealPanel.directory != nil,
+            "OBSSCALE_REQUIRE_REAL_PANEL is set but none of these folders holds \(RealPanel.fileNames): \(RealPanel.candidates.map(\.path))")
     }
 }

@@ -41,8 +41,9 @@ struct SimulationTests {
         settings.modelsPerFamily = 5
         let world = try SyntheticWorld.generate(settings)
         let target = world.truth.targets[0]
-        let fit = try ScalingLaw().fit(panel: world.panel, target: target.name,
-                                       split: try Split(panel: world.panel, rule: .flopsCutoff(10)))
+        let fit = try ScalingLaw().fit(
+            panel: world.panel, target: target.name,
+            split: try Split(panel: world.panel, rule: .flopsCutoff(10)))
         // Predictions of held-out (larger) models explain most of the noise-free truth's
         // variance (benchmarks saturate, so the law in PC space is only approximately right).
         let test = fit.predictions.indices.filter { fit.predictions[$0].role == .test }

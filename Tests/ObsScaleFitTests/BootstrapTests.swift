@@ -1,8 +1,9 @@
 import Foundation
-@testable import ObsScaleFit
 import ObsScale
 import Testing
 import _TestSupport
+
+@testable import ObsScaleFit
 
 /// The fit bootstrap: identities, determinism across thread counts, failure accounting and
 /// calibration on a well-specified model.
@@ -63,7 +64,8 @@ struct BootstrapTests {
 
     @Test(.realPanel) func identicalForOneAndTwoThreads() throws {
         let (panel, fit) = try Self.paperFit()
-        for settings in [FitBootstrap(replicateCount: 64, seed: 7), FitBootstrap(replicateCount: 32, resampling: .families, refitPCA: true, seed: 7)] {
+        for settings in [FitBootstrap(replicateCount: 64, seed: 7), FitBootstrap(replicateCount: 32, resampling: .families, refitPCA: true, seed: 7)]
+        {
             let one = try settings.run(fit, panel: panel, log10Flops: [3], threadCount: 1)
             let two = try settings.run(fit, panel: panel, log10Flops: [3], threadCount: 2)
             let encoder = JSONEncoder()
@@ -133,8 +135,11 @@ struct BootstrapTests {
             let count = 70
             let capability = (0..<count).map { _ in 4 * random.nextUniform() - 2 }
             let truth = capability.map { 0.3 + 0.1 * $0 }
-            let models = (0..<count).map { ModelInfo(name: "m\($0)", family: "F\($0 % 8)", parametersB: 1, tokensT: 1, flops: Double($0 + 1),
-                                                      flopsDerived: false, source: "test") }
+            let models = (0..<count).map {
+                ModelInfo(
+                    name: "m\($0)", family: "F\($0 % 8)", parametersB: 1, tokensT: 1, flops: Double($0 + 1),
+                    flopsDerived: false, source: "test")
+            }
             let columns: [String: [Double]] = [
                 "A": capability.map { 0.5 + 0.2 * $0 }, "B": capability.map { 0.4 + 0.1 * $0 },
                 "y": truth.map { $0 + 0.05 * random.nextNormal() },

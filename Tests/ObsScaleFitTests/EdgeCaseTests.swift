@@ -24,8 +24,9 @@ struct EdgeCaseTests {
             for (name, value) in targets { columns[name, default: []].append(value(s)) }
             if let costs { columns["cost", default: []].append(costs[i]) }
         }
-        return Panel(models: models, columns: columns, benchmarkNames: benchmarks,
-                     metricNames: targets.keys.sorted() + (costs == nil ? [] : ["cost"]), sources: ["test"])
+        return Panel(
+            models: models, columns: columns, benchmarkNames: benchmarks,
+            metricNames: targets.keys.sorted() + (costs == nil ? [] : ["cost"]), sources: ["test"])
     }
 
     static let split = Split(train: Array(0..<32), test: Array(32..<40))
@@ -89,8 +90,9 @@ struct EdgeCaseTests {
         var columns: [String: [Double]] = [:]
         for name in panel.numericColumnNames { columns[name] = (try? panel.values(of: name)) ?? [] }
         columns[column] = Array(repeating: value, count: panel.count)
-        return Panel(models: panel.models, columns: columns, benchmarkNames: panel.benchmarkNames, metricNames: panel.metricNames,
-                     sources: ["test"])
+        return Panel(
+            models: panel.models, columns: columns, benchmarkNames: panel.benchmarkNames, metricNames: panel.metricNames,
+            sources: ["test"])
     }
 
     /// Costs from 1e-9 to 1e9 in one pool: budgets are respected and the optimum is certified at

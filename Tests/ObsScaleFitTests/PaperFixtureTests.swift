@@ -13,8 +13,10 @@ import _TestSupport
     static let target = "gsm8k_cot_8_exact_match,flexible-extract"
 
     static func paperPanel(downstream: Bool) throws -> Panel {
-        try PanelQuery(panelPath: TestPaths.panel, downstreamPaths: downstream ? [TestPaths.postTraining] : [],
-                       preset: TestPaths.preset2024).load().panel
+        try PanelQuery(
+            panelPath: TestPaths.panel, downstreamPaths: downstream ? [TestPaths.postTraining] : [],
+            preset: TestPaths.preset2024
+        ).load().panel
     }
 
     @Test func presetLeaves77ModelsIn21Families() throws {
@@ -22,7 +24,8 @@ import _TestSupport
         #expect(panel.count == 77)
         #expect(panel.familyNames.count == 21)
         #expect(!panel.modelNames.contains("meta-llama/Meta-Llama-3.1-8B"))
-        let all = try PanelQuery(panelPath: TestPaths.panel, preset: TestPaths.root.appendingPathComponent("data/presets/paper-2024-all.json").path).load().panel
+        let all = try PanelQuery(panelPath: TestPaths.panel, preset: TestPaths.root.appendingPathComponent("data/presets/paper-2024-all.json").path)
+            .load().panel
         #expect(all.count == 97)
         #expect(all.familyNames.count == 28)
     }
@@ -53,8 +56,9 @@ import _TestSupport
 
     func paperFit(loss: Loss) throws -> ScalingLawFit {
         let panel = try Self.paperPanel(downstream: true)
-        let law = ScalingLaw(benchmarks: Self.sevenBenchmarks, pca: PCA(componentCount: 3),
-                             regression: SigmoidRegression(loss: loss))
+        let law = ScalingLaw(
+            benchmarks: Self.sevenBenchmarks, pca: PCA(componentCount: 3),
+            regression: SigmoidRegression(loss: loss))
         return try law.fit(panel: panel, target: Self.target, split: try Split(panel: panel, rule: .flopsCutoff(84)))
     }
 

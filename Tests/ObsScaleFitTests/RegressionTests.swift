@@ -41,7 +41,11 @@ struct RegressionTests {
         let y = (0..<40).map { 1 + 2 * x[$0, 0] - 3 * x[$0, 1] + 0.01 * sin(Double($0)) }
         let fit = try SigmoidRegression(link: .linear).fit(scores: x, targets: y)
         var design = Matrix(rowCount: 40, columnCount: 3)
-        for i in 0..<40 { design[i, 0] = 1; design[i, 1] = x[i, 0]; design[i, 2] = x[i, 1] }
+        for i in 0..<40 {
+            design[i, 0] = 1
+            design[i, 1] = x[i, 0]
+            design[i, 2] = x[i, 1]
+        }
         let normal = try Cholesky(design.gram)
         let rhs = (0..<3).map { j in (0..<40).reduce(0.0) { $0 + design[$1, j] * y[$1] } }
         let ols = normal.solve(rhs)
@@ -79,7 +83,9 @@ struct RegressionTests {
     @Test func rejectsBadSettingsAndTooFewRows() {
         let x = Self.design(count: 3)
         #expect(throws: FitError.self) { try SigmoidRegression().fit(scores: x, targets: [0.1, 0.2, 0.3]) }
-        #expect(throws: FitError.self) { try SigmoidRegression(loss: .huber(delta: 0)).fit(scores: Self.design(), targets: Array(repeating: 0.5, count: 60)) }
+        #expect(throws: FitError.self) {
+            try SigmoidRegression(loss: .huber(delta: 0)).fit(scores: Self.design(), targets: Array(repeating: 0.5, count: 60))
+        }
         #expect(throws: FitError.self) { try SigmoidRegression().fit(scores: Self.design(), targets: [Double](repeating: .nan, count: 60)) }
     }
 

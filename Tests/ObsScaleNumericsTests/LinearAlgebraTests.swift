@@ -67,13 +67,17 @@ struct LinearAlgebraTests {
         #expect(maxRelativeDifference(leading.vectors.column(0), full.vectors.column(0), floor: 1) < 1e-8)
         // Shifted power iteration from the perturbed leading vector reaches the same vector.
         let values = full.values
-        let power = try #require(SymmetricEigen.dominantEigenvector(of: a, start: basis.column(0),
-                                                                    shift: 0.5 * (values[1] + values[values.count - 1])))
+        let power = try #require(
+            SymmetricEigen.dominantEigenvector(
+                of: a, start: basis.column(0),
+                shift: 0.5 * (values[1] + values[values.count - 1])))
         #expect(maxRelativeDifference(power, full.vectors.column(0), floor: 1) < 1e-8)
         // Without a gap to work with (shift at λ₁'s mirror image), it reports non-convergence.
         #expect(SymmetricEigen.dominantEigenvector(of: Matrix.identity(3), start: [1, 0, 0], shift: 0) != nil)
-        #expect(SymmetricEigen.dominantEigenvector(of: Matrix(rows: [[1, 0], [0, -1]]), start: [0.6, 0.8], shift: 0,
-                                                   maxIterations: 50) == nil)
+        #expect(
+            SymmetricEigen.dominantEigenvector(
+                of: Matrix(rows: [[1, 0], [0, -1]]), start: [0.6, 0.8], shift: 0,
+                maxIterations: 50) == nil)
     }
 
     @Test(arguments: 0..<5)

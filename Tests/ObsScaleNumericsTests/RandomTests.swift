@@ -62,11 +62,14 @@ struct RandomTests {
             var calls: [(Int, Int)] = []
         }
         let log = Log()
-        let results = Parallel.replicates(count: 100, threadCount: threads, progress: { done, total in
-            log.lock.lock()
-            log.calls.append((done, total))
-            log.lock.unlock()
-        }) { $0 * 2 }
+        let results = Parallel.replicates(
+            count: 100, threadCount: threads,
+            progress: { done, total in
+                log.lock.lock()
+                log.calls.append((done, total))
+                log.lock.unlock()
+            }
+        ) { $0 * 2 }
         #expect(results == (0..<100).map { $0 * 2 })
         #expect(log.calls.count == 100 && log.calls.allSatisfy { $0.1 == 100 })
         #expect(Set(log.calls.map(\.0)) == Set(1...100))

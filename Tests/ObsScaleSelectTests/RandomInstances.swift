@@ -25,8 +25,10 @@ struct RandomInstance {
                 rows.append((0..<p).map { _ in random.nextNormal() })
                 families.append(family)
             }
-            units.append(.init(name: modelUnits ? "m\(u)" : family, family: family, models: Array(first..<rows.count),
-                               cost: modelUnits && random.nextUniform() < 0.5 ? 1 : 0.5 + 2 * random.nextUniform()))
+            units.append(
+                .init(
+                    name: modelUnits ? "m\(u)" : family, family: family, models: Array(first..<rows.count),
+                    cost: modelUnits && random.nextUniform() < 0.5 ? 1 : 0.5 + 2 * random.nextUniform()))
         }
         let design = Matrix(rows: rows)
         var constraints = SelectionProblem.Constraints()
@@ -41,9 +43,12 @@ struct RandomInstance {
         let criterion: Criterion = [.v, .v, .v, .a, .d][random.nextInt(below: 5)]
         let totalCost = units.reduce(0) { $0 + $1.cost }
         let budget = totalCost * (0.25 + 0.6 * random.nextUniform())
-        guard let problem = try? SelectionProblem(poolModels: rows.indices.map { "model\($0)" }, poolFamilies: families,
-                                                  design: design, targets: design, units: units, criterion: criterion,
-                                                  constraints: constraints) else { return nil }
+        guard
+            let problem = try? SelectionProblem(
+                poolModels: rows.indices.map { "model\($0)" }, poolFamilies: families,
+                design: design, targets: design, units: units, criterion: criterion,
+                constraints: constraints)
+        else { return nil }
         return RandomInstance(problem: problem, budget: budget)
     }
 

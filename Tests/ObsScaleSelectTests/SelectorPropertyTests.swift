@@ -1,8 +1,9 @@
 import Foundation
 import ObsScale
-@testable import ObsScaleSelect
 import Testing
 import _TestSupport
+
+@testable import ObsScaleSelect
 
 /// Property tests on random small instances: exhaustive equals the brute-force optimum; greedy and
 /// exchange are feasible and never below it; budgets and constraints always hold.

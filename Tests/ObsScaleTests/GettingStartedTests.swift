@@ -33,8 +33,8 @@ struct GettingStartedTests {
         }
         // article block
         var setup = SelectionSetup()
-        setup.cost = .params            // budget in billions of parameters
-        setup.unit = .model             // single models rather than whole families
+        setup.cost = .params  // budget in billions of parameters
+        setup.unit = .model  // single models rather than whole families
         let problem = try setup.build(panel: panel)
         let options = SelectionOptions(method: .auto, timeLimitSeconds: 5)
         for result in try Selection.solve(problem, budgets: [50, 100], options: options) {
@@ -52,8 +52,9 @@ struct GettingStartedTests {
 
     @Test func articleShowsTheseBlocks() throws {
         let source = try String(contentsOfFile: #filePath, encoding: .utf8)
-        let article = try String(contentsOf: TestPaths.root.appendingPathComponent("Sources/ObsScale/ObsScale.docc/GettingStarted.md"),
-                                 encoding: .utf8)
+        let article = try String(
+            contentsOf: TestPaths.root.appendingPathComponent("Sources/ObsScale/ObsScale.docc/GettingStarted.md"),
+            encoding: .utf8)
         guard let start = source.range(of: "func articleCodeRuns"), let stop = source.range(of: "// end of the article's blocks") else {
             Issue.record("markers missing")
             return

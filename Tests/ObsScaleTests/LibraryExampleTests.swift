@@ -1,10 +1,9 @@
 import Foundation
+import ObsScale
 import Testing
 import _TestSupport
 
-// README example begin
-import ObsScale
-
+// README example begin (shown in README.md after `import ObsScale`)
 /// Fits a scaling law on a panel's smaller models, then picks the 10 models to evaluate.
 func example(panelPath: String, target: String) throws -> (law: ScalingLawFit, chosen: SelectionResult) {
     let panel = try PanelQuery(panelPath: panelPath).load().panel
@@ -29,11 +28,15 @@ struct LibraryExampleTests {
     @Test func readmeShowsThisExample() throws {
         let source = try String(contentsOfFile: #filePath, encoding: .utf8)
         let readme = try String(contentsOf: TestPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
-        guard let begin = source.range(of: "// README example begin\n"), let end = source.range(of: "// README example end") else {
+        guard let begin = source.range(of: "// README example begin (shown in README.md after `import ObsScale`)\n"),
+            let end = source.range(of: "// README example end")
+        else {
             Issue.record("markers missing")
             return
         }
         let example = String(source[begin.upperBound..<end.lowerBound])
-        #expect(readme.contains("```swift\n" + example + "```"), "README.md must show the example of LibraryExampleTests.swift verbatim")
+        #expect(
+            readme.contains("```swift\nimport ObsScale\n\n" + example + "```"),
+            "README.md must show the example of LibraryExampleTests.swift verbatim")
     }
 }

@@ -40,8 +40,9 @@ struct BootstrapSpec: Sendable, CustomStringConvertible {
     static func checkBootstrap(_ spec: PanelSpec, _ fitSpec: FitSpec, _ bootstrapSpec: BootstrapSpec, _ outcomes: inout Outcomes) throws {
         let context = "\(spec), \(fitSpec), \(bootstrapSpec)"
         let panel = spec.makePanel()
-        var settings = FitBootstrap(replicateCount: bootstrapSpec.replicates, resampling: bootstrapSpec.resampling,
-                                    refitPCA: bootstrapSpec.refitPCA, seed: bootstrapSpec.seed)
+        var settings = FitBootstrap(
+            replicateCount: bootstrapSpec.replicates, resampling: bootstrapSpec.resampling,
+            refitPCA: bootstrapSpec.refitPCA, seed: bootstrapSpec.seed)
         var log10Flops = bootstrapSpec.atFlops ? [1.0, 3.5] : []
         let fit: ScalingLawFit
         do {
@@ -97,8 +98,9 @@ struct BootstrapSpec: Sendable, CustomStringConvertible {
             // Every successful replicate predicts every model: the per-model intervals are finite.
             for prediction in one.predictions {
                 #expect(prediction.interval.lower.isFinite && prediction.interval.upper.isFinite, "\(context): \(prediction.model)")
-                #expect(prediction.predictionInterval.lower.isFinite && prediction.predictionInterval.upper.isFinite,
-                        "\(context): \(prediction.model)")
+                #expect(
+                    prediction.predictionInterval.lower.isFinite && prediction.predictionInterval.upper.isFinite,
+                    "\(context): \(prediction.model)")
             }
             #expect(one.parameters.values.allSatisfy { $0.lower.isFinite && $0.upper.isFinite }, "\(context): parameters")
         }

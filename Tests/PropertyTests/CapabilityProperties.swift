@@ -8,8 +8,10 @@ import Testing
 @Suite(.shrinking(false)) struct CapabilityProperties {
     @Test func capabilityAnalysisIsFiniteOrATypedError() async {
         var outcomes = Outcomes()
-        await propertyCheck(count: cases(60), input: PanelSpec.generator(benchmarks: 1...8), Gen.int(in: 1...4), Gen.bool,
-                            Gen.int(in: 1...2)) { spec, components, standardize, rank in
+        await propertyCheck(
+            count: cases(60), input: PanelSpec.generator(benchmarks: 1...8), Gen.int(in: 1...4), Gen.bool,
+            Gen.int(in: 1...2)
+        ) { spec, components, standardize, rank in
             trace("capabilityAnalysis", "\(spec), components \(components), standardize \(standardize), rank \(rank)")
             recordingErrors("\(spec)") {
                 try Self.checkAnalysis(spec, components: components, standardize: standardize, rank: rank, &outcomes)

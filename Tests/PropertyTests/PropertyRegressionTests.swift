@@ -16,8 +16,9 @@ struct PropertyRegressionTests {
             }
         }
         let design = Matrix(rows: rows)
-        return try SelectionProblem(poolModels: units.map(\.name), poolFamilies: families, design: design, targets: design,
-                                    units: units, constraints: constraints)
+        return try SelectionProblem(
+            poolModels: units.map(\.name), poolFamilies: families, design: design, targets: design,
+            units: units, constraints: constraints)
     }
 
     /// With model units, `maxFamilies` limits families, not units: 2 families of 10 models and at
@@ -43,17 +44,21 @@ struct PropertyRegressionTests {
         #expect(throws: SelectionError.self) {
             try Self.modelProblem(familySizes: [3, 2], constraints: .init(mustInclude: [0, 1], maxModelsPerFamily: 1))
         }
-        var units = [SelectionProblem.Unit(name: "F0", family: "F0", models: [0, 1, 2], cost: 3),
-                     SelectionProblem.Unit(name: "F1", family: "F1", models: [3], cost: 1)]
+        var units = [
+            SelectionProblem.Unit(name: "F0", family: "F0", models: [0, 1, 2], cost: 3),
+            SelectionProblem.Unit(name: "F1", family: "F1", models: [3], cost: 1),
+        ]
         let design = Matrix(rows: [[1, 0], [0, 1], [1, 1], [1, -1]])
         #expect(throws: SelectionError.self) {
-            try SelectionProblem(poolModels: ["a", "b", "c", "d"], poolFamilies: ["F0", "F0", "F0", "F1"], design: design,
-                                 targets: design, units: units, constraints: .init(mustInclude: [0], maxModelsPerFamily: 2))
+            try SelectionProblem(
+                poolModels: ["a", "b", "c", "d"], poolFamilies: ["F0", "F0", "F0", "F1"], design: design,
+                targets: design, units: units, constraints: .init(mustInclude: [0], maxModelsPerFamily: 2))
         }
         units[0].models = [0, 1]
         units[0].cost = 2
         // Within the cap it is accepted.
-        _ = try SelectionProblem(poolModels: ["a", "b", "c", "d"], poolFamilies: ["F0", "F0", "F0", "F1"], design: design,
-                                 targets: design, units: units, constraints: .init(mustInclude: [0], maxModelsPerFamily: 2))
+        _ = try SelectionProblem(
+            poolModels: ["a", "b", "c", "d"], poolFamilies: ["F0", "F0", "F0", "F1"], design: design,
+            targets: design, units: units, constraints: .init(mustInclude: [0], maxModelsPerFamily: 2))
     }
 }

@@ -41,8 +41,10 @@ struct Degeneracies: OptionSet, Sendable, CustomStringConvertible {
     static let all = Degeneracies(rawValue: 15)
 
     var description: String {
-        let names = [(Self.constantColumn, "constant"), (.collinearColumns, "collinear"), (.duplicateRows, "duplicates"),
-                     (.emptyLines, "empty-lines")].filter { contains($0.0) }.map(\.1)
+        let names = [
+            (Self.constantColumn, "constant"), (.collinearColumns, "collinear"), (.duplicateRows, "duplicates"),
+            (.emptyLines, "empty-lines"),
+        ].filter { contains($0.0) }.map(\.1)
         return "[" + names.joined(separator: ",") + "]"
     }
 }
@@ -87,17 +89,22 @@ struct PanelSpec: Sendable, CustomStringConvertible {
     static let benchmarkPool = Panel.standardBenchmarks
 
     /// A generator of specs with a model count in `models` and a benchmark count in `benchmarks`.
-    static func generator(models: ClosedRange<Int> = 2...60, benchmarks: ClosedRange<Int> = 2...8)
+    static func generator(
+        models: ClosedRange<Int> = 2...60, benchmarks: ClosedRange<Int> = 2...8
+    )
         -> Generator<PanelSpec, some SendableSequenceType>
     {
         // Each of the first three degeneracies in half the panels; empty lines (typed errors) in 15%.
-        zip(Gen.uint64(in: 0...UInt64.max), Gen.int(in: models), Gen.int(in: benchmarks), Gen<FamilyLayout>.case,
-            Gen.double(in: 0...0.5), Gen.int(in: 0...7), Gen.bool(0.15), Gen<FlopsLayout>.case, Gen<TargetShape>.case)
-            .map { seed, models, benchmarks, families, missing, degeneracies, emptyLines, flops, target in
-                PanelSpec(seed: seed, modelCount: models, benchmarkCount: benchmarks, families: families, missingRate: missing,
-                          degeneracies: Degeneracies(rawValue: degeneracies | (emptyLines ? Degeneracies.emptyLines.rawValue : 0)),
-                          flops: flops, target: target)
-            }
+        zip(
+            Gen.uint64(in: 0...UInt64.max), Gen.int(in: models), Gen.int(in: benchmarks), Gen<FamilyLayout>.case,
+            Gen.double(in: 0...0.5), Gen.int(in: 0...7), Gen.bool(0.15), Gen<FlopsLayout>.case, Gen<TargetShape>.case
+        )
+        .map { seed, models, benchmarks, families, missing, degeneracies, emptyLines, flops, target in
+            PanelSpec(
+                seed: seed, modelCount: models, benchmarkCount: benchmarks, families: families, missingRate: missing,
+                degeneracies: Degeneracies(rawValue: degeneracies | (emptyLines ? Degeneracies.emptyLines.rawValue : 0)),
+                flops: flops, target: target)
+        }
     }
 
     /// Builds the panel: benchmark scores in [0, 1] from a latent capability (family effect + scale),
@@ -133,8 +140,10 @@ struct PanelSpec: Sendable, CustomStringConvertible {
                 flopsValue = nil
                 tokensT = nil
             }
-            models.append(ModelInfo(name: "m\(i)", family: "F\(familyOf[i])", parametersB: parameters, tokensT: tokensT,
-                                    flops: flopsValue, source: "spec:\(i)"))
+            models.append(
+                ModelInfo(
+                    name: "m\(i)", family: "F\(familyOf[i])", parametersB: parameters, tokensT: tokensT,
+                    flops: flopsValue, source: "spec:\(i)"))
             capability.append(familyEffect[familyOf[i]] + 0.8 * log10(size) + 0.5 * random.nextNormal())
         }
         var scores = [[Double]](repeating: [Double](repeating: 0, count: n), count: m)
@@ -189,8 +198,9 @@ struct PanelSpec: Sendable, CustomStringConvertible {
             }
         }
         columns["gpu_hours"] = (0..<m).map { _ in 0.1 + 10 * random.nextUniform() }
-        return Panel(models: models, columns: columns, benchmarkNames: names, metricNames: ["target", "gpu_hours"],
-                     sources: ["spec"])
+        return Panel(
+            models: models, columns: columns, benchmarkNames: names, metricNames: ["target", "gpu_hours"],
+            sources: ["spec"])
     }
 }
 
@@ -242,8 +252,10 @@ struct Outcomes: CustomStringConvertible {
 
 /// Runs a property body, recording any error it throws as an issue: errors thrown out of a
 /// `propertyCheck` body are not reliably reported as failures, so bodies never throw.
-func recordingErrors(_ context: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation,
-                     _ body: () throws -> Void) {
+func recordingErrors(
+    _ context: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) {
     do {
         try body()
     } catch {

@@ -34,18 +34,22 @@ struct FitSpec: Sendable, CustomStringConvertible {
     }
 
     static var generator: Generator<FitSpec, some SendableSequenceType> {
-        zip(Gen<Link>.case, Gen.double(in: 0.01...2).optional(valueRate: 0.3), Gen.int(in: 1...3), Gen<PCAFitRows>.case,
-            Gen<SplitKind>.case, Gen.uint64(in: 0...UInt64.max), Gen.double(in: 0.2...1), Gen.bool)
-            .map { link, delta, components, pcaOn, split, seed, fraction, range in
-                FitSpec(link: link, huberDelta: delta, components: components, pcaOn: pcaOn, split: split, splitSeed: seed,
-                        trainFraction: fraction, targetRange: range)
-            }
+        zip(
+            Gen<Link>.case, Gen.double(in: 0.01...2).optional(valueRate: 0.3), Gen.int(in: 1...3), Gen<PCAFitRows>.case,
+            Gen<SplitKind>.case, Gen.uint64(in: 0...UInt64.max), Gen.double(in: 0.2...1), Gen.bool
+        )
+        .map { link, delta, components, pcaOn, split, seed, fraction, range in
+            FitSpec(
+                link: link, huberDelta: delta, components: components, pcaOn: pcaOn, split: split, splitSeed: seed,
+                trainFraction: fraction, targetRange: range)
+        }
     }
 
     var law: ScalingLaw {
-        ScalingLaw(pca: PCA(componentCount: components),
-                   regression: SigmoidRegression(link: link, loss: huberDelta.map { .huber(delta: $0) } ?? .leastSquares),
-                   pcaOn: pcaOn, targetRange: targetRange ? 0.25...1 : nil, referenceFamily: "F0")
+        ScalingLaw(
+            pca: PCA(componentCount: components),
+            regression: SigmoidRegression(link: link, loss: huberDelta.map { .huber(delta: $0) } ?? .leastSquares),
+            pcaOn: pcaOn, targetRange: targetRange ? 0.25...1 : nil, referenceFamily: "F0")
     }
 
     /// The split of `panel` this spec asks for (may throw a typed error, e.g. no training model).
@@ -121,8 +125,9 @@ struct FitSpec: Sendable, CustomStringConvertible {
             let role: ModelPrediction.Role = train.contains(index) ? .train : (test.contains(index) ? .test : .unlabeled)
             #expect(prediction.role == role, "\(context): model \(index) role \(prediction.role)")
             #expect(prediction.model == panel.models[index].name)
-            #expect(prediction.predicted.isFinite && prediction.linearPredictor.isFinite && allFinite(prediction.capabilities),
-                    "\(context): model \(index) prediction \(prediction.predicted)")
+            #expect(
+                prediction.predicted.isFinite && prediction.linearPredictor.isFinite && allFinite(prediction.capabilities),
+                "\(context): model \(index) prediction \(prediction.predicted)")
             if fitSpec.link != .linear {
                 #expect(prediction.predicted >= 0 && prediction.predicted <= 1, "\(context): model \(index) predicts \(prediction.predicted)")
             }

@@ -31,17 +31,21 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
     }
 
     static var generator: Generator<SelectionSpec, some SendableSequenceType> {
-        let constraints = zip(Gen.int(in: 1...4).optional(valueRate: 0.4), Gen.int(in: 1...6).optional(valueRate: 0.25),
-                              Gen.int(in: 1...3).optional(valueRate: 0.3), Gen.int(in: 0...1), Gen.int(in: 0...2))
+        let constraints = zip(
+            Gen.int(in: 1...4).optional(valueRate: 0.4), Gen.int(in: 1...6).optional(valueRate: 0.25),
+            Gen.int(in: 1...3).optional(valueRate: 0.3), Gen.int(in: 0...1), Gen.int(in: 0...2))
         let space = zip(Gen.int(in: 1...3), Gen.bool(0.2), Gen<Criterion>.case, Gen.bool(0.2), Gen.bool(0.2), Gen.bool(0.3))
-        return zip(Gen<SelectionUnit>.case, Gen.int(in: 0...9), constraints, space,
-                   Gen.double(in: 0.2...1).array(of: 1...3), Gen.uint64(in: 0...UInt64.max))
-            .map { unit, cost, constraints, space, budgets, seed in
-                SelectionSpec(unit: unit, cost: cost, maxFamilies: constraints.0, minModels: constraints.1,
-                              maxModelsPerFamily: constraints.2, includeCount: constraints.3, excludeCount: constraints.4,
-                              components: space.0, intercept: space.1, criterion: space.2, ridge: space.3,
-                              dropIncomplete: space.4, cutoff: space.5, budgetFractions: budgets, seed: seed)
-            }
+        return zip(
+            Gen<SelectionUnit>.case, Gen.int(in: 0...9), constraints, space,
+            Gen.double(in: 0.2...1).array(of: 1...3), Gen.uint64(in: 0...UInt64.max)
+        )
+        .map { unit, cost, constraints, space, budgets, seed in
+            SelectionSpec(
+                unit: unit, cost: cost, maxFamilies: constraints.0, minModels: constraints.1,
+                maxModelsPerFamily: constraints.2, includeCount: constraints.3, excludeCount: constraints.4,
+                components: space.0, intercept: space.1, criterion: space.2, ridge: space.3,
+                dropIncomplete: space.4, cutoff: space.5, budgetFractions: budgets, seed: seed)
+        }
     }
 
     /// The setup for `panel`: include/exclude names drawn from its families or models (rarely an
@@ -50,7 +54,8 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
         var random = Xoshiro256StarStar(seed: seed)
         var setup = SelectionSetup()
         setup.unit = unit
-        setup.cost = [CostKind.count, .count, .count, .count, .params, .params, .column("gpu_hours"), .column("gpu_hours"), .column("gpu_hours"), .flops][cost]
+        setup.cost =
+            [CostKind.count, .count, .count, .count, .params, .params, .column("gpu_hours"), .column("gpu_hours"), .column("gpu_hours"), .flops][cost]
         setup.maxFamilies = maxFamilies
         setup.minModels = minModels
         setup.maxModelsPerFamily = maxModelsPerFamily
@@ -124,8 +129,9 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
                 for result in one where result.value.isFinite { #expect(result.provenOptimal, "\(context)") }
                 // The count that gates exhaustive search (and `auto`) bounds the nodes it visits.
                 for result in one {
-                    #expect(Double(result.iterations) <= problem.combinationCount,
-                            "\(context): exhaustive visited \(result.iterations) nodes, combination count \(problem.combinationCount)")
+                    #expect(
+                        Double(result.iterations) <= problem.combinationCount,
+                        "\(context): exhaustive visited \(result.iterations) nodes, combination count \(problem.combinationCount)")
                 }
                 exhaustive = one
                 anySucceeded = true
@@ -152,27 +158,32 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
             check(results, problem: problem, budgets: budgets, context: "\(context), \(method)")
             if method == .greedy || method == .random {
                 let again = try Selection.solve(problem, budgets: budgets, options: options)
-                #expect(again.map(\.units) == results.map(\.units) && again.map(\.value) == results.map(\.value),
-                        "\(context): \(method) not deterministic")
+                #expect(
+                    again.map(\.units) == results.map(\.units) && again.map(\.value) == results.map(\.value),
+                    "\(context): \(method) not deterministic")
             }
             guard let exhaustive else { continue }
             for (result, optimum) in zip(results, exhaustive) {
                 let label = "\(context), \(method) at budget \(result.budget)"
                 if optimum.value.isFinite {
                     if result.value.isFinite {
-                        #expect(result.value >= optimum.value - tolerance(optimum.value),
-                                "\(label): \(result.value) beats the exhaustive optimum \(optimum.value)")
+                        #expect(
+                            result.value >= optimum.value - tolerance(optimum.value),
+                            "\(label): \(result.value) beats the exhaustive optimum \(optimum.value)")
                     }
                     if let lower = result.lowerBound {
-                        #expect(lower <= optimum.value + tolerance(optimum.value),
-                                "\(label): lower bound \(lower) above the exhaustive optimum \(optimum.value)")
+                        #expect(
+                            lower <= optimum.value + tolerance(optimum.value),
+                            "\(label): lower bound \(lower) above the exhaustive optimum \(optimum.value)")
                     }
                     if result.provenOptimal {
-                        #expect(abs(result.value - optimum.value) <= tolerance(optimum.value),
-                                "\(label): proven optimal \(result.value), exhaustive \(optimum.value)")
+                        #expect(
+                            abs(result.value - optimum.value) <= tolerance(optimum.value),
+                            "\(label): proven optimal \(result.value), exhaustive \(optimum.value)")
                     }
                 } else {
-                    #expect(!result.value.isFinite, "\(label): found \(result.units) with value \(result.value) where exhaustive found nothing feasible")
+                    #expect(
+                        !result.value.isFinite, "\(label): found \(result.units) with value \(result.value) where exhaustive found nothing feasible")
                 }
             }
         }
@@ -194,8 +205,9 @@ struct SelectionSpec: Sendable, CustomStringConvertible {
             if result.value.isFinite {
                 #expect(problem.isFeasible(indices, budget: budget), "\(label): \(result.units) breaks a constraint")
                 let recomputed = problem.value(of: indices)
-                #expect(abs(recomputed - result.value) <= 1e-9 * max(1, abs(result.value)),
-                        "\(label): reported \(result.value), recomputed \(recomputed)")
+                #expect(
+                    abs(recomputed - result.value) <= 1e-9 * max(1, abs(result.value)),
+                    "\(label): reported \(result.value), recomputed \(recomputed)")
                 if let lower = result.lowerBound {
                     #expect(!lower.isNaN, "\(label): NaN lower bound")
                     #expect(lower <= result.value + tolerance(result.value), "\(label): lower bound \(lower) > value \(result.value)")

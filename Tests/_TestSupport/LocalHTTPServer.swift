@@ -112,8 +112,10 @@ public enum FetchFixture {
 
     /// Ten synthetic models in two families with the eight benchmarks.
     public static let panel: String = {
-        var lines = ["Model,Model Family,Model Size (B),Pretraining Data Size (T),FLOPs (1E21),"
-                     + "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,GSM8K,XWinograd,HumanEval"]
+        var lines = [
+            "Model,Model Family,Model Size (B),Pretraining Data Size (T),FLOPs (1E21),"
+                + "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,GSM8K,XWinograd,HumanEval"
+        ]
         for index in 0..<10 {
             let family = index < 5 ? "Alpha" : "Beta"
             let size = [1, 2, 4, 8, 16][index % 5]
@@ -123,8 +125,9 @@ public enum FetchFixture {
                 let value = base + 0.01 * Double((index * 7 + column * 3) % 5) - 0.02 * Double(column % 3)
                 return String(format: "%.3f", value)
             }
-            lines.append("synthetic/\(family.lowercased())-\(size)b,\(family),\(size),\(tokens),,"
-                         + scores.joined(separator: ","))
+            lines.append(
+                "synthetic/\(family.lowercased())-\(size)b,\(family),\(size),\(tokens),,"
+                    + scores.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }()
@@ -149,8 +152,10 @@ public enum FetchFixture {
 
     /// (file name, url relative to `eval_results/`, content) in fetch order.
     public static var files: [(name: String, url: String, content: String)] {
-        [(panelName, panelName, panel), (postTrainingName, postTrainingName, postTraining),
-         (emergentName, emergentName, emergent), ("LICENSE", "../LICENSE", license)]
+        [
+            (panelName, panelName, panel), (postTrainingName, postTrainingName, postTraining),
+            (emergentName, emergentName, emergent), ("LICENSE", "../LICENSE", license),
+        ]
     }
 
     /// Writes the served tree into a fresh folder: `eval_results/…` and `LICENSE`.
@@ -168,12 +173,14 @@ public enum FetchFixture {
     /// A checksum manifest for the fixture files (digests by obsscale's SHA256, itself checked
     /// against hashlib), pointing at `baseURL`; `override` replaces a file's expected content.
     public static func manifest(baseURL: String, override: [String: String] = [:]) -> FetchManifest {
-        FetchManifest(source: "synthetic test fixture", license: "none", baseURL: baseURL,
-                      files: files.map { file in
-                          let content = Data((override[file.name] ?? file.content).utf8)
-                          return FetchManifest.File(name: file.name, url: file.url, bytes: content.count,
-                                                    sha256: DataFetch.SHA256.hexDigest(content))
-                      })
+        FetchManifest(
+            source: "synthetic test fixture", license: "none", baseURL: baseURL,
+            files: files.map { file in
+                let content = Data((override[file.name] ?? file.content).utf8)
+                return FetchManifest.File(
+                    name: file.name, url: file.url, bytes: content.count,
+                    sha256: DataFetch.SHA256.hexDigest(content))
+            })
     }
 
     /// Writes `manifest` as JSON to `path` (creating folders).

@@ -49,8 +49,10 @@ public enum TestPaths {
 /// which runs them regardless — they then fail if the files are missing — and makes
 /// `RealPanelTests` fail with the folders searched.
 public enum RealPanel {
-    public static let fileNames = ["base_llm_benchmark_eval.csv", "base_llm_post_training_eval.csv",
-                                   "base_llm_emergent_capability_eval.csv"]
+    public static let fileNames = [
+        "base_llm_benchmark_eval.csv", "base_llm_post_training_eval.csv",
+        "base_llm_emergent_capability_eval.csv",
+    ]
 
     /// The folders searched, in order.
     public static var candidates: [URL] {
@@ -85,8 +87,9 @@ extension Trait where Self == ConditionTrait {
     /// Runs the test only when the public panel is found (or required by CI); otherwise it is
     /// reported as skipped with this reason.
     public static var realPanel: Self {
-        .enabled(if: RealPanel.testsRun,
-                 "needs the public panel files (fetch them with `obsscale data fetch`, or set OBSSCALE_DATA_DIR)")
+        .enabled(
+            if: RealPanel.testsRun,
+            "needs the public panel files (fetch them with `obsscale data fetch`, or set OBSSCALE_DATA_DIR)")
     }
 }
 
@@ -137,8 +140,9 @@ public let obsscaleBinary: String = {
         folder = folder.deletingLastPathComponent()
     }
     let binary = folder.appendingPathComponent("obsscale").path
-    precondition(FileManager.default.isExecutableFile(atPath: binary),
-                 "no obsscale executable beside the test bundle \(testBundle.path); build with `swift build --build-tests`")
+    precondition(
+        FileManager.default.isExecutableFile(atPath: binary),
+        "no obsscale executable beside the test bundle \(testBundle.path); build with `swift build --build-tests`")
     return binary
 }()
 
@@ -160,6 +164,7 @@ public func runCLI(_ arguments: [String], environment: [String: String] = [:], d
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }

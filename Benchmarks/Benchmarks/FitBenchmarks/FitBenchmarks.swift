@@ -19,8 +19,7 @@ let benchmarks: @Sendable () -> Void = {
     do {
         workload = try FitWorkload.load()
     } catch {
-        fatalError("FitBenchmarks: cannot load the panel from \(FitWorkload.dataDirectory()) " +
-                   "(set OBSSCALE_DATA_DIR): \(error)")
+        fatalError("FitBenchmarks: cannot load the panel from \(FitWorkload.dataDirectory()) " + "(set OBSSCALE_DATA_DIR): \(error)")
     }
 
     Benchmark("impute+PCA") { benchmark in

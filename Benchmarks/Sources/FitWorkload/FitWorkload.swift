@@ -51,9 +51,10 @@ public struct FitWorkload: Sendable {
     public init(dataDirectory: String) throws {
         self.dataDirectory = dataDirectory
         let preset = URL(fileURLWithPath: Self.repoRoot).appendingPathComponent("data/presets/paper-2024.json").path
-        let query = PanelQuery(panelPath: dataDirectory + "/base_llm_benchmark_eval.csv",
-                               downstreamPaths: [dataDirectory + "/base_llm_post_training_eval.csv"],
-                               preset: preset)
+        let query = PanelQuery(
+            panelPath: dataDirectory + "/base_llm_benchmark_eval.csv",
+            downstreamPaths: [dataDirectory + "/base_llm_post_training_eval.csv"],
+            preset: preset)
         panel = try query.load().panel
         split = try Split(panel: panel, rule: Self.rule)
         let targets = try panel.values(of: Self.target)
@@ -86,8 +87,9 @@ public struct FitWorkload: Sendable {
     /// `obsscale fit` does after loading.
     public func fullFit(loss: Loss = .leastSquares) throws -> ScalingLawFit {
         let split = try Split(panel: panel, rule: Self.rule)
-        let law = ScalingLaw(benchmarks: Self.benchmarks, pca: PCA(componentCount: Self.componentCount),
-                             regression: SigmoidRegression(loss: loss))
+        let law = ScalingLaw(
+            benchmarks: Self.benchmarks, pca: PCA(componentCount: Self.componentCount),
+            regression: SigmoidRegression(loss: loss))
         return try law.fit(panel: panel, target: Self.target, split: split)
     }
 }

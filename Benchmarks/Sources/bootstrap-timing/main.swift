@@ -1,3 +1,4 @@
+import FitWorkload
 // Times the fit bootstrap (FitBootstrap.run) on the benchmark workload (FitWorkload: GSM8K CoT,
 // 7 benchmarks, cutoff 84) and prints JSON, for Benchmarks/compare-bootstrap.sh (the ratio with
 // baseline/bootstrap_baseline.py) and the thread-scaling figure in BENCHMARKS.md.
@@ -7,7 +8,6 @@
 // Modes (each timed K times after one warm-up, the main fit excluded, as in the Python loop):
 // fixed/ls, refit-pca/ls, fixed/huber. Reported: median, min and max seconds per R replicates.
 import Foundation
-import FitWorkload
 import ObsScale
 
 func fail(_ message: String) -> Never {
@@ -62,8 +62,9 @@ struct Mode: Encodable {
 var modes: [Mode] = []
 for (name, refit, loss) in [("fixed/ls", false, Loss.leastSquares), ("refit-pca/ls", true, .leastSquares), ("fixed/huber", false, .huber(delta: 1))] {
     if let onlyMode, onlyMode != name { continue }
-    let law = ScalingLaw(benchmarks: FitWorkload.benchmarks, pca: PCA(componentCount: FitWorkload.componentCount),
-                         regression: SigmoidRegression(loss: loss))
+    let law = ScalingLaw(
+        benchmarks: FitWorkload.benchmarks, pca: PCA(componentCount: FitWorkload.componentCount),
+        regression: SigmoidRegression(loss: loss))
     let fit: ScalingLawFit
     do { fit = try law.fit(panel: workload.panel, target: FitWorkload.target, split: workload.split) } catch { fail("fit: \(error)") }
     let settings = FitBootstrap(replicateCount: replicates, refitPCA: refit, seed: 1)
@@ -79,10 +80,14 @@ for (name, refit, loss) in [("fixed/ls", false, Loss.leastSquares), ("refit-pca/
         if round > 0 { times.append(elapsed) }
     }
     times.sort()
-    modes.append(Mode(name: name, medianSeconds: times[times.count / 2], minSeconds: times[0], maxSeconds: times[times.count - 1],
-                      failedReplicates: failed))
-    print(String(format: "%-14@ %8.4f s per %d replicates (min %.4f, max %.4f), %d threads, %d failed",
-                 name as NSString, times[times.count / 2], replicates, times[0], times[times.count - 1], threads, failed))
+    modes.append(
+        Mode(
+            name: name, medianSeconds: times[times.count / 2], minSeconds: times[0], maxSeconds: times[times.count - 1],
+            failedReplicates: failed))
+    print(
+        String(
+            format: "%-14@ %8.4f s per %d replicates (min %.4f, max %.4f), %d threads, %d failed",
+            name as NSString, times[times.count / 2], replicates, times[0], times[times.count - 1], threads, failed))
 }
 
 struct Output: Encodable {

@@ -1,3 +1,4 @@
+import FitWorkload
 // Times the four benchmarked operations with ContinuousClock and prints JSON with the medians,
 // for Benchmarks/compare.sh (the side-by-side ratio with baseline/paper_baseline.py).
 //
@@ -7,7 +8,6 @@
 // and S seconds of calls; the median of the per-call durations is reported. The data are loaded
 // once, untimed.
 import Foundation
-import FitWorkload
 import ObsScale
 
 func fail(_ message: String) -> Never {

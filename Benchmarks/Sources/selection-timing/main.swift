@@ -1,5 +1,5 @@
-import Foundation
 import FitWorkload
+import Foundation
 import ObsScale
 
 /// Selection speed (BENCHMARKS.md, "Selection"): prints JSON.
@@ -20,7 +20,10 @@ func arguments() -> (mode: String, repeatCount: Int, seconds: Double) {
 
 func json(_ object: [String: Any]) {
     if let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]),
-       let text = String(data: data, encoding: .utf8) { print(text) }
+        let text = String(data: data, encoding: .utf8)
+    {
+        print(text)
+    }
 }
 
 let (mode, repeatCount, seconds) = arguments()
@@ -28,8 +31,10 @@ do {
     switch mode {
     case "exhaustive":
         let directory = FitWorkload.dataDirectory()
-        let panel = try PanelQuery(panelPath: directory + "/base_llm_benchmark_eval.csv",
-                                   preset: FitWorkload.repoRoot + "/data/presets/paper-2024.json").load().panel
+        let panel = try PanelQuery(
+            panelPath: directory + "/base_llm_benchmark_eval.csv",
+            preset: FitWorkload.repoRoot + "/data/presets/paper-2024.json"
+        ).load().panel
         var setup = SelectionSetup()
         setup.include = ["Llama-2"]
         setup.maxFamilies = 10
@@ -64,8 +69,10 @@ do {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try Selection.solve(problem, budgets: [budget], options: SelectionOptions(method: .auto, timeLimitSeconds: 1.5))[0]
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        json(["seconds": elapsed, "value": result.value, "lowerBound": result.lowerBound ?? -1, "gap": result.gap ?? -1,
-              "models": result.models.count, "solver": result.solver])
+        json([
+            "seconds": elapsed, "value": result.value, "lowerBound": result.lowerBound ?? -1, "gap": result.gap ?? -1,
+            "models": result.models.count, "solver": result.solver,
+        ])
     case "families60":
         var settings = SimulationSettings()
         settings.familyCount = 60
@@ -79,9 +86,11 @@ do {
         for budget in [8.0, 16, 24, 32] {
             let start = DispatchTime.now().uptimeNanoseconds
             let result = try BranchAndBoundSelector(timeLimitSeconds: seconds).select(problem, budget: budget)
-            rows.append(["budget": budget, "value": result.value, "lowerBound": result.lowerBound ?? -1, "gap": result.gap ?? -1,
-                         "proven": result.provenOptimal, "nodes": result.iterations,
-                         "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9])
+            rows.append([
+                "budget": budget, "value": result.value, "lowerBound": result.lowerBound ?? -1, "gap": result.gap ?? -1,
+                "proven": result.provenOptimal, "nodes": result.iterations,
+                "seconds": Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+            ])
         }
         json(["combinations": problem.combinationCount, "budgets": rows])
     default:

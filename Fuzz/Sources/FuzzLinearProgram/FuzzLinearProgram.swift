@@ -89,9 +89,15 @@ func decodeProgram(_ reader: inout ByteReader) -> (LinearProgram, SolveOptions) 
         switch reader.byte() % 6 {
         case 0: upper = Double(Int8(bitPattern: reader.byte()))
         case 1: lower = Double(Int8(bitPattern: reader.byte()))
-        case 2: lower = Double(Int8(bitPattern: reader.byte())); upper = lower
-        case 3: lower = Double(Int8(bitPattern: reader.byte())); upper = lower + Double(reader.byte() % 16)
-        case 4: lower = reader.double(); upper = reader.double()
+        case 2:
+            lower = Double(Int8(bitPattern: reader.byte()))
+            upper = lower
+        case 3:
+            lower = Double(Int8(bitPattern: reader.byte()))
+            upper = lower + Double(reader.byte() % 16)
+        case 4:
+            lower = reader.double()
+            upper = reader.double()
         default: break
         }
         program.addConstraint(terms: terms, lowerBound: lower, upperBound: upper)
@@ -107,8 +113,9 @@ func checkSolution(_ solution: LPSolution, of program: LinearProgram) {
     if hasPoint.contains(solution.status) {
         require(solution.hasSolution, "status \(solution.status) without a point: \(solution.message)")
     } else {
-        require(!solution.hasSolution && solution.values.isEmpty && solution.duals.isEmpty,
-                "status \(solution.status) with a point: \(solution.message)")
+        require(
+            !solution.hasSolution && solution.values.isEmpty && solution.duals.isEmpty,
+            "status \(solution.status) with a point: \(solution.message)")
     }
     guard solution.hasSolution else { return }
     require(solution.values.count == program.variables.count, "\(solution.values.count) values for \(program.variables.count) variables")
@@ -126,23 +133,31 @@ func checkSolution(_ solution: LPSolution, of program: LinearProgram) {
     // Feasibility of the point, only for well-scaled data (GLPK's tolerances are relative to the
     // scaled problem; on extreme data a tiny violation is expected and documented).
     if Validity.isWellScaled(program), let problem = Validity.violation(of: program, at: solution.values, tolerance: 1e-6) {
-        require(false, "\(solution.status) point violates the program: \(problem)\nvalues \(solution.values), objective "
+        require(
+            false,
+            "\(solution.status) point violates the program: \(problem)\nvalues \(solution.values), objective "
                 + "\(solution.objective ?? .nan)\n\(solution.message)\n\(program)")
     }
 }
 
 /// `LinearProgram` is Codable with infinite bounds omitted; a program without NaN must round-trip.
 func checkRoundTrip(_ program: LinearProgram) {
-    let hasNaN = program.objectiveConstant.isNaN || program.variables.contains {
-        $0.lowerBound.isNaN || $0.upperBound.isNaN || $0.objective.isNaN
-    } || program.constraints.contains { row in
-        row.lowerBound.isNaN || row.upperBound.isNaN || row.terms.contains { $0.coefficient.isNaN }
-    }
-    let hasWrongInfinity = program.objectiveConstant.isInfinite || program.variables.contains {
-        $0.lowerBound == .infinity || $0.upperBound == -.infinity || $0.objective.isInfinite
-    } || program.constraints.contains { row in
-        row.lowerBound == .infinity || row.upperBound == -.infinity || row.terms.contains { $0.coefficient.isInfinite }
-    }
+    let hasNaN =
+        program.objectiveConstant.isNaN
+        || program.variables.contains {
+            $0.lowerBound.isNaN || $0.upperBound.isNaN || $0.objective.isNaN
+        }
+        || program.constraints.contains { row in
+            row.lowerBound.isNaN || row.upperBound.isNaN || row.terms.contains { $0.coefficient.isNaN }
+        }
+    let hasWrongInfinity =
+        program.objectiveConstant.isInfinite
+        || program.variables.contains {
+            $0.lowerBound == .infinity || $0.upperBound == -.infinity || $0.objective.isInfinite
+        }
+        || program.constraints.contains { row in
+            row.lowerBound == .infinity || row.upperBound == -.infinity || row.terms.contains { $0.coefficient.isInfinite }
+        }
     guard !hasNaN, !hasWrongInfinity else { return }  // not representable in JSON
     do {
         let data = try JSONEncoder().encode(program)
@@ -196,7 +211,10 @@ enum Validity {
         for (j, variable) in program.variables.enumerated() {
             let x = values[j]
             var lower = variable.lowerBound, upper = variable.upperBound
-            if variable.kind == .binary { lower = max(lower, 0); upper = min(upper, 1) }
+            if variable.kind == .binary {
+                lower = max(lower, 0)
+                upper = min(upper, 1)
+            }
             let slack = tolerance * (1 + abs(x))
             if x < lower - slack || x > upper + slack { return "x[\(j)] = \(x) outside [\(lower), \(upper)]" }
         }

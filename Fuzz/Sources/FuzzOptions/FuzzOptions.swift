@@ -73,9 +73,14 @@ func makePanel(_ reader: inout ByteReader) -> Panel {
             let size = positive(&reader), tokens = positive(&reader)
             var flops = positive(&reader)
             var derived = false
-            if flops == nil, let size, let tokens { flops = 6 * size * tokens; derived = true }
-            models.append(ModelInfo(name: "org/f\(family)-m\(member)", family: "F\(family)", parametersB: size,
-                                    tokensT: tokens, flops: flops, flopsDerived: derived, source: "fuzz:\(models.count + 2)"))
+            if flops == nil, let size, let tokens {
+                flops = 6 * size * tokens
+                derived = true
+            }
+            models.append(
+                ModelInfo(
+                    name: "org/f\(family)-m\(member)", family: "F\(family)", parametersB: size,
+                    tokensT: tokens, flops: flops, flopsDerived: derived, source: "fuzz:\(models.count + 2)"))
         }
     }
     var columns: [String: [Double]] = [:]
@@ -89,8 +94,9 @@ func makePanel(_ reader: inout ByteReader) -> Panel {
         let b = reader.byte()
         return b >= 250 ? .nan : Double(Int(b) - 10) / 4  // includes 0 and negatives (invalid costs)
     }
-    return Panel(models: models, columns: columns, benchmarkNames: benchmarks, metricNames: ["task_acc", "gpu_hours"],
-                 sources: ["fuzz"])
+    return Panel(
+        models: models, columns: columns, benchmarkNames: benchmarks, metricNames: ["task_acc", "gpu_hours"],
+        sources: ["fuzz"])
 }
 
 struct Context {
@@ -118,11 +124,12 @@ struct Context {
     }
 
     func modelFilter(_ reader: inout ByteReader) -> ModelFilter {
-        ModelFilter(families: reader.optional { r in r.array(maxCount: 3) { r in r.name(from: familyNames) } },
-                    excludeFamilies: reader.array(maxCount: 2) { r in r.name(from: familyNames) },
-                    excludeModels: reader.array(maxCount: 3) { r in r.name(from: modelNames) },
-                    maxSizeB: reader.optional { r in r.double() },
-                    dropIncompleteOn: reader.optional { r in r.array(maxCount: 2) { r in r.name(from: columnNames) } })
+        ModelFilter(
+            families: reader.optional { r in r.array(maxCount: 3) { r in r.name(from: familyNames) } },
+            excludeFamilies: reader.array(maxCount: 2) { r in r.name(from: familyNames) },
+            excludeModels: reader.array(maxCount: 3) { r in r.name(from: modelNames) },
+            maxSizeB: reader.optional { r in r.double() },
+            dropIncompleteOn: reader.optional { r in r.array(maxCount: 2) { r in r.name(from: columnNames) } })
     }
 
     func checkKept(_ kept: [Int], _ what: String) {
@@ -164,8 +171,10 @@ struct Context {
     }
 
     func selector(_ reader: inout ByteReader) {
-        let text = reader.name(from: ["exhaustive", "greedy:model", "exchange:family", "bnb", "relaxation:model", "auto",
-                                      "random", "greedy:", ":model", "bnb:family:model"])
+        let text = reader.name(from: [
+            "exhaustive", "greedy:model", "exchange:family", "bnb", "relaxation:model", "auto",
+            "random", "greedy:", ":model", "bnb:family:model",
+        ])
         guard let selector = attempt("ValidationSelector", { try ValidationSelector(parsing: text) }) else { return }
         require(selector.method != .random, "random accepted as a validation selector")
         require((try? ValidationSelector(parsing: selector.description)) == selector, "description does not parse back")
@@ -177,7 +186,8 @@ struct Context {
             json = reader.rawString(maxLength: 64)
         } else {
             func list(_ items: [String]) -> String {
-                "[" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                "["
+                    + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
                     .joined(separator: ",") + "]"
             }
             let families = reader.array(maxCount: 3) { r in r.name(from: familyNames) }
@@ -220,8 +230,9 @@ struct Context {
         setup.minModels = reader.optional(smallInt)
         setup.maxModelsPerFamily = reader.optional(smallInt)
         let budgets = reader.array(maxCount: 3) { r in r.byte() % 4 == 0 ? r.double() : Double(r.byte() % 24) }
-        var options = SelectionOptions(method: SelectionMethod.allCases[Int(reader.byte()) % SelectionMethod.allCases.count],
-                                       timeLimitSeconds: 0.05, seed: UInt64(reader.byte()), threadCount: 1)
+        var options = SelectionOptions(
+            method: SelectionMethod.allCases[Int(reader.byte()) % SelectionMethod.allCases.count],
+            timeLimitSeconds: 0.05, seed: UInt64(reader.byte()), threadCount: 1)
         if reader.byte() % 16 == 0 { options.timeLimitSeconds = reader.double() }
         if options.timeLimitSeconds.isFinite, options.timeLimitSeconds > 0.05 { options.timeLimitSeconds = 0.05 }  // keep it fast
         let paperBaseline = reader.byte() % 8 == 0
@@ -233,10 +244,14 @@ struct Context {
         if paperBaseline {
             let count = reader.int(in: 0...3)
             for budget in budgets {
-                guard let results = attempt("PaperRandomBaseline", {
-                    try PaperRandomBaseline(count: count, seed: options.seed).select(problem, budget: budget)
-                }) else { continue }
-                results.forEach { check($0, problem: problem, budget: budget) }
+                guard
+                    let results = attempt(
+                        "PaperRandomBaseline",
+                        {
+                            try PaperRandomBaseline(count: count, seed: options.seed).select(problem, budget: budget)
+                        })
+                else { continue }
+                for result in results { check(result, problem: problem, budget: budget) }
             }
             return
         }
@@ -268,12 +283,14 @@ struct Context {
         let eigenvalues = (try? SymmetricEigen(problem.gram(of: subset)).values) ?? []
         let condition = (eigenvalues.max() ?? 1) / max(eigenvalues.min() ?? 1, .leastNormalMagnitude)
         let tolerance = max(1e-6, 100 * condition * Double.ulpOfOne)
-        require(abs(value - result.value) <= tolerance * max(1, abs(value)),
-                "\(result.solver): value \(result.value), recomputed \(value) (κ(G) = \(condition))")
+        require(
+            abs(value - result.value) <= tolerance * max(1, abs(value)),
+            "\(result.solver): value \(result.value), recomputed \(value) (κ(G) = \(condition))")
         if let bound = result.lowerBound {
             require(!bound.isNaN, "\(result.solver): NaN lower bound")
-            require(bound <= result.value + 1e-6 * max(1, abs(result.value)),
-                    "\(result.solver): lower bound \(bound) > value \(result.value)")
+            require(
+                bound <= result.value + 1e-6 * max(1, abs(result.value)),
+                "\(result.solver): lower bound \(bound) > value \(result.value)")
         }
     }
 }

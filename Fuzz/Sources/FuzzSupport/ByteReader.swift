@@ -105,8 +105,10 @@ public struct ByteReader {
 }
 
 /// Fails the current input (the fuzzer reports it as a crash) when an invariant does not hold.
-public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-                    file: StaticString = #fileID, line: UInt = #line) {
+public func require(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     if !condition() {
         fatalError("fuzz invariant violated: \(message())", file: file, line: line)
     }

@@ -27,8 +27,9 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
 
     /// The law these options describe, on `benchmarks` (nil: the panel's).
     func law(benchmarks: [String]?, targetRange: ClosedRange<Double>? = nil, referenceFamily: String = "Llama-2") -> ScalingLaw {
-        ScalingLaw(benchmarks: benchmarks, pca: PCA(componentCount: components),
-                   regression: SigmoidRegression(link: link, loss: loss == .ls ? .leastSquares : .huber(delta: huberDelta)),
-                   pcaOn: pcaOn, targetRange: targetRange, referenceFamily: referenceFamily)
+        ScalingLaw(
+            benchmarks: benchmarks, pca: PCA(componentCount: components),
+            regression: SigmoidRegression(link: link, loss: loss == .ls ? .leastSquares : .huber(delta: huberDelta)),
+            pcaOn: pcaOn, targetRange: targetRange, referenceFamily: referenceFamily)
     }
 }

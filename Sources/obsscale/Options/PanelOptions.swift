@@ -23,8 +23,9 @@ struct PanelOptions: ParsableArguments {
     @Option(help: "Downstream CSV joined on Model (repeatable). Default: known companion files beside the panel.")
     var downstream: [String] = []
 
-    @Option(help: "Benchmark columns used for imputation and PCA (comma-separated; default: all the panel's benchmarks).",
-            transform: Parse.commaList)
+    @Option(
+        help: "Benchmark columns used for imputation and PCA (comma-separated; default: all the panel's benchmarks).",
+        transform: Parse.commaList)
     var benchmarks: [String]?
 
     @Option(help: "Write the result as JSON to this file (atomically).")
@@ -34,8 +35,9 @@ struct PanelOptions: ParsableArguments {
     var quiet = false
 
     var query: PanelQuery {
-        PanelQuery(panelPath: panel, downstreamPaths: downstream, preset: preset,
-                   filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels))
+        PanelQuery(
+            panelPath: panel, downstreamPaths: downstream, preset: preset,
+            filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels))
     }
 
     /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets

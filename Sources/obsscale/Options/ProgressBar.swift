@@ -36,8 +36,12 @@ final class ProgressBar: @unchecked Sendable {
         guard completed >= total || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
         drawn = true
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + Self.line(label: label, unit: unit, completed: completed, total: total,
-                                                                           elapsed: now.timeIntervalSince(started))).utf8))
+        FileHandle.standardError.write(
+            Data(
+                ("\r\u{1B}[K"
+                    + Self.line(
+                        label: label, unit: unit, completed: completed, total: total,
+                        elapsed: now.timeIntervalSince(started))).utf8))
     }
 
     /// Erases the bar.

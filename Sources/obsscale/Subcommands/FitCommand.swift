@@ -16,8 +16,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The downstream metric column to fit (headers may contain commas).")
     var target: String
 
-    @Option(name: .customLong("target-range"), help: "LOW,HIGH: fit and score (y − LOW)/(HIGH − LOW), e.g. LOW = chance accuracy.",
-            transform: Parse.range)
+    @Option(
+        name: .customLong("target-range"), help: "LOW,HIGH: fit and score (y − LOW)/(HIGH − LOW), e.g. LOW = chance accuracy.",
+        transform: Parse.range)
     var targetRange: ClosedRange<Double>?
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<FitLawDefaults>
@@ -41,8 +42,10 @@ struct FitCommand: ParsableCommand {
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
     var refitPCA = false
 
-    @Option(name: .customLong("at-flops"), help: "Also predict a reference-family model at these FLOPs (×1E21, comma-separated), with an interval under --bootstrap.",
-            transform: Parse.positiveNumbers)
+    @Option(
+        name: .customLong("at-flops"),
+        help: "Also predict a reference-family model at these FLOPs (×1E21, comma-separated), with an interval under --bootstrap.",
+        transform: Parse.positiveNumbers)
     var atFlops: [Double] = []
 
     func validate() throws {
@@ -68,8 +71,9 @@ struct FitCommand: ParsableCommand {
     /// The bootstrap the options ask for, if any.
     var bootstrap: FitBootstrap? {
         bootstrapOptions.replicates.map {
-            FitBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, refitPCA: refitPCA,
-                         seed: runOptions.seed)
+            FitBootstrap(
+                replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, refitPCA: refitPCA,
+                seed: runOptions.seed)
         }
     }
 
@@ -78,33 +82,42 @@ struct FitCommand: ParsableCommand {
             let loaded = try panelOptions.load()
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
-                throw DataError.unknownFamily(name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
+                throw DataError.unknownFamily(
+                    name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
             }
             let law = self.law
             let split = try Split(panel: loaded.panel, rule: rule)
             var fit = try law.fit(panel: loaded.panel, target: target, split: split)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {
-                throw FitError.invalidSetting(.fitBootstrapLog10Flops, value: atFlops.map { Format.significant($0, 6) }.joined(separator: ","),
-                                              allowed: "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has fewer)")
+                throw FitError.invalidSetting(
+                    .fitBootstrapLog10Flops, value: atFlops.map { Format.significant($0, 6) }.joined(separator: ","),
+                    allowed:
+                        "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has fewer)"
+                )
             }
             let settings = bootstrap
             if let settings {
                 fit.bootstrap = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
-                    try settings.run(fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) },
-                                     threadCount: runOptions.threadCount, progress: progress)
+                    try settings.run(
+                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) },
+                        threadCount: runOptions.threadCount, progress: progress)
                 }
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "fit", seed: settings?.seed,
-                               options: FitOptions(query: panelOptions.query, target: target, split: rule, law: law,
-                                                   bootstrap: settings, atFlops: atFlops),
-                               result: fit).write(to: path)
+                try JSONReport(
+                    command: "fit", seed: settings?.seed,
+                    options: FitOptions(
+                        query: panelOptions.query, target: target, split: rule, law: law,
+                        bootstrap: settings, atFlops: atFlops),
+                    result: fit
+                ).write(to: path)
             }
             if let html = runOptions.html {
                 try HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule)).write(to: html)
             }
-            printReport(FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops),
-                        quiet: panelOptions.quiet)
+            printReport(
+                FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops),
+                quiet: panelOptions.quiet)
         }
     }
 

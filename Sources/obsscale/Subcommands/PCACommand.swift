@@ -24,8 +24,9 @@ struct PCACommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let loaded = try panelOptions.load()
-            let analysis = CapabilityAnalysis(benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
-                                              componentCount: components, standardize: standardize)
+            let analysis = CapabilityAnalysis(
+                benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
+                componentCount: components, standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
             if let path = panelOptions.json {
                 try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result)

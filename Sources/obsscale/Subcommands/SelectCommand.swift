@@ -9,8 +9,9 @@ struct SelectCommand: ParsableCommand {
 
     @OptionGroup var panelOptions: PanelOptions
 
-    @Option(help: "Budgets, comma-separated: numbers in cost units, or N% of the pool's total cost (e.g. 4,8,12 or 10%).",
-            transform: Parse.budgets)
+    @Option(
+        help: "Budgets, comma-separated: numbers in cost units, or N% of the pool's total cost (e.g. 4,8,12 or 10%).",
+        transform: Parse.budgets)
     var budget: BudgetSpec
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
@@ -94,25 +95,34 @@ struct SelectCommand: ParsableCommand {
             }
             let summary = try settings.map { settings in
                 try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
-                    try settings.run(setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,
-                                     results: results, threadCount: options.threadCount, progress: progress)
+                    try settings.run(
+                        setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,
+                        results: results, threadCount: options.threadCount, progress: progress)
                 }
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "select", seed: runOptions.seed,
-                               options: SelectOptions(query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
-                                                      budgetSpec: budget.description, bootstrap: settings),
-                               result: SelectOutput(pool: problem.poolModels, units: problem.units.map(\.name), results: results,
-                                                    bootstrap: summary))
-                    .write(to: path)
+                try JSONReport(
+                    command: "select", seed: runOptions.seed,
+                    options: SelectOptions(
+                        query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
+                        budgetSpec: budget.description, bootstrap: settings),
+                    result: SelectOutput(
+                        pool: problem.poolModels, units: problem.units.map(\.name), results: results,
+                        bootstrap: summary)
+                )
+                .write(to: path)
             }
             if let html = runOptions.html {
-                try HTMLPage.select(results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                                    criterion: criterion, bootstrap: summary).write(to: html)
+                try HTMLPage.select(
+                    results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
+                    criterion: criterion, bootstrap: summary
+                ).write(to: html)
             }
-            printReport(SelectReport.render(results, problem: problem, panelDescription: panelOptions.describe(loaded),
-                                            costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary),
-                        quiet: panelOptions.quiet)
+            printReport(
+                SelectReport.render(
+                    results, problem: problem, panelDescription: panelOptions.describe(loaded),
+                    costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary),
+                quiet: panelOptions.quiet)
         }
     }
 }

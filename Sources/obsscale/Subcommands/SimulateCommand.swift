@@ -43,8 +43,9 @@ struct SimulateCommand: ParsableCommand {
             let world = try SyntheticWorld.generate(settings)
             let paths = try world.write(to: out)
             if !quiet {
-                print("Simulated \(world.panel.count) models in \(world.panel.familyNames.count) families (seed \(seed)), "
-                      + "targets: \(world.truth.targets.map(\.name).joined(separator: ", "))")
+                print(
+                    "Simulated \(world.panel.count) models in \(world.panel.familyNames.count) families (seed \(seed)), "
+                        + "targets: \(world.truth.targets.map(\.name).joined(separator: ", "))")
                 for path in paths { print("  wrote \(path)") }
             }
         }

@@ -10,7 +10,8 @@ enum ValidateLawDefaults: LawDefaults {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Score selections the paper's way: fit on the chosen subset below a FLOPs cutoff, test above it, against random subsets and all models.",
+        abstract:
+            "Score selections the paper's way: fit on the chosen subset below a FLOPs cutoff, test above it, against random subsets and all models.",
         discussion: """
             The panel's --benchmarks are the fit's capabilities; --select-benchmarks those of the selection criterion. \
             With --simulate N the evaluation runs on N simulated worlds (where the truth is known) instead of the panel.
@@ -21,8 +22,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Target metric column (repeatable; headers may contain commas), or 'all': every accuracy/exact-match metric in [0, 1].")
     var target: [String] = []
 
-    @Option(name: .customLong("select-benchmarks"), help: "Benchmark columns of the selection's PCA (default: --benchmarks).",
-            transform: Parse.commaList)
+    @Option(
+        name: .customLong("select-benchmarks"), help: "Benchmark columns of the selection's PCA (default: --benchmarks).",
+        transform: Parse.commaList)
     var selectBenchmarks: [String]?
 
     @Option(help: "Budgets in models (or --cost units), comma-separated.", transform: Parse.budgets)
@@ -71,10 +73,12 @@ struct ValidateCommand: ParsableCommand {
                 throw ValidationError("--html: '\(runOptions.html ?? "")' is not allowed (allowed: on a panel only (with --simulate use --json))")
             }
             guard target.isEmpty else {
-                throw ValidationError("--target: '\(target.joined(separator: " "))' is not allowed (allowed: none with --simulate (the worlds' own targets are used))")
+                throw ValidationError(
+                    "--target: '\(target.joined(separator: " "))' is not allowed (allowed: none with --simulate (the worlds' own targets are used))")
             }
         } else if bootstrapOptions.bootstrap != 0 {
-            throw ValidationError("--bootstrap: '\(bootstrapOptions.bootstrap)' is not allowed (allowed: only with --simulate (use fit --bootstrap on real data))")
+            throw ValidationError(
+                "--bootstrap: '\(bootstrapOptions.bootstrap)' is not allowed (allowed: only with --simulate (use fit --bootstrap on real data))")
         }
     }
 
@@ -112,8 +116,10 @@ struct ValidateCommand: ParsableCommand {
                     try study.run(threadCount: runOptions.threadCount, progress: progress)
                 }
                 if let path = panelOptions.json {
-                    try JSONReport(command: "validate", seed: runOptions.seed, options: ValidateOptions(query: nil, validation: nil, study: study),
-                                   result: report).write(to: path)
+                    try JSONReport(
+                        command: "validate", seed: runOptions.seed, options: ValidateOptions(query: nil, validation: nil, study: study),
+                        result: report
+                    ).write(to: path)
                 }
                 printReport(ValidateReport.render(report), quiet: panelOptions.quiet, flagOverrides: FlagNames.validateOverrides)
                 return
@@ -122,7 +128,9 @@ struct ValidateCommand: ParsableCommand {
             var validation = self.validation
             if validation.targets == ["all"] {
                 validation.targets = loaded.panel.accuracyMetricNames
-                guard !validation.targets.isEmpty else { throw DataError.emptyResult(what: "no accuracy/exact-match metric in [0, 1] among the panel's downstream columns") }
+                guard !validation.targets.isEmpty else {
+                    throw DataError.emptyResult(what: "no accuracy/exact-match metric in [0, 1] among the panel's downstream columns")
+                }
             }
             guard !validation.targets.isEmpty else {
                 throw EvaluationError.invalidSetting(.validationTargets, value: "none", allowed: "at least one target column, or 'all'")
@@ -131,12 +139,15 @@ struct ValidateCommand: ParsableCommand {
                 try validation.run(panel: loaded.panel, threadCount: runOptions.threadCount, progress: progress)
             }
             if let path = panelOptions.json {
-                try JSONReport(command: "validate", seed: runOptions.seed,
-                               options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report).write(to: path)
+                try JSONReport(
+                    command: "validate", seed: runOptions.seed,
+                    options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report
+                ).write(to: path)
             }
             if let html = runOptions.html { try HTMLPage.validate(report, panelDescription: panelOptions.describe(loaded)).write(to: html) }
-            printReport(ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet,
-                        flagOverrides: FlagNames.validateOverrides)
+            printReport(
+                ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet,
+                flagOverrides: FlagNames.validateOverrides)
         }
     }
 }

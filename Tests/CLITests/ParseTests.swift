@@ -117,7 +117,7 @@ struct ParseTests {
         #expect(validation.randomCount == 3 && validation.seed == 5 && validation.timeLimitSeconds == 2)
         #expect(validation.selection.benchmarks == ["MMLU", "ARC-C"] && validation.selection.cost == .params)
         #expect(validation.selection.maxFamilies == 8 && validation.selection.include == ["Llama-2"] && validation.selection.dropIncomplete)
-        #expect(validation.selection.cutoffFlops == 84 && validation.selection.componentCount == 3)
+        #expect(validation.selection.cutoffFlops == nil && validation.selection.componentCount == 3)
         // The paper's evaluation loss (Huber, δ = 1) is validate's default.
         #expect(validation.law == ScalingLaw(benchmarks: ["MMLU", "ARC-C", "HellaSwag"], regression: SigmoidRegression(loss: .huber(delta: 1))))
         let simulated = try ValidateCommand.parse([

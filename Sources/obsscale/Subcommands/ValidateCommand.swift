@@ -86,6 +86,7 @@ struct ValidateCommand: ParsableCommand {
     var validation: Validation {
         var validation = Validation(targets: target, budgets: budget.resolved(totalCost: .infinity), cutoffFlops: poolOptions.cutoffFlops ?? .nan)
         validation.selection = poolOptions.setup(benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: lawOptions.components)
+        validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
         validation.selectors = method
         validation.randomCount = random
         validation.law = lawOptions.law(benchmarks: panelOptions.benchmarks)

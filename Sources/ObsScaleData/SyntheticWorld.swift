@@ -199,18 +199,18 @@ public struct SyntheticWorld: Sendable {
     }
 }
 
-func rounded(_ value: Double, _ digits: Int) -> Double {
+private func rounded(_ value: Double, _ digits: Int) -> Double {
     let scale = pow(10, Double(digits))
     return (value * scale).rounded() / scale
 }
 
-func format(_ value: Double?) -> String {
+private func format(_ value: Double?) -> String {
     guard let value, !value.isNaN else { return "" }
     return "\(value)"
 }
 
 /// CSV text with standard quoting, written by CSV.swift's writer.
-func csvText(header: [String], rows: [[String]]) throws -> String {
+private func csvText(header: [String], rows: [[String]]) throws -> String {
     let writer = try CSVWriter(stream: .toMemory())
     try writer.write(row: header)
     for row in rows { try writer.write(row: row) }

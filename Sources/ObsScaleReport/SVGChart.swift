@@ -308,7 +308,7 @@ public struct SVGBarChart {
 }
 
 /// A number for an SVG attribute: two decimals, never NaN (callers filter non-finite values).
-func f(_ value: Double) -> String {
+private func f(_ value: Double) -> String {
     value.isFinite ? String(format: "%.2f", value) : "0"
 }
 

@@ -22,8 +22,10 @@ public enum Criterion: String, Codable, CaseIterable, Sendable {
 /// matrix L, the criterion, the ridge δ, and side constraints. Budgets are given to the solvers.
 ///
 /// The design matrix of a subset S is the stack of its units' rows; G_S = δI + Σ_{u∈S} M_u with
-/// the per-unit Gram contributions M_u = Σ_{rows x of u} x·xᵀ precomputed here.
-public struct SelectionProblem: Codable, Sendable {
+/// the per-unit Gram contributions M_u = Σ_{rows x of u} x·xᵀ precomputed here. Everything but the
+/// criterion is fixed at `init`, which validates it, so the derived state (Grams, L) cannot drift
+/// from the design (read-only from outside; encodable for reports, not decodable).
+public struct SelectionProblem: Encodable, Sendable {
     /// One selectable unit: a family (with its pool models) or a single model.
     public struct Unit: Codable, Equatable, Sendable {
         public var name: String
@@ -68,19 +70,19 @@ public struct SelectionProblem: Codable, Sendable {
         public var onlyBudget: Bool { maxFamilies == nil && minModels == nil && maxModelsPerFamily == nil }
     }
 
-    public var poolModels: [String]
-    public var poolFamilies: [String]
+    public private(set) var poolModels: [String]
+    public private(set) var poolFamilies: [String]
     /// Pool models × p design rows (first K_sel PCs, optionally an intercept column first).
-    public var design: Matrix
+    public private(set) var design: Matrix
     /// The target weight matrix L = X_Tᵀ X_T (p × p).
-    public var weight: Matrix
-    public var units: [Unit]
+    public private(set) var weight: Matrix
+    public private(set) var units: [Unit]
     /// Per-unit Gram contributions M_u, each p × p row-major, concatenated.
-    public var unitGrams: [Double]
+    public private(set) var unitGrams: [Double]
     public var criterion: Criterion
     /// Ridge δ added to every G (0: singular designs are infeasible).
-    public var ridge: Double
-    public var constraints: Constraints
+    public private(set) var ridge: Double
+    public private(set) var constraints: Constraints
 
     /// Number of design columns p.
     public var dimension: Int { design.columnCount }

@@ -5,7 +5,7 @@ import _TestSupport
 
 /// Inputs found by `make fuzz` (Fuzz/, target FuzzPanelCSV) that broke a documented guarantee of
 /// `Panel.load`; each is now a typed error with a message naming the file, line and values.
-struct PanelFuzzRegressionTests {
+struct DataFuzzRegressionTests {
     func message(_ body: () throws -> Void) -> String {
         do {
             try body()

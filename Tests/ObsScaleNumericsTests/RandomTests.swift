@@ -56,7 +56,7 @@ struct RandomTests {
 
     /// Progress reaches (count, count) exactly once per replicate, whatever the thread count.
     @Test(arguments: [1, 2, 4])
-    func parallelReplicatesReportProgress(threads: Int) {
+    func replicatesReportProgress(threads: Int) {
         final class Log: @unchecked Sendable {
             let lock = NSLock()
             var calls: [(Int, Int)] = []
@@ -75,7 +75,7 @@ struct RandomTests {
         #expect(Set(log.calls.map(\.0)) == Set(1...100))
     }
 
-    @Test func parallelReplicatesAreIdenticalForAnyThreadCount() {
+    @Test func replicatesAreIdenticalForAnyThreadCount() {
         @Sendable func body(_ index: Int) -> Double {
             var generator = Xoshiro256StarStar.stream(seed: 99, index: UInt64(index))
             return (0..<100).reduce(0.0) { sum, _ in sum + generator.nextUniform() }

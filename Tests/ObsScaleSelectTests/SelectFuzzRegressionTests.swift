@@ -4,7 +4,7 @@ import Testing
 
 /// Inputs found by `make fuzz` (Fuzz/, target FuzzOptions) that trapped or returned an invalid
 /// selection; each is now a typed error.
-struct SelectionFuzzRegressionTests {
+struct SelectFuzzRegressionTests {
     /// Two families (F0: one model, F1: three) on 2 benchmarks, p = 2.
     static func problem(mustInclude: [Int]) throws -> SelectionProblem {
         let rows: [[Double]] = [[1, 0], [0, 1], [1, 1], [2, -1]]

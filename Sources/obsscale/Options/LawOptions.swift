@@ -10,7 +10,7 @@ protocol LawDefaults {
 /// and where imputation and PCA are fitted. `law(…)` is the one place a `ScalingLaw` is built
 /// from options.
 struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
-    @Option(help: "Link: \(Link.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Link of the law: sigmoid-floor (the paper's, a floor b ∈ [0, 0.2]), sigmoid (no floor) or linear.")
     var link: Link = .sigmoidFloor
 
     @Option(help: "Regression loss: ls (least squares) or huber.")

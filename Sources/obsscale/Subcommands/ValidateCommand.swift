@@ -27,12 +27,14 @@ struct ValidateCommand: ParsableCommand {
         transform: Parse.commaList)
     var selectBenchmarks: [String]?
 
-    @Option(help: "Budgets in models (or --cost units), comma-separated.", transform: Parse.budgets)
+    @Option(help: "Budgets in models (or --cost units), comma-separated. Required, as is --cutoff-flops.", transform: Parse.budgets)
     var budget: BudgetSpec
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
 
-    @Option(help: "Selectors, comma-separated METHOD[:UNIT] (e.g. exhaustive, exchange:model, bnb:family).", transform: Parse.selectors)
+    @Option(
+        help: "Selectors, comma-separated METHOD[:UNIT] (e.g. exhaustive, exchange:model, bnb:family; default: exhaustive).",
+        transform: Parse.selectors)
     var method: [ValidationSelector] = [ValidationSelector(method: .exhaustive)]
 
     @Option(help: "Random family subsets per budget (the paper's baseline; 0: none).")

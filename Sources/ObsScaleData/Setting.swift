@@ -48,4 +48,5 @@ extension Setting {
     public static let simulationModelCount = Setting(SimulationSettings.self, "modelCount")
     public static let simulationMissingRate = Setting(SimulationSettings.self, "missingRate")
     public static let simulationCapabilityCount = Setting(SimulationSettings.self, "capabilityCount")
+    public static let simulationPublicMetricCount = Setting(SimulationSettings.self, "publicMetricCount")
 }

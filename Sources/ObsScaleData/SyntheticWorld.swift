@@ -21,6 +21,11 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
     public var capabilityNoise = 0.1
     public var targetNoise = 0.02
     public var seed: UInt64 = 2024
+    /// Public downstream metrics besides the targets (`public_NN_acc`, laws of the targets' kind:
+    /// driven by the general capability), and with them a third target, `task_unlike,accuracy`,
+    /// driven by a capability the public metrics do not load on — the world in which a public prior
+    /// can be tested, and must not hurt. 0: none (the two classic targets only).
+    public var publicMetricCount = 0
 
     public init() {}
 
@@ -37,6 +42,7 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
         }
         try require(missingRate >= 0 && missingRate <= 0.5, .simulationMissingRate, "\(missingRate)", "0 to 0.5")
         try require((1...5).contains(capabilityCount), .simulationCapabilityCount, "\(capabilityCount)", "1 to 5")
+        try require((0...200).contains(publicMetricCount), .simulationPublicMetricCount, "\(publicMetricCount)", "0 to 200")
     }
 
     /// Number of models in family `index`.
@@ -153,15 +159,34 @@ public struct SyntheticWorld: Sendable {
             ("task_emergent,accuracy", -4.0, 2.2, 0.1),
         ]
         var targets: [SimulationTruth.Target] = []
+        func law(_ alpha: Double, _ beta: [Double], _ floor: Double) -> (truth: [Double], observed: [Double]) {
+            let truthValues = capabilities.map { (1 - floor) * Statistics.logistic(alpha + Matrix.dot(beta, $0)) + floor }
+            return (truthValues, truthValues.map { rounded(min(1, max(0, $0 + settings.targetNoise * random.nextNormal())), 6) })
+        }
         for (name, alpha, scale, floor) in targetSpecs {
             let beta = (0..<k).map { c in c == 0 ? scale : uniform(0, 0.5) * scale }
-            let truthValues = capabilities.map { (1 - floor) * Statistics.logistic(alpha + Matrix.dot(beta, $0)) + floor }
-            columns[name] = truthValues.map { rounded(min(1, max(0, $0 + settings.targetNoise * random.nextNormal())), 6) }
+            let (truthValues, observed) = law(alpha, beta, floor)
+            columns[name] = observed
             targets.append(.init(name: name, alpha: alpha, beta: beta, floor: floor, trueValues: truthValues))
+        }
+        var publicNames: [String] = []
+        if settings.publicMetricCount > 0 {
+            for index in 0..<settings.publicMetricCount {
+                let scale = uniform(0.8, 2.2), alpha = uniform(-3.5, 0), floor = uniform(0, 0.15)
+                let beta = (0..<k).map { c in c == 0 ? scale : uniform(0, 0.5) * scale }
+                let name = String(format: "public_%02d_acc", index + 1)
+                columns[name] = law(alpha, beta, floor).observed
+                publicNames.append(name)
+            }
+            // Driven by the last capability alone (none with one capability: then it is flat).
+            let beta = (0..<k).map { c in c == k - 1 && k > 1 ? 2.0 : 0 }
+            let (truthValues, observed) = law(-0.5, beta, 0.05)
+            columns["task_unlike,accuracy"] = observed
+            targets.append(.init(name: "task_unlike,accuracy", alpha: -0.5, beta: beta, floor: 0.05, trueValues: truthValues))
         }
         let panel = Panel(
             models: models, columns: columns, benchmarkNames: names,
-            metricNames: targets.map(\.name), sources: ["simulate(seed: \(settings.seed))"])
+            metricNames: targets.map(\.name) + publicNames, sources: ["simulate(seed: \(settings.seed))"])
         let truth = SimulationTruth(
             settings: settings, families: families, benchmarks: benchmarks, targets: targets,
             modelNames: models.map(\.name), capabilities: capabilities)
@@ -179,9 +204,9 @@ public struct SyntheticWorld: Sendable {
         return try csvText(header: header, rows: rows)
     }
 
-    /// The downstream CSV text: `Model` and one column per target.
+    /// The downstream CSV text: `Model` and one column per target and public metric.
     public func targetsCSV() throws -> String {
-        let names = truth.targets.map(\.name)
+        let names = panel.metricNames
         let rows = panel.models.indices.map { index in [panel.models[index].name] + names.map { format(panel.columns[$0]?[index]) } }
         return try csvText(header: ["Model"] + names, rows: rows)
     }

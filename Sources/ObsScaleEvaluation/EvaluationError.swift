@@ -19,4 +19,6 @@ extension Setting {
     public static let validationSelectors = Setting(Validation.self, "selectors")
     public static let validationRandomCount = Setting(Validation.self, "randomCount")
     public static let simulationWorldCount = Setting(SimulationStudy.self, "worldCount")
+    public static let validationMinTestStandardDeviation = Setting(Validation.self, "minTestStandardDeviation")
+    public static let validationThreadCount = Setting(owner: "Validation.run", name: "threadCount")
 }

@@ -105,6 +105,8 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
         public let allModelsTruthMSE: Double
         /// Per selector: fraction of worlds where its truth MSE beats the random subsets' mean.
         public let selectorWinRate: [Double]
+        /// Per selector: fraction of worlds whose fit used its prior (nil without a prior).
+        public let selectorPriorUse: [Double]?
     }
     public let study: SimulationStudy
     public let worldsRun: Int
@@ -130,10 +132,13 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
         let coverage = worlds.reduce(SimulationStudy.Coverage()) { $0 + $1.coverage }
         self.coverage = coverage.total > 0 ? coverage : nil
         var cells: [Cell] = []
-        let targetNames = worlds.first?.report.targets.map(\.name) ?? []
-        for (t, name) in targetNames.enumerated() {
-            for (b, budget) in study.validation.budgets.enumerated() {
-                let rows = worlds.map { $0.report.targets[t] }
+        // Targets by name (a world may drop a degenerate one), budgets as the first world resolved them.
+        var targetNames: [String] = []
+        for world in worlds { for target in world.report.targets where !targetNames.contains(target.name) { targetNames.append(target.name) } }
+        let budgets = worlds.first?.report.budgets ?? []
+        for name in targetNames {
+            for (b, budget) in budgets.enumerated() {
+                let rows = worlds.compactMap { world in world.report.targets.first { $0.name == name } }
                 func average(_ value: (ValidationReport.Target) -> Double?) -> Double {
                     Statistics.mean(rows.compactMap(value).filter { !$0.isNaN })
                 }
@@ -157,7 +162,13 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
                                 return mine < random
                             }
                             return pairs.isEmpty ? .nan : Double(pairs.filter { $0 }.count) / Double(pairs.count)
-                        }))
+                        },
+                        selectorPriorUse: study.validation.law.prior == .none
+                            ? nil
+                            : (0..<selectorCount).map { s in
+                                let strengths = rows.compactMap { $0.budgets[b].selectors[s].priorStrength }
+                                return strengths.isEmpty ? .nan : Double(strengths.filter { $0 > 0 }.count) / Double(strengths.count)
+                            }))
             }
         }
         self.cells = cells

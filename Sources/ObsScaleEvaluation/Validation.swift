@@ -4,48 +4,67 @@ import ObsScaleFit
 import ObsScaleNumerics
 import ObsScaleSelect
 
-/// The paper's Section 5 evaluation of a selection, for several budgets,
-/// selectors and target metrics at once.
+/// How close does a subset's fit come to evaluating every model, at a given cost? The paper's
+/// Section 5 evaluation of a selection, for several budgets, selectors and target metrics at once.
 ///
 /// Split the panel at `cutoffFlops`. The selection pool is the models at or below the cutoff
-/// (`selection` sets its benchmarks, completeness filter, constraints and costs). For each
-/// selector and budget a subset is chosen once (selection does not look at any target). Then, for
-/// every target: fit the scaling law `law` on the subset's models that have the target, predict
-/// the test models — those above the cutoff with the target — and score the test MSE; the same
-/// for `randomCount` random family subsets (the paper's baseline: uniform among the family
-/// combinations whose model count lies in [budget − 2, budget]) and for the all-models fit (every
-/// model at or below the cutoff with the target). The agreement MSE is the mean squared
-/// difference between a subset fit's and the all-models fit's test predictions. Targets are
-/// summarised by the geometric mean of their MSEs, as the paper does.
+/// (`selection` sets its benchmarks, completeness filter, constraints, costs, criterion and the
+/// rows of L). Budgets are numbers in cost units or percentages of the pool's total cost. For each
+/// selector and budget a subset is chosen once (selection never looks at a target). Baselines
+/// spend the same budget: with `cost == .count` and family units the paper's draw of random family
+/// combinations (`PaperRandomBaseline`), otherwise `randomCount` feasible random subsets of the
+/// baseline unit (the first selector's) under the same budget; and the cheapest units first.
 ///
-/// With `truth` (simulated worlds), every fit is also scored against the noise-free values of the
-/// test models. Fits that fail (too few models with the target, a degenerate PCA) are recorded
-/// with their reason and left out of the means.
+/// Then, for every target: fit the scaling law `law` on each subset's models that have the target,
+/// predict the test models — those above the cutoff with the target — and score the test MSE; the
+/// same for the all-models fit (every model at or below the cutoff with the target). A target whose
+/// test values vary by less than `minTestStandardDeviation`, or which the all-models fit predicts
+/// within an MSE of 1e-8, is dropped and listed: a ratio to a (near-)perfect fit means nothing.
+/// The report summarises each selector and baseline per budget by the ratio of its test MSE to the
+/// all-models fit's (`ValidationReport.summary`), and keeps the paper's geometric means.
+///
+/// A public prior (`law.prior`) is built from the public metrics on the whole pool — never from a
+/// test model, nor from the target. With `truth` (simulated worlds), every fit is also scored
+/// against the noise-free values of the test models. Fits that fail are recorded with their reason
+/// and left out of the means. Targets are scored in parallel; the result does not depend on the
+/// thread count.
 public struct Validation: Codable, Equatable, Sendable {
     public var targets: [String]
-    public var budgets: [Double]
+    public var budgets: BudgetSpec
     public var cutoffFlops: Double
     /// Pool and criterion of the selection; its `cutoffFlops` is set to `cutoffFlops`.
     public var selection = SelectionSetup()
     public var selectors: [ValidationSelector] = [ValidationSelector(method: .exhaustive)]
+    /// Random subsets per budget (0: no random baseline).
     public var randomCount = 5
     /// The scaling law fitted on each subset.
     public var law = ScalingLaw()
     public var seed: UInt64 = 0
     public var timeLimitSeconds = 10.0
+    /// Targets whose test values have a smaller standard deviation are dropped (degenerate).
+    public var minTestStandardDeviation = 0.01
+    /// Summaries per group of targets as well (`TargetGrouping`).
+    public var grouping: TargetGrouping = .none
 
     public init(targets: [String], budgets: [Double], cutoffFlops: Double) {
+        self.init(targets: targets, budgets: BudgetSpec(amounts: budgets), cutoffFlops: cutoffFlops)
+    }
+
+    public init(targets: [String], budgets: BudgetSpec, cutoffFlops: Double) {
         self.targets = targets
         self.budgets = budgets
         self.cutoffFlops = cutoffFlops
     }
+
+    /// The all-models fit predicting the test models this well leaves no room for a ratio.
+    public static let degenerateAllModelsMSE = 1e-8
 
     /// Runs the evaluation on a panel.
     ///
     /// - Parameters:
     ///   - panel: the panel (with the targets joined).
     ///   - truth: noise-free target values per target name, in panel order (simulated worlds).
-    ///   - threadCount: workers for the selection searches; results do not depend on it.
+    ///   - threadCount: workers for the selection searches and the targets; results do not depend on it.
     ///   - progress: told as targets are scored (after the selections).
     public func run(
         panel: Panel, truth: [String: [Double]] = [:],
@@ -57,18 +76,18 @@ public struct Validation: Codable, Equatable, Sendable {
             throw EvaluationError.invalidSetting(.validationCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0 (×1E21)")
         }
         guard randomCount >= 0 else { throw EvaluationError.invalidSetting(.validationRandomCount, value: "\(randomCount)", allowed: "≥ 0") }
-        guard !selectors.isEmpty || randomCount > 0 else {
+        guard minTestStandardDeviation >= 0, minTestStandardDeviation.isFinite else {
             throw EvaluationError.invalidSetting(
-                .validationSelectors, value: "none", allowed: "at least one selector, or \(Setting.validationRandomCount) R > 0")
+                .validationMinTestStandardDeviation, value: "\(minTestStandardDeviation)", allowed: "a finite number ≥ 0")
         }
-        for target in targets { _ = try panel.values(of: target) }
+        guard threadCount >= 1 else { throw EvaluationError.invalidSetting(.validationThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
+        let targetValues = try targets.map { try panel.values(of: $0) }
         var setup = selection
         setup.cutoffFlops = cutoffFlops
         let split = try Split(panel: panel, rule: .flopsCutoff(cutoffFlops))
         let index = Dictionary(panel.modelNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 
         // Subsets: chosen once, independent of the targets.
-        var options = SelectionOptions(method: .auto, timeLimitSeconds: timeLimitSeconds, seed: seed, threadCount: threadCount)
         var problems: [SelectionUnit: SelectionProblem] = [:]
         func problem(_ unit: SelectionUnit) throws -> SelectionProblem {
             if let cached = problems[unit] { return cached }
@@ -78,40 +97,63 @@ public struct Validation: Codable, Equatable, Sendable {
             problems[unit] = built
             return built
         }
+        let baselineUnit = selectors.first?.unit ?? .family
+        let baselineProblem = try problem(baselineUnit)
+        let poolCost = baselineProblem.units.reduce(0) { $0 + $1.cost }
+        let budgets = self.budgets.resolved(totalCost: poolCost)
+        try baselineProblem.validateBudgets(budgets)
         // A budget a selector cannot serve (too small, no feasible subset) is recorded, not thrown.
+        func outcomes(_ name: String, _ solve: (Double) throws -> SelectionResult) -> ValidationReport.Selection {
+            let results = budgets.map { budget in Result { try solve(budget) } }
+            return ValidationReport.Selection(
+                selector: name, results: results.map { try? $0.get() },
+                failures: results.map { outcome in
+                    if case let .failure(error) = outcome { return "\(error)" }
+                    return nil
+                })
+        }
         var chosen: [ValidationReport.Selection] = []
         for selector in selectors {
-            options.method = selector.method
+            let options = SelectionOptions(method: selector.method, timeLimitSeconds: timeLimitSeconds, seed: seed, threadCount: threadCount)
             let selectorProblem = try problem(selector.unit)
-            let outcomes = budgets.map { budget in Result { try Selection.solve(selectorProblem, budgets: [budget], options: options)[0] } }
-            chosen.append(
-                .init(
-                    selector: selector.description, results: outcomes.map { try? $0.get() },
-                    failures: outcomes.map { outcome in
-                        if case let .failure(error) = outcome { return "\(error)" }
-                        return nil
-                    }))
+            chosen.append(outcomes(selector.description) { try Selection.solve(selectorProblem, budgets: [$0], options: options)[0] })
         }
+        let cheapest = outcomes("cheapest:\(baselineUnit.rawValue)") { try CheapestSelector().select(baselineProblem, budget: $0) }
+        let paperDraw = setup.cost == .count && baselineUnit == .family
         var random: [Result<[SelectionResult], Error>] = []
         if randomCount > 0 {
-            var familySetup = setup
-            familySetup.unit = .family
-            familySetup.cost = .count
-            let familyProblem = try familySetup.build(panel: panel)
-            random = budgets.map { budget in Result { try PaperRandomBaseline(count: randomCount, seed: seed).select(familyProblem, budget: budget) }
+            random = budgets.map { budget in
+                Result {
+                    if paperDraw { return try PaperRandomBaseline(count: randomCount, seed: seed).select(baselineProblem, budget: budget) }
+                    return try (0..<randomCount).map { draw in
+                        try RandomSelector(seed: SplitMix64.mix(seed ^ UInt64(draw))).select(baselineProblem, budget: budget)
+                    }
+                }
             }
         }
 
-        let pool = try problem(selectors.first?.unit ?? .family).poolModels
-        var reports: [ValidationReport.Target] = []
-        for target in targets {
-            let values = try panel.values(of: target)
+        // Targets, in parallel: each fits its own laws; public priors share one cache of the public
+        // metrics' fits per capability space.
+        let cache = PublicFitsCache()
+        let law = self.law, minimumSD = minTestStandardDeviation
+        let selections = chosen
+        let randomSubsets = random.map { (try? $0.get()) ?? [] }
+        let randomFailures = random.map { outcome -> String? in
+            if case let .failure(error) = outcome { return "\(error)" }
+            return nil
+        }
+        let scored = Parallel.replicates(count: targets.count, threadCount: threadCount, progress: progress) { t -> TargetOutcome in
+            let target = targets[t], values = targetValues[t]
             let test = split.test.filter { !values[$0].isNaN }
+            let testSD = Statistics.sampleStandardDeviation(test.map { values[$0] })
+            guard testSD.isNaN || testSD >= minimumSD else {
+                return .dropped(.init(name: target, reason: "test values vary too little (standard deviation \(compact(testSD)) < \(compact(minimumSD)))"))
+            }
             let trainAll = split.train.filter { !values[$0].isNaN }
             let targetTruth = truth[target]
             func score(_ trainRows: [Int], reference: [Double]?) -> ValidationReport.Score {
                 do {
-                    let fit = try law.fit(panel: panel, target: target, split: Split(train: trainRows, test: test))
+                    let fit = try law.fit(panel: panel, target: target, split: Split(train: trainRows, test: test), poolRows: split.train, cache: cache)
                     let predicted = test.map { fit.predictions[$0].predicted }
                     return ValidationReport.Score(
                         trainCount: fit.trainMetrics.count, testMSE: fit.testMetrics.mse,
@@ -119,7 +161,8 @@ public struct Validation: Codable, Equatable, Sendable {
                         truthMSE: targetTruth.map { truthValues in
                             Statistics.meanSquaredDifference(predicted, test.map { normalized(truthValues[$0]) })
                         },
-                        testPredictions: predicted, failure: nil)
+                        testPredictions: predicted, failure: nil, componentCount: fit.law.pca.settings.componentCount,
+                        priorStrength: fit.law.choice?.strength)
                 } catch {
                     return ValidationReport.Score(failure: "\(error)")
                 }
@@ -129,28 +172,55 @@ public struct Validation: Codable, Equatable, Sendable {
                 return (value - range.lowerBound) / (range.upperBound - range.lowerBound)
             }
             let all = score(trainAll, reference: nil)
+            if all.failure == nil && all.testMSE < Self.degenerateAllModelsMSE {
+                return .dropped(.init(name: target, reason: "the all-models fit is (near) exact on the test models (test MSE \(compact(all.testMSE)) < 1e-8)"))
+            }
             func rows(_ models: [String]) -> [Int] { models.compactMap { index[$0] } }
             let perBudget = budgets.indices.map { b -> ValidationReport.Budget in
-                let selectorScores = chosen.map { selection in
+                func scoreOf(_ selection: ValidationReport.Selection) -> ValidationReport.Score {
                     selection.results[b].map { score(rows($0.models), reference: all.testPredictions) }
                         ?? ValidationReport.Score(failure: "selection: " + (selection.failures[b] ?? "none"))
                 }
                 var randomSummary: ValidationReport.RandomSummary?
-                if !random.isEmpty {
-                    switch random[b] {
-                    case let .success(subsets):
-                        randomSummary = ValidationReport.RandomSummary(subsets.map { score(rows($0.models), reference: all.testPredictions) })
-                    case let .failure(error):
-                        randomSummary = ValidationReport.RandomSummary([], failure: "\(error)")
+                if randomCount > 0 {
+                    if let failure = randomFailures[b] {
+                        randomSummary = ValidationReport.RandomSummary([], failure: failure)
+                    } else {
+                        randomSummary = ValidationReport.RandomSummary(randomSubsets[b].map { score(rows($0.models), reference: all.testPredictions) })
                     }
                 }
-                return ValidationReport.Budget(budget: budgets[b], selectors: selectorScores, random: randomSummary)
+                return ValidationReport.Budget(
+                    budget: budgets[b], selectors: selections.map(scoreOf), random: randomSummary, cheapest: scoreOf(cheapest))
             }
-            reports.append(.init(name: target, testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
-            progress?(reports.count, targets.count)
+            return .kept(.init(name: target, testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
+        }
+        var kept: [ValidationReport.Target] = [], dropped: [ValidationReport.DroppedTarget] = []
+        for outcome in scored {
+            switch outcome {
+            case let .kept(target): kept.append(target)
+            case let .dropped(target): dropped.append(target)
+            }
         }
         return ValidationReport(
-            settings: self, pool: pool, selections: chosen,
-            randomSubsets: random.map { ((try? $0.get()) ?? []).map(\.units) }, targets: reports)
+            settings: self, budgets: budgets, poolCost: poolCost, pool: baselineProblem.poolModels, selections: chosen, cheapest: cheapest,
+            randomBaseline: randomCount == 0 ? nil : (paperDraw ? "random (paper)" : "random:\(baselineUnit.rawValue)"),
+            randomSubsets: randomSubsets.map { $0.map(\.units) }, randomCosts: randomSubsets.map { Statistics.mean($0.map(\.totalCost)) },
+            targets: kept, droppedTargets: dropped)
+    }
+
+    enum TargetOutcome: Sendable {
+        case kept(ValidationReport.Target)
+        case dropped(ValidationReport.DroppedTarget)
     }
 }
+
+/// How targets are grouped in the summary (`--group-by`).
+public enum TargetGrouping: String, Codable, CaseIterable, Sendable {
+    /// One summary over every target.
+    case none
+    /// Also one per task: the metric name up to its first underscore or comma (`MetricGroups.task`).
+    case prefix
+}
+
+/// A number in messages: three significant digits.
+private func compact(_ value: Double) -> String { String(format: "%.3g", value) }

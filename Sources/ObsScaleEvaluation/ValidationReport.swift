@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleFit
 import ObsScaleNumerics
 import ObsScaleSelect
 
@@ -15,6 +16,10 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         /// The fit's predictions of the test models, in `testModels` order.
         public var testPredictions: [Double] = []
         public var failure: String?
+        /// K of the fit (chosen by cross-validation with `--components auto`).
+        public var componentCount: Int?
+        /// λ of the fit's prior when it had one (0: the prior was not used).
+        public var priorStrength: Double?
     }
     /// Mean and spread of the random subsets' scores at one budget.
     public struct RandomSummary: Codable, Equatable, Sendable {
@@ -51,6 +56,8 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         /// One per selector, in `selections` order.
         public let selectors: [Score]
         public let random: RandomSummary?
+        /// The cheapest-first baseline.
+        public let cheapest: Score?
     }
     public struct Target: Codable, Equatable, Sendable {
         public let name: String
@@ -58,6 +65,12 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let allModels: Score
         public let budgets: [Budget]
     }
+    /// A target left out of every summary, and why.
+    public struct DroppedTarget: Codable, Equatable, Sendable {
+        public let name: String
+        public let reason: String
+    }
+
     public struct Selection: Codable, Equatable, Sendable {
         public let selector: String
         /// Per budget: the chosen subset, or nil with the reason in `failures`.
@@ -89,23 +102,74 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let medianRatio: Double
     }
 
+    /// How a selector or baseline fares at one budget, over the targets (or one group of them),
+    /// against evaluating every model: the ratio of its fit's test MSE to the all-models fit's.
+    public struct SummaryEntry: Codable, Equatable, Sendable {
+        /// A selector (`exchange:model`), or a baseline (`random:model`, `random (paper)`, `cheapest:model`).
+        public let selector: String
+        public let budget: Double
+        /// Cost actually spent (the mean over the draws for the random baseline; NaN if none).
+        public let cost: Double
+        /// The group of targets (nil: all of them).
+        public let group: String?
+        /// Targets with a ratio (both fits succeeded).
+        public let targets: Int
+        public let medianRatio: Double
+        public let geometricMeanRatio: Double
+        public let p90Ratio: Double
+        /// Share of the targets with a ratio of at most 1.2.
+        public let shareWithin1_2: Double
+        /// Targets whose subset fit failed (the all-models fit succeeded).
+        public let failures: Int
+        /// Median over targets of (its test MSE / the random subsets' mean test MSE at this budget).
+        public let medianRatioToRandom: Double
+        /// Share of the targets where it beats the random subsets' mean.
+        public let shareBeatingRandom: Double
+    }
+
     public let settings: Validation
+    /// The budgets in cost units (percentages of `poolCost` resolved).
+    public let budgets: [Double]
+    /// The selection pool's total cost.
+    public let poolCost: Double
     public let pool: [String]
     public let selections: [Selection]
+    /// The cheapest-first baseline's subsets.
+    public let cheapest: Selection
+    /// Name of the random baseline (nil without one).
+    public let randomBaseline: String?
     /// The random subsets' units, per budget.
     public let randomSubsets: [[[String]]]
+    /// Their mean cost, per budget.
+    public let randomCosts: [Double]
     public let targets: [Target]
+    /// Degenerate targets, left out of every summary.
+    public let droppedTargets: [DroppedTarget]
+    /// Per selector and baseline, budget (and group): the ratios to the all-models fit.
+    public let summary: [SummaryEntry]
     public let geometricMeans: [GeometricMean]
     public let comparisons: [Comparison]
 
-    init(settings: Validation, pool: [String], selections: [Selection], randomSubsets: [[[String]]], targets: [Target]) {
+    init(
+        settings: Validation, budgets: [Double], poolCost: Double, pool: [String], selections: [Selection], cheapest: Selection,
+        randomBaseline: String?, randomSubsets: [[[String]]], randomCosts: [Double], targets: [Target], droppedTargets: [DroppedTarget]
+    ) {
         self.settings = settings
+        self.budgets = budgets
+        self.poolCost = poolCost
         self.pool = pool
         self.selections = selections
+        self.cheapest = cheapest
+        self.randomBaseline = randomBaseline
         self.randomSubsets = randomSubsets
+        self.randomCosts = randomCosts
         self.targets = targets
+        self.droppedTargets = droppedTargets
+        summary = Self.summarize(
+            targets: targets, budgets: budgets, selections: selections, cheapest: cheapest, randomBaseline: randomBaseline,
+            randomCosts: randomCosts, grouping: settings.grouping)
         func fitted(_ score: Score) -> Double? { score.failure == nil ? score.testMSE : nil }
-        geometricMeans = settings.budgets.indices.map { b in
+        geometricMeans = budgets.indices.map { b in
             let complete = targets.filter { target in
                 let budget = target.budgets[b]
                 let values =
@@ -117,7 +181,7 @@ public struct ValidationReport: Codable, Equatable, Sendable {
                 complete.isEmpty ? .nan : Statistics.geometricMean(complete.map { value($0) ?? .nan })
             }
             return GeometricMean(
-                budget: settings.budgets[b], targetCount: complete.count,
+                budget: budgets[b], targetCount: complete.count,
                 testMSE: selections.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
                 agreementMSE: selections.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
                 randomTestMSE: overTargets { $0.budgets[b].random?.meanTestMSE },
@@ -137,5 +201,83 @@ public struct ValidationReport: Codable, Equatable, Sendable {
                 selector: selections[s].selector, cells: ratios.count, wins: ratios.filter { $0 < 1 }.count,
                 medianRatio: ratios.isEmpty ? .nan : Statistics.quantile(ratios, 0.5))
         }
+    }
+
+    /// The summary entries: every selector, then the random and cheapest baselines, per budget;
+    /// for all targets, then per group.
+    static func summarize(
+        targets: [Target], budgets: [Double], selections: [Selection], cheapest: Selection, randomBaseline: String?, randomCosts: [Double],
+        grouping: TargetGrouping
+    ) -> [SummaryEntry] {
+        func fitted(_ score: Score?) -> Double? {
+            guard let score, score.failure == nil, score.testMSE.isFinite else { return nil }
+            return score.testMSE
+        }
+        struct Column {
+            let name: String
+            let cost: (Int) -> Double
+            /// Its test MSE for a target at budget b (nil: none), and whether it failed there.
+            let mse: (Target, Int) -> Double?
+            let failed: (Target, Int) -> Bool
+        }
+        var columns: [Column] = []
+        for (s, selection) in selections.enumerated() {
+            columns.append(
+                Column(
+                    name: selection.selector, cost: { selection.results[$0]?.totalCost ?? .nan },
+                    mse: { fitted($0.budgets[$1].selectors[s]) }, failed: { $0.budgets[$1].selectors[s].failure != nil }))
+        }
+        if let randomBaseline {
+            columns.append(
+                Column(
+                    name: randomBaseline, cost: { randomCosts[$0] },
+                    mse: { target, b in target.budgets[b].random.flatMap { $0.meanTestMSE.isFinite ? $0.meanTestMSE : nil } },
+                    failed: { target, b in target.budgets[b].random.map { $0.failure != nil || $0.failures == $0.count } ?? true }))
+        }
+        columns.append(
+            Column(
+                name: cheapest.selector, cost: { cheapest.results[$0]?.totalCost ?? .nan }, mse: { fitted($0.budgets[$1].cheapest) },
+                failed: { $0.budgets[$1].cheapest?.failure != nil }))
+        var groups: [(String?, [Target])] = [(nil, targets)]
+        if grouping == .prefix {
+            var order: [String] = []
+            var members: [String: [Target]] = [:]
+            for target in targets {
+                let group = MetricGroups.task(of: target.name)
+                if members[group] == nil { order.append(group) }
+                members[group, default: []].append(target)
+            }
+            groups += order.map { ($0, members[$0] ?? []) }
+        }
+        var entries: [SummaryEntry] = []
+        for (group, members) in groups {
+            for column in columns {
+                for b in budgets.indices {
+                    var ratios: [Double] = [], toRandom: [Double] = []
+                    var failures = 0
+                    for target in members {
+                        guard let all = fitted(target.allModels) else { continue }
+                        guard let mine = column.mse(target, b) else {
+                            if column.failed(target, b) { failures += 1 }
+                            continue
+                        }
+                        ratios.append(mine / all)
+                        if let random = target.budgets[b].random?.meanTestMSE, random.isFinite, random > 0 { toRandom.append(mine / random) }
+                    }
+                    let sorted = ratios.sorted()
+                    entries.append(
+                        SummaryEntry(
+                            selector: column.name, budget: budgets[b], cost: column.cost(b), group: group, targets: ratios.count,
+                            medianRatio: Statistics.quantile(sorted: sorted, 0.5),
+                            geometricMeanRatio: Statistics.geometricMean(ratios),
+                            p90Ratio: Statistics.quantile(sorted: sorted, 0.9),
+                            shareWithin1_2: ratios.isEmpty ? .nan : Double(ratios.filter { $0 <= 1.2 }.count) / Double(ratios.count),
+                            failures: failures,
+                            medianRatioToRandom: toRandom.isEmpty ? .nan : Statistics.quantile(toRandom, 0.5),
+                            shareBeatingRandom: toRandom.isEmpty ? .nan : Double(toRandom.filter { $0 < 1 }.count) / Double(toRandom.count)))
+                }
+            }
+        }
+        return entries
     }
 }

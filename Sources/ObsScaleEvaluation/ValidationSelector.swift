@@ -16,14 +16,15 @@ public struct ValidationSelector: Codable, Equatable, Hashable, Sendable, Custom
     /// Parses `METHOD[:UNIT]` (unit default: family).
     public init(parsing text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        let methods = SelectionMethod.allCases.filter { $0 != .random }.map(\.rawValue)
-        guard (1...2).contains(parts.count), let method = SelectionMethod(rawValue: parts[0]), method != .random,
+        let baselines: Set<SelectionMethod> = [.random, .cheapest]
+        let methods = SelectionMethod.allCases.filter { !baselines.contains($0) }.map(\.rawValue)
+        guard (1...2).contains(parts.count), let method = SelectionMethod(rawValue: parts[0]), !baselines.contains(method),
             let unit = parts.count == 2 ? SelectionUnit(rawValue: parts[1]) : .family
         else {
             throw EvaluationError.invalidSetting(
                 .validationSelectors, value: text,
                 allowed:
-                    "METHOD[:UNIT] with METHOD one of \(methods.joined(separator: ", ")) and UNIT family or model (random subsets come from \(Setting.validationRandomCount))"
+                    "METHOD[:UNIT] with METHOD one of \(methods.joined(separator: ", ")) and UNIT family or model (the random and cheapest-first baselines are always measured)"
             )
         }
         self.init(method: method, unit: unit)

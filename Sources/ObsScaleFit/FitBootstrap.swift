@@ -31,6 +31,13 @@ public enum BootstrapResampling: String, Codable, CaseIterable, Sendable {
 /// approximation error (a model's capabilities are only partly captured by K PCs of a few
 /// benchmarks) usually dominates, and only the prediction interval covers it.
 ///
+/// A law with a prior or `--components auto` keeps its K and λ in every replicate by default (the
+/// intervals then show the estimation uncertainty given those choices, at the cost of one fit per
+/// replicate); its penalty's center is rebuilt in the replicate's capability space when `refitPCA`
+/// moves that space. With `refitChoices` each replicate makes the choices again by
+/// cross-validation on its own rows — wider, more honest intervals that include the uncertainty of
+/// the choice, at (strengths × folds) fits per replicate.
+///
 /// Defaults: 1,000 replicates (stable 2.5/97.5% percentiles to about ±0.01 of the spread), 95%,
 /// models resampled, capabilities fixed to the full-data fit (the paper treats them as given).
 /// Cost: `replicateCount` regressions, O(R · iterations · n · p²), plus R imputations and PCAs
@@ -42,16 +49,20 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     /// Refit imputation and PCA on each replicate's training rows (needs `pcaOn == .train`).
     public var refitPCA = false
     public var seed: UInt64 = 0
+    /// Make the law's cross-validated choices (λ, K) again in each replicate (needs a law that
+    /// makes them).
+    public var refitChoices = false
 
     public init(
         replicateCount: Int = 1000, level: Double = 0.95, resampling: BootstrapResampling = .models,
-        refitPCA: Bool = false, seed: UInt64 = 0
+        refitPCA: Bool = false, seed: UInt64 = 0, refitChoices: Bool = false
     ) {
         self.replicateCount = replicateCount
         self.level = level
         self.resampling = resampling
         self.refitPCA = refitPCA
         self.seed = seed
+        self.refitChoices = refitChoices
     }
 
     /// Checks the settings against a fit.
@@ -62,10 +73,15 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         guard level > 0, level < 1 else {
             throw FitError.invalidSetting(.fitBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1, e.g. 0.95")
         }
-        if refitPCA && fit.law.settings.pcaOn == .panel {
+        if refitChoices && !fit.law.settings.choosesByCrossValidation {
             throw FitError.invalidSetting(
-                .fitBootstrapRefitPCA, value: "with \(Setting.scalingLawPCAOn) panel",
-                allowed: "\(Setting.scalingLawPCAOn) train (with panel, imputation and PCA do not depend on the training models)")
+                .fitBootstrapRefitChoices, value: "without a prior or auto components",
+                allowed: "a law with \(Setting.scalingLawPrior) or \(Setting.scalingLawMaxAutoComponents) (nothing to choose again otherwise)")
+        }
+        if refitPCA && fit.law.settings.pcaOn != .train {
+            throw FitError.invalidSetting(
+                .fitBootstrapRefitPCA, value: "with \(Setting.scalingLawPCAOn) \(fit.law.settings.pcaOn.rawValue)",
+                allowed: "\(Setting.scalingLawPCAOn) train (with panel or pool, imputation and PCA do not depend on the training models)")
         }
         if !log10Flops.isEmpty && fit.equivalentFlops == nil {
             throw FitError.invalidSetting(
@@ -158,6 +174,10 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         /// Training rows grouped by family, in order of first appearance among the training rows.
         let trainFamilies: [[Int]]
         let start: [Double]
+        /// The rows imputation and PCA were fitted on in the full-data fit.
+        let fitRows: [Int]
+        /// Public metrics' fits shared by replicates in the same capability space (`refitChoices`).
+        let publicFits = PublicFitsCache()
         /// Leave-one-family-out residuals of the full training set (centered): each training
         /// family predicted by the law fitted without it. Empty with a single family.
         private(set) var heldOutResiduals: [Double] = []
@@ -188,6 +208,11 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             }
             trainFamilies = order.map { groups[$0] ?? [] }
             start = fit.law.regression.parameters
+            switch fit.law.settings.pcaOn {
+            case .train: fitRows = train
+            case .pool: fitRows = fit.law.poolRows ?? train
+            case .panel: fitRows = Array(0..<panel.count)
+            }
             let targets = self.targets
             let observed = train.map { targets[$0] }
             scoreRange =
@@ -273,14 +298,32 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         /// callers read its `termination`.
         func fitLaw(rows: [Int]) throws -> (SigmoidFit, Matrix) {
             var replicateScores = scores
-            if settings.refitPCA {
-                let imputer = try law.settings.imputer.fit(benchmarkMatrix.selectingRows(rows), columnNames: law.benchmarkNames)
-                let pca = try law.settings.pca.fit(imputer.imputed, columnNames: law.benchmarkNames)
+            var penalty = law.penalty
+            if settings.refitChoices {
+                let imputer = settings.refitPCA
+                    ? try law.settings.imputer.fit(benchmarkMatrix.selectingRows(rows), columnNames: law.benchmarkNames) : law.imputer
+                let (pca, _, chosen) = try law.settings.capabilitiesAndChoice(
+                    panel: panel, target: law.target, train: rows, targets: rows.map { targets[$0] }, columnNames: law.benchmarkNames,
+                    imputer: imputer, imputed: imputer.transform(benchmarkMatrix), fitRows: settings.refitPCA ? rows : fitRows,
+                    poolRows: law.poolRows ?? train,
+                    predictionRows: test.isEmpty ? ScalingLaw.rows(of: panel, outside: train) : test, cache: publicFits)
                 replicateScores = pca.transform(imputer.transform(benchmarkMatrix))
+                penalty = chosen
+            } else if settings.refitPCA {
+                let imputer = try law.settings.imputer.fit(benchmarkMatrix.selectingRows(rows), columnNames: law.benchmarkNames)
+                let pca = try law.pca.settings.fit(imputer.imputed, columnNames: law.benchmarkNames)
+                replicateScores = pca.transform(imputer.transform(benchmarkMatrix))
+                // The prior's center lives in a capability space: rebuild it in the replicate's.
+                if let strength = penalty?.strength, case let .publicMetrics(exclude) = law.settings.prior, let poolRows = law.poolRows {
+                    let fits = PublicMetricFits(
+                        panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: replicateScores,
+                        regression: law.settings.regression)
+                    penalty = fits.prior(for: law.target, exclude: exclude).map { ParameterPenalty(prior: $0, strength: strength) }
+                }
             }
             let regression = try law.settings.regression.fit(
                 scores: replicateScores.selectingRows(rows),
-                targets: rows.map { targets[$0] }, start: start)
+                targets: rows.map { targets[$0] }, start: start, penalty: penalty)
             return (regression, replicateScores)
         }
 

@@ -72,6 +72,16 @@ public struct PCAModel: Codable, Equatable, Sendable {
             storage: Array(allComponents.storage.prefix(settings.componentCount * allComponents.columnCount)))
     }
 
+    /// The same model using only the first `k` components (k ≤ the components computed).
+    public func truncated(to k: Int) -> PCAModel {
+        precondition(k >= 1 && k <= allComponents.rowCount)
+        var settings = self.settings
+        settings.componentCount = k
+        return PCAModel(
+            settings: settings, columnNames: columnNames, mean: mean, scales: scales, allComponents: allComponents,
+            explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio)
+    }
+
     /// Explained-variance ratio below which a component counts as having no variance.
     public static let degenerateRatio = 1e-10
 

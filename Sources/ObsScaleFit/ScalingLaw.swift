@@ -1,11 +1,15 @@
 import Foundation
 import ObsScaleData
 import ObsScaleNumerics
+import Synchronization
 
 /// Where imputation and PCA are fitted.
 public enum PCAFitRows: String, Codable, CaseIterable, Sendable {
     /// On the training rows only, applied to the others (the paper's procedure).
     case train
+    /// On the training side of the split — every model there, with or without the target (its
+    /// benchmark scores are public): the pool a subset was chosen from, never a test model.
+    case pool
     /// On every panel model (benchmark scores are public); the target is still used only on training rows.
     case panel
 }
@@ -22,11 +26,20 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     public var targetRange: ClosedRange<Double>?
     /// Family whose compute defines equivalent FLOPs (paper eq. 7–8).
     public var referenceFamily = "Llama-2"
+    /// A prior for the law's parameters, with its strength chosen by cross-validation (none: the
+    /// paper's fit).
+    public var prior: PriorSource = .none
+    /// With a value, K is chosen by cross-validation among 1…`maxAutoComponents`
+    /// (`--components auto`); nil: K = `pca.componentCount`.
+    public var maxAutoComponents: Int?
+    /// How λ and K are chosen.
+    public var selection = ModelSelection()
 
     public init(
         benchmarks: [String]? = nil, imputer: PCAImputer = PCAImputer(), pca: PCA = PCA(),
         regression: SigmoidRegression = SigmoidRegression(), pcaOn: PCAFitRows = .train,
-        targetRange: ClosedRange<Double>? = nil, referenceFamily: String = "Llama-2"
+        targetRange: ClosedRange<Double>? = nil, referenceFamily: String = "Llama-2",
+        prior: PriorSource = .none, maxAutoComponents: Int? = nil, selection: ModelSelection = ModelSelection()
     ) {
         self.benchmarks = benchmarks
         self.imputer = imputer
@@ -35,15 +48,38 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         self.pcaOn = pcaOn
         self.targetRange = targetRange
         self.referenceFamily = referenceFamily
+        self.prior = prior
+        self.maxAutoComponents = maxAutoComponents
+        self.selection = selection
     }
+
+    /// The recommended law (the `obsscale fit` and `validate` defaults): imputation and PCA on the
+    /// whole pool (public benchmarks of every training-side model) and a public prior chosen by
+    /// cross-validation, otherwise the paper's settings. Chosen on the evidence of the validation
+    /// study over the public metrics (README, "How good is a subset?"); `ScalingLaw()` is the
+    /// paper's own procedure.
+    public static let recommended = ScalingLaw(pcaOn: .pool, prior: .publicMetrics(exclude: []))
+
+    /// Whether the fit makes a choice by cross-validation (a prior's strength, or K).
+    public var choosesByCrossValidation: Bool { prior != .none || maxAutoComponents != nil }
 
     /// Fits the law for `target` on the split's training models and predicts every panel model.
     ///
     /// Models without a target value are predicted but not scored. Steps: impute and PCA on the
-    /// `pcaOn` rows, apply to all; regress the (normalized) target on the capability scores of
-    /// the training models that have it; score train and test; equivalent FLOPs against the
-    /// reference family; benchmark weights βᵀγ.
-    public func fit(panel: Panel, target: String, split: Split) throws -> ScalingLawFit {
+    /// `pcaOn` rows, apply to all; with a prior or `--components auto`, choose λ and K by
+    /// cross-validation on the training models (`ModelSelection`); regress the (normalized)
+    /// target on the capability scores of the training models that have it; score train and
+    /// test; equivalent FLOPs against the reference family; benchmark weights βᵀγ.
+    ///
+    /// - Parameters:
+    ///   - poolRows: the models on the training side whose public data may inform the fit without
+    ///     their target values — the public metrics of a public prior, and the capability space
+    ///     with `pcaOn == .pool` (default: the split's training side, with or without the target).
+    ///   - cache: shares the public metrics' fits between targets fitted in the same capability
+    ///     space (e.g. the targets of one validation); results never depend on it.
+    public func fit(panel: Panel, target: String, split: Split, poolRows: [Int]? = nil, cache: PublicFitsCache? = nil) throws
+        -> ScalingLawFit
+    {
         let benchmarkNames = benchmarks ?? panel.benchmarkNames
         let rawTargets = try panel.values(of: target)
         let benchmarkMatrix = try panel.matrix(columns: benchmarkNames)
@@ -61,15 +97,25 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         guard !train.isEmpty else {
             throw FitError.tooFewRows(what: "training models with a value for '\(target)'", needed: 1, found: 0)
         }
-        let fitRows = pcaOn == .train ? train : Array(0..<panel.count)
+        let poolRows = poolRows ?? split.train
+        let fitRows: [Int]
+        switch pcaOn {
+        case .train: fitRows = train
+        case .pool: fitRows = poolRows
+        case .panel: fitRows = Array(0..<panel.count)
+        }
         let imputerModel = try imputer.fit(benchmarkMatrix.selectingRows(fitRows), columnNames: benchmarkNames)
         let imputed = imputerModel.transform(benchmarkMatrix)
-        let pcaModel = try pca.fit(imputerModel.imputed, columnNames: benchmarkNames)
+        let (pcaModel, choice, penalty) = try capabilitiesAndChoice(
+            panel: panel, target: target, train: train, targets: train.map { normalized[$0] }, columnNames: benchmarkNames, imputer: imputerModel,
+            imputed: imputed, fitRows: fitRows, poolRows: poolRows,
+            predictionRows: split.test.isEmpty ? Self.rows(of: panel, outside: split.train) : split.test, cache: cache)
         let scores = pcaModel.transform(imputed)
-        let regressionFit = try regression.fit(scores: scores.selectingRows(train), targets: train.map { normalized[$0] })
+        let regressionFit = try regression.fit(scores: scores.selectingRows(train), targets: train.map { normalized[$0] }, penalty: penalty)
         let law = FittedScalingLaw(
             settings: self, target: target, benchmarkNames: benchmarkNames, imputer: imputerModel,
-            pca: pcaModel, regression: regressionFit)
+            pca: pcaModel, regression: regressionFit, choice: choice, penalty: penalty,
+            poolRows: prior == .none && pcaOn != .pool ? nil : poolRows)
         var roles = [ModelPrediction.Role](repeating: .unlabeled, count: panel.count)
         for index in train { roles[index] = .train }
         for index in test { roles[index] = .test }
@@ -100,12 +146,112 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             }
         }
         let weights = (0..<benchmarkNames.count).map { j in
-            (0..<pca.componentCount).reduce(0.0) { $0 + regressionFit.beta[$1] * pcaModel.allComponents[$1, j] / pcaModel.scales[j] }
+            (0..<pcaModel.settings.componentCount).reduce(0.0) {
+                $0 + regressionFit.beta[$1] * pcaModel.allComponents[$1, j] / pcaModel.scales[j]
+            }
         }
         return ScalingLawFit(
             law: law, predictions: predictions, trainMetrics: metrics(train),
             testMetrics: metrics(test), equivalentFlops: reference,
             benchmarkWeights: Dictionary(uniqueKeysWithValues: zip(benchmarkNames, weights)))
+    }
+}
+
+extension ScalingLaw {
+    /// The capability space of the fit and, when the law makes one, its cross-validated choice of
+    /// K and λ with the resulting penalty. `train` are panel rows (repeats allowed, as in a
+    /// bootstrap replicate) with their `targets`; `imputed` is the imputed panel, `imputer` fitted
+    /// on `fitRows`.
+    func capabilitiesAndChoice(
+        panel: Panel, target: String, train: [Int], targets: [Double], columnNames: [String], imputer: PCAImputerModel, imputed: Matrix,
+        fitRows: [Int], poolRows: [Int], predictionRows: [Int], cache: PublicFitsCache?
+    ) throws -> (PCAModel, ModelSelection.Choice?, ParameterPenalty?) {
+        guard choosesByCrossValidation else { return (try pca.fit(imputer.imputed, columnNames: columnNames), nil, nil) }
+        let candidates = try componentCandidates(maximum: min(columnNames.count, fitRows.count - 1))
+        let widest = try PCA(componentCount: candidates.max() ?? pca.componentCount, standardize: pca.standardize)
+            .fit(imputer.imputed, columnNames: columnNames)
+        let allScores = widest.transform(imputed)
+        let options = try candidates.map { k -> ModelSelection.Candidate in
+            let scores = allScores.leadingColumns(k)
+            return ModelSelection.Candidate(
+                componentCount: k, scores: scores.selectingRows(train),
+                prior: try priorAt(k, panel: panel, target: target, fitRows: fitRows, poolRows: poolRows, scores: scores, cache: cache),
+                predictionScores: scores.selectingRows(predictionRows), poolSize: poolRows.count)
+        }
+        let folds = selection.foldRows(families: train.map { panel.models[$0].family }, capability: train.map { allScores[$0, 0] })
+        let choice = selection.choose(
+            candidates: options, defaultComponents: pca.componentCount, targets: targets, folds: folds, regression: regression)
+        let penalty = choice.priorUsed ? choice.prior.map { ParameterPenalty(prior: $0, strength: choice.strength) } : nil
+        return (widest.truncated(to: choice.componentCount), choice, penalty)
+    }
+
+    /// The panel rows not in `rows`.
+    static func rows(of panel: Panel, outside rows: [Int]) -> [Int] {
+        let excluded = Set(rows)
+        return (0..<panel.count).filter { !excluded.contains($0) }
+    }
+
+    /// The K tried: 1…`maxAutoComponents` (capped by what the data allow), or the law's own K.
+    func componentCandidates(maximum: Int) throws -> [Int] {
+        guard let maxAutoComponents else { return [pca.componentCount] }
+        guard maxAutoComponents >= 1 else {
+            throw FitError.invalidSetting(.scalingLawMaxAutoComponents, value: "\(maxAutoComponents)", allowed: "≥ 1")
+        }
+        return Array(1...max(1, min(maxAutoComponents, maximum)))
+    }
+
+    /// The prior at K components: the given one (which must have K + 1 (+ floor) parameters), or
+    /// the public metrics' fitted on `poolRows` in this capability space (`scores`, every panel
+    /// row), from the cache when another target already needed them.
+    func priorAt(_ k: Int, panel: Panel, target: String, fitRows: [Int], poolRows: [Int], scores: Matrix, cache: PublicFitsCache?) throws
+        -> ParameterPrior?
+    {
+        switch prior {
+        case .none:
+            return nil
+        case let .given(given):
+            let count = k + 1 + (regression.link == .sigmoidFloor ? 1 : 0)
+            guard given.mean.count == count else {
+                throw FitError.invalidSetting(
+                    .scalingLawPrior, value: "\(given.mean.count) parameters",
+                    allowed: "\(count): α, β₁…β\(k)\(regression.link == .sigmoidFloor ? ", b" : "") for K = \(k) (\(regression.link.rawValue))")
+            }
+            return given
+        case let .publicMetrics(exclude):
+            let key = PublicFitsCache.Key(fitRows: fitRows, poolRows: poolRows, componentCount: k)
+            let fits =
+                cache?.fits(for: key) {
+                    PublicMetricFits(panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: scores, regression: regression)
+                }
+                ?? PublicMetricFits(panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: scores, regression: regression)
+            return fits.prior(for: target, exclude: exclude)
+        }
+    }
+}
+
+/// The public metrics' fits of each capability space met so far, shared by the fits of one study
+/// (thread-safe; a space is keyed by the rows imputation and PCA were fitted on, the rows the
+/// metrics are fitted on and K). The law's settings must be the same for every fit sharing it.
+public final class PublicFitsCache: Sendable {
+    public struct Key: Hashable, Sendable {
+        public let fitRows: [Int]
+        public let poolRows: [Int]
+        public let componentCount: Int
+    }
+
+    private let entries = Mutex<[Key: PublicMetricFits]>([:])
+
+    public init() {}
+
+    /// The fits for `key`, computed by `make` the first time.
+    func fits(for key: Key, make: () -> PublicMetricFits) -> PublicMetricFits {
+        if let known = entries.withLock({ $0[key] }) { return known }
+        let made = make()
+        return entries.withLock { entries in
+            if let known = entries[key] { return known }
+            entries[key] = made
+            return made
+        }
     }
 }
 
@@ -117,6 +263,28 @@ public struct FittedScalingLaw: Codable, Equatable, Sendable {
     public let imputer: PCAImputerModel
     public let pca: PCAModel
     public let regression: SigmoidFit
+    /// The cross-validated choice of K and λ, when the law makes one (a prior or auto K).
+    public var choice: ModelSelection.Choice?
+    /// The pull towards the prior the regression was fitted with (nil: none).
+    public var penalty: ParameterPenalty?
+    /// The training-side rows that informed the fit without their targets (a public prior's
+    /// metrics, `pcaOn == .pool`'s capability space); nil when none did.
+    public var poolRows: [Int]?
+
+    public init(
+        settings: ScalingLaw, target: String, benchmarkNames: [String], imputer: PCAImputerModel, pca: PCAModel,
+        regression: SigmoidFit, choice: ModelSelection.Choice? = nil, penalty: ParameterPenalty? = nil, poolRows: [Int]? = nil
+    ) {
+        self.settings = settings
+        self.target = target
+        self.benchmarkNames = benchmarkNames
+        self.imputer = imputer
+        self.pca = pca
+        self.regression = regression
+        self.choice = choice
+        self.penalty = penalty
+        self.poolRows = poolRows
+    }
 
     /// Predicts the (normalized) metric from benchmark scores in `benchmarkNames` order (NaN = missing).
     public func predict(benchmarkScores: [Double]) -> Double {

@@ -42,13 +42,40 @@ public enum Termination: String, Codable, Sendable {
     public var converged: Bool { self != .maxIterations && self != .noProgress }
 }
 
+/// A quadratic pull of the law's parameters θ = (α, β₁…β_K, b) towards a center:
+/// ½·strength·Σⱼ weightⱼ·(θⱼ − centerⱼ)², added to the loss. With weightⱼ = 1/scaleⱼ² of a prior
+/// (`ParameterPrior`) it is the negative log of a Gaussian prior, so the fit is a posterior mode;
+/// the strength λ is the prior's precision relative to the residuals' (chosen by cross-validation,
+/// `ModelSelection`). λ = 0 is the plain fit.
+public struct ParameterPenalty: Codable, Equatable, Sendable {
+    public var center: [Double]
+    public var weights: [Double]
+    public var strength: Double
+
+    public init(center: [Double], weights: [Double], strength: Double) {
+        self.center = center
+        self.weights = weights
+        self.strength = strength
+    }
+
+    /// The penalty of a prior: weights 1/scale².
+    public init(prior: ParameterPrior, strength: Double) {
+        self.init(center: prior.mean, weights: prior.scale.map { 1 / ($0 * $0) }, strength: strength)
+    }
+
+    /// Whether it pulls at all.
+    public var isActive: Bool { strength > 0 }
+}
+
 /// Bounded nonlinear regression of a metric on capability scores.
 ///
 /// Solved with a projected Levenberg–Marquardt method: Gauss–Newton steps (IRLS weights for
 /// Huber) damped by μ·diag(JᵀWJ), the floor b kept in its bounds by projection and an active set
 /// (a parameter at a bound whose gradient pushes outward is fixed for the step). Start α = 0,
 /// β = 0.03, b = 0; when that start does not converge, further starts are tried and the lowest
-/// loss is kept. Complexity O(iterations · m · p²) with p = K + 2 parameters.
+/// loss is kept. An optional `ParameterPenalty` adds ½λΣw(θ − c)² to the loss (its gradient and
+/// curvature enter the Newton system exactly); with λ > 0 the fit is defined even with fewer rows
+/// than parameters. Complexity O(iterations · m · p²) with p = K + 2 parameters.
 public struct SigmoidRegression: Codable, Equatable, Sendable {
     public var link: Link = .sigmoidFloor
     public var loss: Loss = .leastSquares
@@ -76,13 +103,25 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     ///   - targets: their (normalized) metric values.
     ///   - start: parameters [α, β₁…β_K, (b)] tried before the default starts (e.g. the full-data
     ///     fit when refitting a bootstrap replicate); the floor is clamped into its bounds.
-    public func fit(scores: Matrix, targets: [Double], start: [Double]? = nil) throws -> SigmoidFit {
+    ///   - penalty: a pull towards a prior center (nil or strength 0: none).
+    public func fit(scores: Matrix, targets: [Double], start: [Double]? = nil, penalty: ParameterPenalty? = nil) throws -> SigmoidFit {
         let k = scores.columnCount
         let parameterCount = k + 1 + (link == .sigmoidFloor ? 1 : 0)
         guard targets.count == scores.rowCount else {
             throw FitError.invalidSetting(.regressionTargets, value: "\(targets.count) values", allowed: "\(scores.rowCount) (one per row)")
         }
-        guard scores.rowCount >= parameterCount else {
+        let penalty = penalty.flatMap { $0.isActive ? $0 : nil }
+        if let penalty {
+            guard penalty.center.count == parameterCount, penalty.weights.count == parameterCount,
+                penalty.strength.isFinite, penalty.center.allSatisfy(\.isFinite),
+                penalty.weights.allSatisfy({ $0.isFinite && $0 >= 0 })
+            else {
+                throw FitError.invalidSetting(
+                    .regressionPenalty, value: "\(penalty.center.count) centers, \(penalty.weights.count) weights, strength \(penalty.strength)",
+                    allowed: "\(parameterCount) finite centers and weights ≥ 0 and a finite strength")
+            }
+        }
+        guard scores.rowCount >= (penalty == nil ? parameterCount : 1) else {
             throw FitError.tooFewRows(
                 what: "a \(link.rawValue) fit with \(k) capabilities (\(parameterCount) parameters)",
                 needed: parameterCount, found: scores.rowCount)
@@ -97,14 +136,17 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
             throw FitError.nonFiniteTarget(model: "row \(index + 1)", value: value)
         }
         var candidates = starts(k: k)
-        if var start, start.count == parameterCount, start.allSatisfy(\.isFinite) {
-            if link == .sigmoidFloor { start[k + 1] = min(max(start[k + 1], floorBounds.lowerBound), floorBounds.upperBound) }
-            candidates.insert(start, at: 0)
+        if let penalty { candidates.insert(penalty.center, at: 0) }
+        if let start, start.count == parameterCount, start.allSatisfy(\.isFinite) { candidates.insert(start, at: 0) }
+        if link == .sigmoidFloor {
+            for index in candidates.indices {
+                candidates[index][k + 1] = min(max(candidates[index][k + 1], floorBounds.lowerBound), floorBounds.upperBound)
+            }
         }
-        var best = solve(scores: scores, targets: targets, start: candidates[0])
+        var best = solve(scores: scores, targets: targets, start: candidates[0], penalty: penalty)
         var tried = 1
         while !best.termination.converged && tried < min(max(1, maxStarts), candidates.count) {
-            let fit = solve(scores: scores, targets: targets, start: candidates[tried])
+            let fit = solve(scores: scores, targets: targets, start: candidates[tried], penalty: penalty)
             tried += 1
             if fit.loss < best.loss - 1e-15 * abs(best.loss) || fit.termination.converged { best = fit }
         }
@@ -140,7 +182,8 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
 
     /// Loss, and optionally the gradient Jᵀψ, the upper triangle of the Gauss–Newton (IRLS)
     /// matrix JᵀWJ (`hessian[0..<p²]`) and of the second-order term Σ ψᵢ·∇²fᵢ (`hessian[p²..<2p²]`)
-    /// at `parameters`.
+    /// at `parameters`. A penalty (`penaltyCenter`, `penaltyWeights` = λ·w, empty for none) adds
+    /// ½Σ λwⱼ(θⱼ − cⱼ)² to the loss, λwⱼ(θⱼ − cⱼ) to the gradient and λwⱼ to the diagonal.
     ///
     /// The model depends on θ only through z = α + βᵀS and the floor b, so with x̃ = (1, S),
     /// J = [f_z·x̃ | f_b] and ∇²f = [[f_zz·x̃x̃ᵀ, f_zb·x̃], [f_zb·x̃ᵀ, 0]]: one pass computes per-row
@@ -152,6 +195,7 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         _ parameters: UnsafeBufferPointer<Double>, columns x: UnsafeBufferPointer<Double>, k: Int,
         targets: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>,
         hessian: UnsafeMutableBufferPointer<Double>, weights: UnsafeMutableBufferPointer<Double>,
+        penaltyCenter: UnsafeBufferPointer<Double>, penaltyWeights: UnsafeBufferPointer<Double>,
         withDerivatives: Bool
     ) -> Double {
         let p = parameters.count, m = targets.count
@@ -193,6 +237,10 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
             weights[curvZZ * m + i] = isLinear ? 0 : psi * (1 - floor) * sigmaPrime * (1 - 2 * s)
             weights[curvZB * m + i] = hasFloor ? -psi * sigmaPrime : 0
         }
+        for j in 0..<penaltyWeights.count {
+            let deviation = parameters[j] - penaltyCenter[j]
+            total += 0.5 * penaltyWeights[j] * deviation * deviation
+        }
         guard withDerivatives else { return total }
         for index in 0..<(2 * p * p) { hessian[index] = 0 }
         let curvatureOffset = p * p
@@ -226,6 +274,10 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
             gradient[k + 1] = sum(psiB, 0, 0)
             hessian[(k + 1) * p + k + 1] = sum(gnBB, 0, 0)
         }
+        for j in 0..<penaltyWeights.count {
+            gradient[j] += penaltyWeights[j] * (parameters[j] - penaltyCenter[j])
+            hessian[j * p + j] += penaltyWeights[j]
+        }
         return total
     }
 
@@ -254,7 +306,7 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     }
 
     /// Projected Levenberg–Marquardt from one start. Allocation-free inside the iterations.
-    func solve(scores: Matrix, targets: [Double], start: [Double]) -> SigmoidFit {
+    func solve(scores: Matrix, targets: [Double], start: [Double], penalty: ParameterPenalty? = nil) -> SigmoidFit {
         let p = start.count, k = scores.columnCount
         let floorIndex = link == .sigmoidFloor ? k + 1 : nil
         // A capability column that is zero on every row (a PC without variance) carries no
@@ -268,6 +320,8 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
         var trialGradient = gradient
         var trialHessian = hessian
         var workspace = Workspace(scores: scores)
+        let penaltyCenter = penalty?.center ?? []
+        let penaltyWeights = penalty.map { penalty in penalty.weights.map { penalty.strength * $0 } } ?? []
         var system = [Double](repeating: 0, count: p * p)
         var step = [Double](repeating: 0, count: p)
         var free = [Int](repeating: 0, count: p)
@@ -287,10 +341,14 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                                                 parameters.withUnsafeMutableBufferPointer { theta in
                                                     candidate.withUnsafeMutableBufferPointer { trialTheta in
                                                         func evaluate(_ at: UnsafeMutableBufferPointer<Double>, derivatives: Bool) -> Double {
-                                                            assemble(
-                                                                UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g, hessian: h,
-                                                                weights: rowBuffer,
-                                                                withDerivatives: derivatives)
+                                                            penaltyCenter.withUnsafeBufferPointer { center in
+                                                                penaltyWeights.withUnsafeBufferPointer { penaltyWeight in
+                                                                    assemble(
+                                                                        UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g, hessian: h,
+                                                                        weights: rowBuffer, penaltyCenter: center, penaltyWeights: penaltyWeight,
+                                                                        withDerivatives: derivatives)
+                                                                }
+                                                            }
                                                         }
                                                         current = evaluate(theta, derivatives: true)
                                                         var damping = 1e-1
@@ -360,9 +418,14 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                                                                     }
                                                                 }
                                                                 // The trial point's derivatives go to spare buffers, kept if the step is accepted.
-                                                                let trial = assemble(
-                                                                    UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y, gradient: trialG,
-                                                                    hessian: trialH, weights: rowBuffer, withDerivatives: true)
+                                                                let trial = penaltyCenter.withUnsafeBufferPointer { center in
+                                                                    penaltyWeights.withUnsafeBufferPointer { penaltyWeight in
+                                                                        assemble(
+                                                                            UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y, gradient: trialG,
+                                                                            hessian: trialH, weights: rowBuffer, penaltyCenter: center,
+                                                                            penaltyWeights: penaltyWeight, withDerivatives: true)
+                                                                    }
+                                                                }
                                                                 if trial.isFinite && trial <= current {
                                                                     let ratio = predicted > 0 ? (current - trial) / predicted : 1
                                                                     damping *= max(1.0 / 3.0, 1 - pow(2 * ratio - 1, 3))

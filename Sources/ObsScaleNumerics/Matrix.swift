@@ -113,6 +113,15 @@ public struct Matrix: Equatable, Codable, Sendable {
         return result
     }
 
+    /// The matrix of the first `count` columns.
+    public func leadingColumns(_ count: Int) -> Matrix {
+        precondition(count >= 0 && count <= columnCount)
+        if count == columnCount { return self }
+        var result = Matrix(rowCount: rowCount, columnCount: count)
+        for i in 0..<rowCount { for j in 0..<count { result[i, j] = self[i, j] } }
+        return result
+    }
+
     /// Matrix product `self · other`. O(m·n·p).
     public static func * (lhs: Matrix, rhs: Matrix) -> Matrix {
         precondition(lhs.columnCount == rhs.rowCount, "inner dimensions differ")

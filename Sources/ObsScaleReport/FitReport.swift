@@ -10,7 +10,7 @@ public enum FitReport {
         var text = "Observational scaling law for '\(law.target)' on \(panelDescription)\n"
         text += "Split: \(splitDescription); train \(fit.trainMetrics.count) models, test \(fit.testMetrics.count) models\n"
         text += "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
-        text += "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : "every panel model"); "
+        text += "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : law.settings.pcaOn == .pool ? "every training-side model" : "every panel model"); "
         text +=
             "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ")
             + ")\n"

@@ -301,7 +301,7 @@ extension HTMLPage {
             "\(panelDescription). Split at \(Format.significant(report.settings.cutoffFlops))×1E21 FLOPs; selection pool \(report.pool.count) models."
         )
         let selectors = report.selections.map(\.selector)
-        let budgets = report.settings.budgets
+        let budgets = report.budgets
         func chart(title: String, selectorMSE: [[Double]], randomMean: [Double], randomLow: [Double], randomHigh: [Double], all: Double) -> SVGChart {
             var chart = SVGChart(title: title, xLabel: "budget", yLabel: "test MSE", yScale: .log10)
             chart.series.append(

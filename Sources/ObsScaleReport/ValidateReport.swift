@@ -14,7 +14,7 @@ public enum ValidateReport {
         text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: selection pool \(report.pool.count) models at or below; "
         text += "test = models above with the target\n"
         text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
-        text += "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : "every panel model")), "
+        text += "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
         text += "Selectors: \(selectors.joined(separator: ", ")); random: \(settings.randomCount) family subsets per budget (seed \(settings.seed))\n"
         for target in report.targets {

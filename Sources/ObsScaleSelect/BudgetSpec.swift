@@ -5,7 +5,7 @@ import ObsScaleData
 /// comma-separated — `4,8,12` or `10%` or `5%,10%`.
 public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible {
     /// One budget.
-    public enum Item: Codable, Equatable, Sendable {
+    public enum Item: Equatable, Sendable {
         /// In cost units.
         case amount(Double)
         /// A share of the pool's total cost, in percent.
@@ -31,6 +31,23 @@ public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible 
             return isPercent ? .percent(number) : .amount(number)
         }
         description = text
+    }
+
+    /// Budgets in cost units.
+    public init(amounts: [Double]) {
+        items = amounts.map { .amount($0) }
+        description = amounts.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : "\($0)" }.joined(separator: ",")
+    }
+
+    /// Encoded as its text (`"10%,20%"`), the form a user writes.
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        self = try BudgetSpec(parsing: text)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 
     /// Whether any budget is a percentage (and so needs the pool's total cost).

@@ -4,7 +4,7 @@ import ObsScaleNumerics
 
 /// The selection methods (the CLI's `select --method`), each a `SubsetSelector`.
 public enum SelectionMethod: String, Codable, CaseIterable, Sendable {
-    case auto, exhaustive, greedy, exchange, relaxation, bnb, random
+    case auto, exhaustive, greedy, exchange, relaxation, bnb, random, cheapest
 
     /// The selector this method stands for, configured from `options`.
     public func selector(_ options: SelectionOptions) -> any SubsetSelector {
@@ -19,6 +19,7 @@ public enum SelectionMethod: String, Codable, CaseIterable, Sendable {
         case .relaxation: return RelaxationSelector(timeLimitSeconds: options.timeLimitSeconds)
         case .bnb: return BranchAndBoundSelector(timeLimitSeconds: options.timeLimitSeconds)
         case .random: return RandomSelector(seed: options.seed)
+        case .cheapest: return CheapestSelector()
         }
     }
 }

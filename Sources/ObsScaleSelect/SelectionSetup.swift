@@ -41,6 +41,18 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// The recommended selection (the `obsscale select` defaults): single models, D-optimality
+    /// with an intercept column — the design that served the recommended law best in the
+    /// validation study over the public metrics (README, "How good is a subset?"). `SelectionSetup()`
+    /// is the paper's (families, V-optimality).
+    public static let recommended: SelectionSetup = {
+        var setup = SelectionSetup()
+        setup.unit = .model
+        setup.criterion = .d
+        setup.intercept = true
+        return setup
+    }()
+
     /// The pool, its capability scores and the problem.
     public func build(panel: Panel) throws -> SelectionProblem {
         try problem(try pool(of: panel), fitRows: nil)

@@ -33,7 +33,7 @@ struct ParseTests {
             "--bootstrap", "200", "--level", "0.9", "--resample", "families", "--seed", "7",
             "--threads", "1", "--at-flops", "840,8400",
         ])
-        let law = command.law
+        let law = try command.law()
         #expect(law.benchmarks == ["MMLU", "GSM8K"])
         #expect(law.targetRange == 0.25...1)
         #expect(law.regression.link == .sigmoid && law.regression.loss == .huber(delta: 0.5))
@@ -42,9 +42,13 @@ struct ParseTests {
         #expect(command.atFlops == [840, 8400])
         #expect(command.runOptions.threadCount == 1)
         #expect(command.bootstrap == FitBootstrap(replicateCount: 200, level: 0.9, resampling: .families, refitPCA: false, seed: 7))
-        // Defaults: least squares, 3 components, the paper's PCA placement, no bootstrap.
+        // Defaults: the recommended law (least squares, 3 components, PCA on the pool, a public
+        // prior), no bootstrap; the paper's procedure with explicit flags.
         let plain = try FitCommand.parse(["--target", "t"])
-        #expect(plain.law == ScalingLaw())
+        #expect(try plain.law() == ScalingLaw.recommended)
+        #expect(try FitCommand.parse(["--target", "t", "--pca-on", "train", "--prior", "none"]).law() == ScalingLaw())
+        let auto = try FitCommand.parse(["--target", "t", "--components", "auto", "--max-components", "2", "--prior-exclude", "bbh"]).law()
+        #expect(auto.maxAutoComponents == 2 && auto.prior == .publicMetrics(exclude: ["bbh"]))
         #expect(try plain.splitRule() == SplitRule.none && plain.bootstrap == nil)
         #expect(try FitCommand.parse(["--target", "t", "--holdout", "a, b"]).splitRule() == .holdout(["a", "b"]))
         #expect(try FitCommand.parse(["--target", "t", "--test-top", "0.2"]).splitRule() == .top(column: "t", limit: 0.2))
@@ -110,16 +114,23 @@ struct ParseTests {
             "--benchmarks", "MMLU,ARC-C,HellaSwag", "--select-benchmarks", "MMLU,ARC-C",
             "--time-limit", "2", "--seed", "5",
         ])
-        let validation = command.validation
+        let validation = try command.validation()
         #expect(validation.targets == ["a,b", "c"])
-        #expect(validation.budgets == [12, 24] && validation.cutoffFlops == 84)
+        #expect(validation.budgets.items == [.amount(12), .amount(24)] && validation.cutoffFlops == 84)
         #expect(validation.selectors == [ValidationSelector(method: .exhaustive), ValidationSelector(method: .exchange, unit: .model)])
         #expect(validation.randomCount == 3 && validation.seed == 5 && validation.timeLimitSeconds == 2)
         #expect(validation.selection.benchmarks == ["MMLU", "ARC-C"] && validation.selection.cost == .params)
         #expect(validation.selection.maxFamilies == 8 && validation.selection.include == ["Llama-2"] && validation.selection.dropIncomplete)
         #expect(validation.selection.cutoffFlops == nil && validation.selection.componentCount == 3)
-        // The paper's evaluation loss (Huber, δ = 1) is validate's default.
-        #expect(validation.law == ScalingLaw(benchmarks: ["MMLU", "ARC-C", "HellaSwag"], regression: SigmoidRegression(loss: .huber(delta: 1))))
+        // The paper's evaluation loss (Huber, δ = 1) with the recommended law is validate's default,
+        // and the recommended selection (models, D-optimality with an intercept).
+        var expectedLaw = ScalingLaw.recommended
+        expectedLaw.benchmarks = ["MMLU", "ARC-C", "HellaSwag"]
+        expectedLaw.regression = SigmoidRegression(loss: .huber(delta: 1))
+        #expect(validation.law == expectedLaw)
+        #expect(validation.selection.criterion == .d && validation.selection.intercept)
+        let defaults = try ValidateCommand.parse(["--budget", "10%", "--cutoff-flops", "84"]).validation()
+        #expect(defaults.selectors == [ValidationSelector(method: .auto, unit: .model)] && defaults.budgets.items == [.percent(10)])
         let simulated = try ValidateCommand.parse([
             "--simulate", "4", "--sim-families", "10", "--budget", "10", "--cutoff-flops", "10",
             "--bootstrap", "50", "--refit-pca",

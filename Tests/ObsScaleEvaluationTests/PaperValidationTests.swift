@@ -70,9 +70,9 @@ import _TestSupport
         validation.selection.maxFamilies = 10
         validation.law = ScalingLaw(benchmarks: Self.seven, regression: SigmoidRegression(loss: .huber(delta: 1)))
         let report = try validation.run(panel: panel, threadCount: 2)
-        for b in validation.budgets.indices {
+        for b in report.budgets.indices {
             let row = report.geometricMeans[b]
-            #expect(row.testMSE[0] < row.randomTestMSE, "budget \(validation.budgets[b])")
+            #expect(row.testMSE[0] < row.randomTestMSE, "budget \(report.budgets[b])")
             let byHand = exp(report.targets.map { log($0.budgets[b].selectors[0].testMSE) }.reduce(0, +) / 3)
             #expect(abs(row.testMSE[0] - byHand) < 1e-15)
         }

@@ -12,6 +12,8 @@ extension PCAFitRows: ExpressibleByArgument {}
 extension SelectionUnit: ExpressibleByArgument {}
 extension SelectionMethod: ExpressibleByArgument {}
 extension Criterion: ExpressibleByArgument {}
+extension ModelSelection.FoldScheme: ExpressibleByArgument {}
+extension ModelSelection.Rule: ExpressibleByArgument {}
 
 extension CostKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

@@ -24,6 +24,7 @@ enum FlagNames {
         .simulationModelCount: "--models",
         .simulationMissingRate: "--missing-rate",
         .simulationCapabilityCount: "--capabilities",
+        .simulationPublicMetricCount: "--public-metrics",
         // ObsScaleFit
         .imputerColumns: "--benchmarks",
         .imputerRank: "--impute-rank",
@@ -32,9 +33,12 @@ enum FlagNames {
         .scalingLawTargetRange: "--target-range",
         .scalingLawPCAOn: "--pca-on",
         .scalingLawReferenceFamily: "--reference-family",
+        .scalingLawPrior: "--prior",
+        .scalingLawMaxAutoComponents: "--max-components",
         .fitBootstrapReplicateCount: "--bootstrap",
         .fitBootstrapLevel: "--level",
         .fitBootstrapRefitPCA: "--refit-pca",
+        .fitBootstrapRefitChoices: "--refit-choices",
         .fitBootstrapLog10Flops: "--at-flops",
         .fitBootstrapThreadCount: "--threads",
         // ObsScaleSelect
@@ -60,6 +64,8 @@ enum FlagNames {
         .validationSelectors: "--method",
         .validationRandomCount: "--random",
         .simulationWorldCount: "--simulate",
+        .validationMinTestStandardDeviation: "--min-test-sd",
+        .validationThreadCount: "--threads",
     ]
 
     /// `validate --simulate` sets the simulated worlds with flags of its own.
@@ -67,6 +73,7 @@ enum FlagNames {
         .simulationFamilyCount: "--sim-families",
         .simulationModelsPerFamily: "--sim-models-per-family",
         .simulationMissingRate: "--sim-missing-rate",
+        .simulationPublicMetricCount: "--sim-public-metrics",
     ]
 
     /// `text` with every setting name replaced by its flag (longest names first, so no name is

@@ -4,6 +4,10 @@ import ObsScale
 
 enum FitLawDefaults: LawDefaults {
     static let loss = LossChoice.ls
+    // The recommended law (`ScalingLaw.recommended`): PCA on the pool and a public prior.
+    static let prior = PriorChoice.publicMetrics
+    static let components = ComponentsChoice.fixed(3)
+    static let pcaOn = PCAFitRows.pool
 }
 
 struct FitCommand: ParsableCommand {
@@ -42,6 +46,11 @@ struct FitCommand: ParsableCommand {
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
     var refitPCA = false
 
+    @Flag(
+        name: .customLong("refit-choices"),
+        help: "Choose the prior's strength and K again in each bootstrap replicate (default: the full fit's choices, kept fixed).")
+    var refitChoices = false
+
     @Option(
         name: .customLong("at-flops"),
         help: "Also predict a reference-family model at these FLOPs (×1E21, comma-separated), with an interval under --bootstrap.",
@@ -63,9 +72,9 @@ struct FitCommand: ParsableCommand {
         return .none
     }
 
-    /// The law the options describe.
-    var law: ScalingLaw {
-        lawOptions.law(benchmarks: panelOptions.benchmarks, targetRange: targetRange, referenceFamily: referenceFamily ?? "Llama-2")
+    /// The law the options describe (reads a `--prior FILE`).
+    func law() throws -> ScalingLaw {
+        try lawOptions.law(benchmarks: panelOptions.benchmarks, targetRange: targetRange, referenceFamily: referenceFamily ?? "Llama-2")
     }
 
     /// The bootstrap the options ask for, if any.
@@ -73,7 +82,7 @@ struct FitCommand: ParsableCommand {
         bootstrapOptions.replicates.map {
             FitBootstrap(
                 replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, refitPCA: refitPCA,
-                seed: runOptions.seed)
+                seed: runOptions.seed, refitChoices: refitChoices)
         }
     }
 
@@ -85,7 +94,7 @@ struct FitCommand: ParsableCommand {
                 throw DataError.unknownFamily(
                     name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
             }
-            let law = self.law
+            let law = try law()
             let split = try Split(panel: loaded.panel, rule: rule)
             var fit = try law.fit(panel: loaded.panel, target: target, split: split)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {

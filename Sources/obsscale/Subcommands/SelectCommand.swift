@@ -16,14 +16,14 @@ struct SelectCommand: ParsableCommand {
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
 
-    @Option(help: "Select whole families (the paper) or single models.")
-    var unit: SelectionUnit = .family
+    @Option(help: "Select single models (recommended) or whole families (the paper).")
+    var unit: SelectionUnit = SelectionSetup.recommended.unit
 
     @Option(help: "Search method.")
     var method: SelectionMethod = .auto
 
-    @Option(help: "Criterion: v (V-optimality, the paper), a, or d.")
-    var criterion: Criterion = .v
+    @Option(help: "Criterion: d (D-optimality, recommended), v (V-optimality, the paper), or a.")
+    var criterion: Criterion = SelectionSetup.recommended.criterion
 
     @Option(help: "Units never selected (comma-separated).", transform: Parse.commaList)
     var exclude: [String] = []
@@ -43,8 +43,8 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Number of PCs in the design (K_sel).")
     var components = 3
 
-    @Flag(help: "Add an intercept column to the design.")
-    var intercept = false
+    @Flag(inversion: .prefixedNo, help: "Add an intercept column to the design (recommended; the paper has none).")
+    var intercept = SelectionSetup.recommended.intercept
 
     @Option(help: "Ridge δ added to G (0: singular designs are infeasible).")
     var ridge = 0.0

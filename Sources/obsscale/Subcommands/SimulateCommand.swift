@@ -22,6 +22,11 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Number of latent capabilities.")
     var capabilities = 3
 
+    @Option(
+        name: .customLong("public-metrics"),
+        help: "Public downstream metrics besides the targets, and a third target driven by a capability they do not load on (0: none).")
+    var publicMetrics = 0
+
     @Option(help: "Random seed (same seed, same files).")
     var seed: UInt64 = 2024
 
@@ -39,6 +44,7 @@ struct SimulateCommand: ParsableCommand {
             settings.modelCount = models
             settings.missingRate = missingRate
             settings.capabilityCount = capabilities
+            settings.publicMetricCount = publicMetrics
             settings.seed = seed
             let world = try SyntheticWorld.generate(settings)
             let paths = try world.write(to: out)

@@ -5,6 +5,20 @@ import ObsScale
 enum ValidateLawDefaults: LawDefaults {
     /// The paper's evaluation fits with the Huber loss (δ = 1).
     static let loss = LossChoice.huber
+    // The recommended law (`ScalingLaw.recommended`): PCA on the pool and a public prior.
+    static let prior = PriorChoice.publicMetrics
+    static let components = ComponentsChoice.fixed(3)
+    static let pcaOn = PCAFitRows.pool
+}
+
+extension TargetGrouping: ExpressibleByArgument {}
+
+/// `--targets pool|test`: the rows of L in the selection criterion.
+enum CriterionRows: String, ExpressibleByArgument, CaseIterable {
+    /// The pool (the paper).
+    case pool
+    /// The models to be predicted: those above the cutoff.
+    case test
 }
 
 struct ValidateCommand: ParsableCommand {
@@ -27,18 +41,39 @@ struct ValidateCommand: ParsableCommand {
         transform: Parse.commaList)
     var selectBenchmarks: [String]?
 
-    @Option(help: "Budgets in models (or --cost units), comma-separated. Required, as is --cutoff-flops.", transform: Parse.budgets)
+    @Option(
+        help: "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is --cutoff-flops.",
+        transform: Parse.budgets)
     var budget: BudgetSpec
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
 
     @Option(
-        help: "Selectors, comma-separated METHOD[:UNIT] (e.g. exhaustive, exchange:model, bnb:family; default: exhaustive).",
+        help: "Selectors, comma-separated METHOD[:UNIT] (e.g. exhaustive, exchange:model, bnb:family; default: auto:model).",
         transform: Parse.selectors)
-    var method: [ValidationSelector] = [ValidationSelector(method: .exhaustive)]
+    var method: [ValidationSelector] = [ValidationSelector(method: .auto, unit: SelectionSetup.recommended.unit)]
 
-    @Option(help: "Random family subsets per budget (the paper's baseline; 0: none).")
+    @Option(
+        help: """
+            Random subsets per budget, at the same cost (0: none): with --cost count and family selectors the paper's draw of \
+            family combinations, otherwise feasible random subsets of the first selector's unit.
+            """)
     var random = 5
+
+    @Option(help: "Selection criterion: d (D-optimality, recommended), v (V-optimality, the paper), or a.")
+    var criterion: Criterion = SelectionSetup.recommended.criterion
+
+    @Flag(inversion: .prefixedNo, help: "Add an intercept column to the selection's design (recommended; the paper has none).")
+    var intercept = SelectionSetup.recommended.intercept
+
+    @Option(help: "Rows of L in the selection criterion: pool (the paper) or test (the models above the cutoff, to be predicted).")
+    var targets: CriterionRows = .pool
+
+    @Option(name: .customLong("min-test-sd"), help: "Drop targets whose test values have a smaller standard deviation (degenerate).")
+    var minTestSD = 0.01
+
+    @Option(name: .customLong("group-by"), help: "Also summarise per task: none, or prefix (the metric name up to its first _ or ,).")
+    var groupBy: TargetGrouping = .none
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<ValidateLawDefaults>
 
@@ -59,6 +94,11 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("sim-missing-rate"), help: "Fraction of missing benchmark cells in a simulated world.")
     var simMissingRate = 0.05
 
+    @Option(
+        name: .customLong("sim-public-metrics"),
+        help: "Public metrics in a simulated world, with a third target unlike them (0: none; a public prior needs some).")
+    var simPublicMetrics = 0
+
     /// With --simulate: the bootstrap of each world's all-models fit, for the coverage of its intervals.
     @OptionGroup(title: "Bootstrap (with --simulate)") var bootstrapOptions: BootstrapOptions
 
@@ -67,8 +107,8 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         guard poolOptions.cutoffFlops != nil else { throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>'") }
-        guard !budget.hasPercentages else {
-            throw ValidationError("--budget: '\(budget)' is not allowed (allowed: budgets in cost units; percentages are for select)")
+        guard minTestSD >= 0, minTestSD.isFinite else {
+            throw ValidationError("--min-test-sd: '\(minTestSD)' is not allowed (allowed: a finite number ≥ 0)")
         }
         if simulate != nil {
             guard runOptions.html == nil else {
@@ -85,25 +125,32 @@ struct ValidateCommand: ParsableCommand {
     }
 
     /// The evaluation the options describe (its targets as given; `all` is resolved on the panel).
-    var validation: Validation {
-        var validation = Validation(targets: target, budgets: budget.resolved(totalCost: .infinity), cutoffFlops: poolOptions.cutoffFlops ?? .nan)
-        validation.selection = poolOptions.setup(benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: lawOptions.components)
+    func validation() throws -> Validation {
+        var validation = Validation(targets: target, budgets: budget, cutoffFlops: poolOptions.cutoffFlops ?? .nan)
+        validation.selection = poolOptions.setup(
+            benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: lawOptions.componentCount)
         validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
+        validation.selection.criterion = criterion
+        validation.selection.intercept = intercept
+        validation.selection.targets = targets == .test ? .aboveCutoff : .pool
         validation.selectors = method
         validation.randomCount = random
-        validation.law = lawOptions.law(benchmarks: panelOptions.benchmarks)
+        validation.law = try lawOptions.law(benchmarks: panelOptions.benchmarks)
         validation.seed = runOptions.seed
         validation.timeLimitSeconds = timeLimit
+        validation.minTestStandardDeviation = minTestSD
+        validation.grouping = groupBy
         return validation
     }
 
     /// The simulation study the options describe (with `--simulate`).
-    func study(worldCount: Int) -> SimulationStudy {
-        var study = SimulationStudy(validation: validation)
+    func study(worldCount: Int) throws -> SimulationStudy {
+        var study = SimulationStudy(validation: try validation())
         study.worldCount = worldCount
         study.world.familyCount = simFamilies
         study.world.modelsPerFamily = simModelsPerFamily
         study.world.missingRate = simMissingRate
+        study.world.publicMetricCount = simPublicMetrics
         study.world.seed = runOptions.seed
         study.bootstrap = bootstrapOptions.replicates.map {
             FitBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, refitPCA: refitPCA)
@@ -114,7 +161,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors(flagOverrides: FlagNames.validateOverrides) {
             if let simulate {
-                let study = study(worldCount: simulate)
+                let study = try study(worldCount: simulate)
                 let report = try withProgress("worlds", quiet: panelOptions.quiet) { progress in
                     try study.run(threadCount: runOptions.threadCount, progress: progress)
                 }
@@ -128,7 +175,7 @@ struct ValidateCommand: ParsableCommand {
                 return
             }
             let loaded = try panelOptions.load()
-            var validation = self.validation
+            var validation = try validation()
             if validation.targets == ["all"] {
                 validation.targets = loaded.panel.accuracyMetricNames
                 guard !validation.targets.isEmpty else {

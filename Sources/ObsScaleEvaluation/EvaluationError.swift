@@ -20,5 +20,8 @@ extension Setting {
     public static let validationRandomCount = Setting(Validation.self, "randomCount")
     public static let simulationWorldCount = Setting(SimulationStudy.self, "worldCount")
     public static let validationMinTestStandardDeviation = Setting(Validation.self, "minTestStandardDeviation")
+    public static let validationHeldOutModels = Setting(Validation.self, "heldOutModels")
+    public static let adviceHeldOutShare = Setting(SelectionAdvice.self, "heldOutShare")
+    public static let adviceTargets = Setting(SelectionAdvice.self, "targets")
     public static let validationThreadCount = Setting(owner: "Validation.run", name: "threadCount")
 }

@@ -45,6 +45,10 @@ public struct Validation: Codable, Equatable, Sendable {
     public var minTestStandardDeviation = 0.01
     /// Summaries per group of targets as well (`TargetGrouping`).
     public var grouping: TargetGrouping = .none
+    /// Test models named instead of split at `cutoffFlops` (which is then not used): the pool is
+    /// every other model that passes the selection's filters. `SelectionAdvice` holds out a random
+    /// share of a pool that has no cutoff this way.
+    public var heldOutModels: [String]?
 
     public init(targets: [String], budgets: [Double], cutoffFlops: Double) {
         self.init(targets: targets, budgets: BudgetSpec(amounts: budgets), cutoffFlops: cutoffFlops)
@@ -72,7 +76,7 @@ public struct Validation: Codable, Equatable, Sendable {
         progress: ProgressHandler? = nil
     ) throws -> ValidationReport {
         guard !targets.isEmpty else { throw EvaluationError.invalidSetting(.validationTargets, value: "none", allowed: "at least one target column") }
-        guard cutoffFlops > 0, cutoffFlops.isFinite else {
+        guard heldOutModels != nil || (cutoffFlops > 0 && cutoffFlops.isFinite) else {
             throw EvaluationError.invalidSetting(.validationCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0 (×1E21)")
         }
         guard randomCount >= 0 else { throw EvaluationError.invalidSetting(.validationRandomCount, value: "\(randomCount)", allowed: "≥ 0") }
@@ -82,10 +86,26 @@ public struct Validation: Codable, Equatable, Sendable {
         }
         guard threadCount >= 1 else { throw EvaluationError.invalidSetting(.validationThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
         let targetValues = try targets.map { try panel.values(of: $0) }
-        var setup = selection
-        setup.cutoffFlops = cutoffFlops
-        let split = try Split(panel: panel, rule: .flopsCutoff(cutoffFlops))
         let index = Dictionary(panel.modelNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var setup = selection
+        let split: Split
+        if let heldOutModels {
+            let heldOutRows = try Set(
+                heldOutModels.map { name in
+                    guard let row = index[name] else {
+                        throw EvaluationError.invalidSetting(.validationHeldOutModels, value: name, allowed: "models of the panel")
+                    }
+                    return row
+                })
+            guard !heldOutRows.isEmpty else {
+                throw EvaluationError.invalidSetting(.validationHeldOutModels, value: "none", allowed: "at least one model, or nil")
+            }
+            setup.heldOut = heldOutModels
+            split = Split(train: (0..<panel.count).filter { !heldOutRows.contains($0) }, test: heldOutRows.sorted())
+        } else {
+            setup.cutoffFlops = cutoffFlops
+            split = try Split(panel: panel, rule: .flopsCutoff(cutoffFlops))
+        }
 
         // Subsets: chosen once, independent of the targets.
         var problems: [SelectionUnit: SelectionProblem] = [:]

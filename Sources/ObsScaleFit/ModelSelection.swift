@@ -11,9 +11,13 @@ import ObsScaleNumerics
 /// models (by PC-1) held out at once. A fold's error is the mean squared error of its held-out
 /// models. λ > 0 is taken only when its paired advantage over λ = 0, averaged over the folds,
 /// exceeds one standard error of that average (`Rule.oneStandardError`); a K other than the law's
-/// own must beat it the same way. Two more guards keep a prior from hurting, because
-/// cross-validation on the training range cannot see every way a prior biases an extrapolation:
+/// own must beat it the same way. Three more guards keep a prior from hurting, because the
+/// average over mostly leave-one-family-out folds measures interpolation across families and
+/// cannot see every way a prior biases an extrapolation:
 ///
+/// - *Extrapolation*: the prior must not predict the `top` fold (the most capable training
+///   models, held out together) worse than the plain fit. An emergent task that rises steeply
+///   past the public metrics' typical law is where a prior fails, and this fold is where it shows.
 /// - *Nothing to borrow*: when the training models are (nearly) the whole pool the public
 ///   metrics were fitted on (`maximumTrainingShare`), the prior is not used — the target's own
 ///   data carry everything the pool can tell.
@@ -164,6 +168,11 @@ public struct ModelSelection: Codable, Equatable, Sendable {
                 chosenReason = "the training models are (nearly) the whole pool the public metrics were fitted on, so they add nothing; prior not used"
             } else if index == 0 {
                 chosenReason = "the prior does not beat the plain fit in cross-validation (\(reason)); not used"
+            } else if let top = folds.firstIndex(where: { !$0.isFamily }), !(errors[index][top] <= errors[0][top]) {
+                chosenReason = String(
+                    format: "the prior beats the plain fit in cross-validation (%@), but predicts the most capable training models worse (MSE %.3g against %.3g); not used",
+                    reason, errors[index][top], errors[0][top])
+                index = 0
             } else {
                 chosenReason = "the prior beats the plain fit in cross-validation (\(reason))"
                 if checksCompatibility,

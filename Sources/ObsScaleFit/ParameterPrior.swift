@@ -67,8 +67,18 @@ public struct PublicMetricFits: Sendable {
         public let metric: String
         public let task: String
         public let parameters: [Double]
+
+        /// A metric's fitted law (its task from `MetricGroups.task`).
+        public init(metric: String, parameters: [Double]) {
+            self.metric = metric
+            self.task = MetricGroups.task(of: metric)
+            self.parameters = parameters
+        }
     }
     public let entries: [Entry]
+
+    /// Laws fitted elsewhere (e.g. a lab's own past evaluations).
+    public init(entries: [Entry]) { self.entries = entries }
 
     /// At least this many source metrics for a prior (fewer give no prior).
     public static let minimumSources = 3
@@ -88,7 +98,7 @@ public struct PublicMetricFits: Sendable {
             guard Statistics.sampleStandardDeviation(y) >= 0.01,
                 let fit = try? regression.fit(scores: scores.selectingRows(observed), targets: y), fit.termination.converged
             else { continue }
-            entries.append(Entry(metric: metric, task: MetricGroups.task(of: metric), parameters: fit.parameters))
+            entries.append(Entry(metric: metric, parameters: fit.parameters))
         }
         self.entries = entries
     }

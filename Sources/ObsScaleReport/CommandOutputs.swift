@@ -72,12 +72,17 @@ public struct SelectOutput: Codable, Equatable, Sendable {
     /// One per budget.
     public var results: [SelectionResult]
     public var bootstrap: SelectionBootstrapSummary?
+    /// What to expect at each budget (`--advise`).
+    public var advice: SelectionAdvice.Advice?
 
-    public init(pool: [String], units: [String], results: [SelectionResult], bootstrap: SelectionBootstrapSummary?) {
+    public init(
+        pool: [String], units: [String], results: [SelectionResult], bootstrap: SelectionBootstrapSummary?, advice: SelectionAdvice.Advice? = nil
+    ) {
         self.pool = pool
         self.units = units
         self.results = results
         self.bootstrap = bootstrap
+        self.advice = advice
     }
 }
 

@@ -204,11 +204,16 @@ extension HTMLPage {
     /// frequencies under the bootstrap.
     public static func select(
         _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String, costName: String,
-        criterion: Criterion, bootstrap: SelectionBootstrapSummary?
+        criterion: Criterion, bootstrap: SelectionBootstrapSummary?, advice: SelectionAdvice.Advice? = nil
     ) -> HTMLPage {
         let name = criterion.rawValue.uppercased()
         var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
         page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
+        if let advice {
+            page.heading("What to expect")
+            page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())
+            page.table(header: SelectReport.adviceHeader, rows: SelectReport.adviceRows(advice))
+        }
         var values = SVGChart(
             title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
             yLabel: "\(name) (lower is better)", yScale: .log10)

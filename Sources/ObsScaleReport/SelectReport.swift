@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
@@ -6,7 +7,7 @@ import ObsScaleSelect
 public enum SelectReport {
     public static func render(
         _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
-        costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil
+        costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil, advice: SelectionAdvice.Advice? = nil
     ) -> String {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
         var text = "Selection on \(panelDescription)\n"
@@ -35,7 +36,38 @@ public enum SelectReport {
             for note in result.notes { text += "  note: \(note)\n" }
         }
         if let bootstrap { text += render(bootstrap, criterion: criterion) }
+        if let advice { text += "\n" + render(advice) }
         return text
+    }
+
+    /// The expected ratios of `select --advise`.
+    static func render(_ advice: SelectionAdvice.Advice) -> String {
+        let text = Format.wrapped("What to expect: " + adviceIntroduction(advice)) + "\n\n"
+        var table = TextTable(header: adviceHeader)
+        for row in adviceRows(advice) { table.append(row) }
+        return text + table.render()
+    }
+
+    static func adviceIntroduction(_ advice: SelectionAdvice.Advice) -> String {
+        let dropped = advice.droppedTargetCount == 0 ? "" : " (\(advice.droppedTargetCount) degenerate ones dropped)"
+        return "the ratio of a law fitted on each budget's subset to one fitted on every pool model (test MSE; 1 = as good as "
+            + "evaluating everything), over \(advice.targetCount) public metrics\(dropped) standing in for your evaluation; test models: "
+            + "\(advice.testSet). Median and 90th percentile over the metrics, and the median of random subsets at the same cost."
+            + (advice.entries.contains { $0.validatedBudget != $0.budget }
+                ? " In parentheses: the budget scaled to the pool left after holding out the test models (the same share of its cost)." : "")
+    }
+
+    static let adviceHeader = ["budget", "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed"]
+
+    static func adviceRows(_ advice: SelectionAdvice.Advice) -> [[String]] {
+        advice.entries.map { entry in
+            [
+                Format.significant(entry.budget, 6) + (entry.validatedBudget == entry.budget ? "" : " (\(Format.significant(entry.validatedBudget, 4)))"),
+                Format.significant(entry.medianRatio, 3), Format.significant(entry.p90Ratio, 3),
+                entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
+                "\(entry.targets)", "\(entry.failures)",
+            ]
+        }
     }
 
     /// The stability table of a selection bootstrap and the most frequent units per budget.

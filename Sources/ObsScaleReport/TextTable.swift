@@ -56,4 +56,19 @@ public enum Format {
 
     /// A percentage with one decimal.
     public static func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
+
+    /// Text broken at spaces into lines of at most `width` characters (a longer word keeps its line).
+    public static func wrapped(_ text: String, width: Int = 100) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.joined(separator: "\n")
+    }
 }

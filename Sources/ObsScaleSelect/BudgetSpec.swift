@@ -16,8 +16,8 @@ public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible 
     /// The text it was parsed from.
     public let description: String
 
-    /// Parses the comma-separated list; every item must be a finite number > 0, optionally
-    /// followed by `%`.
+    /// Parses the comma-separated list; every item must be a finite number > 0, or a percentage
+    /// in (0, 100] (more than the whole pool is no budget to select within).
     public init(parsing text: String) throws {
         let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !parts.isEmpty else {
@@ -27,6 +27,9 @@ public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible 
             let isPercent = part.hasSuffix("%")
             guard let number = Double(isPercent ? String(part.dropLast()) : part), number > 0, number.isFinite else {
                 throw SelectionError.invalidSetting(.selectionBudgets, value: part, allowed: "a number > 0, or a percentage such as 10%")
+            }
+            guard !isPercent || number <= 100 else {
+                throw SelectionError.invalidSetting(.selectionBudgets, value: part, allowed: "a percentage of the pool's cost in (0, 100]")
             }
             return isPercent ? .percent(number) : .amount(number)
         }

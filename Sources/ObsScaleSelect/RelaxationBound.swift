@@ -45,6 +45,7 @@ public struct RelaxationBound: Sendable {
         oracle: Oracle = .automatic
     ) throws -> Outcome? {
         let started = Date()
+        let budget = problem.attainableBudget(budget)
         let n = problem.units.count, p = problem.dimension, size = p * p
         var lower = [Double](repeating: 0, count: n), upper = [Double](repeating: 1, count: n)
         for u in problem.constraints.exclude + Array(fixedOut) { upper[u] = 0 }

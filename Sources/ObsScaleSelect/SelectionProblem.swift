@@ -173,6 +173,16 @@ public struct SelectionProblem: Encodable, Sendable {
     /// Number of models of a unit.
     public func modelCount(_ unit: Int) -> Int { units[unit].models.count }
 
+    /// The most a subset can spend within `budget`: with whole-number costs (model counts) no subset
+    /// spends a fraction, so a fractional budget is rounded down (within the feasibility tolerance
+    /// 1e-12); other costs are returned as given. The relaxation uses it: the same optimum, a
+    /// tighter bound (a budget of 7.5 models otherwise lets it spend half a model). O(units).
+    public func attainableBudget(_ budget: Double) -> Double {
+        guard budget.isFinite, units.allSatisfy({ $0.cost == $0.cost.rounded() }) else { return budget }
+        let floored = (budget * (1 + 1e-12)).rounded(.down)
+        return floored < budget ? floored : budget
+    }
+
     /// Whether a subset (unit indices) satisfies the budget and every side constraint.
     public func isFeasible(_ subset: [Int], budget: Double) -> Bool {
         let chosen = Set(subset)

@@ -32,6 +32,9 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     /// Drop pool models with a missing benchmark score (among `benchmarks`).
     public var dropIncomplete = false
     public var targets: TargetSet = .pool
+    /// Models kept out of the pool altogether — the test models of a validation that holds out a
+    /// share of the pool (`SelectionAdvice` without a cutoff).
+    public var heldOut: [String] = []
     /// Family (or model, with `unit == .model`) names always selected / never selected.
     public var include: [String] = []
     public var exclude: [String] = []
@@ -79,8 +82,10 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             throw SelectionError.invalidSetting(.setupCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0")
         }
         let columns = try names.map { try panel.values(of: $0) }
+        let heldOut = Set(self.heldOut)
         let inPool: [Bool] = panel.models.indices.map { index in
             let model = panel.models[index]
+            if heldOut.contains(model.name) { return false }
             if let cutoffFlops {
                 guard let flops = model.flops, flops <= cutoffFlops else { return false }
             }
@@ -92,7 +97,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         }
         let pool = panel.models.indices.filter { inPool[$0] }
         guard pool.count >= 2 else {
-            throw SelectionError.emptyPool("\(pool.count) model(s) pass the pool filters (cutoff, size, completeness)")
+            throw SelectionError.emptyPool("\(pool.count) model(s) pass the pool filters (cutoff, size, completeness, held out)")
         }
         return Pool(panel: panel, indices: pool, inPool: inPool, benchmarkNames: names, matrix: try panel.matrix(columns: names))
     }

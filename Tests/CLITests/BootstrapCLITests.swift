@@ -16,7 +16,7 @@ struct BootstrapCLITests {
         var outputs: [(stdout: String, json: Data)] = []
         for threads in ["1", "2"] {
             let json = folder.appendingPathComponent("fit-\(threads).json").path
-            let result = try runCLI(Self.fitArguments + ["--refit-pca", "--threads", threads, "--json", json])
+            let result = try runCLI(Self.fitArguments + ["--pca-on", "train", "--refit-pca", "--threads", threads, "--json", json])
             #expect(result.status == 0, "\(result.stderr)")
             outputs.append((result.stdout, try Data(contentsOf: URL(fileURLWithPath: json))))
         }
@@ -39,7 +39,7 @@ struct BootstrapCLITests {
             let json = folder.appendingPathComponent("select-\(threads).json").path
             let result = try runCLI([
                 "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "8,16",
-                "--max-families", "6", "--bootstrap", "24", "--seed", "3", "--threads", threads, "--json", json,
+                "--unit", "family", "--criterion", "v", "--no-intercept", "--max-families", "6", "--bootstrap", "24", "--seed", "3", "--threads", threads, "--json", json,
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Bootstrap of the selection: 24 replicates resampling pool models"))

@@ -82,7 +82,7 @@ struct HTMLReportTests {
             (
                 "select",
                 [
-                    "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--include", "Llama-2", "--max-families", "6",
+                    "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--unit", "family", "--include", "Llama-2", "--max-families", "6",
                     "--budget", "4,8,12", "--bootstrap", "10",
                 ], 7
             ),

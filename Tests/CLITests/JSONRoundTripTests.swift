@@ -45,7 +45,7 @@ struct JSONRoundTripTests {
     @Test(.realPanel) func selectWithBootstrap() throws {
         let data = try Self.run([
             "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "8,16",
-            "--max-families", "6", "--bootstrap", "10", "--seed", "4",
+            "--unit", "family", "--max-families", "6", "--bootstrap", "10", "--seed", "4",
         ])
         let report = try Self.roundTrip(data, SelectOptions.self, SelectOutput.self, command: "select")
         #expect(report.seed == 4 && report.result.results.count == 2 && report.result.bootstrap?.budgets.count == 2)

@@ -144,7 +144,7 @@ struct ParseTests {
         for arguments in [
             ["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap", "10"],
             base + ["--simulate", "3", "--target", "t"], base + ["--simulate", "3", "--html", "r.html"],
-            ["--budget", "10%", "--cutoff-flops", "84"],
+            ["--budget", "150%", "--cutoff-flops", "84"], base + ["--min-test-sd=-1"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try ValidateCommand.parse(arguments) }
         }

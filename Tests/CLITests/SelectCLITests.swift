@@ -5,10 +5,12 @@ import _TestSupport
 /// `obsscale select` end to end on the real panel, and its bad-input errors.
 struct SelectCLITests {
     static let base = ["select", "--panel", TestPaths.panel, "--preset", "paper-2024"]
+    /// The paper's §5 setup: whole families, V-optimality, no intercept.
+    static let paper = ["--unit", "family", "--criterion", "v", "--no-intercept"]
 
     @Test(.realPanel) func guideSetupPrintsARowPerBudgetAndWritesJSON() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("select.json").path
-        let result = try runCLI(Self.base + ["--include", "Llama-2", "--max-families", "10", "--budget", "4,8,12", "--json", json])
+        let result = try runCLI(Self.base + Self.paper + ["--include", "Llama-2", "--max-families", "10", "--budget", "4,8,12", "--json", json])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("4          4       4      2  1365.3029    1365.3029  0.0%  exhaustive (optimal)"))
         #expect(result.stdout.contains("Budget 8: Llama-2, Mixtral, Phi, MPT"))
@@ -27,16 +29,19 @@ struct SelectCLITests {
     }
 
     static let badInputs: [([String], String)] = [
-        (["--include", "Llama-2", "--budget", "2"], "budget 2 is too small: the must-include units cost at least 3"),
+        (["--unit", "family", "--include", "Llama-2", "--budget", "2"], "budget 2 is too small: the must-include units cost at least 3"),
+        (["--budget", "2"], "budget 2 is too small: a nonsingular design (4 design columns need at least 4 models) cost at least 4"),
+        (["--components", "5", "--no-intercept", "--budget", "4"], "(5 design columns need at least 5 models)"),
+        (["--unit", "family", "--include", "Llama2", "--budget", "8"], "unknown family or model 'Llama2'; did you mean 'Llama' or 'Llama-2'?"),
         (
-            ["--unit", "model", "--budget", "2"],
-            "budget 2 is too small: a nonsingular design (3 design columns need at least 3 models) cost at least 3"
+            ["--unit", "family", "--include", "Llama-2", "--exclude", "Llama-2", "--budget", "8"],
+            "contradictory constraints: Llama-2 is both included and excluded"
         ),
-        (["--unit", "model", "--components", "5", "--budget", "4"], "(5 design columns need at least 5 models)"),
-        (["--include", "Llama2", "--budget", "8"], "unknown family or model 'Llama2'; did you mean 'Llama' or 'Llama-2'?"),
-        (["--include", "Llama-2", "--exclude", "Llama-2", "--budget", "8"], "contradictory constraints: Llama-2 is both included and excluded"),
-        (["--include", "Llama-2,Llama,Qwen", "--max-families", "2", "--budget", "20"], "3 must-include families exceed --max-families 2"),
-        (["--unit", "model", "--method", "exhaustive", "--budget", "10"], "combinations (limit 1e+09); use --method auto, bnb or greedy"),
+        (
+            ["--unit", "family", "--include", "Llama-2,Llama,Qwen", "--max-families", "2", "--budget", "20"],
+            "3 must-include families exceed --max-families 2"
+        ),
+        (["--method", "exhaustive", "--budget", "10"], "combinations (limit 1e+09); use --method auto, bnb or greedy"),
         (["--budget", "0"], "The value '0' is invalid for '--budget <budget>': '0' is not allowed"),
         (["--budget", "8", "--cost", "gpu"], "unknown column 'gpu'"),
         (["--budget", "8", "--time-limit=-1"], "--time-limit: '-1.0' is not allowed"),

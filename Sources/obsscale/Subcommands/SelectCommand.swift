@@ -52,6 +52,13 @@ struct SelectCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Seconds per budget for searches that can stop early.")
     var timeLimit = 10.0
 
+    @Flag(
+        help: """
+            Also report what to expect at each budget: the ratio of a subset's fit to evaluating every pool model, \
+            validated on the panel's public metrics (test models: those above --cutoff-flops, else a random quarter of the pool).
+            """)
+    var advise = false
+
     @OptionGroup var runOptions: RunOptions
 
     /// The pool is resampled, and PCA and the selection redone, in each replicate.
@@ -74,6 +81,15 @@ struct SelectCommand: ParsableCommand {
         setup.minModels = minModels
         setup.maxModelsPerFamily = maxPerFamily
         return setup
+    }
+
+    /// The validation behind `--advise`: this selection, the recommended law (`fit`'s default).
+    func advice(_ setup: SelectionSetup) -> SelectionAdvice {
+        var advice = SelectionAdvice(setup: setup, method: method)
+        advice.law.benchmarks = panelOptions.benchmarks
+        advice.seed = runOptions.seed
+        advice.timeLimitSeconds = timeLimit
+        return advice
     }
 
     var options: SelectionOptions {
@@ -100,6 +116,9 @@ struct SelectCommand: ParsableCommand {
                         results: results, threadCount: options.threadCount, progress: progress)
                 }
             }
+            let advice = try advise ? withProgress("advice", quiet: panelOptions.quiet) { progress in
+                try self.advice(selectionSetup).run(panel: loaded.panel, budgets: budgets, threadCount: options.threadCount, progress: progress)
+            } : nil
             if let path = panelOptions.json {
                 try JSONReport(
                     command: "select", seed: runOptions.seed,
@@ -108,20 +127,20 @@ struct SelectCommand: ParsableCommand {
                         budgetSpec: budget.description, bootstrap: settings),
                     result: SelectOutput(
                         pool: problem.poolModels, units: problem.units.map(\.name), results: results,
-                        bootstrap: summary)
+                        bootstrap: summary, advice: advice)
                 )
                 .write(to: path)
             }
             if let html = runOptions.html {
                 try HTMLPage.select(
                     results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                    criterion: criterion, bootstrap: summary
+                    criterion: criterion, bootstrap: summary, advice: advice
                 ).write(to: html)
             }
             printReport(
                 SelectReport.render(
                     results, problem: problem, panelDescription: panelOptions.describe(loaded),
-                    costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary),
+                    costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary, advice: advice),
                 quiet: panelOptions.quiet)
         }
     }

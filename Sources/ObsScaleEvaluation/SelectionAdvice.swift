@@ -1,0 +1,134 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+import ObsScaleSelect
+
+/// What to expect from a selection before evaluating anything: for each budget, how close a fit
+/// on a subset chosen this way comes to evaluating every pool model, measured on the panel's
+/// public metrics as stand-ins for the new evaluation (`obsscale select --advise`).
+///
+/// It runs a `Validation` with the selection's own setup and method, the law `law` (the
+/// recommended one, `obsscale fit`'s default) and every public accuracy metric of the panel
+/// (`Panel.accuracyMetricNames`; degenerate ones dropped as in `validate`) as a target. The test
+/// models are those above the pool's FLOPs cutoff when it has one — the models a law is fitted to
+/// predict — and otherwise a random `heldOutShare` of the pool (drawn with `seed`; models the
+/// selection must include are never held out), the budgets then scaled by the remaining pool's
+/// share of the cost so that each spends the same share of it. The expected ratio at a budget is
+/// the median over the metrics of (subset's test MSE / all-models test MSE), with the 90th
+/// percentile; the random baseline at the same cost is reported beside it.
+///
+/// Cost: one validation — about 3 s for the 114 public metrics of the paper's panel.
+public struct SelectionAdvice: Codable, Equatable, Sendable {
+    public var setup: SelectionSetup
+    public var method: SelectionMethod
+    public var law = ScalingLaw.recommended
+    /// Share of the pool held out as test models when the pool has no FLOPs cutoff.
+    public var heldOutShare = 0.25
+    /// Random subsets per budget for the baseline.
+    public var randomCount = 5
+    public var seed: UInt64 = 0
+    public var timeLimitSeconds = 10.0
+
+    public init(setup: SelectionSetup, method: SelectionMethod) {
+        self.setup = setup
+        self.method = method
+    }
+
+    /// The expectation at one budget.
+    public struct Entry: Codable, Equatable, Sendable {
+        /// In the pool's cost units, as asked.
+        public let budget: Double
+        /// The budget in the validation's pool (smaller when part of the pool is held out).
+        public let validatedBudget: Double
+        /// Metrics with a ratio.
+        public let targets: Int
+        public let medianRatio: Double
+        public let p90Ratio: Double
+        public let shareWithin1_2: Double
+        /// Median ratio of the random subsets at the same cost.
+        public let randomMedianRatio: Double
+        /// Metrics whose subset fit failed.
+        public let failures: Int
+    }
+
+    public struct Advice: Codable, Equatable, Sendable {
+        /// Which models were predicted: "the 30 models above the cutoff (84×1E21 FLOPs)" or
+        /// "a random 25% of the pool (19 models, seed 0)".
+        public let testSet: String
+        public let testModels: [String]
+        /// The public metrics scored, and how many were dropped as degenerate.
+        public let targetCount: Int
+        public let droppedTargetCount: Int
+        public let entries: [Entry]
+    }
+
+    /// Runs the validation for `budgets` (in the pool's cost units).
+    /// - Parameter threadCount: workers; the result does not depend on it.
+    public func run(
+        panel: Panel, budgets: [Double], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
+    ) throws -> Advice {
+        let metrics = panel.accuracyMetricNames
+        guard !metrics.isEmpty else {
+            throw EvaluationError.invalidSetting(
+                .adviceTargets, value: "none",
+                allowed: "a panel with public downstream metrics (accuracy or exact-match columns in [0, 1]) to validate on")
+        }
+        var validation = Validation(targets: metrics, budgets: budgets, cutoffFlops: setup.cutoffFlops ?? .nan)
+        validation.selection = setup
+        validation.selectors = [ValidationSelector(method: method, unit: setup.unit)]
+        validation.law = law
+        validation.randomCount = randomCount
+        validation.seed = seed
+        validation.timeLimitSeconds = timeLimitSeconds
+        let testSet: String, testModels: [String]
+        if let cutoff = setup.cutoffFlops {
+            testModels = try Split(panel: panel, rule: .flopsCutoff(cutoff)).test.map { panel.modelNames[$0] }
+            testSet = "the \(testModels.count) models above the cutoff (\(String(format: "%g", cutoff))×1E21 FLOPs)"
+        } else {
+            guard heldOutShare > 0, heldOutShare < 1 else {
+                throw EvaluationError.invalidSetting(.adviceHeldOutShare, value: "\(heldOutShare)", allowed: "a share in (0, 1)")
+            }
+            let problem = try setup.build(panel: panel)
+            let heldOut = heldOutDraw(problem)
+            guard !heldOut.isEmpty, heldOut.count <= problem.poolModels.count - 2 else {
+                throw EvaluationError.invalidSetting(
+                    .adviceHeldOutShare, value: "\(heldOutShare)",
+                    allowed: "a share leaving at least one test model and two pool models (pool: \(problem.poolModels.count))")
+            }
+            var remaining = setup
+            remaining.heldOut = heldOut
+            let remainingCost = try remaining.build(panel: panel).units.reduce(0) { $0 + $1.cost }
+            let poolCost = problem.units.reduce(0) { $0 + $1.cost }
+            validation.budgets = BudgetSpec(amounts: budgets.map { $0 * remainingCost / poolCost })
+            validation.heldOutModels = heldOut
+            testModels = heldOut
+            testSet = "a random \(String(format: "%g", 100 * heldOutShare))% of the pool (\(heldOut.count) models, seed \(seed))"
+        }
+        let report = try validation.run(panel: panel, threadCount: threadCount, progress: progress)
+        let selector = report.selections.first?.selector
+        let random = report.randomBaseline
+        let entries = budgets.indices.map { b -> Entry in
+            let mine = report.summary.first { $0.selector == selector && $0.group == nil && $0.budget == report.budgets[b] }
+            let baseline = report.summary.first { $0.selector == random && $0.group == nil && $0.budget == report.budgets[b] }
+            return Entry(
+                budget: budgets[b], validatedBudget: report.budgets[b], targets: mine?.targets ?? 0, medianRatio: mine?.medianRatio ?? .nan,
+                p90Ratio: mine?.p90Ratio ?? .nan, shareWithin1_2: mine?.shareWithin1_2 ?? .nan,
+                randomMedianRatio: baseline?.medianRatio ?? .nan, failures: mine?.failures ?? 0)
+        }
+        return Advice(
+            testSet: testSet, testModels: testModels, targetCount: report.targets.count,
+            droppedTargetCount: report.droppedTargets.count, entries: entries)
+    }
+
+    /// A seeded random `heldOutShare` of the pool's models, leaving out the must-include units'
+    /// models; in pool order.
+    func heldOutDraw(_ problem: SelectionProblem) -> [String] {
+        let included = Set(setup.include)
+        let candidates = problem.units.filter { !included.contains($0.name) }.flatMap(\.models).map { problem.poolModels[$0] }
+        var generator = SplitMix64(seed: SplitMix64.mix(seed ^ 0xad71_ce))
+        let count = Int((heldOutShare * Double(problem.poolModels.count)).rounded())
+        let chosen = Set(candidates.shuffled(using: &generator).prefix(count))
+        return problem.poolModels.filter { chosen.contains($0) }
+    }
+}

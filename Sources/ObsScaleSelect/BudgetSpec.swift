@@ -19,7 +19,7 @@ public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible 
     /// Parses the comma-separated list; every item must be a finite number > 0, or a percentage
     /// in (0, 100] (more than the whole pool is no budget to select within).
     public init(parsing text: String) throws {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !parts.isEmpty else {
             throw SelectionError.invalidSetting(.selectionBudgets, value: text, allowed: "numbers > 0 or percentages")
         }

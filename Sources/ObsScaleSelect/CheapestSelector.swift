@@ -9,10 +9,14 @@ public struct CheapestSelector: SubsetSelector {
 
     public func select(_ problem: SelectionProblem, budget: Double, progress: ProgressHandler?) throws -> SelectionResult {
         let started = Date()
+        try problem.checkBudgets([budget])
         let order = problem.units.indices.sorted { (problem.units[$0].cost, $0) < (problem.units[$1].cost, $1) }
         var state = SubsetState(problem: problem)
         for u in problem.constraints.mustInclude { state.add(u) }
         for u in order where state.canAdd(u, budget: budget) { state.add(u) }
+        guard problem.isFeasible(state.members, budget: budget) else {
+            throw SelectionError.noFeasibleSubset(budget: budget, detail: "the cheapest units that fit the budget do not meet the constraints")
+        }
         return try problem.result(of: state, budget: budget, solver: "cheapest", iterations: 1, started: started)
     }
 }

@@ -179,8 +179,7 @@ public struct SelectionProblem: Encodable, Sendable {
     /// tighter bound (a budget of 7.5 models otherwise lets it spend half a model). O(units).
     public func attainableBudget(_ budget: Double) -> Double {
         guard budget.isFinite, units.allSatisfy({ $0.cost == $0.cost.rounded() }) else { return budget }
-        let floored = (budget * (1 + 1e-12)).rounded(.down)
-        return floored < budget ? floored : budget
+        return (budget * (1 + 1e-12)).rounded(.down)
     }
 
     /// Whether a subset (unit indices) satisfies the budget and every side constraint.

@@ -177,7 +177,8 @@ struct ParseTests {
             .setupComponentCount, .setupCutoffFlops, .setupTargets, .setupRidge, .problemRidge, .mustInclude, .maxFamilies,
             .minModels, .maxModelsPerFamily, .paperRandomCount, .selectionBootstrapReplicateCount, .selectionBootstrapLevel,
             .selectionBootstrapThreadCount, .validationTargets, .validationCutoffFlops, .validationSelectors,
-            .validationRandomCount, .simulationWorldCount,
+            .validationRandomCount, .simulationWorldCount, .simulationPublicMetricCount, .scalingLawPrior, .scalingLawMaxAutoComponents,
+            .validationMinTestStandardDeviation, .validationThreadCount, .fitBootstrapRefitChoices, .adviceTargets, .adviceHeldOutShare,
         ]
         for setting in declared { #expect(FlagNames.flags[setting] != nil, "\(setting)") }
     }

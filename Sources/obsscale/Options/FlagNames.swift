@@ -66,6 +66,8 @@ enum FlagNames {
         .simulationWorldCount: "--simulate",
         .validationMinTestStandardDeviation: "--min-test-sd",
         .validationThreadCount: "--threads",
+        .adviceTargets: "--advise",
+        .adviceHeldOutShare: "--advise",
     ]
 
     /// `validate --simulate` sets the simulated worlds with flags of its own.

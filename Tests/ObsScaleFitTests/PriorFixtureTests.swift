@@ -114,6 +114,7 @@ import _TestSupport
         switch decision {
         case "poolGuard": return reason.contains("whole pool") && reason.hasSuffix("prior not used")
         case "crossValidation": return reason.contains("does not beat the plain fit") && reason.hasSuffix("not used")
+        case "extrapolation": return reason.contains("predicts the most capable training models worse") && reason.hasSuffix("not used")
         case "conflict": return reason.contains("but it moves the predictions") && reason.hasSuffix("not used")
         case "used": return reason.contains("beats the plain fit") && !reason.contains("not used")
         default: return false
@@ -271,6 +272,15 @@ import _TestSupport
                 format: "%.0f%% lower error, one standard error %.0f%%", 100 * Self.number(rule["advantage"]) / plainMean,
                 100 * Self.number(rule["standardError"]) / plainMean)
             #expect(words == expectedWords)
+        }
+        // The extrapolation guard: the picked λ must not predict the top fold worse than λ = 0.
+        let extrapolation = setup["extrapolationGuard"] as? [String: Any] ?? [:]
+        let top = try #require(folds.firstIndex { !$0.isFamily })
+        #expect(top == extrapolation["topFoldIndex"] as? Int)
+        if let applies = extrapolation["applies"] as? Bool {
+            #expect(!(errors[picked][top] <= errors[0][top]) == applies)
+            #expect(abs(errors[picked][top] - Self.number(extrapolation["pickedTopError"])) <= 1e-6 * errors[picked][top])
+            #expect(abs(errors[0][top] - Self.number(extrapolation["plainTopError"])) <= 1e-6 * errors[0][top])
         }
         // The pool guard and the decision.
         let guardInfo = setup["poolGuard"] as? [String: Any] ?? [:]

@@ -85,6 +85,7 @@ TOP_FRACTION = 0.25
 MAXIMUM_TRAINING_SHARE = 0.9
 MINIMUM_SOURCES = 3
 MINIMUM_SCALE = 0.05
+MINIMUM_IDENTIFIABILITY = 1e-12  # PublicMetricFits.minimumIdentifiability
 MAD_CONSISTENCY = 1.4826
 FIXED_STRENGTHS = [0.01, 1.0]
 
@@ -360,9 +361,27 @@ def classify(S, y, res, rng):
             "lowerMinimumElsewhere": bool(lower_elsewhere)}
 
 
+def identifiability(p, S):
+    """``SigmoidFit.identifiability``: the smallest over the largest eigenvalue of JᵀJ, J the
+    Jacobian of the fitted values with respect to the free parameters (α, β, and the floor b when
+    it is not within 1e-12 of a bound)."""
+    k = S.shape[1]
+    alpha, beta, b = p[0], p[1:k + 1], p[k + 1]
+    s = 1 / (1 + np.exp(-(alpha + S @ beta)))
+    fz = (1 - b) * s * (1 - s)
+    columns = [fz] + [fz * S[:, c] for c in range(k)]
+    if 1e-12 < b < 0.2 - 1e-12:
+        columns.append(1 - s)
+    J = np.column_stack(columns)
+    ev = np.linalg.eigvalsh(J.T @ J)
+    return float(max(0.0, ev[0] / ev[-1])) if ev[-1] > 0 else 0.0
+
+
 def public_metric_fits(metrics, names, pool, scores):
     """``PublicMetricFits``: fit each metric on the pool rows that have it (from the default
-    start), and classify each optimum (:func:`classify`)."""
+    start); leave out laws the data do not determine (:func:`identifiability` below
+    MINIMUM_IDENTIFIABILITY, e.g. a step through separable data), and classify each optimum
+    (:func:`classify`)."""
     k = scores.shape[1]
     rng = np.random.default_rng(SEARCH_SEED)
     entries, left_out = [], []
@@ -379,6 +398,10 @@ def public_metric_fits(metrics, names, pool, scores):
         res = fit(scores[observed], y)
         if not res["converged"]:
             left_out.append({"metric": metric, "reason": "notConverged", "observed": len(observed)})
+            continue
+        ratio = identifiability(res["params"], scores[observed])
+        if ratio < MINIMUM_IDENTIFIABILITY:
+            left_out.append({"metric": metric, "reason": "undetermined", "observed": len(observed), "identifiability": ratio})
             continue
         entries.append({"metric": metric, "task": metric_task(metric), "parameters": res["params"],
                         "observed": len(observed), "projectedGradient": res["projectedGradient"],

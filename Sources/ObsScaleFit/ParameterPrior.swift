@@ -85,7 +85,10 @@ public struct PublicMetricFits: Sendable {
 
     /// Fits every metric of `metrics` on the rows of `scores` (the training side of the split) that
     /// have it: metrics observed on fewer than 2·(K + 2) of those rows, or varying by less than
-    /// 0.01 (standard deviation) on them, or whose fit does not converge, are left out.
+    /// 0.01 (standard deviation) on them, or whose fit does not converge, are left out, and so are
+    /// laws the data do not determine (`SigmoidFit.identifiability` below
+    /// `minimumIdentifiability`): a step through data it separates, e.g. a strict-match metric that
+    /// is 0 for every model below some capability, fits as well at β = 300 as at β = 3000.
     /// O(metrics · iterations · rows · K²).
     public init(panel: Panel, metrics: [String], rows: [Int], scores: Matrix, regression: SigmoidRegression) {
         let k = scores.columnCount
@@ -96,7 +99,8 @@ public struct PublicMetricFits: Sendable {
             guard observed.count >= 2 * (k + 2) else { continue }
             let y = observed.map { values[$0] }
             guard Statistics.sampleStandardDeviation(y) >= 0.01,
-                let fit = try? regression.fit(scores: scores.selectingRows(observed), targets: y), fit.termination.converged
+                let fit = try? regression.fit(scores: scores.selectingRows(observed), targets: y), fit.termination.converged,
+                fit.identifiability(scores: scores.selectingRows(observed)) >= Self.minimumIdentifiability
             else { continue }
             entries.append(Entry(metric: metric, parameters: fit.parameters))
         }
@@ -126,6 +130,11 @@ public struct PublicMetricFits: Sendable {
         }
         return ParameterPrior(mean: mean, scale: scale, sources: chosen.map(\.metric))
     }
+
+    /// The smallest ratio of the extreme eigenvalues of JᵀJ of a source law. On the public
+    /// metrics the laws fall in two groups: steps at 3e-14 and below, determined laws at 7e-10 and
+    /// above; the threshold sits between them, well above rounding (1e-16).
+    public static let minimumIdentifiability = 1e-12
 
     /// The smallest scale of a parameter: a quarter of the floor's [0, 0.2] range, and small
     /// against the α and β's of accuracy laws (units of the linear predictor, typically 1–10).

@@ -502,12 +502,33 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     /// out). They rescale residuals to the size of out-of-sample errors, rᵢ/√(1 − hᵢᵢ). nil when
     /// JᵀJ is singular. O(m·p²).
     public func leverages(scores: Matrix) -> [Double]? {
+        let jacobian = freeJacobian(scores: scores)
+        guard let factor = try? Cholesky(jacobian.gram) else { return nil }
+        return (0..<jacobian.rowCount).map { i in
+            let row = jacobian.row(i)
+            return min(1, max(0, Matrix.dot(row, factor.solve(row))))
+        }
+    }
+
+    /// How well the rows of `scores` determine the free parameters: the smallest over the largest
+    /// eigenvalue of JᵀJ (0 when some direction is not determined at all). A law fitted to data a
+    /// step separates — every row on a flat part of the sigmoid — has a ratio near 0: many
+    /// parameter values fit equally well. O(m·p² + p³).
+    public func identifiability(scores: Matrix) -> Double {
+        guard let eigen = try? SymmetricEigen(freeJacobian(scores: scores).gram), let largest = eigen.values.max(), largest > 0,
+            let smallest = eigen.values.min()
+        else { return 0 }
+        return max(0, smallest / largest)
+    }
+
+    /// J of the fitted values at `scores` with respect to the free parameters (α, β and, when it
+    /// is not on a bound, the floor).
+    func freeJacobian(scores: Matrix) -> Matrix {
         let k = beta.count
         let floorFree =
             settings.link == .sigmoidFloor
             && floor > settings.floorBounds.lowerBound + 1e-12 && floor < settings.floorBounds.upperBound - 1e-12
-        let p = k + 1 + (floorFree ? 1 : 0)
-        var jacobian = Matrix(rowCount: scores.rowCount, columnCount: p)
+        var jacobian = Matrix(rowCount: scores.rowCount, columnCount: k + 1 + (floorFree ? 1 : 0))
         for i in 0..<scores.rowCount {
             let row = scores.row(i)
             let s = Statistics.logistic(linearPredictor(row))
@@ -521,15 +542,7 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
             for c in 0..<k { jacobian[i, c + 1] = fz * row[c] }
             if floorFree { jacobian[i, k + 1] = 1 - s }
         }
-        var gram = Matrix(rowCount: p, columnCount: p)
-        for i in 0..<jacobian.rowCount {
-            for a in 0..<p { for b in 0..<p { gram[a, b] += jacobian[i, a] * jacobian[i, b] } }
-        }
-        guard let factor = try? Cholesky(gram) else { return nil }
-        return (0..<jacobian.rowCount).map { i in
-            let row = jacobian.row(i)
-            return min(1, max(0, Matrix.dot(row, factor.solve(row))))
-        }
+        return jacobian
     }
 
     /// The linear predictor P = α + βᵀS (the "aggregate capability").

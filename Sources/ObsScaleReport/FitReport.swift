@@ -24,7 +24,9 @@ public enum FitReport {
         }
         text += "Fitted law (\(law.settings.regression.link.rawValue), \(law.settings.regression.loss)):\n  \(law.formula)\n"
         text += "  solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
-        text += "\(regression.startsTried) start(s), loss \(Format.significant(regression.loss, 10))\n\n"
+        text += "\(regression.startsTried) start(s), loss \(Format.significant(regression.loss, 10))\n"
+        if let choice = law.choice { text += render(choice, source: law.settings.prior) }
+        text += "\n"
         let bootstrap = fit.bootstrap
         let levelName = bootstrap.map { Format.percent($0.settings.level) } ?? ""
         if let bootstrap {
@@ -107,4 +109,46 @@ public enum FitReport {
     static func interval(_ value: BootstrapInterval, _ digits: Int) -> String {
         "[\(Format.fixed(value.lower, digits)), \(Format.fixed(value.upper, digits))]"
     }
+
+    /// The cross-validated choice: the prior (its sources, center and scale), λ and K, whether the
+    /// prior was used and why, and the cross-validation curve.
+    static func render(_ choice: ModelSelection.Choice, source: PriorSource) -> String {
+        var text = ""
+        for line in choiceSummary(choice, source: source) { text += Format.wrapped(line, width: 110).replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+        text += "Cross-validation over \(choice.foldCount) folds (mean held-out MSE of the training models):\n"
+        var table = TextTable(header: choiceHeader)
+        for row in choiceRows(choice) { table.append(row) }
+        return text + table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+
+    /// One line each: the prior (when there is one), then the decision with its reason.
+    static func choiceSummary(_ choice: ModelSelection.Choice, source: PriorSource) -> [String] {
+        guard let prior = choice.prior else { return ["Components chosen by cross-validation: K = \(choice.componentCount); \(choice.reason)"] }
+        let origin: String
+        switch source {
+        case .given: origin = "given (from a file)"
+        default:
+            let more = prior.sources.count > 2 ? " and \(prior.sources.count - 2) more" : ""
+            origin = "the median law of \(prior.sources.count) public metrics of other tasks (\(prior.sources.prefix(2).joined(separator: "; "))\(more))"
+        }
+        let decision =
+            choice.priorUsed
+            ? "Prior used with strength λ = \(Format.significant(choice.strength, 3)) (K = \(choice.componentCount)): "
+            : "Prior not used (K = \(choice.componentCount)): "
+        return ["Prior: \(origin); center \(numbers(prior.mean)), scale \(numbers(prior.scale))", decision + choice.reason]
+    }
+
+    static let choiceHeader = ["K", "λ", "CV MSE", "std error"]
+
+    static func choiceRows(_ choice: ModelSelection.Choice) -> [[String]] {
+        choice.curve.map { point in
+            let chosen = point.componentCount == choice.componentCount && point.strength == choice.strength
+            return [
+                "\(point.componentCount)", Format.significant(point.strength, 3) + (chosen ? " *" : ""),
+                Format.significant(point.meanError, 4), Format.significant(point.standardError, 3),
+            ]
+        }
+    }
+
+    private static func numbers(_ values: [Double]) -> String { "(" + values.map { Format.significant($0, 3) }.joined(separator: ", ") + ")" }
 }

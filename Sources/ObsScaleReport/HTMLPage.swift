@@ -80,6 +80,11 @@ extension HTMLPage {
         var page = HTMLPage(title: "Scaling law for \(fit.law.target)")
         page.paragraph("\(panelDescription). Split: \(splitDescription); train \(fit.trainMetrics.count), test \(fit.testMetrics.count) models.")
         page.preformatted(fit.law.formula)
+        if let choice = fit.law.choice {
+            page.heading(choice.prior == nil ? "Components chosen by cross-validation" : "Prior from other metrics")
+            for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
+            page.table(header: FitReport.choiceHeader, rows: FitReport.choiceRows(choice))
+        }
         page.table(
             header: ["set", "models", "MSE", "MAE", "R²"],
             rows: [("train", fit.trainMetrics), ("test", fit.testMetrics)].map {
@@ -307,6 +312,25 @@ extension HTMLPage {
         )
         let selectors = report.selections.map(\.selector)
         let budgets = report.budgets
+        page.heading("Relative to evaluating every pool model")
+        page.paragraph(
+            "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
+                + "vs random: the ratio to the random subsets' mean.")
+        page.table(header: ValidateReport.summaryHeader, rows: ValidateReport.summaryRows(report))
+        var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: "budget", yLabel: "median test-MSE ratio", yScale: .log10)
+        let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for (c, name) in columns.enumerated() {
+            let color = SVGChart.palette[c % SVGChart.palette.count]
+            let points = report.summary.filter { $0.group == nil && $0.selector == name }.map { ($0.budget, $0.medianRatio) }
+            ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
+        }
+        ratios.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, 1), (budgets.max() ?? 1, 1)], color: "#222", dashed: true))
+        ratios.legend = columns.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count]) }
+        page.chart(ratios, empty: "No ratio at any budget.")
+        if !report.droppedTargets.isEmpty {
+            page.paragraph(
+                "Dropped as degenerate: " + report.droppedTargets.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ") + ".")
+        }
         func chart(title: String, selectorMSE: [[Double]], randomMean: [Double], randomLow: [Double], randomHigh: [Double], all: Double) -> SVGChart {
             var chart = SVGChart(title: title, xLabel: "budget", yLabel: "test MSE", yScale: .log10)
             chart.series.append(

@@ -3,9 +3,10 @@ import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
-/// Text rendering of `obsscale validate`: per target and the geometric mean over targets, the
-/// test MSE of each selector's subset fit per budget against the random subsets and the
-/// all-models fit, then how often each selector beats random.
+/// Text rendering of `obsscale validate`: the summary relative to evaluating every model, then
+/// per target (up to `perTargetLimit` targets) and the geometric mean over targets, the test MSE
+/// of each selector's subset fit per budget against the random subsets and the all-models fit,
+/// then how often each selector beats random.
 public enum ValidateReport {
     public static func render(_ report: ValidationReport, panelDescription: String) -> String {
         let settings = report.settings
@@ -16,8 +17,21 @@ public enum ValidateReport {
         text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text += "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
-        text += "Selectors: \(selectors.joined(separator: ", ")); random: \(settings.randomCount) family subsets per budget (seed \(settings.seed))\n"
-        for target in report.targets {
+        text += "Selectors: \(selectors.joined(separator: ", ")); baselines at the same cost: "
+        text += report.randomBaseline.map { "\($0) (\(settings.randomCount) draws per budget, seed \(settings.seed)) and " } ?? ""
+        text += "\(report.cheapest.selector) (the cheapest units first)\n"
+        text += "Budgets: \(settings.budgets) = " + report.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
+        text += " of the pool's cost \(Format.significant(report.poolCost, 6)) ('\(settings.selection.cost)')\n"
+        if !report.droppedTargets.isEmpty {
+            text += "Dropped \(report.droppedTargets.count) degenerate target(s), left out of every summary"
+            text += report.droppedTargets.count > Self.listedDroppedTargets ? " (the first \(Self.listedDroppedTargets); all in --json):\n" : ":\n"
+            for dropped in report.droppedTargets.prefix(Self.listedDroppedTargets) { text += "  \(dropped.name): \(dropped.reason)\n" }
+        }
+        text += "\n" + summary(report)
+        if report.targets.count > Self.perTargetLimit {
+            text += "\nPer-target tables of the \(report.targets.count) targets: in --json (result.targets).\n"
+        }
+        for target in report.targets where report.targets.count <= Self.perTargetLimit {
             text += "\nTarget '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
             text += target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"
             text += "\n"
@@ -67,6 +81,57 @@ public enum ValidateReport {
             text += summary.render()
         }
         return text
+    }
+
+    /// Per-target tables are printed up to this many targets (all of them are in the JSON).
+    static let perTargetLimit = 12
+    static let listedDroppedTargets = 10
+
+    /// The answer to "how close to evaluating everything, at this cost?": per budget, each selector
+    /// and baseline's ratio of test MSE to the all-models fit's over the targets, and against the
+    /// random subsets at the same cost; then the same per task group (`--group-by prefix`).
+    static func summary(_ report: ValidationReport) -> String {
+        func ratio(_ value: Double) -> String { value.isNaN ? "—" : Format.significant(value, 3) }
+        func share(_ value: Double) -> String { value.isNaN ? "—" : Format.percent(value) }
+        let overall = report.summary.filter { $0.group == nil }
+        var text = "Relative to evaluating every pool model (ratio of a subset fit's test MSE to the all-models fit's, "
+        text += "over \(overall.first?.targets ?? 0) targets; vs random: its ratio to the random subsets' mean at the same cost):\n"
+        var table = TextTable(header: summaryHeader)
+        for row in summaryRows(report) { table.append(row) }
+        text += table.render()
+        let selectors = Set(report.selections.map(\.selector))
+        let grouped = report.summary.filter { $0.group != nil && selectors.contains($0.selector) }
+        if !grouped.isEmpty {
+            text += "\nPer task (the metric name up to its first _ or ,), selectors only:\n"
+            var groups = TextTable(header: ["task", "budget", "selector", "targets", "median", "geo mean", "p90", "failed", "vs random"])
+            for entry in grouped {
+                groups.append([
+                    entry.group ?? "", Format.significant(entry.budget, 6), entry.selector, "\(entry.targets)", ratio(entry.medianRatio),
+                    ratio(entry.geometricMeanRatio), ratio(entry.p90Ratio), "\(entry.failures)", ratio(entry.medianRatioToRandom),
+                ])
+            }
+            text += groups.render()
+        }
+        return text
+    }
+
+    static let summaryHeader = [
+        "budget", "selector", "cost", "targets", "median", "geo mean", "p90", "within 1.2×", "failed", "vs random", "beats random",
+    ]
+
+    /// The rows of the overall summary, budget by budget.
+    static func summaryRows(_ report: ValidationReport) -> [[String]] {
+        func ratio(_ value: Double) -> String { value.isNaN ? "—" : Format.significant(value, 3) }
+        func share(_ value: Double) -> String { value.isNaN ? "—" : Format.percent(value) }
+        return report.budgets.flatMap { budget in
+            report.summary.filter { $0.group == nil && $0.budget == budget }.map { entry in
+                [
+                    Format.significant(budget, 6), entry.selector, Format.significant(entry.cost, 5), "\(entry.targets)", ratio(entry.medianRatio),
+                    ratio(entry.geometricMeanRatio), ratio(entry.p90Ratio), share(entry.shareWithin1_2), "\(entry.failures)",
+                    ratio(entry.medianRatioToRandom), share(entry.shareBeatingRandom),
+                ]
+            }
+        }
     }
 
     /// "mean ± sd" of the random subsets' test MSE.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The evidence behind obsscale's selection and fitting defaults ("How good is a subset?").
 
-Runs `obsscale validate --target all` on the public files for every combination of selection
-criterion x estimator x budget and prints a markdown table of the ratio of each subset fit's test
+Runs `obsscale validate --target all` on the public files for obsscale's defaults, the paper's
+pipeline, and every combination of selection criterion x estimator x budget and prints a markdown table of the ratio of each subset fit's test
 MSE to the all-models fit's (median, geometric mean, 90th percentile, share within 1.2x) and of the
 median ratio to random subsets at the same cost. Two budget families:
 
@@ -43,18 +43,30 @@ ESTIMATORS = {
     "PCA on pool + prior + auto K": ["--pca-on", "pool", "--prior", "public", "--components", "auto"],
 }
 SETUPS = {
-    "parameters": ["--cost", "params", "--budget", "5%,10%,20%", "--method", "exchange:model"],
-    "models (paper)": ["--cost", "count", "--budget", "8,12,16,24,36", "--method", "exchange:model",
+    "parameters": ["--cost", "params", "--budget", "5%,10%,20%", "--method", "auto:model"],
+    "models (paper)": ["--cost", "count", "--budget", "8,12,16,24,36", "--method", "auto:model",
                        "--select-benchmarks", ALL_BENCHMARKS, "--drop-incomplete", "--max-families", "10"],
+}
+# Two complete pipelines beside the grid: obsscale's defaults (no selection or estimator flag at
+# all: what `select` + `fit` give a user) and the paper's (V-optimal whole families found
+# exhaustively, no intercept, imputation and PCA on each subset, no prior).
+PIPELINES = {
+    "obsscale defaults": [],
+    "the paper's pipeline": ["--method", "exhaustive:family", "--criterion", "v", "--no-intercept", "--pca-on", "train",
+                             "--prior", "none", "--components", "3"],
 }
 
 
-def run(binary, panel, setup, criterion, estimator):
+def run(binary, panel, setup, flags):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         path = handle.name
+    setup_flags = SETUPS[setup]
+    if "--method" in flags:  # a pipeline with its own method
+        at = setup_flags.index("--method")
+        setup_flags = setup_flags[:at] + setup_flags[at + 2:]
     command = [binary, "validate", "--panel", panel, "--preset", "paper-2024", "--cutoff-flops", "84",
                "--benchmarks", BENCHMARKS, "--target", "all", "--loss", "huber", "--random", "5", "--seed", "0",
-               "--quiet", "--json", path] + SETUPS[setup] + CRITERIA[criterion] + ESTIMATORS[estimator]
+               "--quiet", "--json", path] + setup_flags + flags
     started = time.time()
     subprocess.run(command, check=True)
     seconds = time.time() - started
@@ -73,31 +85,39 @@ def main():
     args = parser.parse_args()
     panel = os.path.join(args.data, "base_llm_benchmark_eval.csv")
     rows, total = [], 0.0
-    for setup in SETUPS:
-        for criterion in CRITERIA:
-            for estimator in ESTIMATORS:
-                result, seconds, _ = run(args.obsscale, panel, setup, criterion, estimator)
-                total += seconds
-                for entry in result["summary"]:
-                    if entry.get("group") is not None:
-                        continue
-                    rows.append({"setup": setup, "criterion": criterion, "estimator": estimator, **entry,
-                                 "seconds": seconds, "targets": entry["targets"],
-                                 "dropped": len(result["droppedTargets"])})
-                print(f"  {setup:14s} {criterion:16s} {estimator:30s} {seconds:5.1f} s", file=sys.stderr)
+    runs = [(setup, name, "", flags) for setup in SETUPS for name, flags in PIPELINES.items()]
+    runs += [(setup, criterion, estimator, CRITERIA[criterion] + ESTIMATORS[estimator])
+             for setup in SETUPS for criterion in CRITERIA for estimator in ESTIMATORS]
+    for setup, criterion, estimator, flags in runs:
+        result, seconds, command = run(args.obsscale, panel, setup, flags)
+        total += seconds
+        for entry in result["summary"]:
+            if entry.get("group") is not None:
+                continue
+            rows.append({"setup": setup, "criterion": criterion, "estimator": estimator, **entry,
+                         "seconds": seconds, "targets": entry["targets"],
+                         "dropped": len(result["droppedTargets"])})
+        print(f"  {setup:14s} {criterion:20s} {estimator:30s} {seconds:5.1f} s", file=sys.stderr)
+        if criterion == "obsscale defaults":
+            print("  " + " ".join(command[1:]).replace(panel, "PANEL"), file=sys.stderr)
     print(f"| setup | criterion | estimator | budget | cost | median | geo. mean | p90 | within 1.2x | vs random (median) |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        if row["selector"].startswith("cheapest"):
+        if row["selector"].startswith("cheapest") and row["criterion"] != "obsscale defaults":
             continue
-        name = row["criterion"] if not row["selector"].startswith("random") else "random subsets"
-        if row["selector"].startswith("random") and not (row["criterion"] == "V (pool)"):
+        name = row["criterion"]
+        if row["selector"].startswith("random"):
+            name = "random subsets, same cost"
+        elif row["selector"].startswith("cheapest"):
+            name = "cheapest first, same cost"
+        # One random and one cheapest-first row per budget: those drawn in the defaults' run.
+        if row["selector"].startswith("random") and row["criterion"] != "obsscale defaults":
             continue
         budget = f"{row['budget']:.4g}"
         print(f"| {row['setup']} | {name} | {row['estimator']} | {budget} | {row['cost']:.4g} | {row['medianRatio']:.3f} | "
               f"{row['geometricMeanRatio']:.3f} | {row['p90Ratio']:.2f} | {100 * row['shareWithin1_2']:.0f}% | "
               f"{row['medianRatioToRandom']:.2f} |")
-    print(f"\n{len(rows)} summary rows from {len(SETUPS) * len(CRITERIA) * len(ESTIMATORS)} runs of obsscale validate "
+    print(f"\n{len(rows)} summary rows from {len(runs)} runs of obsscale validate "
           f"in {total:.0f} s ({rows[0]['targets'] if rows else 0} targets, {rows[0]['dropped'] if rows else 0} degenerate ones dropped).")
     if args.json:
         with open(args.json, "w") as handle:

@@ -115,6 +115,7 @@ public enum FitReport {
     static func render(_ choice: ModelSelection.Choice, source: PriorSource) -> String {
         var text = ""
         for line in choiceSummary(choice, source: source) { text += Format.wrapped(line, width: 110).replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+        guard choice.curve.count > 1 else { return text }
         text += "Cross-validation over \(choice.foldCount) folds (mean held-out MSE of the training models):\n"
         var table = TextTable(header: choiceHeader)
         for row in choiceRows(choice) { table.append(row) }
@@ -123,7 +124,16 @@ public enum FitReport {
 
     /// One line each: the prior (when there is one), then the decision with its reason.
     static func choiceSummary(_ choice: ModelSelection.Choice, source: PriorSource) -> [String] {
-        guard let prior = choice.prior else { return ["Components chosen by cross-validation: K = \(choice.componentCount); \(choice.reason)"] }
+        guard let prior = choice.prior else {
+            var lines: [String] = []
+            if case .publicMetrics = source {
+                lines.append(
+                    "Prior: none — the panel has fewer than \(PublicMetricFits.minimumSources) public metrics of other tasks to build one from "
+                        + "(join downstream metric files to the panel); the plain fit")
+            }
+            if choice.curve.count > 1 { lines.append("Components chosen by cross-validation: K = \(choice.componentCount); \(choice.reason)") }
+            return lines
+        }
         let origin: String
         switch source {
         case .given: origin = "given (from a file)"

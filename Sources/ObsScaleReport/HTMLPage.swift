@@ -81,9 +81,9 @@ extension HTMLPage {
         page.paragraph("\(panelDescription). Split: \(splitDescription); train \(fit.trainMetrics.count), test \(fit.testMetrics.count) models.")
         page.preformatted(fit.law.formula)
         if let choice = fit.law.choice {
-            page.heading(choice.prior == nil ? "Components chosen by cross-validation" : "Prior from other metrics")
+            page.heading("Prior and cross-validation")
             for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
-            page.table(header: FitReport.choiceHeader, rows: FitReport.choiceRows(choice))
+            if choice.curve.count > 1 { page.table(header: FitReport.choiceHeader, rows: FitReport.choiceRows(choice)) }
         }
         page.table(
             header: ["set", "models", "MSE", "MAE", "R²"],

@@ -75,7 +75,7 @@ public enum SelectReport {
         let settings = bootstrap.settings
         let level = Format.percent(settings.level)
         var text = "\nBootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
-        text += "(imputation, PCA and L refitted; every model selectable), seed \(settings.seed)"
+        text += "(imputation, PCA and L refitted; every model selectable; each selected with \(bootstrap.replicateMethod.rawValue)), seed \(settings.seed)"
         text +=
             bootstrap.failures.isEmpty
             ? "\n"

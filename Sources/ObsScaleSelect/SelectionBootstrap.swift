@@ -10,7 +10,10 @@ import ObsScaleNumerics
 /// `Xoshiro256StarStar.stream(seed:, index: r)`, refits imputation and PCA on the drawn rows, and
 /// builds L from them (with `targets == .pool`); every pool model stays selectable, with its
 /// capabilities in the replicate's PC space. The selection is then redone with the same method,
-/// budgets and constraints. Reported per budget: how often each unit is chosen, the spread of the
+/// budgets and constraints — except that `auto`, when the pool is too large to enumerate, redoes it
+/// with greedy + exchange (`replicateMethod`) rather than branch-and-bound: a certificate per
+/// replicate would cost R proofs, and a search stopped by the clock would make the result depend
+/// on the machine. Reported per budget: how often each unit is chosen, the spread of the
 /// replicate optima, how often the full-data subset is chosen again, and its regret
 /// V_r(S_full)/V_r(S_r) − 1 in each replicate's geometry.
 ///
@@ -53,6 +56,8 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         let groups = familyOrder.map { familyRows[$0] ?? [] }
         var serialOptions = options
         serialOptions.threadCount = 1
+        let replicateMethod = try Self.replicateMethod(options, problem: setup.problem(pool, fitRows: nil))
+        serialOptions.method = replicateMethod
         let replicateOptions = serialOptions
         let outcomes = Parallel.replicates(count: replicateCount, threadCount: threadCount, progress: progress) { index -> Result<[Outcome], Error> in
             var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
@@ -71,7 +76,14 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
                 }
             }
         }
-        return SelectionBootstrapSummary(settings: self, budgets: budgets, results: results, outcomes: outcomes)
+        return SelectionBootstrapSummary(
+            settings: self, replicateMethod: replicateMethod, budgets: budgets, results: results, outcomes: outcomes)
+    }
+
+    /// The method of the replicates: the selection's own, but greedy + exchange for an `auto` that
+    /// would branch and bound.
+    static func replicateMethod(_ options: SelectionOptions, problem: SelectionProblem) -> SelectionMethod {
+        options.method == .auto && problem.combinationCount > options.autoExhaustiveLimit ? .exchange : options.method
     }
 
     struct Outcome {
@@ -104,15 +116,18 @@ public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
         public let meanJaccard: Double
     }
     public let settings: SelectionBootstrap
+    /// The method each replicate selected with (`SelectionBootstrap.replicateMethod`).
+    public let replicateMethod: SelectionMethod
     public let replicatesSucceeded: Int
     /// Failed replicates per reason (e.g. a resampled pool too degenerate for PCA).
     public let failures: [String: Int]
     public let budgets: [Budget]
 
     init(
-        settings: SelectionBootstrap, budgets: [Double], results: [SelectionResult],
+        settings: SelectionBootstrap, replicateMethod: SelectionMethod, budgets: [Double], results: [SelectionResult],
         outcomes: [Result<[SelectionBootstrap.Outcome], Error>]
     ) {
+        self.replicateMethod = replicateMethod
         self.settings = settings
         var failures: [String: Int] = [:]
         var succeeded: [[SelectionBootstrap.Outcome]] = []

@@ -23,16 +23,16 @@ release: deps
 # The main job on the default panel (the shipped synthetic one unless $$OBSSCALE_PANEL is set or the
 # public panel was fetched): the capability space, then a scaling law fitted on the smaller models
 # and scored on the larger ones with bootstrap intervals, which models to evaluate for 10, 20 and
-# 30 models' budget (and how stable that choice is), and the paper's hold-out validation of the
-# selectors; JSON reports under demo-out/.
+# 30 models' budget (and how stable that choice is), and the hold-out validation of the default
+# selector against the paper's; JSON reports under demo-out/.
 demo: release
 	@mkdir -p demo-out
 	$(OBSSCALE) pca --json demo-out/pca.json
 	$(OBSSCALE) fit --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
 		--bootstrap 1000 --at-flops 100 --json demo-out/fit.json
-	$(OBSSCALE) select --budget 10,20,30 --max-families 6 --bootstrap 100 --json demo-out/select.json
+	$(OBSSCALE) select --budget 10,20,30 --bootstrap 100 --json demo-out/select.json
 	$(OBSSCALE) validate --target 'task_smooth,accuracy' --target 'task_emergent,accuracy' --cutoff-flops 10 \
-		--budget 10,20,30 --method exhaustive,exchange:model --max-families 8 --json demo-out/validate.json
+		--budget 10,20,30 --method auto:model,exhaustive:family --max-families 8 --json demo-out/validate.json
 	@echo "demo: reports written to demo-out/ (pca.json, fit.json, select.json, validate.json)"
 
 test: deps

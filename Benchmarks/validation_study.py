@@ -3,8 +3,11 @@
 
 Runs `obsscale validate --target all` on the public files for obsscale's defaults, the paper's
 pipeline, and every combination of selection criterion x estimator x budget and prints a markdown table of the ratio of each subset fit's test
-MSE to the all-models fit's (median, geometric mean, 90th percentile, share within 1.2x) and of the
-median ratio to random subsets at the same cost. Two budget families:
+MSE to the all-models fit's (median, geometric mean, 90th percentile, share within 1.2x), of the
+median ratio to random subsets at the same cost, and the geometric means of the absolute test MSEs
+of the subset fits and of the all-models fit. Compare estimators by the absolute columns too: an
+estimator that makes the all-models fit worse (e.g. `--components auto`) lowers every ratio
+without predicting any better. Two budget families:
 
 - cost = parameters, budgets 5%, 10%, 20% of the pool's parameters, single models as units;
 - cost = models (the paper's Section 5 setup: budgets 8-36 models, at most 10 families, the
@@ -91,17 +94,23 @@ def main():
     for setup, criterion, estimator, flags in runs:
         result, seconds, command = run(args.obsscale, panel, setup, flags)
         total += seconds
+        means = {round(g["budget"], 9): g for g in result["geometricMeans"]}
         for entry in result["summary"]:
             if entry.get("group") is not None:
                 continue
+            mean = means.get(round(entry["budget"], 9), {})
+            is_selector = not entry["selector"].startswith(("random", "cheapest"))
             rows.append({"setup": setup, "criterion": criterion, "estimator": estimator, **entry,
                          "seconds": seconds, "targets": entry["targets"],
-                         "dropped": len(result["droppedTargets"])})
+                         "dropped": len(result["droppedTargets"]),
+                         "absoluteMSE": mean.get("testMSE", [float("nan")])[0] if is_selector else float("nan"),
+                         "allModelsMSE": mean.get("allModelsTestMSE", float("nan"))})
         print(f"  {setup:14s} {criterion:20s} {estimator:30s} {seconds:5.1f} s", file=sys.stderr)
         if criterion == "obsscale defaults":
             print("  " + " ".join(command[1:]).replace(panel, "PANEL"), file=sys.stderr)
-    print(f"| setup | criterion | estimator | budget | cost | median | geo. mean | p90 | within 1.2x | vs random (median) |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| setup | criterion | estimator | budget | cost | median | geo. mean | p90 | within 1.2x | vs random (median) "
+          f"| subset MSE (geo. mean) | all-models MSE (geo. mean) |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         if row["selector"].startswith("cheapest") and row["criterion"] != "obsscale defaults":
             continue
@@ -116,7 +125,7 @@ def main():
         budget = f"{row['budget']:.4g}"
         print(f"| {row['setup']} | {name} | {row['estimator']} | {budget} | {row['cost']:.4g} | {row['medianRatio']:.3f} | "
               f"{row['geometricMeanRatio']:.3f} | {row['p90Ratio']:.2f} | {100 * row['shareWithin1_2']:.0f}% | "
-              f"{row['medianRatioToRandom']:.2f} |")
+              f"{row['medianRatioToRandom']:.2f} | {row['absoluteMSE']:.5f} | {row['allModelsMSE']:.5f} |")
     print(f"\n{len(rows)} summary rows from {len(runs)} runs of obsscale validate "
           f"in {total:.0f} s ({rows[0]['targets'] if rows else 0} targets, {rows[0]['dropped'] if rows else 0} degenerate ones dropped).")
     if args.json:

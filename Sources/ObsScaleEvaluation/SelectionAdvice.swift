@@ -45,6 +45,8 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         public let targets: Int
         public let medianRatio: Double
         public let p90Ratio: Double
+        // The JSON key scripts read (`shareWithin1_2`); the name follows it.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         public let shareWithin1_2: Double
         /// Median ratio of the random subsets at the same cost.
         public let randomMedianRatio: Double

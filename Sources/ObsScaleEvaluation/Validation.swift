@@ -167,13 +167,15 @@ public struct Validation: Codable, Equatable, Sendable {
             let test = split.test.filter { !values[$0].isNaN }
             let testSD = Statistics.sampleStandardDeviation(test.map { values[$0] })
             guard testSD.isNaN || testSD >= minimumSD else {
-                return .dropped(.init(name: target, reason: "test values vary too little (standard deviation \(compact(testSD)) < \(compact(minimumSD)))"))
+                return .dropped(
+                    .init(name: target, reason: "test values vary too little (standard deviation \(compact(testSD)) < \(compact(minimumSD)))"))
             }
             let trainAll = split.train.filter { !values[$0].isNaN }
             let targetTruth = truth[target]
             func score(_ trainRows: [Int], reference: [Double]?) -> ValidationReport.Score {
                 do {
-                    let fit = try law.fit(panel: panel, target: target, split: Split(train: trainRows, test: test), poolRows: split.train, cache: cache)
+                    let fit = try law.fit(
+                        panel: panel, target: target, split: Split(train: trainRows, test: test), poolRows: split.train, cache: cache)
                     let predicted = test.map { fit.predictions[$0].predicted }
                     return ValidationReport.Score(
                         trainCount: fit.trainMetrics.count, testMSE: fit.testMetrics.mse,
@@ -193,7 +195,8 @@ public struct Validation: Codable, Equatable, Sendable {
             }
             let all = score(trainAll, reference: nil)
             if all.failure == nil && all.testMSE < Self.degenerateAllModelsMSE {
-                return .dropped(.init(name: target, reason: "the all-models fit is (near) exact on the test models (test MSE \(compact(all.testMSE)) < 1e-8)"))
+                return .dropped(
+                    .init(name: target, reason: "the all-models fit is (near) exact on the test models (test MSE \(compact(all.testMSE)) < 1e-8)"))
             }
             func rows(_ models: [String]) -> [Int] { models.compactMap { index[$0] } }
             let perBudget = budgets.indices.map { b -> ValidationReport.Budget in
@@ -206,7 +209,8 @@ public struct Validation: Codable, Equatable, Sendable {
                     if let failure = randomFailures[b] {
                         randomSummary = ValidationReport.RandomSummary([], failure: failure)
                     } else {
-                        randomSummary = ValidationReport.RandomSummary(randomSubsets[b].map { score(rows($0.models), reference: all.testPredictions) })
+                        randomSummary = ValidationReport.RandomSummary(
+                            randomSubsets[b].map { score(rows($0.models), reference: all.testPredictions) })
                     }
                 }
                 return ValidationReport.Budget(

@@ -118,6 +118,8 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let geometricMeanRatio: Double
         public let p90Ratio: Double
         /// Share of the targets with a ratio of at most 1.2.
+        // The JSON key scripts read (`shareWithin1_2`); the name follows it.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         public let shareWithin1_2: Double
         /// Targets whose subset fit failed (the all-models fit succeeded).
         public let failures: Int

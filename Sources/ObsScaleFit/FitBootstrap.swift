@@ -300,7 +300,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             var replicateScores = scores
             var penalty = law.penalty
             if settings.refitChoices {
-                let imputer = settings.refitPCA
+                let imputer =
+                    settings.refitPCA
                     ? try law.settings.imputer.fit(benchmarkMatrix.selectingRows(rows), columnNames: law.benchmarkNames) : law.imputer
                 let (pca, _, chosen) = try law.settings.capabilitiesAndChoice(
                     panel: panel, target: law.target, train: rows, targets: rows.map { targets[$0] }, columnNames: law.benchmarkNames,

@@ -165,12 +165,14 @@ public struct ModelSelection: Codable, Equatable, Sendable {
                 chosenReason = "no prior"
             } else if let pool = candidate.poolSize, Double(candidate.scores.rowCount) >= maximumTrainingShare * Double(pool) {
                 index = 0
-                chosenReason = "the training models are (nearly) the whole pool the public metrics were fitted on, so they add nothing; prior not used"
+                chosenReason =
+                    "the training models are (nearly) the whole pool the public metrics were fitted on, so they add nothing; prior not used"
             } else if index == 0 {
                 chosenReason = "the prior does not beat the plain fit in cross-validation (\(reason)); not used"
             } else if let top = folds.firstIndex(where: { !$0.isFamily }), !(errors[index][top] <= errors[0][top]) {
                 chosenReason = String(
-                    format: "the prior beats the plain fit in cross-validation (%@), but predicts the most capable training models worse (MSE %.3g against %.3g); not used",
+                    format:
+                        "the prior beats the plain fit in cross-validation (%@), but predicts the most capable training models worse (MSE %.3g against %.3g); not used",
                     reason, errors[index][top], errors[0][top])
                 index = 0
             } else {

@@ -77,7 +77,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     ///     with `pcaOn == .pool` (default: the split's training side, with or without the target).
     ///   - cache: shares the public metrics' fits between targets fitted in the same capability
     ///     space (e.g. the targets of one validation); results never depend on it.
-    public func fit(panel: Panel, target: String, split: Split, poolRows: [Int]? = nil, cache: PublicFitsCache? = nil) throws
+    public func fit(
+        panel: Panel, target: String, split: Split, poolRows: [Int]? = nil, cache: PublicFitsCache? = nil
+    ) throws
         -> ScalingLawFit
     {
         let benchmarkNames = benchmarks ?? panel.benchmarkNames
@@ -203,7 +205,9 @@ extension ScalingLaw {
     /// The prior at K components: the given one (which must have K + 1 (+ floor) parameters), or
     /// the public metrics' fitted on `poolRows` in this capability space (`scores`, every panel
     /// row), from the cache when another target already needed them.
-    func priorAt(_ k: Int, panel: Panel, target: String, fitRows: [Int], poolRows: [Int], scores: Matrix, cache: PublicFitsCache?) throws
+    func priorAt(
+        _ k: Int, panel: Panel, target: String, fitRows: [Int], poolRows: [Int], scores: Matrix, cache: PublicFitsCache?
+    ) throws
         -> ParameterPrior?
     {
         switch prior {

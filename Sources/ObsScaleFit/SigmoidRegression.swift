@@ -344,7 +344,8 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                                                             penaltyCenter.withUnsafeBufferPointer { center in
                                                                 penaltyWeights.withUnsafeBufferPointer { penaltyWeight in
                                                                     assemble(
-                                                                        UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g, hessian: h,
+                                                                        UnsafeBufferPointer(at), columns: x, k: k, targets: y, gradient: g,
+                                                                        hessian: h,
                                                                         weights: rowBuffer, penaltyCenter: center, penaltyWeights: penaltyWeight,
                                                                         withDerivatives: derivatives)
                                                                 }
@@ -421,7 +422,8 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
                                                                 let trial = penaltyCenter.withUnsafeBufferPointer { center in
                                                                     penaltyWeights.withUnsafeBufferPointer { penaltyWeight in
                                                                         assemble(
-                                                                            UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y, gradient: trialG,
+                                                                            UnsafeBufferPointer(trialTheta), columns: x, k: k, targets: y,
+                                                                            gradient: trialG,
                                                                             hessian: trialH, weights: rowBuffer, penaltyCenter: center,
                                                                             penaltyWeights: penaltyWeight, withDerivatives: true)
                                                                     }

@@ -10,7 +10,8 @@ public enum FitReport {
         var text = "Observational scaling law for '\(law.target)' on \(panelDescription)\n"
         text += "Split: \(splitDescription); train \(fit.trainMetrics.count) models, test \(fit.testMetrics.count) models\n"
         text += "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
-        text += "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : law.settings.pcaOn == .pool ? "every training-side model" : "every panel model"); "
+        text +=
+            "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : law.settings.pcaOn == .pool ? "every training-side model" : "every panel model"); "
         text +=
             "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ")
             + ")\n"
@@ -114,7 +115,9 @@ public enum FitReport {
     /// prior was used and why, and the cross-validation curve.
     static func render(_ choice: ModelSelection.Choice, source: PriorSource) -> String {
         var text = ""
-        for line in choiceSummary(choice, source: source) { text += Format.wrapped(line, width: 110).replacingOccurrences(of: "\n", with: "\n    ") + "\n" }
+        for line in choiceSummary(choice, source: source) {
+            text += Format.wrapped(line, width: 110).replacingOccurrences(of: "\n", with: "\n    ") + "\n"
+        }
         guard choice.curve.count > 1 else { return text }
         text += "Cross-validation over \(choice.foldCount) folds (mean held-out MSE of the training models):\n"
         var table = TextTable(header: choiceHeader)
@@ -139,7 +142,8 @@ public enum FitReport {
         case .given: origin = "given (from a file)"
         default:
             let more = prior.sources.count > 2 ? " and \(prior.sources.count - 2) more" : ""
-            origin = "the median law of \(prior.sources.count) public metrics of other tasks (\(prior.sources.prefix(2).joined(separator: "; "))\(more))"
+            origin =
+                "the median law of \(prior.sources.count) public metrics of other tasks (\(prior.sources.prefix(2).joined(separator: "; "))\(more))"
         }
         let decision =
             choice.priorUsed

@@ -62,7 +62,8 @@ public enum SelectReport {
     static func adviceRows(_ advice: SelectionAdvice.Advice) -> [[String]] {
         advice.entries.map { entry in
             [
-                Format.significant(entry.budget, 6) + (entry.validatedBudget == entry.budget ? "" : " (\(Format.significant(entry.validatedBudget, 4)))"),
+                Format.significant(entry.budget, 6)
+                    + (entry.validatedBudget == entry.budget ? "" : " (\(Format.significant(entry.validatedBudget, 4)))"),
                 Format.significant(entry.medianRatio, 3), Format.significant(entry.p90Ratio, 3),
                 entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
                 "\(entry.targets)", "\(entry.failures)",
@@ -75,7 +76,8 @@ public enum SelectReport {
         let settings = bootstrap.settings
         let level = Format.percent(settings.level)
         var text = "\nBootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
-        text += "(imputation, PCA and L refitted; every model selectable; each selected with \(bootstrap.replicateMethod.rawValue)), seed \(settings.seed)"
+        text +=
+            "(imputation, PCA and L refitted; every model selectable; each selected with \(bootstrap.replicateMethod.rawValue)), seed \(settings.seed)"
         text +=
             bootstrap.failures.isEmpty
             ? "\n"

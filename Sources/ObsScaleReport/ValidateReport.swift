@@ -15,7 +15,8 @@ public enum ValidateReport {
         text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: selection pool \(report.pool.count) models at or below; "
         text += "test = models above with the target\n"
         text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
-        text += "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
+        text +=
+            "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
         text += "Selectors: \(selectors.joined(separator: ", ")); baselines at the same cost: "
         text += report.randomBaseline.map { "\($0) (\(settings.randomCount) draws per budget, seed \(settings.seed)) and " } ?? ""

@@ -39,7 +39,8 @@ struct BootstrapCLITests {
             let json = folder.appendingPathComponent("select-\(threads).json").path
             let result = try runCLI([
                 "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "8,16",
-                "--unit", "family", "--criterion", "v", "--no-intercept", "--max-families", "6", "--bootstrap", "24", "--seed", "3", "--threads", threads, "--json", json,
+                "--unit", "family", "--criterion", "v", "--no-intercept", "--max-families", "6", "--bootstrap", "24", "--seed", "3", "--threads",
+                threads, "--json", json,
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Bootstrap of the selection: 24 replicates resampling pool models"))

@@ -81,8 +81,8 @@ struct ValidationSummaryTests {
         return (panel, cutoff, constant)
     }
 
-    static func validation(cutoff: Double, targets: [String]) -> Validation {
-        var validation = Validation(targets: targets, budgets: try! BudgetSpec(parsing: "20%,40%"), cutoffFlops: cutoff)
+    static func validation(cutoff: Double, targets: [String]) throws -> Validation {
+        var validation = Validation(targets: targets, budgets: try BudgetSpec(parsing: "20%,40%"), cutoffFlops: cutoff)
         validation.selection = .recommended
         validation.selection.cost = .params
         validation.selectors = [ValidationSelector(method: .auto, unit: .model)]
@@ -112,7 +112,7 @@ struct ValidationSummaryTests {
             for entry in report.summary where entry.budget == budget { #expect(entry.cost <= budget * (1 + 1e-12), "\(entry.selector)") }
         }
         // A zero threshold keeps the flat target.
-        var keep = Self.validation(cutoff: cutoff, targets: [constant])
+        var keep = try Self.validation(cutoff: cutoff, targets: [constant])
         keep.minTestStandardDeviation = 0
         #expect(try keep.run(panel: panel, threadCount: 2).droppedTargets.isEmpty)
     }
@@ -130,7 +130,7 @@ struct ValidationSummaryTests {
             columns[name] = values
         }
         let changed = Panel(models: panel.models, columns: columns, benchmarkNames: panel.benchmarkNames, metricNames: panel.metricNames)
-        let validation = Self.validation(cutoff: cutoff, targets: targets)
+        let validation = try Self.validation(cutoff: cutoff, targets: targets)
         let original = try validation.run(panel: panel, threadCount: 2)
         let modified = try validation.run(panel: changed, threadCount: 2)
         // The subsets (not the seconds the searches took).

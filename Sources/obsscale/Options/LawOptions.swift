@@ -108,10 +108,13 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
             """)
     var priorCheck = true
 
-    @Option(name: .customLong("cv-folds"), help: "Cross-validation folds for the prior's strength and K: families, top (the most capable quarter), or families+top.")
+    @Option(
+        name: .customLong("cv-folds"),
+        help: "Cross-validation folds for the prior's strength and K: families, top (the most capable quarter), or families+top.")
     var cvFolds: ModelSelection.FoldScheme = .familiesAndTop
 
-    @Option(name: .customLong("cv-rule"), help: "How a prior or another K must beat the plain fit in cross-validation: one-standard-error or minimum.")
+    @Option(
+        name: .customLong("cv-rule"), help: "How a prior or another K must beat the plain fit in cross-validation: one-standard-error or minimum.")
     var cvRule: ModelSelection.Rule = .oneStandardError
 
     /// The K of a fixed choice (3 for auto: the paper's K, which auto must beat).

@@ -116,9 +116,11 @@ struct SelectCommand: ParsableCommand {
                         results: results, threadCount: options.threadCount, progress: progress)
                 }
             }
-            let advice = try advise ? withProgress("advice", quiet: panelOptions.quiet) { progress in
-                try self.advice(selectionSetup).run(panel: loaded.panel, budgets: budgets, threadCount: options.threadCount, progress: progress)
-            } : nil
+            let advice =
+                try advise
+                ? withProgress("advice", quiet: panelOptions.quiet) { progress in
+                    try self.advice(selectionSetup).run(panel: loaded.panel, budgets: budgets, threadCount: options.threadCount, progress: progress)
+                } : nil
             if let path = panelOptions.json {
                 try JSONReport(
                     command: "select", seed: runOptions.seed,

@@ -42,7 +42,8 @@ struct ValidateCommand: ParsableCommand {
     var selectBenchmarks: [String]?
 
     @Option(
-        help: "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is --cutoff-flops.",
+        help:
+            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is --cutoff-flops.",
         transform: Parse.budgets)
     var budget: BudgetSpec
 

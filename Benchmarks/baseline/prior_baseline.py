@@ -101,6 +101,17 @@ SETUPS = {
                                "benchmarks": pb.DEFAULT_BENCHMARKS},
 }
 
+#: Setups of ``--components auto`` (``ScalingLaw.maxAutoComponents`` = 3): K ∈ 1…3 and λ chosen
+#: together (:func:`run_auto_setup`).  ``autoComponents``: K = 2 beats K = 3, the pool guard keeps
+#: the prior out; ``autoComponentsPriorUsed``: K = 1 with the prior.
+AUTO_SETUPS = {
+    "autoComponents": {"target": "gsm8k_cot_8_exact_match,flexible-extract", "cutoff": 84.0,
+                       "benchmarks": pb.DEFAULT_BENCHMARKS},
+    "autoComponentsPriorUsed": {"target": "parsinlu_qa_2_acc", "cutoff": 84.0,
+                                "benchmarks": pb.DEFAULT_BENCHMARKS},
+}
+MAX_AUTO_COMPONENTS = 3
+
 
 # ---------------------------------------------------------------------------------------------
 # Data
@@ -686,6 +697,98 @@ def run_setup(panel, target, cutoff, benchmarks, log=print):
     return out
 
 
+def choose_strength(S, y, folds, prior, pool_size, S_pred):
+    """The per-K half of ``ModelSelection.choose``: the CV curve over the λ grid, the
+    one-standard-error rule, then the pool guard, the extrapolation guard and the compatibility
+    check (at the picked λ only, as the library).  Returns the curve, the decision, λ and the
+    chosen λ's fold errors."""
+    strengths = STRENGTHS if prior is not None else [0.0]
+    errors = [fold_errors(S, y, folds, prior, lam)[0] for lam in strengths]
+    curve = [{"strength": lam, "meanError": float(np.mean(e)), "standardError": standard_error(e),
+              "foldErrors": e} for lam, e in zip(strengths, errors)]
+    rule = pick(errors, 0)
+    picked = rule["pickedIndex"]
+    top = next((i for i, fd in enumerate(folds) if not fd["isFamily"]), None)
+    if prior is None:
+        decision, index = "noPrior", 0
+    elif len(y) >= MAXIMUM_TRAINING_SHARE * pool_size:
+        decision, index = "poolGuard", 0
+    elif picked == 0:
+        decision, index = "crossValidation", 0
+    elif top is not None and not (errors[picked][top] <= errors[0][top]):
+        decision, index = "extrapolation", 0
+    elif compatibility(S, y, folds, prior, [strengths[picked]], S_pred)["checks"][0]["conflict"]:
+        decision, index = "conflict", 0
+    else:
+        decision, index = "used", picked
+    return {"curve": curve, "rule": rule, "decision": decision, "strength": strengths[index],
+            "chosenErrors": errors[index]}
+
+
+def run_auto_setup(panel, target, cutoff, benchmarks, max_components=MAX_AUTO_COMPONENTS, log=print):
+    """``--components auto``: the PCA is fitted with ``max_components`` components; the candidate
+    K's capability space is its leading K columns, with public-metric laws and a prior of its own.
+    Each K picks its λ (:func:`choose_strength`); then K is picked among the candidates' chosen
+    fold errors by the same one-standard-error rule, the law's own K = 3 being the plain option."""
+    names, families, flops = panel["names"], panel["families"], panel["flops"]
+    n = len(names)
+    X = pb.benchmark_matrix(panel["rows"], benchmarks)
+    yall = panel["metrics"][target]
+    pool = [i for i in range(n) if flops[i] <= cutoff]
+    prediction = [i for i in range(n) if not flops[i] <= cutoff]
+    train = [i for i in pool if not math.isnan(yall[i])]
+    test = [i for i in prediction if not math.isnan(yall[i])]
+    imp = pb.pca_impute_fit(X[pool])
+    imputed_all, _, _ = pb.pca_impute_apply(imp, X)
+    pca = pb.pca_fit(imp["imputed"], max_components)
+    widest = pb.pca_scores(pca, imputed_all)
+    acc_names = accuracy_metric_names(panel["metrics"])
+    y = yall[train]
+    folds = fold_rows([families[i] for i in train], widest[train][:, 0])
+    candidates = []
+    for k in range(1, max_components + 1):
+        scores = widest[:, :k]
+        entries, _ = public_metric_fits(panel["metrics"], acc_names, pool, scores)
+        prior = prior_for(entries, target)
+        chosen = choose_strength(scores[train], y, folds, prior, len(pool), scores[prediction])
+        candidates.append({"componentCount": k, "scores": scores, "priorObject": prior,
+                           "sourceCount": len(entries), **chosen})
+    plain = next(i for i, c in enumerate(candidates) if c["componentCount"] == pb.N_COMPONENTS)
+    k_rule = pick([c["chosenErrors"] for c in candidates], plain)
+    best = candidates[k_rule["pickedIndex"]]
+    prior, strength = best["priorObject"], best["strength"]
+    S = best["scores"][train]
+    center = lw = None
+    if strength > 0:
+        center, lw = np.asarray(prior["mean"], float), penalty_weights(prior, strength)
+    final = fit(S, y, center, lw)
+    p = final["params"]
+    log(f"[auto K: {target} cutoff {cutoff}] " + "; ".join(
+        f"K={c['componentCount']}: {c['decision']} λ={c['strength']} CV {np.mean(c['chosenErrors']):.4g}"
+        for c in candidates) + f" -> K = {best['componentCount']} ({k_rule})")
+    return {
+        "target": target, "cutoff": cutoff, "benchmarks": list(benchmarks),
+        "maxComponents": max_components,
+        "trainModels": [names[i] for i in train], "testModels": [names[i] for i in test],
+        "folds": [{"heldOut": fd["heldOut"], "isFamily": fd["isFamily"]} for fd in folds],
+        "candidates": [{
+            "componentCount": c["componentCount"], "sourceCount": c["sourceCount"],
+            "prior": None if c["priorObject"] is None else {
+                "mean": _f(c["priorObject"]["mean"]), "scale": _f(c["priorObject"]["scale"]),
+                "sources": c["priorObject"]["sources"]},
+            "curve": c["curve"], "rule": c["rule"], "decision": c["decision"], "strength": c["strength"],
+            "chosenErrors": c["chosenErrors"]} for c in candidates],
+        "componentRule": k_rule,
+        "componentCount": best["componentCount"],
+        "decision": best["decision"],
+        "strength": strength,
+        "priorUsed": strength > 0,
+        "finalFit": {"params": _f(p), "objective": final["objective"], "trainMSE": mse(p, S, y),
+                     "testMSE": mse(p, best["scores"][test], yall[test]),
+                     "predictions": _f(pb.sigmoid_floor(p, best["scores"]))},
+    }
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data-dir", default=pb.DATA_DIR)
@@ -704,6 +807,10 @@ def main(argv=None):
         if args.setup and key not in args.setup:
             continue
         setups[key] = run_setup(panel, s["target"], s["cutoff"], s["benchmarks"])
+    for key, s in AUTO_SETUPS.items():
+        if args.setup and key not in args.setup:
+            continue
+        setups[key] = run_auto_setup(panel, s["target"], s["cutoff"], s["benchmarks"])
     payload = {
         "description": "prior_baseline.py --fixture: the recommended law (pcaOn pool, public prior, "
                        "lambda by cross-validation) on the paper-2024 preset joined with the post-training "

@@ -43,4 +43,7 @@ extension Setting {
     public static let fitBootstrapRefitChoices = Setting(FitBootstrap.self, "refitChoices")
     public static let fitBootstrapLog10Flops = Setting(owner: "FitBootstrap.run", name: "log10Flops")
     public static let fitBootstrapThreadCount = Setting(owner: "FitBootstrap.run", name: "threadCount")
+    public static let computeBaselinePredictor = Setting(ComputeBaseline.self, "predictor")
+    public static let computeEfficiencyComponentCount = Setting(ComputeEfficiency.self, "componentCount")
+    public static let computeEfficiencyRankingFlops = Setting(ComputeEfficiency.self, "rankingFlops")
 }

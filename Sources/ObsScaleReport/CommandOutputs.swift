@@ -8,6 +8,17 @@ import ObsScaleSelect
 // docs/json.md. Codable both ways, so scripts and tests can read a report back into these types.
 
 /// `obsscale pca`: options; the result is `CapabilityAnalysis.Result`.
+/// `obsscale efficiency`'s settings.
+public struct EfficiencyOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery
+    public var efficiency: ComputeEfficiency
+
+    public init(query: PanelQuery, efficiency: ComputeEfficiency) {
+        self.query = query
+        self.efficiency = efficiency
+    }
+}
+
 public struct PCAOptions: Codable, Equatable, Sendable {
     public var query: PanelQuery
     public var analysis: CapabilityAnalysis
@@ -28,14 +39,20 @@ public struct FitOptions: Codable, Equatable, Sendable {
     public var bootstrap: FitBootstrap?
     /// FLOPs (×1E21) of the `--at-flops` predictions.
     public var atFlops: [Double]
+    /// What the law regresses on (`--predictor`; absent in older reports: the capabilities).
+    public var predictor: LawPredictor?
 
-    public init(query: PanelQuery, target: String, split: SplitRule, law: ScalingLaw, bootstrap: FitBootstrap?, atFlops: [Double]) {
+    public init(
+        query: PanelQuery, target: String, split: SplitRule, law: ScalingLaw, bootstrap: FitBootstrap?, atFlops: [Double],
+        predictor: LawPredictor? = nil
+    ) {
         self.query = query
         self.target = target
         self.split = split
         self.law = law
         self.bootstrap = bootstrap
         self.atFlops = atFlops
+        self.predictor = predictor
     }
 }
 

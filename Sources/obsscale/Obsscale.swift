@@ -12,7 +12,10 @@ struct Obsscale: ParsableCommand {
             synthetic panel). Exit codes: 0 success, 64 bad input or options, 1 runtime failure.
             """,
         version: ObsScaleVersion.current,
-        subcommands: [PCACommand.self, FitCommand.self, SelectCommand.self, ValidateCommand.self, SimulateCommand.self, DataCommand.self]
+        subcommands: [
+            PCACommand.self, EfficiencyCommand.self, FitCommand.self, SelectCommand.self, ValidateCommand.self, SimulateCommand.self,
+            DataCommand.self,
+        ]
     )
 }
 

@@ -9,6 +9,7 @@ import ObsScale
 extension BootstrapResampling: ExpressibleByArgument {}
 extension Link: ExpressibleByArgument {}
 extension PCAFitRows: ExpressibleByArgument {}
+extension LawPredictor: ExpressibleByArgument {}
 extension SelectionUnit: ExpressibleByArgument {}
 extension SelectionMethod: ExpressibleByArgument {}
 extension Criterion: ExpressibleByArgument {}

@@ -41,6 +41,9 @@ enum FlagNames {
         .fitBootstrapRefitChoices: "--refit-choices",
         .fitBootstrapLog10Flops: "--at-flops",
         .fitBootstrapThreadCount: "--threads",
+        .computeBaselinePredictor: "--predictor",
+        .computeEfficiencyComponentCount: "--components",
+        .computeEfficiencyRankingFlops: "--at-flops",
         // ObsScaleSelect
         .selectionBudgets: "--budget",
         .selectionMethod: "--method",

@@ -57,7 +57,24 @@ struct FitCommand: ParsableCommand {
         transform: Parse.positiveNumbers)
     var atFlops: [Double] = []
 
+    @Option(help: "Regress on the capabilities (pcs, the scaling law) or, as the paper's baselines, on log10 FLOPs or log10 model size.")
+    var predictor: LawPredictor = .pcs
+
+    @Flag(
+        name: .customLong("compare-predictors"),
+        help: "Fit the law on the capabilities, on log10 FLOPs and on log10 model size on the same split; compare their test MSE.")
+    var comparePredictors = false
+
     func validate() throws {
+        if predictor != .pcs || comparePredictors {
+            let flag = comparePredictors ? "--compare-predictors" : "--predictor \(predictor.rawValue)"
+            if bootstrapOptions.replicates != nil { throw ValidationError("--bootstrap: not allowed with \(flag) (allowed: --predictor pcs)") }
+            if !atFlops.isEmpty { throw ValidationError("--at-flops: not allowed with \(flag) (allowed: --predictor pcs)") }
+        }
+        if comparePredictors && predictor != .pcs {
+            throw ValidationError(
+                "--predictor: '\(predictor.rawValue)' is not allowed with --compare-predictors (allowed: pcs; all three are fitted)")
+        }
         let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil].filter { $0 }.count
         guard chosen <= 1 else {
             throw ValidationError("--cutoff-flops/--holdout/--test-top: '\(chosen) given' is not allowed (allowed: at most one split)")
@@ -96,6 +113,10 @@ struct FitCommand: ParsableCommand {
             }
             let law = try law()
             let split = try Split(panel: loaded.panel, rule: rule)
+            if predictor != .pcs || comparePredictors {
+                try runBaselines(law: law, loaded: loaded, split: split, rule: rule)
+                return
+            }
             var fit = try law.fit(panel: loaded.panel, target: target, split: split)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {
                 throw FitError.invalidSetting(
@@ -128,6 +149,29 @@ struct FitCommand: ParsableCommand {
                 FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops),
                 quiet: panelOptions.quiet)
         }
+    }
+
+    /// `--predictor flops|params` and `--compare-predictors`.
+    func runBaselines(law: ScalingLaw, loaded: PanelQuery.Loaded, split: Split, rule: SplitRule) throws {
+        let description = panelOptions.describe(loaded)
+        let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: nil, atFlops: [], predictor: predictor)
+        if comparePredictors {
+            let comparison = try PredictorComparison.run(law: law, panel: loaded.panel, target: target, split: split)
+            if let path = panelOptions.json { try JSONReport(command: "fit", options: options, result: comparison).write(to: path) }
+            if let html = runOptions.html {
+                try HTMLPage.predictorComparison(comparison, panelDescription: description, splitDescription: describe(rule)).write(to: html)
+            }
+            printReport(
+                PredictorReport.render(comparison, panelDescription: description, splitDescription: describe(rule)), quiet: panelOptions.quiet)
+            return
+        }
+        let fit = try ComputeBaseline(predictor: predictor, regression: law.regression, targetRange: law.targetRange)
+            .fit(panel: loaded.panel, target: target, split: split)
+        if let path = panelOptions.json { try JSONReport(command: "fit", options: options, result: fit).write(to: path) }
+        if let html = runOptions.html {
+            try HTMLPage.computeBaseline(fit, panelDescription: description, splitDescription: describe(rule)).write(to: html)
+        }
+        printReport(PredictorReport.render(fit, panelDescription: description, splitDescription: describe(rule)), quiet: panelOptions.quiet)
     }
 
     func describe(_ rule: SplitRule) -> String {

@@ -21,6 +21,9 @@ struct PCACommand: ParsableCommand {
     @Flag(help: "Also print every model's capability scores.")
     var scores = false
 
+    @Option(help: "Write a self-contained HTML report (explained variance, loadings heatmap) to this file (atomically).")
+    var html: String?
+
     func run() throws {
         try runReportingErrors {
             let loaded = try panelOptions.load()
@@ -32,6 +35,7 @@ struct PCACommand: ParsableCommand {
                 try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result)
                     .write(to: path)
             }
+            if let html { try HTMLPage.pca(result, panelDescription: panelOptions.describe(loaded)).write(to: html) }
             printReport(PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), quiet: panelOptions.quiet)
         }
     }

@@ -1,0 +1,154 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+
+/// Text rendering of `obsscale efficiency`.
+public enum EfficiencyReport {
+    public static func render(_ result: ComputeEfficiency.Result, panelDescription: String) -> String {
+        let lineCount = result.averageR2.count
+        var text = "Compute efficiency of model families in the capability space of \(panelDescription)\n"
+        text += "Per family: PC-k ≈ slope·log10(FLOPs / 1E21) + intercept over its models with FLOPs "
+        text += "(slope = capability per decade of compute; * = two models, R² = 1 trivially, left out of the averages)\n\n"
+        var table = TextTable(
+            header: ["family", "n"] + (0..<lineCount).flatMap { k in ["PC-\(k + 1) slope", "± se", "R²"] } + ["PC-1 intercept"])
+        for family in result.families {
+            var row = [family.family + (family.twoModels ? " *" : ""), "\(family.models.count)"]
+            for line in family.lines {
+                row += [
+                    Format.fixed(line.slope, 3), line.slopeStandardError.map { Format.fixed($0, 3) } ?? "—",
+                    line.r2.map { Format.fixed($0, 3) } ?? "—",
+                ]
+            }
+            row.append(Format.fixed(family.lines.first?.intercept, 3))
+            table.append(row)
+        }
+        text += table.render()
+        text +=
+            "\nAverage R² over families with ≥ 3 models: "
+            + result.averageR2.enumerated().map { "PC-\($0.offset + 1) \($0.element.map { Format.fixed($0, 3) } ?? "—")" }.joined(separator: ", ")
+            + " (\(result.families.filter { $0.models.count >= 3 }.count) families)\n"
+        if !result.excludedFamilies.isEmpty {
+            text += "No line: " + result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; ") + "\n"
+        }
+        if !result.modelsWithoutFlops.isEmpty {
+            text += "Models without FLOPs (not on any line): \(result.modelsWithoutFlops.count)\n"
+        }
+        text += "\nRanking by PC-1 at a common compute (the family's line), and by PC-1 slope:\n"
+        var ranking = TextTable(
+            header: ["rank"] + result.settings.rankingFlops.map { "PC-1 at \(Format.flopsPower($0)) FLOPs" } + ["PC-1 per decade"],
+            alignments: [.right] + Array(repeating: .left, count: result.settings.rankingFlops.count + 1))
+        let byName = Dictionary(uniqueKeysWithValues: result.families.map { ($0.family, $0) })
+        for rank in result.families.indices {
+            var row = ["\(rank + 1)"]
+            for (point, order) in result.rankingsAtFlops.enumerated() {
+                let family = order[rank]
+                row.append("\(family) \(Format.fixed(byName[family]?.pc1AtRankingFlops[point], 2))")
+            }
+            let family = result.rankingBySlope[rank]
+            row.append("\(family) \(Format.fixed(byName[family]?.lines.first?.slope, 3))")
+            ranking.append(row)
+        }
+        text += ranking.render()
+        return text
+    }
+}
+
+extension HTMLPage {
+    /// `obsscale efficiency --html`: PC-1 (and the next components) against log10 FLOPs, one
+    /// colour and fitted line per family; points of families far from the all-family trend are
+    /// labelled in their hover text; the table of slopes.
+    public static func efficiency(_ result: ComputeEfficiency.Result, panelDescription: String) -> HTMLPage {
+        var page = HTMLPage(title: "Compute efficiency of model families")
+        page.paragraph("\(panelDescription). One least-squares line per family: PC-k ≈ slope·log10(FLOPs / 1E21) + intercept.")
+        let capabilities = result.capabilities
+        let colors = familyColors(result.families.map(\.family))
+        let rowOf = Dictionary(uniqueKeysWithValues: capabilities.models.enumerated().map { ($0.element, $0.offset) })
+        for k in 0..<result.averageR2.count {
+            var chart = SVGChart(
+                title: "PC-\(k + 1) against training compute", xLabel: "training FLOPs (×1E21)", yLabel: "PC-\(k + 1)", xScale: .log10)
+            for family in result.families {
+                let color = colors[family.family] ?? "#888"
+                let rows = family.models.compactMap { rowOf[$0] }
+                let flops = family.models.compactMap { name in rowOf[name].flatMap { result.flops[$0] } }
+                guard let low = flops.min(), let high = flops.max() else { continue }
+                let line = family.lines[k]
+                chart.series.append(
+                    .line(
+                        name: family.family, points: [low, high].map { (x: $0, y: line.value(atLog10Flops: log10($0))) }, color: color,
+                        dashed: family.twoModels))
+                chart.series.append(
+                    .points(
+                        rows.map { row in
+                            SVGChart.Point(
+                                x: result.flops[row] ?? .nan, y: capabilities.scores[row, k],
+                                title:
+                                    "\(capabilities.models[row]) (\(family.family))\nFLOPs \(Format.significant(result.flops[row]))×1E21, PC-\(k + 1) \(Format.fixed(capabilities.scores[row, k], 3))\nfamily slope \(Format.fixed(line.slope, 3)) per decade",
+                                color: color, size: 3.6)
+                        }))
+            }
+            chart.legend = result.families.map { SVGChart.LegendEntry(name: $0.family, color: colors[$0.family] ?? "#888", shape: .circle) }
+            page.chart(chart, empty: "No family has two models with FLOPs.")
+        }
+        page.heading("Lines per family")
+        page.preformatted(EfficiencyReport.render(result, panelDescription: panelDescription))
+        return page
+    }
+
+    /// `obsscale pca --html`: explained variance per component with the cumulative share, and the
+    /// loadings as a heatmap (benchmarks × components) — the paper's low-rank figure.
+    public static func pca(_ result: CapabilityAnalysis.Result, panelDescription: String) -> HTMLPage {
+        var page = HTMLPage(title: "Capability space")
+        let pca = result.pca
+        let k = pca.settings.componentCount
+        page.paragraph(
+            "\(panelDescription). Imputation rank \(result.imputer.settings.rank), \(result.imputer.missingCount) missing cell(s); PCA \(pca.settings.standardize ? "standardized" : "centred"), \(k) components."
+        )
+        var chart = SVGChart(title: "Explained variance", xLabel: "component", yLabel: "share of the variance")
+        var cumulative = 0.0
+        var cumulativePoints: [(x: Double, y: Double)] = []
+        var points: [SVGChart.Point] = []
+        for c in 0..<pca.explainedVarianceRatio.count {
+            cumulative += pca.explainedVarianceRatio[c]
+            cumulativePoints.append((Double(c + 1), cumulative))
+            points.append(
+                SVGChart.Point(
+                    x: Double(c + 1), y: pca.explainedVarianceRatio[c],
+                    title: "PC-\(c + 1): \(Format.percent(pca.explainedVarianceRatio[c])), cumulative \(Format.percent(cumulative))",
+                    color: "#1f77b4", shape: .square, size: 5))
+        }
+        chart.series.append(.line(name: "per component", points: points.map { (x: $0.x, y: $0.y) }, color: "#1f77b4", dashed: false))
+        chart.series.append(.points(points))
+        chart.series.append(.line(name: "cumulative", points: cumulativePoints, color: "#d62728", dashed: true))
+        chart.legend = [
+            SVGChart.LegendEntry(name: "per component", color: "#1f77b4", shape: .square),
+            SVGChart.LegendEntry(name: "cumulative", color: "#d62728"),
+        ]
+        page.chart(chart, empty: "No components.")
+        page.heading("Loadings")
+        page.heatmap(
+            rowLabels: pca.columnNames, columnLabels: (0..<k).map { "PC-\($0 + 1)" },
+            values: pca.columnNames.indices.map { j in (0..<k).map { pca.allComponents[$0, j] } })
+        page.heading("Report")
+        page.preformatted(PCAReport.render(result, panelDescription: panelDescription, showScores: false))
+        return page
+    }
+
+    /// A table whose cells are shaded by value: blue for negative, red for positive, the
+    /// intensity proportional to |value| / max |value|.
+    mutating func heatmap(rowLabels: [String], columnLabels: [String], values: [[Double]]) {
+        let largest = max(values.flatMap { $0 }.map { abs($0) }.filter(\.isFinite).max() ?? 1, 1e-300)
+        body += "<table class=\"heatmap\"><thead><tr><th></th>" + columnLabels.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for (label, row) in zip(rowLabels, values) {
+            body += "<tr><td>\(escape(label))</td>"
+            for value in row {
+                let strength = value.isFinite ? min(abs(value) / largest, 1) : 0
+                let channel = Int((255 * (1 - 0.75 * strength)).rounded())
+                let color = value >= 0 ? "rgb(255,\(channel),\(channel))" : "rgb(\(channel),\(channel),255)"
+                body += "<td style=\"background:\(color)\">\(escape(Format.fixed(value, 3)))</td>"
+            }
+            body += "</tr>\n"
+        }
+        body += "</tbody></table>\n"
+    }
+}

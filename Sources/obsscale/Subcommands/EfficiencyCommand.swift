@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import ObsScale
+
+struct EfficiencyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "efficiency",
+        abstract: "Compute efficiency of model families: per family, each capability component against log10 training FLOPs.")
+
+    @OptionGroup var panelOptions: PanelOptions
+
+    @Option(help: "Components to fit a line for (PC-1…PC-K).")
+    var components = 3
+
+    @Option(name: .customLong("impute-rank"), help: "Rank of the PCA imputation.")
+    var imputeRank = 1
+
+    @Flag(help: "Standardize benchmark columns before the PCA (default: centred only, as the paper).")
+    var standardize = false
+
+    @Option(
+        name: .customLong("at-flops"), help: "Rank families by their line's PC-1 at these computes (×1E21, comma-separated).",
+        transform: Parse.positiveNumbers)
+    var atFlops: [Double] = [10, 100]
+
+    @Option(help: "Write a self-contained HTML report with the charts to this file (atomically).")
+    var html: String?
+
+    func validate() throws {
+        guard components >= 1 else { throw ValidationError("--components: '\(components)' is not allowed (allowed: ≥ 1)") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let loaded = try panelOptions.load()
+            let efficiency = ComputeEfficiency(
+                analysis: CapabilityAnalysis(
+                    benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank), componentCount: components,
+                    standardize: standardize),
+                componentCount: components, rankingFlops: atFlops)
+            let result = try efficiency.run(panel: loaded.panel)
+            let description = panelOptions.describe(loaded)
+            if let path = panelOptions.json {
+                try JSONReport(command: "efficiency", options: EfficiencyOptions(query: panelOptions.query, efficiency: efficiency), result: result)
+                    .write(to: path)
+            }
+            if let html { try HTMLPage.efficiency(result, panelDescription: description).write(to: html) }
+            printReport(EfficiencyReport.render(result, panelDescription: description), quiet: panelOptions.quiet)
+        }
+    }
+}

@@ -8,6 +8,19 @@ import ObsScaleSelect
 // docs/json.md. Codable both ways, so scripts and tests can read a report back into these types.
 
 /// `obsscale pca`: options; the result is `CapabilityAnalysis.Result`.
+/// `obsscale compare`'s settings.
+public struct CompareOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery
+    public var split: SplitRule
+    public var comparison: TechniqueComparison
+
+    public init(query: PanelQuery, split: SplitRule, comparison: TechniqueComparison) {
+        self.query = query
+        self.split = split
+        self.comparison = comparison
+    }
+}
+
 /// `obsscale efficiency`'s settings.
 public struct EfficiencyOptions: Codable, Equatable, Sendable {
     public var query: PanelQuery

@@ -13,7 +13,8 @@ struct Obsscale: ParsableCommand {
             """,
         version: ObsScaleVersion.current,
         subcommands: [
-            PCACommand.self, EfficiencyCommand.self, FitCommand.self, SelectCommand.self, ValidateCommand.self, SimulateCommand.self,
+            PCACommand.self, EfficiencyCommand.self, FitCommand.self, CompareCommand.self, SelectCommand.self, ValidateCommand.self,
+            SimulateCommand.self,
             DataCommand.self,
         ]
     )

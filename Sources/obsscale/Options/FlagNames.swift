@@ -42,6 +42,9 @@ enum FlagNames {
         .fitBootstrapLog10Flops: "--at-flops",
         .fitBootstrapThreadCount: "--threads",
         .computeBaselinePredictor: "--predictor",
+        .techniqueTargets: "--target",
+        .techniqueGapThreshold: "--gap-threshold",
+        .techniqueGridPointCount: "--grid-points",
         .computeEfficiencyComponentCount: "--components",
         .computeEfficiencyRankingFlops: "--at-flops",
         // ObsScaleSelect

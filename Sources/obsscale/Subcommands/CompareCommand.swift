@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import ObsScale
+
+enum CompareLawDefaults: LawDefaults {
+    static let loss = LossChoice.ls
+    static let prior = PriorChoice.publicMetrics
+    static let components = ComponentsChoice.fixed(3)
+    static let pcaOn = PCAFitRows.pool
+}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare targets (e.g. post-training techniques) on one capability space: curves and gaps in equivalent FLOPs.")
+
+    @OptionGroup var panelOptions: PanelOptions
+
+    @Option(help: "A target (repeat; at least two). The first is the baseline every later one is compared with.")
+    var target: [String] = []
+
+    @Option(
+        name: .customLong("target-range"), help: "LOW,HIGH: fit and score (y − LOW)/(HIGH − LOW) for every target.", transform: Parse.range)
+    var targetRange: ClosedRange<Double>?
+
+    @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<CompareLawDefaults>
+
+    @Option(name: .customLong("cutoff-flops"), help: "Fit on models with FLOPs ≤ X (×1E21) and score the rest (default: fit on all).")
+    var cutoffFlops: Double?
+
+    @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs.")
+    var referenceFamily = "Llama-2"
+
+    @Option(name: .customLong("at-flops"), help: "Report the gaps at these computes (×1E21, comma-separated).", transform: Parse.positiveNumbers)
+    var atFlops: [Double] = [84, 840, 8400]
+
+    @Option(name: .customLong("gap-threshold"), help: "The gap whose first crossing is the onset.")
+    var gapThreshold = 0.05
+
+    @Flag(name: .customLong("by-family"), help: "Also re-express each law in each family's own compute (paper §6) and flag families.")
+    var byFamily = false
+
+    @OptionGroup var runOptions: RunOptions
+
+    @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
+
+    func validate() throws {
+        guard target.count >= 2 else { throw ValidationError("--target: '\(target.count) given' is not allowed (allowed: at least two)") }
+        guard bootstrapOptions.resample == .models else {
+            throw ValidationError("--resample: 'families' is not allowed with compare (allowed: models)")
+        }
+        guard gapThreshold.isFinite else { throw ValidationError("--gap-threshold: '\(gapThreshold)' is not allowed (allowed: a finite number)") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let loaded = try panelOptions.load()
+            if !loaded.panel.familyNames.contains(referenceFamily) {
+                throw DataError.unknownFamily(
+                    name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
+            }
+            var comparison = TechniqueComparison(
+                targets: target,
+                law: try lawOptions.law(benchmarks: panelOptions.benchmarks, targetRange: targetRange, referenceFamily: referenceFamily))
+            comparison.atFlops = atFlops
+            comparison.gapThreshold = gapThreshold
+            comparison.byFamily = byFamily
+            comparison.replicateCount = bootstrapOptions.bootstrap
+            comparison.level = bootstrapOptions.level
+            comparison.seed = runOptions.seed
+            let rule: SplitRule = cutoffFlops.map { .flopsCutoff($0) } ?? .none
+            let split = try Split(panel: loaded.panel, rule: rule)
+            let result = try withProgress("bootstrap", quiet: panelOptions.quiet || comparison.replicateCount == 0) { progress in
+                try comparison.run(panel: loaded.panel, split: split, threadCount: runOptions.threadCount, progress: progress)
+            }
+            let description = panelOptions.describe(loaded)
+            let splitDescription = cutoffFlops.map { "fit on FLOPs ≤ \(Format.significant($0))×1E21, test above" } ?? "fit on every model"
+            if let path = panelOptions.json {
+                try JSONReport(
+                    command: "compare", seed: comparison.replicateCount > 0 ? comparison.seed : nil,
+                    options: CompareOptions(query: panelOptions.query, split: rule, comparison: comparison), result: result
+                ).write(to: path)
+            }
+            if let html = runOptions.html {
+                try HTMLPage.compare(result, panelDescription: description, splitDescription: splitDescription).write(to: html)
+            }
+            printReport(CompareReport.render(result, panelDescription: description, splitDescription: splitDescription), quiet: panelOptions.quiet)
+        }
+    }
+}

@@ -25,6 +25,26 @@ struct ParseTests {
         #expect(command.components == 3 && command.standardize)
     }
 
+    @Test func analysesParse() throws {
+        let efficiency = try EfficiencyCommand.parse(["--components", "2", "--at-flops", "10,1000", "--html", "e.html"])
+        #expect(efficiency.components == 2 && efficiency.atFlops == [10, 1000] && efficiency.html == "e.html")
+        #expect(throws: (any Error).self) { try EfficiencyCommand.parse(["--components", "0"]) }
+        #expect(throws: (any Error).self) { try EfficiencyCommand.parse(["--at-flops", "10,-1"]) }
+        let fit = try FitCommand.parse(["--target", "t", "--predictor", "params"])
+        #expect(fit.predictor == .params && !fit.comparePredictors)
+        #expect(throws: (any Error).self) { try FitCommand.parse(["--target", "t", "--predictor", "size"]) }
+        #expect(throws: (any Error).self) { try FitCommand.parse(["--target", "t", "--compare-predictors", "--at-flops", "840"]) }
+        let compare = try CompareCommand.parse([
+            "--target", "a", "--target", "b", "--gap-threshold", "0.1", "--at-flops", "100", "--by-family", "--bootstrap", "50",
+            "--cutoff-flops", "84", "--reference-family", "Qwen",
+        ])
+        #expect(compare.target == ["a", "b"] && compare.gapThreshold == 0.1 && compare.atFlops == [100] && compare.byFamily)
+        #expect(compare.bootstrapOptions.bootstrap == 50 && compare.cutoffFlops == 84 && compare.referenceFamily == "Qwen")
+        #expect(try compare.lawOptions.law(benchmarks: nil).pcaOn == .pool)
+        #expect(throws: (any Error).self) { try CompareCommand.parse(["--target", "a"]) }
+        #expect(throws: (any Error).self) { try CompareCommand.parse(["--target", "a", "--target", "b", "--resample", "families"]) }
+    }
+
     @Test func fitBuildsTheLawSplitAndBootstrap() throws {
         let command = try FitCommand.parse([
             "--target", "t", "--target-range", "0.25, 1", "--link", "sigmoid", "--loss", "huber",

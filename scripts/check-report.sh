@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make check-report: build the release binary, write the HTML report of `fit`, `select` and
-# `validate` (--html), check each in headless Chromium with scripts/check_report.py (every chart
-# present, non-empty, no NaN/Infinity/undefined anywhere) and save the screenshots in
-# docs/screenshots/{fit,select,validate}.png. Two edge cases are checked but not screenshotted: a
+# make check-report: build the release binary, write the HTML report of `fit`, `select`,
+# `validate`, `pca`, `efficiency`, `fit --compare-predictors` and `compare` (--html), check each in
+# headless Chromium with scripts/check_report.py (every chart present, non-empty, no
+# NaN/Infinity/undefined anywhere) and save the screenshots in docs/screenshots/
+# ({fit,select,validate,pca,efficiency,predictors,compare}.png). Two edge cases are checked but not screenshotted: a
 # tiny panel with one model per family, and a 5,000-model synthetic panel.
 #
 # The three reports use the public panel at $SHARED_DATA (default ../shared/data/obsscaling) with the
@@ -58,7 +59,7 @@ if [ -f "$PANEL" ]; then
     run fit fit --panel "$PANEL" --preset paper-2024 --target 'gsm8k_cot_8_exact_match,flexible-extract' \
         --benchmarks "$BENCH" --cutoff-flops 84 --bootstrap 1000 --html "$WORK/fit.html" &&
         check fit 3 fit.png
-    run select select --panel "$PANEL" --preset paper-2024 --include Llama-2 --max-families 10 \
+    run select select --panel "$PANEL" --preset paper-2024 --unit family --include Llama-2 --max-families 10 \
         --budget "$BUDGETS" --bootstrap 200 --html "$WORK/select.html" &&
         check select 3 select.png
     run validate validate --panel "$PANEL" --preset paper-2024 --benchmarks "$BENCH" \
@@ -68,6 +69,17 @@ if [ -f "$PANEL" ]; then
         --target 'gsm8k_cot_self_consistency_8_exact_match,maj@5-flexible-extract' \
         --method exhaustive,exchange:model --html "$WORK/validate.html" &&
         check validate 1 validate.png
+    run pca pca --panel "$PANEL" --preset paper-2024 --html "$WORK/pca.html" && check pca 1 pca.png
+    run efficiency efficiency --panel "$PANEL" --preset paper-2024 --html "$WORK/efficiency.html" &&
+        check efficiency 3 efficiency.png
+    run predictors fit --panel "$PANEL" --preset paper-2024 --benchmarks "$BENCH" --cutoff-flops 22 \
+        --target arithmetic_3ds_2_acc --prior none --pca-on train --compare-predictors --html "$WORK/predictors.html" &&
+        check predictors 4 predictors.png
+    run compare compare --panel "$PANEL" --preset paper-2024 --benchmarks "$BENCH" --cutoff-flops 84 \
+        --target 'gsm8k_5_exact_match,flexible-extract' --target 'gsm8k_cot_8_exact_match,flexible-extract' \
+        --target 'gsm8k_cot_self_consistency_8_exact_match,maj@5-flexible-extract' --prior none --by-family \
+        --bootstrap 200 --html "$WORK/compare.html" &&
+        check compare 5 compare.png
 else
     PANEL=data/synthetic/panel.csv
     echo "check-report: $SHARED_DATA not found; using the synthetic panel $PANEL"
@@ -81,6 +93,13 @@ else
         --cutoff-flops 10 --budget 10,20,30 --method exhaustive,exchange:model --max-families 8 \
         --html "$WORK/validate.html" &&
         check validate 1 validate.png
+    run pca pca --panel "$PANEL" --html "$WORK/pca.html" && check pca 1 pca.png
+    run efficiency efficiency --panel "$PANEL" --html "$WORK/efficiency.html" && check efficiency 3 efficiency.png
+    run predictors fit --panel "$PANEL" --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
+        --compare-predictors --html "$WORK/predictors.html" && check predictors 4 predictors.png
+    run compare compare --panel "$PANEL" --downstream data/synthetic/targets.csv --target 'task_smooth,accuracy' \
+        --target 'task_emergent,accuracy' --reference-family Family-01 --by-family --bootstrap 100 \
+        --html "$WORK/compare.html" && check compare 5 compare.png
 fi
 
 # Edge case 1: a tiny panel, one model per family (equivalent FLOPs unavailable; budget 2 is infeasible).
@@ -88,7 +107,7 @@ TINY="$WORK/tiny"
 run tiny-simulate simulate --families 12 --models-per-family 1 --seed 7 --out "$TINY" && {
     run tiny-fit fit --panel "$TINY/panel.csv" --target 'task_emergent,accuracy' --cutoff-flops 10 \
         --reference-family Family-01 --bootstrap 50 --html "$WORK/tiny-fit.html" && check tiny-fit 1
-    run tiny-select select --panel "$TINY/panel.csv" --budget 3,5,8 --bootstrap 20 \
+    run tiny-select select --panel "$TINY/panel.csv" --budget 4,5,8 --bootstrap 20 \
         --html "$WORK/tiny-select.html" && check tiny-select 1
     run tiny-validate validate --panel "$TINY/panel.csv" --target 'task_emergent,accuracy' --cutoff-flops 10 \
         --budget 2,5,7,9 --max-families 12 --html "$WORK/tiny-validate.html" && check tiny-validate 1
@@ -107,5 +126,5 @@ if [ ${#failed[@]} -gt 0 ]; then
     exit 1
 fi
 mkdir -p "$SHOTS"
-cp "$WORK/shots/fit.png" "$WORK/shots/select.png" "$WORK/shots/validate.png" "$SHOTS/"
-echo "check-report: all reports pass; screenshots in $SHOTS/ (fit.png, select.png, validate.png)"
+for shot in fit select validate pca efficiency predictors compare; do cp "$WORK/shots/$shot.png" "$SHOTS/"; done
+echo "check-report: all reports pass; screenshots in $SHOTS/ (fit, select, validate, pca, efficiency, predictors, compare .png)"

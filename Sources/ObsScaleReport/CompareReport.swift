@@ -177,7 +177,6 @@ extension HTMLPage {
                 chart.legend.append(SVGChart.LegendEntry(name: "\(settings.law.referenceFamily)-equivalent (all families)", color: "#222"))
                 page.chart(chart, empty: "No family has two models with FLOPs.")
             }
-            page.preformatted(CompareReport.familySection(result))
         }
         page.heading("Report")
         page.preformatted(CompareReport.render(result, panelDescription: panelDescription, splitDescription: splitDescription))

@@ -21,8 +21,8 @@ public enum PredictorReport {
         let r = fit.regression
         let x = fit.settings.predictor == .flops ? "log10 C" : "log10 N"
         let slope = r.beta.first ?? .nan
-        return "y = \(Format.significant(1 - r.floor, 4))·σ(\(Format.significant(r.alpha, 4)) \(slope < 0 ? "−" : "+") "
-            + "\(Format.significant(abs(slope), 4))·\(x)) + \(Format.significant(r.floor, 4))"
+        return "y = \(Format.fixed(1 - r.floor, 4))·σ(\(Format.significant(r.alpha, 4)) \(slope < 0 ? "−" : "+") "
+            + "\(Format.significant(abs(slope), 4))·\(x)) + \(Format.fixed(r.floor, 4))"
     }
 
     static func metricsTable(_ rows: [(String, FitMetrics)]) -> TextTable {

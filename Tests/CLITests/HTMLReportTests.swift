@@ -94,6 +94,23 @@ struct HTMLReportTests {
                     "--target", "gsm8k_5_exact_match,flexible-extract", "--target", CLITests.target,
                 ], 3
             ),
+            ("pca", ["pca", "--panel", TestPaths.panel, "--preset", "paper-2024"], 1),
+            ("efficiency", ["efficiency", "--panel", TestPaths.panel, "--preset", "paper-2024"], 3),
+            (
+                "predictors",
+                [
+                    "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", "arithmetic_3ds_2_acc", "--benchmarks", CLITests.seven,
+                    "--cutoff-flops", "22", "--prior", "none", "--compare-predictors",
+                ], 4
+            ),
+            (
+                "compare",
+                [
+                    "compare", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven, "--cutoff-flops", "84",
+                    "--target", "gsm8k_5_exact_match,flexible-extract", "--target", CLITests.target, "--prior", "none", "--by-family",
+                    "--bootstrap", "20",
+                ], 4
+            ),
             // One model per family, no bootstrap: charts still drawn.
             (
                 "tiny",

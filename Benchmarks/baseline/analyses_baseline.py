@@ -32,6 +32,8 @@ SStot = 0), slopeStandardError = sqrt(SSres/(n − 2)/Sxx) for n ≥ 3 (null for
    for k = 1..3 the OLS of the PC-k score on x; ``pc1At1e22``/``pc1At1e23`` = the PC-1 line at
    x = 1 / x = 2; ``twoModels`` = (n == 2).  Otherwise the family is ``excluded`` with a reason.
    ``averageR2[k]`` = mean r2 of component k over families with n ≥ 3 (null r2 ignored).
+   ``outliers[k]``: the models (panel order) whose residual from the pooled OLS line of PC-k on x
+   over every model with FLOPs exceeds 2 residual standard deviations, sqrt(SSres / (n − 2)).
 
 2. ``predictors`` (:func:`predictors_setup`).  Split at the cutoff: train side = FLOPs ≤ cutoff,
    test side = the rest including unknown FLOPs; training / test models = the models of each side
@@ -231,6 +233,20 @@ def average_r2(families, k=N_COMPONENTS):
     return out
 
 
+def outliers(names, flops, scores, threshold=2.0):
+    """Per component, the models far from the all-family trend (see the module docstring)."""
+    idx = [i for i in range(len(names)) if not math.isnan(flops[i])]
+    x = np.log10(flops[idx])
+    out = []
+    for c in range(scores.shape[1]):
+        y = scores[idx, c]
+        line = ols(x, y)
+        res = y - line["intercept"] - line["slope"] * x
+        spread = math.sqrt(float(np.sum(res ** 2)) / (len(idx) - 2))
+        out.append([names[i] for i, r in zip(idx, res) if abs(r) > threshold * spread])
+    return out
+
+
 def efficiency_setup(rows):
     names = [r["Model"].strip() for r in rows]
     fams = [r["Model Family"].strip() for r in rows]
@@ -248,6 +264,7 @@ def efficiency_setup(rows):
         "families": families,
         "averageR2": average_r2(families),
         "modelsWithoutFlops": [n for n, fl in zip(names, flops) if math.isnan(fl)],
+        "outliers": outliers(names, flops, scores),
     }
 
 

@@ -75,7 +75,14 @@ public struct ComputeEfficiency: Codable, Equatable, Sendable {
         public let rankingsAtFlops: [[String]]
         /// Family names by PC-1 slope, steepest first.
         public let rankingBySlope: [String]
+        /// Per component, the models far from the all-family trend: residual from the pooled
+        /// least-squares line over every model with FLOPs larger than `outlierThreshold`
+        /// residual standard deviations (panel order).
+        public let outliers: [[String]]
     }
+
+    /// Residual standard deviations beyond which a model is an outlier of the all-family trend.
+    public static let outlierThreshold = 2.0
 
     /// Runs the capability analysis on `panel` and fits the lines.
     public func run(panel: Panel) throws -> Result {
@@ -112,11 +119,23 @@ public struct ComputeEfficiency: Codable, Equatable, Sendable {
         let bySlope = lines.families.enumerated().sorted {
             $0.element.lines[0].slope > $1.element.lines[0].slope || ($0.element.lines[0].slope == $1.element.lines[0].slope && $0.offset < $1.offset)
         }.map(\.element.family)
+        let withFlops = names.indices.filter { Self.hasFlops(flops[$0]) }
+        let x = withFlops.map { log10(flops[$0] ?? 1) }
+        let meanX = Statistics.mean(x)
+        let sxx = x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
+        let outliers = (0..<lineCount).map { k -> [String] in
+            guard withFlops.count >= 3, sxx > 0 else { return [] }
+            let y = withFlops.map { capabilities.scores[$0, k] }
+            let pooled = Self.line(x: x, y: y, meanX: meanX, sxx: sxx)
+            let residuals = zip(x, y).map { $1 - pooled.value(atLog10Flops: $0) }
+            let spread = (residuals.reduce(0) { $0 + $1 * $1 } / Double(residuals.count - 2)).squareRoot()
+            return zip(withFlops, residuals).filter { abs($0.1) > Self.outlierThreshold * spread }.map { names[$0.0] }
+        }
         return Result(
             settings: self, capabilities: capabilities, flops: flops, families: lines.families, excludedFamilies: lines.excluded,
             averageR2: averageR2,
             modelsWithoutFlops: names.indices.filter { !Self.hasFlops(flops[$0]) }.map { names[$0] },
-            rankingsAtFlops: rankings, rankingBySlope: bySlope)
+            rankingsAtFlops: rankings, rankingBySlope: bySlope, outliers: outliers)
     }
 
     static func hasFlops(_ flops: Double?) -> Bool { (flops ?? 0) > 0 && (flops ?? 0).isFinite }

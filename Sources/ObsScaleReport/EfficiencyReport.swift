@@ -31,6 +31,10 @@ public enum EfficiencyReport {
         if !result.excludedFamilies.isEmpty {
             text += "No line: " + result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; ") + "\n"
         }
+        for (k, names) in result.outliers.enumerated() where !names.isEmpty {
+            text +=
+                "Far from the all-family trend on PC-\(k + 1) (> \(Format.significant(ComputeEfficiency.outlierThreshold, 2)) residual SDs): \(names.joined(separator: ", "))\n"
+        }
         if !result.modelsWithoutFlops.isEmpty {
             text += "Models without FLOPs (not on any line): \(result.modelsWithoutFlops.count)\n"
         }
@@ -87,6 +91,17 @@ extension HTMLPage {
                                 color: color, size: 3.6)
                         }))
             }
+            chart.series.append(
+                .labels(
+                    result.outliers[k].compactMap { name in
+                        rowOf[name].map { row in
+                            let short = name.split(separator: "/").last.map(String.init) ?? name
+                            return (
+                                x: result.flops[row] ?? .nan, y: capabilities.scores[row, k], text: short,
+                                color: colors[capabilities.families[row]] ?? "#444"
+                            )
+                        }
+                    }))
             chart.legend = result.families.map { SVGChart.LegendEntry(name: $0.family, color: colors[$0.family] ?? "#888", shape: .circle) }
             page.chart(chart, empty: "No family has two models with FLOPs.")
         }

@@ -38,6 +38,8 @@ public struct SVGChart {
         case line(name: String, points: [(x: Double, y: Double)], color: String, dashed: Bool)
         /// The area between `low` and `high` along x.
         case band(name: String, points: [(x: Double, low: Double, high: Double)], color: String, opacity: Double)
+        /// Text beside points already drawn (they do not widen the axes).
+        case labels([(x: Double, y: Double, text: String, color: String)])
     }
 
     public struct LegendEntry {
@@ -89,6 +91,7 @@ public struct SVGChart {
             case let .points(points): return points.filter { usable($0.y, yScale) }.map(\.x)
             case let .line(_, points, _, _): return points.filter { usable($0.y, yScale) }.map(\.x)
             case let .band(_, points, _, _): return points.map(\.x)
+            case .labels: return []
             }
         }.filter { usable($0, xScale) }
     }
@@ -99,6 +102,7 @@ public struct SVGChart {
             case let .points(points): return points.filter { usable($0.x, xScale) }.map(\.y)
             case let .line(_, points, _, _): return points.filter { usable($0.x, xScale) }.map(\.y)
             case let .band(_, points, _, _): return points.filter { usable($0.x, xScale) }.flatMap { [$0.low, $0.high] }
+            case .labels: return []
             }
         }.filter { usable($0, yScale) }
     }
@@ -160,6 +164,11 @@ public struct SVGChart {
             case let .points(points):
                 for point in points where usable(point.x, xScale) && usable(point.y, yScale) {
                     svg += marker(point, x: px(point.x), y: py(point.y)) + "\n"
+                }
+            case let .labels(labels):
+                for label in labels where usable(label.x, xScale) && usable(label.y, yScale) {
+                    svg +=
+                        "<text class=\"point-label\" x=\"\(f(px(label.x) + 6))\" y=\"\(f(py(label.y) - 5))\" fill=\"\(label.color)\">\(escape(label.text))</text>\n"
                 }
             }
         }

@@ -68,6 +68,8 @@ import _TestSupport
         let averages = (setup["averageR2"] as? [Any] ?? []).map { Self.number($0) ?? .nan }
         #expect(maxRelativeDifference(result.averageR2.map { $0 ?? .nan }, averages) < 1e-6)
         #expect(result.modelsWithoutFlops == setup["modelsWithoutFlops"] as? [String])
+        // Models far from the all-family trend (on the paper's set, Phi on PC-1).
+        #expect(result.outliers == setup["outliers"] as? [[String]])
         // Rankings: by the lines' PC-1 at 1E22 and 1E23, and by slope, from numpy's numbers.
         let byAt22 = fitted.sorted { (Self.number($0["pc1At1e22"]) ?? 0) > (Self.number($1["pc1At1e22"]) ?? 0) }.map { $0["family"] as? String ?? "" }
         #expect(result.rankingsAtFlops.first == byAt22)

@@ -19,7 +19,8 @@ public struct CSVTable: Sendable {
 
     /// Reads and checks a CSV file. Throws `DataError` for a missing, unreadable, empty or
     /// malformed file.
-    public static func read(path: String) throws -> CSVTable {
+    /// - Parameter delimiter: ",", "\t" or ";" (nil: detected from the header line).
+    public static func read(path: String, delimiter: String? = nil) throws -> CSVTable {
         guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError.unreadableFile(path: path, reason: "permission denied or not a regular file")
@@ -27,20 +28,46 @@ public struct CSVTable: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw DataError.unreadableFile(path: path, reason: "not valid UTF-8 text")
         }
-        return try parse(text: text, path: path)
+        return try parse(text: text, path: path, delimiter: delimiter)
+    }
+
+    /// The delimiters a file may use.
+    public static let delimiters: [String] = [",", "\t", ";"]
+
+    /// The most frequent of comma, tab and semicolon outside quotes on the first non-blank line
+    /// (comma on a tie or when there is none).
+    static func detectDelimiter(_ text: Substring) -> Character {
+        var counts: [Character: Int] = [",": 0, "\t": 0, ";": 0]
+        var inside = false
+        var seenContent = false
+        for character in text {
+            if character == "\n" || character == "\r\n" || character == "\r" {
+                if seenContent && !inside { break }
+                continue
+            }
+            if character == "\"" { inside.toggle() }
+            if !character.isWhitespace || character == "\t" { seenContent = true }
+            if !inside, counts[character] != nil { counts[character, default: 0] += 1 }
+        }
+        let best = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key != ",") }
+        return (best?.value ?? 0) > 0 ? (best?.key ?? ",") : ","
     }
 
     /// Parses CSV text (see `read(path:)`); `path` is only used in messages.
-    public static func parse(text: String, path: String) throws -> CSVTable {
+    public static func parse(text: String, path: String, delimiter: String? = nil) throws -> CSVTable {
         var body = text
         if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
+        if let delimiter, !delimiters.contains(delimiter) {
+            throw DataError.invalidSetting(.formatDelimiter, value: delimiter, allowed: "',', tab ('\\t' or 'tab') or ';'")
+        }
+        let separator = delimiter.flatMap(\.unicodeScalars.first) ?? detectDelimiter(body[...]).unicodeScalars.first ?? ","
         if body.filter({ $0 == "\"" }).count % 2 != 0 {
             let line = unterminatedQuoteLine(body)
             throw DataError.unreadableFile(path: path, reason: "line \(line): unterminated quoted field")
         }
         let reader: CSVReader
         do {
-            reader = try CSVReader(string: body, hasHeaderRow: false)
+            reader = try CSVReader(string: body, hasHeaderRow: false, delimiter: separator)
         } catch {
             throw DataError.unreadableFile(path: path, reason: "\(error)")
         }
@@ -73,6 +100,7 @@ public struct CSVTable: Sendable {
             throw DataError.unreadableFile(path: path, reason: "\(error)")
         }
         guard let columns = header else { throw DataError.emptyFile(path: path) }
+        guard !rows.isEmpty else { throw DataError.noDataRows(path: path) }
         return CSVTable(path: path, header: columns, rows: rows, lineNumbers: lineNumbers)
     }
 

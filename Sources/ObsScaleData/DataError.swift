@@ -8,6 +8,18 @@ public enum DataError: InputError, Equatable {
     case emptyFile(path: String)
     case malformedRow(path: String, line: Int, expectedFields: Int, foundFields: Int)
     case missingColumn(path: String, column: String, suggestions: [String])
+    /// An identity column that is neither under its name nor under an alias.
+    case missingRoleColumn(path: String, column: String, setting: Setting, suggestions: [String])
+    case emptyFamily(path: String, line: Int, model: String)
+    case noDataRows(path: String)
+    /// A setting that needs a column the panel does not have.
+    case requiresColumn(setting: Setting, column: String)
+    /// A numeric column whose values look like percentages where fractions are expected.
+    case percentScale(path: String, line: Int, column: String, value: Double)
+    /// No capability columns: none of the known benchmarks, and none named.
+    case noBenchmarks(path: String, numericColumns: [String])
+    /// A value far outside what its unit allows, with the likely intended value.
+    case implausibleUnit(what: String, value: Double, unit: String, likely: String)
     case duplicateColumn(path: String, column: String)
     case duplicateModel(path: String, line: Int, model: String, firstLine: Int)
     case emptyModelName(path: String, line: Int)
@@ -41,6 +53,25 @@ public enum DataError: InputError, Equatable {
             return "\(path):\(line): malformed row: \(found) fields, the header has \(expected)"
         case let .missingColumn(path, column, suggestions):
             return "\(path): required column '\(column)' is missing" + Self.hint(suggestions)
+        case let .missingRoleColumn(path, column, setting, suggestions):
+            return "\(path): required column '\(column)' is missing (name your column with \(setting))" + Self.hint(suggestions)
+        case let .emptyFamily(path, line, model):
+            return "\(path):\(line): model '\(model)' has an empty family cell (every model needs a family)"
+        case let .requiresColumn(setting, column):
+            return "\(setting) needs the column \(column), which no model of the panel has"
+        case let .noDataRows(path):
+            return "\(path): no data rows (the file has a header only)"
+        case let .percentScale(path, line, column, value):
+            return "\(path):\(line): column '\(column)': value \(value) looks like a percentage (values up to 100); "
+                + "scores must be fractions in [0, 1]: divide the column by 100"
+        case let .noBenchmarks(path, numericColumns):
+            let shown = numericColumns.prefix(12).joined(separator: ",")
+            return "\(path): none of the known benchmark columns (\(Panel.standardBenchmarks.joined(separator: ", "))) is present; "
+                + (numericColumns.isEmpty
+                    ? "the file has no numeric columns"
+                    : "its numeric columns are \(numericColumns.prefix(12).joined(separator: ", "))\(numericColumns.count > 12 ? ", …" : ""); pass the capability columns with \(Setting.panelBenchmarks) \(shown)")
+        case let .implausibleUnit(what, value, unit, likely):
+            return "\(what): \(String(format: "%g", value)) is implausible in \(unit); did you mean \(likely)?"
         case let .duplicateColumn(path, column):
             return "\(path): column '\(column)' appears more than once in the header"
         case let .duplicateModel(path, line, model, firstLine):

@@ -60,6 +60,9 @@ public struct Panel: Sendable {
     public private(set) var metricNames: [String]
     /// The files this panel was built from.
     public private(set) var sources: [String]
+    /// What the loader had to guess or leave out (columns found under an alias, downstream rows
+    /// for unknown models), for the user to read on stderr.
+    public internal(set) var notes: [String] = []
 
     /// The model names, in order.
     public var modelNames: [String] { models.map(\.name) }
@@ -81,21 +84,18 @@ public struct Panel: Sendable {
 
     /// Reads a panel CSV and left-joins each downstream CSV on `Model`.
     ///
-    /// Checks: required identity columns, unique non-empty model names, numbers that parse and
-    /// are finite, benchmark scores in [0, 1], sizes/tokens/FLOPs > 0; FLOPs missing but size
-    /// and tokens present are derived as 6·N·D (units: B × T × 6 = 1E21 FLOPs).
-    public static func load(panelPath: String, downstreamPaths: [String] = []) throws -> Panel {
-        let table = try CSVTable.read(path: panelPath)
-        let nameColumn = try table.columnIndex("Model")
-        let familyColumn = try table.columnIndex("Model Family")
-        let sizeColumn = table.header.firstIndex(of: "Model Size (B)")
-        let tokensColumn = table.header.firstIndex(of: "Pretraining Data Size (T)")
-        let flopsColumn = table.header.firstIndex(of: "FLOPs (1E21)")
-        if sizeColumn == nil && tokensColumn == nil && flopsColumn == nil {
-            throw DataError.missingColumn(
-                path: panelPath, column: "FLOPs (1E21)",
-                suggestions: Suggestions.closeMatches(to: "FLOPs (1E21)", in: table.header))
-        }
+    /// The layout may differ from the paper's files (`PanelFormat`: delimiter, identity column
+    /// names and aliases; the standard benchmark names in any letter case); what was guessed is in
+    /// `notes`. Checks: `Model` and `Model Family` present, unique non-empty model names,
+    /// non-empty families, numbers that parse and are finite, benchmark scores in [0, 1] (a
+    /// column up to 100 is named as percentages), sizes/tokens/FLOPs > 0 and FLOPs below 1E15 ×
+    /// 1E21 (`FlopsUnit.rawThreshold`: larger values can only be raw FLOPs); FLOPs missing but size and tokens present are derived
+    /// as 6·N·D (units: B × T × 6 = 1E21 FLOPs). Size, tokens and FLOPs are optional.
+    public static func load(panelPath: String, downstreamPaths: [String] = [], format: PanelFormat = PanelFormat()) throws -> Panel {
+        let table = try CSVTable.read(path: panelPath, delimiter: format.delimiter)
+        let (roles, roleNotes) = try format.resolve(header: table.header, path: panelPath, required: [.model, .family])
+        let nameColumn = roles[.model] ?? 0
+        let familyColumn = roles[.family] ?? 0
         var models: [ModelInfo] = []
         var firstLine: [String: Int] = [:]
         for row in table.rows.indices {
@@ -106,8 +106,10 @@ public struct Panel: Sendable {
                 throw DataError.duplicateModel(path: panelPath, line: line, model: name, firstLine: first)
             }
             firstLine[name] = line
-            func positive(_ column: Int?) throws -> Double? {
-                guard let column, let value = try table.number(row: row, column: column) else { return nil }
+            let family = table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces)
+            guard !family.isEmpty else { throw DataError.emptyFamily(path: panelPath, line: line, model: name) }
+            func positive(_ role: PanelFormat.Role) throws -> Double? {
+                guard let column = roles[role], let value = try table.number(row: row, column: column) else { return nil }
                 guard value > 0 else {
                     throw DataError.outOfRange(
                         path: panelPath, line: line, column: table.header[column], value: value,
@@ -115,9 +117,14 @@ public struct Panel: Sendable {
                 }
                 return value
             }
-            let size = try positive(sizeColumn)
-            let tokens = try positive(tokensColumn)
-            var flops = try positive(flopsColumn)
+            let size = try positive(.size)
+            let tokens = try positive(.tokens)
+            var flops = try positive(.flops)
+            if let value = flops, value >= FlopsUnit.rawThreshold {
+                throw DataError.implausibleUnit(
+                    what: "\(panelPath):\(line): column '\(table.header[roles[.flops] ?? 0])'", value: value, unit: "units of 1E21 FLOPs",
+                    likely: String(format: "%.6g", value / 1e21) + " (the file seems to hold raw FLOPs: divide the column by 1E21)")
+            }
             var derived = false
             if flops == nil, let size, let tokens {
                 // 6·N·D of two finite positive numbers can overflow to +∞ or underflow to 0.
@@ -134,40 +141,61 @@ public struct Panel: Sendable {
             }
             models.append(
                 ModelInfo(
-                    name: name, family: table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces),
-                    parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
+                    name: name, family: family, parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
                     source: "\(panelPath):\(line)"))
         }
+        var notes = roleNotes
         var columns: [String: [Double]] = [:]
         var benchmarks: [String] = []
         var metrics: [String] = []
-        for (index, column) in table.header.enumerated() where !identityColumns.contains(column) {
+        let identity = Set(roles.values)
+        for (index, header) in table.header.enumerated() where !identity.contains(index) {
+            let standard = standardBenchmarks.first { $0.lowercased() == header.lowercased() }
+            let column = standard ?? header
+            if column != header { notes.append("\(panelPath): reading column '\(header)' as the benchmark \(column)") }
+            guard columns[column] == nil else { throw DataError.duplicateColumn(path: panelPath, column: column) }
             var values = [Double](repeating: .nan, count: models.count)
-            let isBenchmark = standardBenchmarks.contains(column)
             for row in table.rows.indices {
                 guard let value = try table.number(row: row, column: index) else { continue }
-                if isBenchmark && !(0...1).contains(value) {
-                    throw DataError.outOfRange(
-                        path: panelPath, line: table.lineNumbers[row], column: column,
-                        value: value, allowed: "a score in [0, 1] or an empty cell")
-                }
                 values[row] = value
             }
+            if standard != nil { try checkScores(values, column: column, header: header, table: table) }
             columns[column] = values
-            if isBenchmark { benchmarks.append(column) } else { metrics.append(column) }
+            if standard != nil { benchmarks.append(column) } else { metrics.append(column) }
         }
         var panel = Panel(
             models: models, columns: columns, benchmarkNames: benchmarks, metricNames: metrics,
             sources: [panelPath])
-        for path in downstreamPaths { try panel.join(downstreamPath: path) }
+        panel.notes = notes
+        for path in downstreamPaths { try panel.join(downstreamPath: path, format: format) }
         return panel
     }
 
+    /// Benchmark scores must be fractions in [0, 1]; a column that goes above 1 but not above
+    /// 100 is named as percentages.
+    static func checkScores(_ values: [Double], column: String, header: String, table: CSVTable) throws {
+        guard let row = values.indices.first(where: { !values[$0].isNaN && !(0...1).contains(values[$0]) }) else { return }
+        let finite = values.filter { !$0.isNaN }
+        // Percentages: most values above 1, the largest above 1.5, none above 100 (a stray 1.3 is
+        // a wrong value, not a unit).
+        let largest = finite.max() ?? 0
+        if (finite.min() ?? 0) >= 0 && largest > 1.5 && largest <= 100 && 2 * finite.filter({ $0 > 1 }).count > finite.count {
+            throw DataError.percentScale(path: table.path, line: table.lineNumbers[row], column: header, value: values[row])
+        }
+        throw DataError.outOfRange(
+            path: table.path, line: table.lineNumbers[row], column: header, value: values[row], allowed: "a score in [0, 1] or an empty cell")
+    }
+
     /// Left-joins a downstream CSV (`Model` + metric columns) on `Model`. Rows for models not in
-    /// the panel are ignored; duplicate models and column names already present are errors.
-    public mutating func join(downstreamPath path: String) throws {
-        let table = try CSVTable.read(path: path)
-        let nameColumn = try table.columnIndex("Model")
+    /// the panel are reported in `notes` (the first few by name, and the count); duplicate models
+    /// and column names already present are errors.
+    public mutating func join(downstreamPath path: String, format: PanelFormat = PanelFormat()) throws {
+        let table = try CSVTable.read(path: path, delimiter: format.delimiter)
+        var modelFormat = PanelFormat()
+        modelFormat.modelColumn = format.modelColumn
+        let (roles, roleNotes) = try modelFormat.resolve(header: table.header, path: path, required: [.model])
+        notes += roleNotes
+        let nameColumn = roles[.model] ?? 0
         var rowOfModel: [String: Int] = [:]
         for row in table.rows.indices {
             let name = table.rows[row][nameColumn].trimmingCharacters(in: .whitespaces)
@@ -178,6 +206,13 @@ public struct Panel: Sendable {
                     firstLine: table.lineNumbers[first])
             }
             rowOfModel[name] = row
+        }
+        let known = Set(models.map(\.name))
+        let unmatched = table.rows.indices.map { table.rows[$0][nameColumn].trimmingCharacters(in: .whitespaces) }.filter { !known.contains($0) }
+        if !unmatched.isEmpty {
+            let shown = unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+            notes.append(
+                "\(path): \(unmatched.count) row(s) name models not in the panel, left out: \(shown)\(unmatched.count > 3 ? ", …" : "")")
         }
         for (index, column) in table.header.enumerated() where index != nameColumn {
             if columns[column] != nil || Self.identityColumns.contains(column) {
@@ -194,6 +229,14 @@ public struct Panel: Sendable {
             metricNames.append(column)
         }
         sources.append(path)
+    }
+
+    /// The capability columns a command uses: `requested`, or the panel's benchmarks; an error
+    /// that lists the numeric columns when there are none.
+    public func capabilityColumns(_ requested: [String]?) throws -> [String] {
+        if let requested { return requested }
+        guard benchmarkNames.isEmpty else { return benchmarkNames }
+        throw DataError.noBenchmarks(path: sources.first ?? "the panel", numericColumns: metricNames)
     }
 
     /// The values of a numeric column, or `DataError.unknownColumn` with close names.
@@ -235,9 +278,11 @@ public struct Panel: Sendable {
 
     /// The panel restricted to the given model indices, in that order.
     public func subset(_ indices: [Int]) -> Panel {
-        Panel(
+        var panel = Panel(
             models: indices.map { models[$0] }, columns: columns.mapValues { values in indices.map { values[$0] } },
             benchmarkNames: benchmarkNames, metricNames: metricNames, sources: sources)
+        panel.notes = notes
+        return panel
     }
 
     /// The index of a model by exact name, or `DataError.unknownModel` with close names.

@@ -7,12 +7,30 @@ public struct PanelQuery: Codable, Equatable, Sendable {
     public var downstreamPaths: [String] = []
     public var preset: String?
     public var filter = ModelFilter()
+    /// Delimiter and identity column names of the user's files (default: detected).
+    public var format = PanelFormat()
 
-    public init(panelPath: String? = nil, downstreamPaths: [String] = [], preset: String? = nil, filter: ModelFilter = ModelFilter()) {
+    public init(
+        panelPath: String? = nil, downstreamPaths: [String] = [], preset: String? = nil, filter: ModelFilter = ModelFilter(),
+        format: PanelFormat = PanelFormat()
+    ) {
         self.panelPath = panelPath
         self.downstreamPaths = downstreamPaths
         self.preset = preset
         self.filter = filter
+        self.format = format
+    }
+
+    enum CodingKeys: String, CodingKey { case panelPath, downstreamPaths, preset, filter, format }
+
+    /// Reads reports written before `format` existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        panelPath = try container.decodeIfPresent(String.self, forKey: .panelPath)
+        downstreamPaths = try container.decodeIfPresent([String].self, forKey: .downstreamPaths) ?? []
+        preset = try container.decodeIfPresent(String.self, forKey: .preset)
+        filter = try container.decodeIfPresent(ModelFilter.self, forKey: .filter) ?? ModelFilter()
+        format = try container.decodeIfPresent(PanelFormat.self, forKey: .format) ?? PanelFormat()
     }
 
     /// The loaded panel, the resolved location (with any default-panel notice) and the preset.
@@ -28,7 +46,7 @@ public struct PanelQuery: Codable, Equatable, Sendable {
     public func load(environment: [String: String] = ProcessInfo.processInfo.environment, roots: [URL]? = nil) throws -> Loaded {
         let roots = roots ?? ProjectPaths.roots(environment: environment)
         let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment, roots: roots)
-        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: location.downstreamPaths)
+        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: location.downstreamPaths, format: format)
         var loadedPreset: Preset?
         if let preset {
             let definition = try Preset.load(preset, roots: roots)

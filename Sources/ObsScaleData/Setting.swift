@@ -36,6 +36,13 @@ public protocol InputError: Error, CustomStringConvertible, Sendable {}
 extension Setting {
     // The settings checked by this layer (ObsScaleData).
     public static let panelPath = Setting(PanelQuery.self, "panelPath")
+    public static let panelBenchmarks = Setting(owner: "Panel", name: "capabilityColumns")
+    public static let formatDelimiter = Setting(PanelFormat.self, "delimiter")
+    public static let formatModelColumn = Setting(PanelFormat.self, "modelColumn")
+    public static let formatFamilyColumn = Setting(PanelFormat.self, "familyColumn")
+    public static let formatSizeColumn = Setting(PanelFormat.self, "sizeColumn")
+    public static let formatTokensColumn = Setting(PanelFormat.self, "tokensColumn")
+    public static let formatFlopsColumn = Setting(PanelFormat.self, "flopsColumn")
     public static let splitFlopsCutoff = Setting(owner: "SplitRule", name: "flopsCutoff")
     public static let splitMetricCutoff = Setting(owner: "SplitRule", name: "metricCutoff")
     public static let splitTop = Setting(owner: "SplitRule", name: "top")

@@ -7,9 +7,9 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case flopsCutoff(Double)
     /// Train: column ≤ threshold; test: the rest, including missing values.
     case metricCutoff(column: String, threshold: Double)
-    /// Test: the top models ranked by the column (descending; missing values rank first, as in
-    /// the paper's code): floor(F·n) models when 0 < F < 1, else F models (a whole number
-    /// 1 ≤ F < n); train: the rest.
+    /// Test: the top models ranked by the column (descending), among the n models that have a
+    /// value for it: floor(F·n) models when 0 < F < 1, else F models (a whole number 1 ≤ F < n);
+    /// train: the rest, including the models without a value (predicted, never scored).
     case top(column: String, limit: Double)
     /// Test: the named models; train: the rest.
     case holdout([String])
@@ -36,6 +36,9 @@ public struct Split: Codable, Equatable, Sendable {
             guard threshold.isFinite, threshold > 0 else {
                 throw DataError.invalidSetting(.splitFlopsCutoff, value: "\(threshold)", allowed: "a finite number > 0 (units of 1E21 FLOPs)")
             }
+            guard panel.models.contains(where: { $0.flops != nil }) else {
+                throw DataError.requiresColumn(setting: .splitFlopsCutoff, column: "FLOPs (1E21) (or Model Size (B) and Pretraining Data Size (T))")
+            }
             let inTrain = all.map { panel.models[$0].flops.map { $0 <= threshold } ?? false }
             self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
         case let .metricCutoff(column, threshold):
@@ -45,20 +48,21 @@ public struct Split: Codable, Equatable, Sendable {
             let values = try panel.values(of: column)
             self.init(train: all.filter { values[$0] <= threshold }, test: all.filter { !(values[$0] <= threshold) })
         case let .top(column, limit):
+            // Only models with a value can be ranked and tested; the others stay on the training
+            // side, where they are predicted but never scored.
+            let values = try panel.values(of: column)
+            let valued = all.filter { !values[$0].isNaN }
             let isFraction = limit > 0 && limit < 1
-            let isCount = limit >= 1 && limit < Double(all.count) && limit.rounded() == limit
+            let isCount = limit >= 1 && limit < Double(valued.count) && limit.rounded() == limit
             guard isFraction || isCount else {
                 throw DataError.invalidSetting(
                     .splitTop, value: "\(limit)",
-                    allowed: "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(all.count - 1)")
+                    allowed:
+                        "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(valued.count - 1) (the models with a value for '\(column)')"
+                )
             }
-            let values = try panel.values(of: column)
-            let ranked = all.sorted { a, b in
-                let va = values[a], vb = values[b]
-                if va.isNaN != vb.isNaN { return va.isNaN }
-                return va > vb || (va == vb && a < b)
-            }
-            let testCount = isFraction ? Int(limit * Double(all.count)) : Int(limit)
+            let ranked = valued.sorted { a, b in values[a] > values[b] || (values[a] == values[b] && a < b) }
+            let testCount = isFraction ? Int(limit * Double(valued.count)) : Int(limit)
             let test = Set(ranked.prefix(testCount))
             self.init(train: all.filter { !test.contains($0) }, test: all.filter { test.contains($0) })
         case let .holdout(names):

@@ -92,6 +92,9 @@ public struct ComputeBaseline: Codable, Equatable, Sendable {
             }
             values = values.map { ($0 - range.lowerBound) / (range.upperBound - range.lowerBound) }
         }
+        if targetRange == nil && regression.link != .linear {
+            try FitError.checkUnitRange(values, rows: split.train + split.test, target: target, modelNames: panel.modelNames)
+        }
         let x = panel.models.map { predictor.value(of: $0) }
         let labelledTrain = split.train.filter { !values[$0].isNaN }
         let labelledTest = split.test.filter { !values[$0].isNaN }

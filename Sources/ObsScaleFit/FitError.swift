@@ -7,6 +7,17 @@ public enum FitError: InputError, Equatable {
     case tooFewRows(what: String, needed: Int, found: Int)
     case emptyColumn(column: String, what: String)
     case nonFiniteTarget(model: String, value: Double)
+    /// A target value outside [0, 1] with no target range to map it there.
+    case targetOutOfUnitRange(target: String, model: String, value: Double, largest: Double)
+
+    /// Refuses target values outside [0, 1] when no range maps them there and the link is bounded
+    /// to [0, 1] (a percentage or an unbounded score fitted as a fraction would be answered
+    /// confidently and wrongly; the linear link has no such bound).
+    public static func checkUnitRange(_ values: [Double], rows: [Int], target: String, modelNames: [String]) throws {
+        guard let row = rows.first(where: { !values[$0].isNaN && !(0...1).contains(values[$0]) }) else { return }
+        let largest = rows.map { values[$0] }.filter { !$0.isNaN }.max() ?? values[row]
+        throw FitError.targetOutOfUnitRange(target: target, model: modelNames[row], value: values[row], largest: largest)
+    }
 
     public var description: String {
         switch self {
@@ -18,6 +29,12 @@ public enum FitError: InputError, Equatable {
             return "column '\(column)' has no observed value among \(what)"
         case let .nonFiniteTarget(model, value):
             return "model '\(model)': target value \(value) is not finite"
+        case let .targetOutOfUnitRange(target, model, value, largest):
+            let hint =
+                largest > 1 && largest <= 100
+                ? "it looks like a percentage: pass \(Setting.scalingLawTargetRange) 0,100"
+                : "pass \(Setting.scalingLawTargetRange) LOW,HIGH (the score's floor and ceiling)"
+            return "target '\(target)': model '\(model)' has \(value), outside [0, 1] (largest \(largest)); \(hint)"
         }
     }
 }

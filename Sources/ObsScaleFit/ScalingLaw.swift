@@ -82,7 +82,7 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     ) throws
         -> ScalingLawFit
     {
-        let benchmarkNames = benchmarks ?? panel.benchmarkNames
+        let benchmarkNames = try panel.capabilityColumns(benchmarks)
         let rawTargets = try panel.values(of: target)
         let benchmarkMatrix = try panel.matrix(columns: benchmarkNames)
         var normalized = rawTargets
@@ -96,6 +96,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         }
         let train = split.train.filter { !normalized[$0].isNaN }
         let test = split.test.filter { !normalized[$0].isNaN }
+        if targetRange == nil && regression.link != .linear {
+            try FitError.checkUnitRange(rawTargets, rows: train + test, target: target, modelNames: panel.modelNames)
+        }
         guard !train.isEmpty else {
             throw FitError.tooFewRows(what: "training models with a value for '\(target)'", needed: 1, found: 0)
         }
@@ -152,10 +155,16 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
                 $0 + regressionFit.beta[$1] * pcaModel.allComponents[$1, j] / pcaModel.scales[j]
             }
         }
-        return ScalingLawFit(
+        var result = ScalingLawFit(
             law: law, predictions: predictions, trainMetrics: metrics(train),
             testMetrics: metrics(test), equivalentFlops: reference,
             benchmarkWeights: Dictionary(uniqueKeysWithValues: zip(benchmarkNames, weights)))
+        if test.isEmpty && !split.test.isEmpty {
+            result.warnings = [
+                "the split holds out \(split.test.count) model(s), none with a value for '\(target)': nothing is scored (they are predicted only)"
+            ]
+        }
+        return result
     }
 }
 
@@ -346,6 +355,9 @@ public struct ScalingLawFit: Codable, Equatable, Sendable {
     public let benchmarkWeights: [String: Double]
     /// Bootstrap intervals, when requested (`FitBootstrap.run`).
     public var bootstrap: FitBootstrapSummary?
+    /// What the user should know about this fit (e.g. a split whose held-out models have no
+    /// target value, so nothing is scored); nil when there is nothing to say.
+    public var warnings: [String]?
 
     /// The predicted (normalized) metric of a reference-family model trained with `flops` (×1E21):
     /// h(w·log10 C + c), the "how good will a larger model be" question. nil without an

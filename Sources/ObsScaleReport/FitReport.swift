@@ -76,10 +76,10 @@ public enum FitReport {
             }
             text += table.render()
         }
-        for role in [ModelPrediction.Role.test, .train] {
+        for role in [ModelPrediction.Role.unlabeled, .test, .train] {
             let rows = fit.predictions.indices.filter { fit.predictions[$0].role == role }
             guard !rows.isEmpty else { continue }
-            text += "\n\(role == .test ? "Held-out" : "Training") models (\(rows.count)):\n"
+            text += "\n\(title(role)) (\(rows.count)):\n"
             var table = TextTable(
                 header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"]
                     + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]),
@@ -101,9 +101,17 @@ public enum FitReport {
             }
             text += table.render()
         }
-        let unlabeled = fit.predictions.filter { $0.role == .unlabeled }.count
-        if unlabeled > 0 { text += "\n\(unlabeled) panel model(s) without a value for the target are predicted in \(FullListLocation.flag) only.\n" }
         return text
+    }
+
+    /// The heading of a predictions table: models without the target (a user's own, or not yet
+    /// evaluated) first — they are what a user came for.
+    static func title(_ role: ModelPrediction.Role) -> String {
+        switch role {
+        case .unlabeled: return "Predicted (no observed value)"
+        case .test: return "Held-out models"
+        case .train: return "Training models"
+        }
     }
 
     /// "[0.1234, 0.2345]".

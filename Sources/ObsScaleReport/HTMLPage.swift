@@ -76,10 +76,57 @@ extension HTMLPage {
     /// `obsscale fit --html`: the metric against equivalent FLOPs and against the aggregate
     /// capability, points coloured by family (training filled, held-out hollow triangles), the
     /// fitted curve and its bootstrap bands; the capability weights; the predictions table.
-    public static func fit(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String) -> HTMLPage {
+    public static func fit(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> HTMLPage {
         var page = HTMLPage(title: "Scaling law for \(fit.law.target)")
         page.paragraph("\(panelDescription). Split: \(splitDescription); train \(fit.trainMetrics.count), test \(fit.testMetrics.count) models.")
         page.preformatted(fit.law.formula)
+        if let reference = fit.equivalentFlops {
+            page.paragraph(
+                "Equivalent FLOPs: P = \(Format.significant(reference.slope))·log10(C) \(reference.intercept < 0 ? "−" : "+") \(Format.significant(abs(reference.intercept))) on \(reference.referenceFamily) (\(reference.referenceModels.count) models); a model's equivalent compute is 10^((P − c)/w) × 1E21 FLOPs."
+            )
+        }
+        if let bootstrap = fit.bootstrap {
+            let settings = bootstrap.settings
+            page.paragraph(
+                "Bootstrap: \(settings.replicateCount) replicates resampling \(settings.resampling.rawValue), \(settings.refitPCA ? "imputation and PCA refitted in each" : "capabilities fixed"), seed \(settings.seed), \(Format.percent(settings.level)) percentile intervals; \(bootstrap.replicatesSucceeded) succeeded."
+            )
+        }
+        if !atFlops.isEmpty, let reference = fit.equivalentFlops {
+            page.heading("Forecasts for a \(reference.referenceFamily) model trained with C FLOPs")
+            page.table(
+                header: ["FLOPs (×1E21)", "predicted"] + (fit.bootstrap == nil ? [] : ["curve interval", "score interval"]),
+                rows: atFlops.enumerated().map { index, flops in
+                    if let bootstrap = fit.bootstrap, index < bootstrap.atFlops.count {
+                        let value = bootstrap.atFlops[index]
+                        return [
+                            Format.significant(flops), Format.fixed(value.interval.estimate, 4), FitReport.interval(value.interval, 4),
+                            FitReport.interval(value.predictionInterval, 4),
+                        ]
+                    }
+                    return [Format.significant(flops), Format.fixed(fit.predicted(atFlops: flops), 4)]
+                })
+        }
+        let unlabeled = fit.predictions.indices.filter { fit.predictions[$0].role == .unlabeled }
+        if !unlabeled.isEmpty {
+            page.heading("Predicted (no observed value)")
+            page.table(
+                header: ["model", "family", "FLOPs (1E21)", "equiv FLOPs", "predicted"]
+                    + (fit.bootstrap == nil ? [] : ["curve interval", "score interval"]),
+                rows: unlabeled.prefix(500).map { index in
+                    let p = fit.predictions[index]
+                    var row = [
+                        p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                        Format.fixed(p.predicted, 4),
+                    ]
+                    if let bootstrap = fit.bootstrap {
+                        row += [
+                            FitReport.interval(bootstrap.predictions[index].interval, 4),
+                            FitReport.interval(bootstrap.predictions[index].predictionInterval, 4),
+                        ]
+                    }
+                    return row
+                })
+        }
         if let choice = fit.law.choice {
             page.heading("Prior and cross-validation")
             for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }

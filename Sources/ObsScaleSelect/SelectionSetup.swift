@@ -74,7 +74,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
 
     /// Applies the pool filters (cutoff, size, completeness).
     public func pool(of panel: Panel) throws -> Pool {
-        let names = benchmarks ?? panel.benchmarkNames
+        let names = try panel.capabilityColumns(benchmarks)
         guard componentCount >= 1 else {
             throw SelectionError.invalidSetting(.setupComponentCount, value: "\(componentCount)", allowed: "≥ 1")
         }

@@ -13,11 +13,31 @@ struct Obsscale: ParsableCommand {
             """,
         version: ObsScaleVersion.current,
         subcommands: [
-            PCACommand.self, EfficiencyCommand.self, FitCommand.self, CompareCommand.self, SelectCommand.self, ValidateCommand.self,
+            ColumnsCommand.self, PCACommand.self, EfficiencyCommand.self, FitCommand.self, CompareCommand.self, SelectCommand.self,
+            ValidateCommand.self,
             SimulateCommand.self,
             DataCommand.self,
         ]
     )
+
+    /// Runs the command; argument-parser's own errors (unknown options, bad values, failed
+    /// `validate()`) are printed in obsscale's one error style, `obsscale: error: …`, with the
+    /// same exit codes (64 for bad usage).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            let text = message(for: error)
+            FileHandle.standardError.write(Data("obsscale: error: \(text)\n".utf8))
+            if !text.contains("Usage:") {
+                FileHandle.standardError.write(Data("See 'obsscale help' (or 'obsscale help <command>') for the options.\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// Runs a subcommand body: the library's input errors (`InputError`: bad data, settings out of

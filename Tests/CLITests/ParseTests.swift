@@ -10,7 +10,7 @@ import Testing
 struct ParseTests {
     @Test func pcaDefaultsAndFlags() throws {
         let defaults = try PCACommand.parse([])
-        #expect(defaults.components == 5 && defaults.imputeRank == 1 && !defaults.standardize && !defaults.scores)
+        #expect(defaults.components == nil && defaults.imputeRank == 1 && !defaults.standardize && !defaults.scores)
         let command = try PCACommand.parse([
             "--panel", "p.csv", "--preset", "paper-2024", "--families", "A, B,,C",
             "--exclude-models", "m1", "--benchmarks", "MMLU,ARC-C", "--components", "3",

@@ -71,8 +71,10 @@ struct PanelTests {
     }
 
     @Test func unknownColumnSuggestsCloseNames() throws {
-        let path = TestPaths.write("Model,Family,FLOPs (1E21),MMLU\norg/a,A,1,0.5\n")
-        #expect(message { _ = try Panel.load(panelPath: path) } == "\(path): required column 'Model Family' is missing; did you mean 'Family'?")
+        let path = TestPaths.write("Model,Model Famly,FLOPs (1E21),MMLU\norg/a,A,1,0.5\n")
+        #expect(
+            message { _ = try Panel.load(panelPath: path) }
+                == "\(path): required column 'Model Family' is missing (name your column with PanelFormat.familyColumn); did you mean 'Model Famly'?")
         let panel = try Panel.load(panelPath: Self.panelFile(Self.good))
         #expect(message { _ = try panel.values(of: "MMLU ") } == "unknown column 'MMLU '; did you mean 'MMLU'?")
         #expect(message { _ = try panel.values(of: "gsm8k") } == "unknown column 'gsm8k'; did you mean 'GSM8K'?")
@@ -179,8 +181,10 @@ struct PanelTests {
         let metric = try Split(panel: panel, rule: .metricCutoff(column: "MMLU", threshold: 0.45))
         #expect(metric.train == [0, 2] && metric.test == [1, 3])
         let top = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 0.5))
-        #expect(top.test == [1, 3])  // the missing value ranks first, then 0.4
-        #expect(try Split(panel: panel, rule: .top(column: "GSM8K", limit: 3)).test == [1, 2, 3])
+        // Only the 3 models with a value are ranked: floor(0.5 · 3) = 1 model, 0.4; the model
+        // without a value stays on the training side (predicted, never scored).
+        #expect(top.test == [3] && top.train == [0, 1, 2])
+        #expect(try Split(panel: panel, rule: .top(column: "GSM8K", limit: 2)).test == [2, 3])
         let holdout = try Split(panel: panel, rule: .holdout(["org/c-13b"]))
         #expect(holdout.test == [3] && holdout.train == [0, 1, 2])
         #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(1)) } == "no models left: the split leaves no training models")
@@ -189,8 +193,9 @@ struct PanelTests {
                 == "SplitRule.flopsCutoff: '-3.0' is not allowed (allowed: a finite number > 0 (units of 1E21 FLOPs))")
         #expect(
             message { _ = try Split(panel: panel, rule: .top(column: "GSM8K", limit: 1.5)) }
-                == "SplitRule.top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 3)")
-        #expect(throws: DataError.self) { try Split(panel: panel, rule: .top(column: "GSM8K", limit: 4)) }
+                == "SplitRule.top: '1.5' is not allowed (allowed: a fraction strictly between 0 and 1, or a whole number of models from 1 to 2 (the models with a value for 'GSM8K'))"
+        )
+        #expect(throws: DataError.self) { try Split(panel: panel, rule: .top(column: "GSM8K", limit: 3)) }
         #expect(message { _ = try Split(panel: panel, rule: .holdout(["org/c-13"])) } == "unknown model 'org/c-13'; did you mean 'org/c-13b'?")
     }
 

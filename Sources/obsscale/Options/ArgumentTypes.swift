@@ -33,6 +33,11 @@ struct RefusedValue: Error, CustomStringConvertible {
     var description: String { "'\(item)' is not allowed (allowed: \(allowed))" }
 }
 
+/// A refused option value whose message is complete as it is.
+struct Refused: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Transforms for list-valued options.
 enum Parse {
     /// "A, B,,C" → ["A", "B", "C"]: split on commas, blanks trimmed, empty items dropped.
@@ -41,6 +46,27 @@ enum Parse {
     }
 
     /// A comma-separated list of finite numbers > 0.
+    /// `--delimiter`: ",", ";", a tab, or its spellings "\\t" and "tab".
+    static func delimiter(_ text: String) throws -> String {
+        switch text {
+        case ",", ";", "\t": return text
+        case "\\t", "tab", "TAB": return "\t"
+        default: throw RefusedValue(item: text, allowed: "',', ';' or tab ('\\t' or 'tab')")
+        }
+    }
+
+    /// `--cutoff-flops`: units of 1E21 FLOPs, or an explicit form (`FlopsUnit`).
+    static func flops(_ text: String) throws -> Double {
+        do { return try FlopsUnit.parse(text) } catch let error as DataError { throw Refused(description: "\(error)") }
+    }
+
+    /// `--at-flops`: a comma-separated list of `flops`.
+    static func flopsList(_ text: String) throws -> [Double] {
+        let items = commaList(text)
+        guard !items.isEmpty else { throw RefusedValue(item: text, allowed: "FLOPs (×1E21), comma-separated") }
+        return try items.map(flops)
+    }
+
     static func positiveNumbers(_ text: String) throws -> [Double] {
         try commaList(text).map { item in
             guard let value = Double(item), value > 0, value.isFinite else {

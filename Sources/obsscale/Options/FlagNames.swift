@@ -13,6 +13,13 @@ enum FlagNames {
     static let flags: [Setting: String] = [
         // ObsScaleData
         .panelPath: "--panel",
+        .panelBenchmarks: "--benchmarks",
+        .formatDelimiter: "--delimiter",
+        .formatModelColumn: "--model-column",
+        .formatFamilyColumn: "--family-column",
+        .formatSizeColumn: "--size-column",
+        .formatTokensColumn: "--tokens-column",
+        .formatFlopsColumn: "--flops-column",
         .splitFlopsCutoff: "--cutoff-flops",
         .splitTop: "--test-top",
         .modelFilterMaxSize: "--max-size",

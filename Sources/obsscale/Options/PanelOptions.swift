@@ -28,6 +28,26 @@ struct PanelOptions: ParsableArguments {
         transform: Parse.commaList)
     var benchmarks: [String]?
 
+    @Option(
+        help: "Field delimiter of the panel and downstream files: ',', ';' or tab ('\\t' or 'tab'); default: detected from the header.",
+        transform: Parse.delimiter)
+    var delimiter: String?
+
+    @Option(name: .customLong("model-column"), help: "The panel's model-name column (default: Model or an alias: model_name, name).")
+    var modelColumn: String?
+
+    @Option(name: .customLong("family-column"), help: "The family column (default: Model Family or an alias: family).")
+    var familyColumn: String?
+
+    @Option(name: .customLong("size-column"), help: "The model-size column, billions of parameters (default: Model Size (B) or params, size).")
+    var sizeColumn: String?
+
+    @Option(name: .customLong("tokens-column"), help: "The pretraining-tokens column, trillions (default: Pretraining Data Size (T) or tokens (T)).")
+    var tokensColumn: String?
+
+    @Option(name: .customLong("flops-column"), help: "The training-compute column, units of 1E21 FLOPs (default: FLOPs (1E21) or flops).")
+    var flopsColumn: String?
+
     @Option(help: "Write the result as JSON to this file (atomically).")
     var json: String?
 
@@ -37,7 +57,10 @@ struct PanelOptions: ParsableArguments {
     var query: PanelQuery {
         PanelQuery(
             panelPath: panel, downstreamPaths: downstream, preset: preset,
-            filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels))
+            filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels),
+            format: PanelFormat(
+                delimiter: delimiter, modelColumn: modelColumn, familyColumn: familyColumn, sizeColumn: sizeColumn, tokensColumn: tokensColumn,
+                flopsColumn: flopsColumn))
     }
 
     /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets
@@ -45,6 +68,7 @@ struct PanelOptions: ParsableArguments {
     func load() throws -> PanelQuery.Loaded {
         let loaded = try query.load(roots: ProjectPaths.roots(executablePath: CommandLine.arguments.first))
         if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
+        for note in loaded.panel.notes { printNotice("obsscale: note: \(note)", quiet: quiet) }
         for name in benchmarks ?? [] where !loaded.panel.numericColumnNames.contains(name) {
             throw DataError.unknownColumn(column: name, suggestions: Suggestions.closeMatches(to: name, in: loaded.panel.numericColumnNames))
         }

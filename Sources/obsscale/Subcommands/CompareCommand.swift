@@ -25,13 +25,15 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<CompareLawDefaults>
 
-    @Option(name: .customLong("cutoff-flops"), help: "Fit on models with FLOPs ≤ X (×1E21) and score the rest (default: fit on all).")
+    @Option(
+        name: .customLong("cutoff-flops"), help: "Fit on models with FLOPs ≤ X (×1E21) and score the rest (default: fit on all).",
+        transform: Parse.flops)
     var cutoffFlops: Double?
 
     @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs.")
     var referenceFamily = "Llama-2"
 
-    @Option(name: .customLong("at-flops"), help: "Report the gaps at these computes (×1E21, comma-separated).", transform: Parse.positiveNumbers)
+    @Option(name: .customLong("at-flops"), help: "Report the gaps at these computes (×1E21, comma-separated).", transform: Parse.flopsList)
     var atFlops: [Double] = [84, 840, 8400]
 
     @Option(name: .customLong("gap-threshold"), help: "The gap whose first crossing is the onset.")

@@ -20,7 +20,7 @@ struct EfficiencyCommand: ParsableCommand {
 
     @Option(
         name: .customLong("at-flops"), help: "Rank families by their line's PC-1 at these computes (×1E21, comma-separated).",
-        transform: Parse.positiveNumbers)
+        transform: Parse.flopsList)
     var atFlops: [Double] = [10, 100]
 
     @Option(help: "Write a self-contained HTML report with the charts to this file (atomically).")

@@ -27,7 +27,7 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<FitLawDefaults>
 
-    @Option(name: .customLong("cutoff-flops"), help: "Train on models with FLOPs ≤ X (×1E21); hold out the rest.")
+    @Option(name: .customLong("cutoff-flops"), help: "Train on models with FLOPs ≤ X (×1E21); hold out the rest.", transform: Parse.flops)
     var cutoffFlops: Double?
 
     @Option(help: "Hold out these models as the test set (comma-separated, or @FILE with one name a line).", transform: Parse.modelNames)
@@ -54,7 +54,7 @@ struct FitCommand: ParsableCommand {
     @Option(
         name: .customLong("at-flops"),
         help: "Also predict a reference-family model at these FLOPs (×1E21, comma-separated), with an interval under --bootstrap.",
-        transform: Parse.positiveNumbers)
+        transform: Parse.flopsList)
     var atFlops: [Double] = []
 
     @Option(help: "Regress on the capabilities (pcs, the scaling law) or, as the paper's baselines, on log10 FLOPs or log10 model size.")
@@ -125,6 +125,7 @@ struct FitCommand: ParsableCommand {
                         "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has fewer)"
                 )
             }
+            for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
             if let settings {
                 fit.bootstrap = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
@@ -143,7 +144,8 @@ struct FitCommand: ParsableCommand {
                 ).write(to: path)
             }
             if let html = runOptions.html {
-                try HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule)).write(to: html)
+                try HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops).write(
+                    to: html)
             }
             printReport(
                 FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops),

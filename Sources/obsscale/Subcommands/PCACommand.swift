@@ -9,8 +9,8 @@ struct PCACommand: ParsableCommand {
 
     @OptionGroup var panelOptions: PanelOptions
 
-    @Option(help: "Number of components to report.")
-    var components = 5
+    @Option(help: "Number of components to report (default: 5, or fewer when the panel has fewer benchmark columns).")
+    var components: Int?
 
     @Option(name: .customLong("impute-rank"), help: "Rank of the PCA imputation.")
     var imputeRank = 1
@@ -27,9 +27,10 @@ struct PCACommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let loaded = try panelOptions.load()
+            let columnCount = try loaded.panel.capabilityColumns(panelOptions.benchmarks).count
             let analysis = CapabilityAnalysis(
                 benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
-                componentCount: components, standardize: standardize)
+                componentCount: components ?? min(5, columnCount), standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
             if let path = panelOptions.json {
                 try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result)

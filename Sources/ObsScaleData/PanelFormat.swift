@@ -1,0 +1,119 @@
+import Foundation
+
+/// How a user's files are laid out: the field delimiter and the names of the identity columns.
+///
+/// Nothing has to be given for the paper's files. Otherwise the delimiter is detected from the
+/// header line (the most frequent of comma, tab and semicolon outside quotes), and each identity
+/// column is found by, in order: the name given here; the canonical name (`Model`, `Model
+/// Family`, `Model Size (B)`, `Pretraining Data Size (T)`, `FLOPs (1E21)`) in any letter case;
+/// a common alias (`model_name`, `family`, `params`, `tokens (T)`, `flops`, …). Every guess is
+/// reported (`Panel.notes`). Only `Model` and `Model Family` are required; a command that needs
+/// FLOPs or sizes says so when they are missing.
+public struct PanelFormat: Codable, Equatable, Sendable {
+    /// "," , "\t" or ";" (nil: detect).
+    public var delimiter: String?
+    public var modelColumn: String?
+    public var familyColumn: String?
+    public var sizeColumn: String?
+    public var tokensColumn: String?
+    public var flopsColumn: String?
+
+    public init(
+        delimiter: String? = nil, modelColumn: String? = nil, familyColumn: String? = nil, sizeColumn: String? = nil,
+        tokensColumn: String? = nil, flopsColumn: String? = nil
+    ) {
+        self.delimiter = delimiter
+        self.modelColumn = modelColumn
+        self.familyColumn = familyColumn
+        self.sizeColumn = sizeColumn
+        self.tokensColumn = tokensColumn
+        self.flopsColumn = flopsColumn
+    }
+
+    /// The identity columns.
+    public enum Role: String, CaseIterable, Sendable {
+        case model, family, size, tokens, flops
+
+        /// The name in the paper's files.
+        public var canonicalName: String {
+            switch self {
+            case .model: return "Model"
+            case .family: return "Model Family"
+            case .size: return "Model Size (B)"
+            case .tokens: return "Pretraining Data Size (T)"
+            case .flops: return "FLOPs (1E21)"
+            }
+        }
+
+        /// The setting that names it.
+        public var setting: Setting {
+            switch self {
+            case .model: return .formatModelColumn
+            case .family: return .formatFamilyColumn
+            case .size: return .formatSizeColumn
+            case .tokens: return .formatTokensColumn
+            case .flops: return .formatFlopsColumn
+            }
+        }
+
+        /// Other names it goes by (compared in lower case, spaces and underscores alike).
+        public var aliases: [String] {
+            switch self {
+            case .model: return ["model", "model name", "name", "model id"]
+            case .family: return ["model family", "family"]
+            case .size: return ["model size (b)", "params", "params (b)", "size", "size (b)", "n params (b)", "parameters (b)", "parameters"]
+            case .tokens: return ["pretraining data size (t)", "tokens (t)", "tokens", "data size (t)"]
+            case .flops: return ["flops (1e21)", "flops", "compute (1e21)", "flops (1e21 flops)"]
+            }
+        }
+    }
+
+    func explicitName(_ role: Role) -> String? {
+        switch role {
+        case .model: return modelColumn
+        case .family: return familyColumn
+        case .size: return sizeColumn
+        case .tokens: return tokensColumn
+        case .flops: return flopsColumn
+        }
+    }
+
+    static func normalized(_ name: String) -> String {
+        name.lowercased().replacingOccurrences(of: "_", with: " ").split(separator: " ").joined(separator: " ")
+    }
+
+    /// The header index of each role found, and a note for each one that was guessed.
+    /// - Parameter required: roles whose absence is an error (naming the option that sets it).
+    func resolve(header: [String], path: String, required: [Role]) throws -> (indices: [Role: Int], notes: [String]) {
+        var indices: [Role: Int] = [:]
+        var notes: [String] = []
+        var taken = Set<Int>()
+        for role in Role.allCases {
+            if let name = explicitName(role) {
+                guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { Self.normalized($0) == Self.normalized(name) }) else {
+                    throw DataError.missingColumn(path: path, column: name, suggestions: Suggestions.closeMatches(to: name, in: header))
+                }
+                indices[role] = index
+                taken.insert(index)
+                continue
+            }
+            if let index = header.firstIndex(of: role.canonicalName), !taken.contains(index) {
+                indices[role] = index
+                taken.insert(index)
+                continue
+            }
+            let candidates = role.aliases
+            if let index = header.indices.first(where: { !taken.contains($0) && candidates.contains(Self.normalized(header[$0])) }) {
+                indices[role] = index
+                taken.insert(index)
+                notes.append("\(path): using column '\(header[index])' as \(role.canonicalName)")
+            }
+        }
+        for role in required where indices[role] == nil {
+            throw DataError.missingRoleColumn(
+                path: path, column: role.canonicalName, setting: role.setting,
+                suggestions: Suggestions.closeMatches(to: role.canonicalName, in: header))
+        }
+        return (indices, notes)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import ObsScaleData
+
+/// Text rendering of `obsscale columns`.
+public enum ColumnsReport {
+    public static func render(_ summary: PanelSummary, panelDescription: String) -> String {
+        var text = "Columns of \(panelDescription)\n"
+        text += "Models: \(summary.models) in \(summary.families) families; FLOPs known for \(summary.withFlops)"
+        if summary.withDerivedFlops > 0 { text += " (\(summary.withDerivedFlops) derived as 6·N·D)" }
+        text += ", model size for \(summary.withSize), tokens for \(summary.withTokens)\n"
+        for (kind, title) in [
+            (ColumnSummary.Kind.benchmark, "Benchmarks (capabilities by default; --benchmarks picks others)"),
+            (.metric, "Other numeric columns (targets: --target NAME)"),
+        ] {
+            let columns = summary.columns.filter { $0.kind == kind }
+            text += "\n\(title): \(columns.count)\n"
+            guard !columns.isEmpty else { continue }
+            var table = TextTable(header: ["column", "models", "min", "max", "note"], alignments: [.left, .right, .right, .right, .left])
+            for column in columns {
+                table.append([
+                    column.name, "\(column.models)", Format.significant(column.minimum, 3), Format.significant(column.maximum, 3),
+                    column.looksLikePercent
+                        ? "percent: --target-range 0,100" : (column.maximum ?? 0) > 100 ? "unbounded: --target-range LOW,HIGH" : "",
+                ])
+            }
+            text += table.render()
+        }
+        return text
+    }
+}

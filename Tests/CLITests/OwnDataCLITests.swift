@@ -1,0 +1,67 @@
+import Foundation
+import ObsScale
+import Testing
+import _TestSupport
+
+/// A new user's own files from the command line (the hand-written fixtures of
+/// ObsScaleDataTests): what the loader guessed on stderr, the percent-scale target refused with
+/// the flag that fixes it, the user's own model predicted in the text output, FLOPs in other
+/// spellings, and errors that name flags.
+struct OwnDataCLITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ObsScaleDataTests/Fixtures")
+    static let panel = fixtures.appendingPathComponent("own_panel.tsv").path
+    static let results = fixtures.appendingPathComponent("own_results.csv").path
+    static let target = "my_eval (%)"
+
+    @Test func columnsListsWhatIsThere() throws {
+        let result = try runCLI(["columns", "--panel", Self.panel, "--downstream", Self.results])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Models: 15 in 4 families; FLOPs known for 15 (15 derived as 6·N·D), model size for 15, tokens for 15"))
+        #expect(result.stdout.contains("Benchmarks (capabilities by default; --benchmarks picks others): 4"))
+        #expect(result.stdout.contains("my_eval (%)"))
+        #expect(result.stdout.contains("percent: --target-range 0,100"))
+        #expect(result.stderr.contains("obsscale: note: \(Self.panel): using column 'model' as Model"))
+        #expect(result.stderr.contains("2 row(s) name models not in the panel"))
+    }
+
+    @Test func percentTargetIsRefusedThenFittedWithItsRange() throws {
+        let base = ["fit", "--panel", Self.panel, "--downstream", Self.results, "--target", Self.target, "--prior", "none", "--quiet"]
+        let refused = try runCLI(base + ["--cutoff-flops", "100"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("looks like a percentage: pass --target-range 0,100"), "\(refused.stderr)")
+        let json = TestPaths.temporaryDirectory().appendingPathComponent("fit.json").path
+        let fitted = try runCLI(
+            Array(base.dropLast()) + ["--target-range", "0,100", "--cutoff-flops", "1e23FLOPs", "--reference-family", "Mid", "--json", json])
+        #expect(fitted.status == 0, "\(fitted.stderr)")
+        // The user's own model, without a value: predicted in the text output, first.
+        #expect(fitted.stdout.contains("Predicted (no observed value) (1):"))
+        #expect(fitted.stdout.contains("lab/new-model"))
+        let object = try loadJSON(URL(fileURLWithPath: json))
+        let options = object["options"] as? [String: Any] ?? [:]
+        #expect((options["split"] as? [String: Any])?["flopsCutoff"] != nil)
+    }
+
+    @Test func componentsDefaultToWhatThePanelAllows() throws {
+        let result = try runCLI(["pca", "--panel", Self.panel])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("PCA: centred, not standardized, 4 components"))
+    }
+
+    @Test func implausibleFlopsShowTheLikelyValue() throws {
+        let result = try runCLI(["fit", "--panel", Self.panel, "--downstream", Self.results, "--target", Self.target, "--cutoff-flops", "3e12"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("did you mean 3e-09"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("obsscale: error:"), "\(result.stderr)")
+    }
+
+    @Test func testTopRanksOnlyModelsWithTheTarget() throws {
+        let result = try runCLI([
+            "fit", "--panel", Self.panel, "--downstream", Self.results, "--target", Self.target, "--target-range", "0,100", "--prior", "none",
+            "--test-top", "3", "--reference-family", "Mid",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Held-out models (3):"))
+        #expect(result.stdout.contains("Predicted (no observed value) (1):"))
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import ObsScaleData
+import Testing
+import _TestSupport
+
+/// A user's own files: other delimiters and header spellings load, with every guess reported;
+/// wrong data (percentages, raw FLOPs, empty families, header-only files) is refused with the
+/// file, line and what to do. The hand-written panel in Fixtures/own_panel.tsv is tab-separated
+/// with lower-case headers and no FLOPs column; Fixtures/own_results.csv holds a percent-scale
+/// target, two models the panel does not have, and none for the panel's `lab/new-model`.
+struct OwnDataTests {
+    static let panel = TestPaths.fixture("own_panel.tsv", near: #filePath).path
+    static let results = TestPaths.fixture("own_results.csv", near: #filePath).path
+
+    func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func tabSeparatedLowerCaseHeadersLoadWithNotes() throws {
+        let panel = try Panel.load(panelPath: Self.panel, downstreamPaths: [Self.results])
+        #expect(panel.count == 15 && panel.familyNames == ["Tiny", "Mid", "Big", "Code"])
+        #expect(panel.benchmarkNames == ["MMLU", "ARC-C", "HellaSwag", "Winograd"])
+        #expect(panel.metricNames == ["my_eval (%)"])
+        // No FLOPs column: C = 6·N·D from params and tokens (units: 1E21 FLOPs).
+        let mid7 = try #require(panel.models.first { $0.name == "lab/mid-7b" })
+        #expect(mid7.flops == 6 * 7 * 2 && mid7.flopsDerived && mid7.parametersB == 7 && mid7.tokensT == 2)
+        let notes = panel.notes.joined(separator: "\n")
+        #expect(notes.contains("using column 'model' as Model"))
+        #expect(notes.contains("using column 'family' as Model Family"))
+        #expect(notes.contains("using column 'params' as Model Size (B)"))
+        #expect(notes.contains("using column 'tokens (T)' as Pretraining Data Size (T)"))
+        #expect(notes.contains("reading column 'mmlu' as the benchmark MMLU"))
+        #expect(notes.contains("using column 'model_name' as Model"))
+        #expect(notes.contains("2 row(s) name models not in the panel, left out: 'lab/unreleased-1', 'other/unknown-7b'"))
+        // The user's new model is in the panel, without a target value.
+        let values = try panel.values(of: "my_eval (%)")
+        #expect(values[try panel.index(ofModel: "lab/new-model")].isNaN)
+    }
+
+    @Test func delimitersAreDetectedOrForced() throws {
+        let semicolon = TestPaths.write("Model;Model Family;MMLU;ARC-C\na;F;0.3;0.4\nb;F;0.5;0.6\n", name: "semi.csv")
+        let panel = try Panel.load(panelPath: semicolon)
+        #expect(panel.count == 2 && panel.benchmarkNames == ["MMLU", "ARC-C"])
+        // Forcing the wrong delimiter: one column, so Model Family is missing.
+        #expect(
+            message { _ = try Panel.load(panelPath: semicolon, format: PanelFormat(delimiter: ",")) }.contains("required column 'Model' is missing"))
+        #expect(message { _ = try Panel.load(panelPath: semicolon, format: PanelFormat(delimiter: "|")) }.contains("PanelFormat.delimiter"))
+        // Quoted fields with the delimiter inside do not fool the detection.
+        let quoted = TestPaths.write("\"Model\",\"Model Family\",\"a;b;c;d\"\nm,F,0.5\n", name: "quoted.csv")
+        #expect(try Panel.load(panelPath: quoted).metricNames == ["a;b;c;d"])
+    }
+
+    @Test func columnsCanBeNamedExplicitly() throws {
+        let file = TestPaths.write("id,org,MMLU,compute\nx,A,0.4,10\ny,A,0.5,20\n", name: "named.csv")
+        #expect(
+            message { _ = try Panel.load(panelPath: file) }.contains(
+                "required column 'Model' is missing (name your column with PanelFormat.modelColumn)"))
+        let panel = try Panel.load(panelPath: file, format: PanelFormat(modelColumn: "id", familyColumn: "org", flopsColumn: "compute"))
+        #expect(panel.modelNames == ["x", "y"] && panel.models.map(\.flops) == [10, 20] && panel.metricNames.isEmpty)
+        #expect(message { _ = try Panel.load(panelPath: file, format: PanelFormat(modelColumn: "ident")) }.contains("'ident' is missing"))
+    }
+
+    @Test func wrongDataIsRefusedWithFileLineAndFix() throws {
+        let emptyFamily = TestPaths.write("Model,Model Family,MMLU\na,F,0.3\nb,,0.4\n", name: "family.csv")
+        #expect(
+            message { _ = try Panel.load(panelPath: emptyFamily) }
+                == "\(emptyFamily):3: model 'b' has an empty family cell (every model needs a family)")
+        let percent = TestPaths.write("Model,Model Family,MMLU\na,F,30\nb,F,45.5\n", name: "percent.csv")
+        #expect(message { _ = try Panel.load(panelPath: percent) }.contains("\(percent):2: column 'MMLU': value 30.0 looks like a percentage"))
+        let headerOnly = TestPaths.write("Model,Model Family,MMLU\n", name: "header.csv")
+        #expect(message { _ = try Panel.load(panelPath: headerOnly) } == "\(headerOnly): no data rows (the file has a header only)")
+        let rawFlops = TestPaths.write("Model,Model Family,FLOPs (1E21),MMLU\na,F,8.4e22,0.3\n", name: "raw.csv")
+        #expect(message { _ = try Panel.load(panelPath: rawFlops) }.contains("did you mean 84 (the file seems to hold raw FLOPs"))
+        let noBenchmarks = TestPaths.write("Model,Model Family,score_a,score_b\na,F,0.3,0.2\nb,F,0.4,0.1\n", name: "nobench.csv")
+        let panel = try Panel.load(panelPath: noBenchmarks)
+        #expect(
+            message { _ = try panel.capabilityColumns(nil) }.contains(
+                "its numeric columns are score_a, score_b; pass the capability columns with Panel.capabilityColumns score_a,score_b"))
+        #expect(try panel.capabilityColumns(["score_a"]) == ["score_a"])
+    }
+
+    @Test func flopsCutoffNeedsFlops() throws {
+        let file = TestPaths.write("Model,Model Family,MMLU\na,F,0.3\nb,F,0.4\n", name: "noflops.csv")
+        let panel = try Panel.load(panelPath: file)
+        #expect(panel.models.allSatisfy { $0.flops == nil })
+        #expect(message { _ = try Split(panel: panel, rule: .flopsCutoff(84)) }.contains("SplitRule.flopsCutoff needs the column FLOPs (1E21)"))
+        #expect(try Split(panel: panel, rule: .none).train == [0, 1])
+    }
+
+    @Test func flopsAreReadInTheirUnit() throws {
+        for (text, value) in [("84", 84.0), ("8.4e22", 84), ("84e21", 84), ("84zFLOP", 84), ("84 zFLOPs", 84), ("8.4e22FLOPs", 84), ("0.5", 0.5)] {
+            #expect(abs(try FlopsUnit.parse(text) - value) < 1e-9 * value, "\(text)")
+        }
+        #expect(message { _ = try FlopsUnit.parse("3e12") }.contains("implausible in units of 1E21 FLOPs; did you mean 3e-09"))
+        #expect(message { _ = try FlopsUnit.parse("1e-9") }.contains("did you mean 1e+12"))
+        #expect(message { _ = try FlopsUnit.parse("-3") }.contains("a positive number"))
+        #expect(message { _ = try FlopsUnit.parse("lots") }.contains("a positive number"))
+    }
+
+    @Test func columnSummariesNamePercentColumns() throws {
+        let panel = try Panel.load(panelPath: Self.panel, downstreamPaths: [Self.results])
+        let summary = PanelSummary(panel: panel)
+        #expect(summary.models == 15 && summary.families == 4 && summary.withFlops == 15 && summary.withDerivedFlops == 15)
+        let target = try #require(summary.columns.first { $0.name == "my_eval (%)" })
+        #expect(target.kind == .metric && target.models == 14 && target.looksLikePercent)
+        #expect(summary.columns.filter { $0.kind == .benchmark }.map(\.name) == ["MMLU", "ARC-C", "HellaSwag", "Winograd"])
+    }
+}

@@ -3,8 +3,9 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 OBSSCALE = .build/release/obsscale
 SHARED_DATA ?= ../shared/data/obsscaling
+DEMO_PANEL = data/synthetic/panel.csv
 
-.PHONY: demo test build release deps synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
+.PHONY: demo test build release deps install install-files synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
 
 # GLPK is the project's one system library (used by the selection layer); install it when missing.
 deps:
@@ -27,13 +28,15 @@ release: deps
 # selector against the paper's; JSON reports under demo-out/.
 demo: release
 	@mkdir -p demo-out
-	$(OBSSCALE) pca --json demo-out/pca.json
-	$(OBSSCALE) fit --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
-		--bootstrap 1000 --at-flops 100 --json demo-out/fit.json
-	$(OBSSCALE) select --budget 10,20,30 --bootstrap 100 --json demo-out/select.json
-	$(OBSSCALE) validate --target 'task_smooth,accuracy' --target 'task_emergent,accuracy' --cutoff-flops 10 \
+	@echo "demo: the shipped synthetic panel data/synthetic/panel.csv (150 models with known truth; for the public panel run obsscale data fetch)"
+	$(OBSSCALE) pca --panel $(DEMO_PANEL) --json demo-out/pca.json
+	$(OBSSCALE) fit --panel $(DEMO_PANEL) --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
+		--bootstrap 1000 --at-flops 100 --json demo-out/fit.json --html demo-out/fit.html
+	$(OBSSCALE) select --panel $(DEMO_PANEL) --budget 10,20,30 --bootstrap 100 --json demo-out/select.json
+	$(OBSSCALE) validate --panel $(DEMO_PANEL) --target 'task_smooth,accuracy' --target 'task_emergent,accuracy' --cutoff-flops 10 \
 		--budget 10,20,30 --method auto:model,exhaustive:family --max-families 8 --json demo-out/validate.json
-	@echo "demo: reports written to demo-out/ (pca.json, fit.json, select.json, validate.json)"
+	@echo "demo: reports written to $(CURDIR)/demo-out/ (pca.json, fit.json, select.json, validate.json) and the HTML report $(CURDIR)/demo-out/fit.html"
+	@echo "demo: the binary is $(CURDIR)/$(OBSSCALE); make install PREFIX=~/.local puts it on your PATH as obsscale"
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
@@ -76,6 +79,31 @@ build-nested: deps
 		-Xswiftc -swift-version -Xswiftc 6 $(BUILD_FLAGS)
 
 # Regenerate the shipped synthetic panel (documented in data/README.md).
+# Install: the release binary in PREFIX/bin (the Swift standard library and Foundation linked in
+# statically, so it runs without a Swift toolchain; it still needs libglpk40 and libcurl4), the
+# presets, the checksums of the public files and the synthetic default
+# panel in PREFIX/share/obsscale/data, where the binary finds them from any working directory.
+# Built in its own folder (.build-install) so the static build does not invalidate .build.
+PREFIX ?= /usr/local
+INSTALL_BIN ?= .build-install/release/obsscale
+install: deps
+	@if ! ls /usr/include/curl/curl.h /usr/include/*/curl/curl.h >/dev/null 2>&1; then \
+		echo "installing libcurl4-openssl-dev (apt-get; the static Foundation links libcurl)"; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libcurl4-openssl-dev >/dev/null; \
+	fi
+	$(SWIFT) build -c release --static-swift-stdlib --product obsscale --scratch-path .build-install $(BUILD_FLAGS)
+	$(MAKE) install-files PREFIX="$(PREFIX)" INSTALL_BIN="$(INSTALL_BIN)"
+	@echo "installed $(PREFIX)/bin/obsscale (data in $(PREFIX)/share/obsscale); try: $(PREFIX)/bin/obsscale pca"
+
+# The copying half of `install`, for an already built binary (INSTALL_BIN).
+install-files:
+	install -d "$(PREFIX)/bin" "$(PREFIX)/share/obsscale/data/presets" "$(PREFIX)/share/obsscale/data/synthetic"
+	install -m 755 "$(INSTALL_BIN)" "$(PREFIX)/bin/obsscale"
+	install -m 644 data/presets/*.json "$(PREFIX)/share/obsscale/data/presets/"
+	install -m 644 data/synthetic/*.csv data/synthetic/*.json "$(PREFIX)/share/obsscale/data/synthetic/"
+	install -m 644 data/checksums.json "$(PREFIX)/share/obsscale/data/"
+
 synthetic: release
 	$(OBSSCALE) simulate --families 30 --models-per-family 5 --missing-rate 0.05 --seed 2024 --out data/synthetic
 

@@ -8,15 +8,18 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw DataError.unwritableFile(path: path, reason: "it is a folder; give a file name")
+        }
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError.unreadableFile(path: path, reason: "folder \(folder.path) does not exist")
+            throw DataError.unwritableFile(path: path, reason: "folder \(folder.path) does not exist")
         }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             // Written and flushed to disk before the rename, so the new name never points at a
             // partial file, even after a crash of the machine.
             guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw DataError.unreadableFile(path: path, reason: "cannot create \(temporary.path)")
+                throw DataError.unwritableFile(path: path, reason: "cannot create \(temporary.path)")
             }
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }
@@ -27,12 +30,12 @@ public enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw DataError.unreadableFile(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw DataError.unwritableFile(path: path, reason: error.localizedDescription)
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw DataError.unreadableFile(path: path, reason: "cannot replace file: \(reason)")
+            throw DataError.unwritableFile(path: path, reason: reason)
         }
     }
 

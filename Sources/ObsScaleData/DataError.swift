@@ -5,6 +5,7 @@ import Foundation
 public enum DataError: InputError, Equatable {
     case fileNotFound(path: String)
     case unreadableFile(path: String, reason: String)
+    case unwritableFile(path: String, reason: String)
     case emptyFile(path: String)
     case malformedRow(path: String, line: Int, expectedFields: Int, foundFields: Int)
     case missingColumn(path: String, column: String, suggestions: [String])
@@ -35,6 +36,9 @@ public enum DataError: InputError, Equatable {
     case emptyResult(what: String)
     case invalidSetting(Setting, value: String, allowed: String)
     case presetNotFound(name: String, searched: [String])
+    case unknownPreset(name: String, available: [String], suggestions: [String])
+    /// A preset whose families are not in the default synthetic panel.
+    case presetNeedsPublicPanel(preset: String, panelPath: String, missing: [String])
     case invalidPreset(path: String, reason: String)
     /// A downloaded file (`obsscale data fetch`) whose SHA-256 or size differs from the committed checksum.
     case checksumMismatch(path: String, url: String, expected: String, actual: String, expectedBytes: Int, actualBytes: Int)
@@ -45,6 +49,8 @@ public enum DataError: InputError, Equatable {
         switch self {
         case let .fileNotFound(path):
             return "\(path): file not found"
+        case let .unwritableFile(path, reason):
+            return "\(path): cannot write file: \(reason)"
         case let .unreadableFile(path, reason):
             return "\(path): cannot read file: \(reason)"
         case let .emptyFile(path):
@@ -100,6 +106,13 @@ public enum DataError: InputError, Equatable {
             return "no models left: \(what)"
         case let .invalidSetting(setting, value, allowed):
             return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
+        case let .unknownPreset(name, available, suggestions):
+            return "unknown preset '\(name)' (shipped presets: \(available.joined(separator: ", ")))" + Self.hint(suggestions)
+        case let .presetNeedsPublicPanel(preset, panelPath, missing):
+            return
+                "preset '\(preset)' selects families of the public panel (\(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : "")), "
+                + "which the default synthetic panel \(panelPath) does not have: run `obsscale data fetch` to get the public panel, "
+                + "or pass it with \(Setting.panelPath) (or $OBSSCALE_PANEL)"
         case let .presetNotFound(name, searched):
             return "preset '\(name)' not found (looked in: \(searched.joined(separator: ", ")))"
         case let .invalidPreset(path, reason):

@@ -50,6 +50,10 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         var loadedPreset: Preset?
         if let preset {
             let definition = try Preset.load(preset, roots: roots)
+            let missing = definition.families.filter { !panel.familyNames.contains($0) }
+            if location.notice != nil && !missing.isEmpty {
+                throw DataError.presetNeedsPublicPanel(preset: definition.name, panelPath: location.panelPath, missing: missing)
+            }
             let kept = try definition.filter.keptIndices(in: panel, strict: true, excludedModelsStrict: false)
             panel = panel.subset(kept)
             loadedPreset = definition

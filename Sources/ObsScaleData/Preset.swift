@@ -15,6 +15,16 @@ public struct Preset: Codable, Equatable, Sendable {
         if nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") { candidates.append(nameOrPath) }
         candidates += roots.map { $0.appendingPathComponent("data/presets/\(nameOrPath).json").path }
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            let available = Set(
+                roots.flatMap { root in
+                    ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("data/presets").path)) ?? [])
+                        .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+                }
+            ).sorted()
+            if !available.isEmpty && !nameOrPath.contains("/") && !nameOrPath.hasSuffix(".json") {
+                throw DataError.unknownPreset(
+                    name: nameOrPath, available: available, suggestions: Suggestions.closeMatches(to: nameOrPath, in: available))
+            }
             throw DataError.presetNotFound(name: nameOrPath, searched: candidates)
         }
         guard let data = FileManager.default.contents(atPath: path) else {

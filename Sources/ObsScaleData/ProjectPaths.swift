@@ -4,8 +4,9 @@ import Foundation
 /// fetched public panel (`data/obsscaling`) (docs/architecture.md, "Data files").
 public enum ProjectPaths {
     /// Candidate project roots, in order: `$OBSSCALE_HOME`, the current directory, and — when the
-    /// caller names its executable — the executable's folder and its ancestors (so
-    /// `.build/debug/obsscale` finds the checkout). The library never reads the process's
+    /// caller names its executable — `PREFIX/share/obsscale` beside an installed `PREFIX/bin`,
+    /// then the executable's folder and its ancestors (so `.build/debug/obsscale` finds the
+    /// checkout). The library never reads the process's
     /// arguments itself: a command-line front end passes `CommandLine.arguments.first`.
     public static func roots(
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -15,7 +16,10 @@ public enum ProjectPaths {
         if let home = environment["OBSSCALE_HOME"], !home.isEmpty { result.append(URL(fileURLWithPath: home)) }
         result.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         if let executablePath {
-            var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+            let folder = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+            // An installed binary (`make install`): PREFIX/bin/obsscale with PREFIX/share/obsscale/data.
+            result.append(folder.deletingLastPathComponent().appendingPathComponent("share/obsscale"))
+            var directory = folder
             for _ in 0..<6 {
                 result.append(directory)
                 directory = directory.deletingLastPathComponent()

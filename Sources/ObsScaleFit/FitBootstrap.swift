@@ -122,6 +122,39 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             replicates: replicates, threadCount: threadCount)
     }
 
+    /// The replicate laws themselves — (α, β, b) of each successful replicate, in replicate order —
+    /// and the residual pool of its prediction intervals (the full training set's centered
+    /// leave-one-family-out residuals, or leverage-adjusted training residuals with one family):
+    /// what `SavedLaw` keeps so new models get the same intervals later. Replicate r is the one
+    /// `run` makes (same stream), so applied to this panel they reproduce its curve intervals.
+    /// Needs fixed capabilities and fixed choices (with `refitPCA` or `refitChoices` a replicate's
+    /// law lives in its own capability space). Cost: as `run`.
+    public func replicateLaws(
+        _ fit: ScalingLawFit, panel: Panel, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> (
+        parameters: [[Double]], residuals: [Double]
+    ) {
+        try validate(fit, log10Flops: [])
+        guard !refitPCA, !refitChoices else {
+            throw FitError.invalidSetting(
+                refitPCA ? .fitBootstrapRefitPCA : .fitBootstrapRefitChoices, value: "true",
+                allowed: "false to save the replicate laws (each replicate must live in the saved capability space)")
+        }
+        let context = try Context(fit: fit, panel: panel, settings: self)
+        let parameters = Parallel.replicates(count: replicateCount, threadCount: threadCount) { index -> [Double]? in
+            var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
+            let rows = context.draw(&random)
+            guard let (regression, _) = try? context.fitLaw(rows: rows), regression.termination.converged else { return nil }
+            return regression.parameters
+        }
+        let residuals =
+            context.heldOutResiduals.isEmpty
+            ? context.trainingResiduals(
+                rows: context.train, regression: fit.law.regression, scores: context.scores, predictions: fit.predictions.map(\.predicted))
+            : context.heldOutResiduals
+        return (parameters.compactMap { $0 }, residuals)
+    }
+
     /// 41 computes spanning the panel's equivalent FLOPs (half a decade beyond each end), where
     /// the summary's `curve` gives the law and its band — the band of the report's chart.
     static func curveGrid(_ fit: ScalingLawFit) -> [Double] {

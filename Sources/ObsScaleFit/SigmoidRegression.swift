@@ -562,3 +562,15 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
         }
     }
 }
+
+extension SigmoidFit {
+    /// The same law with other parameters ([α, β₁…β_K] and, for the sigmoid-floor link, b — the
+    /// layout of `parameters`), e.g. a bootstrap replicate's; the fit statistics are left as this one's.
+    public func with(parameters: [Double]) -> SigmoidFit {
+        let k = beta.count
+        return SigmoidFit(
+            settings: settings, alpha: parameters[0], beta: Array(parameters[1...k]),
+            floor: settings.link == .sigmoidFloor && parameters.count > k + 1 ? parameters[k + 1] : 0, loss: loss, iterations: iterations,
+            termination: termination, gradientNorm: gradientNorm, startsTried: startsTried)
+    }
+}

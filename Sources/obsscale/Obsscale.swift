@@ -13,7 +13,8 @@ struct Obsscale: ParsableCommand {
             """,
         version: ObsScaleVersion.current,
         subcommands: [
-            ColumnsCommand.self, PCACommand.self, EfficiencyCommand.self, FitCommand.self, CompareCommand.self, SelectCommand.self,
+            ColumnsCommand.self, PCACommand.self, EfficiencyCommand.self, FitCommand.self, PredictCommand.self, CompareCommand.self,
+            SelectCommand.self,
             ValidateCommand.self,
             SimulateCommand.self,
             DataCommand.self,
@@ -39,6 +40,10 @@ struct Obsscale: ParsableCommand {
         }
     }
 }
+
+/// The running executable's path (resolved from /proc/self/exe, so a binary found through $PATH
+/// or a symlink still finds the data installed beside it).
+let executablePath = Bundle.main.executablePath ?? CommandLine.arguments.first
 
 /// Runs a subcommand body: the library's input errors (`InputError`: bad data, settings out of
 /// range) become one line on stderr, with settings spelled as flags, and exit code 64; a failed

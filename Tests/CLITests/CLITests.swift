@@ -88,7 +88,10 @@ struct CLITests {
             "empty after filtering", ["--exclude-families", "A"], ["org/a,A,1,1,6,0.3,0.4,0.1"],
             "no models left: the model filters (excluding families: A) leave an empty panel"
         ),
-        ("unknown preset", ["--preset", "paper-2023"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "preset 'paper-2023' not found"),
+        (
+            "unknown preset", ["--preset", "paper-2023"], ["org/a,A,1,1,6,0.3,0.4,0.1"],
+            "unknown preset 'paper-2023' (shipped presets: paper-2024, paper-2024-all); did you mean 'paper-2024'?"
+        ),
     ]
 
     @Test(arguments: 0..<9)

@@ -65,3 +65,28 @@ struct OwnDataCLITests {
         #expect(result.stdout.contains("Predicted (no observed value) (1):"))
     }
 }
+
+/// `fit --save-law` then `obsscale predict --law` on new models' scores, scored against results.
+struct PredictCLITests {
+    @Test func saveThenPredictAndScore() throws {
+        let folder = TestPaths.temporaryDirectory()
+        let law = folder.appendingPathComponent("law.json").path
+        let panel = TestPaths.root.appendingPathComponent("data/synthetic/panel.csv").path
+        let fit = try runCLI([
+            "fit", "--panel", panel, "--target", "task_smooth,accuracy", "--cutoff-flops", "10", "--reference-family", "Family-01",
+            "--bootstrap", "50", "--save-law", law, "--quiet",
+        ])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let json = folder.appendingPathComponent("predict.json").path
+        let predict = try runCLI(["predict", "--law", law, "--panel", panel, "--json", json])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stdout.contains("Intervals: 95.0% percentiles over 50 saved bootstrap replicate laws"))
+        #expect(predict.stdout.contains("Against the 150 result(s) that arrived: MSE"))
+        let report = try JSONReport<PredictOptions, SavedLaw.Result>.decode(Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(report.result.predictions.count == 150 && report.command == "predict")
+        let refused = try runCLI(["fit", "--panel", panel, "--target", "task_smooth,accuracy", "--predictor", "flops", "--save-law", law])
+        #expect(refused.status == 64 && refused.stderr.contains("--save-law"))
+        let missing = try runCLI(["predict", "--law", folder.appendingPathComponent("none.json").path, "--panel", panel])
+        #expect(missing.status == 64 && missing.stderr.hasPrefix("obsscale: error:"))
+    }
+}

@@ -205,7 +205,10 @@ struct PanelTests {
         #expect(preset.excludeModels.count == 20)
         #expect(
             message { _ = try Preset.load("no-such-preset", roots: [TestPaths.root]) }
-                == "preset 'no-such-preset' not found (looked in: \(TestPaths.root.path)/data/presets/no-such-preset.json)")
+                == "unknown preset 'no-such-preset' (shipped presets: paper-2024, paper-2024-all)")
+        #expect(
+            message { _ = try Preset.load("no-such-preset", roots: [TestPaths.temporaryDirectory()]) }.hasPrefix(
+                "preset 'no-such-preset' not found (looked in: "))
         // Default panel: $OBSSCALE_PANEL first, then the synthetic default with a notice.
         let fromEnvironment = try PanelLocation.resolve(
             panel: nil, downstream: [], environment: ["OBSSCALE_PANEL": TestPaths.panel], roots: [TestPaths.root])

@@ -148,7 +148,15 @@ public let obsscaleBinary: String = {
 
 /// Runs the `obsscale` executable of this build (`obsscaleBinary`).
 public func runCLI(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> CommandResult {
-    let binary = obsscaleBinary
+    try runProcess(obsscaleBinary, arguments, environment: environment, directory: directory)
+}
+
+/// Runs any executable (e.g. `make`, or an installed copy of obsscale) the way `runCLI` does.
+public func runProcess(
+    _ binary: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+) throws
+    -> CommandResult
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments

@@ -66,7 +66,7 @@ struct PanelOptions: ParsableArguments {
     /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets
     /// are also looked for beside the executable, so a build finds its checkout's data.
     func load() throws -> PanelQuery.Loaded {
-        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: CommandLine.arguments.first))
+        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath))
         if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
         for note in loaded.panel.notes { printNotice("obsscale: note: \(note)", quiet: quiet) }
         for name in benchmarks ?? [] where !loaded.panel.numericColumnNames.contains(name) {

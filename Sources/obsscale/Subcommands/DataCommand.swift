@@ -44,7 +44,7 @@ struct FetchCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let roots = ProjectPaths.roots(executablePath: CommandLine.arguments.first)
+            let roots = ProjectPaths.roots(executablePath: executablePath)
             let checksumPath = try checksums ?? locateChecksums(roots: roots)
             let manifest = try FetchManifest.load(path: checksumPath)
             guard let destination = dest ?? DataFetch.defaultDestination(roots: roots) else {

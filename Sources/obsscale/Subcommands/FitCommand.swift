@@ -57,6 +57,11 @@ struct FitCommand: ParsableCommand {
         transform: Parse.flopsList)
     var atFlops: [Double] = []
 
+    @Option(
+        name: .customLong("save-law"),
+        help: "Save the fitted law (with --bootstrap, its replicate laws) to this file, for obsscale predict --law FILE later.")
+    var saveLaw: String?
+
     @Option(help: "Regress on the capabilities (pcs, the scaling law) or, as the paper's baselines, on log10 FLOPs or log10 model size.")
     var predictor: LawPredictor = .pcs
 
@@ -69,6 +74,7 @@ struct FitCommand: ParsableCommand {
         if predictor != .pcs || comparePredictors {
             let flag = comparePredictors ? "--compare-predictors" : "--predictor \(predictor.rawValue)"
             if bootstrapOptions.replicates != nil { throw ValidationError("--bootstrap: not allowed with \(flag) (allowed: --predictor pcs)") }
+            if saveLaw != nil { throw ValidationError("--save-law: not allowed with \(flag) (allowed: --predictor pcs)") }
             if !atFlops.isEmpty { throw ValidationError("--at-flops: not allowed with \(flag) (allowed: --predictor pcs)") }
         }
         if comparePredictors && predictor != .pcs {
@@ -133,6 +139,16 @@ struct FitCommand: ParsableCommand {
                         fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) },
                         threadCount: runOptions.threadCount, progress: progress)
                 }
+            }
+            if let saveLaw {
+                var saved = SavedLaw(fit: fit, tool: "obsscale \(ObsScaleVersion.current)")
+                if let settings {
+                    let laws = try settings.replicateLaws(fit, panel: loaded.panel, threadCount: runOptions.threadCount)
+                    saved = SavedLaw(
+                        fit: fit, tool: "obsscale \(ObsScaleVersion.current)", bootstrap: settings, replicateParameters: laws.parameters,
+                        residuals: laws.residuals)
+                }
+                try saved.write(to: saveLaw)
             }
             if let path = panelOptions.json {
                 try JSONReport(

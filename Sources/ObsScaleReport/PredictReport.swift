@@ -1,0 +1,57 @@
+import Foundation
+import ObsScaleData
+import ObsScaleFit
+
+/// `obsscale predict`'s options.
+public struct PredictOptions: Codable, Equatable, Sendable {
+    public var query: PanelQuery
+    public var lawPath: String
+
+    public init(query: PanelQuery, lawPath: String) {
+        self.query = query
+        self.lawPath = lawPath
+    }
+}
+
+/// Text rendering of `obsscale predict`.
+public enum PredictReport {
+    public static func render(_ result: SavedLaw.Result, panelDescription: String, lawPath: String) -> String {
+        let saved = result.law
+        var text = "Predictions of the saved law \(lawPath) (target '\(saved.law.target)', written by \(saved.tool)) for \(panelDescription)\n"
+        text += "Law: \(saved.law.formula)\n"
+        if let range = saved.law.settings.targetRange {
+            text += "Scale: normalized, (y − \(range.lowerBound)) / (\(range.upperBound) − \(range.lowerBound))\n"
+        }
+        let replicates = saved.replicateParameters?.count ?? 0
+        let level = saved.bootstrap.map { Format.percent($0.level) } ?? ""
+        text +=
+            replicates > 0
+            ? "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws (score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)\n\n"
+            : "Intervals: none (the law was saved without --bootstrap)\n\n"
+        var table = TextTable(
+            header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "predicted"] + (replicates > 0 ? ["curve \(level)", "score \(level)"] : [])
+                + ["observed"],
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right])
+        for p in result.predictions {
+            var row = [
+                p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                Format.fixed(p.predicted, 4),
+            ]
+            if replicates > 0 {
+                row += [p.interval.map { FitReport.interval($0, 4) } ?? "—", p.predictionInterval.map { FitReport.interval($0, 4) } ?? "—"]
+            }
+            row.append(Format.fixed(p.observed, 4))
+            table.append(row)
+        }
+        text += table.render()
+        if let scoring = result.scoring {
+            text +=
+                "\nAgainst the \(scoring.metrics.count) result(s) that arrived: MSE \(Format.fixed(scoring.metrics.mse, 5)), MAE \(Format.fixed(scoring.metrics.mae, 4))"
+            if let coverage = scoring.coverage, let level = scoring.level {
+                text += ", \(Format.percent(coverage)) inside their \(Format.percent(level)) score interval"
+            }
+            text += "\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import ObsScale
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Apply a saved law (fit --save-law) to new models' benchmark scores, with intervals; score it against results that arrived.",
+        discussion: """
+            The panel (--panel) holds the new models with the law's benchmark columns. With --downstream RESULTS.csv holding \
+            the law's target, the predictions are scored (MSE, and the share of observed values inside the score intervals).
+            """)
+
+    @OptionGroup var panelOptions: PanelOptions
+
+    @Option(help: "The saved law (written by fit --save-law).")
+    var law: String
+
+    @Option(help: "Seed of the residual draws of the score intervals.")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        try runReportingErrors {
+            let saved = try SavedLaw.load(path: law)
+            let loaded = try panelOptions.load()
+            let result = try saved.predict(panel: loaded.panel, seed: seed)
+            if let path = panelOptions.json {
+                try JSONReport(command: "predict", seed: seed, options: PredictOptions(query: panelOptions.query, lawPath: law), result: result)
+                    .write(to: path)
+            }
+            printReport(PredictReport.render(result, panelDescription: panelOptions.describe(loaded), lawPath: law), quiet: panelOptions.quiet)
+        }
+    }
+}

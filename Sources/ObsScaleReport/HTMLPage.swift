@@ -326,7 +326,8 @@ extension HTMLPage {
             rows: results.map {
                 [
                     Format.significant($0.budget, 6), Format.significant($0.totalCost, 6), "\($0.models.count)", Format.significant($0.value, 8),
-                    Format.significant($0.lowerBound, 8), $0.gap.map { Format.percent($0) } ?? "—", $0.solver, $0.units.joined(separator: ", "),
+                    Format.significant($0.lowerBound, 8), $0.gap.map { Format.percent($0) } ?? "—", $0.solver,
+                    SelectReport.withCosts($0.units, problem: problem, costName: costName).joined(separator: ", "),
                 ]
             })
         if let bootstrap {

@@ -33,11 +33,21 @@ public enum SelectReport {
             if result.units != result.models {
                 text += "  models (\(result.models.count)): \(Self.list(result.models))\n"
             }
+            if costName != "count" && !result.units.isEmpty {
+                text += "  cost (\(costName)): \(Self.withCosts(result.units, problem: problem, costName: costName).joined(separator: ", "))\n"
+            }
             for note in result.notes { text += "  note: \(note)\n" }
         }
         if let bootstrap { text += render(bootstrap, criterion: criterion) }
         if let advice { text += "\n" + render(advice) }
         return text
+    }
+
+    /// Unit names with their cost in parentheses (names alone when every unit costs one model).
+    static func withCosts(_ units: [String], problem: SelectionProblem, costName: String) -> [String] {
+        guard costName != "count" else { return units }
+        let costs = Dictionary(problem.units.map { ($0.name, $0.cost) }, uniquingKeysWith: { first, _ in first })
+        return units.map { "\($0) (\(Format.significant(costs[$0], 4)))" }
     }
 
     /// The expected ratios of `select --advise`.

@@ -130,6 +130,7 @@ public struct ExhaustiveSelector: SubsetSelector {
         let checkFamilyCaps: Bool
         let familyCap: Int
         let minModels: Int
+        let maxModels: Int
         let suffixMinimumCost: UnsafeMutablePointer<Double>
         let dominanceApplies: Bool
 
@@ -167,13 +168,15 @@ public struct ExhaustiveSelector: SubsetSelector {
             checkFamilyCaps = problem.constraints.maxModelsPerFamily != nil
             familyCap = problem.constraints.maxModelsPerFamily ?? Int.max
             minModels = problem.constraints.minModels ?? 0
+            maxModels = problem.constraints.maxModels ?? Int.max
             suffixMinimumCost = .allocate(capacity: free.count + 1)
             suffixMinimumCost[free.count] = .infinity
             for j in stride(from: free.count - 1, through: 0, by: -1) {
                 suffixMinimumCost[j] = min(suffixMinimumCost[j + 1], problem.units[free[j]].cost)
             }
-            // Caps on models per family could forbid the dominating child; then evaluate every node.
-            dominanceApplies = problem.constraints.maxModelsPerFamily == nil
+            // Caps on models (per family or in total) could forbid the dominating child; then
+            // evaluate every node.
+            dominanceApplies = problem.constraints.maxModelsPerFamily == nil && problem.constraints.maxModels == nil
         }
 
         deinit {
@@ -202,6 +205,7 @@ public struct ExhaustiveSelector: SubsetSelector {
         let checkFamilyCaps: Bool
         let familyCap: Int
         let minModels: Int
+        let maxModels: Int
         var evaluator: CriterionEvaluator
         /// Level d holds the Gram matrix (p² values) and cost of the current path's first d units.
         let grams: UnsafeMutablePointer<Double>
@@ -246,6 +250,7 @@ public struct ExhaustiveSelector: SubsetSelector {
             checkFamilyCaps = shared.checkFamilyCaps
             familyCap = shared.familyCap
             minModels = shared.minModels
+            maxModels = shared.maxModels
             suffixMinimumCost = shared.suffixMinimumCost
             dominanceApplies = shared.dominanceApplies
             budgetOrder = shared.budgetOrder
@@ -342,6 +347,8 @@ public struct ExhaustiveSelector: SubsetSelector {
             let u = free[position]
             guard costs[depth - 1] + unitCosts[u] <= maxBudget * (1 + 1e-12) else { return false }
             if familyCounts[familyOfUnit[u]] == 0 && distinctFamilies >= maxFamilies { return false }
+            // Adding units only adds models: a node over the cap has no feasible descendant.
+            if modelTotal + unitModelCounts[u] > maxModels { return false }
             add(u, depth: depth, copyParent: true)
             return true
         }

@@ -240,6 +240,11 @@ struct LinearOracle {
                 terms: (0..<n).map { (index: $0, coefficient: Double(problem.units[$0].models.count)) },
                 lowerBound: Double(minModels))
         }
+        if let maxModels = problem.constraints.maxModels {
+            _ = program.addConstraint(
+                terms: (0..<n).map { (index: $0, coefficient: Double(problem.units[$0].models.count)) },
+                upperBound: Double(maxModels))
+        }
         if let cap = problem.constraints.maxModelsPerFamily {
             for family in families {
                 let terms = (members[family] ?? []).map { (index: $0, coefficient: Double(problem.units[$0].models.count)) }

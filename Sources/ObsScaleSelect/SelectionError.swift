@@ -57,6 +57,7 @@ extension Setting {
     public static let maxFamilies = Setting(owner: "SelectionProblem.Constraints", name: "maxFamilies")
     public static let minModels = Setting(owner: "SelectionProblem.Constraints", name: "minModels")
     public static let maxModelsPerFamily = Setting(owner: "SelectionProblem.Constraints", name: "maxModelsPerFamily")
+    public static let maxModels = Setting(owner: "SelectionProblem.Constraints", name: "maxModels")
     public static let paperRandomCount = Setting(PaperRandomBaseline.self, "count")
     public static let selectionBootstrapReplicateCount = Setting(SelectionBootstrap.self, "replicateCount")
     public static let selectionBootstrapLevel = Setting(SelectionBootstrap.self, "level")

@@ -54,20 +54,23 @@ public struct SelectionProblem: Encodable, Sendable {
         public var minModels: Int?
         /// At most this many models of any one family.
         public var maxModelsPerFamily: Int?
+        /// At most this many models in total ("at most 10 models within 50B parameters").
+        public var maxModels: Int?
 
         public init(
             mustInclude: [Int] = [], exclude: [Int] = [], maxFamilies: Int? = nil, minModels: Int? = nil,
-            maxModelsPerFamily: Int? = nil
+            maxModelsPerFamily: Int? = nil, maxModels: Int? = nil
         ) {
             self.mustInclude = mustInclude
             self.exclude = exclude
             self.maxFamilies = maxFamilies
             self.minModels = minModels
             self.maxModelsPerFamily = maxModelsPerFamily
+            self.maxModels = maxModels
         }
 
         /// True when only the budget (and include/exclude fixings) constrain the subset.
-        public var onlyBudget: Bool { maxFamilies == nil && minModels == nil && maxModelsPerFamily == nil }
+        public var onlyBudget: Bool { maxFamilies == nil && minModels == nil && maxModelsPerFamily == nil && maxModels == nil }
     }
 
     public private(set) var poolModels: [String]
@@ -129,6 +132,17 @@ public struct SelectionProblem: Encodable, Sendable {
         }
         if let maxFamilies = constraints.maxFamilies, maxFamilies < 1 {
             throw SelectionError.invalidSetting(.maxFamilies, value: "\(maxFamilies)", allowed: "≥ 1")
+        }
+        if let maxModels = constraints.maxModels {
+            guard maxModels >= 1 else { throw SelectionError.invalidSetting(.maxModels, value: "\(maxModels)", allowed: "≥ 1") }
+            if let minModels = constraints.minModels, minModels > maxModels {
+                throw SelectionError.contradictoryConstraints("\(Setting.minModels) \(minModels) exceeds \(Setting.maxModels) \(maxModels)")
+            }
+            let included = constraints.mustInclude.reduce(0) { $0 + units[$1].models.count }
+            if included > maxModels {
+                throw SelectionError.contradictoryConstraints(
+                    "the must-include units have \(included) models, above \(Setting.maxModels) \(maxModels)")
+            }
         }
         if let perFamily = constraints.maxModelsPerFamily, perFamily < 1 {
             throw SelectionError.invalidSetting(.maxModelsPerFamily, value: "\(perFamily)", allowed: "≥ 1")
@@ -195,6 +209,7 @@ public struct SelectionProblem: Encodable, Sendable {
         if let maxFamilies = constraints.maxFamilies, perFamily.count > maxFamilies { return false }
         if let minModels = constraints.minModels, perFamily.values.reduce(0, +) < minModels { return false }
         if let cap = constraints.maxModelsPerFamily, perFamily.values.contains(where: { $0 > cap }) { return false }
+        if let maxModels = constraints.maxModels, perFamily.values.reduce(0, +) > maxModels { return false }
         return true
     }
 

@@ -41,6 +41,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     public var maxFamilies: Int?
     public var minModels: Int?
     public var maxModelsPerFamily: Int?
+    /// At most this many models in total.
+    public var maxModels: Int?
 
     public init() {}
 
@@ -175,7 +177,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let constraints = SelectionProblem.Constraints(
             mustInclude: try indices(include), exclude: try indices(exclude),
             maxFamilies: maxFamilies, minModels: minModels,
-            maxModelsPerFamily: maxModelsPerFamily)
+            maxModelsPerFamily: maxModelsPerFamily, maxModels: maxModels)
         return try SelectionProblem(
             poolModels: poolPanel.modelNames, poolFamilies: poolPanel.models.map(\.family),
             design: design, targets: targetRows, units: units, criterion: criterion, ridge: ridge,

@@ -62,6 +62,7 @@ struct SubsetState {
         }
         if let maxFamilies = problem.constraints.maxFamilies, familyModels == 0, families + 1 > maxFamilies { return false }
         if let cap = problem.constraints.maxModelsPerFamily, familyModels + unitModels[u] > cap { return false }
+        if let maxModels = problem.constraints.maxModels, modelCount - (out.map { unitModels[$0] } ?? 0) + unitModels[u] > maxModels { return false }
         return true
     }
 

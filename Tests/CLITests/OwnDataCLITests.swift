@@ -90,3 +90,18 @@ struct PredictCLITests {
         #expect(missing.status == 64 && missing.stderr.hasPrefix("obsscale: error:"))
     }
 }
+
+/// `select --max-models`: at most N models within a cost budget, each chosen model's cost shown.
+struct MaxModelsCLITests {
+    @Test func atMostNModelsWithinACostBudget() throws {
+        let panel = TestPaths.root.appendingPathComponent("data/synthetic/panel.csv").path
+        let result = try runCLI(["select", "--panel", panel, "--cost", "params", "--budget", "40", "--max-models", "5", "--time-limit", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("40 ") })
+        let fields = row.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(Int(fields[2]) ?? 99 <= 5, "\(row)")
+        #expect(result.stdout.contains("  cost (params): "))
+        let contradictory = try runCLI(["select", "--panel", panel, "--budget", "10", "--min-models", "6", "--max-models", "5"])
+        #expect(contradictory.status == 64 && contradictory.stderr.contains("--max-models"), "\(contradictory.stderr)")
+    }
+}

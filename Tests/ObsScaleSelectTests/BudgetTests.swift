@@ -76,6 +76,7 @@ extension SelectionProblem {
         for u in subset { perFamily[units[u].family, default: 0] += units[u].models.count }
         if let maxFamilies = constraints.maxFamilies, perFamily.count > maxFamilies { return false }
         if let cap = constraints.maxModelsPerFamily, perFamily.values.contains(where: { $0 > cap }) { return false }
+        if let maxModels = constraints.maxModels, perFamily.values.reduce(0, +) > maxModels { return false }
         return true
     }
 }

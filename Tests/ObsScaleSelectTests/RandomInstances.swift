@@ -43,6 +43,8 @@ struct RandomInstance {
         let criterion: Criterion = [.v, .v, .v, .a, .d][random.nextInt(below: 5)]
         let totalCost = units.reduce(0) { $0 + $1.cost }
         let budget = totalCost * (0.25 + 0.6 * random.nextUniform())
+        // Drawn last so the instances without it are the ones the other tests were written on.
+        if random.nextUniform() < 0.25 { constraints.maxModels = p + 1 + random.nextInt(below: 3) }
         guard
             let problem = try? SelectionProblem(
                 poolModels: rows.indices.map { "model\($0)" }, poolFamilies: families,

@@ -67,6 +67,7 @@ enum FlagNames {
         .maxFamilies: "--max-families",
         .minModels: "--min-models",
         .maxModelsPerFamily: "--max-per-family",
+        .maxModels: "--max-models",
         .paperRandomCount: "--random",
         .selectionBootstrapReplicateCount: "--bootstrap",
         .selectionBootstrapLevel: "--level",

@@ -31,6 +31,9 @@ struct SelectCommand: ParsableCommand {
     @Option(name: .customLong("min-models"), help: "At least this many models in the subset.")
     var minModels: Int?
 
+    @Option(name: .customLong("max-models"), help: "At most this many models in the subset (with a cost budget: \"at most 10 models within 50B\").")
+    var maxModels: Int?
+
     @Option(name: .customLong("max-per-family"), help: "At most this many models of one family.")
     var maxPerFamily: Int?
 
@@ -79,6 +82,7 @@ struct SelectCommand: ParsableCommand {
         }
         setup.exclude = exclude
         setup.minModels = minModels
+        setup.maxModels = maxModels
         setup.maxModelsPerFamily = maxPerFamily
         return setup
     }

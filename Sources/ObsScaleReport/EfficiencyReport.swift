@@ -66,7 +66,8 @@ extension HTMLPage {
         var page = HTMLPage(title: "Compute efficiency of model families")
         page.paragraph("\(panelDescription). One least-squares line per family: PC-k ≈ slope·log10(FLOPs / 1E21) + intercept.")
         let capabilities = result.capabilities
-        let colors = familyColors(result.families.map(\.family))
+        let styles = familyStyles(result.families.map(\.family))
+        let colors = styles.mapValues(\.color)
         let rowOf = Dictionary(uniqueKeysWithValues: capabilities.models.enumerated().map { ($0.element, $0.offset) })
         for k in 0..<result.averageR2.count {
             var chart = SVGChart(
@@ -88,7 +89,7 @@ extension HTMLPage {
                                 x: result.flops[row] ?? .nan, y: capabilities.scores[row, k],
                                 title:
                                     "\(capabilities.models[row]) (\(family.family))\nFLOPs \(Format.significant(result.flops[row]))×1E21, PC-\(k + 1) \(Format.fixed(capabilities.scores[row, k], 3))\nfamily slope \(Format.fixed(line.slope, 3)) per decade",
-                                color: color, size: 3.6)
+                                color: color, shape: styles[family.family]?.shape ?? .circle, size: 3.6)
                         }))
             }
             chart.series.append(
@@ -102,7 +103,10 @@ extension HTMLPage {
                             )
                         }
                     }))
-            chart.legend = result.families.map { SVGChart.LegendEntry(name: $0.family, color: colors[$0.family] ?? "#888", shape: .circle) }
+            chart.legend = result.families.map {
+                SVGChart.LegendEntry(
+                    name: $0.family, color: colors[$0.family] ?? "#888", shape: styles[$0.family]?.shape ?? .circle, dashed: $0.twoModels)
+            }
             page.chart(chart, empty: "No family has two models with FLOPs.")
         }
         page.heading("Lines per family")

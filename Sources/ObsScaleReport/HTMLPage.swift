@@ -62,6 +62,18 @@ public struct HTMLPage {
         try AtomicFile.write(render(), to: path)
     }
 
+    /// A colour and a marker shape per family, in order of first appearance: the 20 colours of
+    /// the palette with circles, then again with squares, then triangles — 60 families told apart.
+    public static func familyStyles(_ families: [String]) -> [String: (color: String, shape: SVGChart.Shape)] {
+        var styles: [String: (color: String, shape: SVGChart.Shape)] = [:]
+        let shapes: [SVGChart.Shape] = [.circle, .square, .triangle]
+        for family in families where styles[family] == nil {
+            let index = styles.count
+            styles[family] = (SVGChart.palette[index % SVGChart.palette.count], shapes[(index / SVGChart.palette.count) % shapes.count])
+        }
+        return styles
+    }
+
     /// A colour per family, in order of first appearance.
     static func familyColors(_ families: [String]) -> [String: String] {
         var colors: [String: String] = [:]
@@ -332,6 +344,7 @@ extension HTMLPage {
             })
         if let bootstrap {
             page.heading("Stability under the bootstrap (\(bootstrap.replicatesSucceeded) replicates)")
+            page.preformatted(SelectReport.render(bootstrap, criterion: criterion).trimmingCharacters(in: .newlines))
             for budget in bootstrap.budgets.prefix(9) {
                 let bars = budget.frequencies.prefix(20).map { item in
                     (
@@ -373,7 +386,10 @@ extension HTMLPage {
             ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
         }
         ratios.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, 1), (budgets.max() ?? 1, 1)], color: "#222", dashed: true))
-        ratios.legend = columns.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count]) }
+        ratios.legend =
+            columns.enumerated().map {
+                .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], dashed: !selectors.contains($1))
+            } + [.init(name: "all models", color: "#222", dashed: true)]
         page.chart(ratios, empty: "No ratio at any budget.")
         if !report.droppedTargets.isEmpty {
             page.paragraph(
@@ -401,9 +417,13 @@ extension HTMLPage {
                                 color: color)
                         }))
             }
+            let hasBand = budgets.indices.contains { randomLow[$0].isFinite && randomHigh[$0].isFinite }
             chart.legend =
                 selectors.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], shape: .circle) }
-                + [.init(name: "random (mean; band min–max)", color: "#9c755f"), .init(name: "all models", color: "#222")]
+                + [
+                    .init(name: hasBand ? "random (mean; band min–max)" : "random (mean)", color: "#9c755f", dashed: true),
+                    .init(name: "all models", color: "#222", dashed: true),
+                ]
             return chart
         }
         if report.targets.count > 1 {

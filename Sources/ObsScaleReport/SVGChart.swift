@@ -47,12 +47,15 @@ public struct SVGChart {
         public var color: String
         public var shape: Shape?
         public var hollow: Bool
+        /// A line key drawn dashed, as its series.
+        public var dashed = false
 
-        public init(name: String, color: String, shape: Shape? = nil, hollow: Bool = false) {
+        public init(name: String, color: String, shape: Shape? = nil, hollow: Bool = false, dashed: Bool = false) {
             self.name = name
             self.color = color
             self.shape = shape
             self.hollow = hollow
+            self.dashed = dashed
         }
     }
 
@@ -66,7 +69,7 @@ public struct SVGChart {
     public var series: [Series] = []
     public var legend: [LegendEntry] = []
     /// At most this many legend entries are listed ("… and N more" after).
-    public var legendLimit = 32
+    public var legendLimit = 60
 
     public init(title: String, xLabel: String, yLabel: String, xScale: Scale = .linear, yScale: Scale = .linear) {
         self.title = title
@@ -77,9 +80,14 @@ public struct SVGChart {
     }
 
     /// Ten colours that stay distinguishable (Tableau 10); families beyond ten reuse them.
+    /// Twenty distinguishable hues (Tableau 20's order: each dark hue, then its light one), so a
+    /// panel of 20 families needs no colour twice; beyond that, charts of families vary the marker
+    /// shape too (`HTMLPage.familyStyles`).
     public static let palette = [
         "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
         "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+        "#1f4e79", "#b6661a", "#9e2a2b", "#3e8e88", "#2e6b2e",
+        "#a88b1a", "#7a4d72", "#d9597a", "#6b4c3b", "#6d6d6d",
     ]
 
     /// True when the chart has at least one drawable value.
@@ -184,7 +192,7 @@ public struct SVGChart {
                         x: x + 6, y: y - 4, markClass: "legend-key")
                 } else {
                     svg +=
-                        "<line class=\"legend-key\" x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 14))\" y2=\"\(f(y - 4))\" stroke=\"\(entry.color)\" stroke-width=\"3\"/>"
+                        "<line class=\"legend-key\" x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 14))\" y2=\"\(f(y - 4))\" stroke=\"\(entry.color)\" stroke-width=\"3\"\(entry.dashed ? " stroke-dasharray=\"4 3\"" : "")/>"
                 }
                 svg += "<text class=\"legend-text\" x=\"\(f(x + 20))\" y=\"\(f(y))\">\(escape(String(entry.name.prefix(30))))</text>\n"
             }
@@ -219,6 +227,8 @@ public struct SVGChart {
         let low: Double
         let high: Double
         let ticks: [Double]
+        /// The tick spacing of a linear axis (labels carry as many decimals as it needs).
+        var step: Double?
 
         init(values: [Double], scale: Scale) {
             self.scale = scale
@@ -244,6 +254,7 @@ public struct SVGChart {
                 self.ticks = ticks.filter { Foundation.log10($0) >= low && Foundation.log10($0) <= high }
             } else {
                 let step = Self.niceStep((high - low) / 6)
+                self.step = step
                 let first = Foundation.ceil(low / step) * step
                 self.ticks = stride(from: first, through: high, by: step).map { abs($0) < step * 1e-9 ? 0 : $0 }
             }
@@ -266,6 +277,12 @@ public struct SVGChart {
             if scale == .log10 {
                 let exponent = Foundation.log10(value)
                 if abs(exponent - exponent.rounded()) < 1e-9 && (exponent < -2 || exponent > 4) { return "1e\(Int(exponent.rounded()))" }
+            }
+            // Enough decimals to tell neighbouring ticks apart (a range of 12.7001…12.7006 is
+            // labelled 12.7001, 12.7002, …, not 12.7 six times).
+            if let step, step > 0, abs(value) < 1e5 {
+                let decimals = max(0, Int(Foundation.ceil(-Foundation.log10(step) - 1e-9)))
+                return String(format: "%.\(min(decimals, 12))f", value)
             }
             return Format.significant(value, 3)
         }

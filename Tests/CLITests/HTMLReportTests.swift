@@ -130,3 +130,35 @@ struct HTMLReportTests {
         }
     }
 }
+
+/// Readability of the charts: tick labels that tell neighbours apart on a narrow range, 20+
+/// families told apart by colour and shape, dashed series with dashed legend keys.
+struct ChartReadabilityTests {
+    @Test func narrowRangesGetDistinctTickLabels() {
+        var chart = SVGChart(title: "narrow", xLabel: "x", yLabel: "y")
+        chart.series = [.points((0..<6).map { SVGChart.Point(x: Double($0), y: 12.7001 + 0.0001 * Double($0), title: "p", color: "#000") })]
+        let svg = chart.render()
+        let labels = svg.components(separatedBy: "class=\"tick\"").dropFirst().compactMap { piece -> String? in
+            guard let start = piece.firstIndex(of: ">"), let end = piece.firstIndex(of: "<") else { return nil }
+            return String(piece[piece.index(after: start)..<end])
+        }
+        let yLabels = labels.filter { $0.hasPrefix("12.7") }
+        #expect(yLabels.count >= 3)
+        #expect(Set(yLabels).count == yLabels.count, "\(yLabels)")
+    }
+
+    @Test func manyFamiliesAreToldApart() {
+        let families = (1...25).map { "F\($0)" }
+        let styles = HTMLPage.familyStyles(families)
+        let pairs = Set(families.map { "\(styles[$0]?.color ?? "")-\(String(describing: styles[$0]?.shape))" })
+        #expect(pairs.count == 25)
+        #expect(Set(families.prefix(20).map { styles[$0]?.color ?? "" }).count == 20)
+        var chart = SVGChart(title: "legend", xLabel: "x", yLabel: "y")
+        chart.series = [.line(name: "d", points: [(0, 0), (1, 1)], color: "#000", dashed: true)]
+        chart.legend =
+            families.map { SVGChart.LegendEntry(name: $0, color: "#000", shape: .circle) } + [.init(name: "d", color: "#000", dashed: true)]
+        let svg = chart.render()
+        #expect(!svg.contains("more</text>"))
+        #expect(svg.contains("class=\"legend-key\"") && svg.contains("stroke-dasharray=\"4 3\"/>"))
+    }
+}

@@ -47,4 +47,16 @@ struct ProgressCLITests {
         #expect(quiet.status == 0)
         #expect(!quiet.stdout.contains("ETA") && !quiet.stdout.contains("bootstrap  ["))
     }
+
+    /// Branch-and-bound over several budgets: one bar per budget, named by it, with its own ETA.
+    @Test(.realPanel, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func branchAndBoundNamesItsBudget() throws {
+        let terminal = try Self.runInTerminal([
+            "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--cost", "params", "--budget", "5%,10%", "--method", "bnb",
+            "--time-limit", "1",
+        ])
+        #expect(terminal.status == 0, "\(terminal.stdout)")
+        #expect(terminal.stdout.contains("search, budget 73.6807 (1/2)"), "\(terminal.stdout.prefix(600))")
+        #expect(terminal.stdout.contains("search, budget 147.361 (2/2)"))
+    }
 }

@@ -88,6 +88,23 @@ struct SelectCommand: ParsableCommand {
     }
 
     /// The validation behind `--advise`: this selection, the recommended law (`fit`'s default).
+    /// Solves every budget. Exhaustive search does all budgets in one enumeration (one progress
+    /// bar); the other methods solve budget by budget, each with a bar that names its budget and
+    /// an ETA of its own (branch-and-bound's pace differs widely between budgets).
+    func solve(_ problem: SelectionProblem, budgets: [Double], options: SelectionOptions) throws -> [SelectionResult] {
+        guard options.method != .exhaustive, budgets.count > 1 else {
+            return try withProgress("search", quiet: panelOptions.quiet) { progress in
+                try Selection.solve(problem, budgets: budgets, options: options, progress: progress)
+            }
+        }
+        return try budgets.enumerated().map { index, budget in
+            let label = "search, budget \(Format.significant(budget, 6)) (\(index + 1)/\(budgets.count))"
+            return try withProgress(label, quiet: panelOptions.quiet) { progress in
+                try Selection.solve(problem, budgets: [budget], options: options, progress: progress)[0]
+            }
+        }
+    }
+
     func advice(_ setup: SelectionSetup) -> SelectionAdvice {
         var advice = SelectionAdvice(setup: setup, method: method)
         advice.law.benchmarks = panelOptions.benchmarks
@@ -107,9 +124,7 @@ struct SelectCommand: ParsableCommand {
             let problem = try selectionSetup.build(panel: loaded.panel)
             let budgets = budget.resolved(totalCost: problem.units.reduce(0) { $0 + $1.cost })
             let options = self.options
-            let results = try withProgress("search", quiet: panelOptions.quiet) { progress in
-                try Selection.solve(problem, budgets: budgets, options: options, progress: progress)
-            }
+            let results = try solve(problem, budgets: budgets, options: options)
             let settings = bootstrapOptions.replicates.map {
                 SelectionBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, seed: runOptions.seed)
             }

@@ -105,3 +105,39 @@ struct MaxModelsCLITests {
         #expect(contradictory.status == 64 && contradictory.stderr.contains("--max-models"), "\(contradictory.stderr)")
     }
 }
+
+/// The fit's HTML carries what the text does (forecasts, the equivalent-FLOPs formula, the
+/// bootstrap settings, the models without a target); a split with nothing to score warns; a
+/// report path that is a folder or in a missing folder cannot be written.
+struct FitOutputCLITests {
+    @Test func htmlWarningsAndUnwritablePaths() throws {
+        let folder = TestPaths.temporaryDirectory()
+        let html = folder.appendingPathComponent("fit.html").path
+        let panel = OwnDataCLITests.panel, results = OwnDataCLITests.results
+        let fit = try runCLI([
+            "fit", "--panel", panel, "--downstream", results, "--target", OwnDataCLITests.target, "--target-range", "0,100", "--prior", "none",
+            "--cutoff-flops", "100", "--reference-family", "Mid", "--bootstrap", "50", "--at-flops", "1000", "--html", html, "--quiet",
+        ])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        for text in [
+            "Predicted (no observed value)", "lab/new-model", "Forecasts for a Mid model", "Equivalent FLOPs: P =", "Bootstrap: 50 replicates",
+        ] {
+            #expect(page.contains(text), "\(text)")
+        }
+        // Every held-out model lacks the target: nothing to score, said on stderr and in the JSON.
+        let json = folder.appendingPathComponent("fit.json").path
+        let holdout = try runCLI([
+            "fit", "--panel", panel, "--downstream", results, "--target", OwnDataCLITests.target, "--target-range", "0,100", "--prior", "none",
+            "--holdout", "lab/new-model", "--reference-family", "Mid", "--json", json,
+        ])
+        #expect(holdout.status == 0, "\(holdout.stderr)")
+        #expect(holdout.stderr.contains("obsscale: warning: the split holds out 1 model(s), none with a value for 'my_eval (%)'"))
+        let object = try loadJSON(URL(fileURLWithPath: json))
+        #expect(((object["result"] as? [String: Any])?["warnings"] as? [String])?.count == 1)
+        for path in [folder.path, folder.appendingPathComponent("missing/out.json").path] {
+            let refused = try runCLI(["pca", "--panel", panel, "--json", path])
+            #expect(refused.status == 64 && refused.stderr.contains("cannot write file"), "\(refused.stderr)")
+        }
+    }
+}

@@ -83,6 +83,9 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         if let cutoffFlops, !(cutoffFlops > 0 && cutoffFlops.isFinite) {
             throw SelectionError.invalidSetting(.setupCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0")
         }
+        if cutoffFlops != nil && !panel.models.contains(where: { $0.flops != nil }) {
+            throw DataError.requiresColumn(setting: .setupCutoffFlops, column: "FLOPs (1E21) (or Model Size (B) and Pretraining Data Size (T))")
+        }
         let columns = try names.map { try panel.values(of: $0) }
         let heldOut = Set(self.heldOut)
         let inPool: [Bool] = panel.models.indices.map { index in

@@ -135,6 +135,10 @@ struct FitOutputCLITests {
         #expect(holdout.stderr.contains("obsscale: warning: the split holds out 1 model(s), none with a value for 'my_eval (%)'"))
         let object = try loadJSON(URL(fileURLWithPath: json))
         #expect(((object["result"] as? [String: Any])?["warnings"] as? [String])?.count == 1)
+        // A pool by FLOPs on a panel without them names the option.
+        let noFlops = TestPaths.write("Model,Model Family,MMLU,ARC-C\na,F,0.3,0.4\nb,F,0.5,0.6\n", name: "noflops.csv")
+        let select = try runCLI(["select", "--panel", noFlops, "--budget", "2", "--cutoff-flops", "10", "--components", "1"])
+        #expect(select.status == 64 && select.stderr.contains("--cutoff-flops needs the column FLOPs (1E21)"), "\(select.stderr)")
         for path in [folder.path, folder.appendingPathComponent("missing/out.json").path] {
             let refused = try runCLI(["pca", "--panel", panel, "--json", path])
             #expect(refused.status == 64 && refused.stderr.contains("cannot write file"), "\(refused.stderr)")

@@ -126,7 +126,7 @@ public struct ComputeEfficiency: Codable, Equatable, Sendable {
         let outliers = (0..<lineCount).map { k -> [String] in
             guard withFlops.count >= 3, sxx > 0 else { return [] }
             let y = withFlops.map { capabilities.scores[$0, k] }
-            let pooled = Self.line(x: x, y: y, meanX: meanX, sxx: sxx)
+            let pooled = Self.line(x: x, y: y, sxx: sxx)
             let residuals = zip(x, y).map { $1 - pooled.value(atLog10Flops: $0) }
             let spread = (residuals.reduce(0) { $0 + $1 * $1 } / Double(residuals.count - 2)).squareRoot()
             return zip(withFlops, residuals).filter { abs($0.1) > Self.outlierThreshold * spread }.map { names[$0.0] }
@@ -166,7 +166,7 @@ public struct ComputeEfficiency: Codable, Equatable, Sendable {
                 excluded.append(ExcludedFamily(family: family, reason: "FLOPs do not vary (all \(flops[rows[0]] ?? 0)×1E21)"))
                 continue
             }
-            let lines = (0..<componentCount).map { k in line(x: x, y: rows.map { scores[$0, k] }, meanX: meanX, sxx: sxx) }
+            let lines = (0..<componentCount).map { k in line(x: x, y: rows.map { scores[$0, k] }, sxx: sxx) }
             result.append(
                 Family(
                     family: family, models: rows.map { names[$0] }, lines: lines,
@@ -175,13 +175,12 @@ public struct ComputeEfficiency: Codable, Equatable, Sendable {
         return (result, excluded)
     }
 
-    /// Ordinary least squares y ≈ slope·x + intercept (Sxx > 0).
-    static func line(x: [Double], y: [Double], meanX: Double, sxx: Double) -> Line {
+    /// Ordinary least squares y ≈ slope·x + intercept (`Statistics.leastSquaresLine`; Sxx > 0,
+    /// given for the slope's standard error) with R² and the standard error.
+    static func line(x: [Double], y: [Double], sxx: Double) -> Line {
         let n = Double(x.count)
         let meanY = Statistics.mean(y)
-        let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) }
-        let slope = sxy / sxx
-        let intercept = meanY - slope * meanX
+        let (slope, intercept) = Statistics.leastSquaresLine(x: x, y: y) ?? (.nan, .nan)
         let ssTotal = y.reduce(0) { $0 + ($1 - meanY) * ($1 - meanY) }
         let ssResidual = zip(x, y).reduce(0) { $0 + pow($1.1 - intercept - slope * $1.0, 2) }
         return Line(

@@ -385,14 +385,11 @@ public struct EquivalentFlops: Codable, Equatable, Sendable {
         let rows = panel.models.indices.filter { panel.models[$0].family == referenceFamily && panel.models[$0].flops != nil }
         guard rows.count >= 2 else { return nil }
         let x = rows.map { log10(panel.models[$0].flops ?? 1) }
-        let y = rows.map { linearPredictors[$0] }
-        let meanX = Statistics.mean(x), meanY = Statistics.mean(y)
-        let sxx = x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
-        guard sxx > 0 else { return nil }
-        let slope = zip(x, y).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) } / sxx
-        guard slope != 0, slope.isFinite else { return nil }
+        guard let line = Statistics.leastSquaresLine(x: x, y: rows.map { linearPredictors[$0] }), line.slope != 0, line.slope.isFinite else {
+            return nil
+        }
         return EquivalentFlops(
-            referenceFamily: referenceFamily, slope: slope, intercept: meanY - slope * meanX,
+            referenceFamily: referenceFamily, slope: line.slope, intercept: line.intercept,
             referenceModels: rows.map { panel.models[$0].name })
     }
 }

@@ -235,18 +235,11 @@ public struct TechniqueComparison: Codable, Equatable, Sendable {
     /// Per target, the least-squares line of its linear predictor on log10 FLOPs over `rows`;
     /// nil with fewer than 2 rows, constant FLOPs, or a zero slope.
     static func lines(_ predictors: [[Double]], rows: [Int], x: [Double?]) -> [Line]? {
-        guard rows.count >= 2 else { return nil }
         let xs = rows.map { x[$0] ?? .nan }
-        let meanX = Statistics.mean(xs)
-        let sxx = xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
-        guard sxx > 0 else { return nil }
         var result: [Line] = []
         for predictor in predictors {
-            let ys = rows.map { predictor[$0] }
-            let meanY = Statistics.mean(ys)
-            let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) } / sxx
-            guard slope.isFinite else { return nil }
-            result.append(Line(slope: slope, intercept: meanY - slope * meanX))
+            guard let line = Statistics.leastSquaresLine(x: xs, y: rows.map { predictor[$0] }), line.slope.isFinite else { return nil }
+            result.append(Line(slope: line.slope, intercept: line.intercept))
         }
         return result
     }

@@ -52,6 +52,21 @@ public enum Statistics {
         return (values.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(values.count - 1)).squareRoot()
     }
 
+    /// Ordinary least squares y ≈ slope·x + intercept: slope = Sxy/Sxx, intercept = ȳ − slope·x̄.
+    /// nil with fewer than 2 points or when x does not vary (Sxx = 0). O(n).
+    public static func leastSquaresLine(x: [Double], y: [Double]) -> (slope: Double, intercept: Double)? {
+        guard x.count >= 2, x.count == y.count else { return nil }
+        let meanX = mean(x), meanY = mean(y)
+        var sxx = 0.0, sxy = 0.0
+        for (xi, yi) in zip(x, y) {
+            sxx += (xi - meanX) * (xi - meanX)
+            sxy += (xi - meanX) * (yi - meanY)
+        }
+        guard sxx > 0 else { return nil }
+        let slope = sxy / sxx
+        return (slope, meanY - slope * meanX)
+    }
+
     /// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
     /// (numpy's default "linear" method). NaN when empty.
     public static func quantile(_ values: [Double], _ q: Double) -> Double {

@@ -12,14 +12,7 @@ struct OwnDataTests {
     static let panel = TestPaths.fixture("own_panel.tsv", near: #filePath).path
     static let results = TestPaths.fixture("own_results.csv", near: #filePath).path
 
-    func message(_ body: () throws -> Void) -> String {
-        do {
-            try body()
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
+    func message(_ body: () throws -> Void) -> String { errorMessage(body) }
 
     @Test func tabSeparatedLowerCaseHeadersLoadWithNotes() throws {
         let panel = try Panel.load(panelPath: Self.panel, downstreamPaths: [Self.results])

@@ -118,6 +118,16 @@ public func maxRelativeDifference(_ a: [Double], _ b: [Double], floor: Double = 
     return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1) / max(abs($1.1), floor)) }
 }
 
+/// The description of the error `body` throws ("no error" when it throws none).
+public func errorMessage(_ body: () throws -> Void) -> String {
+    do {
+        try body()
+        return "no error"
+    } catch {
+        return "\(error)"
+    }
+}
+
 /// The result of running the CLI.
 public struct CommandResult {
     public let status: Int32

@@ -57,7 +57,9 @@ let package = Package(
             dependencies: ["ObsScale", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_TestSupport", dependencies: ["ObsScale"], path: "Tests/_TestSupport"),
         .testTarget(name: "ObsScaleNumericsTests", dependencies: ["ObsScaleNumerics", "_TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ObsScaleDataTests", dependencies: ["ObsScaleData", "_TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ObsScaleDataTests", dependencies: ["ObsScaleData", "_TestSupport", .product(name: "CSV", package: "CSV.swift")],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ObsScaleFitTests", dependencies: ["ObsScaleFit", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "ObsScaleSelectTests", dependencies: ["ObsScaleSelect", "_TestSupport"], exclude: ["Fixtures"]),

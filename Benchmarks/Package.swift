@@ -30,6 +30,10 @@ let package = Package(
             dependencies: ["FitWorkload"],
             path: "Sources/selection-timing"),
         .executableTarget(
+            name: "csv-timing",
+            dependencies: [.product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/csv-timing"),
+        .executableTarget(
             name: "bootstrap-timing",
             dependencies: ["FitWorkload"],
             path: "Sources/bootstrap-timing"),

@@ -100,13 +100,13 @@ public struct Panel: Sendable {
         var firstLine: [String: Int] = [:]
         for row in table.rows.indices {
             let line = table.lineNumbers[row]
-            let name = table.rows[row][nameColumn].trimmingCharacters(in: .whitespaces)
+            let name = CSVTable.trimmed(table.rows[row][nameColumn])
             guard !name.isEmpty else { throw DataError.emptyModelName(path: panelPath, line: line) }
             if let first = firstLine[name] {
                 throw DataError.duplicateModel(path: panelPath, line: line, model: name, firstLine: first)
             }
             firstLine[name] = line
-            let family = table.rows[row][familyColumn].trimmingCharacters(in: .whitespaces)
+            let family = CSVTable.trimmed(table.rows[row][familyColumn])
             guard !family.isEmpty else { throw DataError.emptyFamily(path: panelPath, line: line, model: name) }
             func positive(_ role: PanelFormat.Role) throws -> Double? {
                 guard let column = roles[role], let value = try table.number(row: row, column: column) else { return nil }
@@ -198,7 +198,7 @@ public struct Panel: Sendable {
         let nameColumn = roles[.model] ?? 0
         var rowOfModel: [String: Int] = [:]
         for row in table.rows.indices {
-            let name = table.rows[row][nameColumn].trimmingCharacters(in: .whitespaces)
+            let name = CSVTable.trimmed(table.rows[row][nameColumn])
             guard !name.isEmpty else { throw DataError.emptyModelName(path: path, line: table.lineNumbers[row]) }
             if let first = rowOfModel[name] {
                 throw DataError.duplicateModel(
@@ -208,7 +208,7 @@ public struct Panel: Sendable {
             rowOfModel[name] = row
         }
         let known = Set(models.map(\.name))
-        let unmatched = table.rows.indices.map { table.rows[$0][nameColumn].trimmingCharacters(in: .whitespaces) }.filter { !known.contains($0) }
+        let unmatched = table.rows.indices.map { CSVTable.trimmed(table.rows[$0][nameColumn]) }.filter { !known.contains($0) }
         if !unmatched.isEmpty {
             let shown = unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
             notes.append(

@@ -78,8 +78,9 @@ public struct PanelFormat: Codable, Equatable, Sendable {
         }
     }
 
+    /// Lower case, underscores as spaces, runs of spaces as one, no leading or trailing space.
     static func normalized(_ name: String) -> String {
-        name.lowercased().replacingOccurrences(of: "_", with: " ").split(separator: " ").joined(separator: " ")
+        name.lowercased().split(whereSeparator: { $0 == " " || $0 == "_" }).joined(separator: " ")
     }
 
     /// The header index of each role found, and a note for each one that was guessed.

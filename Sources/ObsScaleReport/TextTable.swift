@@ -27,7 +27,10 @@ public struct TextTable {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
                 return alignments[column] == .left ? cell + padding : padding + cell
             }
-            return indent + padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            // Trailing blanks dropped (a byte scan; a regular expression per line cost more than the table).
+            var line = indent + padded.joined(separator: "  ")
+            while let last = line.last, last == " " || last == "\t" { line.removeLast() }
+            return line
         }
         let rule = indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n") + "\n"

@@ -99,7 +99,7 @@ func printNotice(_ message: String, quiet: Bool) {
 
 /// Prints a rendered report on stdout (unless quiet), with any setting names in it (e.g. in a
 /// recorded failure) spelled as flags.
-func printReport(_ text: String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
-    guard !quiet else { return }
-    print(FlagNames.translate(text, overrides: flagOverrides), terminator: "")
+func printReport(_ text: @autoclosure () -> String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
+    guard !quiet else { return }  // not even rendered
+    print(FlagNames.translate(text(), overrides: flagOverrides), terminator: "")
 }

@@ -95,13 +95,28 @@ enum FlagNames {
     /// `text` with every setting name replaced by its flag (longest names first, so no name is
     /// rewritten inside a longer one).
     static func translate(_ text: String, overrides: [Setting: String] = [:]) -> String {
-        guard text.contains(".") else { return text }
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: ".")) else { return text }
         let table = flags.merging(overrides) { _, override in override }
         var result = text
+        // A byte search first: most reports name no setting, and Foundation's substring search on
+        // every setting of a long report costs more than the report itself.
         for (setting, flag) in table.sorted(by: { $0.key.description.count > $1.key.description.count })
-        where result.contains(setting.description) {
+        where contains(bytes, Array(setting.description.utf8)) {
             result = result.replacingOccurrences(of: setting.description, with: flag)
         }
         return result
+    }
+
+    /// Whether `needle` occurs in `haystack` (bytes).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return false }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 }

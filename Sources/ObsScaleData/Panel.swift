@@ -189,7 +189,10 @@ public struct Panel: Sendable {
     /// Left-joins a downstream CSV (`Model` + metric columns) on `Model`. Rows for models not in
     /// the panel are reported in `notes` (the first few by name, and the count); duplicate models
     /// and column names already present are errors.
-    public mutating func join(downstreamPath path: String, format: PanelFormat = PanelFormat()) throws {
+    /// - Parameter columns: convert and join only these columns (nil: all). The file is still read
+    ///   and checked whole (field counts, duplicate models); only the numbers of other columns are
+    ///   not parsed.
+    public mutating func join(downstreamPath path: String, format: PanelFormat = PanelFormat(), columns only: Set<String>? = nil) throws {
         let table = try CSVTable.read(path: path, delimiter: format.delimiter)
         var modelFormat = PanelFormat()
         modelFormat.modelColumn = format.modelColumn
@@ -214,7 +217,7 @@ public struct Panel: Sendable {
             notes.append(
                 "\(path): \(unmatched.count) row(s) name models not in the panel, left out: \(shown)\(unmatched.count > 3 ? ", …" : "")")
         }
-        for (index, column) in table.header.enumerated() where index != nameColumn {
+        for (index, column) in table.header.enumerated() where index != nameColumn && only.map({ $0.contains(column) }) ?? true {
             if columns[column] != nil || Self.identityColumns.contains(column) {
                 throw DataError.columnConflict(column: column, firstPath: sources.joined(separator: ", "), secondPath: path)
             }

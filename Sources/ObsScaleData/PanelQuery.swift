@@ -40,13 +40,46 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         public var preset: Preset?
     }
 
+    /// Whether the companion downstream files found beside the panel (`PanelLocation`) are read.
+    /// Files named with `downstreamPaths` are always read.
+    public enum CompanionFiles: Sendable, Equatable {
+        /// Read them (a command that needs every public metric, e.g. for a prior).
+        case join
+        /// Do not open them (the command reads benchmarks only).
+        case skip
+        /// Read them only when one of these columns is not in the panel file itself, and join
+        /// only these columns from them.
+        case joinIfMissing([String])
+    }
+
     /// Resolves the files (`PanelLocation.resolve`), loads and joins them, applies the preset then
     /// the filters. `roots` are where default panels and presets are looked for (default:
-    /// `ProjectPaths.roots(environment:)`).
-    public func load(environment: [String: String] = ProcessInfo.processInfo.environment, roots: [URL]? = nil) throws -> Loaded {
+    /// `ProjectPaths.roots(environment:)`); `companions` says whether companion downstream files
+    /// are opened at all (most of the reading time of the public files is in them).
+    public func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment, roots: [URL]? = nil, companions: CompanionFiles = .join
+    ) throws -> Loaded {
         let roots = roots ?? ProjectPaths.roots(environment: environment)
         let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment, roots: roots)
-        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: location.downstreamPaths, format: format)
+        let readsCompanions: Bool
+        var onlyColumns: Set<String>?
+        var panel: Panel
+        switch companions {
+        case _ where !downstreamPaths.isEmpty, .join:
+            readsCompanions = true
+            panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
+        case .skip:
+            readsCompanions = false
+            panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
+        case let .joinIfMissing(columns):
+            panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
+            let present = Set(panel.numericColumnNames)
+            readsCompanions = columns.contains { !present.contains($0) }
+            onlyColumns = Set(columns)
+        }
+        if readsCompanions {
+            for path in location.downstreamPaths { try panel.join(downstreamPath: path, format: format, columns: onlyColumns) }
+        }
         var loadedPreset: Preset?
         if let preset {
             let definition = try Preset.load(preset, roots: roots)

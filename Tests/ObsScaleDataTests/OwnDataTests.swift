@@ -104,3 +104,25 @@ struct OwnDataTests {
         #expect(summary.columns.filter { $0.kind == .benchmark }.map(\.name) == ["MMLU", "ARC-C", "HellaSwag", "Winograd"])
     }
 }
+
+/// Companion downstream files are opened only when a command needs them, and then only the
+/// needed columns are converted; files named with `downstreamPaths` are always read.
+@Suite(.realPanel) struct CompanionFilesTests {
+    static let target = "gsm8k_cot_8_exact_match,flexible-extract"
+
+    @Test func readOnlyWhatIsNeeded() throws {
+        let query = PanelQuery(panelPath: TestPaths.panel, preset: TestPaths.preset2024)
+        let all = try query.load(companions: .join).panel
+        #expect(all.metricNames.count > 100 && all.sources.count == 3)
+        let none = try query.load(companions: .skip).panel
+        #expect(none.metricNames.isEmpty && none.sources.count == 1)
+        let one = try query.load(companions: .joinIfMissing([Self.target])).panel
+        #expect(one.metricNames == [Self.target] && one.sources.count == 3)
+        #expect(try one.values(of: Self.target).elementsEqual(try all.values(of: Self.target)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(try query.load(companions: .joinIfMissing(["MMLU"])).panel.metricNames.isEmpty)
+        // Named files are read whatever the command needs.
+        var named = query
+        named.downstreamPaths = [TestPaths.postTraining]
+        #expect(try named.load(companions: .skip).panel.metricNames.contains(Self.target))
+    }
+}

@@ -65,8 +65,10 @@ struct PanelOptions: ParsableArguments {
 
     /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets
     /// are also looked for beside the executable, so a build finds its checkout's data.
-    func load() throws -> PanelQuery.Loaded {
-        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath))
+    /// - Parameter companions: whether the companion downstream files are read (`--downstream`
+    ///   files always are).
+    func load(companions: PanelQuery.CompanionFiles = .join) throws -> PanelQuery.Loaded {
+        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions)
         if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
         for note in loaded.panel.notes { printNotice("obsscale: note: \(note)", quiet: quiet) }
         for name in benchmarks ?? [] where !loaded.panel.numericColumnNames.contains(name) {

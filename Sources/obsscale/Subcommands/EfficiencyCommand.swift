@@ -32,7 +32,7 @@ struct EfficiencyCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(companions: .skip)
             let efficiency = ComputeEfficiency(
                 analysis: CapabilityAnalysis(
                     benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank), componentCount: components,

@@ -111,7 +111,7 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join)
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(

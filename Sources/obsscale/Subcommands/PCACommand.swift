@@ -26,7 +26,7 @@ struct PCACommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(companions: .skip)
             let columnCount = try loaded.panel.capabilityColumns(panelOptions.benchmarks).count
             let analysis = CapabilityAnalysis(
                 benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),

@@ -119,7 +119,9 @@ struct SelectCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load()
+            let needed: [String]
+            if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
+            let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed))
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)
             let budgets = budget.resolved(totalCost: problem.units.reduce(0) { $0 + $1.cost })

@@ -2,7 +2,8 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 OBSSCALE = .build/release/obsscale
-SHARED_DATA ?= ../shared/data/obsscaling
+# The public panel files: $OBSSCALE_DATA_DIR, else where `obsscale data fetch` puts them.
+DATA_DIR ?= $(or $(OBSSCALE_DATA_DIR),data/obsscaling)
 DEMO_PANEL = data/synthetic/panel.csv
 
 .PHONY: demo test build release deps install install-files synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
@@ -51,7 +52,7 @@ check-report: deps
 		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
-	SWIFT="$(SWIFT)" BUILD_FLAGS="$(BUILD_FLAGS)" SHARED_DATA="$(SHARED_DATA)" scripts/check-report.sh
+	SWIFT="$(SWIFT)" BUILD_FLAGS="$(BUILD_FLAGS)" DATA_DIR="$(DATA_DIR)" scripts/check-report.sh
 
 # Code style: .swift-format at the root; `make format` rewrites the files, `make lint` fails on
 # any difference (CI runs it).

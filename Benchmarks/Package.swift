@@ -31,7 +31,7 @@ let package = Package(
             path: "Sources/selection-timing"),
         .executableTarget(
             name: "csv-timing",
-            dependencies: [.product(name: "ObsScale", package: "obsscale")],
+            dependencies: ["FitWorkload", .product(name: "ObsScale", package: "obsscale")],
             path: "Sources/csv-timing"),
         .executableTarget(
             name: "bootstrap-timing",

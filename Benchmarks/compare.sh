@@ -16,8 +16,8 @@
 #
 # Environment: ROUNDS (default 7), PY_REPEAT (default 20), SWIFT_REPEAT (default 300),
 # SWIFT_MIN_SECONDS (default 0.5), OUT (folder for the per-round JSON files and table.md; default
-# a new /tmp folder), OBSSCALE_DATA_DIR (the public data; default ../shared/data/obsscaling beside
-# the checkout), SWIFT (the swift command).
+# a new /tmp folder), OBSSCALE_DATA_DIR (the public data; default data/obsscaling/ in the
+# checkout, where obsscale data fetch puts it), SWIFT (the swift command).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +30,7 @@ SWIFT="${SWIFT:-swift}"
 OUT="${OUT:-$(mktemp -d /tmp/obsscale-compare.XXXXXX)}"
 mkdir -p "$OUT"
 
-DATA_DIR="${OBSSCALE_DATA_DIR:-$ROOT/../shared/data/obsscaling}"
+DATA_DIR="${OBSSCALE_DATA_DIR:-$ROOT/data/obsscaling}"
 if [ ! -f "$DATA_DIR/base_llm_benchmark_eval.csv" ]; then
     echo "compare.sh: the public panel is not at $DATA_DIR (set OBSSCALE_DATA_DIR)" >&2
     exit 1

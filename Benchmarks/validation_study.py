@@ -18,7 +18,7 @@ capabilities, Huber loss (delta = 1), 5 random subsets per budget, seed 0.
 
     python3 Benchmarks/validation_study.py [--obsscale .build/release/obsscale] [--data DIR] [--json OUT]
 
-The panel is read from $OBSSCALE_DATA_DIR or ../shared/data/obsscaling beside the checkout.
+The panel is read from $OBSSCALE_DATA_DIR, else data/obsscaling/ (obsscale data fetch).
 """
 import argparse
 import json
@@ -83,7 +83,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--obsscale", default=os.path.join(ROOT, ".build/release/obsscale"))
     parser.add_argument("--data", default=os.environ.get("OBSSCALE_DATA_DIR")
-                        or os.path.join(os.path.dirname(ROOT), "shared/data/obsscaling"))
+                        or os.path.join(ROOT, "data", "obsscaling"))
     parser.add_argument("--json", help="write every summary entry here")
     args = parser.parse_args()
     panel = os.path.join(args.data, "base_llm_benchmark_eval.csv")

@@ -6,9 +6,10 @@
 # ({fit,select,validate,pca,efficiency,predictors,compare}.png). Two edge cases are checked but not screenshotted: a
 # tiny panel with one model per family, and a 5,000-model synthetic panel.
 #
-# The three reports use the public panel at $SHARED_DATA (default ../shared/data/obsscaling) with the
+# The reports use the public panel in $DATA_DIR (default $OBSSCALE_DATA_DIR, else data/obsscaling,
+# where obsscale data fetch puts it) with the
 # paper's setup; without it they fall back to the shipped synthetic panel (data/synthetic).
-# Environment: SWIFT, BUILD_FLAGS, SHARED_DATA, PYTHON, CHROMIUM, CHECK_REPORT_NO_BUILD=1 (use the
+# Environment: SWIFT, BUILD_FLAGS, DATA_DIR, PYTHON, CHROMIUM, CHECK_REPORT_NO_BUILD=1 (use the
 # existing .build/release/obsscale), CHECK_REPORT_KEEP=1 (keep the temporary folder).
 # Screenshots are replaced only when every check passes.
 set -euo pipefail
@@ -16,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 BUILD_FLAGS=${BUILD_FLAGS:-}
-SHARED_DATA=${SHARED_DATA:-../shared/data/obsscaling}
+DATA_DIR=${DATA_DIR:-${OBSSCALE_DATA_DIR:-data/obsscaling}}
 PYTHON=${PYTHON:-python3}
 SHOTS=docs/screenshots
 BIN=.build/release/obsscale
@@ -51,7 +52,7 @@ check() {
     if ! $CHECK "$WORK/$name.html" "${args[@]}"; then failed+=("$name"); fi
 }
 
-PANEL="$SHARED_DATA/base_llm_benchmark_eval.csv"
+PANEL="$DATA_DIR/base_llm_benchmark_eval.csv"
 if [ -f "$PANEL" ]; then
     echo "check-report: public panel $PANEL (preset paper-2024)"
     BENCH=MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,XWinograd,HumanEval
@@ -82,7 +83,7 @@ if [ -f "$PANEL" ]; then
         check compare 5 compare.png
 else
     PANEL=data/synthetic/panel.csv
-    echo "check-report: $SHARED_DATA not found; using the synthetic panel $PANEL"
+    echo "check-report: $DATA_DIR not found; using the synthetic panel $PANEL"
     run fit fit --panel "$PANEL" --target 'task_emergent,accuracy' --cutoff-flops 10 --reference-family Family-01 \
         --bootstrap 1000 --html "$WORK/fit.html" &&
         check fit 3 fit.png

@@ -14,7 +14,7 @@ purposes:
 Data (read-only, never copied into the project): the public panel of the paper,
 ``base_llm_benchmark_eval.csv``, and a downstream file, ``base_llm_post_training_eval.csv``,
 read with the stdlib ``csv`` module (downstream headers are quoted and contain commas).  They are
-looked up in ``$OBSSCALE_DATA_DIR`` or else ``../shared/data/obsscaling`` beside the checkout.
+looked up in ``$OBSSCALE_DATA_DIR`` or else ``data/obsscaling`` in the checkout (``obsscale data fetch``).
 
 Model set: the ``paper-2024`` preset — rows of the panel whose ``Model Family`` is one of
 :data:`PAPER_FAMILIES`, minus the models in :data:`PAPER_EXCLUDED_MODELS` (77 models), in panel
@@ -62,10 +62,9 @@ import numpy as np
 import scipy
 from scipy.optimize import curve_fit, least_squares, minimize
 
-# The public data lives beside the project checkout: <checkout>/../shared/data/...
+# The public data: $OBSSCALE_DATA_DIR, else where `obsscale data fetch` puts it.
 _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA_DIR = os.environ.get("OBSSCALE_DATA_DIR") or os.path.normpath(
-    os.path.join(_REPO_ROOT, "..", "shared", "data", "obsscaling"))
+DATA_DIR = os.environ.get("OBSSCALE_DATA_DIR") or os.path.join(_REPO_ROOT, "data", "obsscaling")
 DEFAULT_PANEL = DATA_DIR + "/base_llm_benchmark_eval.csv"
 DEFAULT_DOWNSTREAM = DATA_DIR + "/base_llm_post_training_eval.csv"
 DEFAULT_TARGET = "gsm8k_cot_8_exact_match,flexible-extract"
@@ -586,7 +585,7 @@ def run_fixture(data, cutoff, path):
             "scalerMean": _f(imp["scale_mean"]),
             "scalerStd": _f(imp["scale_std"]),
             # only the imputed cells, in the order of *MissingCells (the observed scores stay in
-            # ../shared and are never copied into the project)
+            # the public files and are never copied into the project)
             "trainImputedValues": _f(imp["imputed"][np.isnan(data["X"][tr])]),
             "testImputedValues": _f(res["test_imputed"][np.isnan(data["X"][te])]),
         },

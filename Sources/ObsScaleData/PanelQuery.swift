@@ -61,21 +61,18 @@ public struct PanelQuery: Codable, Equatable, Sendable {
     ) throws -> Loaded {
         let roots = roots ?? ProjectPaths.roots(environment: environment)
         let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment, roots: roots)
-        let readsCompanions: Bool
+        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
+        // Named files are read whole; companion files as the command needs them.
+        var readsCompanions = true
         var onlyColumns: Set<String>?
-        var panel: Panel
-        switch companions {
-        case _ where !downstreamPaths.isEmpty, .join:
-            readsCompanions = true
-            panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
-        case .skip:
-            readsCompanions = false
-            panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
-        case let .joinIfMissing(columns):
-            panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
-            let present = Set(panel.numericColumnNames)
-            readsCompanions = columns.contains { !present.contains($0) }
-            onlyColumns = Set(columns)
+        if downstreamPaths.isEmpty {
+            switch companions {
+            case .join: break
+            case .skip: readsCompanions = false
+            case let .joinIfMissing(columns):
+                readsCompanions = !Set(columns).isSubset(of: panel.numericColumnNames)
+                onlyColumns = Set(columns)
+            }
         }
         if readsCompanions {
             for path in location.downstreamPaths { try panel.join(downstreamPath: path, format: format, columns: onlyColumns) }

@@ -148,8 +148,11 @@ public struct ComputeEfficiency: Codable, Equatable, Sendable {
         var order: [String] = []
         var members: [String: [Int]] = [:]
         for (row, family) in families.enumerated() {
-            if members[family] == nil { order.append(family) }
-            if hasFlops(flops[row]) { members[family, default: []].append(row) } else { members[family, default: []] += [] }
+            if members[family] == nil {
+                order.append(family)
+                members[family] = []
+            }
+            if hasFlops(flops[row]) { members[family]?.append(row) }
         }
         var result: [Family] = []
         var excluded: [ExcludedFamily] = []

@@ -189,8 +189,8 @@ public struct TechniqueComparison: Codable, Equatable, Sendable {
         let bands =
             replicateCount > 0
             ? try bootstrapBands(
-                fits: fits, panel: panel, split: split, referenceRows: referenceRows, x: x, grid: grid, atLog10: atLog10, threadCount: threadCount,
-                progress: progress) : nil
+                fits: fits, estimate: reference, panel: panel, split: split, referenceRows: referenceRows, x: x, grid: grid, atLog10: atLog10,
+                threadCount: threadCount, progress: progress) : nil
         return Result(
             settings: self, fits: fits, log10Grid: grid, reference: reference, families: families, excludedFamilies: excluded, bands: bands)
     }
@@ -283,8 +283,8 @@ public struct TechniqueComparison: Codable, Equatable, Sendable {
 
     /// Percentile bands of the curves (against the reference family) and of the gaps.
     func bootstrapBands(
-        fits: [ScalingLawFit], panel: Panel, split: Split, referenceRows: [Int], x: [Double?], grid: [Double], atLog10: [Double],
-        threadCount: Int, progress: ProgressHandler?
+        fits: [ScalingLawFit], estimate: Curves, panel: Panel, split: Split, referenceRows: [Int], x: [Double?], grid: [Double],
+        atLog10: [Double], threadCount: Int, progress: ProgressHandler?
     ) throws -> Bands {
         let scores = Matrix(rows: fits[0].predictions.map(\.capabilities))
         let values = try targets.map { try panel.values(of: $0) }.map(normalize)
@@ -312,9 +312,6 @@ public struct TechniqueComparison: Codable, Equatable, Sendable {
             return curves(lines: lines, links: refits, grid: grid, atLog10: atLog10)
         }
         let succeeded = outcomes.compactMap { $0 }
-        let estimate = curves(
-            lines: Self.lines(fits.map { $0.predictions.map(\.linearPredictor) }, rows: referenceRows, x: x) ?? [], links: regressions, grid: grid,
-            atLog10: atLog10)
         func band(_ estimates: [Double], _ replicate: (Curves) -> [Double]) -> [BootstrapInterval] {
             let draws = succeeded.map(replicate)
             return estimates.indices.map { point in BootstrapInterval(estimate: estimates[point], replicates: draws.map { $0[point] }, level: level) }

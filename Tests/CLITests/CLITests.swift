@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 
-/// The `obsscale` executable end to end on the real panel (../shared/data/obsscaling) and on
+/// The `obsscale` executable end to end on the real panel (`RealPanel`) and on
 /// bad input: exit codes, messages, and that no output file is written on failure.
 struct CLITests {
     static let seven = "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,XWinograd,HumanEval"

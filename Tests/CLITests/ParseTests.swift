@@ -25,6 +25,13 @@ struct ParseTests {
         #expect(command.components == 3 && command.standardize)
     }
 
+    @Test func delimitersParse() throws {
+        for (typed, delimiter) in [(",", ","), (";", ";"), ("tab", "\t"), ("\\t", "\t"), ("\t", "\t")] {
+            #expect(try PCACommand.parse(["--delimiter", typed]).panelOptions.delimiter == delimiter, "\(typed)")
+        }
+        #expect(throws: (any Error).self) { try PCACommand.parse(["--delimiter", "|"]) }
+    }
+
     @Test func analysesParse() throws {
         let efficiency = try EfficiencyCommand.parse(["--components", "2", "--at-flops", "10,1000", "--html", "e.html"])
         #expect(efficiency.components == 2 && efficiency.atFlops == [10, 1000] && efficiency.html == "e.html")

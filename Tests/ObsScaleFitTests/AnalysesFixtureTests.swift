@@ -216,6 +216,15 @@ import _TestSupport
         comparison.law.pcaOn = .train
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
         comparison = Self.comparison()
+        comparison.gridPointCount = 1
+        #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
+        comparison = Self.comparison()
+        comparison.gapThreshold = .nan
+        #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
+        comparison = Self.comparison()
+        comparison.atFlops = [-84]
+        #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
+        comparison = Self.comparison()
         comparison.targets[1] = "no_such_metric"
         #expect(throws: (any Error).self) { try comparison.run(panel: panel, split: split) }
     }

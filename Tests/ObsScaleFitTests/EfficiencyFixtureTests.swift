@@ -94,6 +94,14 @@ import _TestSupport
         }
     }
 
+    /// Settings that have no meaning are refused before any work.
+    @Test func badSettingsAreRefused() throws {
+        let panel = try Self.panel("paper2024")
+        #expect(throws: FitError.self) { try ComputeEfficiency(componentCount: 0).run(panel: panel) }
+        #expect(throws: FitError.self) { try ComputeEfficiency(rankingFlops: [10, -1]).run(panel: panel) }
+        #expect(throws: FitError.self) { try ComputeEfficiency(rankingFlops: [.infinity]).run(panel: panel) }
+    }
+
     /// By hand: three points on y = 2x + 1 plus a residual pattern, and the degenerate families.
     @Test func handDerivedLinesAndExclusions() {
         // x = 0, 1, 2 (FLOPs 1, 10, 100); y = 1, 3.5, 5 → slope 2, intercept 1.1667, SSres = 1/6.

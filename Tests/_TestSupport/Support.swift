@@ -42,7 +42,7 @@ public enum TestPaths {
 
 /// The public panel files (`base_llm_benchmark_eval.csv` and its downstream files), looked for
 /// where the tool looks: `$OBSSCALE_DATA_DIR` (alone, when set), else the folder of `$OBSSCALE_PANEL`, `data/obsscaling/`
-/// in the checkout (after `obsscale data fetch`), then `../shared/data/obsscaling/` beside it.
+/// in the checkout (after `obsscale data fetch`). CI names its copy with `$OBSSCALE_DATA_DIR`.
 ///
 /// Tests that read them carry the `.realPanel` trait: without the files they are skipped with that
 /// reason, so `make test` passes in a fresh clone anywhere. CI sets `$OBSSCALE_REQUIRE_REAL_PANEL`,
@@ -65,7 +65,6 @@ public enum RealPanel {
             folders.append(URL(fileURLWithPath: panel).deletingLastPathComponent())
         }
         folders.append(TestPaths.root.appendingPathComponent("data/obsscaling"))
-        folders.append(TestPaths.root.deletingLastPathComponent().appendingPathComponent("shared/data/obsscaling"))
         return folders
     }
 

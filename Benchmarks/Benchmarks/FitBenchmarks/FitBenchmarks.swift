@@ -1,6 +1,6 @@
 // The fitting core on the real panel (BENCHMARKS.md): preset paper-2024, target GSM8K CoT,
 // 7 benchmarks, split at 84 × 1E21 FLOPs. Run from Benchmarks/: `swift package benchmark`.
-// Data: $OBSSCALE_DATA_DIR, else ../shared/data/obsscaling beside the checkout.
+// Data: $OBSSCALE_DATA_DIR, else data/obsscaling in the checkout (obsscale data fetch).
 import Benchmark
 import FitWorkload
 import ObsScale

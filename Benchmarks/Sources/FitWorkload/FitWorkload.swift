@@ -6,7 +6,7 @@ import ObsScale
 /// non-GSM8K benchmarks as predictors, split at 84 × 1E21 FLOPs (Llama-2-7B) — the inputs of
 /// `baseline/paper_baseline.py`. Loading happens once, outside every measured region.
 ///
-/// Data: `$OBSSCALE_DATA_DIR`, else `../shared/data/obsscaling/` beside the checkout,
+/// Data: `$OBSSCALE_DATA_DIR`, else `data/obsscaling/` in the checkout (after `obsscale data fetch`),
 /// resolved from this file's `#filePath`. The preset is read from the checkout's
 /// `data/presets/paper-2024.json` by full path.
 public struct FitWorkload: Sendable {
@@ -22,10 +22,10 @@ public struct FitWorkload: Sendable {
         return url.standardizedFileURL.path
     }
 
-    /// `$OBSSCALE_DATA_DIR`, else `<root>/../shared/data/obsscaling`.
+    /// `$OBSSCALE_DATA_DIR`, else `<root>/data/obsscaling`.
     public static func dataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let directory = environment["OBSSCALE_DATA_DIR"], !directory.isEmpty { return directory }
-        return URL(fileURLWithPath: repoRoot).appendingPathComponent("../shared/data/obsscaling").standardizedFileURL.path
+        return URL(fileURLWithPath: repoRoot).appendingPathComponent("data/obsscaling").standardizedFileURL.path
     }
 
     public let dataDirectory: String

@@ -1,10 +1,12 @@
 // CSV reading speed (BENCHMARKS.md, "Reading files"): the byte scanner behind every panel and
 // downstream file (`CSVTable.parse`, with its checks) on a wide file made in memory, the median
-// of 7 timed runs after a warm-up, in MB/s; and, on the real panel files when they are found, the
-// whole `Panel.load` of the panel with both companion files.
+// of 7 timed runs after a warm-up, in MB/s; and, on the real panel files when they are found
+// (`FitWorkload.dataDirectory()`: $OBSSCALE_DATA_DIR or data/obsscaling), the whole `Panel.load`
+// of the panel with both companion files.
 //
 //     swift build -c release --package-path Benchmarks --product csv-timing
 //     Benchmarks/.build/release/csv-timing [ROWS COLUMNS]
+import FitWorkload
 import Foundation
 import ObsScale
 
@@ -56,10 +58,7 @@ print(
         format: "every cell as a number: median %.1f ms (%.0f MB/s with the parse)", 1e3 * median(numbers),
         megabytes / (median(parse) + median(numbers))))
 
-let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/data/obsscaling").standardized
-let panelPath =
-    ProcessInfo.processInfo.environment["OBSSCALE_DATA_DIR"].map { $0 + "/base_llm_benchmark_eval.csv" }
-    ?? shared.appendingPathComponent("base_llm_benchmark_eval.csv").path
+let panelPath = FitWorkload.dataDirectory() + "/base_llm_benchmark_eval.csv"
 if FileManager.default.fileExists(atPath: panelPath) {
     let folder = URL(fileURLWithPath: panelPath).deletingLastPathComponent()
     let downstream = ["base_llm_post_training_eval.csv", "base_llm_emergent_capability_eval.csv"].map { folder.appendingPathComponent($0).path }

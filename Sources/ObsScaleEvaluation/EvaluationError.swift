@@ -19,6 +19,7 @@ extension Setting {
     public static let validationSelectors = Setting(Validation.self, "selectors")
     public static let validationRandomCount = Setting(Validation.self, "randomCount")
     public static let simulationWorldCount = Setting(SimulationStudy.self, "worldCount")
+    public static let simulationWorldIndices = Setting(owner: "SimulationStudy.worlds", name: "indices")
     public static let validationMinTestStandardDeviation = Setting(Validation.self, "minTestStandardDeviation")
     public static let validationHeldOutModels = Setting(Validation.self, "heldOutModels")
     public static let adviceHeldOutShare = Setting(SelectionAdvice.self, "heldOutShare")

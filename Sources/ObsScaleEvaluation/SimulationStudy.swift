@@ -27,12 +27,26 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
         threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: ProgressHandler? = nil
     ) throws -> SimulationStudyReport {
+        summarize(try worlds(indices: 0...max(0, worldCount - 1), threadCount: threadCount, progress: progress))
+    }
+
+    /// Worlds `indices` (of 0..<`worldCount`) alone, each exactly as `run` makes it: one shard of
+    /// a study split across processes or machines. `summarize` turns the worlds of all shards, in
+    /// index order, into `run`'s report.
+    public func worlds(
+        indices: ClosedRange<Int>, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
+    ) throws -> [World] {
         guard (1...100_000).contains(worldCount) else {
             throw EvaluationError.invalidSetting(.simulationWorldCount, value: "\(worldCount)", allowed: "1 to 100000 worlds")
         }
+        guard indices.lowerBound >= 0, indices.upperBound < worldCount else {
+            throw EvaluationError.invalidSetting(
+                .simulationWorldIndices, value: "\(indices.lowerBound)..\(indices.upperBound)",
+                allowed: "indices within 0..\(worldCount - 1) (0-based, inclusive)")
+        }
         try world.validate()
-        let outcomes = Parallel.replicates(count: worldCount, threadCount: threadCount, progress: progress) { index -> Result<World, Error> in
-            Result {
+        return Parallel.replicates(indices: Range(indices), threadCount: threadCount, progress: progress) { index -> World in
+            do {
                 var settings = world
                 var stream = Xoshiro256StarStar.stream(seed: world.seed, index: UInt64(index))
                 settings.seed = stream.next()
@@ -61,14 +75,23 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
                     }
                 }
                 return World(report: report, coverage: coverage)
+            } catch {
+                return World(failure: "\(error)")
             }
         }
-        return SimulationStudyReport(study: self, outcomes: outcomes)
     }
 
-    struct World {
-        var report: ValidationReport
-        var coverage: Coverage
+    /// The report of worlds 0..<`worldCount` (all shards' `worlds`, in index order).
+    public func summarize(_ worlds: [World]) -> SimulationStudyReport {
+        SimulationStudyReport(study: self, worlds: worlds)
+    }
+
+    /// One world's validation and coverage counts, or why it failed. Codable: the records a
+    /// sharded study writes and `summarize` reads back.
+    public struct World: Codable, Sendable {
+        public var report: ValidationReport?
+        public var coverage = Coverage()
+        public var failure: String?
     }
 
     /// Counts of held-out (world, target, model) cases inside the bootstrap intervals.
@@ -116,15 +139,12 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
     /// Held-out cases inside the bootstrap intervals, summed over worlds (with a bootstrap).
     public let coverage: SimulationStudy.Coverage?
 
-    init(study: SimulationStudy, outcomes: [Result<SimulationStudy.World, Error>]) {
+    init(study: SimulationStudy, worlds outcomes: [SimulationStudy.World]) {
         self.study = study
-        var worlds: [SimulationStudy.World] = []
+        var worlds: [(report: ValidationReport, coverage: SimulationStudy.Coverage)] = []
         var failures: [String: Int] = [:]
         for outcome in outcomes {
-            switch outcome {
-            case let .success(world): worlds.append(world)
-            case let .failure(error): failures["\(error)", default: 0] += 1
-            }
+            if let report = outcome.report { worlds.append((report, outcome.coverage)) } else { failures[outcome.failure ?? "", default: 0] += 1 }
         }
         self.failures = failures
         worldsRun = worlds.count

@@ -110,16 +110,41 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
         progress: ProgressHandler? = nil
     ) throws -> FitBootstrapSummary {
+        let replicates = try replicates(
+            fit, panel: panel, log10Flops: log10Flops, indices: 0...max(0, replicateCount - 1), threadCount: threadCount, progress: progress)
+        return summarize(fit, log10Flops: log10Flops, replicates: replicates, threadCount: threadCount)
+    }
+
+    /// Replicates `indices` (of 0..<`replicateCount`) alone, each exactly as `run` makes it: one
+    /// shard of a run split across processes or machines. `summarize` turns the replicates of all
+    /// shards, in index order, into the summary `run` returns.
+    /// - Throws: `FitError` for invalid settings or indices outside 0..<`replicateCount`.
+    public func replicates(
+        _ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [], indices: ClosedRange<Int>,
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
+    ) throws -> [Replicate] {
         try validate(fit, log10Flops: log10Flops)
         guard threadCount >= 1 else { throw FitError.invalidSetting(.fitBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
-        let context = try Context(fit: fit, panel: panel, settings: self)
-        let grid = Self.curveGrid(fit)
-        let replicates = Parallel.replicates(count: replicateCount, threadCount: threadCount, progress: progress) { index in
-            context.replicate(index, log10Flops: log10Flops + grid)
+        guard indices.lowerBound >= 0, indices.upperBound < replicateCount else {
+            throw FitError.invalidSetting(
+                .fitBootstrapIndices, value: "\(indices.lowerBound)..\(indices.upperBound)",
+                allowed: "indices within 0..\(replicateCount - 1) (0-based, inclusive)")
         }
-        return FitBootstrapSummary(
-            settings: self, fit: fit, panel: panel, log10Flops: log10Flops, curveLog10Flops: grid,
-            replicates: replicates, threadCount: threadCount)
+        let context = try Context(fit: fit, panel: panel, settings: self)
+        let computes = log10Flops + Self.curveGrid(fit)
+        return Parallel.replicates(indices: Range(indices), threadCount: threadCount, progress: progress) { index in
+            context.replicate(index, log10Flops: computes)
+        }
+    }
+
+    /// The summary of the replicates 0..<`replicateCount` of `fit` (all shards' `replicates`, in
+    /// index order). O(R · models · log R) for the percentiles, spread over `threadCount` workers.
+    public func summarize(
+        _ fit: ScalingLawFit, log10Flops: [Double] = [], replicates: [Replicate], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> FitBootstrapSummary {
+        FitBootstrapSummary(
+            settings: self, fit: fit, log10Flops: log10Flops, curveLog10Flops: Self.curveGrid(fit), replicates: replicates,
+            threadCount: max(1, threadCount))
     }
 
     /// The replicate laws themselves — (α, β, b) of each successful replicate, in replicate order —
@@ -165,16 +190,20 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     }
 
     /// One replicate's outcome: predictions of every panel model, the test MSE, the parameters
-    /// and the predictions at the requested computes; or why it failed.
-    struct Replicate {
-        var predictions: [Double] = []
+    /// and the predictions at the requested computes (then the curve's); or why it failed.
+    /// Codable: the records a sharded run writes and `summarize` reads back.
+    public struct Replicate: Codable, Sendable {
+        public var predictions: [Double] = []
         /// predictions + a resampled residual.
-        var newObservations: [Double] = []
-        var testMSE = Double.nan
-        var parameters: [Double] = []
-        var atFlops: [Double] = []
-        var atFlopsObservations: [Double] = []
-        var failure: Failure?
+        public var newObservations: [Double] = []
+        public var testMSE = Double.nan
+        public var parameters: [Double] = []
+        public var atFlops: [Double] = []
+        public var atFlopsObservations: [Double] = []
+        /// Why the replicate has no fit (a `Failure`'s description); nil when it has one.
+        public var failure: String?
+
+        init(failure: Failure? = nil) { self.failure = failure?.description }
 
         /// Why a replicate has no fit: a status, not an error of the user's settings.
         enum Failure: Sendable, CustomStringConvertible {
@@ -439,7 +468,7 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
     /// Summarises the replicates; the per-model intervals (two sorts of R values each) are
     /// computed in parallel, each into its own slot.
     init(
-        settings: FitBootstrap, fit: ScalingLawFit, panel: Panel, log10Flops: [Double], curveLog10Flops: [Double],
+        settings: FitBootstrap, fit: ScalingLawFit, log10Flops: [Double], curveLog10Flops: [Double],
         replicates: [FitBootstrap.Replicate], threadCount: Int
     ) {
         self.settings = settings
@@ -449,7 +478,7 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         var firstFailed: [Int] = []
         for (index, replicate) in replicates.enumerated() {
             guard let failure = replicate.failure else { continue }
-            reasons[failure.description, default: 0] += 1
+            reasons[failure, default: 0] += 1
             if firstFailed.count < 20 { firstFailed.append(index) }
         }
         failures = Failures(count: replicates.count - succeeded.count, reasons: reasons, firstReplicates: firstFailed)

@@ -47,7 +47,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         }
         struct Header: Decodable { let formatVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data), let version = header.formatVersion else {
-            throw DataError.unreadableFile(path: path, reason: "not a saved law (write one with fit --save-law)")
+            throw DataError.unreadableFile(path: path, reason: "not a saved law (write one with \(Setting.savedLawPath))")
         }
         guard version <= currentFormatVersion else {
             throw DataError.unreadableFile(

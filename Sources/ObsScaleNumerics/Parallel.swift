@@ -29,29 +29,43 @@ public enum Parallel {
         progress: ProgressHandler? = nil,
         _ body: @Sendable (Int) -> Result
     ) -> [Result] {
-        precondition(count >= 0 && threadCount >= 1)
+        replicates(indices: 0..<count, threadCount: threadCount, progress: progress, body)
+    }
+
+    /// `replicates(count:)` over a range of replicate indices: the body is called with the
+    /// replicate's own index, so replicates `indices` of a run split across processes are exactly
+    /// those of the whole run (a sharded run, `--replicates FROM..TO`). Progress counts within the
+    /// range.
+    public static func replicates<Result: Sendable>(
+        indices: Range<Int>,
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: ProgressHandler? = nil,
+        _ body: @Sendable (Int) -> Result
+    ) -> [Result] {
+        precondition(indices.lowerBound >= 0 && threadCount >= 1)
+        let count = indices.count, start = indices.lowerBound
         if count == 0 { return [] }
         if threadCount == 1 || count == 1 {
-            return (0..<count).map { index in
-                defer { progress?(index + 1, count) }
-                return body(index)
+            return (0..<count).map { position in
+                defer { progress?(position + 1, count) }
+                return body(start + position)
             }
         }
         // Slot 0 is computed first and seeds the buffer, so every slot is initialised without
         // optionals; each later slot is overwritten exactly once by its own replicate.
-        let slots = Slots(count: count, first: body(0))
+        let slots = Slots(count: count, first: body(start))
         progress?(1, count)
         defer { slots.free() }
         let counters = Mutex((next: 1, completed: 1))
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: min(threadCount, count - 1)) { _ in
                 while true {
-                    let index = counters.withLock { counters in
+                    let position = counters.withLock { counters in
                         defer { counters.next += 1 }
                         return counters.next
                     }
-                    guard index < count else { return }
-                    slots.store(body(index), at: index)
+                    guard position < count else { return }
+                    slots.store(body(start + position), at: position)
                     guard let progress else { continue }
                     let done = counters.withLock { counters in
                         counters.completed += 1

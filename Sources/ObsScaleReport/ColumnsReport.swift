@@ -1,5 +1,6 @@
 import Foundation
 import ObsScaleData
+import ObsScaleFit
 
 /// Text rendering of `obsscale columns`.
 public enum ColumnsReport {
@@ -9,8 +10,8 @@ public enum ColumnsReport {
         if summary.withDerivedFlops > 0 { text += " (\(summary.withDerivedFlops) derived as 6·N·D)" }
         text += ", model size for \(summary.withSize), tokens for \(summary.withTokens)\n"
         for (kind, title) in [
-            (ColumnSummary.Kind.benchmark, "Benchmarks (capabilities by default; --benchmarks picks others)"),
-            (.metric, "Other numeric columns (targets: --target NAME)"),
+            (ColumnSummary.Kind.benchmark, "Benchmarks (capabilities by default; \(Setting.panelBenchmarks) picks others)"),
+            (.metric, "Other numeric columns (targets: \(Setting.scalingLawTarget) NAME)"),
         ] {
             let columns = summary.columns.filter { $0.kind == kind }
             text += "\n\(title): \(columns.count)\n"
@@ -19,11 +20,17 @@ public enum ColumnsReport {
             for column in columns {
                 table.append([
                     column.name, "\(column.models)", Format.significant(column.minimum, 3), Format.significant(column.maximum, 3),
-                    column.looksLikePercent
-                        ? "percent: --target-range 0,100" : (column.maximum ?? 0) > 100 ? "unbounded: --target-range LOW,HIGH" : "",
+                    column.looksLikePercent ? "percent" : (column.maximum ?? 0) > 100 ? "unbounded" : "",
                 ])
             }
             text += table.render()
+            // Below the table, not in it: the command line rewrites setting names after rendering.
+            if columns.contains(where: \.looksLikePercent) {
+                text += "percent: as a target, fit with \(Setting.scalingLawTargetRange) 0,100\n"
+            }
+            if columns.contains(where: { !$0.looksLikePercent && ($0.maximum ?? 0) > 100 }) {
+                text += "unbounded: as a target, fit with \(Setting.scalingLawTargetRange) LOW,HIGH\n"
+            }
         }
         return text
     }

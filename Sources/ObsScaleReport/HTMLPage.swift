@@ -242,7 +242,7 @@ extension HTMLPage {
         let shown = ordered.prefix(500)
         if ordered.count > shown.count {
             page.paragraph(
-                "The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in \(FullListLocation.flag).")
+                "The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in the JSON report.")
         }
         page.table(
             header: header,
@@ -446,7 +446,7 @@ extension HTMLPage {
                     all: fitted(target.allModels)),
                 empty: "\(target.name): no fit succeeded.")
         }
-        if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in \(FullListLocation.flag)).") }
+        if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in the JSON report).") }
         page.heading("Against the random subsets")
         page.table(
             header: ["selector", "cells", "beats random", "median MSE ratio"],

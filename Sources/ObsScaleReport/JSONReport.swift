@@ -42,24 +42,35 @@ public struct JSONReport<Options: Codable, Result: Codable>: Codable {
 
     /// Reads a report written by `encoded()`.
     public static func decode(_ data: Data) throws -> JSONReport {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try decoder.decode(JSONReport.self, from: data)
+        try ReportCoding.decoder().decode(JSONReport.self, from: data)
     }
 
     /// Encoded bytes (pretty-printed, sorted keys).
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity",
-            negativeInfinity: "-Infinity", nan: "NaN")
-        return try encoder.encode(self)
+        try ReportCoding.encoder().encode(self)
     }
 
     /// Writes the report atomically.
     public func write(to path: String) throws {
         try AtomicFile.write(try encoded(), to: path)
+    }
+}
+
+/// The JSON conventions of every report and part file: pretty-printed, keys sorted, slashes
+/// unescaped, non-finite numbers as the strings "NaN", "Infinity", "-Infinity". Doubles are
+/// written in their shortest round-tripping form, so decoding and re-encoding is byte-exact.
+enum ReportCoding {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
     }
 }
 

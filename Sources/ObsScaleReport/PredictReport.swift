@@ -27,7 +27,7 @@ public enum PredictReport {
         text +=
             replicates > 0
             ? "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws (score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)\n\n"
-            : "Intervals: none (the law was saved without --bootstrap)\n\n"
+            : "Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))\n\n"
         var table = TextTable(
             header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "predicted"] + (replicates > 0 ? ["curve \(level)", "score \(level)"] : [])
                 + ["observed"],

@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleData
 import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
@@ -118,6 +119,6 @@ public enum SelectReport {
     /// Up to 40 names, then "… and N more" (the JSON has them all).
     static func list(_ names: [String], limit: Int = 40) -> String {
         guard names.count > limit else { return names.joined(separator: ", ") }
-        return names.prefix(limit).joined(separator: ", ") + ", … and \(names.count - limit) more (all in \(FullListLocation.flag))"
+        return names.prefix(limit).joined(separator: ", ") + ", … and \(names.count - limit) more (all in \(Setting.jsonReportPath))"
     }
 }

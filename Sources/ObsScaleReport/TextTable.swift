@@ -37,12 +37,6 @@ public struct TextTable {
     }
 }
 
-/// Where a list cut short in a text or HTML report is given in full: the command line's JSON
-/// output. The one place the report layer names a flag.
-public enum FullListLocation {
-    public static let flag = "--json"
-}
-
 /// Number formatting shared by the reports.
 public enum Format {
     /// Fixed decimals, "—" for nil/NaN.

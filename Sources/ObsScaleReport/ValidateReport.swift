@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleData
 import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
@@ -25,12 +26,14 @@ public enum ValidateReport {
         text += " of the pool's cost \(Format.significant(report.poolCost, 6)) ('\(settings.selection.cost)')\n"
         if !report.droppedTargets.isEmpty {
             text += "Dropped \(report.droppedTargets.count) degenerate target(s), left out of every summary"
-            text += report.droppedTargets.count > Self.listedDroppedTargets ? " (the first \(Self.listedDroppedTargets); all in --json):\n" : ":\n"
+            text +=
+                report.droppedTargets.count > Self.listedDroppedTargets
+                ? " (the first \(Self.listedDroppedTargets); all in \(Setting.jsonReportPath)):\n" : ":\n"
             for dropped in report.droppedTargets.prefix(Self.listedDroppedTargets) { text += "  \(dropped.name): \(dropped.reason)\n" }
         }
         text += "\n" + summary(report)
         if report.targets.count > Self.perTargetLimit {
-            text += "\nPer-target tables of the \(report.targets.count) targets: in --json (result.targets).\n"
+            text += "\nPer-target tables of the \(report.targets.count) targets: in \(Setting.jsonReportPath) (result.targets).\n"
         }
         for target in report.targets where report.targets.count <= Self.perTargetLimit {
             text += "\nTarget '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "

@@ -31,6 +31,9 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
     public var timeLimitSeconds: Double = 10
     /// Seed of the random baseline.
     public var seed: UInt64 = 0
+    /// Workers of the searches that run in parallel. Not in the JSON encoding (it never changes a
+    /// result; decoded as the active processor count), so reports of runs with different
+    /// `--threads` are the same byte for byte.
     public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
     /// `auto` enumerates exactly when there are at most this many combinations.
     public var autoExhaustiveLimit: Double = 5e6
@@ -45,6 +48,19 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
         self.timeLimitSeconds = timeLimitSeconds
         self.seed = seed
         self.threadCount = threadCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case method, timeLimitSeconds, seed, autoExhaustiveLimit, gapTolerance
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        method = try container.decode(SelectionMethod.self, forKey: .method)
+        timeLimitSeconds = try container.decode(Double.self, forKey: .timeLimitSeconds)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        autoExhaustiveLimit = try container.decode(Double.self, forKey: .autoExhaustiveLimit)
+        gapTolerance = try container.decode(Double.self, forKey: .gapTolerance)
     }
 }
 

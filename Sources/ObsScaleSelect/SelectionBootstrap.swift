@@ -38,6 +38,19 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
         results: [SelectionResult], threadCount: Int, progress: ProgressHandler? = nil
     ) throws -> SelectionBootstrapSummary {
+        let shard = try replicates(
+            setup: setup, panel: panel, budgets: budgets, options: options, results: results, indices: 0...max(0, replicateCount - 1),
+            threadCount: threadCount, progress: progress)
+        return summarize(replicateMethod: shard.replicateMethod, budgets: budgets, results: results, replicates: shard.replicates)
+    }
+
+    /// Replicates `indices` (of 0..<`replicateCount`) alone, each exactly as `run` makes it, and
+    /// the method they selected with: one shard of a run split across processes or machines.
+    /// `summarize` turns the replicates of all shards, in index order, into `run`'s summary.
+    public func replicates(
+        setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
+        results: [SelectionResult], indices: ClosedRange<Int>, threadCount: Int, progress: ProgressHandler? = nil
+    ) throws -> (replicateMethod: SelectionMethod, replicates: [Replicate]) {
         guard (1...100_000).contains(replicateCount) else {
             throw SelectionError.invalidSetting(.selectionBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 100000 replicates")
         }
@@ -45,6 +58,11 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
             throw SelectionError.invalidSetting(.selectionBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1")
         }
         guard threadCount >= 1 else { throw SelectionError.invalidSetting(.selectionBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
+        guard indices.lowerBound >= 0, indices.upperBound < replicateCount else {
+            throw SelectionError.invalidSetting(
+                .selectionBootstrapIndices, value: "\(indices.lowerBound)..\(indices.upperBound)",
+                allowed: "indices within 0..\(replicateCount - 1) (0-based, inclusive)")
+        }
         let pool = try setup.pool(of: panel)
         let families = pool.indices.map { panel.models[$0].family }
         var familyOrder: [String] = []
@@ -59,25 +77,35 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         let replicateMethod = try Self.replicateMethod(options, problem: setup.problem(pool, fitRows: nil))
         serialOptions.method = replicateMethod
         let replicateOptions = serialOptions
-        let outcomes = Parallel.replicates(count: replicateCount, threadCount: threadCount, progress: progress) { index -> Result<[Outcome], Error> in
+        let replicates = Parallel.replicates(indices: Range(indices), threadCount: threadCount, progress: progress) { index -> Replicate in
             var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
             let rows: [Int]
             switch resampling {
             case .models: rows = (0..<pool.indices.count).map { _ in random.nextInt(below: pool.indices.count) }
             case .families: rows = (0..<groups.count).flatMap { _ in groups[random.nextInt(below: groups.count)] }
             }
-            return Result {
+            do {
                 let problem = try setup.problem(pool, fitRows: rows)
                 let chosen = try Selection.solve(problem, budgets: budgets, options: replicateOptions)
                 let unitIndex = Dictionary(problem.units.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-                return zip(chosen, results).map { replicate, full in
-                    let fullSubset = full.units.compactMap { unitIndex[$0] }
-                    return Outcome(units: replicate.units, value: replicate.value, fullSubsetValue: problem.value(of: fullSubset))
-                }
+                return Replicate(
+                    outcomes: zip(chosen, results).map { replicate, full in
+                        let fullSubset = full.units.compactMap { unitIndex[$0] }
+                        return Outcome(units: replicate.units, value: replicate.value, fullSubsetValue: problem.value(of: fullSubset))
+                    })
+            } catch {
+                return Replicate(failure: "\(error)")
             }
         }
-        return SelectionBootstrapSummary(
-            settings: self, replicateMethod: replicateMethod, budgets: budgets, results: results, outcomes: outcomes)
+        return (replicateMethod, replicates)
+    }
+
+    /// The summary of replicates 0..<`replicateCount` (all shards' `replicates`, in index order)
+    /// of the selection `results` at `budgets`.
+    public func summarize(
+        replicateMethod: SelectionMethod, budgets: [Double], results: [SelectionResult], replicates: [Replicate]
+    ) -> SelectionBootstrapSummary {
+        SelectionBootstrapSummary(settings: self, replicateMethod: replicateMethod, budgets: budgets, results: results, replicates: replicates)
     }
 
     /// The method of the replicates: the selection's own, but greedy + exchange for an `auto` that
@@ -86,10 +114,21 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         options.method == .auto && problem.combinationCount > options.autoExhaustiveLimit ? .exchange : options.method
     }
 
-    struct Outcome {
-        var units: [String]
-        var value: Double
-        var fullSubsetValue: Double
+    /// One replicate's selection at one budget.
+    public struct Outcome: Codable, Sendable {
+        /// The units the replicate chose.
+        public var units: [String]
+        /// V_r(S_r).
+        public var value: Double
+        /// V_r(S_full): the full-data subset in the replicate's geometry.
+        public var fullSubsetValue: Double
+    }
+
+    /// One replicate: its outcome per budget, or why it failed (e.g. a resampled pool too
+    /// degenerate for PCA). Codable: the records a sharded run writes and `summarize` reads back.
+    public struct Replicate: Codable, Sendable {
+        public var outcomes: [Outcome] = []
+        public var failure: String?
     }
 }
 
@@ -125,17 +164,14 @@ public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
 
     init(
         settings: SelectionBootstrap, replicateMethod: SelectionMethod, budgets: [Double], results: [SelectionResult],
-        outcomes: [Result<[SelectionBootstrap.Outcome], Error>]
+        replicates: [SelectionBootstrap.Replicate]
     ) {
         self.replicateMethod = replicateMethod
         self.settings = settings
         var failures: [String: Int] = [:]
         var succeeded: [[SelectionBootstrap.Outcome]] = []
-        for outcome in outcomes {
-            switch outcome {
-            case let .success(value): succeeded.append(value)
-            case let .failure(error): failures["\(error)", default: 0] += 1
-            }
+        for replicate in replicates {
+            if let failure = replicate.failure { failures[failure, default: 0] += 1 } else { succeeded.append(replicate.outcomes) }
         }
         self.failures = failures
         replicatesSucceeded = succeeded.count

@@ -62,4 +62,5 @@ extension Setting {
     public static let selectionBootstrapReplicateCount = Setting(SelectionBootstrap.self, "replicateCount")
     public static let selectionBootstrapLevel = Setting(SelectionBootstrap.self, "level")
     public static let selectionBootstrapThreadCount = Setting(owner: "SelectionBootstrap.run", name: "threadCount")
+    public static let selectionBootstrapIndices = Setting(owner: "SelectionBootstrap.replicates", name: "indices")
 }

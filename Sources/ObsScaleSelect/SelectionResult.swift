@@ -23,6 +23,8 @@ public struct SelectionResult: Codable, Equatable, Sendable {
     public var provenOptimal: Bool
     public var solver: String
     public var iterations: Int
+    /// Wall-clock time of the search. Not in the JSON encoding (decoded as 0), so a report is the
+    /// same byte for byte for the same inputs on any machine; the text report shows it.
     public var seconds: Double
     /// Anything the user should know (limits hit, fallbacks).
     public var notes: [String]
@@ -45,7 +47,7 @@ public struct SelectionResult: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case budget, units, models, totalCost, value, lowerBound, gap, provenOptimal, solver, iterations, seconds, notes
+        case budget, units, models, totalCost, value, lowerBound, gap, provenOptimal, solver, iterations, notes
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -60,7 +62,6 @@ public struct SelectionResult: Codable, Equatable, Sendable {
         try container.encode(provenOptimal, forKey: .provenOptimal)
         try container.encode(solver, forKey: .solver)
         try container.encode(iterations, forKey: .iterations)
-        try container.encode(seconds, forKey: .seconds)
         try container.encode(notes, forKey: .notes)
     }
 
@@ -75,7 +76,7 @@ public struct SelectionResult: Codable, Equatable, Sendable {
         provenOptimal = try container.decode(Bool.self, forKey: .provenOptimal)
         solver = try container.decode(String.self, forKey: .solver)
         iterations = try container.decode(Int.self, forKey: .iterations)
-        seconds = try container.decode(Double.self, forKey: .seconds)
+        seconds = 0
         notes = try container.decode([String].self, forKey: .notes)
     }
 }

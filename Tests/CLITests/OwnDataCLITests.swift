@@ -20,7 +20,8 @@ struct OwnDataCLITests {
         #expect(result.stdout.contains("Models: 15 in 4 families; FLOPs known for 15 (15 derived as 6·N·D), model size for 15, tokens for 15"))
         #expect(result.stdout.contains("Benchmarks (capabilities by default; --benchmarks picks others): 4"))
         #expect(result.stdout.contains("my_eval (%)"))
-        #expect(result.stdout.contains("percent: --target-range 0,100"))
+        #expect(result.stdout.contains("my_eval (%)      14  7.2  89.7  percent\n"))
+        #expect(result.stdout.contains("percent: as a target, fit with --target-range 0,100"))
         #expect(result.stderr.contains("obsscale: note: \(Self.panel): using column 'model' as Model"))
         #expect(result.stderr.contains("2 row(s) name models not in the panel"))
     }

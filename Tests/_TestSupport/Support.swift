@@ -94,7 +94,11 @@ extension Trait where Self == ConditionTrait {
 
 /// Decodes a JSON fixture into a dictionary tree.
 public func loadJSON(_ url: URL) throws -> [String: Any] {
-    let data = try Data(contentsOf: url)
+    try loadJSON(data: try Data(contentsOf: url))
+}
+
+/// A JSON object from bytes.
+public func loadJSON(data: Data) throws -> [String: Any] {
     guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
         throw CocoaError(.coderReadCorrupt)
     }

@@ -94,6 +94,15 @@ enum Parse {
         return low...high
     }
 
+    /// `FROM..TO`: replicate indices, 0-based and inclusive (`0..99` is the first 100).
+    static func replicateRange(_ text: String) throws -> ClosedRange<Int> {
+        let bounds = text.split(separator: "..", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard bounds.count == 2, let first = bounds[0], let last = bounds[1], first >= 0, first <= last else {
+            throw RefusedValue(item: text, allowed: "FROM..TO with 0 ≤ FROM ≤ TO, 0-based and inclusive, e.g. 0..99")
+        }
+        return first...last
+    }
+
     /// `METHOD[:UNIT],…` selectors of `validate --method`.
     static func selectors(_ text: String) throws -> [ValidationSelector] {
         try commaList(text).map { item in

@@ -37,7 +37,9 @@ enum FlagNames {
         .imputerRank: "--impute-rank",
         .pcaComponentCount: "--components",
         .huberDelta: "--huber-delta",
+        .scalingLawTarget: "--target",
         .scalingLawTargetRange: "--target-range",
+        .savedLawPath: "--save-law",
         .scalingLawPCAOn: "--pca-on",
         .scalingLawReferenceFamily: "--reference-family",
         .scalingLawPrior: "--prior",
@@ -48,6 +50,7 @@ enum FlagNames {
         .fitBootstrapRefitChoices: "--refit-choices",
         .fitBootstrapLog10Flops: "--at-flops",
         .fitBootstrapThreadCount: "--threads",
+        .fitBootstrapIndices: "--replicates",
         .computeBaselinePredictor: "--predictor",
         .techniqueTargets: "--target",
         .techniqueGapThreshold: "--gap-threshold",
@@ -72,16 +75,21 @@ enum FlagNames {
         .selectionBootstrapReplicateCount: "--bootstrap",
         .selectionBootstrapLevel: "--level",
         .selectionBootstrapThreadCount: "--threads",
+        .selectionBootstrapIndices: "--replicates",
         // ObsScaleEvaluation
         .validationTargets: "--target",
         .validationCutoffFlops: "--cutoff-flops",
         .validationSelectors: "--method",
         .validationRandomCount: "--random",
         .simulationWorldCount: "--simulate",
+        .simulationWorldIndices: "--replicates",
         .validationMinTestStandardDeviation: "--min-test-sd",
         .validationThreadCount: "--threads",
         .adviceTargets: "--advise",
         .adviceHeldOutShare: "--advise",
+        // ObsScaleReport
+        .jsonReportPath: "--json",
+        .shardIndices: "--replicates",
     ]
 
     /// `validate --simulate` sets the simulated worlds with flags of its own.

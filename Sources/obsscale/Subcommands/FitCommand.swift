@@ -81,6 +81,9 @@ struct FitCommand: ParsableCommand {
             throw ValidationError(
                 "--predictor: '\(predictor.rawValue)' is not allowed with --compare-predictors (allowed: pcs; all three are fitted)")
         }
+        try bootstrapOptions.validateShard(
+            json: panelOptions.json, count: bootstrapOptions.replicates,
+            conflicts: [runOptions.html.map { _ in "--html" }, saveLaw.map { _ in "--save-law" }].compactMap { $0 })
         let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil].filter { $0 }.count
         guard chosen <= 1 else {
             throw ValidationError("--cutoff-flops/--holdout/--test-top: '\(chosen) given' is not allowed (allowed: at most one split)")
@@ -133,6 +136,20 @@ struct FitCommand: ParsableCommand {
             }
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
+            let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops)
+            if let settings, let shard = bootstrapOptions.shard, let path = panelOptions.json {
+                let records = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
+                    try settings.replicates(
+                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard, threadCount: runOptions.threadCount,
+                        progress: progress)
+                }
+                try FitPart(
+                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard, total: settings.replicateCount,
+                    records: records
+                ).write(to: path)
+                printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet)
+                return
+            }
             if let settings {
                 fit.bootstrap = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.run(
@@ -151,13 +168,7 @@ struct FitCommand: ParsableCommand {
                 try saved.write(to: saveLaw)
             }
             if let path = panelOptions.json {
-                try JSONReport(
-                    command: "fit", seed: settings?.seed,
-                    options: FitOptions(
-                        query: panelOptions.query, target: target, split: rule, law: law,
-                        bootstrap: settings, atFlops: atFlops),
-                    result: fit
-                ).write(to: path)
+                try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).write(to: path)
             }
             if let html = runOptions.html {
                 try HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops).write(

@@ -67,6 +67,11 @@ struct SelectCommand: ParsableCommand {
     /// The pool is resampled, and PCA and the selection redone, in each replicate.
     @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
 
+    func validate() throws {
+        try bootstrapOptions.validateShard(
+            json: panelOptions.json, count: bootstrapOptions.replicates, conflicts: runOptions.html == nil ? [] : ["--html"])
+    }
+
     /// The selection setup the options describe (reads a `--targets FILE`).
     func setup() throws -> SelectionSetup {
         var setup = poolOptions.setup(benchmarks: panelOptions.benchmarks, componentCount: components)
@@ -130,29 +135,37 @@ struct SelectCommand: ParsableCommand {
             let settings = bootstrapOptions.replicates.map {
                 SelectionBootstrap(replicateCount: $0, level: bootstrapOptions.level, resampling: bootstrapOptions.resample, seed: runOptions.seed)
             }
-            let summary = try settings.map { settings in
-                try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
-                    try settings.run(
-                        setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options,
-                        results: results, threadCount: options.threadCount, progress: progress)
-                }
-            }
             let advice =
                 try advise
                 ? withProgress("advice", quiet: panelOptions.quiet) { progress in
                     try self.advice(selectionSetup).run(panel: loaded.panel, budgets: budgets, threadCount: options.threadCount, progress: progress)
                 } : nil
+            let jsonOptions = SelectOptions(
+                query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets, budgetSpec: budget.description,
+                bootstrap: settings)
+            var output = SelectOutput(pool: problem.poolModels, units: problem.units.map(\.name), results: results, bootstrap: nil, advice: advice)
+            if let settings {
+                let replicates = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
+                    try settings.replicates(
+                        setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options, results: results,
+                        indices: bootstrapOptions.shard ?? 0...max(0, settings.replicateCount - 1), threadCount: options.threadCount,
+                        progress: progress)
+                }
+                if let shard = bootstrapOptions.shard, let path = panelOptions.json {
+                    try SelectPart(
+                        command: "select", seed: runOptions.seed, options: jsonOptions,
+                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard,
+                        total: settings.replicateCount, records: replicates.replicates
+                    ).write(to: path)
+                    printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet)
+                    return
+                }
+                output.bootstrap = settings.summarize(
+                    replicateMethod: replicates.replicateMethod, budgets: budgets, results: results, replicates: replicates.replicates)
+            }
+            let summary = output.bootstrap
             if let path = panelOptions.json {
-                try JSONReport(
-                    command: "select", seed: runOptions.seed,
-                    options: SelectOptions(
-                        query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets,
-                        budgetSpec: budget.description, bootstrap: settings),
-                    result: SelectOutput(
-                        pool: problem.poolModels, units: problem.units.map(\.name), results: results,
-                        bootstrap: summary, advice: advice)
-                )
-                .write(to: path)
+                try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).write(to: path)
             }
             if let html = runOptions.html {
                 try HTMLPage.select(

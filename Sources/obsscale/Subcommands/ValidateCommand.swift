@@ -123,6 +123,7 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError(
                 "--bootstrap: '\(bootstrapOptions.bootstrap)' is not allowed (allowed: only with --simulate (use fit --bootstrap on real data))")
         }
+        try bootstrapOptions.validateShard(json: panelOptions.json, count: simulate, countFlag: "--simulate")
     }
 
     /// The evaluation the options describe (its targets as given; `all` is resolved on the panel).
@@ -163,14 +164,22 @@ struct ValidateCommand: ParsableCommand {
         try runReportingErrors(flagOverrides: FlagNames.validateOverrides) {
             if let simulate {
                 let study = try study(worldCount: simulate)
-                let report = try withProgress("worlds", quiet: panelOptions.quiet) { progress in
-                    try study.run(threadCount: runOptions.threadCount, progress: progress)
+                let worlds = try withProgress("worlds", quiet: panelOptions.quiet) { progress in
+                    try study.worlds(
+                        indices: bootstrapOptions.shard ?? 0...max(0, simulate - 1), threadCount: runOptions.threadCount, progress: progress)
                 }
-                if let path = panelOptions.json {
-                    try JSONReport(
-                        command: "validate", seed: runOptions.seed, options: ValidateOptions(query: nil, validation: nil, study: study),
-                        result: report
+                let options = ValidateOptions(query: nil, validation: nil, study: study)
+                if let shard = bootstrapOptions.shard, let path = panelOptions.json {
+                    try ValidatePart(
+                        command: "validate", seed: runOptions.seed, options: options, shared: NoSharedResult(), indices: shard, total: simulate,
+                        records: worlds
                     ).write(to: path)
+                    printPartWritten(shard, total: simulate, path: path, quiet: panelOptions.quiet)
+                    return
+                }
+                let report = study.summarize(worlds)
+                if let path = panelOptions.json {
+                    try JSONReport(command: "validate", seed: runOptions.seed, options: options, result: report).write(to: path)
                 }
                 printReport(ValidateReport.render(report), quiet: panelOptions.quiet, flagOverrides: FlagNames.validateOverrides)
                 return

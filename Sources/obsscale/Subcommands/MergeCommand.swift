@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import ObsScale
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the parts of a split run (--replicates FROM..TO) into the report a single run writes.",
+        discussion: """
+            Each part holds replicates (or simulated worlds) FROM..TO of one fit --bootstrap, select --bootstrap or validate \
+            --simulate run. The merged JSON is byte for byte the one the whole run writes. Parts of different runs (options, \
+            seeds, data), overlapping ranges and missing replicates are refused.
+            """)
+
+    @Argument(help: "The part files, in any order.")
+    var parts: [String]
+
+    @Option(help: "Where the merged JSON report goes (written atomically).")
+    var json: String
+
+    @Option(help: "Worker threads for the summary (default: all cores; results do not depend on it).")
+    var threads: Int?
+
+    @Flag(help: "Print nothing on success.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads: '\(threads)' is not allowed (allowed: ≥ 1)") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let merged = try ReportMerge.merge(paths: parts, threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            try AtomicFile.write(merged.report, to: json)
+            printReport(
+                "Merged \(merged.partCount) part(s) of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)\n", quiet: quiet)
+        }
+    }
+}

@@ -81,18 +81,13 @@ build-nested: deps
 
 # Regenerate the shipped synthetic panel (documented in data/README.md).
 # Install: the release binary in PREFIX/bin (the Swift standard library and Foundation linked in
-# statically, so it runs without a Swift toolchain; it still needs libglpk40 and libcurl4), the
+# statically, so it runs without a Swift toolchain; it needs libglpk40, and libcurl4 for data fetch), the
 # presets, the checksums of the public files and the synthetic default
 # panel in PREFIX/share/obsscale/data, where the binary finds them from any working directory.
 # Built in its own folder (.build-install) so the static build does not invalidate .build.
 PREFIX ?= /usr/local
 INSTALL_BIN ?= .build-install/release/obsscale
 install: deps
-	@if ! ls /usr/include/curl/curl.h /usr/include/*/curl/curl.h >/dev/null 2>&1; then \
-		echo "installing libcurl4-openssl-dev (apt-get; the static Foundation links libcurl)"; \
-		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libcurl4-openssl-dev >/dev/null; \
-	fi
 	$(SWIFT) build -c release --static-swift-stdlib --product obsscale --scratch-path .build-install $(BUILD_FLAGS)
 	$(MAKE) install-files PREFIX="$(PREFIX)" INSTALL_BIN="$(INSTALL_BIN)"
 	@echo "installed $(PREFIX)/bin/obsscale (data in $(PREFIX)/share/obsscale); try: $(PREFIX)/bin/obsscale pca"

@@ -30,9 +30,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "ObsScaleNumerics"),
+        // `data fetch`'s downloads: libcurl opened with dlopen on the first download, so no other
+        // command loads libcurl and its TLS libraries at start (as linking URLSession would).
+        .target(name: "CHTTPFetch", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "ObsScaleData",
-            dependencies: ["ObsScaleNumerics", .product(name: "CSV", package: "CSV.swift")]),
+            dependencies: ["ObsScaleNumerics", "CHTTPFetch", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "ObsScaleFit", dependencies: ["ObsScaleNumerics", "ObsScaleData"]),
         // GLPK: the one system library. Only LinearProgramming imports it.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),

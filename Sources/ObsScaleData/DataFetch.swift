@@ -1,8 +1,5 @@
+import CHTTPFetch
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The files `obsscale data fetch` downloads and their committed SHA-256 digests and sizes
 /// (`data/checksums.json`). Only the digests are in the repository, never the data.
@@ -111,8 +108,23 @@ public enum FetchError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .unreachable(url, reason, help):
             return "cannot download \(url): \(reason)\n\(help)"
         case let .httpStatus(url, status, help):
-            let phrase = HTTPURLResponse.localizedString(forStatusCode: status)
-            return "cannot download \(url): the server answered HTTP \(status) (\(phrase))\n\(help)"
+            return "cannot download \(url): the server answered HTTP \(status) (\(Self.phrase(status)))\n\(help)"
+        }
+    }
+
+    /// The reason phrase of an HTTP status (RFC 9110), or its class.
+    static func phrase(_ status: Int) -> String {
+        let phrases = [
+            301: "moved permanently", 302: "found", 304: "not modified", 400: "bad request", 401: "unauthorized", 403: "forbidden",
+            404: "not found", 408: "request timeout", 410: "gone", 429: "too many requests", 500: "internal server error",
+            502: "bad gateway", 503: "service unavailable", 504: "gateway timeout",
+        ]
+        if let phrase = phrases[status] { return phrase }
+        switch status {
+        case 300..<400: return "redirection"
+        case 400..<500: return "client error"
+        case 500..<600: return "server error"
+        default: return "unexpected status"
         }
     }
 }
@@ -248,16 +260,19 @@ public struct DataFetch: Sendable {
             result.outcome = .replaced
         }
 
-        let data = try Self.download(source, timeout: timeout, help: handPlacementHelp())
+        // Download into a temporary file beside the target, hash what is on disk, then rename. The
+        // folder is created for the first download and removed again if that download fails.
+        let createdFolder = !FileManager.default.fileExists(atPath: destination)
         try Self.makeFolder(destination)
-        // Write to a temporary file beside the target, hash what is on disk, then rename.
         let temporary = URL(fileURLWithPath: destination)
             .appendingPathComponent(".\(file.name).download-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: temporary) }
         do {
-            try data.write(to: temporary)
+            try Self.download(source, to: temporary.path, timeout: timeout, help: handPlacementHelp())
         } catch {
-            throw DataError.unreadableFile(path: temporary.path, reason: "cannot write: \(error.localizedDescription)")
+            try? FileManager.default.removeItem(at: temporary)
+            if createdFolder { try? FileManager.default.removeItem(atPath: destination) }
+            throw error
         }
         let written = try SHA256.hexDigest(ofFile: temporary.path)
         guard written.digest == file.sha256 && written.bytes == file.bytes else {
@@ -291,92 +306,38 @@ public struct DataFetch: Sendable {
             """
     }
 
-    /// Downloads one URL with a hard deadline: `timeout` seconds for the whole request (URLSession's
-    /// request and resource timeouts, plus a semaphore wait one second longer in case the session
-    /// does not fire them). Only status 200 is accepted.
-    static func download(_ url: URL, timeout: Double, help: String) throws -> Data {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        let session = URLSession(configuration: configuration)
-        defer { session.invalidateAndCancel() }
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.setValue("obsscale-data-fetch", forHTTPHeaderField: "User-Agent")
-
-        let box = ResponseBox()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            box.set(data: data, response: response, error: error)
-            done.signal()
-        }
-        task.resume()
-        if done.wait(timeout: .now() + timeout + 1) == .timedOut {
-            task.cancel()
+    /// Downloads one URL into the file `path` with a hard deadline: `timeout` seconds for the whole
+    /// transfer, redirects followed. Only status 200 is accepted. Through libcurl, loaded on the
+    /// first download (`CHTTPFetch`), so other commands never load it.
+    static func download(_ url: URL, to path: String, timeout: Double, help: String) throws {
+        var result = chttp_result()
+        let code = chttp_fetch_to_file(url.absoluteString, path, timeout, "obsscale-data-fetch", &result)
+        let message = withUnsafeBytes(of: result.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard code == 0 else {
             throw FetchError.unreachable(
-                url: url.absoluteString, reason: "no answer within \(Self.seconds(timeout)) (\(Setting.fetchTimeout))", help: help)
+                url: url.absoluteString, reason: describe(code: code, message: message, url: url, timeout: timeout), help: help)
         }
-        let (data, response, error) = box.get()
-        if let error {
-            throw FetchError.unreachable(url: url.absoluteString, reason: describe(error, url: url, timeout: timeout), help: help)
+        guard result.status == 200 else {
+            throw FetchError.httpStatus(url: url.absoluteString, status: result.status, help: help)
         }
-        guard let http = response as? HTTPURLResponse else {
-            throw FetchError.unreachable(url: url.absoluteString, reason: "no HTTP response", help: help)
-        }
-        guard http.statusCode == 200 else {
-            throw FetchError.httpStatus(url: url.absoluteString, status: http.statusCode, help: help)
-        }
-        return data ?? Data()
     }
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
-    /// A readable reason for a transport error (Linux's localized descriptions are often generic).
-    static func describe(_ error: Error, url: URL, timeout: Double) -> String {
+    /// A readable reason for a failed transfer from libcurl's result code (curl/curl.h's CURLcode;
+    /// -1: libcurl missing or the file not writable) and its message.
+    static func describe(code: Int32, message: String, url: URL, timeout: Double) -> String {
         let host = url.host ?? "the server"
-        let nsError = error as NSError
-        guard nsError.domain == NSURLErrorDomain else { return error.localizedDescription }
-        switch URLError.Code(rawValue: nsError.code) {
-        case .cannotFindHost, .dnsLookupFailed:
-            return "cannot resolve the host \(host) (no network or no DNS?)"
-        case .cannotConnectToHost:
-            return "cannot connect to \(host)\(url.port.map { ":\($0)" } ?? "") (connection refused or no route; no network?)"
-        case .notConnectedToInternet:
-            return "no network connection"
-        case .timedOut:
-            return "no answer from \(host) within \(seconds(timeout)) (\(Setting.fetchTimeout); no network?)"
-        case .networkConnectionLost:
-            return "the connection to \(host) was lost"
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            return "the TLS connection to \(host) failed (\(nsError.localizedDescription))"
-        default:
-            return "\(nsError.localizedDescription) (URL error \(nsError.code))"
+        switch code {
+        case -1: return message
+        case 5, 6: return "cannot resolve the host \(host) (no network or no DNS?)"
+        case 7: return "cannot connect to \(host)\(url.port.map { ":\($0)" } ?? "") (connection refused or no route; no network?)"
+        case 28: return "no answer from \(host) within \(seconds(timeout)) (\(Setting.fetchTimeout); no network?)"
+        case 52, 55, 56: return "the connection to \(host) was lost (\(message))"
+        case 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91: return "the TLS connection to \(host) failed (\(message))"
+        default: return "\(message) (curl error \(code))"
         }
-    }
-}
-
-/// Carries a URLSession completion to the waiting thread.
-private final class ResponseBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    private var response: URLResponse?
-    private var error: Error?
-
-    func set(data: Data?, response: URLResponse?, error: Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        self.data = data
-        self.response = response
-        self.error = error
-    }
-
-    func get() -> (Data?, URLResponse?, Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (data, response, error)
     }
 }

@@ -196,7 +196,7 @@ public struct Panel: Sendable {
         let table = try CSVTable.read(path: path, delimiter: format.delimiter)
         var modelFormat = PanelFormat()
         modelFormat.modelColumn = format.modelColumn
-        let (roles, roleNotes) = try modelFormat.resolve(header: table.header, path: path, required: [.model])
+        let (roles, roleNotes) = try modelFormat.resolve(header: table.header, path: path, required: [.model], roles: [.model])
         notes += roleNotes
         let nameColumn = roles[.model] ?? 0
         var rowOfModel: [String: Int] = [:]

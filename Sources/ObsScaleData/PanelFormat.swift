@@ -79,19 +79,47 @@ public struct PanelFormat: Codable, Equatable, Sendable {
     }
 
     /// Lower case, underscores as spaces, runs of spaces as one, no leading or trailing space.
+    /// ASCII names (the usual case) are rewritten byte by byte; others through `lowercased()`.
     static func normalized(_ name: String) -> String {
-        name.lowercased().split(whereSeparator: { $0 == " " || $0 == "_" }).joined(separator: " ")
+        let utf8 = name.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return name.lowercased().split(whereSeparator: { $0 == " " || $0 == "_" }).joined(separator: " ")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for byte in utf8 {
+            if byte == 0x20 || byte == 0x5F {  // space, underscore
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace { bytes.append(0x20) }
+            pendingSpace = false
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The header index of each role found, and a note for each one that was guessed.
+    /// The header index of each role of `roles` found, and a note for each one that was guessed.
     /// - Parameter required: roles whose absence is an error (naming the option that sets it).
-    func resolve(header: [String], path: String, required: [Role]) throws -> (indices: [Role: Int], notes: [String]) {
+    /// Cost: O(header) per role, each name normalized once.
+    func resolve(
+        header: [String], path: String, required: [Role], roles: [Role] = Role.allCases
+    ) throws -> (indices: [Role: Int], notes: [String]) {
         var indices: [Role: Int] = [:]
         var notes: [String] = []
         var taken = Set<Int>()
-        for role in Role.allCases {
+        var normalizedHeader: [String]?
+        func normalizedNames() -> [String] {
+            if let normalizedHeader { return normalizedHeader }
+            let names = header.map(Self.normalized)
+            normalizedHeader = names
+            return names
+        }
+        for role in roles {
             if let name = explicitName(role) {
-                guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { Self.normalized($0) == Self.normalized(name) }) else {
+                let wanted = Self.normalized(name)
+                guard let index = header.firstIndex(of: name) ?? normalizedNames().firstIndex(of: wanted) else {
                     throw DataError.missingColumn(path: path, column: name, suggestions: Suggestions.closeMatches(to: name, in: header))
                 }
                 indices[role] = index
@@ -104,7 +132,8 @@ public struct PanelFormat: Codable, Equatable, Sendable {
                 continue
             }
             let candidates = role.aliases
-            if let index = header.indices.first(where: { !taken.contains($0) && candidates.contains(Self.normalized(header[$0])) }) {
+            let names = normalizedNames()
+            if let index = header.indices.first(where: { !taken.contains($0) && candidates.contains(names[$0]) }) {
                 indices[role] = index
                 taken.insert(index)
                 notes.append("\(path): using column '\(header[index])' as \(role.canonicalName)")

@@ -130,7 +130,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 .fitBootstrapIndices, value: "\(indices.lowerBound)..\(indices.upperBound)",
                 allowed: "indices within 0..\(replicateCount - 1) (0-based, inclusive)")
         }
-        let context = try Context(fit: fit, panel: panel, settings: self)
+        let context = try Context(fit: fit, panel: panel, settings: self, threadCount: threadCount)
         let computes = log10Flops + Self.curveGrid(fit)
         return Parallel.replicates(indices: Range(indices), threadCount: threadCount, progress: progress) { index in
             context.replicate(index, log10Flops: computes)
@@ -165,7 +165,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 refitPCA ? .fitBootstrapRefitPCA : .fitBootstrapRefitChoices, value: "true",
                 allowed: "false to save the replicate laws (each replicate must live in the saved capability space)")
         }
-        let context = try Context(fit: fit, panel: panel, settings: self)
+        let context = try Context(fit: fit, panel: panel, settings: self, threadCount: threadCount)
         let parameters = Parallel.replicates(count: replicateCount, threadCount: threadCount) { index -> [Double]? in
             var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
             let rows = context.draw(&random)
@@ -247,7 +247,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         /// targets (accuracies, possibly normalized below chance); unbounded for the linear link.
         let scoreRange: ClosedRange<Double>
 
-        init(fit: ScalingLawFit, panel: Panel, settings: FitBootstrap) throws {
+        /// - Parameter threadCount: workers of the leave-one-family-out refits.
+        init(fit: ScalingLawFit, panel: Panel, settings: FitBootstrap, threadCount: Int = 1) throws {
             self.settings = settings
             law = fit.law
             self.panel = panel
@@ -282,14 +283,18 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 ? -Double.infinity...Double.infinity
                 : min(0, observed.min() ?? 0)...max(1, observed.max() ?? 1)
             if trainFamilies.count >= 2 {
-                var residuals: [Double] = []
-                for family in trainFamilies {
+                // One refit per training family, in parallel (each into its own slot, so the
+                // residuals are in family order for any thread count).
+                let context = self
+                let perFamily = Parallel.replicates(count: trainFamilies.count, threadCount: threadCount) { index -> [Double] in
+                    let family = context.trainFamilies[index]
                     let left = Set(family)
-                    guard let (regression, familyScores) = try? fitLaw(rows: train.filter { !left.contains($0) }),
+                    guard let (regression, familyScores) = try? context.fitLaw(rows: context.train.filter { !left.contains($0) }),
                         regression.termination.converged
-                    else { continue }
-                    for row in family { residuals.append(targets[row] - regression.predict(familyScores.row(row))) }
+                    else { return [] }
+                    return family.map { context.targets[$0] - regression.predict(familyScores.row($0)) }
                 }
+                let residuals = perFamily.flatMap { $0 }
                 let center = Statistics.mean(residuals)
                 heldOutResiduals = residuals.map { $0 - center }
             }

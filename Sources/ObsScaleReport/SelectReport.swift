@@ -35,7 +35,7 @@ public enum SelectReport {
                 text += "  models (\(result.models.count)): \(Self.list(result.models))\n"
             }
             if costName != "count" && !result.units.isEmpty {
-                text += "  cost (\(costName)): \(Self.withCosts(result.units, problem: problem, costName: costName).joined(separator: ", "))\n"
+                text += "  cost (\(costName)): \(Self.list(Self.withCosts(result.units, problem: problem, costName: costName)))\n"
             }
             for note in result.notes { text += "  note: \(note)\n" }
         }

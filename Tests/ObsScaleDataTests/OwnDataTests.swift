@@ -1,7 +1,8 @@
 import Foundation
-import ObsScaleData
 import Testing
 import _TestSupport
+
+@testable import ObsScaleData
 
 /// A user's own files: other delimiters and header spellings load, with every guess reported;
 /// wrong data (percentages, raw FLOPs, empty families, header-only files) is refused with the
@@ -13,6 +14,17 @@ struct OwnDataTests {
     static let results = TestPaths.fixture("own_results.csv", near: #filePath).path
 
     func message(_ body: () throws -> Void) -> String { errorMessage(body) }
+
+    /// Header names are compared normalized: the byte-level path for ASCII names gives what the
+    /// general one (Unicode lower-casing, split on spaces and underscores) gives.
+    @Test(arguments: [
+        "Model", "Model Family", "  model__FAMILY ", "Model Size (B)", "n_params (B)", "FLOPs (1E21)", "_", "", "A  B_ _C", "x",
+        "Ünïcode Näme", "tokens (T)\t",
+    ])
+    func normalizedNamesMatchTheGeneralRule(name: String) {
+        let general = name.lowercased().split(whereSeparator: { $0 == " " || $0 == "_" }).joined(separator: " ")
+        #expect(PanelFormat.normalized(name) == general)
+    }
 
     @Test func tabSeparatedLowerCaseHeadersLoadWithNotes() throws {
         let panel = try Panel.load(panelPath: Self.panel, downstreamPaths: [Self.results])

@@ -119,3 +119,44 @@ struct BoundPropertyTests {
         #expect(compared >= 40)
     }
 }
+
+/// The lazy greedy scan (D-criterion, single-model units) adds exactly the units the plain scan
+/// adds, in the same order, on random pools of 20–300 models with random costs, constraints and
+/// exact ties (duplicated models).
+struct LazyGreedyTests {
+    @Test(arguments: Array(UInt64(1)...60)) func lazyScanAddsWhatThePlainScanAdds(seed: UInt64) throws {
+        var random = Xoshiro256StarStar(seed: 1000 + seed)
+        let p = 2 + random.nextInt(below: 3)
+        let count = 20 + random.nextInt(below: 281)
+        var rows: [[Double]] = []
+        var units: [SelectionProblem.Unit] = []
+        let familyCount = 1 + count / (2 + random.nextInt(below: 8))
+        for u in 0..<count {
+            // Every seventh model duplicates an earlier one (same row, family and cost): exact ties.
+            if u > 0 && u % 7 == 0 {
+                let copy = random.nextInt(below: u)
+                rows.append(rows[copy])
+                units.append(.init(name: "m\(u)", family: units[copy].family, models: [u], cost: units[copy].cost))
+                continue
+            }
+            rows.append((0..<p).map { _ in random.nextNormal() * (0.2 + random.nextUniform()) })
+            let cost = random.nextUniform() < 0.3 ? 1 : exp(3 * random.nextUniform())
+            units.append(.init(name: "m\(u)", family: "F\(random.nextInt(below: familyCount))", models: [u], cost: cost))
+        }
+        var constraints = SelectionProblem.Constraints()
+        if random.nextUniform() < 0.3 { constraints.maxFamilies = 2 + random.nextInt(below: familyCount) }
+        if random.nextUniform() < 0.3 { constraints.maxModelsPerFamily = 1 + random.nextInt(below: 4) }
+        if random.nextUniform() < 0.3 { constraints.maxModels = p + 2 + random.nextInt(below: count) }
+        if random.nextUniform() < 0.3 { constraints.mustInclude = [random.nextInt(below: count)] }
+        let design = Matrix(rows: rows)
+        let problem = try SelectionProblem(
+            poolModels: rows.indices.map { "model\($0)" }, poolFamilies: units.map(\.family), design: design, targets: design,
+            units: units, criterion: .d, constraints: constraints)
+        let total = units.reduce(0) { $0 + $1.cost }
+        let budget = total * (0.02 + 0.6 * random.nextUniform())
+        guard let plain = try? GreedySelector().greedy(problem, budget: budget, lazy: false) else { return }
+        let lazy = try GreedySelector().greedy(problem, budget: budget, lazy: true)
+        #expect(lazy.0.members == plain.0.members, "seed \(seed): \(count) models, p = \(p)")
+        #expect(lazy.0.value == plain.0.value)
+    }
+}

@@ -1,13 +1,25 @@
 import ArgumentParser
 import ObsScale
 
-/// Per-command defaults of `LawOptions` (`fit` uses least squares, `validate` the paper's Huber loss).
+/// Per-command defaults of `LawOptions`: the recommended law (`ScalingLaw.recommended`: least
+/// squares, PCA on the pool, a public prior, K = 3) unless a command says otherwise (`validate`
+/// fits with the paper's Huber loss).
 protocol LawDefaults {
     static var loss: LossChoice { get }
     static var prior: PriorChoice { get }
     static var components: ComponentsChoice { get }
     static var pcaOn: PCAFitRows { get }
 }
+
+extension LawDefaults {
+    static var loss: LossChoice { .ls }
+    static var prior: PriorChoice { .publicMetrics }
+    static var components: ComponentsChoice { .fixed(3) }
+    static var pcaOn: PCAFitRows { .pool }
+}
+
+/// The recommended law's defaults, as they are (`fit`, `compare`).
+enum RecommendedLawDefaults: LawDefaults {}
 
 /// `--components K` or `--components auto` (K chosen by cross-validation).
 enum ComponentsChoice: Equatable, ExpressibleByArgument, CustomStringConvertible {

@@ -2,13 +2,6 @@ import ArgumentParser
 import Foundation
 import ObsScale
 
-enum CompareLawDefaults: LawDefaults {
-    static let loss = LossChoice.ls
-    static let prior = PriorChoice.publicMetrics
-    static let components = ComponentsChoice.fixed(3)
-    static let pcaOn = PCAFitRows.pool
-}
-
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -23,7 +16,7 @@ struct CompareCommand: ParsableCommand {
         name: .customLong("target-range"), help: "LOW,HIGH: fit and score (y − LOW)/(HIGH − LOW) for every target.", transform: Parse.range)
     var targetRange: ClosedRange<Double>?
 
-    @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<CompareLawDefaults>
+    @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<RecommendedLawDefaults>
 
     @Option(
         name: .customLong("cutoff-flops"), help: "Fit on models with FLOPs ≤ X (×1E21) and score the rest (default: fit on all).",

@@ -2,14 +2,6 @@ import ArgumentParser
 import Foundation
 import ObsScale
 
-enum FitLawDefaults: LawDefaults {
-    static let loss = LossChoice.ls
-    // The recommended law (`ScalingLaw.recommended`): PCA on the pool and a public prior.
-    static let prior = PriorChoice.publicMetrics
-    static let components = ComponentsChoice.fixed(3)
-    static let pcaOn = PCAFitRows.pool
-}
-
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
@@ -25,7 +17,7 @@ struct FitCommand: ParsableCommand {
         transform: Parse.range)
     var targetRange: ClosedRange<Double>?
 
-    @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<FitLawDefaults>
+    @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<RecommendedLawDefaults>
 
     @Option(name: .customLong("cutoff-flops"), help: "Train on models with FLOPs ≤ X (×1E21); hold out the rest.", transform: Parse.flops)
     var cutoffFlops: Double?

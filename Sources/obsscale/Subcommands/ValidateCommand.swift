@@ -2,13 +2,9 @@ import ArgumentParser
 import Foundation
 import ObsScale
 
+/// The recommended law with the Huber loss (δ = 1) of the paper's evaluation.
 enum ValidateLawDefaults: LawDefaults {
-    /// The paper's evaluation fits with the Huber loss (δ = 1).
-    static let loss = LossChoice.huber
-    // The recommended law (`ScalingLaw.recommended`): PCA on the pool and a public prior.
-    static let prior = PriorChoice.publicMetrics
-    static let components = ComponentsChoice.fixed(3)
-    static let pcaOn = PCAFitRows.pool
+    static var loss: LossChoice { .huber }
 }
 
 extension TargetGrouping: ExpressibleByArgument {}

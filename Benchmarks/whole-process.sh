@@ -2,7 +2,8 @@
 # Whole-process timings: obsscale as a user runs it (start, read the files, compute, print) next to
 # the paper's procedure in Python run the same way (Benchmarks/baseline/whole_process.py: one
 # process per call, numpy/scipy imported each time), timed with hyperfine in one session. Prints
-# a markdown table of means and ranges, and the ratios with and without Python's start and imports.
+# a markdown table of means and ranges, and Python's start plus imports on their own (its
+# compute-only times are the in-process baselines of compare.sh and compare-bootstrap.sh).
 #
 #   Benchmarks/whole-process.sh     # RUNS=15 (obsscale), PYRUNS=3 (Python), BIN=path to time another build
 #
@@ -30,7 +31,7 @@ TARGET='gsm8k_cot_8_exact_match,flexible-extract'
 SEVEN='MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,XWinograd,HumanEval'
 PAPER_FIT="fit --panel $PANEL --preset paper-2024 --target $TARGET --benchmarks $SEVEN --cutoff-flops 84 --prior none --pca-on train --loss huber --quiet"
 GUIDE="select --panel $PANEL --preset paper-2024 --unit family --criterion v --no-intercept --include Llama-2 --max-families 10 --budget 4,8,12,16,20,24,28,32,36 --quiet"
-LARGE="select --panel $WORLD/panel.csv --unit model --cost params --budget 2% --quiet --json $OUT/large.json"
+LARGE="select --panel $WORLD/panel.csv --unit model --cost params --budget 2% --quiet --json $OUT/select5000.json"
 WP="$PY $ROOT/Benchmarks/baseline/whole_process.py --data-dir $DATA"
 
 # name | runs | command  → OUT/name.json (hyperfine's export)
@@ -60,20 +61,18 @@ def ms(v):
 def cell(name):
     mean, lo, hi = t(name)
     return f"{ms(mean)} ({ms(lo)}–{ms(hi)})"
-imports = t("py-imports")[0]
-print("| command | obsscale | Python (whole process) | ratio | Python minus start and imports | ratio |")
-print("|---|---:|---:|---:|---:|---:|")
-print(f"| process start (`--version` / `python -c pass`) | {cell('start')} | {cell('py-start')} | {t('py-start')[0] / t('start')[0]:.0f}× | — | — |")
+print("| command | obsscale | Python (whole process) | ratio |")
+print("|---|---:|---:|---:|")
+print(f"| process start (`--version` / `python -c pass`) | {cell('start')} | {cell('py-start')} | {t('py-start')[0] / t('start')[0]:.0f}× |")
 for label, ours, theirs in [
     ("`fit`, paper setup (Huber, no prior)", "fit", "py-fit"),
     ("`fit --bootstrap 1000` (Python: Huber, L-BFGS-B)", "bootstrap", "py-bootstrap"),
     ("`select`, guide setup (exhaustive, 9 budgets)", "guide", "py-guide"),
 ]:
-    compute = t(theirs)[0] - imports
-    print(f"| {label} | {cell(ours)} | {cell(theirs)} | {t(theirs)[0] / t(ours)[0]:.0f}× | {ms(compute)} | {compute / t(ours)[0]:.0f}× |")
-print(f"| `select`, 5,000 models / 500 families, params, 2% | {cell('large')} | — | — | — | — |")
+    print(f"| {label} | {cell(ours)} | {cell(theirs)} | {t(theirs)[0] / t(ours)[0]:.0f}× |")
+print(f"| `select`, 5,000 models / 500 families, params, 2% | {cell('large')} | — | — |")
 print(f"\nPython interpreter start plus imports (`whole_process.py imports`): {cell('py-imports')}.")
-large = json.load(open(f"{out}/large.json"))["result"]["results"][0]
+large = json.load(open(f"{out}/select5000.json"))["result"]["results"][0]
 print(f"5,000-model selection: {len(large['units'])} models, certified gap {large.get('gap', float('nan')) * 100:.4f}%.")
 EOF
 echo

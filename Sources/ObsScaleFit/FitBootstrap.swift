@@ -182,7 +182,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
 
     /// 41 computes spanning the panel's equivalent FLOPs (half a decade beyond each end), where
     /// the summary's `curve` gives the law and its band — the band of the report's chart.
-    static func curveGrid(_ fit: ScalingLawFit) -> [Double] {
+    public static func curveGrid(_ fit: ScalingLawFit) -> [Double] {
         guard fit.equivalentFlops != nil else { return [] }
         let values = fit.predictions.compactMap(\.equivalentLog10Flops).filter(\.isFinite)
         guard let low = values.min(), let high = values.max() else { return [] }

@@ -146,7 +146,15 @@ public enum ReportMerge {
         }
         switch command {
         case "fit":
-            let (first, records) = try combine(files, as: FitPart.self)
+            // Every successful replicate predicts each model, each parameter and each compute.
+            let (first, records) = try combine(files, as: FitPart.self) { part, record in
+                let models = part.shared.predictions.count
+                let computes = part.options.atFlops.count + FitBootstrap.curveGrid(part.shared).count
+                return record.failure != nil
+                    || (record.predictions.count == models && record.newObservations.count == models
+                        && record.parameters.count == part.shared.law.regression.parameters.count
+                        && record.atFlops.count == computes && record.atFlopsObservations.count == computes)
+            }
             guard let bootstrap = first.options.bootstrap else {
                 throw MergeError.inconsistent(path: paths[0], reason: "a fit part without a bootstrap")
             }
@@ -156,7 +164,9 @@ public enum ReportMerge {
             let report = try JSONReport(command: "fit", seed: first.seed, options: first.options, result: fit).encoded()
             return Merged(command: "fit", partCount: files.count, total: first.total, report: report)
         case "select":
-            let (first, records) = try combine(files, as: SelectPart.self)
+            let (first, records) = try combine(files, as: SelectPart.self) { part, record in
+                record.failure != nil || record.outcomes.count == part.shared.output.results.count
+            }
             guard let bootstrap = first.options.bootstrap else {
                 throw MergeError.inconsistent(path: paths[0], reason: "a select part without a bootstrap")
             }
@@ -166,8 +176,19 @@ public enum ReportMerge {
             let report = try JSONReport(command: "select", seed: first.seed, options: first.options, result: output).encoded()
             return Merged(command: "select", partCount: files.count, total: first.total, report: report)
         case "validate":
-            let (first, records) = try combine(files, as: ValidatePart.self)
-            guard let study = first.options.study else { throw MergeError.inconsistent(path: paths[0], reason: "a validate part without --simulate") }
+            let (first, records) = try combine(files, as: ValidatePart.self) { part, record in
+                guard let report = record.report else { return record.failure != nil }
+                let selectors = part.options.study?.validation.selectors.count ?? 0
+                return report.targets.allSatisfy { target in
+                    target.budgets.count == report.budgets.count && target.budgets.allSatisfy { $0.selectors.count == selectors }
+                }
+            }
+            guard let study = first.options.study else {
+                throw MergeError.inconsistent(path: paths[0], reason: "a validate part without a simulation study")
+            }
+            guard Set(records.compactMap { $0.report?.budgets.count }).count <= 1 else {
+                throw MergeError.inconsistent(path: paths[0], reason: "worlds with different numbers of budgets (a damaged part?)")
+            }
             let report = try JSONReport(command: "validate", seed: first.seed, options: first.options, result: study.summarize(records)).encoded()
             return Merged(command: "validate", partCount: files.count, total: first.total, report: report)
         default:
@@ -183,10 +204,13 @@ public enum ReportMerge {
         return data
     }
 
-    /// Decodes the parts, checks that they belong to one run and together hold each replicate
-    /// exactly once, and returns the first part (by path order) with all records in index order.
+    /// Decodes the parts, checks that they belong to one run, that each record has the shape of
+    /// the run (`wellFormed`: a damaged file must not reach the summary), and that together they
+    /// hold each replicate exactly once; returns the first part (by path order) with all records
+    /// in index order.
     static func combine<Options, Shared, Record>(
-        _ files: [(path: String, data: Data)], as type: ReportPart<Options, Shared, Record>.Type
+        _ files: [(path: String, data: Data)], as type: ReportPart<Options, Shared, Record>.Type,
+        wellFormed: (ReportPart<Options, Shared, Record>, Record) -> Bool
     ) throws -> (ReportPart<Options, Shared, Record>, [Record]) {
         let decoder = ReportCoding.decoder()
         let parts = try files.map { file -> (path: String, part: ReportPart<Options, Shared, Record>) in
@@ -214,6 +238,9 @@ public enum ReportMerge {
             guard part.first >= 0, part.first <= part.last, part.last < part.total, part.records.count == part.last - part.first + 1 else {
                 throw MergeError.inconsistent(
                     path: path, reason: "range \(part.first)..\(part.last) of \(part.total) with \(part.records.count) records")
+            }
+            if let bad = part.records.indices.first(where: { !wellFormed(part, part.records[$0]) }) {
+                throw MergeError.inconsistent(path: path, reason: "replicate \(part.first + bad) does not have the run's shape (a damaged part?)")
             }
         }
         let ordered = parts.sorted { $0.part.first < $1.part.first }

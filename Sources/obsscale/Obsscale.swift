@@ -42,9 +42,11 @@ struct Obsscale: ParsableCommand {
     }
 }
 
-/// The running executable's path (resolved from /proc/self/exe, so a binary found through $PATH
-/// or a symlink still finds the data installed beside it).
-let executablePath = Bundle.main.executablePath ?? CommandLine.arguments.first
+/// The running executable's path (resolved from /proc/self/exe where there is one, so a binary
+/// found through $PATH or a symlink still finds the data installed beside it; elsewhere from the
+/// main bundle, whose set-up costs more at start than reading the link).
+let executablePath =
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath ?? CommandLine.arguments.first
 
 /// Runs a subcommand body: the library's input errors (`InputError`: bad data, settings out of
 /// range) become one line on stderr, with settings spelled as flags, and exit code 64; a failed

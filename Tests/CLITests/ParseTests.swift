@@ -210,3 +210,11 @@ struct ParseTests {
         for setting in declared { #expect(FlagNames.flags[setting] != nil, "\(setting)") }
     }
 }
+
+/// The lists' trimming without Foundation trims what Foundation's `.whitespaces` trims.
+struct TrimmingTests {
+    @Test(arguments: ["  a b ", "\ta\t", "\u{00A0}x\u{2003}", "", "   ", "\u{3000}model\u{202F}", "no-blank", " \n a \n "])
+    func trimmedMatchesFoundation(text: String) {
+        #expect(Parse.trimmed(Substring(text)) == text.trimmingCharacters(in: .whitespaces))
+    }
+}

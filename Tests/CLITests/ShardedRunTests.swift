@@ -72,6 +72,13 @@ struct ShardedRunTests {
         let otherSeed = try part("20..39", ["--seed", "6"]), otherLevel = try part("20..39", ["--level", "0.9"])
         let single = folder.appendingPathComponent("single.json").path
         #expect(try runCLI(Self.fitArguments + ["--json", single, "--quiet"]).status == 0)
+        // A damaged part: one replicate lost its predictions.
+        var object = try loadJSON(URL(fileURLWithPath: second))
+        var records = object["records"] as? [[String: Any]] ?? []
+        records[3]["predictions"] = [0.5]
+        object["records"] = records
+        let damaged = folder.appendingPathComponent("damaged.json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: damaged))
         let output = folder.appendingPathComponent("merged.json").path
         let cases: [([String], String)] = [
             ([first], "replicates 20..39 of 0..39 are in no part"),
@@ -81,6 +88,7 @@ struct ShardedRunTests {
             ([first, otherLevel], "not the same options as"),
             ([first, single], "single.json: not a part of a split run (write parts with --replicates FROM..TO and --json FILE)"),
             ([first, folder.appendingPathComponent("absent.json").path], "absent.json"),
+            ([first, damaged], "damaged.json: replicate 23 does not have the run's shape (a damaged part?)"),
         ]
         for (parts, message) in cases {
             let merge = try runCLI(["merge"] + parts + ["--json", output])

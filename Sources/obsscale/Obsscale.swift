@@ -27,7 +27,7 @@ struct Obsscale: ParsableCommand {
     /// same exit codes (64 for bad usage).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try directlyParsed(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -39,6 +39,25 @@ struct Obsscale: ParsableCommand {
             }
             Foundation.exit(code.rawValue)
         }
+    }
+}
+
+extension Obsscale {
+    /// The subcommand named by the first argument, parsed on its own (nil: parse from the root).
+    ///
+    /// Parsing from the root makes argument-parser build the subcommand's argument set three
+    /// extra times (to look for pass-through arguments), about a fifth of a short run. Only plain
+    /// invocations take this path — a leaf subcommand and no help or version flag; anything it
+    /// cannot parse is parsed again from the root, so every message and help text is the root's.
+    static func directlyParsed(_ arguments: [String]) -> ParsableCommand? {
+        guard let name = arguments.first,
+            let subcommand = configuration.subcommands.first(where: { $0._commandName == name }),
+            subcommand.configuration.subcommands.isEmpty,
+            !arguments.contains(where: {
+                ["-h", "--help", "-help", "--version"].contains($0) || $0.hasPrefix("--experimental") || $0.hasPrefix("--generate-completion")
+            })
+        else { return nil }
+        return try? subcommand.parseAsRoot(Array(arguments.dropFirst()))
     }
 }
 

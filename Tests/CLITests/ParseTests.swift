@@ -218,3 +218,34 @@ struct TrimmingTests {
         #expect(Parse.trimmed(Substring(text)) == text.trimmingCharacters(in: .whitespaces))
     }
 }
+
+/// The direct path of `main` (a leaf subcommand parsed on its own) gives the command the root's
+/// parse gives, and leaves help, version, nested commands and bad input to the root.
+struct DirectParseTests {
+    static func dumped(_ command: ParsableCommand) -> String {
+        var text = ""
+        dump(command, to: &text)
+        return text
+    }
+
+    @Test(arguments: [
+        ["fit", "--target", "t", "--cutoff-flops", "84", "--bootstrap", "10", "--threads", "1"],
+        ["select", "--budget", "4,8", "--unit", "family", "--criterion", "v", "--no-intercept"],
+        ["pca", "--preset", "paper-2024", "--quiet"],
+        ["validate", "--cutoff-flops", "10", "--budget", "10", "--simulate", "4", "--replicates", "0..1", "--json", "p.json"],
+        ["merge", "a.json", "b.json", "--json", "out.json"],
+        ["compare", "--target", "a", "--target", "b"],
+    ])
+    func directParseEqualsTheRootParse(arguments: [String]) throws {
+        let direct = try #require(Obsscale.directlyParsed(arguments))
+        #expect(Self.dumped(direct) == Self.dumped(try Obsscale.parseAsRoot(arguments)))
+    }
+
+    @Test(arguments: [
+        ["fit", "--help"], ["--version"], ["data", "fetch"], ["help", "fit"], ["fit", "--bogus"], ["fit"], ["nosuch"], [],
+        ["select", "--budget", "4", "--generate-completion-script", "bash"],
+    ])
+    func otherInvocationsGoThroughTheRoot(arguments: [String]) {
+        #expect(Obsscale.directlyParsed(arguments) == nil)
+    }
+}

@@ -20,11 +20,7 @@ public struct CSVTable: Sendable {
     /// malformed file.
     /// - Parameter delimiter: ",", "\t" or ";" (nil: detected from the header line).
     public static func read(path: String, delimiter: String? = nil) throws -> CSVTable {
-        guard FileManager.default.fileExists(atPath: path) else { throw DataError.fileNotFound(path: path) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DataError.unreadableFile(path: path, reason: "permission denied or not a regular file")
-        }
-        return try data.withUnsafeBytes { raw in
+        try TextInput.contents(ofFile: path).withUnsafeBytes { raw in
             try parse(bytes: raw.bindMemory(to: UInt8.self), path: path, delimiter: delimiter)
         }
     }
@@ -62,9 +58,9 @@ public struct CSVTable: Sendable {
         lineNumbers.reserveCapacity(records.count)
         for record in records {
             let fields = record.fields
-            if fields.count == 1 && trimmed(fields[0]).isEmpty { continue }
+            if fields.count == 1 && TextInput.trimmed(fields[0]).isEmpty { continue }
             guard let columns = header else {
-                let names = fields.map(trimmed)
+                let names = fields.map(TextInput.trimmed)
                 var seen = Set<String>()
                 for name in names where !seen.insert(name).inserted {
                     throw DataError.duplicateColumn(path: path, column: name)
@@ -85,15 +81,6 @@ public struct CSVTable: Sendable {
         return CSVTable(path: path, header: columns, rows: rows, lineNumbers: lineNumbers)
     }
 
-    /// `text` without leading and trailing spaces and tabs (a byte-level trim: no Foundation).
-    static func trimmed(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) ?? first
-        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
-        return String(text[first...last])
-    }
-
     /// The index of a required column, or `DataError.missingColumn` with close names.
     public func columnIndex(_ name: String) throws -> Int {
         if let index = header.firstIndex(of: name) { return index }
@@ -103,7 +90,7 @@ public struct CSVTable: Sendable {
     /// Parses cell (row, column) as an optional number: empty (or NA/NaN-free blank) is `nil`;
     /// anything else must be a finite decimal number.
     public func number(row: Int, column: Int) throws -> Double? {
-        let raw = Self.trimmed(rows[row][column])
+        let raw = TextInput.trimmed(rows[row][column])
         if raw.isEmpty { return nil }
         guard let value = Double(raw) else {
             throw DataError.nonNumeric(path: path, line: lineNumbers[row], column: header[column], value: raw)

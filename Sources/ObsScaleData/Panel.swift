@@ -100,13 +100,13 @@ public struct Panel: Sendable {
         var firstLine: [String: Int] = [:]
         for row in table.rows.indices {
             let line = table.lineNumbers[row]
-            let name = CSVTable.trimmed(table.rows[row][nameColumn])
+            let name = TextInput.trimmed(table.rows[row][nameColumn])
             guard !name.isEmpty else { throw DataError.emptyModelName(path: panelPath, line: line) }
             if let first = firstLine[name] {
                 throw DataError.duplicateModel(path: panelPath, line: line, model: name, firstLine: first)
             }
             firstLine[name] = line
-            let family = CSVTable.trimmed(table.rows[row][familyColumn])
+            let family = TextInput.trimmed(table.rows[row][familyColumn])
             guard !family.isEmpty else { throw DataError.emptyFamily(path: panelPath, line: line, model: name) }
             func positive(_ role: PanelFormat.Role) throws -> Double? {
                 guard let column = roles[role], let value = try table.number(row: row, column: column) else { return nil }
@@ -199,9 +199,11 @@ public struct Panel: Sendable {
         let (roles, roleNotes) = try modelFormat.resolve(header: table.header, path: path, required: [.model], roles: [.model])
         notes += roleNotes
         let nameColumn = roles[.model] ?? 0
+        let known = Set(models.map(\.name))
         var rowOfModel: [String: Int] = [:]
+        var unmatched: [String] = []
         for row in table.rows.indices {
-            let name = CSVTable.trimmed(table.rows[row][nameColumn])
+            let name = TextInput.trimmed(table.rows[row][nameColumn])
             guard !name.isEmpty else { throw DataError.emptyModelName(path: path, line: table.lineNumbers[row]) }
             if let first = rowOfModel[name] {
                 throw DataError.duplicateModel(
@@ -209,9 +211,8 @@ public struct Panel: Sendable {
                     firstLine: table.lineNumbers[first])
             }
             rowOfModel[name] = row
+            if !known.contains(name) { unmatched.append(name) }
         }
-        let known = Set(models.map(\.name))
-        let unmatched = table.rows.indices.map { CSVTable.trimmed(table.rows[$0][nameColumn]) }.filter { !known.contains($0) }
         if !unmatched.isEmpty {
             let shown = unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
             notes.append(

@@ -41,10 +41,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
 
     /// Reads a saved law; a file from a newer format, or not a saved law, is a clear error.
     public static func load(path: String) throws -> SavedLaw {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? DataError.unreadableFile(path: path, reason: "permission denied or not a regular file") : DataError.fileNotFound(path: path)
-        }
+        let data = try TextInput.contents(ofFile: path)
         struct Header: Decodable { let formatVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data), let version = header.formatVersion else {
             throw DataError.unreadableFile(path: path, reason: "not a saved law (write one with \(Setting.savedLawPath))")

@@ -135,7 +135,7 @@ public enum ReportMerge {
     /// Cost: reading the parts, then the command's summary (O(R log R) per interval).
     public static func merge(paths: [String], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Merged {
         guard !paths.isEmpty else { throw MergeError.noParts }
-        let files = try paths.map { path in (path, try read(path)) }
+        let files = try paths.map { path in (path, try TextInput.contents(ofFile: path)) }
         struct Header: Decodable { let kind: String?, command: String? }
         var command: String?
         for (path, data) in files {
@@ -194,14 +194,6 @@ public enum ReportMerge {
         default:
             throw MergeError.notAPart(path: paths[0])
         }
-    }
-
-    static func read(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? DataError.unreadableFile(path: path, reason: "permission denied or not a regular file") : DataError.fileNotFound(path: path)
-        }
-        return data
     }
 
     /// Decodes the parts, checks that they belong to one run, that each record has the shape of

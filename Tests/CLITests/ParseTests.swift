@@ -211,11 +211,13 @@ struct ParseTests {
     }
 }
 
-/// The lists' trimming without Foundation trims what Foundation's `.whitespaces` trims.
+/// Trimming without Foundation (lists on the command line, CSV cells) trims what Foundation's
+/// `.whitespaces` trims.
 struct TrimmingTests {
-    @Test(arguments: ["  a b ", "\ta\t", "\u{00A0}x\u{2003}", "", "   ", "\u{3000}model\u{202F}", "no-blank", " \n a \n "])
+    @Test(arguments: ["  a b ", "\ta\t", "\u{00A0}x\u{2003}", "", "   ", "\u{3000}model\u{202F}", "no-blank", " \n a \n ", "é ", "\u{00A0}"])
     func trimmedMatchesFoundation(text: String) {
-        #expect(Parse.trimmed(Substring(text)) == text.trimmingCharacters(in: .whitespaces))
+        #expect(TextInput.trimmed(Substring(text)) == text.trimmingCharacters(in: .whitespaces))
+        #expect(TextInput.trimmed(text) == text.trimmingCharacters(in: .whitespaces))
     }
 }
 

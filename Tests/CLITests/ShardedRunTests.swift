@@ -114,4 +114,29 @@ struct ShardedRunTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("p.json").path))
     }
+
+    @Test(
+        arguments: [
+            (["merge", "--json", "out.json"], "Missing expected argument '<parts> ...'"),
+            (["merge", "p.json", "--json", "out.json", "--threads", "0"], "--threads: '0' is not allowed (allowed: ≥ 1)"),
+            (
+                ["validate", "--simulate", "4", "--cutoff-flops", "10", "--budget", "10", "--replicates", "2..5", "--json", "out.json"],
+                "--replicates: '2..5' is not allowed (allowed: within 0..3 of --simulate 4)"
+            ),
+            (
+                ["validate", "--cutoff-flops", "10", "--budget", "10", "--replicates", "0..1", "--json", "out.json"],
+                "--replicates: '0..1' is not allowed (allowed: only with --simulate N)"
+            ),
+            (
+                ["select", "--budget", "10%", "--bootstrap", "4", "--replicates", "0..1", "--json", "out.json", "--html", "r.html"],
+                "--html: not allowed with --replicates"
+            ),
+        ])
+    func badSplitAndMergeOptionsAreRefused(arguments: [String], message: String) throws {
+        let folder = TestPaths.temporaryDirectory()
+        let result = try runCLI(arguments, directory: folder)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out.json").path))
+    }
 }

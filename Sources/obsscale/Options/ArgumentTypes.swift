@@ -40,19 +40,9 @@ struct Refused: Error, CustomStringConvertible {
 
 /// Transforms for list-valued options.
 enum Parse {
-    /// `text` without leading and trailing blanks: tabs and Unicode space separators, the set
-    /// Foundation's `.whitespaces` trims (without loading Foundation's character sets, whose first
-    /// use costs more than the rest of parsing a list).
-    static func trimmed(_ text: Substring) -> String {
-        func isBlank(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
-        return String(scalars[first...last])
-    }
-
     /// "A, B,,C" → ["A", "B", "C"]: split on commas, blanks trimmed, empty items dropped.
     static func commaList(_ text: String) -> [String] {
-        text.split(separator: ",").map { Parse.trimmed($0) }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { TextInput.trimmed($0) }.filter { !$0.isEmpty }
     }
 
     /// A comma-separated list of finite numbers > 0.
@@ -97,7 +87,7 @@ enum Parse {
 
     /// `LOW,HIGH` with finite LOW < HIGH.
     static func range(_ text: String) throws -> ClosedRange<Double> {
-        let parts = text.split(separator: ",").map { Double(Parse.trimmed($0)) }
+        let parts = text.split(separator: ",").map { Double(TextInput.trimmed($0)) }
         guard parts.count == 2, let low = parts[0], let high = parts[1], low.isFinite, high.isFinite, low < high else {
             throw RefusedValue(item: text, allowed: "LOW,HIGH with finite LOW < HIGH")
         }
@@ -106,7 +96,7 @@ enum Parse {
 
     /// `FROM..TO`: replicate indices, 0-based and inclusive (`0..99` is the first 100).
     static func replicateRange(_ text: String) throws -> ClosedRange<Int> {
-        let bounds = text.split(separator: "..", omittingEmptySubsequences: false).map { Int(Parse.trimmed($0)) }
+        let bounds = text.split(separator: "..", omittingEmptySubsequences: false).map { Int(TextInput.trimmed($0)) }
         guard bounds.count == 2, let first = bounds[0], let last = bounds[1], first >= 0, first <= last else {
             throw RefusedValue(item: text, allowed: "FROM..TO with 0 ≤ FROM ≤ TO, 0-based and inclusive, e.g. 0..99")
         }
@@ -141,6 +131,6 @@ struct ModelNames: Equatable {
     func load() throws -> [String] {
         guard let file else { return names }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DataError.fileNotFound(path: file) }
-        return text.split(whereSeparator: \.isNewline).map { Parse.trimmed($0) }.filter { !$0.isEmpty }
+        return text.split(whereSeparator: \.isNewline).map { TextInput.trimmed($0) }.filter { !$0.isEmpty }
     }
 }

@@ -47,9 +47,9 @@ public struct ReportPart<Options: Codable, Shared: Codable, Record: Codable>: Co
         self.records = records
     }
 
-    /// Writes the part atomically, with the reports' JSON conventions.
-    public func write(to path: String) throws {
-        try AtomicFile.write(try ReportCoding.encoder().encode(self), to: path)
+    /// The part's bytes, in the reports' JSON conventions (`JSONCoding`).
+    public func encoded() throws -> Data {
+        try JSONCoding.encoder().encode(self)
     }
 }
 
@@ -204,7 +204,7 @@ public enum ReportMerge {
         _ files: [(path: String, data: Data)], as type: ReportPart<Options, Shared, Record>.Type,
         wellFormed: (ReportPart<Options, Shared, Record>, Record) -> Bool
     ) throws -> (ReportPart<Options, Shared, Record>, [Record]) {
-        let decoder = ReportCoding.decoder()
+        let decoder = JSONCoding.decoder()
         let parts = try files.map { file -> (path: String, part: ReportPart<Options, Shared, Record>) in
             do {
                 return (file.path, try decoder.decode(type, from: file.data))
@@ -213,7 +213,7 @@ public enum ReportMerge {
             }
         }
         let reference = parts[0]
-        let encoder = ReportCoding.encoder()
+        let encoder = JSONCoding.encoder()
         let referenceOptions = try encoder.encode(reference.part.options), referenceShared = try encoder.encode(reference.part.shared)
         for (path, part) in parts {
             func check(_ same: Bool, _ what: String) throws {

@@ -94,11 +94,11 @@ def main():
     for setup, criterion, estimator, flags in runs:
         result, seconds, command = run(args.obsscale, panel, setup, flags)
         total += seconds
-        means = {round(g["budget"], 9): g for g in result["geometricMeans"]}
+        means = {g["budget"]: g for g in result["geometricMeans"]}
         for entry in result["summary"]:
             if entry.get("group") is not None:
                 continue
-            mean = means.get(round(entry["budget"], 9), {})
+            mean = means.get(entry["budget"], {})
             is_selector = not entry["selector"].startswith(("random", "cheapest"))
             rows.append({"setup": setup, "criterion": criterion, "estimator": estimator, **entry,
                          "seconds": seconds, "targets": entry["targets"],
@@ -122,7 +122,7 @@ def main():
         # One random and one cheapest-first row per budget: those drawn in the defaults' run.
         if row["selector"].startswith("random") and row["criterion"] != "obsscale defaults":
             continue
-        budget = f"{row['budget']:.4g}"
+        budget = row["budget"]
         print(f"| {row['setup']} | {name} | {row['estimator']} | {budget} | {row['cost']:.4g} | {row['medianRatio']:.3f} | "
               f"{row['geometricMeanRatio']:.3f} | {row['p90Ratio']:.2f} | {100 * row['shareWithin1_2']:.0f}% | "
               f"{row['medianRatioToRandom']:.2f} | {row['absoluteMSE']:.5f} | {row['allModelsMSE']:.5f} |")

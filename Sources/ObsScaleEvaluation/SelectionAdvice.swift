@@ -108,13 +108,15 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
             testSet = "a random \(String(format: "%g", 100 * heldOutShare))% of the pool (\(heldOut.count) models, seed \(seed))"
         }
         let report = try validation.run(panel: panel, threadCount: threadCount, progress: progress)
-        let selector = report.selections.first?.selector
-        let random = report.randomBaseline
+        let validatedBudgets = validation.budgets.resolved(totalCost: .nan)
         let entries = budgets.indices.map { b -> Entry in
-            let mine = report.summary.first { $0.selector == selector && $0.group == nil && $0.budget == report.budgets[b] }
-            let baseline = report.summary.first { $0.selector == random && $0.group == nil && $0.budget == report.budgets[b] }
+            let label = report.budgetLabels[b]
+            func entry(_ name: String?) -> ValidationReport.SummaryEntry? {
+                report.summary.first { $0.selector == name && $0.group == nil && $0.budget == label }
+            }
+            let mine = entry(report.selectors.first), baseline = entry(report.randomBaseline)
             return Entry(
-                budget: budgets[b], validatedBudget: report.budgets[b], targets: mine?.targets ?? 0, medianRatio: mine?.medianRatio ?? .nan,
+                budget: budgets[b], validatedBudget: validatedBudgets[b], targets: mine?.targets ?? 0, medianRatio: mine?.medianRatio ?? .nan,
                 p90Ratio: mine?.p90Ratio ?? .nan, shareWithin1_2: mine?.shareWithin1_2 ?? .nan,
                 randomMedianRatio: baseline?.medianRatio ?? .nan, failures: mine?.failures ?? 0)
         }

@@ -118,7 +118,8 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
     /// Means over worlds for one (target, budget).
     public struct Cell: Codable, Equatable, Sendable {
         public let target: String
-        public let budget: Double
+        /// The budget as written (`20`, `10%`).
+        public let budget: String
         /// Per selector: mean test MSE and mean MSE against the truth.
         public let selectorTestMSE: [Double]
         public let selectorTruthMSE: [Double]
@@ -152,10 +153,10 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
         let coverage = worlds.reduce(SimulationStudy.Coverage()) { $0 + $1.coverage }
         self.coverage = coverage.total > 0 ? coverage : nil
         var cells: [Cell] = []
-        // Targets by name (a world may drop a degenerate one), budgets as the first world resolved them.
+        // Targets by name (a world may drop a degenerate one), budgets as written.
         var targetNames: [String] = []
         for world in worlds { for target in world.report.targets where !targetNames.contains(target.name) { targetNames.append(target.name) } }
-        let budgets = worlds.first?.report.budgets ?? []
+        let budgets = study.validation.budgets.labels
         for name in targetNames {
             for (b, budget) in budgets.enumerated() {
                 let rows = worlds.compactMap { world in world.report.targets.first { $0.name == name } }

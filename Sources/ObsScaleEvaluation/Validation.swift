@@ -7,21 +7,27 @@ import ObsScaleSelect
 /// How close does a subset's fit come to evaluating every model, at a given cost? The paper's
 /// Section 5 evaluation of a selection, for several budgets, selectors and target metrics at once.
 ///
-/// Split the panel at `cutoffFlops`. The selection pool is the models at or below the cutoff
-/// (`selection` sets its benchmarks, completeness filter, constraints, costs, criterion and the
-/// rows of L). Budgets are numbers in cost units or percentages of the pool's total cost. For each
-/// selector and budget a subset is chosen once (selection never looks at a target). Baselines
-/// spend the same budget: with `cost == .count` and family units the paper's draw of random family
-/// combinations (`PaperRandomBaseline`), otherwise `randomCount` feasible random subsets of the
-/// baseline unit (the first selector's) under the same budget; and the cheapest units first.
+/// Split the panel at `cutoffFlops`. The selection pool of a target is the models at or below the
+/// cutoff that pass `selection`'s filters *and have the target*: in a validation only a model with
+/// an observed result can be "evaluated", so a selector never buys a model whose result does not
+/// exist, and a budget given as a percentage is that share of this pool's cost. Targets observed
+/// on the same models share one pool (`ValidationReport.Pool`); its subsets are chosen once per
+/// selector and budget (selection never looks at a target's values). With `fittableSubsets` (the
+/// default) every subset must hold at least as many models as the law has parameters
+/// (`ScalingLaw.parameterCount`): a subset that cannot be fitted is no answer. Baselines spend the
+/// same budget: with `cost == .count` and family units the paper's draw of random family
+/// combinations (`PaperRandomBaseline`), otherwise `randomCount` random subsets of the baseline
+/// unit (the first selector's) that fit the budget and can be fitted (`RandomSelector` redraws
+/// the others and the pool counts them, so the baseline does not drop out where a small budget
+/// makes it matter most); and the cheapest units first.
 ///
-/// Then, for every target: fit the scaling law `law` on each subset's models that have the target,
-/// predict the test models — those above the cutoff with the target — and score the test MSE; the
-/// same for the all-models fit (every model at or below the cutoff with the target). A target whose
-/// test values vary by less than `minTestStandardDeviation`, or which the all-models fit predicts
-/// within an MSE of 1e-8, is dropped and listed: a ratio to a (near-)perfect fit means nothing.
-/// The report summarises each selector and baseline per budget by the ratio of its test MSE to the
-/// all-models fit's (`ValidationReport.summary`), and keeps the paper's geometric means.
+/// Then, for every target: fit the scaling law `law` on each subset, predict the test models —
+/// those above the cutoff with the target — and score the test MSE; the same for the all-models
+/// fit (every pool model with the target). A target whose test values vary by less than
+/// `minTestStandardDeviation`, which the all-models fit predicts within an MSE of 1e-8, or whose
+/// pool is too small to fit the law is dropped and listed. The report summarises each selector and
+/// baseline per budget by the ratio of its test MSE to the all-models fit's
+/// (`ValidationReport.summary`), and keeps the paper's geometric means.
 ///
 /// A public prior (`law.prior`) is built from the public metrics on the whole pool — never from a
 /// test model, nor from the target. With `truth` (simulated worlds), every fit is also scored
@@ -45,6 +51,10 @@ public struct Validation: Codable, Equatable, Sendable {
     public var minTestStandardDeviation = 0.01
     /// Summaries per group of targets as well (`TargetGrouping`).
     public var grouping: TargetGrouping = .none
+    /// Every selector and random subset holds at least `law.parameterCount` models (false: the
+    /// selection's own constraints only, as the paper's brute force, which may choose subsets
+    /// that cannot be fitted).
+    public var fittableSubsets = true
     /// Test models named instead of split at `cutoffFlops` (which is then not used): the pool is
     /// every other model that passes the selection's filters. `SelectionAdvice` holds out a random
     /// share of a pool that has no cutoff this way.
@@ -88,6 +98,7 @@ public struct Validation: Codable, Equatable, Sendable {
         let targetValues = try targets.map { try panel.values(of: $0) }
         let index = Dictionary(panel.modelNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var setup = selection
+        if fittableSubsets { setup.minModels = max(setup.minModels ?? 0, law.parameterCount) }
         let split: Split
         if let heldOutModels {
             let heldOutRows = try Set(
@@ -106,64 +117,39 @@ public struct Validation: Codable, Equatable, Sendable {
             setup.cutoffFlops = cutoffFlops
             split = try Split(panel: panel, rule: .flopsCutoff(cutoffFlops))
         }
+        for budget in budgets.resolved(totalCost: 1) where !(budget > 0 && budget.isFinite) {
+            throw SelectionError.invalidSetting(.selectionBudgets, value: "\(budget)", allowed: "finite numbers > 0")
+        }
 
-        // Subsets: chosen once, independent of the targets.
-        var problems: [SelectionUnit: SelectionProblem] = [:]
-        func problem(_ unit: SelectionUnit) throws -> SelectionProblem {
-            if let cached = problems[unit] { return cached }
-            var unitSetup = setup
-            unitSetup.unit = unit
-            let built = try unitSetup.build(panel: panel)
-            problems[unit] = built
-            return built
-        }
-        let baselineUnit = selectors.first?.unit ?? .family
-        let baselineProblem = try problem(baselineUnit)
-        let poolCost = baselineProblem.units.reduce(0) { $0 + $1.cost }
-        let budgets = self.budgets.resolved(totalCost: poolCost)
-        try baselineProblem.validateBudgets(budgets)
-        // A budget a selector cannot serve (too small, no feasible subset) is recorded, not thrown.
-        func outcomes(_ name: String, _ solve: (Double) throws -> SelectionResult) -> ValidationReport.Selection {
-            let results = budgets.map { budget in Result { try solve(budget) } }
-            return ValidationReport.Selection(
-                selector: name, results: results.map { try? $0.get() },
-                failures: results.map { outcome in
-                    if case let .failure(error) = outcome { return "\(error)" }
-                    return nil
-                })
-        }
-        var chosen: [ValidationReport.Selection] = []
-        for selector in selectors {
-            let options = SelectionOptions(method: selector.method, timeLimitSeconds: timeLimitSeconds, seed: seed, threadCount: threadCount)
-            let selectorProblem = try problem(selector.unit)
-            chosen.append(outcomes(selector.description) { try Selection.solve(selectorProblem, budgets: [$0], options: options)[0] })
-        }
-        let cheapest = outcomes("cheapest:\(baselineUnit.rawValue)") { try CheapestSelector().select(baselineProblem, budget: $0) }
-        let paperDraw = setup.cost == .count && baselineUnit == .family
-        var random: [Result<[SelectionResult], Error>] = []
-        if randomCount > 0 {
-            random = budgets.map { budget in
-                Result {
-                    if paperDraw { return try PaperRandomBaseline(count: randomCount, seed: seed).select(baselineProblem, budget: budget) }
-                    return try (0..<randomCount).map { draw in
-                        try RandomSelector(seed: SplitMix64.mix(seed ^ UInt64(draw))).select(baselineProblem, budget: budget)
-                    }
-                }
+        // One pool per pattern of missing targets among the pool models; subsets chosen once per pool.
+        let fullPool = try setup.pool(of: panel)
+        var poolOfMissing: [[Int]: Int] = [:]
+        var pools: [ValidationReport.Pool] = []
+        var targetPool: [Int] = []
+        for values in targetValues {
+            let missing = fullPool.indices.filter { values[$0].isNaN }
+            if let known = poolOfMissing[missing] {
+                targetPool.append(known)
+                continue
             }
+            poolOfMissing[missing] = pools.count
+            targetPool.append(pools.count)
+            var poolSetup = setup
+            poolSetup.heldOut += missing.map { panel.modelNames[$0] }
+            pools.append(selectPool(poolSetup, panel: panel, withoutTarget: missing.count, threadCount: threadCount))
         }
 
         // Targets, in parallel: each fits its own laws; public priors share one cache of the public
         // metrics' fits per capability space.
         let cache = PublicFitsCache()
-        let law = self.law, minimumSD = minTestStandardDeviation
-        let selections = chosen
-        let randomSubsets = random.map { (try? $0.get()) ?? [] }
-        let randomFailures = random.map { outcome -> String? in
-            if case let .failure(error) = outcome { return "\(error)" }
-            return nil
-        }
+        let law = self.law, minimumSD = minTestStandardDeviation, randomCount = self.randomCount
+        let chosenPools = pools, poolIndices = targetPool
         let scored = Parallel.replicates(count: targets.count, threadCount: threadCount, progress: progress) { t -> TargetOutcome in
             let target = targets[t], values = targetValues[t]
+            let pool = chosenPools[poolIndices[t]]
+            if let failure = pool.failure {
+                return .dropped(.init(name: target, reason: "its selection pool (\(pool.models.count) models with the target): \(failure)"))
+            }
             let test = split.test.filter { !values[$0].isNaN }
             let testSD = Statistics.sampleStandardDeviation(test.map { values[$0] })
             guard testSD.isNaN || testSD >= minimumSD else {
@@ -199,24 +185,25 @@ public struct Validation: Codable, Equatable, Sendable {
                     .init(name: target, reason: "the all-models fit is (near) exact on the test models (test MSE \(compact(all.testMSE)) < 1e-8)"))
             }
             func rows(_ models: [String]) -> [Int] { models.compactMap { index[$0] } }
-            let perBudget = budgets.indices.map { b -> ValidationReport.Budget in
+            let perBudget = pool.budgets.indices.map { b -> ValidationReport.Budget in
                 func scoreOf(_ selection: ValidationReport.Selection) -> ValidationReport.Score {
                     selection.results[b].map { score(rows($0.models), reference: all.testPredictions) }
                         ?? ValidationReport.Score(failure: "selection: " + (selection.failures[b] ?? "none"))
                 }
                 var randomSummary: ValidationReport.RandomSummary?
                 if randomCount > 0 {
-                    if let failure = randomFailures[b] {
+                    if let failure = pool.randomFailures[b] {
                         randomSummary = ValidationReport.RandomSummary([], failure: failure)
                     } else {
                         randomSummary = ValidationReport.RandomSummary(
-                            randomSubsets[b].map { score(rows($0.models), reference: all.testPredictions) })
+                            pool.randomSubsets[b].map { score(rows($0), reference: all.testPredictions) })
                     }
                 }
                 return ValidationReport.Budget(
-                    budget: budgets[b], selectors: selections.map(scoreOf), random: randomSummary, cheapest: scoreOf(cheapest))
+                    budget: pool.budgets[b], selectors: pool.selections.map(scoreOf), random: randomSummary, cheapest: scoreOf(pool.cheapest))
             }
-            return .kept(.init(name: target, testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
+            return .kept(
+                .init(name: target, pool: poolIndices[t], testModels: test.map { panel.modelNames[$0] }, allModels: all, budgets: perBudget))
         }
         var kept: [ValidationReport.Target] = [], dropped: [ValidationReport.DroppedTarget] = []
         for outcome in scored {
@@ -225,11 +212,87 @@ public struct Validation: Codable, Equatable, Sendable {
             case let .dropped(target): dropped.append(target)
             }
         }
+        let baselineUnit = selectors.first?.unit ?? .family
+        let paperDraw = setup.cost == .count && baselineUnit == .family
         return ValidationReport(
-            settings: self, budgets: budgets, poolCost: poolCost, pool: baselineProblem.poolModels, selections: chosen, cheapest: cheapest,
-            randomBaseline: randomCount == 0 ? nil : (paperDraw ? "random (paper)" : "random:\(baselineUnit.rawValue)"),
-            randomSubsets: randomSubsets.map { $0.map(\.units) }, randomCosts: randomSubsets.map { Statistics.mean($0.map(\.totalCost)) },
+            settings: self, budgetLabels: budgets.labels, selectors: selectors.map(\.description), cheapest: "cheapest:\(baselineUnit.rawValue)",
+            randomBaseline: randomCount == 0 ? nil : (paperDraw ? "random (paper)" : "random:\(baselineUnit.rawValue)"), pools: pools,
             targets: kept, droppedTargets: dropped)
+    }
+
+    /// The subsets of one pool: every selector and baseline at every budget (percentages of this
+    /// pool's cost). A pool that cannot be selected from at all (too few models) is returned with
+    /// its `failure`; a budget a selector cannot serve is recorded in that selection, not thrown.
+    func selectPool(_ setup: SelectionSetup, panel: Panel, withoutTarget: Int, threadCount: Int) -> ValidationReport.Pool {
+        let baselineUnit = selectors.first?.unit ?? .family
+        var problems: [SelectionUnit: SelectionProblem] = [:]
+        func problem(_ unit: SelectionUnit) throws -> SelectionProblem {
+            if let cached = problems[unit] { return cached }
+            var unitSetup = setup
+            unitSetup.unit = unit
+            let built = try unitSetup.build(panel: panel)
+            problems[unit] = built
+            return built
+        }
+        let baselineProblem: SelectionProblem
+        do {
+            baselineProblem = try problem(baselineUnit)
+        } catch {
+            let models = (try? setup.pool(of: panel).indices.map { panel.modelNames[$0] }) ?? []
+            return ValidationReport.Pool(failed: "\(error)", models: models, withoutTarget: withoutTarget)
+        }
+        let poolCost = baselineProblem.units.reduce(0) { $0 + $1.cost }
+        let budgets = self.budgets.resolved(totalCost: poolCost)
+        // A search that ends without a feasible subset (exhaustive search says so in its notes) is
+        // that budget's failure, like a thrown one.
+        func outcomes(_ name: String, _ solve: (Double) throws -> SelectionResult) -> ValidationReport.Selection {
+            let results = budgets.map { budget in
+                Result {
+                    let result = try solve(budget)
+                    guard result.value.isFinite else {
+                        let notes = result.notes.map { $0.hasPrefix("no feasible subset: ") ? String($0.dropFirst(20)) : $0 }
+                        throw SelectionError.noFeasibleSubset(budget: budget, detail: notes.joined(separator: "; "))
+                    }
+                    return result
+                }
+            }
+            return ValidationReport.Selection(
+                selector: name, results: results.map { try? $0.get() },
+                failures: results.map { outcome in
+                    if case let .failure(error) = outcome { return "\(error)" }
+                    return nil
+                })
+        }
+        let chosen = selectors.map { selector in
+            let options = SelectionOptions(method: selector.method, timeLimitSeconds: timeLimitSeconds, seed: seed, threadCount: threadCount)
+            return outcomes(selector.description) { budget in
+                try Selection.solve(try problem(selector.unit), budgets: [budget], options: options)[0]
+            }
+        }
+        let cheapest = outcomes("cheapest:\(baselineUnit.rawValue)") { try CheapestSelector().select(baselineProblem, budget: $0) }
+        let paperDraw = setup.cost == .count && baselineUnit == .family
+        var fittable = setup
+        fittable.unit = baselineUnit
+        fittable.minModels = max(setup.minModels ?? 0, law.parameterCount)
+        let randomProblem = Result { fittable.minModels == setup.minModels ? baselineProblem : try fittable.build(panel: panel) }
+        let random: [Result<[SelectionResult], Error>] = randomCount == 0 ? [] : budgets.map { budget in
+            Result {
+                if paperDraw { return try PaperRandomBaseline(count: randomCount, seed: seed).select(baselineProblem, budget: budget) }
+                let problem = try randomProblem.get()
+                return try (0..<randomCount).map { draw in
+                    try RandomSelector(seed: SplitMix64.mix(seed ^ UInt64(draw))).select(problem, budget: budget)
+                }
+            }
+        }
+        let subsets = random.map { (try? $0.get()) ?? [] }
+        return ValidationReport.Pool(
+            models: baselineProblem.poolModels, withoutTarget: withoutTarget, cost: poolCost, budgets: budgets, selections: chosen,
+            cheapest: cheapest, randomSubsets: subsets.map { $0.map(\.models) }, randomCosts: subsets.map { Statistics.mean($0.map(\.totalCost)) },
+            discardedRandomDraws: subsets.map { draws in paperDraw ? 0 : draws.reduce(0) { $0 + $1.iterations - 1 } },
+            randomFailures: random.map { outcome in
+                if case let .failure(error) = outcome { return "\(error)" }
+                return nil
+            })
     }
 
     enum TargetOutcome: Sendable {

@@ -61,8 +61,11 @@ public struct ValidationReport: Codable, Equatable, Sendable {
     }
     public struct Target: Codable, Equatable, Sendable {
         public let name: String
+        /// Its selection pool: the index into `pools`.
+        public let pool: Int
         public let testModels: [String]
         public let allModels: Score
+        /// One per budget, in the order of `budgetLabels`.
         public let budgets: [Budget]
     }
     /// A target left out of every summary, and why.
@@ -78,10 +81,70 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let failures: [String?]
     }
 
+    /// The models a selector may choose for a group of targets — the selection pool's models that
+    /// have them — and what every selector and baseline chose there, per budget.
+    public struct Pool: Codable, Equatable, Sendable {
+        public let models: [String]
+        /// Models of the selection pool left out because they lack these targets.
+        public let withoutTarget: Int
+        /// Total cost of `models`; percentages of the budget are shares of it.
+        public let cost: Double
+        /// The budgets in cost units.
+        public let budgets: [Double]
+        /// One per selector.
+        public let selections: [Selection]
+        /// The cheapest-first baseline's subsets.
+        public let cheapest: Selection
+        /// The random subsets' models, per budget.
+        public let randomSubsets: [[[String]]]
+        /// Their mean cost, per budget.
+        public let randomCosts: [Double]
+        /// Random draws redrawn per budget because they could not be fitted (fewer models than the
+        /// law's parameters, or a singular design).
+        public let discardedRandomDraws: [Int]
+        /// Why no random subset could be drawn at a budget (nil: they were).
+        public let randomFailures: [String?]
+        /// Why nothing could be selected in this pool (e.g. fewer models than the law's parameters);
+        /// its targets are dropped with this reason.
+        public let failure: String?
+
+        init(
+            models: [String], withoutTarget: Int, cost: Double, budgets: [Double], selections: [Selection], cheapest: Selection,
+            randomSubsets: [[[String]]], randomCosts: [Double], discardedRandomDraws: [Int], randomFailures: [String?]
+        ) {
+            self.models = models
+            self.withoutTarget = withoutTarget
+            self.cost = cost
+            self.budgets = budgets
+            self.selections = selections
+            self.cheapest = cheapest
+            self.randomSubsets = randomSubsets
+            self.randomCosts = randomCosts
+            self.discardedRandomDraws = discardedRandomDraws
+            self.randomFailures = randomFailures
+            failure = nil
+        }
+
+        init(failed reason: String, models: [String], withoutTarget: Int) {
+            self.models = models
+            self.withoutTarget = withoutTarget
+            cost = .nan
+            budgets = []
+            selections = []
+            cheapest = Selection(selector: "", results: [], failures: [])
+            randomSubsets = []
+            randomCosts = []
+            discardedRandomDraws = []
+            randomFailures = []
+            failure = reason
+        }
+    }
+
     /// The geometric mean at one budget over the targets where every selector, the random subsets
     /// and the all-models fit have a test MSE (so the columns are comparable).
     public struct GeometricMean: Codable, Equatable, Sendable {
-        public let budget: Double
+        /// The budget as written (`10%`).
+        public let budget: String
         /// Targets averaged over.
         public let targetCount: Int
         /// Per selector.
@@ -107,8 +170,10 @@ public struct ValidationReport: Codable, Equatable, Sendable {
     public struct SummaryEntry: Codable, Equatable, Sendable {
         /// A selector (`exchange:model`), or a baseline (`random:model`, `random (paper)`, `cheapest:model`).
         public let selector: String
-        public let budget: Double
-        /// Cost actually spent (the mean over the draws for the random baseline; NaN if none).
+        /// The budget as written (`10%`, `12`): targets with different pools spend different amounts.
+        public let budget: String
+        /// Cost actually spent, the mean over the targets (and over the draws for the random
+        /// baseline; NaN if none).
         public let cost: Double
         /// The group of targets (nil: all of them).
         public let group: String?
@@ -130,22 +195,18 @@ public struct ValidationReport: Codable, Equatable, Sendable {
     }
 
     public let settings: Validation
-    /// The budgets in cost units (percentages of `poolCost` resolved).
-    public let budgets: [Double]
-    /// The selection pool's total cost.
-    public let poolCost: Double
-    public let pool: [String]
-    public let selections: [Selection]
-    /// The cheapest-first baseline's subsets.
-    public let cheapest: Selection
+    /// The budgets as written, in order (a target's `budgets` follow it).
+    public let budgetLabels: [String]
+    /// The selectors, in the order of every `Budget.selectors`.
+    public let selectors: [String]
+    /// Name of the cheapest-first baseline.
+    public let cheapest: String
     /// Name of the random baseline (nil without one).
     public let randomBaseline: String?
-    /// The random subsets' units, per budget.
-    public let randomSubsets: [[[String]]]
-    /// Their mean cost, per budget.
-    public let randomCosts: [Double]
+    /// The selection pools: one per set of pool models that have a target.
+    public let pools: [Pool]
     public let targets: [Target]
-    /// Degenerate targets, left out of every summary.
+    /// Degenerate targets, and those whose pool is too small, left out of every summary.
     public let droppedTargets: [DroppedTarget]
     /// Per selector and baseline, budget (and group): the ratios to the all-models fit.
     public let summary: [SummaryEntry]
@@ -153,25 +214,22 @@ public struct ValidationReport: Codable, Equatable, Sendable {
     public let comparisons: [Comparison]
 
     init(
-        settings: Validation, budgets: [Double], poolCost: Double, pool: [String], selections: [Selection], cheapest: Selection,
-        randomBaseline: String?, randomSubsets: [[[String]]], randomCosts: [Double], targets: [Target], droppedTargets: [DroppedTarget]
+        settings: Validation, budgetLabels: [String], selectors: [String], cheapest: String, randomBaseline: String?, pools: [Pool],
+        targets: [Target], droppedTargets: [DroppedTarget]
     ) {
         self.settings = settings
-        self.budgets = budgets
-        self.poolCost = poolCost
-        self.pool = pool
-        self.selections = selections
+        self.budgetLabels = budgetLabels
+        self.selectors = selectors
         self.cheapest = cheapest
         self.randomBaseline = randomBaseline
-        self.randomSubsets = randomSubsets
-        self.randomCosts = randomCosts
+        self.pools = pools
         self.targets = targets
         self.droppedTargets = droppedTargets
         summary = Self.summarize(
-            targets: targets, budgets: budgets, selections: selections, cheapest: cheapest, randomBaseline: randomBaseline,
-            randomCosts: randomCosts, grouping: settings.grouping)
+            targets: targets, budgetLabels: budgetLabels, selectors: selectors, cheapest: cheapest, randomBaseline: randomBaseline, pools: pools,
+            grouping: settings.grouping)
         func fitted(_ score: Score) -> Double? { score.failure == nil ? score.testMSE : nil }
-        geometricMeans = budgets.indices.map { b in
+        geometricMeans = budgetLabels.indices.map { b in
             let complete = targets.filter { target in
                 let budget = target.budgets[b]
                 let values =
@@ -183,13 +241,13 @@ public struct ValidationReport: Codable, Equatable, Sendable {
                 complete.isEmpty ? .nan : Statistics.geometricMean(complete.map { value($0) ?? .nan })
             }
             return GeometricMean(
-                budget: budgets[b], targetCount: complete.count,
-                testMSE: selections.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
-                agreementMSE: selections.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
+                budget: budgetLabels[b], targetCount: complete.count,
+                testMSE: selectors.indices.map { s in overTargets { fitted($0.budgets[b].selectors[s]) } },
+                agreementMSE: selectors.indices.map { s in overTargets { $0.budgets[b].selectors[s].agreementMSE } },
                 randomTestMSE: overTargets { $0.budgets[b].random?.meanTestMSE },
                 allModelsTestMSE: overTargets { fitted($0.allModels) })
         }
-        comparisons = selections.indices.map { s in
+        comparisons = selectors.indices.map { s in
             var ratios: [Double] = []
             for target in targets {
                 for budget in target.budgets {
@@ -200,15 +258,18 @@ public struct ValidationReport: Codable, Equatable, Sendable {
                 }
             }
             return Comparison(
-                selector: selections[s].selector, cells: ratios.count, wins: ratios.filter { $0 < 1 }.count,
+                selector: selectors[s], cells: ratios.count, wins: ratios.filter { $0 < 1 }.count,
                 medianRatio: ratios.isEmpty ? .nan : Statistics.quantile(ratios, 0.5))
         }
     }
 
+    /// The pool of a target.
+    public func pool(of target: Target) -> Pool { pools[target.pool] }
+
     /// The summary entries: every selector, then the random and cheapest baselines, per budget;
     /// for all targets, then per group.
     static func summarize(
-        targets: [Target], budgets: [Double], selections: [Selection], cheapest: Selection, randomBaseline: String?, randomCosts: [Double],
+        targets: [Target], budgetLabels: [String], selectors: [String], cheapest: String, randomBaseline: String?, pools: [Pool],
         grouping: TargetGrouping
     ) -> [SummaryEntry] {
         func fitted(_ score: Score?) -> Double? {
@@ -217,29 +278,30 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         }
         struct Column {
             let name: String
-            let cost: (Int) -> Double
+            /// The cost it spent for a target at budget b.
+            let cost: (Target, Int) -> Double
             /// Its test MSE for a target at budget b (nil: none), and whether it failed there.
             let mse: (Target, Int) -> Double?
             let failed: (Target, Int) -> Bool
         }
         var columns: [Column] = []
-        for (s, selection) in selections.enumerated() {
+        for (s, selector) in selectors.enumerated() {
             columns.append(
                 Column(
-                    name: selection.selector, cost: { selection.results[$0]?.totalCost ?? .nan },
+                    name: selector, cost: { target, b in pools[target.pool].selections[s].results[b]?.totalCost ?? .nan },
                     mse: { fitted($0.budgets[$1].selectors[s]) }, failed: { $0.budgets[$1].selectors[s].failure != nil }))
         }
         if let randomBaseline {
             columns.append(
                 Column(
-                    name: randomBaseline, cost: { randomCosts[$0] },
+                    name: randomBaseline, cost: { target, b in pools[target.pool].randomCosts[b] },
                     mse: { target, b in target.budgets[b].random.flatMap { $0.meanTestMSE.isFinite ? $0.meanTestMSE : nil } },
                     failed: { target, b in target.budgets[b].random.map { $0.failure != nil || $0.failures == $0.count } ?? true }))
         }
         columns.append(
             Column(
-                name: cheapest.selector, cost: { cheapest.results[$0]?.totalCost ?? .nan }, mse: { fitted($0.budgets[$1].cheapest) },
-                failed: { $0.budgets[$1].cheapest?.failure != nil }))
+                name: cheapest, cost: { target, b in pools[target.pool].cheapest.results[b]?.totalCost ?? .nan },
+                mse: { fitted($0.budgets[$1].cheapest) }, failed: { $0.budgets[$1].cheapest?.failure != nil }))
         var groups: [(String?, [Target])] = [(nil, targets)]
         if grouping == .prefix {
             var order: [String] = []
@@ -254,7 +316,7 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         var entries: [SummaryEntry] = []
         for (group, members) in groups {
             for column in columns {
-                for b in budgets.indices {
+                for b in budgetLabels.indices {
                     var ratios: [Double] = [], toRandom: [Double] = []
                     var failures = 0
                     for target in members {
@@ -267,9 +329,11 @@ public struct ValidationReport: Codable, Equatable, Sendable {
                         if let random = target.budgets[b].random?.meanTestMSE, random.isFinite, random > 0 { toRandom.append(mine / random) }
                     }
                     let sorted = ratios.sorted()
+                    let costs = members.map { column.cost($0, b) }.filter(\.isFinite)
                     entries.append(
                         SummaryEntry(
-                            selector: column.name, budget: budgets[b], cost: column.cost(b), group: group, targets: ratios.count,
+                            selector: column.name, budget: budgetLabels[b], cost: costs.isEmpty ? .nan : Statistics.mean(costs), group: group,
+                            targets: ratios.count,
                             medianRatio: Statistics.quantile(sorted: sorted, 0.5),
                             geometricMeanRatio: Statistics.geometricMean(ratios),
                             p90Ratio: Statistics.quantile(sorted: sorted, 0.9),

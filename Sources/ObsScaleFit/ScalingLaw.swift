@@ -60,6 +60,10 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     /// paper's own procedure.
     public static let recommended = ScalingLaw(pcaOn: .pool, prior: .publicMetrics(exclude: []))
 
+    /// Parameters of the regression (α, β₁…β_K and, for the sigmoid-floor link, b): a subset needs at
+    /// least this many models with the target to fit the law.
+    public var parameterCount: Int { pca.componentCount + 1 + (regression.link == .sigmoidFloor ? 1 : 0) }
+
     /// Whether the fit makes a choice by cross-validation (a prior's strength, or K).
     public var choosesByCrossValidation: Bool { prior != .none || maxAutoComponents != nil }
 

@@ -367,20 +367,24 @@ extension HTMLPage {
     public static func validate(_ report: ValidationReport, panelDescription: String) -> HTMLPage {
         var page = HTMLPage(title: "Validation of the selection: test MSE against the budget")
         page.paragraph(
-            "\(panelDescription). Split at \(Format.significant(report.settings.cutoffFlops))×1E21 FLOPs; selection pool \(report.pool.count) models."
+            "\(panelDescription). Split at \(Format.significant(report.settings.cutoffFlops))×1E21 FLOPs; \(ValidateReport.describePools(report))."
         )
-        let selectors = report.selections.map(\.selector)
-        let budgets = report.budgets
+        let selectors = report.selectors
+        // Budgets as written (10 for 10%): targets with different pools spend different amounts.
+        let budgets = report.settings.budgets.writtenValues
         page.heading("Relative to evaluating every pool model")
         page.paragraph(
             "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
                 + "vs random: the ratio to the random subsets' mean.")
         page.table(header: ValidateReport.summaryHeader, rows: ValidateReport.summaryRows(report))
-        var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: "budget", yLabel: "median test-MSE ratio", yScale: .log10)
+        let budgetAxis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
+        var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: budgetAxis, yLabel: "median test-MSE ratio", yScale: .log10)
         let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         for (c, name) in columns.enumerated() {
             let color = SVGChart.palette[c % SVGChart.palette.count]
-            let points = report.summary.filter { $0.group == nil && $0.selector == name }.map { ($0.budget, $0.medianRatio) }
+            let points = budgets.indices.compactMap { b -> (Double, Double)? in
+                report.summary.first { $0.group == nil && $0.selector == name && $0.budget == report.budgetLabels[b] }.map { (budgets[b], $0.medianRatio) }
+            }
             ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
         }
         ratios.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, 1), (budgets.max() ?? 1, 1)], color: "#222", dashed: true))
@@ -394,7 +398,7 @@ extension HTMLPage {
                 "Dropped as degenerate: " + report.droppedTargets.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ") + ".")
         }
         func chart(title: String, selectorMSE: [[Double]], randomMean: [Double], randomLow: [Double], randomHigh: [Double], all: Double) -> SVGChart {
-            var chart = SVGChart(title: title, xLabel: "budget", yLabel: "test MSE", yScale: .log10)
+            var chart = SVGChart(title: title, xLabel: budgetAxis, yLabel: "test MSE", yScale: .log10)
             chart.series.append(
                 .band(
                     name: "random subsets (min to max)", points: budgets.indices.map { (x: budgets[$0], low: randomLow[$0], high: randomHigh[$0]) },

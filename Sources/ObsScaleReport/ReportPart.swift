@@ -180,13 +180,13 @@ public enum ReportMerge {
                 guard let report = record.report else { return record.failure != nil }
                 let selectors = part.options.study?.validation.selectors.count ?? 0
                 return report.targets.allSatisfy { target in
-                    target.budgets.count == report.budgets.count && target.budgets.allSatisfy { $0.selectors.count == selectors }
+                    target.budgets.count == report.budgetLabels.count && target.budgets.allSatisfy { $0.selectors.count == selectors }
                 }
             }
             guard let study = first.options.study else {
                 throw MergeError.inconsistent(path: paths[0], reason: "a validate part without a simulation study")
             }
-            guard Set(records.compactMap { $0.report?.budgets.count }).count <= 1 else {
+            guard Set(records.compactMap { $0.report?.budgetLabels.count }).count <= 1 else {
                 throw MergeError.inconsistent(path: paths[0], reason: "worlds with different numbers of budgets (a damaged part?)")
             }
             let report = try JSONReport(command: "validate", seed: first.seed, options: first.options, result: study.summarize(records)).encoded()

@@ -11,9 +11,9 @@ import ObsScaleSelect
 public enum ValidateReport {
     public static func render(_ report: ValidationReport, panelDescription: String) -> String {
         let settings = report.settings
-        let selectors = report.selections.map(\.selector)
+        let selectors = report.selectors
         var text = "Validation on \(panelDescription)\n"
-        text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: selection pool \(report.pool.count) models at or below; "
+        text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: \(describePools(report)); "
         text += "test = models above with the target\n"
         text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text +=
@@ -21,9 +21,19 @@ public enum ValidateReport {
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
         text += "Selectors: \(selectors.joined(separator: ", ")); baselines at the same cost: "
         text += report.randomBaseline.map { "\($0) (\(settings.randomCount) draws per budget, seed \(settings.seed)) and " } ?? ""
-        text += "\(report.cheapest.selector) (the cheapest units first)\n"
-        text += "Budgets: \(settings.budgets) = " + report.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
-        text += " of the pool's cost \(Format.significant(report.poolCost, 6)) ('\(settings.selection.cost)')\n"
+        text += "\(report.cheapest) (the cheapest units first)\n"
+        text += "Budgets: \(settings.budgets)"
+        let pools = report.pools.filter { $0.failure == nil }
+        if pools.count == 1, let pool = pools.first {
+            text += " = " + pool.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
+            text += " of the pool's cost \(Format.significant(pool.cost, 6)) ('\(settings.selection.cost)')\n"
+        } else {
+            text += " of each target's pool ('\(settings.selection.cost)')\n"
+        }
+        let discarded = report.pools.flatMap(\.discardedRandomDraws).reduce(0, +)
+        if discarded > 0 {
+            text += "Random draws that could not be fitted (fewer than \(settings.law.parameterCount) models) and were drawn again: \(discarded)\n"
+        }
         if !report.droppedTargets.isEmpty {
             text += "Dropped \(report.droppedTargets.count) degenerate target(s), left out of every summary"
             text +=
@@ -43,7 +53,8 @@ public enum ValidateReport {
                 selectors: selectors,
                 rows: target.budgets.map { budget in
                     Row(
-                        budget: budget.budget, mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan }, random: randomCell(budget.random),
+                        budget: Format.significant(budget.budget, 6), mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan },
+                        random: randomCell(budget.random),
                         all: target.allModels.failure == nil ? target.allModels.testMSE : .nan,
                         agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
                 })
@@ -87,6 +98,18 @@ public enum ValidateReport {
         return text
     }
 
+    /// "selection pool 47 models at or below", or with targets observed on different models,
+    /// "selection pools of 20–47 models (per target: the pool models with it; 3 pools)".
+    public static func describePools(_ report: ValidationReport) -> String {
+        let sizes = report.pools.map(\.models.count)
+        guard report.pools.count > 1, let smallest = sizes.min(), let largest = sizes.max() else {
+            let pool = report.pools.first
+            let left = pool.map { $0.withoutTarget > 0 ? " (\($0.withoutTarget) without the target left out)" : "" } ?? ""
+            return "selection pool \(pool?.models.count ?? 0) models at or below\(left)"
+        }
+        return "selection pools of \(smallest)–\(largest) models (per target: the pool models that have it; \(report.pools.count) pools)"
+    }
+
     /// Per-target tables are printed up to this many targets (all of them are in the JSON).
     static let perTargetLimit = 12
     static let listedDroppedTargets = 10
@@ -103,14 +126,14 @@ public enum ValidateReport {
         var table = TextTable(header: summaryHeader)
         for row in summaryRows(report) { table.append(row) }
         text += table.render()
-        let selectors = Set(report.selections.map(\.selector))
+        let selectors = Set(report.selectors)
         let grouped = report.summary.filter { $0.group != nil && selectors.contains($0.selector) }
         if !grouped.isEmpty {
             text += "\nPer task (the metric name up to its first _ or ,), selectors only:\n"
             var groups = TextTable(header: ["task", "budget", "selector", "targets", "median", "geo mean", "p90", "failed", "vs random"])
             for entry in grouped {
                 groups.append([
-                    entry.group ?? "", Format.significant(entry.budget, 6), entry.selector, "\(entry.targets)", ratio(entry.medianRatio),
+                    entry.group ?? "", entry.budget, entry.selector, "\(entry.targets)", ratio(entry.medianRatio),
                     ratio(entry.geometricMeanRatio), ratio(entry.p90Ratio), "\(entry.failures)", ratio(entry.medianRatioToRandom),
                 ])
             }
@@ -127,10 +150,10 @@ public enum ValidateReport {
     static func summaryRows(_ report: ValidationReport) -> [[String]] {
         func ratio(_ value: Double) -> String { value.isNaN ? "—" : Format.significant(value, 3) }
         func share(_ value: Double) -> String { value.isNaN ? "—" : Format.percent(value) }
-        return report.budgets.flatMap { budget in
+        return report.budgetLabels.flatMap { budget in
             report.summary.filter { $0.group == nil && $0.budget == budget }.map { entry in
                 [
-                    Format.significant(budget, 6), entry.selector, Format.significant(entry.cost, 5), "\(entry.targets)", ratio(entry.medianRatio),
+                    budget, entry.selector, Format.significant(entry.cost, 5), "\(entry.targets)", ratio(entry.medianRatio),
                     ratio(entry.geometricMeanRatio), ratio(entry.p90Ratio), share(entry.shareWithin1_2), "\(entry.failures)",
                     ratio(entry.medianRatioToRandom), share(entry.shareBeatingRandom),
                 ]
@@ -148,7 +171,7 @@ public enum ValidateReport {
     /// The per-budget table: each selector's test MSE, the random subsets' cell, the all-models
     /// MSE, and each selector's agreement MSE with the all-models fit (NaN shown as —).
     struct Row {
-        var budget: Double
+        var budget: String
         var mse: [Double]
         var random: String?
         var all: Double
@@ -163,7 +186,7 @@ public enum ValidateReport {
                 + ["all models"] + selectors.map { "\($0) vs all" })
         for row in rows {
             table.append(
-                [Format.significant(row.budget, 6)] + row.mse.map(cell) + (hasRandom ? [row.random ?? "—"] : [])
+                [row.budget] + row.mse.map(cell) + (hasRandom ? [row.random ?? "—"] : [])
                     + [cell(row.all)] + row.agreement.map(cell))
         }
         return table.render()
@@ -183,7 +206,7 @@ public enum ValidateReport {
                 + ["random truth MSE", "all models truth MSE"])
         for cell in report.cells {
             table.append(
-                [cell.target, Format.significant(cell.budget, 6)]
+                [cell.target, cell.budget]
                     + report.selectors.indices.flatMap { [Format.fixed(cell.selectorTruthMSE[$0], 5), Format.percent(cell.selectorWinRate[$0])] }
                     + [Format.fixed(cell.randomTruthMSE, 5), Format.fixed(cell.allModelsTruthMSE, 5)])
         }

@@ -53,6 +53,27 @@ public struct BudgetSpec: Codable, Equatable, Sendable, CustomStringConvertible 
         try container.encode(description)
     }
 
+    /// Each budget as written (`10%`, `12`), for reports that span pools of different costs.
+    public var labels: [String] {
+        items.map { item in
+            func text(_ value: Double) -> String { value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)" }
+            switch item {
+            case let .amount(value): return text(value)
+            case let .percent(value): return text(value) + "%"
+            }
+        }
+    }
+
+    /// Each budget's number as written: the amount, or the percentage (10 for `10%`) — the x
+    /// position of a chart over budgets.
+    public var writtenValues: [Double] {
+        items.map { item in
+            switch item {
+            case let .amount(value), let .percent(value): return value
+            }
+        }
+    }
+
     /// Whether any budget is a percentage (and so needs the pool's total cost).
     public var hasPercentages: Bool { items.contains { if case .percent = $0 { return true } else { return false } } }
 

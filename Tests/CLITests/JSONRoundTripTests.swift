@@ -58,7 +58,7 @@ struct JSONRoundTripTests {
             "--method", "exhaustive,greedy:model",
         ])
         let report = try Self.roundTrip(data, ValidateOptions.self, ValidationReport.self, command: "validate")
-        #expect(report.seed == 0 && report.result.targets.count == 1 && report.result.selections.count == 2)
+        #expect(report.seed == 0 && report.result.targets.count == 1 && report.result.selectors.count == 2)
         let simulated = try Self.run([
             "validate", "--simulate", "2", "--sim-families", "8", "--budget", "10", "--cutoff-flops", "10",
             "--random", "2", "--bootstrap", "20", "--seed", "3",

@@ -21,9 +21,11 @@ struct ValidateCLITests {
         #expect(result.stdout.contains("Target '\(CLITests.target)': 28 test models; all-models fit on 47 models: test MSE 0.00472"))
         // The V-optimal families' fit at 12 models (numpy reference: 0.011679).
         #expect(result.stdout.contains("\n12                    0.01168"))
+        // Every subset must be fittable: 4 models cannot fit a 5-parameter law, so budget 4 buys none.
         #expect(
             result.stdout.contains(
-                "budget 4: exhaustive:family: a sigmoid-floor fit with 3 capabilities (5 parameters): needs at least 5 models, found 4"))
+                "budget 4: exchange:model: selection: no feasible subset within budget 4.0: greedy+exchange reached 4 models but the law's parameter count (a subset must be fittable) asks for 5"
+            ))
         let object = try loadJSON(URL(fileURLWithPath: json))
         #expect(object["command"] as? String == "validate")
         let report = object["result"] as? [String: Any] ?? [:]

@@ -17,7 +17,7 @@ struct ValidationSummaryTests {
 
     static func target(_ name: String, all: Double, mine: ValidationReport.Score, random: [Double]) -> ValidationReport.Target {
         ValidationReport.Target(
-            name: name, testModels: ["t"], allModels: score(all),
+            name: name, pool: 0, testModels: ["t"], allModels: score(all),
             budgets: [
                 ValidationReport.Budget(
                     budget: 10, selectors: [mine], random: ValidationReport.RandomSummary(random.map(score)), cheapest: score(2 * all))
@@ -35,9 +35,12 @@ struct ValidationSummaryTests {
         ]
         let selection = ValidationReport.Selection(selector: "auto:model", results: [nil], failures: ["x"])
         let cheapest = ValidationReport.Selection(selector: "cheapest:model", results: [nil], failures: [nil])
+        let pool = ValidationReport.Pool(
+            models: ["m"], withoutTarget: 0, cost: 100, budgets: [10], selections: [selection], cheapest: cheapest, randomSubsets: [[]],
+            randomCosts: [9.5], discardedRandomDraws: [0], randomFailures: [nil])
         let entries = ValidationReport.summarize(
-            targets: targets, budgets: [10], selections: [selection], cheapest: cheapest, randomBaseline: "random:model",
-            randomCosts: [9.5], grouping: .prefix)
+            targets: targets, budgetLabels: ["10"], selectors: ["auto:model"], cheapest: "cheapest:model", randomBaseline: "random:model",
+            pools: [pool], grouping: .prefix)
         let mine = entries.first { $0.selector == "auto:model" && $0.group == nil }
         #expect(mine?.targets == 3 && mine?.failures == 1)
         #expect(mine?.medianRatio == 1.5)
@@ -99,22 +102,83 @@ struct ValidationSummaryTests {
         #expect(report.droppedTargets.first?.reason.contains("test values vary too little") == true)
         let sizes = Dictionary(uniqueKeysWithValues: panel.models.map { ($0.name, $0.parametersB ?? .nan) })
         let poolCost = panel.models.filter { ($0.flops ?? .infinity) <= cutoff }.reduce(0.0) { $0 + ($1.parametersB ?? 0) }
-        #expect(abs(report.poolCost - poolCost) < 1e-9 * poolCost)
-        #expect(report.budgets.map { $0 / poolCost }.map { ($0 * 100).rounded() } == [20, 40])
-        #expect(report.randomBaseline == "random:model")
-        for (b, budget) in report.budgets.enumerated() {
-            for subset in report.randomSubsets[b] {
+        #expect(report.pools.count == 1)
+        let pool = try #require(report.pools.first)
+        #expect(abs(pool.cost - poolCost) < 1e-9 * poolCost)
+        #expect(pool.budgets.map { $0 / poolCost }.map { ($0 * 100).rounded() } == [20, 40])
+        #expect(report.randomBaseline == "random:model" && report.budgetLabels == ["20%", "40%"])
+        for (b, budget) in pool.budgets.enumerated() {
+            for subset in pool.randomSubsets[b] {
                 #expect(subset.reduce(0.0) { $0 + (sizes[$1] ?? .nan) } <= budget * (1 + 1e-12))
+                #expect(subset.count >= ScalingLaw.recommended.parameterCount, "a random subset that cannot be fitted")
             }
-            #expect(report.randomCosts[b] <= budget * (1 + 1e-12))
-            #expect((report.cheapest.results[b]?.totalCost ?? .infinity) <= budget * (1 + 1e-12))
-            #expect((report.selections[0].results[b]?.totalCost ?? .infinity) <= budget * (1 + 1e-12))
-            for entry in report.summary where entry.budget == budget { #expect(entry.cost <= budget * (1 + 1e-12), "\(entry.selector)") }
+            #expect(pool.randomCosts[b] <= budget * (1 + 1e-12))
+            #expect((pool.cheapest.results[b]?.totalCost ?? .infinity) <= budget * (1 + 1e-12))
+            #expect((pool.selections[0].results[b]?.totalCost ?? .infinity) <= budget * (1 + 1e-12))
+            for entry in report.summary where entry.budget == report.budgetLabels[b] {
+                #expect(entry.cost <= budget * (1 + 1e-12), "\(entry.selector)")
+            }
         }
         // A zero threshold keeps the flat target.
         var keep = try Self.validation(cutoff: cutoff, targets: [constant])
         keep.minTestStandardDeviation = 0
         #expect(try keep.run(panel: panel, threadCount: 2).droppedTargets.isEmpty)
+    }
+
+    /// Only models with an observed target can be evaluated: each target's pool is the pool models
+    /// that have it (targets observed on the same models share one), a budget percentage is of that
+    /// pool's cost, no selector or baseline buys a model without the target, and a target whose
+    /// pool is too small to fit the law is reported, not silently dropped.
+    @Test func eachTargetHasThePoolOfModelsWithIt() throws {
+        let (panel, cutoff, _) = try Self.world()
+        var columns: [String: [Double]] = [:]
+        for name in panel.numericColumnNames { columns[name] = try panel.values(of: name) }
+        let poolRows = panel.models.indices.filter { (panel.models[$0].flops ?? .infinity) <= cutoff }
+        let blanked = Set(poolRows.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+        for name in ["task_smooth,accuracy", "task_emergent,accuracy"] {
+            columns[name] = columns[name]?.enumerated().map { blanked.contains($0.offset) ? .nan : $0.element }
+        }
+        let sparse = "sparse_task_acc"
+        columns[sparse] = panel.models.indices.map { row in
+            (poolRows.prefix(3).contains(row) || !poolRows.contains(row)) ? 0.2 + 0.5 * Double(row % 5) / 5 : .nan
+        }
+        let halved = Panel(
+            models: panel.models, columns: columns, benchmarkNames: panel.benchmarkNames, metricNames: panel.metricNames + [sparse])
+        let targets = ["task_smooth,accuracy", "task_emergent,accuracy", sparse]
+        let report = try Self.validation(cutoff: cutoff, targets: targets).run(panel: halved, threadCount: 2)
+        #expect(report.targets.map(\.name) == ["task_smooth,accuracy", "task_emergent,accuracy"])
+        #expect(report.targets.map(\.pool) == [0, 0], "targets observed on the same models share their pool")
+        let pool = report.pools[0]
+        let withTarget = Set(poolRows.filter { !blanked.contains($0) }.map { panel.modelNames[$0] })
+        #expect(Set(pool.models) == withTarget && pool.withoutTarget == blanked.count)
+        let poolCost = panel.models.filter { withTarget.contains($0.name) }.reduce(0.0) { $0 + ($1.parametersB ?? 0) }
+        #expect(abs(pool.cost - poolCost) < 1e-9 * poolCost)
+        #expect(zip(pool.budgets, [0.2, 0.4]).allSatisfy { abs($0 - $1 * poolCost) < 1e-9 * poolCost })
+        let bought = pool.selections.flatMap { $0.results.compactMap { $0?.models } } + pool.randomSubsets.flatMap { $0 }
+            + pool.cheapest.results.compactMap { $0?.models }
+        #expect(!bought.isEmpty && bought.allSatisfy { Set($0).isSubset(of: withTarget) })
+        for target in report.targets {
+            for budget in target.budgets {
+                #expect(budget.selectors[0].failure == nil, "\(target.name): \(budget.selectors[0].failure ?? "")")
+                let random = try #require(budget.random)
+                #expect(random.failure == nil && random.failures == 0 && random.count == 3, "every random draw is fitted")
+            }
+        }
+        #expect(pool.discardedRandomDraws.count == 2)
+        let dropped = try #require(report.droppedTargets.first { $0.name == sparse })
+        #expect(dropped.reason.contains("its selection pool (3 models with the target)"), "\(dropped.reason)")
+    }
+
+    /// A budget too small for any fittable random subset says so instead of dropping the baseline.
+    @Test func aBudgetThatCannotBuyAFittableRandomSubsetIsReported() throws {
+        let (panel, cutoff, _) = try Self.world()
+        var validation = try Self.validation(cutoff: cutoff, targets: ["task_smooth,accuracy"])
+        validation.budgets = try BudgetSpec(parsing: "3%")
+        let report = try validation.run(panel: panel, threadCount: 2)
+        let failure = report.pools.first?.randomFailures.first ?? nil
+        #expect(failure?.contains("random draws is valid") == true, "\(failure ?? "no failure")")
+        let text = report.targets.first?.budgets.first?.random?.failure ?? ""
+        #expect(text.contains("random draws is valid"), "\(text)")
     }
 
     /// Changing every test model's target values changes neither the subsets, nor the K and λ
@@ -134,9 +198,12 @@ struct ValidationSummaryTests {
         let original = try validation.run(panel: panel, threadCount: 2)
         let modified = try validation.run(panel: changed, threadCount: 2)
         // The subsets (not the seconds the searches took).
-        #expect(original.selections.map { $0.results.map { $0?.models } } == modified.selections.map { $0.results.map { $0?.models } })
-        #expect(original.randomSubsets == modified.randomSubsets)
-        #expect(original.cheapest.results.map { $0?.models } == modified.cheapest.results.map { $0?.models })
+        #expect(original.pools.count == modified.pools.count)
+        for (a, b) in zip(original.pools, modified.pools) {
+            #expect(a.selections.map { $0.results.map { $0?.models } } == b.selections.map { $0.results.map { $0?.models } })
+            #expect(a.randomSubsets == b.randomSubsets)
+            #expect(a.cheapest.results.map { $0?.models } == b.cheapest.results.map { $0?.models })
+        }
         #expect(original.targets.count == 3 && modified.targets.count == 3)
         for (a, b) in zip(original.targets, modified.targets) {
             for (x, y) in zip(a.budgets, b.budgets) {

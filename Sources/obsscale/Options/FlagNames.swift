@@ -98,6 +98,8 @@ enum FlagNames {
         .simulationModelsPerFamily: "--sim-models-per-family",
         .simulationMissingRate: "--sim-missing-rate",
         .simulationPublicMetricCount: "--sim-public-metrics",
+        // validate has no --min-models: every subset must hold as many models as the law has parameters.
+        .minModels: "the law's parameter count (a subset must be fittable)",
     ]
 
     /// `text` with every setting name replaced by its flag (longest names first, so no name is

@@ -34,6 +34,12 @@ public struct PCAImputer: Codable, Equatable, Sendable {
     /// - Throws: `FitError` when the rank is outside 1..<columns, a column has no observed cell,
     ///   or there are fewer than 2 rows.
     public func fit(_ matrix: Matrix, columnNames: [String]? = nil) throws -> PCAImputerModel {
+        try fit(matrix, columnNames: columnNames, scatterColumnLimit: Self.smallPanelColumns)
+    }
+
+    /// `fit`, decomposing the n × n scatter matrix up to `scatterColumnLimit` columns (the tests
+    /// compare both paths on one panel).
+    func fit(_ matrix: Matrix, columnNames: [String]?, scatterColumnLimit: Int) throws -> PCAImputerModel {
         let m = matrix.rowCount, n = matrix.columnCount
         guard n >= 2 else { throw FitError.invalidSetting(.imputerColumns, value: "\(n) column(s)", allowed: "at least 2 benchmark columns") }
         guard (1..<n).contains(rank) else {
@@ -65,6 +71,29 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         var iterations = 0
         var converged = false
         var lastChange = 0.0
+        if rank == 1 && n > scatterColumnLimit {
+            // A wide panel (hundreds of columns): no n × n scatter matrix (O(m·n²) to update and
+            // O(n³) to decompose per iteration); the leading direction comes from power iteration
+            // on the centred rows themselves, O(m·n) per step, warm-started from the last one.
+            var direction = Self.uniformStart(n)
+            while iterations < maxIterations {
+                iterations += 1
+                for j in 0..<n { center[j] = 0 }
+                for i in 0..<m { for j in 0..<n { center[j] += filled[flat: i * n + j] } }
+                for j in 0..<n { center[j] /= Double(m) }
+                direction = Self.leadingDirection(filled, center: center, start: direction)
+                for j in 0..<n { components[flat: j] = direction[j] }
+                lastChange = Self.reconstructMissing(&filled, missing: missing, center: center, components: components)
+                if lastChange < tolerance {
+                    converged = true
+                    break
+                }
+            }
+            let model = PCAImputerModel(
+                settings: self, means: statistics.means, scales: scales, center: center, components: components, iterations: iterations,
+                converged: converged, finalChange: lastChange, missingCount: missing.count)
+            return model.withImputed(model.finish(filled, original: matrix))
+        }
         var gram = Matrix(rowCount: n, columnCount: n)
         // Running sums Σx and Σxxᵀ (upper triangle): only rows with missing cells change between
         // iterations, so each iteration updates those rows instead of re-summing all m rows.
@@ -104,19 +133,11 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             // The matrix barely changes between iterations: rank 1 follows the leading
             // eigenvector by shifted power iteration from the previous one; otherwise (and as a
             // fallback) Jacobi runs warm-started from the previous eigenvectors.
-            // A wide panel (hundreds of columns) starts with power iteration too: Jacobi's O(n³)
-            // sweeps would cost seconds per decomposition there.
             if rank == 1, let spectrum, iterations > 1,
                 let leading = SymmetricEigen.dominantEigenvector(
                     of: gram, start: components.storage, shift: 0.5 * (spectrum[1] + spectrum[n - 1]))
             {
                 for j in 0..<n { components[flat: j] = leading[j] }
-            } else if rank == 1, n > Self.smallPanelColumns, spectrum == nil,
-                let leading = SymmetricEigen.dominantEigenvector(
-                    of: gram, start: iterations == 1 ? Self.uniformStart(n) : components.storage, shift: 0, maxIterations: 10_000)
-            {
-                let sign = leading.reduce(0) { $0 + $1 } < 0 ? -1.0 : 1.0
-                for j in 0..<n { components[flat: j] = sign * leading[j] }
             } else {
                 let eigen = try SymmetricEigen(gram, warmStart: basis, leadingCount: rank)
                 basis = eigen.vectors
@@ -138,13 +159,49 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         return model.withImputed(model.finish(filled, original: matrix))
     }
 
-    /// Up to this many columns the first decomposition is Jacobi's (exact spectrum, best shift for
-    /// the power iterations after it); wider panels use power iteration throughout.
+    /// Up to this many columns rank-1 imputation decomposes the scatter matrix (Jacobi, then
+    /// shifted power iteration); wider panels use `leadingDirection` on the rows.
     static let smallPanelColumns = 32
 
     /// (1, …, 1)/√n: a start with a component along a leading vector of benchmark data (whose
     /// loadings share a sign).
     static func uniformStart(_ n: Int) -> [Double] { Array(repeating: 1 / Double(n).squareRoot(), count: n) }
+
+    /// The leading right singular vector of the centred matrix X − 1cᵀ (the first principal
+    /// direction) by power iteration v ← (X − 1cᵀ)ᵀ(X − 1cᵀ)v / ‖·‖ from `start`, without forming
+    /// the n × n scatter matrix; stops when two iterates differ by less than 1e-15 (max-norm), or
+    /// by less than 1e-12 and no less than before (the rounding floor), or after 10,000 steps.
+    /// Signed so its entries sum to ≥ 0. O(m·n) per step.
+    static func leadingDirection(_ matrix: Matrix, center: [Double], start: [Double]) -> [Double] {
+        let m = matrix.rowCount, n = matrix.columnCount
+        var current = start, next = [Double](repeating: 0, count: n), projections = [Double](repeating: 0, count: m)
+        var previousChange = Double.infinity
+        matrix.storage.withUnsafeBufferPointer { x in
+            for _ in 0..<10_000 {
+                for i in 0..<m {
+                    var sum = 0.0
+                    for j in 0..<n { sum += (x[i * n + j] - center[j]) * current[j] }
+                    projections[i] = sum
+                }
+                for j in 0..<n { next[j] = 0 }
+                for i in 0..<m {
+                    let projection = projections[i]
+                    for j in 0..<n { next[j] += (x[i * n + j] - center[j]) * projection }
+                }
+                let norm = next.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm > 0, norm.isFinite else { return }
+                var change = 0.0
+                for j in 0..<n {
+                    next[j] /= norm
+                    change = max(change, abs(next[j] - current[j]))
+                }
+                swap(&current, &next)
+                if change < 1e-15 || (change < 1e-12 && change >= previousChange) { return }
+                previousChange = change
+            }
+        }
+        return current.reduce(0, +) < 0 ? current.map { -$0 } : current
+    }
 
     /// Overwrites the missing cells of a standardized matrix with their rank-r reconstruction
     /// c + Σ_r ((x − c)·v_r) v_r; returns the largest change. O(|missing rows| · r · n).

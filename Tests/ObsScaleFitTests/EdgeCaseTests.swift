@@ -3,6 +3,8 @@ import ObsScale
 import Testing
 import _TestSupport
 
+@testable import ObsScaleFit
+
 /// Numerical edge cases (issue 6), each with the documented result: constant targets, targets all
 /// at the floor, perfectly collinear benchmarks, components without variance, extreme costs and
 /// budgets exactly equal to a feasible cost.
@@ -133,5 +135,31 @@ struct EdgeCaseTests {
         #expect(result.totalCost <= exact * (1 + 1e-12) && result.value.isFinite)
         // The first six models themselves are feasible at that budget.
         #expect(modelProblem.isFeasible(Array(0..<6), budget: exact))
+    }
+}
+
+/// A wide panel (more benchmark columns than `PCAImputer.smallPanelColumns`) is imputed by power
+/// iteration on the rows, without the n × n scatter matrix; it reaches the same fixed point as the
+/// scatter-matrix path.
+struct WidePanelImputationTests {
+    @Test func bothPathsReachTheSameFixedPoint() throws {
+        var random = Xoshiro256StarStar(seed: 11)
+        let rows = 30, columns = 60
+        var storage: [Double] = []
+        for _ in 0..<rows {
+            let ability = random.nextUniform() * 2 - 1, second = random.nextUniform() * 2 - 1
+            for j in 0..<columns {
+                let loading: Double = 0.5 + 0.5 * Double(j % 7) / 7
+                let other: Double = Double(j % 3) - 1
+                let linear: Double = ability * loading + 0.3 * second * other
+                let value: Double = 1 / (1 + exp(-linear)) + 0.02 * (random.nextUniform() - 0.5)
+                storage.append(random.nextUniform() < 0.1 ? .nan : value)
+            }
+        }
+        let matrix = Matrix(rowCount: rows, columnCount: columns, storage: storage)
+        let scatter = try PCAImputer().fit(matrix, columnNames: nil, scatterColumnLimit: columns)
+        let wide = try PCAImputer().fit(matrix, columnNames: nil, scatterColumnLimit: 0)
+        #expect(scatter.converged && wide.converged)
+        #expect(maxRelativeDifference(wide.imputed.storage, scatter.imputed.storage, floor: 1) < 1e-8)
     }
 }

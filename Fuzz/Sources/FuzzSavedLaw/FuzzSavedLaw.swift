@@ -22,7 +22,8 @@ public func fuzzSavedLaw(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     } else {
         guard var tree = try? JSONSerialization.jsonObject(with: baseLaw) else { return 0 }
         for _ in 0..<reader.int(in: 1...6) { tree = edit(tree, &reader) }
-        guard let edited = try? JSONSerialization.data(withJSONObject: tree) else { return 0 }
+        // Only an object or an array can be serialized (a scalar at the top would trap).
+        guard JSONSerialization.isValidJSONObject(tree), let edited = try? JSONSerialization.data(withJSONObject: tree) else { return 0 }
         bytes = edited
     }
     guard let law = try? SavedLaw.decode(bytes, path: "fuzz.json") else { return 0 }

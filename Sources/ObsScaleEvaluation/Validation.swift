@@ -275,15 +275,18 @@ public struct Validation: Codable, Equatable, Sendable {
         fittable.unit = baselineUnit
         fittable.minModels = max(setup.minModels ?? 0, law.parameterCount)
         let randomProblem = Result { fittable.minModels == setup.minModels ? baselineProblem : try fittable.build(panel: panel) }
-        let random: [Result<[SelectionResult], Error>] = randomCount == 0 ? [] : budgets.map { budget in
-            Result {
-                if paperDraw { return try PaperRandomBaseline(count: randomCount, seed: seed).select(baselineProblem, budget: budget) }
-                let problem = try randomProblem.get()
-                return try (0..<randomCount).map { draw in
-                    try RandomSelector(seed: SplitMix64.mix(seed ^ UInt64(draw))).select(problem, budget: budget)
+        let random: [Result<[SelectionResult], Error>] =
+            randomCount == 0
+            ? []
+            : budgets.map { budget in
+                Result {
+                    if paperDraw { return try PaperRandomBaseline(count: randomCount, seed: seed).select(baselineProblem, budget: budget) }
+                    let problem = try randomProblem.get()
+                    return try (0..<randomCount).map { draw in
+                        try RandomSelector(seed: SplitMix64.mix(seed ^ UInt64(draw))).select(problem, budget: budget)
+                    }
                 }
             }
-        }
         let subsets = random.map { (try? $0.get()) ?? [] }
         return ValidationReport.Pool(
             models: baselineProblem.poolModels, withoutTarget: withoutTarget, cost: poolCost, budgets: budgets, selections: chosen,

@@ -383,7 +383,9 @@ extension HTMLPage {
         for (c, name) in columns.enumerated() {
             let color = SVGChart.palette[c % SVGChart.palette.count]
             let points = budgets.indices.compactMap { b -> (Double, Double)? in
-                report.summary.first { $0.group == nil && $0.selector == name && $0.budget == report.budgetLabels[b] }.map { (budgets[b], $0.medianRatio) }
+                report.summary.first { $0.group == nil && $0.selector == name && $0.budget == report.budgetLabels[b] }.map {
+                    (budgets[b], $0.medianRatio)
+                }
             }
             ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
         }

@@ -154,7 +154,8 @@ struct ValidationSummaryTests {
         let poolCost = panel.models.filter { withTarget.contains($0.name) }.reduce(0.0) { $0 + ($1.parametersB ?? 0) }
         #expect(abs(pool.cost - poolCost) < 1e-9 * poolCost)
         #expect(zip(pool.budgets, [0.2, 0.4]).allSatisfy { abs($0 - $1 * poolCost) < 1e-9 * poolCost })
-        let bought = pool.selections.flatMap { $0.results.compactMap { $0?.models } } + pool.randomSubsets.flatMap { $0 }
+        let bought =
+            pool.selections.flatMap { $0.results.compactMap { $0?.models } } + pool.randomSubsets.flatMap { $0 }
             + pool.cheapest.results.compactMap { $0?.models }
         #expect(!bought.isEmpty && bought.allSatisfy { Set($0).isSubset(of: withTarget) })
         for target in report.targets {

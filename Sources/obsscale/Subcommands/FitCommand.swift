@@ -35,6 +35,8 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
 
+    @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
+
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
     var refitPCA = false
 
@@ -130,7 +132,13 @@ struct FitCommand: ParsableCommand {
             }
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
-            let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops)
+            if let settings, intervalOptions.interval == .calibrated {
+                fit.calibration = try IntervalCalibrator(levels: [settings.level]).calibrate(
+                    fit, panel: loaded.panel, split: split, threadCount: runOptions.threadCount)
+            }
+            let options = FitOptions(
+                query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops,
+                interval: settings == nil ? nil : intervalOptions.interval)
             if let settings, let shard = bootstrapOptions.shard, let path = panelOptions.json {
                 let records = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(

@@ -185,6 +185,9 @@ public struct IntervalCalibration: Codable, Equatable, Sendable {
         return bootstrap.widened(lower: lower, upper: upper)
     }
 
+    /// Where the shipped lines were learned.
+    public static let shippedSource = ShippedQuantileLines.source
+
     /// The shipped lines at `level`, interpolated linearly between the levels they were learned at
     /// (`level` clamped to 0.5…0.99).
     public static func shippedLines(at level: Double) -> QuantileLines {

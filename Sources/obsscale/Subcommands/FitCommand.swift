@@ -106,6 +106,7 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .fitBootstrapReplicateCount)
             let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join)
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
@@ -129,15 +130,15 @@ struct FitCommand: ParsableCommand {
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
             let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops)
-            if let settings, let shard = bootstrapOptions.shard, let path = panelOptions.json {
+            if let settings, let shard, let path = panelOptions.json {
                 let records = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(
-                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard, threadCount: runOptions.threadCount,
-                        progress: progress)
+                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard.range,
+                        threadCount: runOptions.threadCount, progress: progress)
                 }
                 try FitPart(
-                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard, total: settings.replicateCount,
-                    records: records
+                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard.range, total: settings.replicateCount,
+                    records: records, arguments: BootstrapOptions.partArguments()
                 ).write(to: path)
                 printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet)
                 return

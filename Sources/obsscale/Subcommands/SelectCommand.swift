@@ -124,6 +124,7 @@ struct SelectCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
             let needed: [String]
             if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
             let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed))
@@ -148,14 +149,14 @@ struct SelectCommand: ParsableCommand {
                 let replicates = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(
                         setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options, results: results,
-                        indices: bootstrapOptions.shard ?? 0...max(0, settings.replicateCount - 1), threadCount: options.threadCount,
+                        indices: shard?.range ?? 0...max(0, settings.replicateCount - 1), threadCount: options.threadCount,
                         progress: progress)
                 }
-                if let shard = bootstrapOptions.shard, let path = panelOptions.json {
+                if let shard, let path = panelOptions.json {
                     try SelectPart(
                         command: "select", seed: runOptions.seed, options: jsonOptions,
-                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard,
-                        total: settings.replicateCount, records: replicates.replicates
+                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard.range,
+                        total: settings.replicateCount, records: replicates.replicates, arguments: BootstrapOptions.partArguments()
                     ).write(to: path)
                     printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet)
                     return

@@ -14,6 +14,7 @@ import PackageDescription
 /// - FuzzPanelCSV: panel and downstream CSV files (`Panel.load`, joins, derived columns).
 /// - FuzzOptions: costs, model filters, presets, splits, selection setups and solves.
 /// - FuzzLinearProgram: random `LinearProgram`s through validation and GLPK.
+/// - FuzzMergeParts: part files of split runs through `ReportMerge.merge` (decoding and checks).
 
 let package = Package(
     name: "obsscale-fuzz",
@@ -36,5 +37,9 @@ let package = Package(
             name: "FuzzLinearProgram",
             dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
             path: "Sources/FuzzLinearProgram"),
+        .executableTarget(
+            name: "FuzzMergeParts",
+            dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FuzzMergeParts"),
     ]
 )

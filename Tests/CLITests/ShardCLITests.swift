@@ -227,3 +227,39 @@ struct ShardCLITests {
         #expect(completed.status == 0, "\(completed.stderr)")
     }
 }
+
+/// The README's cluster files are those in scripts/ (shown verbatim), and the Kubernetes pod's
+/// command, run as a pod of the Indexed Job runs it (`JOB_COMPLETION_INDEX` set), writes its part.
+struct ClusterScriptTests {
+    static let files = ["scripts/slurm/bootstrap.sbatch", "scripts/slurm/merge.sbatch", "scripts/kubernetes/bootstrap-job.yaml"]
+
+    @Test(arguments: files) func theREADMEShowsTheFileVerbatim(file: String) throws {
+        let readme = try String(contentsOf: TestPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let text = try String(contentsOf: TestPaths.root.appendingPathComponent(file), encoding: .utf8)
+        #expect(readme.contains("```\(file.hasSuffix(".yaml") ? "yaml" : "bash")\n\(text)```"), "README.md does not show \(file) as it is")
+    }
+
+    @Test(.realPanel) func theKubernetesPodCommandWritesItsPart() throws {
+        let manifest = try String(contentsOf: TestPaths.root.appendingPathComponent(Self.files[2]), encoding: .utf8)
+        let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasSuffix("- |") }), let data = RealPanel.directory else {
+            Issue.record("no `args: - |` block in the manifest, or no public panel")
+            return
+        }
+        let script = lines[(start + 1)...].prefix { $0.hasPrefix("              ") }.map { $0.dropFirst(14) }.joined(separator: "\n")
+        #expect(script.hasPrefix("exec obsscale fit "))
+        let folder = TestPaths.temporaryDirectory()
+        let command = script.replacingOccurrences(of: "exec obsscale ", with: "exec '\(obsscaleBinary)' ")
+            .replacingOccurrences(of: "/data/obsscaling", with: data.path).replacingOccurrences(of: "/results", with: folder.path)
+        let pod = try runProcess("/bin/sh", ["-c", command], environment: ["JOB_COMPLETION_INDEX": "9"], unsetting: ShardCLITests.arrayVariables)
+        #expect(pod.status == 0, "\(pod.stderr)")
+        // The pod's part is the last tenth of the run, as --replicates writes it.
+        let arguments =
+            ["fit", "--panel", data.appendingPathComponent("base_llm_benchmark_eval.csv").path, "--preset", "paper-2024"]
+            + ["--target", "gsm8k_cot_8_exact_match,flexible-extract", "--cutoff-flops", "84", "--pca-on", "train", "--refit-pca"]
+            + ["--bootstrap", "10000", "--seed", "7", "--replicates", "9000..9999", "--json", "reference.json", "--quiet"]
+        #expect(try runCLI(arguments, directory: folder).status == 0)
+        #expect(
+            try Data(contentsOf: folder.appendingPathComponent("part-9.json")) == Data(contentsOf: folder.appendingPathComponent("reference.json")))
+    }
+}

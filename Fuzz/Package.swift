@@ -4,7 +4,7 @@
 // build-nested) compile every module in the Swift 6 language mode with `-swift-version 6`.
 import PackageDescription
 
-/// obsscale fuzzing (issue 6): libFuzzer targets for the input paths users control. Each
+/// obsscale fuzzing: libFuzzer targets for the input paths users control. Each
 /// executable defines `LLVMFuzzerTestOneInput` and is linked with `-sanitize=fuzzer`, which
 /// provides `main` — build them only that way (see README.md or `make fuzz` in the repo root):
 ///
@@ -14,6 +14,7 @@ import PackageDescription
 /// - FuzzPanelCSV: panel and downstream CSV files (`Panel.load`, joins, derived columns).
 /// - FuzzOptions: costs, model filters, presets, splits, selection setups and solves.
 /// - FuzzLinearProgram: random `LinearProgram`s through validation and GLPK.
+/// - FuzzSavedLaw: saved laws (`predict --law`): decoding, the load checks, predictions.
 /// - FuzzMergeParts: part files of split runs through `ReportMerge.merge` (decoding and checks).
 
 let package = Package(
@@ -33,6 +34,10 @@ let package = Package(
             name: "FuzzOptions",
             dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
             path: "Sources/FuzzOptions"),
+        .executableTarget(
+            name: "FuzzSavedLaw",
+            dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FuzzSavedLaw"),
         .executableTarget(
             name: "FuzzLinearProgram",
             dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets of Fuzz/ and runs each for a bounded time, one after another
 # (`make fuzz`; see Fuzz/README.md). Environment:
 #   FUZZ_SECONDS   seconds per target (default 600)
-#   FUZZ_TARGETS   which targets (default: all four)
+#   FUZZ_TARGETS   which targets (default: all of them)
 #   FUZZ_BUILD     scratch path of the fuzz build (default Fuzz/.build)
 #   FUZZ_WORK      corpora, crash artifacts and logs (default Fuzz/.work; git-ignored)
 #   FUZZ_FLAGS     extra libFuzzer flags, e.g. "-seed=1 -max_len=8192"
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-600}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"FuzzPanelCSV FuzzOptions FuzzLinearProgram FuzzMergeParts"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"FuzzPanelCSV FuzzOptions FuzzLinearProgram FuzzSavedLaw FuzzMergeParts"}
 FUZZ_BUILD=${FUZZ_BUILD:-Fuzz/.build}
 FUZZ_WORK=${FUZZ_WORK:-Fuzz/.work}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}

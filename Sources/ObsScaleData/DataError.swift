@@ -6,6 +6,10 @@ public enum DataError: InputError, Equatable {
     case fileNotFound(path: String)
     case unreadableFile(path: String, reason: String)
     case unwritableFile(path: String, reason: String)
+    /// An output (`option`, at `path`) that is a file the run reads.
+    case outputOverwritesInput(option: String, path: String, input: String)
+    /// Two outputs of one run on the same file.
+    case outputsCollide(first: String, second: String, path: String)
     case emptyFile(path: String)
     case malformedRow(path: String, line: Int, expectedFields: Int, foundFields: Int)
     case missingColumn(path: String, column: String, suggestions: [String])
@@ -21,6 +25,8 @@ public enum DataError: InputError, Equatable {
     case noBenchmarks(path: String, numericColumns: [String])
     /// A value far outside what its unit allows, with the likely intended value.
     case implausibleUnit(what: String, value: Double, unit: String, likely: String)
+    /// A typed quantity that is not a number of the allowed form.
+    case notANumber(what: String, value: String, allowed: String)
     case duplicateColumn(path: String, column: String)
     case duplicateModel(path: String, line: Int, model: String, firstLine: Int)
     case emptyModelName(path: String, line: Int)
@@ -51,6 +57,10 @@ public enum DataError: InputError, Equatable {
             return "\(path): file not found"
         case let .unwritableFile(path, reason):
             return "\(path): cannot write file: \(reason)"
+        case let .outputOverwritesInput(option, path, input):
+            return "\(option) \(path): is the input file \(input); writing there would destroy it (nothing was written; give another path)"
+        case let .outputsCollide(first, second, path):
+            return "\(first) and \(second) are the same file (\(path)); one would overwrite the other (nothing was written; give two paths)"
         case let .unreadableFile(path, reason):
             return "\(path): cannot read file: \(reason)"
         case let .emptyFile(path):
@@ -76,6 +86,8 @@ public enum DataError: InputError, Equatable {
                 + (numericColumns.isEmpty
                     ? "the file has no numeric columns"
                     : "its numeric columns are \(numericColumns.prefix(12).joined(separator: ", "))\(numericColumns.count > 12 ? ", …" : ""); pass the capability columns with \(Setting.panelBenchmarks) \(shown)")
+        case let .notANumber(what, value, allowed):
+            return "\(what) '\(value)' is not allowed (allowed: \(allowed))"
         case let .implausibleUnit(what, value, unit, likely):
             return "\(what): \(String(format: "%g", value)) is implausible in \(unit); did you mean \(likely)?"
         case let .duplicateColumn(path, column):

@@ -211,15 +211,21 @@ public struct SyntheticWorld: Sendable {
         return try csvText(header: ["Model"] + names, rows: rows)
     }
 
-    /// Writes `panel.csv`, `targets.csv` and `truth.json` into `folder` (created if needed), each atomically.
+    /// Writes `panel.csv`, `targets.csv` and `truth.json` into `folder` (created if needed) as one
+    /// group (`OutputFiles`: all three new, or all three as they were).
     public func write(to folder: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let paths = ["panel.csv", "targets.csv", "truth.json"].map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
-        try AtomicFile.write(try panelCSV(), to: paths[0])
-        try AtomicFile.write(try targetsCSV(), to: paths[1])
-        try AtomicFile.write(try encoder.encode(truth), to: paths[2])
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw DataError.unwritableFile(path: folder, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        let names = ["panel.csv", "targets.csv", "truth.json"]
+        let paths = names.map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
+        let outputs = try OutputFiles(Array(zip(names, paths.map { Optional($0) })).map { (label: $0.0, path: $0.1) })
+        let contents = [
+            "panel.csv": Data(try panelCSV().utf8), "targets.csv": Data(try targetsCSV().utf8), "truth.json": try JSONCoding.encoder().encode(truth),
+        ]
+        try outputs.write(contents)
         return paths
     }
 }

@@ -4,14 +4,39 @@ import Foundation
 /// without the blanks around it. Shared by the CSV reader, saved laws, split-run parts and the
 /// command line's lists.
 public enum TextInput {
+    /// Largest input read (a FIFO that never ends is refused when it passes this).
+    public static let largestInput = 4 << 30
+
     /// The bytes of the file at `path`: `DataError.fileNotFound` when there is none,
-    /// `DataError.unreadableFile` for a folder or a file that may not be read.
+    /// `DataError.unreadableFile` for a folder, a device (`/dev/zero` never ends), a file that may
+    /// not be read, or more than 4 GiB. A FIFO (a shell's `<(…)`) is read to its end.
     public static func contents(ofFile path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? DataError.unreadableFile(path: path, reason: "permission denied or not a regular file") : DataError.fileNotFound(path: path)
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw errno == ENOENT || errno == ENOTDIR
+                ? DataError.fileNotFound(path: path) : DataError.unreadableFile(path: path, reason: String(cString: strerror(errno)))
         }
-        return data
+        switch status.st_mode & S_IFMT {
+        case S_IFREG, S_IFIFO: break
+        case S_IFDIR: throw DataError.unreadableFile(path: path, reason: "it is a folder; give a file")
+        default: throw DataError.unreadableFile(path: path, reason: "not a regular file (a device or a socket)")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DataError.unreadableFile(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var data = Data()
+        if status.st_mode & S_IFMT == S_IFREG { data.reserveCapacity(Int(status.st_size)) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw DataError.unreadableFile(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return data }
+            data.append(buffer, count: count)
+            guard data.count <= largestInput else { throw DataError.unreadableFile(path: path, reason: "larger than 4 GiB") }
+        }
     }
 
     /// `text` without leading and trailing blanks — tabs and Unicode space separators, the set

@@ -109,21 +109,26 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     ///   the summary, never thrown.
     public func run(
         _ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [],
-        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, memoryBudget: UInt64 = MemoryLimit.budget(),
         progress: ProgressHandler? = nil
     ) throws -> FitBootstrapSummary {
         let replicates = try replicates(
-            fit, panel: panel, log10Flops: log10Flops, indices: 0...max(0, replicateCount - 1), threadCount: threadCount, progress: progress)
+            fit, panel: panel, log10Flops: log10Flops, indices: 0...max(0, replicateCount - 1), threadCount: threadCount,
+            memoryBudget: memoryBudget, progress: progress)
         return summarize(fit, log10Flops: log10Flops, replicates: replicates, threadCount: threadCount)
     }
 
     /// Replicates `indices` (of 0..<`replicateCount`) alone, each exactly as `run` makes it: one
     /// shard of a run split across processes or machines. `summarize` turns the replicates of all
     /// shards, in index order, into the summary `run` returns.
-    /// - Throws: `FitError` for invalid settings or indices outside 0..<`replicateCount`.
+    /// - Parameter memoryBudget: bytes the replicates may hold (default: `MemoryLimit.budget()`);
+    ///   a run whose estimate (`bytesPerReplicate`) exceeds it is refused before it starts.
+    /// - Throws: `FitError` for invalid settings, indices outside 0..<`replicateCount`, or a run
+    ///   that would not fit in memory.
     public func replicates(
         _ fit: ScalingLawFit, panel: Panel, log10Flops: [Double] = [], indices: ClosedRange<Int>,
-        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
+        threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, memoryBudget: UInt64 = MemoryLimit.budget(),
+        progress: ProgressHandler? = nil
     ) throws -> [Replicate] {
         try validate(fit, log10Flops: log10Flops)
         guard threadCount >= 1 else { throw FitError.invalidSetting(.fitBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
@@ -132,11 +137,33 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 .fitBootstrapIndices, value: "\(indices.lowerBound)..\(indices.upperBound)",
                 allowed: "indices within 0..\(replicateCount - 1) (0-based, inclusive)")
         }
+        try checkMemory(fit, log10FlopsCount: log10Flops.count, replicates: indices.count, budget: memoryBudget)
         let context = try Context(fit: fit, panel: panel, settings: self, threadCount: threadCount)
         let computes = log10Flops + Self.curveGrid(fit)
         return Parallel.replicates(indices: Range(indices), threadCount: threadCount, progress: progress) { index in
             context.replicate(index, log10Flops: computes)
         }
+    }
+
+    /// Bytes one replicate's record holds: every model's prediction and simulated observation, the
+    /// parameters, the requested computes and the curve's (8 bytes each), and the arrays' headers.
+    public static func bytesPerReplicate(_ fit: ScalingLawFit, log10FlopsCount: Int) -> Int {
+        let computes = log10FlopsCount + curveGrid(fit).count
+        return 8 * (2 * fit.predictions.count + fit.law.regression.parameters.count + 2 * computes) + 6 * 48
+    }
+
+    /// Refuses a run whose replicates would not fit in `budget` bytes, saying how many would.
+    func checkMemory(_ fit: ScalingLawFit, log10FlopsCount: Int, replicates: Int, budget: UInt64) throws {
+        let perReplicate = Self.bytesPerReplicate(fit, log10FlopsCount: log10FlopsCount)
+        let needed = Double(perReplicate) * Double(replicates)
+        guard needed > Double(budget) else { return }
+        let fitting = Int(Double(budget) / Double(perReplicate))
+        throw FitError.invalidSetting(
+            .fitBootstrapReplicateCount, value: "\(replicates)",
+            allowed:
+                "at most \(fitting) replicates on these \(fit.predictions.count) models: each holds \(MemoryLimit.describe(Double(perReplicate))), "
+                + "so \(replicates) need \(MemoryLimit.describe(needed)), more than the \(MemoryLimit.describe(Double(budget))) this run may use "
+                + "(80% of the memory available to it); use fewer replicates (2000 give stable 95% intervals) or fewer models")
     }
 
     /// The summary of the replicates 0..<`replicateCount` of `fit` (all shards' `replicates`, in

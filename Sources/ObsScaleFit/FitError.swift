@@ -9,6 +9,8 @@ public enum FitError: InputError, Equatable {
     case nonFiniteTarget(model: String, value: Double)
     /// A target value outside [0, 1] with no target range to map it there.
     case targetOutOfUnitRange(target: String, model: String, value: Double, largest: Double)
+    /// A saved law (`SavedLaw.load`) whose field `field` cannot be used.
+    case invalidSavedLaw(path: String, field: String, problem: String)
 
     /// Refuses target values outside [0, 1] when no range maps them there and the link is bounded
     /// to [0, 1] (a percentage or an unbounded score fitted as a fraction would be answered
@@ -35,6 +37,8 @@ public enum FitError: InputError, Equatable {
                 ? "it looks like a percentage: pass \(Setting.scalingLawTargetRange) 0,100"
                 : "pass \(Setting.scalingLawTargetRange) LOW,HIGH (the score's floor and ceiling)"
             return "target '\(target)': model '\(model)' has \(value), outside [0, 1] (largest \(largest)); \(hint)"
+        case let .invalidSavedLaw(path, field, problem):
+            return "\(path): invalid saved law: \(field) \(problem)"
         }
     }
 }

@@ -93,8 +93,10 @@ public struct PCAModel: Codable, Equatable, Sendable {
     /// Capability scores S = ((X − mean)/scale)·Vᵀ for the first `componentCount` components
     /// (0 for components without variance).
     public func transform(_ matrix: Matrix) -> Matrix {
-        precondition(matrix.columnCount == mean.count)
         let k = settings.componentCount, n = mean.count
+        precondition(
+            matrix.columnCount == n && scales.count == n && allComponents.columnCount == n && (0...allComponents.rowCount).contains(k)
+                && explainedVarianceRatio.count >= k, "PCA model dimensions differ from the input (a saved law is checked when loaded)")
         var scores = Matrix(rowCount: matrix.rowCount, columnCount: k)
         matrix.storage.withUnsafeBufferPointer { x in
             allComponents.storage.withUnsafeBufferPointer { v in

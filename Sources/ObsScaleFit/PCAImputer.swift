@@ -104,11 +104,19 @@ public struct PCAImputer: Codable, Equatable, Sendable {
             // The matrix barely changes between iterations: rank 1 follows the leading
             // eigenvector by shifted power iteration from the previous one; otherwise (and as a
             // fallback) Jacobi runs warm-started from the previous eigenvectors.
+            // A wide panel (hundreds of columns) starts with power iteration too: Jacobi's O(n³)
+            // sweeps would cost seconds per decomposition there.
             if rank == 1, let spectrum, iterations > 1,
                 let leading = SymmetricEigen.dominantEigenvector(
                     of: gram, start: components.storage, shift: 0.5 * (spectrum[1] + spectrum[n - 1]))
             {
                 for j in 0..<n { components[flat: j] = leading[j] }
+            } else if rank == 1, n > Self.smallPanelColumns, spectrum == nil,
+                let leading = SymmetricEigen.dominantEigenvector(
+                    of: gram, start: iterations == 1 ? Self.uniformStart(n) : components.storage, shift: 0, maxIterations: 10_000)
+            {
+                let sign = leading.reduce(0) { $0 + $1 } < 0 ? -1.0 : 1.0
+                for j in 0..<n { components[flat: j] = sign * leading[j] }
             } else {
                 let eigen = try SymmetricEigen(gram, warmStart: basis, leadingCount: rank)
                 basis = eigen.vectors
@@ -130,10 +138,19 @@ public struct PCAImputer: Codable, Equatable, Sendable {
         return model.withImputed(model.finish(filled, original: matrix))
     }
 
+    /// Up to this many columns the first decomposition is Jacobi's (exact spectrum, best shift for
+    /// the power iterations after it); wider panels use power iteration throughout.
+    static let smallPanelColumns = 32
+
+    /// (1, …, 1)/√n: a start with a component along a leading vector of benchmark data (whose
+    /// loadings share a sign).
+    static func uniformStart(_ n: Int) -> [Double] { Array(repeating: 1 / Double(n).squareRoot(), count: n) }
+
     /// Overwrites the missing cells of a standardized matrix with their rank-r reconstruction
     /// c + Σ_r ((x − c)·v_r) v_r; returns the largest change. O(|missing rows| · r · n).
     static func reconstructMissing(_ filled: inout Matrix, missing: [Int], center: [Double], components: Matrix) -> Double {
         let n = filled.columnCount, rank = components.rowCount
+        precondition(components.columnCount == n && center.count == n, "imputer dimensions differ from the input")
         var largest = 0.0
         var previousRow = -1
         var projections = [Double](repeating: 0, count: rank)
@@ -221,7 +238,9 @@ public struct PCAImputerModel: Codable, Equatable, Sendable {
     /// centre and components held fixed. Observed cells are returned unchanged.
     /// Complexity O(iterations · |missing| · r · n).
     public func transform(_ matrix: Matrix) -> Matrix {
-        precondition(matrix.columnCount == means.count, "column count differs from the fitted imputer")
+        precondition(
+            matrix.columnCount == means.count && scales.count == means.count,
+            "column count differs from the fitted imputer (a saved law is checked when loaded)")
         let n = matrix.columnCount
         // Rows are imputed independently (the model is fixed), so only rows with a hole are touched.
         let rows = (0..<matrix.rowCount).filter { i in (0..<n).contains { matrix.storage[i * n + $0].isNaN } }

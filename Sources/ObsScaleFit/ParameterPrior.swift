@@ -19,15 +19,28 @@ public struct ParameterPrior: Codable, Equatable, Sendable {
         self.sources = sources
     }
 
-    /// Reads a prior from JSON: `{"mean": [α, β₁, …, b], "scale": [...]}` (optionally `"sources"`),
-    /// so a lab can bring the laws of its own past evaluations.
+    enum CodingKeys: String, CodingKey { case mean, scale, sources }
+
+    /// Decodes `{"mean": […], "scale": […]}`; `"sources"` is optional and other fields are ignored.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        mean = try container.decode([Double].self, forKey: .mean)
+        scale = try container.decode([Double].self, forKey: .scale)
+        sources = try container.decodeIfPresent([String].self, forKey: .sources) ?? []
+    }
+
+    /// The file format, as the command line's help shows it.
+    public static let fileFormat = #"{"mean": [α, β₁, …, β_K, b], "scale": [...]}"#
+
+    /// Reads a prior from JSON: `{"mean": [α, β₁, …, b], "scale": [...]}` (optionally `"sources"`;
+    /// other fields are ignored), so a lab can bring the laws of its own past evaluations.
     public static func load(path: String) throws -> ParameterPrior {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataError.fileNotFound(path: path) }
+        let data = try TextInput.contents(ofFile: path)
         let prior: ParameterPrior
         do {
-            prior = try JSONDecoder().decode(ParameterPrior.self, from: data)
+            prior = try JSONCoding.decoder().decode(ParameterPrior.self, from: data)
         } catch {
-            throw DataError.unreadableFile(path: path, reason: "not a prior: a JSON object with arrays \"mean\" and \"scale\" (\(error))")
+            throw DataError.unreadableFile(path: path, reason: "not a prior: a JSON object \(fileFormat) (\(error))")
         }
         guard prior.mean.count == prior.scale.count, !prior.mean.isEmpty, prior.mean.allSatisfy(\.isFinite),
             prior.scale.allSatisfy({ $0 > 0 && $0.isFinite })

@@ -39,9 +39,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         self.residuals = residuals
     }
 
-    /// Reads a saved law; a file from a newer format, or not a saved law, is a clear error.
+    /// Reads a saved law and checks it (`check()`): a file from another format, not a saved law,
+    /// or edited into something the prediction cannot use is a clear error naming the field.
+    /// Non-finite numbers follow obsscale's JSON conventions (`JSONCoding`); files of format 1
+    /// written with "nan"/"inf" before that convention are read too.
     public static func load(path: String) throws -> SavedLaw {
-        let data = try TextInput.contents(ofFile: path)
+        try decode(TextInput.contents(ofFile: path), path: path)
+    }
+
+    /// `load` of bytes already read (`path` names them in messages).
+    public static func decode(_ data: Data, path: String) throws -> SavedLaw {
         struct Header: Decodable { let formatVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data), let version = header.formatVersion else {
             throw DataError.unreadableFile(path: path, reason: "not a saved law (write one with \(Setting.savedLawPath))")
@@ -50,19 +57,154 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             throw DataError.unreadableFile(
                 path: path, reason: "saved law format \(version) is newer than this obsscale reads (\(currentFormatVersion)); update obsscale")
         }
+        guard version >= 1 else {
+            throw FitError.invalidSavedLaw(
+                path: path, field: "formatVersion", problem: "\(version) is not a format (allowed: 1 to \(currentFormatVersion))")
+        }
+        let law: SavedLaw
         do {
-            return try JSONDecoder().decode(SavedLaw.self, from: data)
-        } catch {
-            throw DataError.unreadableFile(path: path, reason: "invalid saved law: \(error)")
+            law = try JSONCoding.decoder().decode(SavedLaw.self, from: data)
+        } catch let error as DecodingError {
+            let legacy = JSONDecoder()
+            legacy.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            guard let decoded = try? legacy.decode(SavedLaw.self, from: data) else {
+                throw DataError.unreadableFile(path: path, reason: "invalid saved law: \(Self.describe(error))")
+            }
+            law = decoded
+        }
+        try law.check(path: path)
+        return law
+    }
+
+    /// Largest absolute value a law's coefficient may have: fitted laws have coefficients of at
+    /// most a few hundred; far larger ones can only come from an edited file and would overflow.
+    public static let largestCoefficient = 1e6
+
+    /// Checks every dimension, range and value `predict` relies on, so an edited or damaged file
+    /// is refused with the field named instead of crashing or printing garbage. O(size of the law).
+    public func check(path: String) throws {
+        func refuse(_ field: String, _ problem: String) -> FitError { .invalidSavedLaw(path: path, field: field, problem: problem) }
+        func finite(_ values: [Double], _ field: String, bound: Double = .infinity) throws {
+            if let index = values.firstIndex(where: { !$0.isFinite || abs($0) > bound }) {
+                let allowed = bound.isFinite ? "finite numbers of at most \(String(format: "%g", bound)) in absolute value" : "finite numbers"
+                throw refuse("\(field)[\(index)]", "\(values[index]) is not allowed (allowed: \(allowed))")
+            }
+        }
+        func count(_ values: Int, _ field: String, _ expected: Int, _ why: String) throws {
+            guard values == expected else { throw refuse(field, "has \(values) entries; \(why) needs \(expected)") }
+        }
+        let names = law.benchmarkNames
+        let benchmarks = names.count
+        guard benchmarks >= 1 else { throw refuse("law.benchmarkNames", "is empty (a law needs at least one benchmark)") }
+        guard Set(names).count == benchmarks else { throw refuse("law.benchmarkNames", "names a benchmark twice") }
+        guard !law.target.isEmpty else { throw refuse("law.target", "is empty") }
+        if names.contains(law.target) {
+            throw refuse("law.target", "'\(law.target)' is one of the law's capability benchmarks (a law cannot predict its own input)")
+        }
+        let why = "\(benchmarks) benchmark(s) in law.benchmarkNames"
+        let imputer = law.imputer
+        try count(imputer.means.count, "law.imputer.means", benchmarks, why)
+        try count(imputer.scales.count, "law.imputer.scales", benchmarks, why)
+        try count(imputer.center.count, "law.imputer.center", benchmarks, why)
+        try count(imputer.components.columnCount, "law.imputer.components.columnCount", benchmarks, why)
+        try finite(imputer.means + imputer.center + imputer.components.storage, "law.imputer")
+        if let index = imputer.scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw refuse("law.imputer.scales[\(index)]", "\(imputer.scales[index]) is not allowed (allowed: a finite number > 0)")
+        }
+        guard (0...benchmarks).contains(imputer.components.rowCount) else {
+            throw refuse("law.imputer.components.rowCount", "\(imputer.components.rowCount) is not allowed (allowed: 0 to \(benchmarks))")
+        }
+        guard (1...100_000).contains(imputer.settings.maxIterations), imputer.settings.tolerance.isFinite, imputer.settings.tolerance >= 0 else {
+            throw refuse(
+                "law.imputer.settings",
+                "maxIterations \(imputer.settings.maxIterations) or tolerance \(imputer.settings.tolerance) is not allowed (allowed: 1 to 100000 iterations, a finite tolerance ≥ 0)"
+            )
+        }
+        let pca = law.pca
+        guard pca.columnNames == names else { throw refuse("law.pca.columnNames", "differ from law.benchmarkNames") }
+        try count(pca.mean.count, "law.pca.mean", benchmarks, why)
+        try count(pca.scales.count, "law.pca.scales", benchmarks, why)
+        try count(pca.allComponents.columnCount, "law.pca.allComponents.columnCount", benchmarks, why)
+        let computed = pca.allComponents.rowCount
+        guard (1...benchmarks).contains(computed) else {
+            throw refuse("law.pca.allComponents.rowCount", "\(computed) is not allowed (allowed: 1 to \(benchmarks) components)")
+        }
+        let components = pca.settings.componentCount
+        guard (1...computed).contains(components) else {
+            throw refuse("law.pca.settings.componentCount", "\(components) is not allowed (allowed: 1 to \(computed), the components saved)")
+        }
+        try count(pca.explainedVarianceRatio.count, "law.pca.explainedVarianceRatio", computed, "\(computed) saved component(s)")
+        try finite(pca.mean + pca.allComponents.storage + pca.explainedVarianceRatio, "law.pca")
+        if let index = pca.scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw refuse("law.pca.scales[\(index)]", "\(pca.scales[index]) is not allowed (allowed: a finite number > 0)")
+        }
+        let regression = law.regression
+        try count(regression.beta.count, "law.regression.beta", components, "law.pca.settings.componentCount = \(components)")
+        try finite([regression.alpha], "law.regression.alpha", bound: Self.largestCoefficient)
+        try finite(regression.beta, "law.regression.beta", bound: Self.largestCoefficient)
+        let link = regression.settings.link
+        let floors = regression.settings.floorBounds
+        if link == .sigmoidFloor {
+            guard floors.lowerBound >= 0, floors.upperBound < 1 else {
+                throw refuse("law.regression.settings.floorBounds", "\(floors) is not allowed (allowed: within [0, 1))")
+            }
+            guard floors.contains(regression.floor) else {
+                throw refuse("law.regression.floor", "\(regression.floor) is not allowed (allowed: \(floors.lowerBound) to \(floors.upperBound))")
+            }
+        } else if regression.floor != 0 {
+            throw refuse("law.regression.floor", "\(regression.floor) is not allowed (allowed: 0 for the \(link.rawValue) link)")
+        }
+        if let range = law.settings.targetRange, !(range.lowerBound.isFinite && range.upperBound.isFinite && range.lowerBound < range.upperBound) {
+            throw refuse("law.settings.targetRange", "\(range) is not allowed (allowed: finite LOW < HIGH)")
+        }
+        if let line = equivalentFlops {
+            guard line.slope.isFinite, line.slope != 0, line.intercept.isFinite else {
+                throw refuse(
+                    "equivalentFlops", "slope \(line.slope), intercept \(line.intercept) is not allowed (allowed: a finite line with a nonzero slope)"
+                )
+            }
+        }
+        if let bootstrap {
+            guard bootstrap.level > 0, bootstrap.level < 1 else {
+                throw refuse("bootstrap.level", "\(bootstrap.level) is not allowed (allowed: strictly between 0 and 1, e.g. 0.95)")
+            }
+        }
+        let parameterCount = regression.parameters.count
+        for (index, parameters) in (replicateParameters ?? []).enumerated() {
+            let field = "replicateParameters[\(index)]"
+            try count(parameters.count, field, parameterCount, "a law with \(parameterCount) parameters")
+            try finite(parameters, field, bound: Self.largestCoefficient)
+            if link == .sigmoidFloor, let floor = parameters.last, !floors.contains(floor) {
+                throw refuse(
+                    "\(field)[\(parameterCount - 1)]", "floor \(floor) is not allowed (allowed: \(floors.lowerBound) to \(floors.upperBound))")
+            }
+        }
+        if replicateParameters != nil && bootstrap == nil { throw refuse("bootstrap", "is missing (replicateParameters need its level)") }
+        try finite(residuals ?? [], "residuals", bound: link == .linear ? Self.largestCoefficient : 1)
+    }
+
+    /// A decoding error as a user reads it: the field's path and what was wrong.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.hasPrefix(".") ? String(keys.dropFirst()) : keys
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            let parent = path(context)
+            return "field '\(parent.isEmpty ? "" : parent + ".")\(key.stringValue)' is missing"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            let field = path(context)
+            return (field.isEmpty ? "" : "field '\(field)': ") + context.debugDescription
+        @unknown default:
+            return "\(error)"
         }
     }
 
-    /// Writes it atomically (sorted keys, so equal laws are equal files).
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try AtomicFile.write(encoder.encode(self), to: path)
+    /// The law's bytes, in obsscale's JSON conventions (`JSONCoding`; sorted keys, so equal laws
+    /// are equal files).
+    public func encoded() throws -> Data {
+        try JSONCoding.encoder().encode(self)
     }
 
     /// One model's prediction.

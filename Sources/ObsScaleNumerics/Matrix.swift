@@ -19,6 +19,24 @@ public struct Matrix: Equatable, Codable, Sendable {
         case elements = "storage"
     }
 
+    /// Decodes a matrix, refusing one whose storage does not match its dimensions (a decoded file
+    /// is input: its dimensions are checked here, so no later index can leave the storage).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rowCount = try container.decode(Int.self, forKey: .rowCount)
+        let columnCount = try container.decode(Int.self, forKey: .columnCount)
+        let elements = try container.decode([Double].self, forKey: .elements)
+        let (product, overflow) = rowCount.multipliedReportingOverflow(by: columnCount)
+        guard rowCount >= 0, columnCount >= 0, !overflow, elements.count == product else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .elements, in: container,
+                debugDescription: "a \(rowCount) × \(columnCount) matrix needs \(overflow ? "more" : "\(product)") elements, found \(elements.count)")
+        }
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.elements = elements
+    }
+
     /// A matrix filled with `value`.
     public init(rowCount: Int, columnCount: Int, repeating value: Double = 0) {
         precondition(rowCount >= 0 && columnCount >= 0, "matrix dimensions must be non-negative")

@@ -136,8 +136,10 @@ public struct SymmetricEigen: Sendable {
 extension SymmetricEigen {
     /// The dominant eigenvector of a symmetric matrix by shifted power iteration from a nearby
     /// `start`: v ← (A − σI)·v / ‖(A − σI)·v‖ until two iterates differ by less than `tolerance`
-    /// (max-norm). The error shrinks by |λ₂ − σ| / (λ₁ − σ) per step, so σ = (λ₂ + λₙ)/2 from a
-    /// recent decomposition is the best shift. Far cheaper than Jacobi when only the leading
+    /// (max-norm), or by less than `roundingTolerance` and no less than the step before — the
+    /// rounding floor, which for a large n lies above `tolerance`. The error shrinks by
+    /// |λ₂ − σ| / (λ₁ − σ) per step, so σ = (λ₂ + λₙ)/2 from a recent decomposition is the best
+    /// shift (σ = 0 is always safe for a positive semidefinite A). Far cheaper than Jacobi when only the leading
     /// vector of a slowly changing matrix is needed (the rank-1 imputation loop).
     ///
     /// - Returns: the unit eigenvector, signed to agree with `start`, or nil when it did not
@@ -145,13 +147,14 @@ extension SymmetricEigen {
     /// - Complexity: O(n²) per step.
     public static func dominantEigenvector(
         of matrix: Matrix, start: [Double], shift: Double,
-        tolerance: Double = 1e-15, maxIterations: Int = 500
+        tolerance: Double = 1e-15, roundingTolerance: Double = 1e-12, maxIterations: Int = 500
     ) -> [Double]? {
         let n = matrix.rowCount
         precondition(matrix.columnCount == n && start.count == n)
         var current = start
         var next = [Double](repeating: 0, count: n)
         var converged = false
+        var previousChange = Double.infinity
         matrix.storage.withUnsafeBufferPointer { a in
             for _ in 0..<maxIterations {
                 var norm = 0.0
@@ -169,10 +172,11 @@ extension SymmetricEigen {
                     change = max(change, abs(next[i] - current[i]))
                 }
                 swap(&current, &next)
-                if change < tolerance {
+                if change < tolerance || (change < roundingTolerance && change >= previousChange) {
                     converged = true
                     return
                 }
+                previousChange = change
             }
         }
         return converged ? current : nil

@@ -57,10 +57,8 @@ public struct HTMLPage {
         """
     }
 
-    /// Writes the page atomically.
-    public func write(to path: String) throws {
-        try AtomicFile.write(render(), to: path)
-    }
+    /// The page's bytes (UTF-8), for `OutputFiles.write`.
+    public var data: Data { Data(render().utf8) }
 
     /// A colour and a marker shape per family, in order of first appearance: the 20 colours of
     /// the palette with circles, then again with squares, then triangles — 60 families told apart.

@@ -3,8 +3,8 @@ import ObsScaleData
 
 /// The envelope of every `--json` output (docs/json.md): a versioned schema, the command, the
 /// tool, the seed of any randomness (null when the command draws none), the options that produced
-/// it, and the result. Keys are sorted so outputs diff cleanly; non-finite numbers are written as
-/// the strings "NaN", "Infinity", "-Infinity". `decode(_:)` reads a report back.
+/// it, and the result, in obsscale's JSON conventions (`JSONCoding`: sorted keys, non-finite numbers
+/// as "NaN", "Infinity", "-Infinity"). `decode(_:)` reads a report back.
 public struct JSONReport<Options: Codable, Result: Codable>: Codable {
     /// Bumped whenever a field changes meaning or disappears.
     public static var currentSchemaVersion: Int { 1 }
@@ -42,35 +42,12 @@ public struct JSONReport<Options: Codable, Result: Codable>: Codable {
 
     /// Reads a report written by `encoded()`.
     public static func decode(_ data: Data) throws -> JSONReport {
-        try ReportCoding.decoder().decode(JSONReport.self, from: data)
+        try JSONCoding.decoder().decode(JSONReport.self, from: data)
     }
 
     /// Encoded bytes (pretty-printed, sorted keys).
     public func encoded() throws -> Data {
-        try ReportCoding.encoder().encode(self)
-    }
-
-    /// Writes the report atomically.
-    public func write(to path: String) throws {
-        try AtomicFile.write(try encoded(), to: path)
-    }
-}
-
-/// The JSON conventions of every report and part file: pretty-printed, keys sorted, slashes
-/// unescaped, non-finite numbers as the strings "NaN", "Infinity", "-Infinity". Doubles are
-/// written in their shortest round-tripping form, so decoding and re-encoding is byte-exact.
-enum ReportCoding {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return encoder
-    }
-
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return decoder
+        try JSONCoding.encoder().encode(self)
     }
 }
 

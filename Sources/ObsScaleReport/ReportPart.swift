@@ -55,9 +55,9 @@ public struct ReportPart<Options: Codable, Shared: Codable, Record: Codable>: Co
         self.arguments = arguments
     }
 
-    /// Writes the part atomically, with the reports' JSON conventions.
-    public func write(to path: String) throws {
-        try AtomicFile.write(try ReportCoding.encoder().encode(self), to: path)
+    /// The part's bytes, in the reports' JSON conventions (`JSONCoding`).
+    public func encoded() throws -> Data {
+        try JSONCoding.encoder().encode(self)
     }
 }
 
@@ -326,7 +326,7 @@ public enum ReportMerge {
         run: (ReportPart<Options, Shared, Record>) throws -> Run,
         record: (ReportPart<Options, Shared, Record>, Record) -> String?
     ) throws -> (ReportPart<Options, Shared, Record>, [Record]) {
-        let decoder = ReportCoding.decoder()
+        let decoder = JSONCoding.decoder()
         let parts = try files.map { file -> (path: String, part: ReportPart<Options, Shared, Record>) in
             do {
                 return (file.path, try decoder.decode(type, from: file.data))
@@ -343,7 +343,7 @@ public enum ReportMerge {
         } catch let error as any InputError {
             throw MergeError.inconsistent(path: reference.path, reason: "its options are not a run's: \(error.description)")
         }
-        let encoder = ReportCoding.encoder()
+        let encoder = JSONCoding.encoder()
         let referenceOptions = try encoder.encode(reference.part.options), referenceShared = try encoder.encode(reference.part.shared)
         for (path, part) in parts {
             func check(_ same: Bool, _ what: String) throws {

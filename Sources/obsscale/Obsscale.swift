@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ObsScale
+import Synchronization
 
 @main
 struct Obsscale: ParsableCommand {
@@ -27,12 +28,14 @@ struct Obsscale: ParsableCommand {
     /// same exit codes (64 for bad usage).
     static func main() {
         do {
-            var command = try directlyParsed(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
+            let arguments = negativeValuesAttached(Array(CommandLine.arguments.dropFirst()))
+            var command = try directlyParsed(arguments) ?? parseAsRoot(arguments)
             try command.run()
+            try checkStandardOutput()
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
-            let text = message(for: error)
+            let text = explainNegative(message(for: error))
             FileHandle.standardError.write(Data("obsscale: error: \(text)\n".utf8))
             if !text.contains("Usage:") {
                 FileHandle.standardError.write(Data("See 'obsscale help' (or 'obsscale help <command>') for the options.\n".utf8))
@@ -43,6 +46,50 @@ struct Obsscale: ParsableCommand {
 }
 
 extension Obsscale {
+    /// A report that could not be printed (a full disk, `> /dev/full`) is a failure, not a success.
+    static func checkStandardOutput() throws {
+        let failure = StandardOutput.failure.load(ordering: .relaxed)
+        guard failure != 0 else { return }
+        printError("cannot write to standard output: \(String(cString: strerror(failure)))")
+        throw ExitCode(1)
+    }
+
+    /// `--option -1` as `--option=-1`: argument-parser reads a value that starts with a dash as
+    /// the next option and says "Missing value"; attached, the value reaches the option's own
+    /// check, which says what is allowed. Only numbers are attached (no option name looks like one).
+    static func negativeValuesAttached(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("--"), !argument.contains("="), index + 1 < arguments.count, isNegativeNumber(arguments[index + 1]) {
+                result.append(argument + "=" + arguments[index + 1])
+                index += 2
+            } else {
+                result.append(argument)
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// `-1`, `-0.5`, `-2e3`, `-5%`, `-1,2`: a dash, then a digit or a point and a digit.
+    static func isNegativeNumber(_ text: String) -> Bool {
+        let characters = Array(text.utf8)
+        guard characters.count >= 2, characters[0] == UInt8(ascii: "-") else { return false }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        return isDigit(characters[1]) || (characters[1] == UInt8(ascii: ".") && characters.count > 2 && isDigit(characters[2]))
+    }
+
+    /// argument-parser's "The value '-1' is invalid for '--seed <seed>'" for an option that takes a
+    /// count or seed says what is allowed.
+    static func explainNegative(_ message: String) -> String {
+        guard message.hasPrefix("The value '-"), message.contains("' is invalid for '--"), !message.contains("allowed") else { return message }
+        let value = message.dropFirst("The value '".count).prefix { $0 != "'" }
+        guard isNegativeNumber(String(value)) else { return message }
+        return message + ": must be ≥ 0 (allowed: a whole number ≥ 0)"
+    }
+
     /// The subcommand named by the first argument, parsed on its own (nil: parse from the root).
     ///
     /// Parsing from the root makes argument-parser build the subcommand's argument set three
@@ -59,6 +106,32 @@ extension Obsscale {
         else { return nil }
         return try? subcommand.parseAsRoot(Array(arguments.dropFirst()))
     }
+}
+
+/// Standard output, written with `write(2)` rather than C's buffered stream, so a failed write —
+/// a full disk, `> /dev/full` — is seen: the run then ends with exit code 1, not 0.
+enum StandardOutput {
+    /// errno of the first failed write (0: none).
+    static let failure = Atomic<Int32>(0)
+
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(1, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    _ = failure.compareExchange(expected: 0, desired: errno, ordering: .relaxed)
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// `text` and a newline.
+    static func line(_ text: String) { write(text + "\n") }
 }
 
 /// The running executable's path (resolved from /proc/self/exe where there is one, so a binary
@@ -83,6 +156,9 @@ func runReportingErrors(flagOverrides: [Setting: String] = [:], _ body: () throw
     } catch let error as FetchError {
         printError(FlagNames.translate(error.description, overrides: flagOverrides))
         throw ExitCode(1)
+    } catch let error as OutputWriteError {
+        printError(error.description)
+        throw ExitCode(1)
     } catch let error as LinearAlgebraError {
         printError("numerical failure: \(error.description)")
         throw ExitCode(1)
@@ -90,15 +166,12 @@ func runReportingErrors(flagOverrides: [Setting: String] = [:], _ body: () throw
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM stops at once with a message and exit code 130 (128 + SIGINT) or 143.
-/// Stopping anywhere is safe: outputs are written to a temporary file and renamed into place, so
-/// an interrupted run leaves the previous file (or none), never half of one. The handler only
-/// calls async-signal-safe functions (write, _exit).
+/// Stopping anywhere is safe: a run's output files are written as one group (`OutputFiles`), so an
+/// interrupted run leaves them all as they were (its temporary files removed) or, when the signal
+/// comes during the final renames, all new — and the message says which. The handler only uses
+/// async-signal-safe operations (atomics, unlink, write, _exit).
 func installInterruptHandler() {
-    let handler: @convention(c) (Int32) -> Void = { signal in
-        let message = "\nobsscale: interrupted; nothing more was written (output files are replaced only when complete)\n"
-        message.withCString { pointer in _ = write(2, pointer, strlen(pointer)) }
-        _exit(128 + signal)
-    }
+    let handler: @convention(c) (Int32) -> Void = { signal in OutputFiles.Interruption.handleSignal(signal) }
     signal(SIGINT, handler)
     signal(SIGTERM, handler)
     // A parent may have spawned us with these signals blocked (threads of a test runner often
@@ -123,5 +196,5 @@ func printNotice(_ message: String, quiet: Bool) {
 /// recorded failure) spelled as flags.
 func printReport(_ text: @autoclosure () -> String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
     guard !quiet else { return }  // not even rendered
-    print(FlagNames.translate(text(), overrides: flagOverrides), terminator: "")
+    StandardOutput.write(FlagNames.translate(text(), overrides: flagOverrides))
 }

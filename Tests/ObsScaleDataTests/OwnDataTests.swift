@@ -97,14 +97,22 @@ struct OwnDataTests {
         #expect(try Split(panel: panel, rule: .none).train == [0, 1])
     }
 
-    @Test func flopsAreReadInTheirUnit() throws {
-        for (text, value) in [("84", 84.0), ("8.4e22", 84), ("84e21", 84), ("84zFLOP", 84), ("84 zFLOPs", 84), ("8.4e22FLOPs", 84), ("0.5", 0.5)] {
-            #expect(abs(try FlopsUnit.parse(text) - value) < 1e-9 * value, "\(text)")
+    /// The documented spellings are the same number exactly, not within rounding: Llama-2-7B
+    /// (84 × 1E21) must stay on the training side of `--cutoff-flops 8.4e22FLOPs`.
+    @Test func flopsAreReadInTheirUnitExactly() throws {
+        for (text, value) in [
+            ("84", 84.0), ("8.4e22", 84), ("84e21", 84), ("84zFLOP", 84), ("84 zFLOPs", 84), ("8.4e22FLOPs", 84), ("8.4E22 flop", 84),
+            ("0.5", 0.5), ("1.3e24FLOPs", 1300), ("6.3e24", 6300), ("+2.0E23FLOPs", 200), (".5e1", 5),
+        ] {
+            #expect(try FlopsUnit.parse(text) == value, "\(text)")
         }
         #expect(message { _ = try FlopsUnit.parse("3e12") }.contains("implausible in units of 1E21 FLOPs; did you mean 3e-09"))
         #expect(message { _ = try FlopsUnit.parse("1e-9") }.contains("did you mean 1e+12"))
-        #expect(message { _ = try FlopsUnit.parse("-3") }.contains("a positive number"))
-        #expect(message { _ = try FlopsUnit.parse("lots") }.contains("a positive number"))
+        let explicit = message { _ = try FlopsUnit.parse("1e45FLOP") }
+        #expect(explicit.contains("at most 1e30FLOPs") && !explicit.contains("FLOPFLOPs"), "\(explicit)")
+        for text in ["-3", "lots", "0x54", "0x1p3", "nan", "inf", "84\u{0}e30", "1e", "1..2", "e5"] {
+            #expect(message { _ = try FlopsUnit.parse(text) }.contains("is not allowed (allowed: a positive decimal number"), "\(text)")
+        }
     }
 
     @Test func columnSummariesNamePercentColumns() throws {

@@ -224,11 +224,11 @@ struct PanelTests {
     @Test func atomicWriteReplacesOrFails() throws {
         let folder = TestPaths.temporaryDirectory()
         let path = folder.appendingPathComponent("out.json").path
-        try AtomicFile.write("old", to: path)
-        try AtomicFile.write("new", to: path)
+        try OutputFiles.write(Data("old".utf8), to: path)
+        try OutputFiles.write(Data("new".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
-        #expect(throws: DataError.self) { try AtomicFile.write("x", to: "/nonexistent-folder/out.json") }
+        #expect(throws: DataError.self) { try OutputFiles.write(Data("x".utf8), to: "/nonexistent-folder/out.json") }
     }
 }
 

@@ -18,6 +18,19 @@ struct BootstrapTests {
         return (loaded.panel, fit)
     }
 
+    /// A bootstrap whose replicates would not fit in memory is refused before it starts, with the
+    /// figure per replicate and the count that would fit.
+    @Test func aBootstrapTooLargeForMemoryIsRefusedUpFront() throws {
+        let (panel, fit, _) = try SavedLawTests.fit()
+        let perReplicate = FitBootstrap.bytesPerReplicate(fit, log10FlopsCount: 0)
+        #expect(perReplicate == 8 * (2 * 150 + 5 + 2 * 41) + 6 * 48)
+        let settings = FitBootstrap(replicateCount: 100)
+        let message = errorMessage { _ = try settings.run(fit, panel: panel, threadCount: 1, memoryBudget: UInt64(perReplicate * 40)) }
+        #expect(message.contains("at most 40 replicates on these 150 models"), "\(message)")
+        #expect(message.contains("FitBootstrap.replicateCount: 100 is not allowed"))
+        #expect(try settings.run(fit, panel: panel, threadCount: 1, memoryBudget: UInt64(perReplicate * 100)).replicatesSucceeded > 90)
+    }
+
     @Test func percentileIntervalAndStandardErrorMatchNumpy() {
         // np.quantile([3,1,5,2,4], [0.25, 0.75]) = [2, 4]; np.std(..., ddof=1) = sqrt(2.5); median 3.
         let interval = BootstrapInterval(estimate: 3, replicates: [3, 1, 5, 2, 4], level: 0.5)

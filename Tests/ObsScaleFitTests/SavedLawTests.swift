@@ -28,7 +28,7 @@ struct SavedLawTests {
         #expect(try bootstrap.replicateLaws(fit, panel: panel, threadCount: 2) == laws)
         let saved = SavedLaw(fit: fit, tool: "test", bootstrap: bootstrap, replicateParameters: laws.parameters, residuals: laws.residuals)
         let path = TestPaths.temporaryDirectory().appendingPathComponent("law.json").path
-        try saved.write(to: path)
+        try OutputFiles.write(try saved.encoded(), to: path)
         let loaded = try SavedLaw.load(path: path)
         #expect(loaded == saved)
         let result = try loaded.predict(panel: panel)

@@ -70,7 +70,7 @@ struct BoundPropertyTests {
             if let bound = try RelaxationBound().solve(problem, budget: budget) {
                 #expect(bound.lowerBound <= truth.value + 1e-9 * abs(truth.value), "seed \(seed): bound \(bound.lowerBound) > optimum \(truth.value)")
             }
-            let bnb = try BranchAndBoundSelector(timeLimitSeconds: 5).select(problem, budget: budget)
+            let bnb = try BranchAndBoundSelector(timeLimitSeconds: 30).select(problem, budget: budget)
             #expect(bnb.value >= truth.value - 1e-9 * abs(truth.value), "seed \(seed)")
             #expect(bnb.totalCost <= budget * (1 + 1e-12))
             if let lower = bnb.lowerBound { #expect(lower <= truth.value + 1e-9 * abs(truth.value), "seed \(seed)") }

@@ -144,7 +144,9 @@ struct ModelNames: Equatable {
     /// The names, reading the file when one was given.
     func load() throws -> [String] {
         guard let file else { return names }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DataError.fileNotFound(path: file) }
+        guard let text = String(data: try TextInput.contents(ofFile: file), encoding: .utf8) else {
+            throw DataError.unreadableFile(path: file, reason: "not UTF-8 text (one model name a line)")
+        }
         return text.split(whereSeparator: \.isNewline).map { TextInput.trimmed($0) }.filter { !$0.isEmpty }
     }
 }

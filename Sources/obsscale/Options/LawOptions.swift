@@ -103,7 +103,8 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
         help: """
             Prior for the law's parameters: none (the paper's fit), public (the median law of the panel's other public \
             accuracy metrics, fitted on the training side in the same capability space; its strength chosen by \
-            cross-validation, and only used when it clearly helps), or a JSON file {"mean": […], "scale": […]}.
+            cross-validation, and only used when it clearly helps), or a JSON file {"mean": [α, β₁, …, β_K, b], "scale": [...]} \
+            (b only with the sigmoid-floor link).
             """)
     var prior: PriorChoice = Defaults.prior
 
@@ -137,6 +138,12 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
 
     func validate() throws {
         guard maxComponents >= 1 else { throw ValidationError("--max-components: '\(maxComponents)' is not allowed (allowed: ≥ 1)") }
+    }
+
+    /// The `--prior FILE` path, if one is given (an input the outputs must not overwrite).
+    var priorFile: String? {
+        if case let .file(path) = prior { return path }
+        return nil
     }
 
     /// The law these options describe, on `benchmarks` (nil: the panel's). Reads a prior file.

@@ -48,7 +48,7 @@ struct PanelOptions: ParsableArguments {
     @Option(name: .customLong("flops-column"), help: "The training-compute column, units of 1E21 FLOPs (default: FLOPs (1E21) or flops).")
     var flopsColumn: String?
 
-    @Option(help: "Write the result as JSON to this file (atomically).")
+    @Option(help: "Write the result as JSON to this file (atomically; '-' or /dev/stdout: standard output, instead of the text report).")
     var json: String?
 
     @Flag(help: "Print nothing but errors.")
@@ -63,11 +63,26 @@ struct PanelOptions: ParsableArguments {
                 flopsColumn: flopsColumn))
     }
 
+    /// The run's output files — `--json` and `others` — resolved and checked before any work:
+    /// against each other and against the files named on the command line (the panel, the
+    /// downstream files and `inputs`). `load(outputs:)` checks them again against the files found.
+    func outputs(_ others: [(label: String, path: String?)] = [], inputs: [String?] = []) throws -> OutputFiles {
+        try OutputFiles([("--json", json)] + others, inputs: ([panel] + downstream + inputs).compactMap { $0 })
+    }
+
+    /// Whether the text report is left out: `--quiet`, or an output written to standard output.
+    func quiet(_ outputs: OutputFiles) -> Bool { quiet || outputs.usesStandardOutput }
+
     /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets
     /// are also looked for beside the executable, so a build finds its checkout's data.
-    /// - Parameter companions: whether the companion downstream files are read (`--downstream`
-    ///   files always are).
-    func load(companions: PanelQuery.CompanionFiles = .join) throws -> PanelQuery.Loaded {
+    /// - Parameters:
+    ///   - companions: whether the companion downstream files are read (`--downstream` files
+    ///     always are).
+    ///   - outputs: refused if one of them is a file found (the default panel, a companion file).
+    func load(companions: PanelQuery.CompanionFiles = .join, outputs: OutputFiles) throws -> PanelQuery.Loaded {
+        let location = try PanelLocation.resolve(
+            panel: query.panelPath, downstream: query.downstreamPaths, roots: ProjectPaths.roots(executablePath: executablePath))
+        try outputs.check(notOverwriting: [location.panelPath] + location.downstreamPaths)
         let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions)
         if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
         for note in loaded.panel.notes { printNotice("obsscale: note: \(note)", quiet: quiet) }

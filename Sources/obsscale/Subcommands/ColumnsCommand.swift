@@ -11,12 +11,11 @@ struct ColumnsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load()
+            let outputs = try panelOptions.outputs()
+            let loaded = try panelOptions.load(outputs: outputs)
             let summary = PanelSummary(panel: loaded.panel)
-            if let path = panelOptions.json {
-                try JSONReport(command: "columns", options: panelOptions.query, result: summary).write(to: path)
-            }
-            printReport(ColumnsReport.render(summary, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet)
+            try outputs.write { _ in try JSONReport(command: "columns", options: panelOptions.query, result: summary).encoded() }
+            printReport(ColumnsReport.render(summary, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -49,7 +49,8 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join)
+            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile])
+            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join, outputs: outputs)
             if !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(
                     name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
@@ -70,16 +71,16 @@ struct CompareCommand: ParsableCommand {
             }
             let description = panelOptions.describe(loaded)
             let splitDescription = cutoffFlops.map { "fit on FLOPs ≤ \(Format.significant($0))×1E21, test above" } ?? "fit on every model"
-            if let path = panelOptions.json {
-                try JSONReport(
-                    command: "compare", seed: comparison.replicateCount > 0 ? comparison.seed : nil,
-                    options: CompareOptions(query: panelOptions.query, split: rule, comparison: comparison), result: result
-                ).write(to: path)
+            try outputs.write { label in
+                label == "--html"
+                    ? HTMLPage.compare(result, panelDescription: description, splitDescription: splitDescription).data
+                    : try JSONReport(
+                        command: "compare", seed: comparison.replicateCount > 0 ? comparison.seed : nil,
+                        options: CompareOptions(query: panelOptions.query, split: rule, comparison: comparison), result: result
+                    ).encoded()
             }
-            if let html = runOptions.html {
-                try HTMLPage.compare(result, panelDescription: description, splitDescription: splitDescription).write(to: html)
-            }
-            printReport(CompareReport.render(result, panelDescription: description, splitDescription: splitDescription), quiet: panelOptions.quiet)
+            printReport(
+                CompareReport.render(result, panelDescription: description, splitDescription: splitDescription), quiet: panelOptions.quiet(outputs))
         }
     }
 }

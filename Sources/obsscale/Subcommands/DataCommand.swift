@@ -52,7 +52,7 @@ struct FetchCommand: ParsableCommand {
                     path: "\(FetchManifest.defaultRelativePath) (cannot find the project folder for the default destination; pass --dest DIR)")
             }
             let fetch = DataFetch(manifest: manifest, destination: destination, baseURL: baseURL, timeout: timeout)
-            if !quiet { print("Fetching \(manifest.files.count) files into \(destination)/ (checksums: \(checksumPath))") }
+            if !quiet { StandardOutput.line("Fetching \(manifest.files.count) files into \(destination)/ (checksums: \(checksumPath))") }
             let width = manifest.files.map(\.name.count).max() ?? 0
             let results = try fetch.run { result in
                 guard !quiet else { return }
@@ -63,13 +63,13 @@ struct FetchCommand: ParsableCommand {
                 case .downloaded: what = "downloaded, SHA-256 verified"
                 case .replaced: what = "downloaded, SHA-256 verified (replaced a copy with a wrong checksum)"
                 }
-                print("  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(size) bytes  \(what)")
+                StandardOutput.line("  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(size) bytes  \(what)")
                 fflush(nil)  // each line as its file is done (stdout may be a pipe)
             }
             if !quiet {
                 let fetched = results.filter { $0.outcome != .upToDate }.count
                 let panel = URL(fileURLWithPath: destination).appendingPathComponent(manifest.files[0].name).path
-                print(
+                StandardOutput.line(
                     "Done: \(fetched) downloaded, \(results.count - fetched) up to date. "
                         + (dest == nil
                             ? "Commands now read \(panel) when no --panel or $OBSSCALE_PANEL is given."

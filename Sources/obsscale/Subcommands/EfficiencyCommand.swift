@@ -32,7 +32,8 @@ struct EfficiencyCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load(companions: .skip)
+            let outputs = try panelOptions.outputs([("--html", html)])
+            let loaded = try panelOptions.load(companions: .skip, outputs: outputs)
             let efficiency = ComputeEfficiency(
                 analysis: CapabilityAnalysis(
                     benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank), componentCount: components,
@@ -40,12 +41,15 @@ struct EfficiencyCommand: ParsableCommand {
                 componentCount: components, rankingFlops: atFlops)
             let result = try efficiency.run(panel: loaded.panel)
             let description = panelOptions.describe(loaded)
-            if let path = panelOptions.json {
-                try JSONReport(command: "efficiency", options: EfficiencyOptions(query: panelOptions.query, efficiency: efficiency), result: result)
-                    .write(to: path)
+            try outputs.write { label in
+                label == "--html"
+                    ? HTMLPage.efficiency(result, panelDescription: description).data
+                    : try JSONReport(
+                        command: "efficiency", options: EfficiencyOptions(query: panelOptions.query, efficiency: efficiency), result: result
+                    )
+                    .encoded()
             }
-            if let html { try HTMLPage.efficiency(result, panelDescription: description).write(to: html) }
-            printReport(EfficiencyReport.render(result, panelDescription: description), quiet: panelOptions.quiet)
+            printReport(EfficiencyReport.render(result, panelDescription: description), quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -107,7 +107,9 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .fitBootstrapReplicateCount)
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join)
+            let outputs = try panelOptions.outputs(
+                [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file])
+            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, outputs: outputs)
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(
@@ -116,7 +118,7 @@ struct FitCommand: ParsableCommand {
             let law = try law()
             let split = try Split(panel: loaded.panel, rule: rule)
             if predictor != .pcs || comparePredictors {
-                try runBaselines(law: law, loaded: loaded, split: split, rule: rule)
+                try runBaselines(law: law, loaded: loaded, split: split, rule: rule, outputs: outputs)
                 return
             }
             var fit = try law.fit(panel: loaded.panel, target: target, split: split)
@@ -136,11 +138,11 @@ struct FitCommand: ParsableCommand {
                         fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard.range,
                         threadCount: runOptions.threadCount, progress: progress)
                 }
-                try FitPart(
-                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard.range, total: settings.replicateCount,
-                    records: records, arguments: BootstrapOptions.partArguments()
-                ).write(to: path)
-                printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet)
+                let part = FitPart(
+                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard.range,
+                    total: settings.replicateCount, records: records, arguments: BootstrapOptions.partArguments())
+                try outputs.write { _ in try part.encoded() }
+                printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
                 return
             }
             if let settings {
@@ -150,50 +152,56 @@ struct FitCommand: ParsableCommand {
                         threadCount: runOptions.threadCount, progress: progress)
                 }
             }
-            if let saveLaw {
-                var saved = SavedLaw(fit: fit, tool: "obsscale \(ObsScaleVersion.current)")
+            var saved: SavedLaw?
+            if saveLaw != nil {
+                saved = SavedLaw(fit: fit, tool: "obsscale \(ObsScaleVersion.current)")
                 if let settings {
                     let laws = try settings.replicateLaws(fit, panel: loaded.panel, threadCount: runOptions.threadCount)
                     saved = SavedLaw(
                         fit: fit, tool: "obsscale \(ObsScaleVersion.current)", bootstrap: settings, replicateParameters: laws.parameters,
                         residuals: laws.residuals)
                 }
-                try saved.write(to: saveLaw)
             }
-            if let path = panelOptions.json {
-                try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).write(to: path)
-            }
-            if let html = runOptions.html {
-                try HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops).write(
-                    to: html)
+            try outputs.write { label in
+                switch label {
+                case "--html":
+                    return HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops)
+                        .data
+                case "--save-law": return try saved?.encoded() ?? Data()
+                default: return try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).encoded()
+                }
             }
             printReport(
                 FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops),
-                quiet: panelOptions.quiet)
+                quiet: panelOptions.quiet(outputs))
         }
     }
 
     /// `--predictor flops|params` and `--compare-predictors`.
-    func runBaselines(law: ScalingLaw, loaded: PanelQuery.Loaded, split: Split, rule: SplitRule) throws {
+    func runBaselines(law: ScalingLaw, loaded: PanelQuery.Loaded, split: Split, rule: SplitRule, outputs: OutputFiles) throws {
         let description = panelOptions.describe(loaded)
         let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: nil, atFlops: [], predictor: predictor)
         if comparePredictors {
             let comparison = try PredictorComparison.run(law: law, panel: loaded.panel, target: target, split: split)
-            if let path = panelOptions.json { try JSONReport(command: "fit", options: options, result: comparison).write(to: path) }
-            if let html = runOptions.html {
-                try HTMLPage.predictorComparison(comparison, panelDescription: description, splitDescription: describe(rule)).write(to: html)
+            try outputs.write { label in
+                label == "--html"
+                    ? HTMLPage.predictorComparison(comparison, panelDescription: description, splitDescription: describe(rule)).data
+                    : try JSONReport(command: "fit", options: options, result: comparison).encoded()
             }
             printReport(
-                PredictorReport.render(comparison, panelDescription: description, splitDescription: describe(rule)), quiet: panelOptions.quiet)
+                PredictorReport.render(comparison, panelDescription: description, splitDescription: describe(rule)),
+                quiet: panelOptions.quiet(outputs))
             return
         }
         let fit = try ComputeBaseline(predictor: predictor, regression: law.regression, targetRange: law.targetRange)
             .fit(panel: loaded.panel, target: target, split: split)
-        if let path = panelOptions.json { try JSONReport(command: "fit", options: options, result: fit).write(to: path) }
-        if let html = runOptions.html {
-            try HTMLPage.computeBaseline(fit, panelDescription: description, splitDescription: describe(rule)).write(to: html)
+        try outputs.write { label in
+            label == "--html"
+                ? HTMLPage.computeBaseline(fit, panelDescription: description, splitDescription: describe(rule)).data
+                : try JSONReport(command: "fit", options: options, result: fit).encoded()
         }
-        printReport(PredictorReport.render(fit, panelDescription: description, splitDescription: describe(rule)), quiet: panelOptions.quiet)
+        printReport(
+            PredictorReport.render(fit, panelDescription: description, splitDescription: describe(rule)), quiet: panelOptions.quiet(outputs))
     }
 
     func describe(_ rule: SplitRule) -> String {

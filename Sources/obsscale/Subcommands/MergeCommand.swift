@@ -32,10 +32,12 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let outputs = try OutputFiles([("--json", json)], inputs: parts)
             let merged = try ReportMerge.merge(paths: parts, threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            try AtomicFile.write(merged.report, to: json)
+            try outputs.write { _ in merged.report }
             printReport(
-                "Merged \(merged.partCount) part(s) of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)\n", quiet: quiet)
+                "Merged \(merged.partCount) part(s) of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)\n",
+                quiet: quiet || outputs.usesStandardOutput)
         }
     }
 }

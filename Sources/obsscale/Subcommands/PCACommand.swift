@@ -26,18 +26,20 @@ struct PCACommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load(companions: .skip)
+            let outputs = try panelOptions.outputs([("--html", html)])
+            let loaded = try panelOptions.load(companions: .skip, outputs: outputs)
             let columnCount = try loaded.panel.capabilityColumns(panelOptions.benchmarks).count
             let analysis = CapabilityAnalysis(
                 benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
                 componentCount: components ?? min(5, columnCount), standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
-            if let path = panelOptions.json {
-                try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result)
-                    .write(to: path)
+            try outputs.write { label in
+                label == "--html"
+                    ? HTMLPage.pca(result, panelDescription: panelOptions.describe(loaded)).data
+                    : try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result).encoded()
             }
-            if let html { try HTMLPage.pca(result, panelDescription: panelOptions.describe(loaded)).write(to: html) }
-            printReport(PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), quiet: panelOptions.quiet)
+            printReport(
+                PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), quiet: panelOptions.quiet(outputs))
         }
     }
 }

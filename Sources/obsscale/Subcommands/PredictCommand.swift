@@ -21,14 +21,16 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let outputs = try panelOptions.outputs(inputs: [law])
             let saved = try SavedLaw.load(path: law)
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(outputs: outputs)
             let result = try saved.predict(panel: loaded.panel, seed: seed)
-            if let path = panelOptions.json {
+            try outputs.write { _ in
                 try JSONReport(command: "predict", seed: seed, options: PredictOptions(query: panelOptions.query, lawPath: law), result: result)
-                    .write(to: path)
+                    .encoded()
             }
-            printReport(PredictReport.render(result, panelDescription: panelOptions.describe(loaded), lawPath: law), quiet: panelOptions.quiet)
+            printReport(
+                PredictReport.render(result, panelDescription: panelOptions.describe(loaded), lawPath: law), quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -127,7 +127,9 @@ struct SelectCommand: ParsableCommand {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
             let needed: [String]
             if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
-            let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed))
+            let targetsFile = ["all", "pool", "above-cutoff"].contains(targets) ? nil : targets
+            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [targetsFile])
+            let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed), outputs: outputs)
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)
             let budgets = budget.resolved(totalCost: problem.units.reduce(0) { $0 + $1.cost })
@@ -153,32 +155,31 @@ struct SelectCommand: ParsableCommand {
                         progress: progress)
                 }
                 if let shard, let path = panelOptions.json {
-                    try SelectPart(
+                    let part = SelectPart(
                         command: "select", seed: runOptions.seed, options: jsonOptions,
                         shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard.range,
-                        total: settings.replicateCount, records: replicates.replicates, arguments: BootstrapOptions.partArguments()
-                    ).write(to: path)
-                    printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet)
+                        total: settings.replicateCount, records: replicates.replicates, arguments: BootstrapOptions.partArguments())
+                    try outputs.write { _ in try part.encoded() }
+                    printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
                     return
                 }
                 output.bootstrap = settings.summarize(
                     replicateMethod: replicates.replicateMethod, budgets: budgets, results: results, replicates: replicates.replicates)
             }
             let summary = output.bootstrap
-            if let path = panelOptions.json {
-                try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).write(to: path)
-            }
-            if let html = runOptions.html {
-                try HTMLPage.select(
-                    results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                    criterion: criterion, bootstrap: summary, advice: advice
-                ).write(to: html)
+            try outputs.write { label in
+                label == "--html"
+                    ? HTMLPage.select(
+                        results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
+                        criterion: criterion, bootstrap: summary, advice: advice
+                    ).data
+                    : try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).encoded()
             }
             printReport(
                 SelectReport.render(
                     results, problem: problem, panelDescription: panelOptions.describe(loaded),
                     costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary, advice: advice),
-                quiet: panelOptions.quiet)
+                quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -49,10 +49,10 @@ struct SimulateCommand: ParsableCommand {
             let world = try SyntheticWorld.generate(settings)
             let paths = try world.write(to: out)
             if !quiet {
-                print(
+                StandardOutput.line(
                     "Simulated \(world.panel.count) models in \(world.panel.familyNames.count) families (seed \(seed)), "
                         + "targets: \(world.truth.targets.map(\.name).joined(separator: ", "))")
-                for path in paths { print("  wrote \(path)") }
+                for path in paths { StandardOutput.line("  wrote \(path)") }
             }
         }
     }

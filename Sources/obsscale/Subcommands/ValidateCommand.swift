@@ -158,6 +158,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(flagOverrides: FlagNames.validateOverrides) {
+            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile])
             if let simulate {
                 let shard = try bootstrapOptions.shard(count: simulate, countSetting: .simulationWorldCount)
                 let study = try study(worldCount: simulate)
@@ -166,21 +167,19 @@ struct ValidateCommand: ParsableCommand {
                 }
                 let options = ValidateOptions(query: nil, validation: nil, study: study)
                 if let shard, let path = panelOptions.json {
-                    try ValidatePart(
+                    let part = ValidatePart(
                         command: "validate", seed: runOptions.seed, options: options, shared: NoSharedResult(), indices: shard.range,
-                        total: simulate, records: worlds, arguments: BootstrapOptions.partArguments()
-                    ).write(to: path)
-                    printPartWritten(shard, total: simulate, path: path, quiet: panelOptions.quiet)
+                        total: simulate, records: worlds, arguments: BootstrapOptions.partArguments())
+                    try outputs.write { _ in try part.encoded() }
+                    printPartWritten(shard, total: simulate, path: path, quiet: panelOptions.quiet(outputs))
                     return
                 }
                 let report = study.summarize(worlds)
-                if let path = panelOptions.json {
-                    try JSONReport(command: "validate", seed: runOptions.seed, options: options, result: report).write(to: path)
-                }
-                printReport(ValidateReport.render(report), quiet: panelOptions.quiet, flagOverrides: FlagNames.validateOverrides)
+                try outputs.write { _ in try JSONReport(command: "validate", seed: runOptions.seed, options: options, result: report).encoded() }
+                printReport(ValidateReport.render(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
                 return
             }
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(outputs: outputs)
             var validation = try validation()
             if validation.targets == ["all"] {
                 validation.targets = loaded.panel.accuracyMetricNames
@@ -194,15 +193,16 @@ struct ValidateCommand: ParsableCommand {
             let report = try withProgress("targets", quiet: panelOptions.quiet) { progress in
                 try validation.run(panel: loaded.panel, threadCount: runOptions.threadCount, progress: progress)
             }
-            if let path = panelOptions.json {
-                try JSONReport(
-                    command: "validate", seed: runOptions.seed,
-                    options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report
-                ).write(to: path)
+            try outputs.write { label in
+                label == "--html"
+                    ? HTMLPage.validate(report, panelDescription: panelOptions.describe(loaded)).data
+                    : try JSONReport(
+                        command: "validate", seed: runOptions.seed,
+                        options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report
+                    ).encoded()
             }
-            if let html = runOptions.html { try HTMLPage.validate(report, panelDescription: panelOptions.describe(loaded)).write(to: html) }
             printReport(
-                ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet,
+                ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs),
                 flagOverrides: FlagNames.validateOverrides)
         }
     }

@@ -65,8 +65,10 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         self.refitChoices = refitChoices
     }
 
-    /// Checks the settings against a fit.
-    func validate(_ fit: ScalingLawFit, log10Flops: [Double]) throws {
+    /// Checks the settings against a fit (what `run` and `replicates` check first; `merge`
+    /// checks a part's options with it).
+    /// - Throws: `FitError.invalidSetting` naming the setting, the value and what is allowed.
+    public func validate(_ fit: ScalingLawFit, log10Flops: [Double]) throws {
         guard (1...1_000_000).contains(replicateCount) else {
             throw FitError.invalidSetting(.fitBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 1000000 replicates")
         }

@@ -263,6 +263,12 @@ public final class PublicFitsCache: Sendable {
         public let fitRows: [Int]
         public let poolRows: [Int]
         public let componentCount: Int
+
+        public init(fitRows: [Int], poolRows: [Int], componentCount: Int) {
+            self.fitRows = fitRows
+            self.poolRows = poolRows
+            self.componentCount = componentCount
+        }
     }
 
     private let entries = Mutex<[Key: PublicMetricFits]>([:])

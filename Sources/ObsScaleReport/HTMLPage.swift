@@ -274,7 +274,7 @@ extension HTMLPage {
         if let advice {
             page.heading("What to expect")
             page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())
-            page.table(header: SelectReport.adviceHeader, rows: SelectReport.adviceRows(advice))
+            page.table(header: SelectReport.adviceHeader(advice), rows: SelectReport.adviceRows(advice))
         }
         var values = SVGChart(
             title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
@@ -376,7 +376,8 @@ extension HTMLPage {
         page.paragraph(
             "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
                 + "vs random: the ratio to the random subsets' mean.")
-        page.table(header: ValidateReport.summaryHeader, rows: ValidateReport.summaryRows(report))
+        page.table(header: ValidateReport.summaryHeader(report), rows: ValidateReport.summaryRows(report))
+        if let intervals = report.settings.intervals { page.reliability(report, intervals) }
         let budgetAxis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
         var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: budgetAxis, yLabel: "median test-MSE ratio", yScale: .log10)
         let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

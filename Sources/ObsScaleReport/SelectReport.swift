@@ -54,7 +54,7 @@ public enum SelectReport {
     /// The expected ratios of `select --advise`.
     static func render(_ advice: SelectionAdvice.Advice) -> String {
         let text = Format.wrapped("What to expect: " + adviceIntroduction(advice)) + "\n\n"
-        var table = TextTable(header: adviceHeader)
+        var table = TextTable(header: adviceHeader(advice))
         for row in adviceRows(advice) { table.append(row) }
         return text + table.render()
     }
@@ -64,14 +64,21 @@ public enum SelectReport {
         return "the ratio of a law fitted on each budget's subset to one fitted on every pool model (test MSE; 1 = as good as "
             + "evaluating everything), over \(advice.targetCount) public metrics\(dropped) standing in for your evaluation; test models: "
             + "\(advice.testSet). Median and 90th percentile over the metrics, and the median of random subsets at the same cost."
+            + (advice.entries.contains { $0.coverage != nil }
+                ? " Intervals: how often the fit's calibrated 95% score intervals contained the test models' values, their mean width "
+                    + "and interval score (width + 40·miss; lower is better)." : "")
             + (advice.entries.contains { $0.validatedBudget != $0.budget }
                 ? " In parentheses: the budget scaled to the pool left after holding out the test models (the same share of its cost)." : "")
     }
 
-    static let adviceHeader = ["budget", "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed"]
+    static func adviceHeader(_ advice: SelectionAdvice.Advice) -> [String] {
+        ["budget", "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed"]
+            + (advice.entries.contains { $0.coverage != nil } ? ["coverage", "width", "int. score"] : [])
+    }
 
     static func adviceRows(_ advice: SelectionAdvice.Advice) -> [[String]] {
-        advice.entries.map { entry in
+        let intervals = advice.entries.contains { $0.coverage != nil }
+        return advice.entries.map { entry in
             [
                 Format.significant(entry.budget, 6)
                     + (entry.validatedBudget == entry.budget ? "" : " (\(Format.significant(entry.validatedBudget, 4)))"),
@@ -79,6 +86,10 @@ public enum SelectReport {
                 entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
                 "\(entry.targets)", "\(entry.failures)",
             ]
+                + (intervals
+                    ? [
+                        entry.coverage.map { Format.percent($0) } ?? "—", Format.fixed(entry.meanWidth, 3), Format.fixed(entry.intervalScore, 3),
+                    ] : [])
         }
     }
 

@@ -61,7 +61,7 @@ struct CompareCommand: ParsableCommand {
             comparison.atFlops = atFlops
             comparison.gapThreshold = gapThreshold
             comparison.byFamily = byFamily
-            comparison.replicateCount = bootstrapOptions.bootstrap
+            comparison.replicateCount = bootstrapOptions.bootstrap ?? 0
             comparison.level = bootstrapOptions.level
             comparison.seed = runOptions.seed
             let rule: SplitRule = cutoffFlops.map { .flopsCutoff($0) } ?? .none

@@ -102,7 +102,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     /// With `seed`, the prediction intervals draw residuals from `Xoshiro256StarStar.stream(seed:
     /// index: r)` for replicate r. Cost: O(models · (B² + R · K)).
     public func predict(panel: Panel, seed: UInt64 = 0) throws -> Result {
-        let matrix = try panel.matrix(columns: law.benchmarkNames)
+        let matrix = try panel.capabilityMatrix(columns: law.benchmarkNames)
         let scores = law.pca.transform(law.imputer.transform(matrix))
         let targets: [Double]? = panel.numericColumnNames.contains(law.target) ? try panel.values(of: law.target).map(normalize) : nil
         let replicates = (replicateParameters ?? []).compactMap { parameters -> SigmoidFit? in

@@ -33,7 +33,7 @@ struct Obsscale: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
             let text = message(for: error)
-            FileHandle.standardError.write(Data("obsscale: error: \(text)\n".utf8))
+            FileHandle.standardError.write(Data("obsscale: error: \(TerminalText.escaped(text))\n".utf8))
             if !text.contains("Usage:") {
                 FileHandle.standardError.write(Data("See 'obsscale help' (or 'obsscale help <command>') for the options.\n".utf8))
             }
@@ -110,8 +110,10 @@ func installInterruptHandler() {
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
 }
 
+/// Every line the command line prints passes through `TerminalText.escaped`: names and values
+/// from a user's files may hold escape sequences, which are shown, not obeyed.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("obsscale: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("obsscale: error: \(TerminalText.escaped(message))\n".utf8))
 }
 
 /// Says where a sharded run's part went and how to combine the parts.
@@ -124,12 +126,12 @@ func printPartWritten(_ shard: ClosedRange<Int>, total: Int, path: String, quiet
 
 func printNotice(_ message: String, quiet: Bool) {
     guard !quiet else { return }
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    FileHandle.standardError.write(Data("\(TerminalText.escaped(message))\n".utf8))
 }
 
 /// Prints a rendered report on stdout (unless quiet), with any setting names in it (e.g. in a
 /// recorded failure) spelled as flags.
 func printReport(_ text: @autoclosure () -> String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
     guard !quiet else { return }  // not even rendered
-    print(FlagNames.translate(text(), overrides: flagOverrides), terminator: "")
+    print(TerminalText.escaped(FlagNames.translate(text(), overrides: flagOverrides)), terminator: "")
 }

@@ -17,21 +17,22 @@ struct DataFuzzRegressionTests {
 
     /// FLOPs missing, size and tokens finite and > 0, but 6·N·D overflowed to +∞ (later stages
     /// take log FLOPs), or underflowed to 0 ("FLOPs > 0" broken). Fuzz/Regressions/FuzzPanelCSV/.
+    /// Sizes and token counts now have the FLOPs column's plausibility check, so the overflow is
+    /// refused as an implausible size first; the underflow still reaches the derived-FLOPs check.
     @Test func derivedFlopsMustBeFiniteAndPositive() throws {
         let overflow = TestPaths.write("Model,Model Family,Model Size (B),Pretraining Data Size (T),MMLU\nx,A,1e300,1e300,0.5\n")
         #expect(
-            message { _ = try Panel.load(panelPath: overflow) } == "\(overflow):2: column 'FLOPs (1E21)': inf is out of range "
-                + "(allowed: FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) = 6 × 1e+300 × 1e+300 must be "
-                + "finite and > 0; fill in FLOPs (1E21) or check the size and token values)")
+            message { _ = try Panel.load(panelPath: overflow) } == "\(overflow):2: column 'Model Size (B)': 1e+300 is implausible in "
+                + "billions of parameters; did you mean 1e+291 (the column seems to hold raw parameter counts: divide it by 1E9)?")
         let underflow = TestPaths.write("Model,Model Family,Model Size (B),Pretraining Data Size (T),MMLU\ny,B,2,3,1\nx,A,1e-300,1e-300,0.5\n")
         #expect(message { _ = try Panel.load(panelPath: underflow) }.hasPrefix("\(underflow):3: column 'FLOPs (1E21)': 0.0 is out of range"))
 
         // Still derived when representable; a FLOPs value in the file is used as given.
         let fine = TestPaths.write(
             "Model,Model Family,Model Size (B),Pretraining Data Size (T),FLOPs (1E21),MMLU\n"
-                + "x,A,1e150,1e150,,0.5\ny,B,1e300,1e300,7,0.5\n")
+                + "x,A,1e-150,1e-150,,0.5\ny,B,3,2,7,0.5\n")
         let panel = try Panel.load(panelPath: fine)
-        #expect(panel.models.map(\.flops) == [6 * 1e150 * 1e150, 7])
+        #expect(panel.models.map(\.flops) == [6 * 1e-150 * 1e-150, 7])
         #expect(panel.models.map(\.flopsDerived) == [true, false])
     }
 }

@@ -11,7 +11,7 @@ struct ColumnsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(placesModels: false)
             let summary = PanelSummary(panel: loaded.panel)
             if let path = panelOptions.json {
                 try JSONReport(command: "columns", options: panelOptions.query, result: summary).write(to: path)

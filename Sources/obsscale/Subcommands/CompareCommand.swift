@@ -49,7 +49,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join)
+            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join, targets: target)
             if !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(
                     name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))

@@ -106,7 +106,7 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join)
+            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, targets: [target])
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(

@@ -22,7 +22,7 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let saved = try SavedLaw.load(path: law)
-            let loaded = try panelOptions.load()
+            let loaded = try panelOptions.load(targets: [saved.law.target], capabilities: saved.law.benchmarkNames)
             let result = try saved.predict(panel: loaded.panel, seed: seed)
             if let path = panelOptions.json {
                 try JSONReport(command: "predict", seed: seed, options: PredictOptions(query: panelOptions.query, lawPath: law), result: result)

@@ -35,10 +35,14 @@ struct PanelReader {
 
     /// The panel the file holds.
     mutating func panel() throws -> Panel {
-        let required: [PanelFormat.Role] = format.familyFrom == nil ? [.model, .family] : [.model]
-        let (roles, roleNotes) = try format.resolve(header: table.header, path: path, required: required)
-        notes += roleNotes
+        let (roles, roleNotes) = try format.resolve(header: table.header, path: path, required: [.model])
         let nameColumn = roles[.model] ?? 0
+        // A display column of links is named before anything else is asked of the file.
+        if let row = table.rows.indices.first { try checkNotHTML(TextInput.trimmed(table.rows[row][nameColumn]), row: row, column: nameColumn) }
+        if format.familyFrom == nil && roles[.family] == nil {
+            _ = try format.resolve(header: table.header, path: path, required: [.model, .family])  // the missing-column error
+        }
+        notes += roleNotes
         let exclusionColumns = try excludedRows(identity: Set(roles.values), nameColumn: nameColumn)
         let kept = table.rows.indices.filter { !exclusionColumns.excluded[$0] }
         var names = [String](repeating: "", count: table.rows.count)
@@ -46,7 +50,6 @@ struct PanelReader {
             names[row] = TextInput.trimmed(table.rows[row][nameColumn])
             guard !names[row].isEmpty else { throw DataError.emptyModelName(path: path, line: table.lineNumbers[row]) }
         }
-        if let row = kept.first { try checkNotHTML(names[row], row: row, column: nameColumn) }
         guard !kept.isEmpty else {
             throw DataError.emptyResult(what: "\(path): every row is left out by \(exclusionColumns.description)")
         }
@@ -369,12 +372,14 @@ struct PanelReader {
             notes.append("\(path): matched \(Self.count(pairs.count, "row")) to panel models \(rule) (e.g. '\(example.0)' → '\(example.1)')")
         }
         if !unmatched.isEmpty {
-            notes.append("\(path): \(Self.count(unmatched.count, "row")) name no model of the panel, left out: \(Self.shown(unmatched))")
+            notes.append(
+                "\(path): \(Self.count(unmatched.count, "row")) \(unmatched.count == 1 ? "names" : "name") no model of the panel, left out: "
+                    + Self.shown(unmatched))
         }
         if !ambiguous.isEmpty {
             let example = ambiguous[0]
             notes.append(
-                "\(path): \(Self.count(ambiguous.count, "row")) match several panel models, left out: '\(example.0)' "
+                "\(path): \(Self.count(ambiguous.count, "row")) \(ambiguous.count == 1 ? "matches" : "match") several panel models, left out: '\(example.0)' "
                     + "(\(example.1.prefix(3).map { "'\($0)'" }.joined(separator: " or ")))\(ambiguous.count > 1 ? ", …" : "")")
         }
         var groups = Groups<Int>()

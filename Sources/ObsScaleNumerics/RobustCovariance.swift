@@ -14,8 +14,9 @@ import Foundation
 /// never increases the determinant) run to a fixed point; the start with the smaller determinant
 /// wins. Its covariance is scaled to be consistent at the normal distribution
 /// (× median(d²)/χ²ₚ(0.5)), then reweighted: the mean and covariance of the points with
-/// d² ≤ χ²ₚ(0.975), scaled the same way, give the final estimate. A scatter that is singular (more
-/// than h identical points) gets a ridge of 1e-9 × its mean variance, so distances stay finite.
+/// d² ≤ χ²ₚ(0.975), scaled the same way, give the final estimate. A scatter that is singular (h
+/// identical points) gets a ridge of 1e-9 × the mean variance of all points, so distances stay
+/// finite (and the points off the tie lie far away).
 ///
 /// Cost: O(steps · (n·p² + n log n)) with a few dozen steps; n = 7,000 points in 3 dimensions
 /// take milliseconds.
@@ -36,7 +37,8 @@ public struct RobustCovariance: Sendable {
         guard p >= 1, n > p + 1 else { return nil }
         let h = (n + p + 1) / 2
         let all = Array(0..<n)
-        guard let classical = Moments(points, rows: all) else { return nil }
+        guard let classical = Moments(points, rows: all, ridgeUnit: 0) else { return nil }
+        let ridgeUnit = (0..<p).reduce(0) { $0 + classical.covariance[$1, $1] } / Double(p)
         let median = (0..<p).map { Statistics.quantile(points.column($0), 0.5) }
         let spread = (0..<p).map { column -> Double in
             let mad = Statistics.quantile(points.column(column).map { abs($0 - median[column]) }, 0.5)
@@ -48,7 +50,7 @@ public struct RobustCovariance: Sendable {
         let classicalStart = nearest(h, classical.squaredDistances(points))
         var best: Moments?
         for start in [medianStart, classicalStart] {
-            guard let candidate = concentrate(points, rows: start, subsetSize: h) else { continue }
+            guard let candidate = concentrate(points, rows: start, subsetSize: h, ridgeUnit: ridgeUnit) else { continue }
             if best.map({ candidate.logDeterminant < $0.logDeterminant }) ?? true { best = candidate }
         }
         guard var raw = best else { return nil }
@@ -57,19 +59,19 @@ public struct RobustCovariance: Sendable {
         let cutoff = Statistics.chiSquareQuantile(0.975, degreesOfFreedom: p)
         let rawDistances = raw.squaredDistances(points)
         let inliers = all.filter { rawDistances[$0] <= cutoff }
-        guard inliers.count > p, var final = Moments(points, rows: inliers) else { return nil }
+        guard inliers.count > p, var final = Moments(points, rows: inliers, ridgeUnit: ridgeUnit) else { return nil }
         final.rescale(by: Statistics.quantile(final.squaredDistances(points), 0.5) / chiSquareMedian)
         return RobustCovariance(center: final.mean, scatter: final.covariance, squaredDistances: final.squaredDistances(points), subsetSize: h)
     }
 
     /// C-steps from `rows` until the h-subset repeats (at most 200 steps).
-    static func concentrate(_ points: Matrix, rows: [Int], subsetSize h: Int) -> Moments? {
+    static func concentrate(_ points: Matrix, rows: [Int], subsetSize h: Int, ridgeUnit: Double) -> Moments? {
         var subset = rows.sorted()
-        guard var moments = Moments(points, rows: subset) else { return nil }
+        guard var moments = Moments(points, rows: subset, ridgeUnit: ridgeUnit) else { return nil }
         for _ in 0..<200 {
             let next = nearest(h, moments.squaredDistances(points)).sorted()
             if next == subset { break }
-            guard let updated = Moments(points, rows: next) else { break }
+            guard let updated = Moments(points, rows: next, ridgeUnit: ridgeUnit) else { break }
             subset = next
             moments = updated
         }
@@ -82,14 +84,15 @@ public struct RobustCovariance: Sendable {
     }
 
     /// Mean and (population) covariance of some rows, with the Cholesky factor of the covariance
-    /// (ridged when singular) for distances and the log-determinant.
+    /// for distances and the log-determinant. A singular covariance gets a ridge of 1e-9 ×
+    /// `ridgeUnit` (the mean variance of all points; the rows' own when 0), ×10 until it factors.
     struct Moments {
         var mean: [Double]
         var covariance: Matrix
         var factor: Cholesky
         var logDeterminant: Double
 
-        init?(_ points: Matrix, rows: [Int]) {
+        init?(_ points: Matrix, rows: [Int], ridgeUnit: Double) {
             let p = points.columnCount
             guard !rows.isEmpty else { return nil }
             var mean = [Double](repeating: 0, count: p)
@@ -108,8 +111,8 @@ public struct RobustCovariance: Sendable {
                     covariance[j, i] = covariance[i, j]
                 }
             }
-            let meanVariance = (0..<p).reduce(0) { $0 + covariance[$1, $1] } / Double(p)
-            guard meanVariance > 0, meanVariance.isFinite else { return nil }
+            let unit = ridgeUnit > 0 ? ridgeUnit : (0..<p).reduce(0) { $0 + covariance[$1, $1] } / Double(p)
+            guard unit > 0, unit.isFinite else { return nil }
             var ridge = 0.0
             var factor: Cholesky?
             while factor == nil {
@@ -119,8 +122,8 @@ public struct RobustCovariance: Sendable {
                 if factor != nil {
                     covariance = ridged
                 } else {
-                    ridge = ridge == 0 ? 1e-9 * meanVariance : ridge * 10
-                    if ridge > meanVariance { return nil }
+                    ridge = ridge == 0 ? 1e-9 * unit : ridge * 10
+                    if ridge > unit { return nil }
                 }
             }
             guard let factor else { return nil }

@@ -224,10 +224,12 @@ public struct Panel: Sendable {
         return name
     }
 
-    /// The values of a numeric column, or `DataError.unknownColumn` with close names
+    /// The values of a numeric column — a paper benchmark also under the name the file gave it
+    /// (`ARC`, `winogrande`) — or `DataError.unknownColumn` with close names
     /// (`DataError.textColumn` for a text column).
     public func values(of column: String) throws -> [Double] {
         if let values = columns[column] { return values }
+        if let standard = PanelFormat.standardBenchmark(forHeader: column), let values = columns[standard] { return values }
         if column == "FLOPs (1E21)" { return models.map { $0.flops ?? .nan } }
         if column == "Model Size (B)" { return models.map { $0.parametersB ?? .nan } }
         if let text = textColumns.first(where: { $0.name == column }) {

@@ -8,7 +8,7 @@ import _TestSupport
 /// what could be silently wrong is refused or counted there.
 struct LeaderboardCLITests {
     /// The README's options for the v1 export ("From a leaderboard export").
-    static let v1Options = ["--family-from", "org", "--exclude-column-false", "Flagged", "--duplicates", "mean", "--score-scale", "percent"]
+    static let v1Options = ["--family-from", "org", "--exclude-column-false", "Flagged", "--duplicates", "first", "--score-scale", "percent"]
 
     @Test(.leaderboardExports) func theV1ExportLoadsWithOnlyTheDocumentedOptions() throws {
         let refused = try runCLI(["pca", "--panel", LeaderboardExports.v1])
@@ -18,8 +18,8 @@ struct LeaderboardCLITests {
         #expect(result.stdout.contains("Capability space of 6710 models in 1322 families"))
         #expect(
             result.stdout.contains("note: \(LeaderboardExports.v1): left out 109 rows where 'Flagged' is false (--exclude-column-false 'Flagged')"))
-        #expect(result.stdout.contains("341 model names repeat, over 691 rows: averaged each number over a name's rows (--duplicates mean)"))
-        #expect(result.stdout.contains("column '#Params (B)': 624 cells cannot be a model size"))
+        #expect(result.stdout.contains("341 model names repeat, over 691 rows: kept the first row of each (--duplicates first)"))
+        #expect(result.stdout.contains("column '#Params (B)': 592 cells cannot be a model size"))
         #expect(result.stdout.contains("reading column 'ARC' as the benchmark ARC-C"))
         let fit = try runCLI(
             ["fit", "--panel", LeaderboardExports.v1, "--target", "GSM8K", "--benchmarks", "ARC,HellaSwag,MMLU,TruthfulQA,Winogrande", "--quiet"]

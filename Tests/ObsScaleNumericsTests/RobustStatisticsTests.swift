@@ -35,10 +35,10 @@ struct RobustStatisticsTests {
 
     @Test func mcdMatchesTheReference() throws {
         let cases = Self.cases("mcd")
-        #expect(cases.count == 2)
+        #expect(cases.count == 3)
         for entry in cases {
             let points = Matrix(rows: matrixRows(entry["points"]))
-            let fit = try #require(RobustCovariance.fit(points))
+            let fit = try #require(RobustCovariance.fit(points, subsetShare: Self.number(entry["subsetShare"])))
             #expect(fit.subsetSize == Int(Self.number(entry["subsetSize"])))
             #expect(maxRelativeDifference(fit.center, doubles(entry["center"]), floor: 1) < 1e-9)
             #expect(maxRelativeDifference(fit.scatter.storage, Matrix(rows: matrixRows(entry["scatter"])).storage, floor: 1) < 1e-9)

@@ -13,16 +13,17 @@ gammaP
     gamma function on both sides of x = a + 1 (series and continued fraction).
 mcd
     Clouds drawn from numpy.random.default_rng(20261207) — a correlated Gaussian bulk with planted
-    far points, and a heavy-tailed one — each with {"points": rows, "subsetSize": h, "center",
+    far points, and a heavy-tailed one (with subsets of 0.75 n and of the maximum-breakdown
+    (n + p + 1)/2) — each with {"points": rows, "subsetShare", "subsetSize": h, "center",
     "scatter" (rows), "squaredDistances"}: the reweighted minimum covariance determinant estimate
     computed here in numpy by the algorithm documented in
-    Sources/ObsScaleNumerics/RobustCovariance.swift (two deterministic starts — the h points
+    Sources/ObsScaleNumerics/RobustCovariance.swift (h = max((n + p + 1)/2, ceil(share n)); two deterministic starts — the h points
     nearest the coordinatewise median in MAD-scaled distance, and the h nearest the mean in
     classical Mahalanobis distance — C-steps to a fixed point, the smaller determinant, consistency
     factor median(d^2)/chi2_p(0.5), reweighting at chi2_p(0.975)). scikit-learn's MinCovDet uses
-    random starts, so it is not the reference. On both clouds the two starts reach different
-    fixed points (the classical start's determinant is the smaller), so the fixture checks the
-    choice between them too.
+    random starts, so it is not the reference. In the first case the two starts reach different
+    fixed points and the median start's determinant is the smaller, in the third the classical
+    start's, so the fixture checks the choice between them too.
 """
 import json
 import os
@@ -60,9 +61,9 @@ def concentrate(points, rows, h):
     return mean, covariance
 
 
-def mcd(points):
+def mcd(points, share):
     n, p = points.shape
-    h = (n + p + 1) // 2
+    h = min(n, max((n + p + 1) // 2, int(np.ceil(share * n))))
     mean, covariance = moments(points, np.arange(n))
     median = np.median(points, axis=0)
     mad = np.median(np.abs(points - median), axis=0)
@@ -87,13 +88,15 @@ def mcd(points):
 
 def main():
     rng = np.random.default_rng(20261207)
-    clouds = []
+    clouds = []  # (points, subset share)
     # A correlated Gaussian bulk of 200 points in 3 dimensions with 8 planted far points.
     bulk = rng.multivariate_normal([0.5, -1.0, 2.0], [[1.0, 0.6, 0.2], [0.6, 1.0, 0.3], [0.2, 0.3, 0.5]], size=200)
     planted = rng.normal(0, 0.3, size=(8, 3)) + np.array([6.0, -6.0, 6.0])
-    clouds.append(np.vstack([bulk, planted]))
+    clouds.append((np.vstack([bulk, planted]), 0.75))
     # A heavy-tailed cloud (Student t, 3 degrees of freedom) of 150 points in 2 dimensions.
-    clouds.append(rng.standard_t(3, size=(150, 2)) * np.array([2.0, 0.5]))
+    heavy = rng.standard_t(3, size=(150, 2)) * np.array([2.0, 0.5])
+    clouds.append((heavy, 0.75))
+    clouds.append((heavy, 0.5))  # the maximum-breakdown subset
     payload = {
         "chiSquareQuantiles": [
             {"q": q, "k": k, "x": float(chi2.ppf(q, k))}
@@ -107,10 +110,10 @@ def main():
         ],
         "mcd": [],
     }
-    for points in clouds:
-        h, mean, covariance, distances = mcd(points)
+    for points, share in clouds:
+        h, mean, covariance, distances = mcd(points, share)
         payload["mcd"].append({
-            "points": points.tolist(), "subsetSize": h, "center": mean.tolist(), "scatter": covariance.tolist(),
+            "points": points.tolist(), "subsetShare": share, "subsetSize": h, "center": mean.tolist(), "scatter": covariance.tolist(),
             "squaredDistances": distances.tolist(),
         })
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "robust.json"), "w") as f:

@@ -78,6 +78,24 @@ public struct PanelFormat: Codable, Equatable, Sendable {
         keepsFlaggedRows = try container.decodeIfPresent(Bool.self, forKey: .keepsFlaggedRows) ?? false
     }
 
+    /// Writes only what differs from the defaults (`{}` for the paper's layout), so reports of
+    /// ordinary runs keep their shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(delimiter, forKey: .delimiter)
+        try container.encodeIfPresent(modelColumn, forKey: .modelColumn)
+        try container.encodeIfPresent(familyColumn, forKey: .familyColumn)
+        try container.encodeIfPresent(sizeColumn, forKey: .sizeColumn)
+        try container.encodeIfPresent(tokensColumn, forKey: .tokensColumn)
+        try container.encodeIfPresent(flopsColumn, forKey: .flopsColumn)
+        if duplicates != .error { try container.encode(duplicates, forKey: .duplicates) }
+        try container.encodeIfPresent(familyFrom, forKey: .familyFrom)
+        if scoreScale != .fraction { try container.encode(scoreScale, forKey: .scoreScale) }
+        if !excludeWhereTrue.isEmpty { try container.encode(excludeWhereTrue, forKey: .excludeWhereTrue) }
+        if !excludeWhereFalse.isEmpty { try container.encode(excludeWhereFalse, forKey: .excludeWhereFalse) }
+        if keepsFlaggedRows { try container.encode(keepsFlaggedRows, forKey: .keepsFlaggedRows) }
+    }
+
     /// What to do with a model name that appears on several rows (a leaderboard has one row per
     /// submission: precision, revision).
     public enum DuplicatePolicy: String, Codable, CaseIterable, Sendable {

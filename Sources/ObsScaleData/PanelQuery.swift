@@ -40,6 +40,17 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         skipsCompanions = try container.decodeIfPresent(Bool.self, forKey: .skipsCompanions) ?? false
     }
 
+    /// `skipsCompanions` is written only when set.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(panelPath, forKey: .panelPath)
+        try container.encode(downstreamPaths, forKey: .downstreamPaths)
+        try container.encodeIfPresent(preset, forKey: .preset)
+        try container.encode(filter, forKey: .filter)
+        try container.encode(format, forKey: .format)
+        if skipsCompanions { try container.encode(skipsCompanions, forKey: .skipsCompanions) }
+    }
+
     /// The loaded panel, the resolved location (with any default-panel notice) and the preset.
     public struct Loaded: Sendable {
         public var panel: Panel

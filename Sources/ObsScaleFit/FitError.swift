@@ -42,8 +42,7 @@ public enum FitError: InputError, Equatable {
         case let .targetOutOfUnitRange(target, model, value, largest):
             let hint =
                 largest > 1 && largest <= 100
-                ? "it looks like a percentage: pass \(Setting.scalingLawTargetRange) 0,100 "
-                    + "(or read every score as a percentage with \(Setting.formatScoreScale) percent)"
+                ? "it looks like a percentage: pass \(Setting.scalingLawTargetRange) 0,100"
                 : "pass \(Setting.scalingLawTargetRange) LOW,HIGH (the score's floor and ceiling)"
             return "target '\(target)': model '\(model)' has \(value), outside [0, 1] (largest \(largest)); \(hint)"
         case let .targetAmongCapabilities(target, column):

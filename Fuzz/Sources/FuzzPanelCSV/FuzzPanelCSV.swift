@@ -122,9 +122,9 @@ func checkPanel(_ panel: Panel) {
         require(names.insert(model.name).inserted, "duplicate model '\(model.name)'")
         for (what, value) in [("size", model.parametersB), ("tokens", model.tokensT), ("FLOPs", model.flops)] {
             if let value { require(value.isFinite && value > 0, "\(model.name): \(what) = \(value), not finite and > 0") }
+        }
         if let size = model.parametersB { require(size < 1e5, "\(model.name): implausible size \(size) B accepted") }
         if let tokens = model.tokensT { require(tokens < 1e3, "\(model.name): implausible tokens \(tokens) T accepted") }
-        }
     }
     for name in panel.numericColumnNames {
         guard let values = try? panel.values(of: name) else {

@@ -15,6 +15,19 @@ struct DataFuzzRegressionTests {
         }
     }
 
+    /// A file starting with two byte-order marks (Fuzz/Regressions/FuzzPanelCSV/double-byte-order-mark.csv):
+    /// the reader skips one, so the header's first name keeps the second (`\u{FEFF}Model`); the
+    /// in-memory parser, given the same text, must read it the same way (the fuzz harness made the
+    /// text with Foundation, which drops a leading mark, and reported a disagreement of its own).
+    @Test func twoByteOrderMarksReadAlikeFromTextAndFile() throws {
+        let text = "\u{FEFF}\u{FEFF}Model,Model,MMLU\na,F,0.5\n"
+        let path = TestPaths.write(text, name: "bom.csv")
+        let fromFile = try CSVTable.read(path: path)
+        let fromText = try CSVTable.parse(text: text, path: path)
+        #expect(fromFile.header == ["\u{FEFF}Model", "Model", "MMLU"] && fromText.header == fromFile.header)
+        #expect(fromText.rows == fromFile.rows)
+    }
+
     /// FLOPs missing, size and tokens finite and > 0, but 6·N·D overflowed to +∞ (later stages
     /// take log FLOPs), or underflowed to 0 ("FLOPs > 0" broken). Fuzz/Regressions/FuzzPanelCSV/.
     /// Sizes and token counts now have the FLOPs column's plausibility check, so the overflow is

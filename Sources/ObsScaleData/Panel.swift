@@ -215,6 +215,7 @@ public struct Panel: Sendable {
     /// are, `DataError.unknownColumn` (or `textColumn`) when none is.
     public func resolvedColumn(_ name: String) throws -> String {
         if columns[name] != nil { return name }
+        if textColumns.contains(where: { $0.name == name }) { _ = try values(of: name) }  // the text-column error
         let wanted = PanelFormat.normalized(name)
         let standard = PanelFormat.standardBenchmark(forHeader: name)
         let candidates = numericColumnNames.filter { PanelFormat.normalized($0) == wanted || $0 == standard }
@@ -229,12 +230,14 @@ public struct Panel: Sendable {
     /// (`DataError.textColumn` for a text column).
     public func values(of column: String) throws -> [Double] {
         if let values = columns[column] { return values }
-        if let standard = PanelFormat.standardBenchmark(forHeader: column), let values = columns[standard] { return values }
-        if column == "FLOPs (1E21)" { return models.map { $0.flops ?? .nan } }
-        if column == "Model Size (B)" { return models.map { $0.parametersB ?? .nan } }
+        // A column of that very name holding text wins over a benchmark alias (a results file's
+        // text column 'arc' is not ARC-C).
         if let text = textColumns.first(where: { $0.name == column }) {
             throw DataError.textColumn(path: text.path, line: text.line, column: text.name, value: text.value, textRows: text.rows)
         }
+        if let standard = PanelFormat.standardBenchmark(forHeader: column), let values = columns[standard] { return values }
+        if column == "FLOPs (1E21)" { return models.map { $0.flops ?? .nan } }
+        if column == "Model Size (B)" { return models.map { $0.parametersB ?? .nan } }
         throw DataError.unknownColumn(column: column, suggestions: Suggestions.closeMatches(to: column, in: numericColumnNames))
     }
 

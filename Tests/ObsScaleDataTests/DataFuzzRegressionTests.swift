@@ -15,6 +15,19 @@ struct DataFuzzRegressionTests {
         }
     }
 
+    /// A downstream column named like a benchmark alias but holding text
+    /// (Fuzz/Regressions/FuzzPanelCSV/text-column-named-like-a-benchmark.csv): asked for by its
+    /// name, it is the text column (an error naming the cell), not ARC-C's scores.
+    @Test func aTextColumnIsNotShadowedByABenchmarkAlias() throws {
+        let panelPath = TestPaths.write("Model,Model Family,ARC-C,MMLU\na,F,0.5,0.4\nb,F,0.6,0.5\n", name: "panel.csv")
+        let results = TestPaths.write("Model,arc\na,high\nb,0.3\n", name: "results.csv")
+        let panel = try Panel.load(panelPath: panelPath, downstreamPaths: [results])
+        #expect(panel.textColumnNames == ["arc"])
+        #expect(errorMessage { _ = try panel.values(of: "arc") }.hasPrefix("\(results):2: column 'arc': 'high' is not a number"))
+        #expect(errorMessage { _ = try panel.capabilityColumns(["arc"]) }.hasPrefix("\(results):2: column 'arc': 'high' is not a number"))
+        #expect(try panel.values(of: "ARC-C") == [0.5, 0.6] && panel.values(of: "Arc-C") == [0.5, 0.6])
+    }
+
     /// A file starting with two byte-order marks (Fuzz/Regressions/FuzzPanelCSV/double-byte-order-mark.csv):
     /// the reader skips one, so the header's first name keeps the second (`\u{FEFF}Model`); the
     /// in-memory parser, given the same text, must read it the same way (the fuzz harness made the

@@ -68,7 +68,8 @@ public struct IntervalCalibrator: Sendable {
         if metrics < Self.minimumMetrics || records.count < Self.minimumRecords {
             let reason =
                 "\(metrics) public metric(s) with \(records.count) record(s) to calibrate on (at least \(Self.minimumMetrics) and \(Self.minimumRecords) needed)"
-            return IntervalCalibration(lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
+            return IntervalCalibration(
+                lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
         }
         var lines: [QuantileLines] = []
         for level in levels {
@@ -97,7 +98,7 @@ public struct IntervalCalibrator: Sendable {
         let laws = Dictionary(publicFits.entries.map { ($0.metric, $0.parameters) }, uniquingKeysWith: { first, _ in first })
         let strength = law.penalty?.strength ?? 0
         let componentCount = scores.columnCount
-        let metrics = panel.accuracyMetricNames.filter { MetricGroups.mayCalibrate(law.target, with: $0) }
+        let metrics = settings.publicMetrics(panel).filter { MetricGroups.mayCalibrate(law.target, with: $0) }
         let space = PublicFitsCache.Key(
             fitRows: settings.capabilityRows(train: train, poolRows: poolRows, panelCount: panel.count), poolRows: poolRows,
             componentCount: componentCount)
@@ -110,23 +111,23 @@ public struct IntervalCalibrator: Sendable {
             // target of a study (the law's settings are the study's): computed once.
             let key = RecordKey(space: space, metric: metric, rows: rows, predicted: predicted, strength: strength)
             let compute = { () -> [Record] in
-            let y = rows.map { values[$0] }
-            guard rows.count >= componentCount + 3, !predicted.isEmpty, Statistics.populationStandardDeviation(y) > 1e-9 else { return [] }
-            // Fitted as the target was (same rows, same pull λ towards the metric's own prior),
-            // from its public law — where it was fitted on these very rows, a few iterations.
-            let penalty = strength > 0 ? publicFits.prior(for: metric).map { ParameterPenalty(prior: $0, strength: strength) } : nil
-            guard
-                let metricFit = try? regression.fit(
-                    scores: scores.selectingRows(rows), targets: y, start: laws[metric] ?? penalty?.center, penalty: penalty),
-                metricFit.termination.converged
-            else { return [] }
-            let model = IntervalFeatureModel(regression: metricFit, trainScores: scores.selectingRows(rows), targets: y, penalty: penalty)
-            return predicted.compactMap { row in
-                let capabilities = scores.row(row)
-                let residual = values[row] - metricFit.predict(capabilities)
-                guard residual.isFinite else { return nil }
-                return Record(metric: metric, residual: residual, features: model.features(metricFit, capabilities: capabilities))
-            }
+                let y = rows.map { values[$0] }
+                guard rows.count >= componentCount + 3, !predicted.isEmpty, Statistics.populationStandardDeviation(y) > 1e-9 else { return [] }
+                // Fitted as the target was (same rows, same pull λ towards the metric's own prior),
+                // from its public law — where it was fitted on these very rows, a few iterations.
+                let penalty = strength > 0 ? publicFits.prior(for: metric).map { ParameterPenalty(prior: $0, strength: strength) } : nil
+                guard
+                    let metricFit = try? regression.fit(
+                        scores: scores.selectingRows(rows), targets: y, start: laws[metric] ?? penalty?.center, penalty: penalty),
+                    metricFit.termination.converged
+                else { return [] }
+                let model = IntervalFeatureModel(regression: metricFit, trainScores: scores.selectingRows(rows), targets: y, penalty: penalty)
+                return predicted.compactMap { row in
+                    let capabilities = scores.row(row)
+                    let residual = values[row] - metricFit.predict(capabilities)
+                    guard residual.isFinite else { return nil }
+                    return Record(metric: metric, residual: residual, features: model.features(metricFit, capabilities: capabilities))
+                }
             }
             return cache?.records(for: key, make: compute) ?? compute()
         }

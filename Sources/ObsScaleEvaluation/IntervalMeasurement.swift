@@ -43,7 +43,9 @@ public struct IntervalMeasurement: Codable, Equatable, Sendable {
     }
 
     /// The score of `fit`'s intervals on its test models (`split.test` with the target).
-    public func score(_ fit: ScalingLawFit, panel: Panel, split: Split, seed: UInt64, cache: CalibrationCache?) throws -> ValidationReport.IntervalScore {
+    public func score(
+        _ fit: ScalingLawFit, panel: Panel, split: Split, seed: UInt64, cache: CalibrationCache?
+    ) throws -> ValidationReport.IntervalScore {
         var fit = fit
         let levels = self.levels
         if kind == .calibrated { fit.calibration = try IntervalCalibrator(levels: levels).calibrate(fit, panel: panel, split: split, cache: cache) }

@@ -80,7 +80,7 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
     public func run(
         panel: Panel, budgets: [Double], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
     ) throws -> Advice {
-        let metrics = panel.accuracyMetricNames
+        let metrics = law.publicMetrics(panel)
         guard !metrics.isEmpty else {
             throw EvaluationError.invalidSetting(
                 .adviceTargets, value: "none",

@@ -171,7 +171,8 @@ public struct Validation: Codable, Equatable, Sendable {
                     let predicted = test.map { fit.predictions[$0].predicted }
                     // Seeded by the validation's seed and the target, so every fit of a target
                     // draws the same replicate streams.
-                    let intervalScore = try measureIntervals
+                    let intervalScore =
+                        try measureIntervals
                         ? intervals.map {
                             try $0.score(fit, panel: panel, split: fitSplit, seed: SplitMix64.mix(seed ^ UInt64(t)), cache: calibrationCache)
                         }

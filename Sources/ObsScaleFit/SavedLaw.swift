@@ -286,7 +286,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     /// `.calibrated` (a format-1 law has none: its interval is the bootstrap's, and
     /// `Result.interval` says so). Cost: O(models · (B² + R · K)).
     public func predict(panel: Panel, seed: UInt64 = 0, interval kind: IntervalKind = .calibrated) throws -> Result {
-        let matrix = try panel.matrix(columns: law.benchmarkNames)
+        let matrix = try panel.capabilityMatrix(columns: law.benchmarkNames)
         let scores = law.pca.transform(law.imputer.transform(matrix))
         let targets: [Double]? = panel.numericColumnNames.contains(law.target) ? try panel.values(of: law.target).map(normalize) : nil
         let replicates = (replicateParameters ?? []).compactMap { parameters -> SigmoidFit? in

@@ -271,6 +271,16 @@ extension HTMLPage {
         let name = criterion.rawValue.uppercased()
         var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
         page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
+        for note in problem.poolNotes { page.paragraph("Note: " + note) }
+        if let screen = problem.outliers {
+            page.heading("Outlier screen")
+            page.paragraph(SelectReport.render(screen).split(separator: "\n").prefix(while: { !$0.hasPrefix("  farthest") }).joined(separator: " "))
+            if !screen.outliers.isEmpty {
+                page.table(
+                    header: ["model", "family", "squared distance"],
+                    rows: screen.outliers.prefix(20).map { [$0.model, $0.family, Format.significant($0.squaredDistance, 4)] })
+            }
+        }
         if let advice {
             page.heading("What to expect")
             page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())

@@ -15,7 +15,10 @@ public enum SelectReport {
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
         text += "\(problem.units.count) \(problem.units.first.map { $0.name == $0.family ? "family" : "model" } ?? "") units; "
         text += "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); "
-        text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n\n"
+        text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n"
+        for note in problem.poolNotes { text += "note: \(note)\n" }
+        if let screen = problem.outliers { text += render(screen) }
+        text += "\n"
         var table = TextTable(header: [
             "budget", "cost", "models", "units", criterion.rawValue.uppercased(), "lower bound", "gap",
             "solver", "seconds",
@@ -38,10 +41,34 @@ public enum SelectReport {
                 text += "  cost (\(costName)): \(Self.list(Self.withCosts(result.units, problem: problem, costName: costName)))\n"
             }
             for note in result.notes { text += "  note: \(note)\n" }
+            if let screen = problem.outliers, !screen.excluded {
+                let outlying = Set(screen.modelNames)
+                let chosen = result.models.filter(outlying.contains)
+                if !chosen.isEmpty {
+                    text += "  outliers chosen (\(chosen.count) of \(result.models.count) models): \(Self.list(chosen, limit: 10))\n"
+                }
+            }
         }
         if let bootstrap { text += render(bootstrap, criterion: criterion) }
         if let advice { text += "\n" + render(advice) }
         return text
+    }
+
+    /// The outlier screen's summary: how many, the farthest, and what to do about them.
+    static func render(_ screen: OutlierScreen) -> String {
+        let share = Format.percent(Double(screen.outliers.count) / Double(max(1, screen.poolSize)))
+        var text =
+            "Outlier screen: \(screen.outliers.count) of \(screen.poolSize) pool models (\(share)) lie beyond the robust "
+            + "\(Format.percent(screen.level)) ellipsoid of the first \(screen.componentCount) PCs (squared Mahalanobis distance on the "
+            + "reweighted MCD > χ²(\(screen.componentCount)) quantile \(Format.significant(screen.threshold, 4)))"
+        if screen.outliers.isEmpty { return Format.wrapped(text + ".") + "\n" }
+        text +=
+            screen.excluded
+            ? "; they left the pool (\(Setting.setupExcludesOutliers))."
+            : "; listed, not excluded (\(Setting.setupExcludesOutliers) leaves them out)."
+        let farthest = screen.outliers.prefix(5).map { "\($0.model) (\(Format.significant($0.squaredDistance, 3)))" }
+        return Format.wrapped(text) + "\n  farthest: " + farthest.joined(separator: ", ")
+            + (screen.outliers.count > 5 ? ", … (all in \(Setting.jsonReportPath))" : "") + "\n"
     }
 
     /// Unit names with their cost in parentheses (names alone when every unit costs one model).

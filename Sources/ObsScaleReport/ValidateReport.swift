@@ -158,11 +158,15 @@ public enum ValidateReport {
         var text = "Score intervals (\(kind); \(intervals.replicateCount) bootstrap replicates per fit) on the test models, "
         text += "nominal \(Format.percent(intervals.level)): coverage, mean width and mean interval score "
         text += "(width + \(Format.significant(2 / (1 - intervals.level), 3))·miss; lower is better), pooled over the targets' test predictions.\n"
-        var table = TextTable(header: ["fit", "budget", "predictions", "coverage", "width", "int. score"] + intervals.levels.map { "at \(Format.percent($0))" })
+        var table = TextTable(
+            header: ["fit", "budget", "predictions", "coverage", "width", "int. score"] + intervals.levels.map { "at \(Format.percent($0))" })
         func row(_ name: String, _ budget: String, _ score: ValidationReport.IntervalScore?) {
             guard let score else { return }
             table.append(
-                [name, budget, "\(score.count)", Format.percent(score.coverage), Format.fixed(score.meanWidth, 3), Format.fixed(score.intervalScore, 3)]
+                [
+                    name, budget, "\(score.count)", Format.percent(score.coverage), Format.fixed(score.meanWidth, 3),
+                    Format.fixed(score.intervalScore, 3),
+                ]
                     + score.reliability.map { Format.percent($0.coverage) })
         }
         row("all models", "—", report.allModelsIntervals)
@@ -183,7 +187,11 @@ public enum ValidateReport {
                     ratio(entry.medianRatioToRandom), share(entry.shareBeatingRandom),
                 ]
                     + (report.settings.intervals == nil
-                        ? [] : [share(entry.coverage), Format.fixed(entry.meanWidth.isNaN ? nil : entry.meanWidth, 3), Format.fixed(entry.intervalScore.isNaN ? nil : entry.intervalScore, 3)])
+                        ? []
+                        : [
+                            share(entry.coverage), Format.fixed(entry.meanWidth.isNaN ? nil : entry.meanWidth, 3),
+                            Format.fixed(entry.intervalScore.isNaN ? nil : entry.intervalScore, 3),
+                        ])
             }
         }
     }
@@ -264,7 +272,8 @@ extension HTMLPage {
                 + "On the diagonal an interval means what it says; below it, it is too narrow.")
         var chart = SVGChart(title: "Reliability diagram", xLabel: "nominal coverage", yLabel: "observed coverage", yScale: .linear)
         let levels = intervals.levels
-        chart.series.append(.line(name: "perfect calibration", points: [(levels.first ?? 0.5, levels.first ?? 0.5), (1, 1)], color: "#222", dashed: true))
+        chart.series.append(
+            .line(name: "perfect calibration", points: [(levels.first ?? 0.5, levels.first ?? 0.5), (1, 1)], color: "#222", dashed: true))
         var legend: [SVGChart.LegendEntry] = [.init(name: "perfect calibration", color: "#222", dashed: true)]
         var curves: [(String, ValidationReport.IntervalScore)] = report.allModelsIntervals.map { [("all models", $0)] } ?? []
         curves += report.summary.filter { $0.group == nil }.compactMap { entry in entry.intervals.map { ("\(entry.selector) \(entry.budget)", $0) } }
@@ -276,7 +285,8 @@ extension HTMLPage {
                 .points(
                     score.reliability.map {
                         SVGChart.Point(
-                            x: $0.level, y: $0.coverage, title: "\(name): nominal \(Format.percent($0.level)), observed \(Format.percent($0.coverage))",
+                            x: $0.level, y: $0.coverage,
+                            title: "\(name): nominal \(Format.percent($0.level)), observed \(Format.percent($0.coverage))",
                             color: color)
                     }))
             legend.append(.init(name: name, color: color, shape: .circle))

@@ -52,6 +52,7 @@ extension Setting {
     public static let setupCutoffFlops = Setting(SelectionSetup.self, "cutoffFlops")
     public static let setupTargets = Setting(SelectionSetup.self, "targets")
     public static let setupRidge = Setting(SelectionSetup.self, "ridge")
+    public static let setupExcludesOutliers = Setting(SelectionSetup.self, "excludesOutliers")
     public static let problemRidge = Setting(SelectionProblem.self, "ridge")
     public static let mustInclude = Setting(owner: "SelectionProblem.Constraints", name: "mustInclude")
     public static let maxFamilies = Setting(owner: "SelectionProblem.Constraints", name: "maxFamilies")

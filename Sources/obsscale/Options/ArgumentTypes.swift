@@ -15,6 +15,9 @@ extension SelectionMethod: ExpressibleByArgument {}
 extension Criterion: ExpressibleByArgument {}
 extension ModelSelection.FoldScheme: ExpressibleByArgument {}
 extension ModelSelection.Rule: ExpressibleByArgument {}
+extension PanelFormat.DuplicatePolicy: ExpressibleByArgument {}
+extension PanelFormat.FamilySource: ExpressibleByArgument {}
+extension PanelFormat.ScoreScale: ExpressibleByArgument {}
 
 extension CostKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

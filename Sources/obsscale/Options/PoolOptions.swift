@@ -19,6 +19,11 @@ struct PoolOptions: ParsableArguments {
     @Flag(name: .customLong("drop-incomplete"), help: "Pool: drop models with a missing benchmark score.")
     var dropIncomplete = false
 
+    @Flag(
+        name: .customLong("exclude-outliers"),
+        help: "Pool: leave out the models far from the pool in capability space (robust Mahalanobis distance; listed in every report either way).")
+    var excludeOutliers = false
+
     /// A selection setup with these pool settings and the given capability columns.
     func setup(benchmarks: [String]?, componentCount: Int) -> SelectionSetup {
         var setup = SelectionSetup()
@@ -29,6 +34,7 @@ struct PoolOptions: ParsableArguments {
         setup.maxFamilies = maxFamilies
         setup.include = include
         setup.dropIncomplete = dropIncomplete
+        setup.excludesOutliers = excludeOutliers
         return setup
     }
 }

@@ -50,7 +50,8 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile])
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join, outputs: outputs)
+            let loaded = try panelOptions.load(
+                companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join, targets: target, outputs: outputs)
             if !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(
                     name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))

@@ -111,7 +111,8 @@ struct FitCommand: ParsableCommand {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .fitBootstrapReplicateCount)
             let outputs = try panelOptions.outputs(
                 [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file])
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, outputs: outputs)
+            let loaded = try panelOptions.load(
+                companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, targets: [target], outputs: outputs)
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(

@@ -25,11 +25,14 @@ struct PredictCommand: ParsableCommand {
         try runReportingErrors {
             let outputs = try panelOptions.outputs(inputs: [law])
             let saved = try SavedLaw.load(path: law)
-            let loaded = try panelOptions.load(outputs: outputs)
+            let loaded = try panelOptions.load(targets: [saved.law.target], capabilities: saved.law.benchmarkNames, outputs: outputs)
             let result = try saved.predict(panel: loaded.panel, seed: seed, interval: intervalOptions.interval)
             try outputs.write { _ in
-                try JSONReport(command: "predict", seed: seed, options: PredictOptions(query: panelOptions.query, lawPath: law, interval: intervalOptions.interval), result: result)
-                    .encoded()
+                try JSONReport(
+                    command: "predict", seed: seed,
+                    options: PredictOptions(query: panelOptions.query, lawPath: law, interval: intervalOptions.interval),
+                    result: result
+                ).encoded()
             }
             printReport(
                 PredictReport.render(result, panelDescription: panelOptions.describe(loaded), lawPath: law), quiet: panelOptions.quiet(outputs))

@@ -191,10 +191,10 @@ struct ValidateCommand: ParsableCommand {
                 printReport(ValidateReport.render(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
                 return
             }
-            let loaded = try panelOptions.load(outputs: outputs)
+            let loaded = try panelOptions.load(targets: target == ["all"] ? [] : target, outputs: outputs)
             var validation = try validation()
             if validation.targets == ["all"] {
-                validation.targets = loaded.panel.accuracyMetricNames
+                validation.targets = validation.law.publicMetrics(loaded.panel)
                 guard !validation.targets.isEmpty else {
                     throw DataError.emptyResult(what: "no accuracy/exact-match metric in [0, 1] among the panel's downstream columns")
                 }

@@ -308,6 +308,7 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public var meanWidth: Double { intervals?.meanWidth ?? .nan }
         public var intervalScore: Double { intervals?.intervalScore ?? .nan }
 
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         enum CodingKeys: String, CodingKey {
             case selector, budget, cost, group, targets, medianRatio, geometricMeanRatio, p90Ratio, shareWithin1_2, failures
             case medianRatioToRandom, shareBeatingRandom, intervals, coverage, meanWidth, intervalScore

@@ -58,7 +58,7 @@ struct ValidateCLITests {
                 "The value 'simplex' is invalid for '--method <method>': 'simplex' is not allowed"
             ),
             (["--target", CLITests.target, "--method", "exchange:team"], "The value 'exchange:team' is invalid for '--method <method>'"),
-            (["--target", CLITests.target, "--bootstrap", "10"], "--bootstrap: '10' is not allowed (allowed: only with --simulate"),
+            (["--target", CLITests.target, "--bootstrap", "10", "--level", "1"], "--level: '1.0' is not allowed"),
             (["--target", CLITests.target, "--simulate", "3"], "--target: '\(CLITests.target)' is not allowed"),
             ([], "--target: 'none' is not allowed"),
             (["--target", "gsm8k_cot_8_exact_match"], "unknown column 'gsm8k_cot_8_exact_match'"),

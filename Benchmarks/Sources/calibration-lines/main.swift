@@ -17,12 +17,16 @@ do {
     let query = PanelQuery(
         panelPath: folder + "/base_llm_benchmark_eval.csv", preset: "paper-2024")
     var panel = try query.load().panel
-    // A reference target observed on every model: the lines depend on the training models, the
-    // capability space and the pull λ (0 here), not on the target's values.
+    // A reference target observed on every model (the mean benchmark score): the lines depend on
+    // the training models, the capability space and the pull λ (0 here), not on the target's values.
     let reference = "shipped-lines-reference"
     var columns: [String: [Double]] = [:]
     for name in panel.numericColumnNames { columns[name] = try panel.values(of: name) }
-    columns[reference] = try panel.values(of: "MMLU")
+    let benchmarks = try panel.benchmarkNames.map { try panel.values(of: $0) }
+    columns[reference] = panel.models.indices.map { row in
+        let observed = benchmarks.map { $0[row] }.filter { !$0.isNaN }
+        return observed.reduce(0, +) / Double(max(observed.count, 1))
+    }
     panel = Panel(models: panel.models, columns: columns, benchmarkNames: panel.benchmarkNames, metricNames: panel.metricNames + [reference])
     var law = ScalingLaw.recommended
     law.prior = .none

@@ -135,6 +135,7 @@ struct FitCommand: ParsableCommand {
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
             if let settings, intervalOptions.interval == .calibrated {
+                try settings.validate(fit, log10Flops: atFlops.map { log10($0) })
                 fit.calibration = try IntervalCalibrator(levels: [settings.level]).calibrate(
                     fit, panel: loaded.panel, split: split, threadCount: runOptions.threadCount)
             }

@@ -88,7 +88,8 @@ struct IntervalCalibrationTests {
     /// Winkler's score and the pooled figures by hand.
     @Test func intervalScoresByHand() {
         let score = ValidationReport.IntervalScore(
-            level: 0.9, observed: [0.5, 0.9, 0.1], intervals: [0.9: [(0.4, 0.6), (0.5, 0.8), (0.2, 0.3)], 0.5: [(0.45, 0.55), (0.7, 0.75), (0, 0.05)]])
+            level: 0.9, observed: [0.5, 0.9, 0.1],
+            intervals: [0.9: [(0.4, 0.6), (0.5, 0.8), (0.2, 0.3)], 0.5: [(0.45, 0.55), (0.7, 0.75), (0, 0.05)]])
         #expect(score.covered == 1 && score.count == 3)
         #expect(abs(score.meanWidth - 0.6 / 3) < 1e-12)
         // widths 0.2 + 0.3 + 0.1, misses 0.1 above and 0.1 below, each × 2/0.1 = 20.

@@ -172,7 +172,12 @@ public struct IntervalCalibrator: Sendable {
             return rowOfFeature.map { row in row.map { max(0, solution.duals[$0]) } ?? 0 }
         }
         guard let upper = regression({ $0.residual }, \.upperTerms), let lower = regression({ -$0.residual }, \.lowerTerms) else { return nil }
-        return QuantileLines(level: level, upper: upper, lower: lower)
+        // A line passes exactly through up to five records (an LP vertex): those count as inside.
+        let inside = records.filter { record in
+            let low = -Matrix.dot(lower, record.features.lowerTerms), high = Matrix.dot(upper, record.features.upperTerms)
+            return low - 1e-9 * (1 + abs(low)) <= record.residual && record.residual <= high + 1e-9 * (1 + abs(high))
+        }
+        return QuantileLines(level: level, upper: upper, lower: lower, recordCoverage: Double(inside.count) / Double(max(records.count, 1)))
     }
 }
 

@@ -187,7 +187,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         try finite(residuals ?? [], "residuals", bound: link == .linear ? Self.largestCoefficient : 1)
     }
 
-    /// The calibration's lines (five coefficients ≥ 0 per side, a level in (0, 1)) and features
+    /// The calibration's lines (five coefficients ≥ 0 per side, a level in (0, 1), a record coverage in [0, 1]) and features
     /// model (a finite σ ≥ 0, a covariance over the law's free parameters, a positive spread, a
     /// finite score range).
     func check(_ calibration: IntervalCalibration, refuse: (String, String) -> FitError) throws {
@@ -198,6 +198,9 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                 guard coefficients.count == 5, coefficients.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= Self.largestCoefficient }) else {
                     throw refuse("\(field).\(side)", "\(coefficients) is not allowed (allowed: 5 finite coefficients ≥ 0)")
                 }
+            }
+            if let coverage = lines.recordCoverage, !(coverage >= 0 && coverage <= 1) {
+                throw refuse("\(field).recordCoverage", "\(coverage) is not allowed (allowed: a share between 0 and 1)")
             }
         }
         let features = calibration.features

@@ -124,7 +124,9 @@ struct FitCommand: ParsableCommand {
                 try runBaselines(law: law, loaded: loaded, split: split, rule: rule, outputs: outputs)
                 return
             }
-            var fit = try law.fit(panel: loaded.panel, target: target, split: split)
+            // The public metrics' laws behind the prior are those the calibration borrows from.
+            let publicFits = PublicFitsCache()
+            var fit = try law.fit(panel: loaded.panel, target: target, split: split, cache: publicFits)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {
                 throw FitError.invalidSetting(
                     .fitBootstrapLog10Flops, value: atFlops.map { Format.significant($0, 6) }.joined(separator: ","),
@@ -137,7 +139,7 @@ struct FitCommand: ParsableCommand {
             if let settings, intervalOptions.interval == .calibrated {
                 try settings.validate(fit, log10Flops: atFlops.map { log10($0) })
                 fit.calibration = try IntervalCalibrator(levels: [settings.level]).calibrate(
-                    fit, panel: loaded.panel, split: split, threadCount: runOptions.threadCount)
+                    fit, panel: loaded.panel, split: split, cache: CalibrationCache(publicFits: publicFits), threadCount: runOptions.threadCount)
             }
             let options = FitOptions(
                 query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops,

@@ -13,6 +13,9 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case top(column: String, limit: Double)
     /// Test: the named models; train: the rest.
     case holdout([String])
+    /// Train: the named models (e.g. the ones `select --plan` chose and you evaluated); test: the
+    /// rest (scored where they have the target, else predicted).
+    case train([String])
 }
 
 /// Row indices of a training and a test set.
@@ -68,6 +71,10 @@ public struct Split: Codable, Equatable, Sendable {
         case let .holdout(names):
             let indices = try Set(names.map { try panel.index(ofModel: $0) })
             self.init(train: all.filter { !indices.contains($0) }, test: all.filter { indices.contains($0) })
+        case let .train(names):
+            guard !names.isEmpty else { throw DataError.invalidSetting(.splitTrain, value: "(no names)", allowed: "at least one model name") }
+            let indices = try Set(names.map { try panel.index(ofModel: $0) })
+            self.init(train: all.filter { indices.contains($0) }, test: all.filter { !indices.contains($0) })
         }
         if train.isEmpty { throw DataError.emptyResult(what: "the split leaves no training models") }
     }

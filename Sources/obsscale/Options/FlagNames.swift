@@ -29,6 +29,8 @@ enum FlagNames {
         .querySkipsCompanions: "--no-companions",
         .splitFlopsCutoff: "--cutoff-flops",
         .splitTop: "--test-top",
+        .splitTrain: "--train",
+        .modelListBudget: "--train-budget",
         .modelFilterMaxSize: "--max-size",
         .fetchTimeout: "--timeout",
         .fetchBaseURL: "--base-url",

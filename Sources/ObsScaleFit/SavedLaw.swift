@@ -279,6 +279,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         public let scoring: Scoring?
         /// Which score intervals the predictions carry (nil: none).
         public let interval: IntervalKind?
+        /// The law's benchmarks some models have no score for, which the law's imputer filled
+        /// (nil when every score was there).
+        public var imputed: [Imputed]?
+    }
+
+    /// A benchmark the law's imputer filled: how many models lacked it, and the first (up to 5).
+    public struct Imputed: Codable, Equatable, Sendable {
+        public let benchmark: String
+        public let modelCount: Int
+        public let firstModels: [String]
     }
 
     /// Applies the law to every model of `panel` (its benchmark columns must include the law's).
@@ -338,9 +348,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                     ? nil : Double(withIntervals.filter { $0.1.lower <= $0.0 && $0.0 <= $0.1.upper }.count) / Double(withIntervals.count),
                 level: withIntervals.isEmpty ? nil : level)
         }
+        let imputed = law.benchmarkNames.indices.compactMap { column -> Imputed? in
+            let missing = (0..<matrix.rowCount).filter { matrix[$0, column].isNaN }
+            guard !missing.isEmpty else { return nil }
+            return Imputed(
+                benchmark: law.benchmarkNames[column], modelCount: missing.count, firstModels: missing.prefix(5).map { panel.models[$0].name })
+        }
         return Result(
             law: self, predictions: predictions, scoring: scoring,
-            interval: predictions.contains { $0.predictionInterval != nil } ? (lines == nil ? .bootstrap : .calibrated) : nil)
+            interval: predictions.contains { $0.predictionInterval != nil } ? (lines == nil ? .bootstrap : .calibrated) : nil,
+            imputed: imputed.isEmpty ? nil : imputed)
     }
 
     func normalize(_ value: Double) -> Double {

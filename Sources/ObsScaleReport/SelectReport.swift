@@ -8,9 +8,16 @@ import ObsScaleSelect
 public enum SelectReport {
     public static func render(
         _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
-        costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil, advice: SelectionAdvice.Advice? = nil
+        costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil, advice: SelectionAdvice.Advice? = nil,
+        budgetLabels: [String]? = nil
     ) -> String {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
+        /// Budget i as the user wrote it: `10% (27.71)` for a percentage, else the amount.
+        func budget(_ index: Int, _ value: Double) -> String {
+            guard let labels = budgetLabels, index < labels.count, labels[index].hasSuffix("%") else { return Format.significant(value, 6) }
+            let written = labels[index]
+            return "\(written) (\(Format.significant(value, 4)))"
+        }
         var text = "Selection on \(panelDescription)\n"
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
         text += "\(problem.units.count) \(problem.units.first.map { $0.name == $0.family ? "family" : "model" } ?? "") units; "
@@ -23,17 +30,17 @@ public enum SelectReport {
             "budget", "cost", "models", "units", criterion.rawValue.uppercased(), "lower bound", "gap",
             "solver", "seconds",
         ])
-        for result in results {
+        for (index, result) in results.enumerated() {
             table.append([
-                Format.significant(result.budget, 6), Format.significant(result.totalCost, 6), "\(result.models.count)",
+                budget(index, result.budget), Format.significant(result.totalCost, 6), "\(result.models.count)",
                 "\(result.units.count)", Format.significant(result.value, 8),
                 Format.significant(result.lowerBound, 8), result.gap.map { Format.percent($0) } ?? "—",
                 result.solver + (result.provenOptimal ? " (optimal)" : ""), String(format: "%.3f", result.seconds),
             ])
         }
         text += table.render()
-        for result in results {
-            text += "\nBudget \(Format.significant(result.budget, 6)): \(Self.list(result.units))\n"
+        for (index, result) in results.enumerated() {
+            text += "\nBudget \(budget(index, result.budget)): \(Self.list(result.units))\n"
             if result.units != result.models {
                 text += "  models (\(result.models.count)): \(Self.list(result.models))\n"
             }

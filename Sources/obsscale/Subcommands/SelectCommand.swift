@@ -194,7 +194,8 @@ struct SelectCommand: ParsableCommand {
             printReport(
                 SelectReport.render(
                     results, problem: problem, panelDescription: panelOptions.describe(loaded),
-                    costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary, advice: advice),
+                    costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary, advice: advice,
+                    budgetLabels: budget.labels),
                 quiet: panelOptions.quiet(outputs))
         }
     }

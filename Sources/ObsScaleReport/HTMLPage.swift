@@ -288,7 +288,8 @@ extension HTMLPage {
         }
         var values = SVGChart(
             title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
-            yLabel: "\(name) (lower is better)", yScale: .log10)
+            // D = −log det G is negative for a well-spread subset: only V and A are drawn on a log axis.
+            yLabel: "\(name) (lower is better)", yScale: criterion == .d ? .linear : .log10)
         values.series = [
             .line(name: "\(name) of the chosen subset", points: results.map { ($0.budget, $0.value) }, color: "#4e79a7", dashed: false),
             .line(
@@ -304,7 +305,13 @@ extension HTMLPage {
                 }),
         ]
         values.legend = [.init(name: "chosen subset", color: "#4e79a7"), .init(name: "lower bound", color: "#e15759")]
-        page.chart(values, empty: "No feasible subset at any budget.")
+        if results.count == 1, let only = results.first, only.value.isFinite {
+            page.paragraph(
+                "Budget \(Format.significant(only.budget, 6)): \(name) \(Format.significant(only.value, 6)), certified lower bound "
+                    + "\(Format.significant(only.lowerBound, 6)), gap \(only.gap.map { Format.percent($0) } ?? "—") (one budget: no curve to draw).")
+        } else {
+            page.chart(values, empty: "No feasible subset at any budget.")
+        }
         // Pool scores: the design columns after the intercept, if any.
         let offset = problem.dimension > 1 && (0..<problem.design.rowCount).allSatisfy({ problem.design[$0, 0] == 1 }) ? 1 : 0
         let unitOfModel = Dictionary(

@@ -84,12 +84,6 @@ public struct CSVTable: Sendable {
             path: path, header: columns, rows: rows, lineNumbers: lineNumbers, delimiter: String(decoding: [separator], as: UTF8.self))
     }
 
-    /// The index of a required column, or `DataError.missingColumn` with close names.
-    public func columnIndex(_ name: String) throws -> Int {
-        if let index = header.firstIndex(of: name) { return index }
-        throw DataError.missingColumn(path: path, column: name, suggestions: Suggestions.closeMatches(to: name, in: header))
-    }
-
     /// What cell (row, column) holds (`Cell.parse`; decimal commas in a semicolon-separated file).
     public func cell(row: Int, column: Int) -> Cell {
         Cell.parse(rows[row][column], decimalComma: delimiter == ";")

@@ -70,15 +70,6 @@ enum Parse {
         return try items.map(flops)
     }
 
-    static func positiveNumbers(_ text: String) throws -> [Double] {
-        try commaList(text).map { item in
-            guard let value = Double(item), value > 0, value.isFinite else {
-                throw RefusedValue(item: item, allowed: "numbers > 0, comma-separated")
-            }
-            return value
-        }
-    }
-
     /// `--budget`: numbers in cost units or percentages of the pool's cost.
     static func budgets(_ text: String) throws -> BudgetSpec {
         do {

@@ -44,6 +44,7 @@ extension Setting {
     public static let formatTokensColumn = Setting(PanelFormat.self, "tokensColumn")
     public static let formatFlopsColumn = Setting(PanelFormat.self, "flopsColumn")
     public static let splitFlopsCutoff = Setting(owner: "SplitRule", name: "flopsCutoff")
+    public static let splitSizeCutoff = Setting(owner: "SplitRule", name: "sizeCutoff")
     public static let splitMetricCutoff = Setting(owner: "SplitRule", name: "metricCutoff")
     public static let splitTop = Setting(owner: "SplitRule", name: "top")
     public static let modelFilterMaxSize = Setting(ModelFilter.self, "maxSizeB")

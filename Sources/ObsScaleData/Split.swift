@@ -5,6 +5,9 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case none
     /// Train: FLOPs ≤ threshold (×1E21); test: the rest, including unknown FLOPs.
     case flopsCutoff(Double)
+    /// Train: model size ≤ threshold (billions of parameters); test: the rest, including unknown
+    /// sizes — the FLOPs cutoff's rule for panels without compute (leaderboard exports).
+    case sizeCutoff(Double)
     /// Train: column ≤ threshold; test: the rest, including missing values.
     case metricCutoff(column: String, threshold: Double)
     /// Test: the top models ranked by the column (descending), among the n models that have a
@@ -13,6 +16,26 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case top(column: String, limit: Double)
     /// Test: the named models; train: the rest.
     case holdout([String])
+}
+
+extension SplitRule {
+    /// Whether the rule cuts the models along an axis of scale (FLOPs or size), so that the test
+    /// models are the ones past the training side — what `validate` extrapolates to.
+    public var isValidationCut: Bool {
+        switch self {
+        case .flopsCutoff, .sizeCutoff: return true
+        case .none, .metricCutoff, .top, .holdout: return false
+        }
+    }
+
+    /// The cut in words: "84×1E21 FLOPs", "13B parameters"; nil for other rules.
+    public var cutDescription: String? {
+        switch self {
+        case let .flopsCutoff(threshold): return "\(String(format: "%g", threshold))×1E21 FLOPs"
+        case let .sizeCutoff(threshold): return "\(String(format: "%g", threshold))B parameters"
+        case .none, .metricCutoff, .top, .holdout: return nil
+        }
+    }
 }
 
 /// Row indices of a training and a test set.
@@ -40,6 +63,15 @@ public struct Split: Codable, Equatable, Sendable {
                 throw DataError.requiresColumn(setting: .splitFlopsCutoff, column: "FLOPs (1E21) (or Model Size (B) and Pretraining Data Size (T))")
             }
             let inTrain = all.map { panel.models[$0].flops.map { $0 <= threshold } ?? false }
+            self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
+        case let .sizeCutoff(threshold):
+            guard threshold.isFinite, threshold > 0 else {
+                throw DataError.invalidSetting(.splitSizeCutoff, value: "\(threshold)", allowed: "a finite number > 0 (billions of parameters)")
+            }
+            guard panel.models.contains(where: { $0.parametersB != nil }) else {
+                throw DataError.requiresColumn(setting: .splitSizeCutoff, column: "Model Size (B)")
+            }
+            let inTrain = all.map { panel.models[$0].parametersB.map { $0 <= threshold } ?? false }
             self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
         case let .metricCutoff(column, threshold):
             guard threshold.isFinite else {

@@ -13,7 +13,7 @@ public enum ValidateReport {
         let settings = report.settings
         let selectors = report.selectors
         var text = "Validation on \(panelDescription)\n"
-        text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: \(describePools(report)); "
+        text += "Split at \(settings.splitRule.cutDescription ?? "?"): \(describePools(report)); "
         text += "test = models above with the target\n"
         text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text +=
@@ -198,7 +198,7 @@ public enum ValidateReport {
         var text = "Simulation study: \(report.worldsRun) of \(study.worldCount) worlds "
         text +=
             "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
-        text += "seed \(study.world.seed)); cutoff \(Format.significant(study.validation.cutoffFlops))×1E21\n"
+        text += "seed \(study.world.seed)); cutoff \(study.validation.splitRule.cutDescription ?? "?")\n"
         for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(count) world(s) failed: \(reason)\n" }
         text += "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):\n"
         var table = TextTable(

@@ -13,6 +13,7 @@ extension LawPredictor: ExpressibleByArgument {}
 extension SelectionUnit: ExpressibleByArgument {}
 extension SelectionMethod: ExpressibleByArgument {}
 extension Criterion: ExpressibleByArgument {}
+extension SelectionAnchor: ExpressibleByArgument {}
 extension ModelSelection.FoldScheme: ExpressibleByArgument {}
 extension ModelSelection.Rule: ExpressibleByArgument {}
 
@@ -83,6 +84,20 @@ enum Parse {
         } catch let SelectionError.invalidSetting(_, value, allowed) {
             throw RefusedValue(item: value, allowed: allowed)
         }
+    }
+
+    /// `--gap`: a fraction in [0, 1) or a percentage (`1%`).
+    static func gap(_ text: String) throws -> Double {
+        let trimmed = TextInput.trimmed(text)
+        let isPercent = trimmed.hasSuffix("%")
+        guard let number = Double(isPercent ? String(trimmed.dropLast()) : trimmed), number.isFinite else {
+            throw RefusedValue(item: text, allowed: "a fraction in [0, 1) or a percentage such as 1%")
+        }
+        let value = isPercent ? number / 100 : number
+        guard value >= 0, value < 1 else {
+            throw RefusedValue(item: text, allowed: "a fraction in [0, 1) or a percentage such as 1% (0 proves optimality)")
+        }
+        return value
     }
 
     /// `LOW,HIGH` with finite LOW < HIGH.

@@ -19,6 +19,13 @@ struct PoolOptions: ParsableArguments {
     @Flag(name: .customLong("drop-incomplete"), help: "Pool: drop models with a missing benchmark score.")
     var dropIncomplete = false
 
+    @Option(
+        help: """
+            Models always selected for their place in the pool: none, or compute-extremes (the pool's lowest- and \
+            highest-compute models; by size without FLOPs).
+            """)
+    var anchor: SelectionAnchor = SelectionSetup.recommended.anchor
+
     /// A selection setup with these pool settings and the given capability columns.
     func setup(benchmarks: [String]?, componentCount: Int) -> SelectionSetup {
         var setup = SelectionSetup()
@@ -29,6 +36,7 @@ struct PoolOptions: ParsableArguments {
         setup.maxFamilies = maxFamilies
         setup.include = include
         setup.dropIncomplete = dropIncomplete
+        setup.anchor = anchor
         return setup
     }
 }

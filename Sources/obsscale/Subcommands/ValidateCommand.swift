@@ -39,11 +39,13 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(
         help:
-            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is --cutoff-flops.",
+            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is a split (--cutoff-flops or --cutoff-size).",
         transform: Parse.budgets)
     var budget: BudgetSpec
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
+
+    @OptionGroup(title: "Split for panels without FLOPs (instead of --cutoff-flops)") var cutOptions: CutOptions
 
     @Option(
         help: "Selectors, comma-separated METHOD[:UNIT] (e.g. exhaustive, exchange:model, bnb:family; default: auto:model).",
@@ -74,8 +76,7 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<ValidateLawDefaults>
 
-    @Option(name: .customLong("time-limit"), help: "Seconds per budget for searches that can stop early.")
-    var timeLimit = 10.0
+    @OptionGroup(title: "Search") var searchOptions: SearchOptions
 
     @OptionGroup var runOptions: RunOptions
 
@@ -103,7 +104,11 @@ struct ValidateCommand: ParsableCommand {
     var refitPCA = false
 
     func validate() throws {
-        guard poolOptions.cutoffFlops != nil else { throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>'") }
+        let cuts = (poolOptions.cutoffFlops == nil ? [] : ["--cutoff-flops"]) + cutOptions.given
+        guard !cuts.isEmpty else { throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>' (or --cutoff-size B)") }
+        guard cuts.count == 1 else {
+            throw ValidationError("\(cuts.joined(separator: "/")): '\(cuts.count) given' is not allowed (allowed: one split)")
+        }
         guard minTestSD >= 0, minTestSD.isFinite else {
             throw ValidationError("--min-test-sd: '\(minTestSD)' is not allowed (allowed: a finite number ≥ 0)")
         }
@@ -128,6 +133,7 @@ struct ValidateCommand: ParsableCommand {
         validation.selection = poolOptions.setup(
             benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: lawOptions.componentCount)
         validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
+        validation.split = cutOptions.rule
         validation.selection.criterion = criterion
         validation.selection.intercept = intercept
         validation.selection.targets = targets == .test ? .aboveCutoff : .pool
@@ -135,7 +141,8 @@ struct ValidateCommand: ParsableCommand {
         validation.randomCount = random
         validation.law = try lawOptions.law(benchmarks: panelOptions.benchmarks)
         validation.seed = runOptions.seed
-        validation.timeLimitSeconds = timeLimit
+        validation.timeLimitSeconds = searchOptions.timeLimit
+        validation.gapTolerance = searchOptions.gap
         validation.minTestStandardDeviation = minTestSD
         validation.grouping = groupBy
         return validation

@@ -9,7 +9,8 @@ the repository. Two worlds:
   leaderboard generations (383 rows). Capabilities: the six v1 benchmarks, named as in the paper's
   panel so that no `--benchmarks` is needed (ARC -> ARC-C, Winogrande -> Winograd: the paper's
   "Winograd" column is Winogrande too). Targets: the six v2 scores (normalized fractions, as in the
-  merged file). Families: the file's `family` column. Sizes: `#Params (B)` of
+  merged file), named as the leaderboard's harness names them (`ifeval,inst_level_strict_acc`, …),
+  so that `--target all` and the public prior see them as accuracy metrics of six tasks. Families: the file's `family` column. Sizes: `#Params (B)` of
   `open_llm_leaderboard_v1.csv`, joined on the lower-cased name after `/` (or that name with the "-hf" suffix of Hub
   conversions, e.g. llama-2-7b); several rows per name: the most frequent size above 0, the larger
   on a tie; where the v1 export has no size above 0,
@@ -36,8 +37,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 V1_BENCHMARKS = [("arc", "ARC-C"), ("hellaswag", "HellaSwag"), ("mmlu", "MMLU"), ("truthfulqa", "TruthfulQA"),
                  ("winogrande", "Winograd"), ("gsm8k", "GSM8K")]
-V2_TARGETS = [("ifeval", "IFEval"), ("bbh", "BBH"), ("math", "MATH Lvl 5"), ("mmlu-pro", "MMLU-PRO"), ("gpqa", "GPQA"),
-              ("musr", "MUSR")]
+# The v2 scores under the leaderboard harness's task and metric names (without its "leaderboard_"
+# prefix): obsscale takes accuracy/exact-match columns as public metrics (`--target all`, the prior's
+# sources) and groups variants of one task by the name before the first "_" or ",".
+V2_TARGETS = [("ifeval", "ifeval,inst_level_strict_acc"), ("bbh", "bbh,acc_norm"), ("math", "math_hard,exact_match"),
+              ("mmlu-pro", "mmlu_pro,acc"), ("gpqa", "gpqa,acc_norm"), ("musr", "musr,acc_norm")]
 V2_RAW = ["IFEval Raw", "BBH Raw", "MATH Lvl 5 Raw", "GPQA Raw", "MUSR Raw", "MMLU-PRO Raw"]
 
 

@@ -34,6 +34,14 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     public var maxAutoComponents: Int?
     /// How λ and K are chosen.
     public var selection = ModelSelection()
+    /// true: the law is the average of the laws with K = 1…`pca.componentCount` (`--components
+    /// average`, `SigmoidFit.average`), each fitted as a law of its own K (with its own prior
+    /// strength). A law fitted on the 15–60 models a small budget buys extrapolates with its
+    /// higher components poorly determined; averaging shrinks them towards the simpler laws
+    /// without choosing between them on a noisy cross-validation — in the validation study it
+    /// lowered the subset fits' error on both worlds at every budget (README, "How good is a
+    /// subset?"). nil or false: one K. Optional so that laws saved before it load.
+    public var averagesComponents: Bool?
 
     public init(
         benchmarks: [String]? = nil, imputer: PCAImputer = PCAImputer(), pca: PCA = PCA(),
@@ -67,6 +75,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     /// Whether the fit makes a choice by cross-validation (a prior's strength, or K).
     public var choosesByCrossValidation: Bool { prior != .none || maxAutoComponents != nil }
 
+    /// Whether `fit` averages the laws of K = 1…K (`averagesComponents` with K > 1 and no auto K).
+    public var isAveraged: Bool { averagesComponents == true && pca.componentCount > 1 && maxAutoComponents == nil }
+
     /// Fits the law for `target` on the split's training models and predicts every panel model.
     ///
     /// Models without a target value are predicted but not scored. Steps: impute and PCA on the
@@ -86,6 +97,7 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     ) throws
         -> ScalingLawFit
     {
+        if isAveraged { return try averagedFit(panel: panel, target: target, split: split, poolRows: poolRows, cache: cache) }
         let benchmarkNames = try panel.capabilityColumns(benchmarks)
         let rawTargets = try panel.values(of: target)
         let benchmarkMatrix = try panel.matrix(columns: benchmarkNames)
@@ -125,6 +137,45 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             settings: self, target: target, benchmarkNames: benchmarkNames, imputer: imputerModel,
             pca: pcaModel, regression: regressionFit, choice: choice, penalty: penalty,
             poolRows: prior == .none && pcaOn != .pool ? nil : poolRows)
+        return Self.assemble(
+            panel: panel, target: target, law: law, scores: scores, normalized: normalized, train: train, test: test, split: split)
+    }
+
+    /// The law averaged over K = 1…`pca.componentCount` (`averagesComponents`): each member is this
+    /// law with its own K (its own cross-validated prior strength), fitted on the same rows in the
+    /// same capability space (the components of a PCA do not depend on how many are kept); the
+    /// result is one law with the members' averaged parameters (`SigmoidFit.average`), its
+    /// members kept in `FittedScalingLaw.members`. Cost: K fits.
+    func averagedFit(panel: Panel, target: String, split: Split, poolRows: [Int]?, cache: PublicFitsCache?) throws -> ScalingLawFit {
+        let fits = try (1...pca.componentCount).map { k -> ScalingLawFit in
+            var member = self
+            member.averagesComponents = nil
+            member.pca.componentCount = k
+            return try member.fit(panel: panel, target: target, split: split, poolRows: poolRows, cache: cache)
+        }
+        guard let widest = fits.last else { throw FitError.invalidSetting(.pcaComponentCount, value: "0", allowed: "≥ 1") }
+        let normalized = widest.predictions.map { $0.observed ?? .nan }
+        let train = widest.predictions.indices.filter { widest.predictions[$0].role == .train }
+        let test = widest.predictions.indices.filter { widest.predictions[$0].role == .test }
+        let scores = widest.law.pca.transform(widest.law.imputer.transform(try panel.matrix(columns: widest.law.benchmarkNames)))
+        guard
+            let regression = SigmoidFit.average(
+                fits.map(\.law.regression), scores: scores.selectingRows(train), targets: train.map { normalized[$0] })
+        else { throw FitError.invalidSetting(.pcaComponentCount, value: "0", allowed: "≥ 1") }
+        var law = FittedScalingLaw(
+            settings: self, target: target, benchmarkNames: widest.law.benchmarkNames, imputer: widest.law.imputer, pca: widest.law.pca,
+            regression: regression, poolRows: widest.law.poolRows)
+        law.members = fits.map { FittedScalingLaw.Member(regression: $0.law.regression, choice: $0.law.choice, penalty: $0.law.penalty) }
+        return Self.assemble(
+            panel: panel, target: target, law: law, scores: scores, normalized: normalized, train: train, test: test, split: split)
+    }
+
+    /// Predictions, metrics, equivalent FLOPs and benchmark weights of a fitted law.
+    static func assemble(
+        panel: Panel, target: String, law: FittedScalingLaw, scores: Matrix, normalized: [Double], train: [Int], test: [Int], split: Split
+    ) -> ScalingLawFit {
+        let regressionFit = law.regression, pcaModel = law.pca, benchmarkNames = law.benchmarkNames
+        let referenceFamily = law.settings.referenceFamily
         var roles = [ModelPrediction.Role](repeating: .unlabeled, count: panel.count)
         for index in train { roles[index] = .train }
         for index in test { roles[index] = .test }
@@ -284,6 +335,19 @@ public struct FittedScalingLaw: Codable, Equatable, Sendable {
     public var choice: ModelSelection.Choice?
     /// The pull towards the prior the regression was fitted with (nil: none).
     public var penalty: ParameterPenalty?
+    /// The laws of K = 1…K whose average this law is (`ScalingLaw.averagesComponents`); nil for one K.
+    public var members: [Member]?
+
+    /// One law of an average over K: its regression (on the first K components) and how its prior
+    /// strength was chosen.
+    public struct Member: Codable, Equatable, Sendable {
+        public let regression: SigmoidFit
+        public let choice: ModelSelection.Choice?
+        public let penalty: ParameterPenalty?
+
+        /// K of this member.
+        public var componentCount: Int { regression.beta.count }
+    }
     /// The training-side rows that informed the fit without their targets (a public prior's
     /// metrics, `pcaOn == .pool`'s capability space); nil when none did.
     public var poolRows: [Int]?
@@ -310,12 +374,15 @@ public struct FittedScalingLaw: Codable, Equatable, Sendable {
     }
 
     /// The fitted formula, e.g. `y = 1.00·σ(-2.498 + 2.565·PC-1 + …) + 0.000`.
-    public var formula: String {
+    public var formula: String { Self.formula(regression, link: settings.regression.link) }
+
+    /// The formula of a regression with the given link.
+    public static func formula(_ regression: SigmoidFit, link: Link) -> String {
         let terms = regression.beta.enumerated().map { index, value in
             (value < 0 ? " - " : " + ") + String(format: "%.4g", abs(value)) + "·PC-\(index + 1)"
         }.joined()
         let linear = String(format: "%.4g", regression.alpha) + terms
-        switch settings.regression.link {
+        switch link {
         case .linear: return "y = " + linear
         case .sigmoid: return "y = σ(\(linear))"
         case .sigmoidFloor:

@@ -480,6 +480,39 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     }
 }
 
+extension SigmoidFit {
+    /// The average of fits on the first k = 1…K capability columns (`ScalingLaw.averagesComponents`):
+    /// α and b are the members' means, β_j = (1/M)·Σ_{members with k ≥ j} β_{k,j} — each member's
+    /// missing coefficients count as 0, so the later components are shrunk towards 0 by the share of
+    /// members without them. One law of the widest member's K; its `loss` is recomputed on `scores`
+    /// and `targets` (the training rows), its termination is the first non-converged member's (or the
+    /// widest's), its iterations and starts the members' sums. O(M·K + m·K).
+    static func average(_ members: [SigmoidFit], scores: Matrix, targets: [Double]) -> SigmoidFit? {
+        guard let widest = members.max(by: { $0.beta.count < $1.beta.count }), !members.isEmpty else { return nil }
+        let count = Double(members.count), k = widest.beta.count
+        let alpha = members.reduce(0) { $0 + $1.alpha } / count
+        let beta = (0..<k).map { j in members.reduce(0) { $0 + (j < $1.beta.count ? $1.beta[j] : 0) } / count }
+        let floor = members.reduce(0) { $0 + $1.floor } / count
+        var averaged = SigmoidFit(
+            settings: widest.settings, alpha: alpha, beta: beta, floor: floor, loss: 0,
+            iterations: members.reduce(0) { $0 + $1.iterations },
+            termination: members.first { !$0.termination.converged }?.termination ?? widest.termination,
+            gradientNorm: members.reduce(0) { max($0, $1.gradientNorm) }, startsTried: members.reduce(0) { $0 + $1.startsTried })
+        averaged = SigmoidFit(
+            settings: averaged.settings, alpha: alpha, beta: beta, floor: floor,
+            loss: (0..<min(scores.rowCount, targets.count)).reduce(0) { sum, row in
+                let residual = targets[row] - averaged.predict(scores.row(row))
+                switch widest.settings.loss {
+                case .leastSquares: return sum + 0.5 * residual * residual
+                case let .huber(delta):
+                    return sum + (abs(residual) <= delta ? 0.5 * residual * residual : delta * (abs(residual) - 0.5 * delta))
+                }
+            }, iterations: averaged.iterations, termination: averaged.termination, gradientNorm: averaged.gradientNorm,
+            startsTried: averaged.startsTried)
+        return averaged
+    }
+}
+
 /// A fitted link: E = (1 − b)·σ(α + βᵀS) + b (or the linear/plain-sigmoid variant).
 public struct SigmoidFit: Codable, Equatable, Sendable {
     public let settings: SigmoidRegression

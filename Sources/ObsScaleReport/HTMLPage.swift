@@ -137,6 +137,7 @@ extension HTMLPage {
                     return row
                 })
         }
+        for line in FitReport.membersSummary(fit.law) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
         if let choice = fit.law.choice {
             page.heading("Prior and cross-validation")
             for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }

@@ -45,6 +45,7 @@ enum FlagNames {
         .scalingLawReferenceFamily: "--reference-family",
         .scalingLawPrior: "--prior",
         .scalingLawMaxAutoComponents: "--max-components",
+        .scalingLawAveragesComponents: "--components average",
         .fitBootstrapReplicateCount: "--bootstrap",
         .fitBootstrapLevel: "--level",
         .fitBootstrapRefitPCA: "--refit-pca",

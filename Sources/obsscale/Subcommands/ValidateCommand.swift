@@ -37,6 +37,9 @@ struct ValidateCommand: ParsableCommand {
         transform: Parse.commaList)
     var selectBenchmarks: [String]?
 
+    @Option(name: .customLong("select-components"), help: "PCs of the selection's design (K_sel; default: the law's --components, 3 for auto).")
+    var selectComponents: Int?
+
     @Option(
         help:
             "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is a split (--cutoff-flops or --cutoff-size).",
@@ -131,7 +134,7 @@ struct ValidateCommand: ParsableCommand {
     func validation() throws -> Validation {
         var validation = Validation(targets: target, budgets: budget, cutoffFlops: poolOptions.cutoffFlops ?? .nan)
         validation.selection = poolOptions.setup(
-            benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: lawOptions.componentCount)
+            benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: selectComponents ?? lawOptions.componentCount)
         validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
         validation.split = cutOptions.rule
         validation.selection.criterion = criterion

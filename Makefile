@@ -6,7 +6,7 @@ OBSSCALE = .build/release/obsscale
 DATA_DIR ?= $(or $(OBSSCALE_DATA_DIR),data/obsscaling)
 DEMO_PANEL = data/synthetic/panel.csv
 
-.PHONY: demo test build release deps install install-files synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
+.PHONY: demo slurm-demo test build release deps install install-files synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
 
 # GLPK is the project's one system library (used by the selection layer); install it when missing.
 deps:
@@ -53,6 +53,14 @@ check-report: deps
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 	SWIFT="$(SWIFT)" BUILD_FLAGS="$(BUILD_FLAGS)" DATA_DIR="$(DATA_DIR)" scripts/check-report.sh
+
+# The README's Slurm job array run for real on a one-node Slurm cluster on 127.0.0.1: installs the
+# Slurm packages when missing (no service started), starts slurmctld and slurmd from a temporary
+# configuration, runs the array and its merge, compares with a single run, then a task that fails
+# and its resubmission; stops exactly the daemons it started (scripts/slurm-demo.sh). With
+# OBSSCALE_BIN=PATH it uses that binary instead of building the release one (CI: the installed one).
+slurm-demo: $(if $(OBSSCALE_BIN),deps,release)
+	OBSSCALE_BIN="$(or $(OBSSCALE_BIN),$(OBSSCALE))" scripts/slurm-demo.sh
 
 # Code style: .swift-format at the root; `make format` rewrites the files, `make lint` fails on
 # any difference (CI runs it).
@@ -109,7 +117,8 @@ benchmarks: deps
 baseline:
 	python3 Benchmarks/baseline/paper_baseline.py --repeat 20
 
-# Fuzzing (issue 6): the libFuzzer targets of Fuzz/ (FuzzPanelCSV, FuzzOptions, FuzzLinearProgram),
+# Fuzzing (issues 6, 18): the libFuzzer targets of Fuzz/ (FuzzPanelCSV, FuzzOptions, FuzzLinearProgram, FuzzSavedLaw,
+# FuzzMergeParts),
 # built with -sanitize=fuzzer and run one after another for FUZZ_SECONDS each (default 600); prints
 # each target's execution count and fails on a crash, hang or OOM (Fuzz/README.md, Fuzz/run.sh).
 FUZZ_SECONDS ?= 600

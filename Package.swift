@@ -45,7 +45,7 @@ let package = Package(
             dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "LinearProgramming"]),
         .target(
             name: "ObsScaleEvaluation",
-            dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect"]),
+            dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect", "LinearProgramming"]),
         .target(
             name: "ObsScaleReport",
             dependencies: ["ObsScaleNumerics", "ObsScaleData", "ObsScaleFit", "ObsScaleSelect", "ObsScaleEvaluation"]),

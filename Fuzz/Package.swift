@@ -15,6 +15,7 @@ import PackageDescription
 /// - FuzzOptions: costs, model filters, presets, splits, selection setups and solves.
 /// - FuzzLinearProgram: random `LinearProgram`s through validation and GLPK.
 /// - FuzzSavedLaw: saved laws (`predict --law`): decoding, the load checks, predictions.
+/// - FuzzMergeParts: part files of split runs through `ReportMerge.merge` (decoding and checks).
 
 let package = Package(
     name: "obsscale-fuzz",
@@ -41,5 +42,9 @@ let package = Package(
             name: "FuzzLinearProgram",
             dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
             path: "Sources/FuzzLinearProgram"),
+        .executableTarget(
+            name: "FuzzMergeParts",
+            dependencies: ["FuzzSupport", .product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/FuzzMergeParts"),
     ]
 )

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 SWIFT=${SWIFT:-swift}
 FUZZ_SECONDS=${FUZZ_SECONDS:-600}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"FuzzPanelCSV FuzzOptions FuzzLinearProgram FuzzSavedLaw"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"FuzzPanelCSV FuzzOptions FuzzLinearProgram FuzzSavedLaw FuzzMergeParts"}
 FUZZ_BUILD=${FUZZ_BUILD:-Fuzz/.build}
 FUZZ_WORK=${FUZZ_WORK:-Fuzz/.work}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
@@ -38,6 +38,9 @@ for target in $FUZZ_TARGETS; do
     for dir in "Fuzz/Corpus/$target" "Fuzz/Regressions/$target"; do
         if [ -d "$dir" ]; then seeds+=("$dir"); fi
     done
+    # A target's dictionary of tokens (e.g. the parts' JSON keys), when it has one.
+    dict=()
+    if [ -f "Fuzz/Corpus/$target.dict" ]; then dict=(-dict="Fuzz/Corpus/$target.dict"); fi
     echo "== $target: fuzzing for ${FUZZ_SECONDS}s (log: $log)"
     status=0
     # One in-process fuzzing loop (no -jobs/-workers: that would fork a child per job), niced.
@@ -46,7 +49,7 @@ for target in $FUZZ_TARGETS; do
     # shellcheck disable=SC2086
     SWIFT_BACKTRACE=enable=no nice -n 10 "$bin/$target" \
         -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$artifacts/" $FUZZ_FLAGS "$corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?
+        -artifact_prefix="$artifacts/" "${dict[@]}" $FUZZ_FLAGS "$corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?
     grep -E "INITED|DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb" "$log" | sed 's/^/   /' || true
     if [ "$status" -ne 0 ]; then
         failed+=("$target")

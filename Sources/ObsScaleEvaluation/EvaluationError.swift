@@ -26,4 +26,5 @@ extension Setting {
     public static let adviceHeldOutShare = Setting(SelectionAdvice.self, "heldOutShare")
     public static let adviceTargets = Setting(SelectionAdvice.self, "targets")
     public static let validationThreadCount = Setting(owner: "Validation.run", name: "threadCount")
+    public static let calibrationLevels = Setting(IntervalCalibrator.self, "levels")
 }

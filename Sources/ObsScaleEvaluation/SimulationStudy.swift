@@ -36,15 +36,12 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
     public func worlds(
         indices: ClosedRange<Int>, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
     ) throws -> [World] {
-        guard (1...100_000).contains(worldCount) else {
-            throw EvaluationError.invalidSetting(.simulationWorldCount, value: "\(worldCount)", allowed: "1 to 100000 worlds")
-        }
+        try checkSettings()
         guard indices.lowerBound >= 0, indices.upperBound < worldCount else {
             throw EvaluationError.invalidSetting(
                 .simulationWorldIndices, value: "\(indices.lowerBound)..\(indices.upperBound)",
                 allowed: "indices within 0..\(worldCount - 1) (0-based, inclusive)")
         }
-        try world.validate()
         return Parallel.replicates(indices: Range(indices), threadCount: threadCount, progress: progress) { index -> World in
             do {
                 var settings = world
@@ -79,6 +76,16 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
                 return World(failure: "\(error)")
             }
         }
+    }
+
+    /// Checks the world count (1 to 100,000) and the simulated worlds' settings: what `worlds`
+    /// checks first; `merge` checks a part's options with it.
+    /// - Throws: `EvaluationError` or `DataError` naming the setting, the value and what is allowed.
+    public func checkSettings() throws {
+        guard (1...100_000).contains(worldCount) else {
+            throw EvaluationError.invalidSetting(.simulationWorldCount, value: "\(worldCount)", allowed: "1 to 100000 worlds")
+        }
+        try world.validate()
     }
 
     /// The report of worlds 0..<`worldCount` (all shards' `worlds`, in index order).

@@ -65,8 +65,10 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         self.refitChoices = refitChoices
     }
 
-    /// Checks the settings against a fit.
-    func validate(_ fit: ScalingLawFit, log10Flops: [Double]) throws {
+    /// Checks the settings against a fit (what `run` and `replicates` check first; `merge`
+    /// checks a part's options with it).
+    /// - Throws: `FitError.invalidSetting` naming the setting, the value and what is allowed.
+    public func validate(_ fit: ScalingLawFit, log10Flops: [Double]) throws {
         guard (1...1_000_000).contains(replicateCount) else {
             throw FitError.invalidSetting(.fitBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 1000000 replicates")
         }
@@ -476,6 +478,14 @@ public struct BootstrapInterval: Codable, Equatable, Sendable {
     public let standardError: Double
     public let median: Double
 
+    init(estimate: Double, lower: Double, upper: Double, standardError: Double, median: Double) {
+        self.estimate = estimate
+        self.lower = lower
+        self.upper = upper
+        self.standardError = standardError
+        self.median = median
+    }
+
     public init(estimate: Double, replicates: [Double], level: Double) {
         self.estimate = estimate
         let tail = (1 - level) / 2
@@ -495,8 +505,12 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         public let model: String
         /// Of the fitted curve at the model.
         public let interval: BootstrapInterval
-        /// Of the model's score (curve plus resampled residual).
+        /// Of the model's score: the calibrated interval when the fit has a calibration
+        /// (`ScalingLawFit.calibration`: the hull of its quantile lines and the bootstrap's score
+        /// interval), else the bootstrap's (curve plus resampled residual).
         public let predictionInterval: BootstrapInterval
+        /// The bootstrap's score interval, when `predictionInterval` is the calibrated one.
+        public let bootstrapPredictionInterval: BootstrapInterval?
     }
     public struct AtFlops: Codable, Equatable, Sendable {
         /// FLOPs (×1E21) of a hypothetical reference-family model.
@@ -512,6 +526,10 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         public let firstReplicates: [Int]
     }
     public let settings: FitBootstrap
+    /// Which interval `predictions[].predictionInterval` is (nil in reports of earlier versions:
+    /// the bootstrap's). The computes of `atFlops` and `curve` have no capability scores, so their
+    /// score intervals are the bootstrap's.
+    public let interval: IntervalKind?
     public let replicatesSucceeded: Int
     public let failures: Failures
     /// One per panel model, in panel order.
@@ -543,14 +561,19 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         }
         failures = Failures(count: replicates.count - succeeded.count, reasons: reasons, firstReplicates: firstFailed)
         let level = settings.level
+        interval = fit.calibration?.lines(at: level) == nil ? .bootstrap : .calibrated
         predictions = Parallel.replicates(count: fit.predictions.count, threadCount: threadCount) { row in
             let prediction = fit.predictions[row]
+            let score = BootstrapInterval(
+                estimate: prediction.predicted, replicates: succeeded.map { $0.newObservations[row] }, level: level)
+            let calibrated = fit.calibration.flatMap { calibration in
+                calibration.lines(at: level) == nil
+                    ? nil : calibration.hull(score, level: level, regression: fit.law.regression, capabilities: prediction.capabilities)
+            }
             return Prediction(
                 model: prediction.model,
                 interval: BootstrapInterval(estimate: prediction.predicted, replicates: succeeded.map { $0.predictions[row] }, level: level),
-                predictionInterval: BootstrapInterval(
-                    estimate: prediction.predicted, replicates: succeeded.map { $0.newObservations[row] },
-                    level: level))
+                predictionInterval: calibrated ?? score, bootstrapPredictionInterval: calibrated == nil ? nil : score)
         }
         let main = fit.law.regression.parameters
         let names =

@@ -71,6 +71,41 @@ public enum MetricGroups {
     public static func task(of metric: String) -> String {
         String(metric.prefix { $0 != "_" && $0 != "," })
     }
+
+    /// Words of a metric's name that say how a task was prompted or scored, not which task it is:
+    /// chain of thought, few-/zero-shot, self-consistency, majority voting, and the scoring words.
+    static let variantWords: Set<String> = [
+        "cot", "fewshot", "zeroshot", "self", "consistency", "maj", "exact", "match", "acc", "accuracy", "bleu", "em", "f1", "score",
+        "norm",
+    ]
+    /// Words that mark a suite's aggregate over its tasks.
+    static let aggregateWords: Set<String> = ["overall", "average", "avg", "mean", "all"]
+
+    /// The finer task a calibrated interval is kept from borrowing: the metric's name before its
+    /// first ',' (extraction and normalization variants), its '_'-separated words without the
+    /// prompting and scoring words and the shot counts (digits-only words). The suite is the first
+    /// word. `gsm8k_cot_8_exact_match,flexible-extract` and `gsm8k_5_exact_match,strict-match`
+    /// are task `gsm8k`; `bbh_fewshot_navigate_3_exact_match,…` and
+    /// `bbh_cot_fewshot_navigate_3_exact_match,…` task `bbh_navigate` of suite `bbh`;
+    /// `bbh_fewshot_overall_3_exact_match` is the suite's aggregate.
+    public static func calibrationTask(of metric: String) -> (suite: String, task: String, isAggregate: Bool) {
+        let name = metric.prefix { $0 != "," }.lowercased()
+        let words = name.split(separator: "_").map(String.init).filter { word in
+            !variantWords.contains(word) && !word.allSatisfy(\.isNumber)
+        }
+        let suite = words.first ?? name
+        return (suite, words.isEmpty ? name : words.joined(separator: "_"), words.dropFirst().contains { aggregateWords.contains($0) })
+    }
+
+    /// Whether the public metric `source` may calibrate the intervals of `target`: not the metric
+    /// itself, nor a variant of its task, nor — across one suite — an aggregate and its parts
+    /// (the aggregate is computed from them). Leave-one-task-out: no target calibrates itself.
+    public static func mayCalibrate(_ target: String, with source: String) -> Bool {
+        guard source != target else { return false }
+        let a = calibrationTask(of: target), b = calibrationTask(of: source)
+        if a.task == b.task { return false }
+        return !(a.suite == b.suite && (a.isAggregate || b.isAggregate))
+    }
 }
 
 /// The laws of the public metrics, fitted in one capability space: the raw material of public

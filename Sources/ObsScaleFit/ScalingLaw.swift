@@ -119,12 +119,7 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             throw FitError.tooFewRows(what: "training models with a value for '\(target)'", needed: 1, found: 0)
         }
         let poolRows = poolRows ?? split.train
-        let fitRows: [Int]
-        switch pcaOn {
-        case .train: fitRows = train
-        case .pool: fitRows = poolRows
-        case .panel: fitRows = Array(0..<panel.count)
-        }
+        let fitRows = capabilityRows(train: train, poolRows: poolRows, panelCount: panel.count)
         let imputerModel = try imputer.fit(benchmarkMatrix.selectingRows(fitRows), columnNames: benchmarkNames)
         let imputed = imputerModel.transform(benchmarkMatrix)
         let (pcaModel, choice, penalty) = try capabilitiesAndChoice(
@@ -286,13 +281,27 @@ extension ScalingLaw {
             }
             return given
         case let .publicMetrics(exclude):
-            let key = PublicFitsCache.Key(fitRows: fitRows, poolRows: poolRows, componentCount: k)
-            let fits =
-                cache?.fits(for: key) {
-                    PublicMetricFits(panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: scores, regression: regression)
-                }
-                ?? PublicMetricFits(panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: scores, regression: regression)
-            return fits.prior(for: target, exclude: exclude)
+            return publicMetricFits(panel: panel, scores: scores, fitRows: fitRows, poolRows: poolRows, cache: cache)
+                .prior(for: target, exclude: exclude)
+        }
+    }
+
+    /// The public metrics' laws fitted on `poolRows` in the capability space `scores` (every panel
+    /// row; imputation and PCA fitted on `fitRows`), from `cache` when another fit already needed
+    /// them: the raw material of public priors and of calibrated intervals.
+    public func publicMetricFits(panel: Panel, scores: Matrix, fitRows: [Int], poolRows: [Int], cache: PublicFitsCache?) -> PublicMetricFits {
+        let key = PublicFitsCache.Key(fitRows: fitRows, poolRows: poolRows, componentCount: scores.columnCount)
+        let make = { PublicMetricFits(panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: scores, regression: self.regression) }
+        return cache?.fits(for: key, make: make) ?? make()
+    }
+
+    /// The rows imputation and PCA were fitted on for a fit whose law has these settings, given its
+    /// training rows and pool rows.
+    public func capabilityRows(train: [Int], poolRows: [Int], panelCount: Int) -> [Int] {
+        switch pcaOn {
+        case .train: return train
+        case .pool: return poolRows
+        case .panel: return Array(0..<panelCount)
         }
     }
 }
@@ -426,6 +435,9 @@ public struct ScalingLawFit: Codable, Equatable, Sendable {
     public let benchmarkWeights: [String: Double]
     /// Bootstrap intervals, when requested (`FitBootstrap.run`).
     public var bootstrap: FitBootstrapSummary?
+    /// The calibration of the score intervals under extrapolation (`IntervalCalibrator` in
+    /// ObsScaleEvaluation), applied by the bootstrap's summary; nil: the bootstrap's intervals.
+    public var calibration: IntervalCalibration?
     /// What the user should know about this fit (e.g. a split whose held-out models have no
     /// target value, so nothing is scored); nil when there is nothing to say.
     public var warnings: [String]?

@@ -46,6 +46,13 @@ public enum Statistics {
     }
 
     /// Sample standard deviation (n − 1 in the denominator, numpy's `ddof=1`); NaN below 2 values.
+    /// Population standard deviation √(Σ(x − x̄)² / n) (NaN for no values).
+    public static func populationStandardDeviation(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let center = mean(values)
+        return (values.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(values.count)).squareRoot()
+    }
+
     public static func sampleStandardDeviation(_ values: [Double]) -> Double {
         guard values.count >= 2 else { return .nan }
         let center = mean(values)

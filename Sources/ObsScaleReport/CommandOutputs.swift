@@ -54,10 +54,13 @@ public struct FitOptions: Codable, Equatable, Sendable {
     public var atFlops: [Double]
     /// What the law regresses on (`--predictor`; absent in older reports: the capabilities).
     public var predictor: LawPredictor?
+    /// The score intervals asked for with a bootstrap (absent without one, and in older reports:
+    /// the bootstrap's).
+    public var interval: IntervalKind?
 
     public init(
         query: PanelQuery, target: String, split: SplitRule, law: ScalingLaw, bootstrap: FitBootstrap?, atFlops: [Double],
-        predictor: LawPredictor? = nil
+        predictor: LawPredictor? = nil, interval: IntervalKind? = nil
     ) {
         self.query = query
         self.target = target
@@ -66,6 +69,7 @@ public struct FitOptions: Codable, Equatable, Sendable {
         self.bootstrap = bootstrap
         self.atFlops = atFlops
         self.predictor = predictor
+        self.interval = interval
     }
 }
 

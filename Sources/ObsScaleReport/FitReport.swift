@@ -37,6 +37,7 @@ public enum FitReport {
             text += settings.refitPCA ? "imputation and PCA refitted in each" : "capabilities fixed"
             text += ", seed \(settings.seed); \(levelName) percentile intervals of the fitted curve "
             text += "and of a model's score (curve + leave-one-family-out residual)\n"
+            text += "Score intervals: " + describeIntervals(fit.calibration, level: settings.level) + "\n"
             if bootstrap.failures.count > 0 {
                 text += "  \(bootstrap.failures.count) replicate(s) failed and are left out: "
                 text += bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
@@ -112,6 +113,23 @@ public enum FitReport {
         case .unlabeled: return "Predicted (no observed value)"
         case .test: return "Held-out models"
         case .train: return "Training models"
+        }
+    }
+
+    /// What the score intervals are: calibrated (on what), or the bootstrap's. Shared by `fit` and
+    /// `predict`.
+    public static func describeIntervals(_ calibration: IntervalCalibration?, level: Double) -> String {
+        guard let calibration, calibration.lines(at: level) != nil else {
+            return "the bootstrap's, uncalibrated: they see the sampling noise of the law, not the error of extrapolating it to "
+                + "larger models, and cover less than their level there"
+        }
+        switch calibration.source {
+        case let .publicMetrics(metrics, records):
+            return "calibrated under extrapolation — quantile lines learned on the out-of-range errors of \(metrics) public metrics "
+                + "of other tasks (\(records) predictions of the models this law predicts), hulled with the bootstrap's"
+        case let .shipped(reason):
+            return "calibrated with obsscale's shipped quantile lines (learned on \(IntervalCalibration.shippedSource)), hulled with the "
+                + "bootstrap's: \(reason)"
         }
     }
 

@@ -30,9 +30,16 @@ public struct ReportPart<Options: Codable, Shared: Codable, Record: Codable>: Co
     public let total: Int
     /// One per replicate `first...last`, in order.
     public let records: [Record]
+    /// The command line that wrote the part — the subcommand and its arguments, less those that
+    /// only say which replicates, where and how fast (the range or part, the part's path, the
+    /// thread count, quietness) — so it is the same for every part of a run and a part depends
+    /// only on its range. `merge` completes it into the commands that recompute missing parts.
+    /// nil when not recorded.
+    public let arguments: [String]?
 
     public init(
-        command: String, seed: UInt64?, options: Options, shared: Shared, indices: ClosedRange<Int>, total: Int, records: [Record]
+        command: String, seed: UInt64?, options: Options, shared: Shared, indices: ClosedRange<Int>, total: Int, records: [Record],
+        arguments: [String]? = nil
     ) {
         schemaVersion = JSONReport<Options, Shared>.currentSchemaVersion
         kind = Self.partKind
@@ -45,6 +52,7 @@ public struct ReportPart<Options: Codable, Shared: Codable, Record: Codable>: Co
         last = indices.upperBound
         self.total = total
         self.records = records
+        self.arguments = arguments
     }
 
     /// The part's bytes, in the reports' JSON conventions (`JSONCoding`).
@@ -82,29 +90,126 @@ public enum MergeError: InputError, Equatable {
     case noParts
     /// The file is a JSON report or something else, not a part.
     case notAPart(path: String)
-    /// A part differs from the first in `what` (command, tool, seed, options, shared result, count).
+    /// A part of another part schema or written by another version of obsscale.
+    case otherVersion(path: String, found: String, allowed: String)
+    /// A part differs from the first in `what` (command, seed, options, shared result, count).
     case mismatch(path: String, what: String, reference: String)
     /// Two parts hold the same replicates.
     case overlap(path: String, range: ClosedRange<Int>, otherPath: String, otherRange: ClosedRange<Int>)
-    /// No part holds these replicates.
-    case missing(range: ClosedRange<Int>, total: Int)
-    /// A part's record count does not match its range.
+    /// No part holds these replicates; how to recompute them.
+    case incomplete(MissingReplicates)
+    /// A part's header does not fit its run (replicate count, seed, settings) or its records.
     case inconsistent(path: String, reason: String)
+    /// A record that the run cannot have written (a damaged or edited part).
+    case badRecord(path: String, replicate: Int, reason: String)
 
     public var description: String {
         func show(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)..\(range.upperBound)" }
         switch self {
         case .noParts: return "merge: no part files given"
         case let .notAPart(path):
-            return "\(path): not a part of a split run (write parts with \(Setting.shardIndices) FROM..TO and \(Setting.jsonReportPath) FILE)"
+            return
+                "\(path): not a part of a split run (write parts with \(Setting.shardIndices) FROM..TO or \(Setting.shard) I/N, and \(Setting.jsonReportPath) FILE)"
+        case let .otherVersion(path, found, allowed): return "\(path): \(found) (allowed: \(allowed))"
         case let .mismatch(path, what, reference):
             return "\(path): not the same \(what) as \(reference) (allowed: parts of one run, with the same options, seed and data)"
         case let .overlap(path, range, otherPath, otherRange):
             return "\(path) (replicates \(show(range))) overlaps \(otherPath) (replicates \(show(otherRange))) (allowed: disjoint ranges)"
-        case let .missing(range, total):
-            return "replicates \(show(range)) of 0..\(total - 1) are in no part (allowed: parts that together hold every replicate)"
+        case let .incomplete(missing): return missing.description
         case let .inconsistent(path, reason): return "\(path): \(reason)"
+        case let .badRecord(path, replicate, reason): return "\(path): replicate \(replicate): \(reason) (a damaged or edited part?)"
         }
+    }
+}
+
+/// The replicates of a run that no part holds, and the commands that recompute them: the run's
+/// command line (`ReportPart.arguments`) with each missing part (`I/N`, when every part given is
+/// one of N equal ranges) or range, and a path for its part beside the others.
+public struct MissingReplicates: Equatable, Sendable {
+    /// One missing part or range and where its part should go.
+    public struct Rerun: Equatable, Sendable {
+        public let range: ClosedRange<Int>
+        /// Its index among `partCount` parts (nil: a range).
+        public let part: Int?
+        public let path: String
+    }
+    /// The command whose report the parts make (`fit`, `select`, `validate`).
+    public let command: String
+    /// The run's replicate (or world) count.
+    public let total: Int
+    public let ranges: [ClosedRange<Int>]
+    /// N when every part given is one of N equal ranges (`Shard.partCount`): then the missing
+    /// ranges are whole parts of N.
+    public let partCount: Int?
+    public let reruns: [Rerun]
+    /// The run's command line, without its split options (nil: unknown, or not printable).
+    public let arguments: [String]?
+
+    /// At most this many commands are printed.
+    public static let shownCommandLimit = 20
+
+    /// The words of the command that recomputes `rerun`, with settings named as `Setting`s (the
+    /// command line spells them as its flags).
+    public func command(_ rerun: Rerun) -> [String] {
+        let split =
+            rerun.part.map { ["\(Setting.shard)", "\($0)/\(partCount ?? 0)"] }
+            ?? ["\(Setting.shardIndices)", "\(rerun.range.lowerBound)..\(rerun.range.upperBound)"]
+        return ["obsscale"] + (arguments ?? [command, "<the run's options>"]) + split + ["\(Setting.jsonReportPath)", rerun.path]
+    }
+
+    public var description: String {
+        func show(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)..\(range.upperBound)" }
+        var lines = [
+            "replicates \(ranges.map(show).joined(separator: ", ")) of 0..\(total - 1) are in no part (allowed: parts that together hold every replicate)"
+        ]
+        let what = reruns.count == 1 ? "it" : "them"
+        if let partCount {
+            let parts = reruns.compactMap(\.part)
+            lines.append(
+                "Missing: part\(parts.count == 1 ? "" : "s") \(parts.map(String.init).joined(separator: ", ")) of \(partCount). Recompute \(what) in the directory the parts were written from, then merge again with the new part\(parts.count == 1 ? "" : "s"):"
+            )
+        } else {
+            lines.append(
+                "Recompute \(what) in the directory the parts were written from, then merge again with the new part\(reruns.count == 1 ? "" : "s"):")
+        }
+        for rerun in reruns.prefix(Self.shownCommandLimit) { lines.append("  " + Self.shellQuoted(command(rerun))) }
+        if reruns.count > Self.shownCommandLimit { lines.append("  … and \(reruns.count - Self.shownCommandLimit) more, one per missing part") }
+        if let partCount {
+            lines.append(
+                "In a Slurm job array whose tasks run \(Setting.shard) auto \(Setting.shardCount) \(partCount), resubmit only these tasks: sbatch --array=\(Self.arrayIndices(reruns.compactMap(\.part))) JOB_SCRIPT"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Slurm's `--array` syntax for sorted indices: runs of three or more as `a-b` (2,5,6,7 → 2,5-7).
+    public static func arrayIndices(_ indices: [Int]) -> String {
+        var pieces: [String] = []
+        var start = 0
+        while start < indices.count {
+            var end = start
+            while end + 1 < indices.count && indices[end + 1] == indices[end] + 1 { end += 1 }
+            if end - start >= 2 {
+                pieces.append("\(indices[start])-\(indices[end])")
+            } else {
+                pieces += indices[start...end].map(String.init)
+            }
+            start = end + 1
+        }
+        return pieces.joined(separator: ",")
+    }
+
+    /// The words as one POSIX shell command: a word of only letters, digits and `_-./,:=@%+^` as
+    /// is, any other in single quotes (a quote inside as `'\''`).
+    public static func shellQuoted(_ words: [String]) -> String {
+        words.map { word in
+            let plain =
+                !word.isEmpty
+                && word.unicodeScalars.allSatisfy {
+                    $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-./,:=@%+^".unicodeScalars.contains($0))
+                }
+            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
     }
 }
 
@@ -114,6 +219,10 @@ extension Setting {
     public static let jsonReportPath = Setting(owner: "JSONReport.write", name: "path")
     /// The replicates of one shard, as every layer's sharded function takes them (`indices`).
     public static let shardIndices = Setting(owner: "ReportPart", name: "indices")
+    /// Part I of N (`ShardRequest.part`, or `auto` from a job array).
+    public static let shard = Setting(owner: "ShardRequest", name: "part")
+    /// The number of parts N given with `auto` (a Kubernetes Indexed Job, a resubmitted Slurm task).
+    public static let shardCount = Setting(owner: "ShardRequest", name: "count")
 }
 
 /// Combines the parts of a split run into the report a single run writes, byte for byte.
@@ -130,62 +239,64 @@ public enum ReportMerge {
 
     /// Reads the parts at `paths` (any order) and merges them.
     ///
-    /// Refuses files that are not parts, parts of different commands, tool versions, seeds,
-    /// options or shared results (different data), overlapping ranges and missing replicates.
-    /// Cost: reading the parts, then the command's summary (O(R log R) per interval).
+    /// A part is trusted no further than a single run would trust its own replicates, so every
+    /// part is checked before anything is summarized:
+    /// - its header: a part (`kind`), of this part schema and written by this version of
+    ///   obsscale (another version's replicates are another computation, and the report names
+    ///   the version that made it); its replicate count and seed those of its options, whose
+    ///   settings must be ones the run accepts; its range inside the run and holding one record
+    ///   per replicate;
+    /// - against the others: the same command, seed, count, options and shared result (the same
+    ///   data), no two holding the same replicate, all together holding every one (else
+    ///   `MergeError.incomplete` with the commands that recompute the rest);
+    /// - every record: the shape of the run (one prediction per model, one outcome per budget, …)
+    ///   and numbers the run can write (no NaN where a replicate that succeeded has a number).
+    /// Cost: reading and decoding the parts, the checks O(size of the parts), then the command's
+    /// summary (O(R log R) per interval).
     public static func merge(paths: [String], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Merged {
         guard !paths.isEmpty else { throw MergeError.noParts }
         let files = try paths.map { path in (path, try TextInput.contents(ofFile: path)) }
-        struct Header: Decodable { let kind: String?, command: String? }
+        struct Header: Decodable { let kind: String?, command: String?, schemaVersion: Int?, tool: String? }
         var command: String?
         for (path, data) in files {
             guard let header = try? JSONDecoder().decode(Header.self, from: data), header.kind == FitPart.partKind, let partCommand = header.command
             else { throw MergeError.notAPart(path: path) }
+            let schema = JSONReport<FitOptions, ScalingLawFit>.currentSchemaVersion, tool = "obsscale \(ObsScaleVersion.current)"
+            guard header.schemaVersion == schema else {
+                throw MergeError.otherVersion(
+                    path: path, found: "part schema version \(header.schemaVersion.map(String.init) ?? "missing")",
+                    allowed: "\(schema), the part schema of \(tool), which merges only its own parts")
+            }
+            guard header.tool == tool else {
+                throw MergeError.otherVersion(
+                    path: path, found: "written by '\(header.tool ?? "an unnamed tool")'",
+                    allowed:
+                        "parts written by \(tool): the replicates are the computation of the version that wrote them, and the merged report names it; merge with that version, or rerun the parts with this one"
+                )
+            }
             if let command, command != partCommand { throw MergeError.mismatch(path: path, what: "command ('\(partCommand)')", reference: paths[0]) }
             command = partCommand
         }
         switch command {
         case "fit":
-            // Every successful replicate predicts each model, each parameter and each compute.
-            let (first, records) = try combine(files, as: FitPart.self) { part, record in
-                let models = part.shared.predictions.count
-                let computes = part.options.atFlops.count + FitBootstrap.curveGrid(part.shared).count
-                return record.failure != nil
-                    || (record.predictions.count == models && record.newObservations.count == models
-                        && record.parameters.count == part.shared.law.regression.parameters.count
-                        && record.atFlops.count == computes && record.atFlopsObservations.count == computes)
-            }
-            guard let bootstrap = first.options.bootstrap else {
-                throw MergeError.inconsistent(path: paths[0], reason: "a fit part without a bootstrap")
-            }
+            let (first, records) = try combine(files, as: FitPart.self, run: fitRun, record: fitRecordProblem)
+            guard let bootstrap = first.options.bootstrap else { throw MergeError.inconsistent(path: paths[0], reason: "no bootstrap") }
             var fit = first.shared
             fit.bootstrap = bootstrap.summarize(
                 fit, log10Flops: first.options.atFlops.map { log10($0) }, replicates: records, threadCount: threadCount)
             let report = try JSONReport(command: "fit", seed: first.seed, options: first.options, result: fit).encoded()
             return Merged(command: "fit", partCount: files.count, total: first.total, report: report)
         case "select":
-            let (first, records) = try combine(files, as: SelectPart.self) { part, record in
-                record.failure != nil || record.outcomes.count == part.shared.output.results.count
-            }
-            guard let bootstrap = first.options.bootstrap else {
-                throw MergeError.inconsistent(path: paths[0], reason: "a select part without a bootstrap")
-            }
+            let (first, records) = try combine(files, as: SelectPart.self, run: selectRun, record: selectRecordProblem)
+            guard let bootstrap = first.options.bootstrap else { throw MergeError.inconsistent(path: paths[0], reason: "no bootstrap") }
             var output = first.shared.output
             output.bootstrap = bootstrap.summarize(
                 replicateMethod: first.shared.replicateMethod, budgets: first.options.budgets, results: output.results, replicates: records)
             let report = try JSONReport(command: "select", seed: first.seed, options: first.options, result: output).encoded()
             return Merged(command: "select", partCount: files.count, total: first.total, report: report)
         case "validate":
-            let (first, records) = try combine(files, as: ValidatePart.self) { part, record in
-                guard let report = record.report else { return record.failure != nil }
-                let selectors = part.options.study?.validation.selectors.count ?? 0
-                return report.targets.allSatisfy { target in
-                    target.budgets.count == report.budgetLabels.count && target.budgets.allSatisfy { $0.selectors.count == selectors }
-                }
-            }
-            guard let study = first.options.study else {
-                throw MergeError.inconsistent(path: paths[0], reason: "a validate part without a simulation study")
-            }
+            let (first, records) = try combine(files, as: ValidatePart.self, run: validateRun, record: worldProblem)
+            guard let study = first.options.study else { throw MergeError.inconsistent(path: paths[0], reason: "no simulation study") }
             guard Set(records.compactMap { $0.report?.budgetLabels.count }).count <= 1 else {
                 throw MergeError.inconsistent(path: paths[0], reason: "worlds with different numbers of budgets (a damaged part?)")
             }
@@ -196,13 +307,24 @@ public enum ReportMerge {
         }
     }
 
-    /// Decodes the parts, checks that they belong to one run, that each record has the shape of
-    /// the run (`wellFormed`: a damaged file must not reach the summary), and that together they
-    /// hold each replicate exactly once; returns the first part (by path order) with all records
-    /// in index order.
+    /// What a run's options say its parts must hold: the replicate count and the seed.
+    struct Run {
+        let total: Int
+        let seed: UInt64?
+    }
+
+    /// Why a part's options or shared result are not those of a run (thrown by the `run` checks).
+    struct RunProblem: Error {
+        let reason: String
+    }
+
+    /// Decodes the parts and checks them (see `merge`): `run` checks a part's options and shared
+    /// result and says what the run is, `record` says what is wrong with a record (nil: nothing).
+    /// Returns the first part (by path order) with all records in index order.
     static func combine<Options, Shared, Record>(
         _ files: [(path: String, data: Data)], as type: ReportPart<Options, Shared, Record>.Type,
-        wellFormed: (ReportPart<Options, Shared, Record>, Record) -> Bool
+        run: (ReportPart<Options, Shared, Record>) throws -> Run,
+        record: (ReportPart<Options, Shared, Record>, Record) -> String?
     ) throws -> (ReportPart<Options, Shared, Record>, [Record]) {
         let decoder = JSONCoding.decoder()
         let parts = try files.map { file -> (path: String, part: ReportPart<Options, Shared, Record>) in
@@ -213,42 +335,273 @@ public enum ReportMerge {
             }
         }
         let reference = parts[0]
+        let expected: Run
+        do {
+            expected = try run(reference.part)
+        } catch let problem as RunProblem {
+            throw MergeError.inconsistent(path: reference.path, reason: problem.reason)
+        } catch let error as any InputError {
+            throw MergeError.inconsistent(path: reference.path, reason: "its options are not a run's: \(error.description)")
+        }
         let encoder = JSONCoding.encoder()
         let referenceOptions = try encoder.encode(reference.part.options), referenceShared = try encoder.encode(reference.part.shared)
         for (path, part) in parts {
             func check(_ same: Bool, _ what: String) throws {
                 if !same { throw MergeError.mismatch(path: path, what: what, reference: reference.path) }
             }
-            try check(part.schemaVersion == reference.part.schemaVersion, "schema version (\(part.schemaVersion))")
-            try check(part.tool == reference.part.tool, "tool ('\(part.tool)')")
+            try check(part.command == reference.part.command, "command ('\(part.command)')")
             try check(part.seed == reference.part.seed, "seed (\(part.seed.map(String.init) ?? "none"))")
             try check(part.total == reference.part.total, "replicate count (\(part.total))")
             try check(try encoder.encode(part.options) == referenceOptions, "options")
             try check(
                 try encoder.encode(part.shared) == referenceShared,
                 "shared result (the full-data fit or selection: different data, or a search stopped by its time limit?)")
+            guard part.total == expected.total else {
+                throw MergeError.inconsistent(
+                    path: path, reason: "a part of \(part.total) replicates, but its options ask for \(expected.total) (allowed: the same count)")
+            }
+            guard part.seed == expected.seed else {
+                throw MergeError.inconsistent(
+                    path: path,
+                    reason:
+                        "seed \(part.seed.map(String.init) ?? "none"), but its options say \(expected.seed.map(String.init) ?? "none") (allowed: the same seed)"
+                )
+            }
             guard part.first >= 0, part.first <= part.last, part.last < part.total, part.records.count == part.last - part.first + 1 else {
                 throw MergeError.inconsistent(
-                    path: path, reason: "range \(part.first)..\(part.last) of \(part.total) with \(part.records.count) records")
+                    path: path,
+                    reason:
+                        "range \(part.first)..\(part.last) of \(part.total) with \(part.records.count) records (allowed: 0 ≤ first ≤ last < total, one record per replicate)"
+                )
             }
-            if let bad = part.records.indices.first(where: { !wellFormed(part, part.records[$0]) }) {
-                throw MergeError.inconsistent(path: path, reason: "replicate \(part.first + bad) does not have the run's shape (a damaged part?)")
+            for (offset, entry) in part.records.enumerated() {
+                if let problem = record(part, entry) { throw MergeError.badRecord(path: path, replicate: part.first + offset, reason: problem) }
             }
         }
         let ordered = parts.sorted { $0.part.first < $1.part.first }
         var next = 0
-        var previous: (path: String, part: ReportPart<Options, Shared, Record>)?
-        for entry in ordered {
-            if entry.part.first < next, let previous {
+        var gaps: [ClosedRange<Int>] = []
+        for (position, entry) in ordered.enumerated() {
+            if entry.part.first < next {
+                let previous = ordered[position - 1]
                 throw MergeError.overlap(
                     path: entry.path, range: entry.part.first...entry.part.last, otherPath: previous.path,
                     otherRange: previous.part.first...previous.part.last)
             }
-            if entry.part.first > next { throw MergeError.missing(range: next...(entry.part.first - 1), total: reference.part.total) }
+            if entry.part.first > next { gaps.append(next...(entry.part.first - 1)) }
             next = entry.part.last + 1
-            previous = entry
         }
-        if next < reference.part.total { throw MergeError.missing(range: next...(reference.part.total - 1), total: reference.part.total) }
+        if next < reference.part.total { gaps.append(next...(reference.part.total - 1)) }
+        guard gaps.isEmpty else {
+            throw MergeError.incomplete(
+                missing(
+                    gaps, of: ordered.map { (path: $0.path, range: $0.part.first...$0.part.last) }, total: reference.part.total,
+                    command: reference.part.command, arguments: reference.part.arguments))
+        }
         return (reference.part, ordered.flatMap(\.part.records))
+    }
+
+    /// The missing ranges as parts of the layout the given parts follow (if they follow one) and
+    /// the paths of their parts: a given part's path with its own part index (or its first and
+    /// last replicate) replaced by the missing one's, when its file name shows it once as a
+    /// number (`parts/part-1.json` → `parts/part-2.json`), else `part-I.json` (`part-FROM-TO.json`)
+    /// beside the first part.
+    static func missing(
+        _ gaps: [ClosedRange<Int>], of given: [(path: String, range: ClosedRange<Int>)], total: Int, command: String, arguments: [String]?
+    ) -> MissingReplicates {
+        let partCount = Shard.partCount(of: given.map(\.range), total: total)
+        let taken = Set(given.map(\.path))
+        let directory = (given[0].path as NSString).deletingLastPathComponent
+        func beside(_ name: String) -> String { directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name) }
+        var reruns: [MissingReplicates.Rerun] = []
+        for gap in gaps {
+            if let partCount {
+                // Whole parts: the given ones are parts of N, so each gap between them is too.
+                var index = Shard.start(gap.lowerBound, total, partCount)
+                while index < partCount, Shard.range(index: index, count: partCount, total: total).lowerBound <= gap.upperBound {
+                    let range = Shard.range(index: index, count: partCount, total: total)
+                    if range.lowerBound >= gap.lowerBound {
+                        let derived = given.lazy.compactMap { part in
+                            Shard.index(of: part.range, count: partCount, total: total).flatMap { renumbered(part.path, [($0, index)]) }
+                        }.first { !taken.contains($0) }
+                        reruns.append(.init(range: range, part: index, path: derived ?? beside("part-\(index).json")))
+                    }
+                    index += 1
+                }
+            } else {
+                let derived = given.lazy.compactMap { part in
+                    part.range.count > 1
+                        ? renumbered(part.path, [(part.range.lowerBound, gap.lowerBound), (part.range.upperBound, gap.upperBound)]) : nil
+                }.first { !taken.contains($0) }
+                reruns.append(.init(range: gap, part: nil, path: derived ?? beside("part-\(gap.lowerBound)-\(gap.upperBound).json")))
+            }
+        }
+        let printable =
+            arguments.map { words in words.allSatisfy { !$0.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) } } } ?? false
+        return MissingReplicates(
+            command: command, total: total, ranges: gaps, partCount: partCount, reruns: reruns, arguments: printable ? arguments : nil)
+    }
+
+    /// `path` with, in its file name, each number `old` (a whole run of digits, there exactly
+    /// once) replaced by `new`; nil when a number is not there exactly once.
+    static func renumbered(_ path: String, _ replacements: [(old: Int, new: Int)]) -> String? {
+        let directory = (path as NSString).deletingLastPathComponent
+        func isDigit(_ character: Character?) -> Bool { character.map { $0.isASCII && $0.isNumber } ?? false }
+        var pieces: [String] = []  // the file name as alternating non-digit and digit runs
+        for character in (path as NSString).lastPathComponent {
+            if let last = pieces.last, isDigit(last.first) == isDigit(character) {
+                pieces[pieces.count - 1].append(character)
+            } else {
+                pieces.append(String(character))
+            }
+        }
+        var replaced = Set<Int>()
+        for (old, new) in replacements {
+            let matches = pieces.indices.filter { isDigit(pieces[$0].first) && pieces[$0] == String(old) && !replaced.contains($0) }
+            guard matches.count == 1 else { return nil }
+            pieces[matches[0]] = String(new)
+            replaced.insert(matches[0])
+        }
+        let name = pieces.joined()
+        return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
+    }
+
+    // MARK: The checks of each command's parts
+
+    /// A number as the parts' JSON writes it (`NaN`, `Infinity`, `-Infinity` for the non-finite).
+    static func show(_ value: Double) -> String {
+        value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "Infinity" : "-Infinity") : "\(value)"
+    }
+
+    /// A fit part: a bootstrap the run accepts (`FitBootstrap.validate`), a shared fit without
+    /// one and with a law the summary can read.
+    static func fitRun(_ part: FitPart) throws -> Run {
+        guard let bootstrap = part.options.bootstrap else { throw RunProblem(reason: "a fit part without a bootstrap") }
+        try bootstrap.validate(part.shared, log10Flops: part.options.atFlops.map { log10($0) })
+        let regression = part.shared.law.regression
+        guard part.shared.bootstrap == nil, !regression.beta.isEmpty, !part.shared.predictions.isEmpty else {
+            throw RunProblem(reason: "its shared fit is not a part's (allowed: no bootstrap summary, a law with ≥ 1 capability, ≥ 1 model)")
+        }
+        return Run(total: bootstrap.replicateCount, seed: bootstrap.seed)
+    }
+
+    /// A fit replicate that succeeded predicts every model, has every parameter and every
+    /// compute (all finite; the computes all NaN when its reference family came out flat), and
+    /// a test MSE (finite ≥ 0, NaN when the run has no test models).
+    static func fitRecordProblem(_ part: FitPart, _ record: FitBootstrap.Replicate) -> String? {
+        guard record.failure == nil else { return record.failure?.isEmpty == true ? "an empty failure reason" : nil }
+        let models = part.shared.predictions.count
+        let computes = part.options.atFlops.count + FitBootstrap.curveGrid(part.shared).count
+        let shapes: [(String, Int, Int)] = [
+            ("predictions", record.predictions.count, models), ("newObservations", record.newObservations.count, models),
+            ("parameters", record.parameters.count, part.shared.law.regression.parameters.count),
+            ("atFlops", record.atFlops.count, computes), ("atFlopsObservations", record.atFlopsObservations.count, computes),
+        ]
+        for (name, count, expected) in shapes where count != expected {
+            return "\(name) has \(count) values (allowed: \(expected), as every replicate of this run)"
+        }
+        for (name, values) in [("predictions", record.predictions), ("newObservations", record.newObservations), ("parameters", record.parameters)] {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                return "\(name)[\(bad)] is \(show(values[bad])) (allowed: finite numbers in a replicate that succeeded)"
+            }
+        }
+        let computed = record.atFlops + record.atFlopsObservations
+        if !(computed.allSatisfy(\.isFinite) || computed.allSatisfy(\.isNaN)) {
+            return
+                "atFlops/atFlopsObservations mix numbers and NaN or hold an infinity (allowed: all finite, or all NaN when the replicate's reference family came out flat)"
+        }
+        let hasTest = part.shared.predictions.contains { $0.role == .test }
+        if hasTest ? !(record.testMSE.isFinite && record.testMSE >= 0) : !record.testMSE.isNaN {
+            return "testMSE is \(show(record.testMSE)) (allowed: \(hasTest ? "a finite number ≥ 0" : "NaN: the run has no test models"))"
+        }
+        return nil
+    }
+
+    /// A select part: bootstrap settings the run accepts, one budget per result.
+    static func selectRun(_ part: SelectPart) throws -> Run {
+        guard let bootstrap = part.options.bootstrap else { throw RunProblem(reason: "a select part without a bootstrap") }
+        try bootstrap.checkSettings()
+        guard part.shared.output.bootstrap == nil, part.options.budgets.count == part.shared.output.results.count else {
+            throw RunProblem(reason: "its shared selection is not a part's (allowed: no bootstrap summary, one result per budget)")
+        }
+        return Run(total: bootstrap.replicateCount, seed: bootstrap.seed)
+    }
+
+    /// A selection replicate that succeeded has an outcome per budget, of the run's units, with
+    /// criterion values that are numbers or +∞ (an infeasible subset).
+    static func selectRecordProblem(_ part: SelectPart, _ record: SelectionBootstrap.Replicate) -> String? {
+        guard record.failure == nil else { return record.failure?.isEmpty == true ? "an empty failure reason" : nil }
+        guard record.outcomes.count == part.shared.output.results.count else {
+            return "\(record.outcomes.count) outcomes (allowed: \(part.shared.output.results.count), one per budget)"
+        }
+        let units = Set(part.shared.output.units)
+        for (b, outcome) in record.outcomes.enumerated() {
+            for (name, value) in [("value", outcome.value), ("fullSubsetValue", outcome.fullSubsetValue)] where value.isNaN || value == -.infinity {
+                return "outcomes[\(b)].\(name) is \(show(value)) (allowed: a number, or Infinity for an infeasible subset)"
+            }
+            if let unknown = outcome.units.first(where: { !units.contains($0) }) {
+                return "outcomes[\(b)] chose '\(unknown)', not a unit of this run"
+            }
+        }
+        return nil
+    }
+
+    /// A validate part: a simulation study the run accepts.
+    static func validateRun(_ part: ValidatePart) throws -> Run {
+        guard let study = part.options.study else { throw RunProblem(reason: "a validate part without a simulation study") }
+        try study.checkSettings()
+        return Run(total: study.worldCount, seed: study.world.seed)
+    }
+
+    /// A world that ran has the run's budgets and selectors for every target, fits that
+    /// succeeded have finite errors ≥ 0 and predictions, and coverage counts within their total.
+    static func worldProblem(_ part: ValidatePart, _ world: SimulationStudy.World) -> String? {
+        guard let report = world.report else { return world.failure?.isEmpty != false ? "neither a report nor a failure reason" : nil }
+        let selectors = part.options.study?.validation.selectors.count ?? 0
+        for (p, pool) in report.pools.enumerated() {
+            if let bad = pool.budgets.firstIndex(where: { !$0.isFinite }) {
+                return "pools[\(p)].budgets[\(bad)] is \(show(pool.budgets[bad])) (allowed: finite)"
+            }
+        }
+        func scoreProblem(_ score: ValidationReport.Score, _ name: String) -> String? {
+            guard score.failure == nil else { return nil }
+            let errors = [
+                ("testMSE", score.testMSE as Double?), ("truthMSE", score.truthMSE), ("agreementMSE", score.agreementMSE),
+                ("priorStrength", score.priorStrength),
+            ]
+            for case let (field, value?) in errors where !(value.isFinite && value >= 0) {
+                return "\(name).\(field) is \(show(value)) (allowed: a finite number ≥ 0 for a fit that succeeded)"
+            }
+            if let bad = score.testPredictions.firstIndex(where: { !$0.isFinite }) {
+                return "\(name).testPredictions[\(bad)] is \(show(score.testPredictions[bad])) (allowed: finite)"
+            }
+            return nil
+        }
+        for (t, target) in report.targets.enumerated() {
+            guard target.budgets.count == report.budgetLabels.count, target.budgets.allSatisfy({ $0.selectors.count == selectors }),
+                report.pools.indices.contains(target.pool)
+            else {
+                return "targets[\(t)] does not have the run's \(report.budgetLabels.count) budgets of \(selectors) selectors each in one of its pools"
+            }
+            if let problem = scoreProblem(target.allModels, "targets[\(t)].allModels") { return problem }
+            for (b, budget) in target.budgets.enumerated() {
+                for (s, score) in budget.selectors.enumerated() {
+                    if let problem = scoreProblem(score, "targets[\(t)].budgets[\(b)].selectors[\(s)]") { return problem }
+                }
+                if let random = budget.random, random.count > random.failures {
+                    let means = [("meanTestMSE", random.meanTestMSE as Double?), ("meanTruthMSE", random.meanTruthMSE)]
+                    for case let (field, value?) in means where !(value.isFinite && value >= 0) {
+                        return
+                            "targets[\(t)].budgets[\(b)].random.\(field) is \(show(value)) (allowed: a finite number ≥ 0 when a random subset was fitted)"
+                    }
+                }
+            }
+        }
+        let coverage = world.coverage
+        let counts = [coverage.curveCoversTruth, coverage.predictionCoversTruth, coverage.predictionCoversObserved]
+        guard coverage.total >= 0, counts.allSatisfy({ (0...coverage.total).contains($0) }) else {
+            return "coverage counts \(counts) of \(coverage.total) (allowed: between 0 and the total)"
+        }
+        return nil
     }
 }

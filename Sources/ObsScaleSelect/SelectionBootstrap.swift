@@ -44,6 +44,18 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         return summarize(replicateMethod: shard.replicateMethod, budgets: budgets, results: results, replicates: shard.replicates)
     }
 
+    /// Checks the replicate count (1 to 100,000) and the level (strictly between 0 and 1): what
+    /// `replicates` checks first; `merge` checks a part's options with it.
+    /// - Throws: `SelectionError.invalidSetting` naming the setting, the value and what is allowed.
+    public func checkSettings() throws {
+        guard (1...100_000).contains(replicateCount) else {
+            throw SelectionError.invalidSetting(.selectionBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 100000 replicates")
+        }
+        guard level > 0, level < 1 else {
+            throw SelectionError.invalidSetting(.selectionBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1")
+        }
+    }
+
     /// Replicates `indices` (of 0..<`replicateCount`) alone, each exactly as `run` makes it, and
     /// the method they selected with: one shard of a run split across processes or machines.
     /// `summarize` turns the replicates of all shards, in index order, into `run`'s summary.
@@ -51,12 +63,7 @@ public struct SelectionBootstrap: Codable, Equatable, Sendable {
         setup: SelectionSetup, panel: Panel, budgets: [Double], options: SelectionOptions,
         results: [SelectionResult], indices: ClosedRange<Int>, threadCount: Int, progress: ProgressHandler? = nil
     ) throws -> (replicateMethod: SelectionMethod, replicates: [Replicate]) {
-        guard (1...100_000).contains(replicateCount) else {
-            throw SelectionError.invalidSetting(.selectionBootstrapReplicateCount, value: "\(replicateCount)", allowed: "1 to 100000 replicates")
-        }
-        guard level > 0, level < 1 else {
-            throw SelectionError.invalidSetting(.selectionBootstrapLevel, value: "\(level)", allowed: "a probability strictly between 0 and 1")
-        }
+        try checkSettings()
         guard threadCount >= 1 else { throw SelectionError.invalidSetting(.selectionBootstrapThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
         guard indices.lowerBound >= 0, indices.upperBound < replicateCount else {
             throw SelectionError.invalidSetting(

@@ -187,14 +187,6 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("obsscale: error: \(message)\n".utf8))
 }
 
-/// Says where a sharded run's part went and how to combine the parts.
-func printPartWritten(_ shard: ClosedRange<Int>, total: Int, path: String, quiet: Bool) {
-    guard !quiet else { return }
-    StandardOutput.line(
-        "Replicates \(shard.lowerBound)..\(shard.upperBound) of \(total) written to \(path); obsscale merge PART.json… --json OUT combines the parts."
-    )
-}
-
 func printNotice(_ message: String, quiet: Bool) {
     guard !quiet else { return }
     FileHandle.standardError.write(Data("\(message)\n".utf8))

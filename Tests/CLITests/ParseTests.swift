@@ -251,3 +251,29 @@ struct DirectParseTests {
         #expect(Obsscale.directlyParsed(arguments) == nil)
     }
 }
+
+/// `--replicates FROM..TO`, `--shard I/N` and `--shard auto [--shards N]` become one
+/// `ShardRequest`, and a part records its command line without the options that only say which
+/// replicates, where and how fast.
+struct ShardParseTests {
+    static func request(_ arguments: [String]) throws -> ShardRequest? {
+        try FitCommand.parse(["--target", "t", "--bootstrap", "10", "--json", "p.json"] + arguments).bootstrapOptions.shardRequest
+    }
+
+    @Test func shardOptionsBecomeOneRequest() throws {
+        #expect(try Self.request(["--shard", "2/4"]) == .part(index: 2, count: 4))
+        #expect(try Self.request(["--shard", " 2 / 4 "]) == .part(index: 2, count: 4))
+        #expect(try Self.request(["--shard", "auto"]) == .auto(count: nil))
+        #expect(try Self.request(["--shard", "auto", "--shards", "8"]) == .auto(count: 8))
+        #expect(try Self.request(["--replicates", "3..5"]) == .replicates(3...5))
+        #expect(try Self.request([]) == nil)
+    }
+
+    @Test func partsRecordTheCommandLineWithoutTheSplitOptions() {
+        let line = [
+            "fit", "--target", "t", "--bootstrap", "10", "--shard", "auto", "--shards", "4", "--threads", "8", "--json", "p/part-1.json", "--quiet",
+            "--seed", "3", "--json=x", "--replicates=0..1",
+        ]
+        #expect(BootstrapOptions.partArguments(line) == ["fit", "--target", "t", "--bootstrap", "10", "--seed", "3"])
+    }
+}

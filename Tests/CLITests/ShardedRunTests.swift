@@ -86,9 +86,12 @@ struct ShardedRunTests {
             ([first, overlapping, second], "overlaps"),
             ([first, otherSeed], "not the same seed (6) as"),
             ([first, otherLevel], "not the same options as"),
-            ([first, single], "single.json: not a part of a split run (write parts with --replicates FROM..TO and --json FILE)"),
+            ([first, single], "single.json: not a part of a split run (write parts with --replicates FROM..TO or --shard I/N, and --json FILE)"),
             ([first, folder.appendingPathComponent("absent.json").path], "absent.json"),
-            ([first, damaged], "damaged.json: replicate 23 does not have the run's shape (a damaged part?)"),
+            (
+                [first, damaged],
+                "damaged.json: replicate 23: predictions has 1 values (allowed: 150, as every replicate of this run) (a damaged or edited part?)"
+            ),
         ]
         for (parts, message) in cases {
             let merge = try runCLI(["merge"] + parts + ["--json", output])

@@ -159,14 +159,18 @@ public let obsscaleBinary: String = {
     return binary
 }()
 
-/// Runs the `obsscale` executable of this build (`obsscaleBinary`).
-public func runCLI(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> CommandResult {
-    try runProcess(obsscaleBinary, arguments, environment: environment, directory: directory)
+/// Runs the `obsscale` executable of this build (`obsscaleBinary`) with the test process's
+/// environment plus `environment`, less `unsetting` (e.g. a job array's variables, so a test
+/// behaves the same when the suite itself runs in one).
+public func runCLI(
+    _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], directory: URL? = nil
+) throws -> CommandResult {
+    try runProcess(obsscaleBinary, arguments, environment: environment, unsetting: unsetting, directory: directory)
 }
 
 /// Runs any executable (e.g. `make`, or an installed copy of obsscale) the way `runCLI` does.
 public func runProcess(
-    _ binary: String, _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    _ binary: String, _ arguments: [String], environment: [String: String] = [:], unsetting: [String] = [], directory: URL? = nil
 ) throws
     -> CommandResult
 {
@@ -175,6 +179,7 @@ public func runProcess(
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "OBSSCALE_PANEL")
+    for name in unsetting { env.removeValue(forKey: name) }
     for (key, value) in environment { env[key] = value }
     process.environment = env
     process.currentDirectoryURL = directory ?? TestPaths.root

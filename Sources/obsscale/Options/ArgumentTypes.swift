@@ -109,6 +109,20 @@ enum Parse {
         return low...high
     }
 
+    /// `I/N` (part I of N, 0-based) or `auto` (the job array's task); whether I and N fit the
+    /// run is the library's check (`ShardRequest.resolve`).
+    static func shard(_ text: String) throws -> ShardRequest {
+        let trimmed = TextInput.trimmed(text)
+        if trimmed == "auto" { return .auto(count: nil) }
+        let numbers = trimmed.split(separator: "/", omittingEmptySubsequences: false).map { Int(TextInput.trimmed($0)) }
+        guard numbers.count == 2, let index = numbers[0], let count = numbers[1] else {
+            throw RefusedValue(
+                item: text, allowed: "I/N (part I of N, 0-based, e.g. 0/4 … 3/4) or auto (the task's part in a Slurm array or Kubernetes Indexed Job)"
+            )
+        }
+        return .part(index: index, count: count)
+    }
+
     /// `FROM..TO`: replicate indices, 0-based and inclusive (`0..99` is the first 100).
     static func replicateRange(_ text: String) throws -> ClosedRange<Int> {
         let bounds = text.split(separator: "..", omittingEmptySubsequences: false).map { Int(TextInput.trimmed($0)) }

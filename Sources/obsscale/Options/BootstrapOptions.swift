@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import ObsScale
 
-/// The bootstrap of `fit`, `select` and `validate --simulate`.
+/// The bootstrap of `fit`, `select` and `validate --simulate`, and the split of its replicates
+/// (or worlds) across processes: `--replicates FROM..TO`, `--shard I/N`, `--shard auto`.
 struct BootstrapOptions: ParsableArguments {
     @Option(help: "Bootstrap replicates (0: none): resample, refit, and report percentile intervals.")
     var bootstrap = 0
@@ -18,10 +20,36 @@ struct BootstrapOptions: ParsableArguments {
             "Run only replicates FROM..TO (0-based, inclusive; worlds with validate --simulate) and write them as a part with --json.",
             discussion: "obsscale merge PART.json… --json OUT combines the parts into the report of a single run."),
         transform: Parse.replicateRange)
-    var shard: ClosedRange<Int>?
+    var replicateRange: ClosedRange<Int>?
+
+    @Option(
+        name: .customLong("shard"),
+        help: ArgumentHelp(
+            "Run only part I of N equal ranges of the replicates (I/N, 0-based), or auto: this job-array task's part; write it with --json.",
+            discussion: """
+                auto reads SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (a Slurm array 0-(N-1)), or JOB_COMPLETION_INDEX \
+                (a Kubernetes Indexed Job, with --shards N). The part is the one --replicates writes for the same range.
+                """),
+        transform: Parse.shard)
+    var shardPart: ShardRequest?
+
+    @Option(
+        name: .customLong("shards"),
+        help: """
+            With --shard auto: the number of parts N (a Kubernetes Indexed Job's completions; in Slurm it replaces the array's \
+            size, so a task resubmitted alone, sbatch --array=I, keeps its part).
+            """)
+    var shards: Int?
 
     /// The replicate count (nil: no bootstrap).
     var replicates: Int? { bootstrap > 0 ? bootstrap : nil }
+
+    /// Which replicates this process runs (nil: all of them, a whole run).
+    var shardRequest: ShardRequest? {
+        if let replicateRange { return .replicates(replicateRange) }
+        if case .auto = shardPart { return .auto(count: shards) }
+        return shardPart
+    }
 
     func validate() throws {
         guard bootstrap >= 0 else {
@@ -29,19 +57,76 @@ struct BootstrapOptions: ParsableArguments {
         }
     }
 
-    /// Checks a sharded run's other options: it writes a part to `--json` and nothing a whole
-    /// run would (`--html`, `--save-law`, …: `conflicts` names those given); `count` is the
-    /// replicate (or world) count the range must lie in (nil: none requested).
-    func validateShard(json: String?, count: Int?, countFlag: String = "--bootstrap", conflicts: [String] = []) throws {
-        guard let shard else { return }
-        let range = "\(shard.lowerBound)..\(shard.upperBound)"
-        guard let count else { throw ValidationError("--replicates: '\(range)' is not allowed (allowed: only with \(countFlag) N)") }
-        guard shard.upperBound < count else {
-            throw ValidationError("--replicates: '\(range)' is not allowed (allowed: within 0..\(count - 1) of \(countFlag) \(count))")
-        }
-        guard json != nil else { throw ValidationError("--replicates: '\(range)' needs --json PART.json (where the part is written)") }
-        if let conflict = conflicts.first {
-            throw ValidationError("\(conflict): not allowed with --replicates (a part has no report of its own; merge the parts first)")
+    /// The flag and value that asked for a split, as typed (for messages).
+    var shardArgument: String {
+        switch shardRequest {
+        case let .replicates(range)?: return "--replicates: '\(range.lowerBound)..\(range.upperBound)'"
+        case let .part(index, count)?: return "--shard: '\(index)/\(count)'"
+        case .auto?: return "--shard: 'auto'"
+        case nil: return ""
         }
     }
+
+    /// Checks a split run's other options: one way of naming the replicates, a count to split
+    /// (`count`: the replicate or world count; nil: none requested), a part written to `--json`
+    /// and nothing a whole run would (`--html`, `--save-law`, …: `conflicts` names those given).
+    /// Whether the range fits the count is the library's check (`shard(count:countSetting:)`).
+    func validateShard(json: String?, count: Int?, countFlag: String = "--bootstrap", conflicts: [String] = []) throws {
+        if replicateRange != nil && shardPart != nil {
+            throw ValidationError("--shard: not allowed with --replicates (allowed: one of them)")
+        }
+        if let shards, shardPart != .auto(count: nil) {
+            throw ValidationError("--shards: '\(shards)' is not allowed (allowed: only with --shard auto; --shard I/N gives N itself)")
+        }
+        guard shardRequest != nil else { return }
+        guard count != nil else { throw ValidationError("\(shardArgument) is not allowed (allowed: only with \(countFlag) N)") }
+        guard json != nil else { throw ValidationError("\(shardArgument) needs --json PART.json (where the part is written)") }
+        if let conflict = conflicts.first {
+            let flag = replicateRange != nil ? "--replicates" : "--shard"
+            throw ValidationError("\(conflict): not allowed with \(flag) (a part has no report of its own; merge the parts first)")
+        }
+    }
+
+    /// The replicates this process runs (nil: a whole run), resolved by the library against the
+    /// run's `count` (the setting `countSetting`) and, for `--shard auto`, the environment.
+    func shard(count: Int?, countSetting: Setting) throws -> Shard? {
+        guard let request = shardRequest, let count else { return nil }
+        return try request.resolve(total: count, totalSetting: countSetting, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The options that say only which replicates a process runs, where its part goes and how
+    /// fast (with a value, except `--quiet`): left out of the command line a part records.
+    static let splitOptions: Set<String> = ["--replicates", "--shard", "--shards", "--json", "--threads"]
+
+    /// The command line a part records (`ReportPart.arguments`): the subcommand and its
+    /// arguments without `splitOptions` and `--quiet`, so every part of a run records the same
+    /// and `merge` can complete it into the command that recomputes a missing part.
+    static func partArguments(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> [String] {
+        var kept: [String] = []
+        var skipValue = false
+        for argument in arguments {
+            if skipValue {
+                skipValue = false
+                continue
+            }
+            if argument == "--quiet" { continue }
+            if splitOptions.contains(argument) {
+                skipValue = true
+                continue
+            }
+            if let equals = argument.firstIndex(of: "="), splitOptions.contains(String(argument[..<equals])) { continue }
+            kept.append(argument)
+        }
+        return kept
+    }
+}
+
+/// Says where a split run's part went and how to combine the parts.
+func printPartWritten(_ shard: Shard, total: Int, path: String, quiet: Bool) {
+    guard !quiet else { return }
+    var part = ""
+    if let index = shard.index, let count = shard.count { part = " (part \(index)/\(count)\(shard.source.map { ", \($0)" } ?? ""))" }
+    StandardOutput.line(
+        "Replicates \(shard.range.lowerBound)..\(shard.range.upperBound) of \(total)\(part) written to \(path); obsscale merge PART.json… --json OUT combines the parts."
+    )
 }

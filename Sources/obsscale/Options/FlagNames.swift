@@ -95,6 +95,8 @@ enum FlagNames {
         // ObsScaleReport
         .jsonReportPath: "--json",
         .shardIndices: "--replicates",
+        .shard: "--shard",
+        .shardCount: "--shards",
     ]
 
     /// `validate --simulate` sets the simulated worlds with flags of its own.

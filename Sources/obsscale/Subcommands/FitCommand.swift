@@ -37,6 +37,8 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup(title: "Bootstrap") var bootstrapOptions: BootstrapOptions
 
+    @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
+
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
     var refitPCA = false
 
@@ -110,6 +112,7 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .fitBootstrapReplicateCount)
             let outputs = try panelOptions.outputs(
                 [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file])
             let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, outputs: outputs)
@@ -134,16 +137,22 @@ struct FitCommand: ParsableCommand {
             }
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
-            let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops)
-            if let settings, let shard = bootstrapOptions.shard, let path = panelOptions.json {
+            if let settings, intervalOptions.interval == .calibrated {
+                fit.calibration = try IntervalCalibrator(levels: [settings.level]).calibrate(
+                    fit, panel: loaded.panel, split: split, threadCount: runOptions.threadCount)
+            }
+            let options = FitOptions(
+                query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops,
+                interval: settings == nil ? nil : intervalOptions.interval)
+            if let settings, let shard, let path = panelOptions.json {
                 let records = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(
-                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard, threadCount: runOptions.threadCount,
-                        progress: progress)
+                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard.range,
+                        threadCount: runOptions.threadCount, progress: progress)
                 }
                 let part = FitPart(
-                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard, total: settings.replicateCount,
-                    records: records)
+                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard.range,
+                    total: settings.replicateCount, records: records, arguments: BootstrapOptions.partArguments())
                 try outputs.write { _ in try part.encoded() }
                 printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
                 return

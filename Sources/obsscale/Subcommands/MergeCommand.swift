@@ -5,11 +5,13 @@ import ObsScale
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Combine the parts of a split run (--replicates FROM..TO) into the report a single run writes.",
+        abstract: "Combine the parts of a split run (--replicates FROM..TO, --shard I/N or auto) into the report a single run writes.",
         discussion: """
-            Each part holds replicates (or simulated worlds) FROM..TO of one fit --bootstrap, select --bootstrap or validate \
-            --simulate run. The merged JSON is byte for byte the one the whole run writes. Parts of different runs (options, \
-            seeds, data), overlapping ranges and missing replicates are refused.
+            Each part holds replicates (or simulated worlds) of one fit --bootstrap, select --bootstrap or validate --simulate \
+            run. The merged JSON is byte for byte the one the whole run writes. Every part is checked first: written by this \
+            version, its header consistent with its options, every record of the run's shape with finite numbers. Parts of \
+            different runs (options, seeds, data) and overlapping ranges are refused; when replicates are missing, merge names \
+            them and prints the commands that recompute them (and, for a Slurm array, the sbatch --array indices).
             """)
 
     @Argument(help: "The part files, in any order.")

@@ -126,6 +126,7 @@ struct SelectCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
             let needed: [String]
             if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
             let targetsFile = ["all", "pool", "above-cutoff"].contains(targets) ? nil : targets
@@ -152,14 +153,14 @@ struct SelectCommand: ParsableCommand {
                 let replicates = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(
                         setup: selectionSetup, panel: loaded.panel, budgets: budgets, options: options, results: results,
-                        indices: bootstrapOptions.shard ?? 0...max(0, settings.replicateCount - 1), threadCount: options.threadCount,
+                        indices: shard?.range ?? 0...max(0, settings.replicateCount - 1), threadCount: options.threadCount,
                         progress: progress)
                 }
-                if let shard = bootstrapOptions.shard, let path = panelOptions.json {
+                if let shard, let path = panelOptions.json {
                     let part = SelectPart(
                         command: "select", seed: runOptions.seed, options: jsonOptions,
-                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard,
-                        total: settings.replicateCount, records: replicates.replicates)
+                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard.range,
+                        total: settings.replicateCount, records: replicates.replicates, arguments: BootstrapOptions.partArguments())
                     try outputs.write { _ in try part.encoded() }
                     printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
                     return

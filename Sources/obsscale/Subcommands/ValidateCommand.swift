@@ -170,16 +170,16 @@ struct ValidateCommand: ParsableCommand {
         try runReportingErrors(flagOverrides: FlagNames.validateOverrides) {
             let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile])
             if let simulate {
+                let shard = try bootstrapOptions.shard(count: simulate, countSetting: .simulationWorldCount)
                 let study = try study(worldCount: simulate)
                 let worlds = try withProgress("worlds", quiet: panelOptions.quiet) { progress in
-                    try study.worlds(
-                        indices: bootstrapOptions.shard ?? 0...max(0, simulate - 1), threadCount: runOptions.threadCount, progress: progress)
+                    try study.worlds(indices: shard?.range ?? 0...max(0, simulate - 1), threadCount: runOptions.threadCount, progress: progress)
                 }
                 let options = ValidateOptions(query: nil, validation: nil, study: study)
-                if let shard = bootstrapOptions.shard, let path = panelOptions.json {
+                if let shard, let path = panelOptions.json {
                     let part = ValidatePart(
-                        command: "validate", seed: runOptions.seed, options: options, shared: NoSharedResult(), indices: shard, total: simulate,
-                        records: worlds)
+                        command: "validate", seed: runOptions.seed, options: options, shared: NoSharedResult(), indices: shard.range,
+                        total: simulate, records: worlds, arguments: BootstrapOptions.partArguments())
                     try outputs.write { _ in try part.encoded() }
                     printPartWritten(shard, total: simulate, path: path, quiet: panelOptions.quiet(outputs))
                     return

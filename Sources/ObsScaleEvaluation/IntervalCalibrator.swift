@@ -1,0 +1,155 @@
+import Foundation
+import LinearProgramming
+import ObsScaleData
+import ObsScaleFit
+import ObsScaleNumerics
+
+/// Calibrates a fit's score intervals under extrapolation by borrowing from the panel's other
+/// public metrics (docs/architecture.md, "Calibrated intervals"), as the public prior borrows the
+/// law's parameters.
+///
+/// The bootstrap sees the sampling noise of a law, not the error of extrapolating it to larger
+/// models. Every public metric m the target may borrow from (`MetricGroups.mayCalibrate`:
+/// leave-one-task-out) is fitted exactly as the target was — on the fit's training models that
+/// have m, with the target's prior strength λ around m's own public prior — and predicts the
+/// models the fit predicts (the split's test models; without one, the models without the
+/// target). Each such prediction is a record: its residual r and its `IntervalFeatures`
+/// (σ of m's law, the curve's delta-method error at the model, the distance past the training
+/// PC-1, the room to the score's bounds). Two quantile regressions with non-negative coefficients,
+/// at τ = (1 + L)/2, learn the upper tail of r and of −r from the features; applied to the
+/// target's own features they give its interval at level L (`QuantileLines`), which the bootstrap
+/// interval is then hulled with (`IntervalCalibration.hull`).
+///
+/// Each regression is solved as its dual linear program in GLPK: maximize Σ r_k·d_k subject to
+/// Σ_k x_kj·d_k ≤ 0 for the five features j, τ − 1 ≤ d_k ≤ τ; the coefficients are the rows'
+/// duals. With fewer than `minimumMetrics` metrics or `minimumRecords` records the shipped lines
+/// are used (`IntervalCalibration.shippedLines`). No target value of a model to predict is read.
+/// Cost: one warm-started regression per public metric (none when the metric's public law was
+/// fitted on exactly these rows without a penalty), O(p²) features per record, two LPs with five
+/// rows per level.
+public struct IntervalCalibrator: Sendable {
+    /// The levels to calibrate (e.g. the bootstrap's, or 0.5/0.8/0.9/0.95 for a reliability diagram).
+    public var levels: [Double]
+
+    /// Fewer calibration metrics than this: the shipped lines.
+    public static let minimumMetrics = 3
+    /// Fewer records than this: the shipped lines.
+    public static let minimumRecords = 100
+
+    public init(levels: [Double]) { self.levels = levels }
+
+    /// One borrowed prediction: a public metric's residual at a model it predicted, and the
+    /// features of its law there.
+    public struct Record: Codable, Equatable, Sendable {
+        public let metric: String
+        public let residual: Double
+        public let features: IntervalFeatures
+    }
+
+    /// The calibration of `fit` (made on `panel` with `split`).
+    /// - Parameters:
+    ///   - cache: shares the public metrics' laws with other fits in the same capability space.
+    ///   - threadCount: workers for the metrics' fits; the result does not depend on it.
+    public func calibrate(
+        _ fit: ScalingLawFit, panel: Panel, split: Split, cache: PublicFitsCache? = nil, threadCount: Int = 1
+    ) throws -> IntervalCalibration {
+        for level in levels where !(level > 0 && level < 1) {
+            throw EvaluationError.invalidSetting(.calibrationLevels, value: "\(level)", allowed: "levels strictly between 0 and 1")
+        }
+        let law = fit.law
+        let train = fit.predictions.indices.filter { fit.predictions[$0].role == .train }
+        let scores = Matrix(rows: fit.predictions.map(\.capabilities))
+        let targets = train.map { fit.predictions[$0].observed ?? .nan }
+        let features = IntervalFeatureModel(
+            regression: law.regression, trainScores: scores.selectingRows(train), targets: targets, penalty: law.penalty)
+        let records = self.records(fit, panel: panel, split: split, scores: scores, train: train, cache: cache, threadCount: threadCount)
+        let metrics = Set(records.map(\.metric)).count
+        if metrics < Self.minimumMetrics || records.count < Self.minimumRecords {
+            let reason =
+                "\(metrics) public metric(s) with \(records.count) record(s) to calibrate on (at least \(Self.minimumMetrics) and \(Self.minimumRecords) needed)"
+            return IntervalCalibration(lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
+        }
+        var lines: [QuantileLines] = []
+        for level in levels {
+            guard let fitted = Self.quantileLines(records, level: level) else {
+                let reason = "the quantile regression at level \(level) found no optimum (a numerical failure of the LP)"
+                return IntervalCalibration(
+                    lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
+            }
+            lines.append(fitted)
+        }
+        return IntervalCalibration(lines: lines, features: features, source: .publicMetrics(metrics: metrics, records: records.count))
+    }
+
+    /// The calibration records of `fit`: every public metric it may borrow from, fitted on its
+    /// training models and scored on the models it predicts (metric order, then model order).
+    public func records(
+        _ fit: ScalingLawFit, panel: Panel, split: Split, scores: Matrix, train: [Int], cache: PublicFitsCache?, threadCount: Int
+    ) -> [Record] {
+        let law = fit.law, settings = law.settings, regression = settings.regression
+        let poolRows = law.poolRows ?? split.train
+        let predictionRows = split.test.isEmpty ? (0..<panel.count).filter { !Set(split.train).contains($0) } : split.test
+        let publicFits = settings.publicMetricFits(
+            panel: panel, scores: scores,
+            fitRows: settings.capabilityRows(train: train, poolRows: poolRows, panelCount: panel.count), poolRows: poolRows, cache: cache)
+        let laws = Dictionary(publicFits.entries.map { ($0.metric, $0.parameters) }, uniquingKeysWith: { first, _ in first })
+        let strength = law.penalty?.strength ?? 0
+        let componentCount = scores.columnCount
+        let metrics = panel.accuracyMetricNames.filter { MetricGroups.mayCalibrate(law.target, with: $0) }
+        let perMetric = Parallel.replicates(count: metrics.count, threadCount: threadCount) { index -> [Record] in
+            let metric = metrics[index]
+            guard let values = try? panel.values(of: metric) else { return [] }
+            let rows = train.filter { !values[$0].isNaN }
+            let predicted = predictionRows.filter { !values[$0].isNaN }
+            let y = rows.map { values[$0] }
+            guard rows.count >= componentCount + 3, !predicted.isEmpty, Statistics.populationStandardDeviation(y) > 1e-9 else { return [] }
+            // Fitted as the target was (same rows, same pull λ towards the metric's own prior),
+            // from its public law — where it was fitted on these very rows, a few iterations.
+            let penalty = strength > 0 ? publicFits.prior(for: metric).map { ParameterPenalty(prior: $0, strength: strength) } : nil
+            guard
+                let metricFit = try? regression.fit(
+                    scores: scores.selectingRows(rows), targets: y, start: laws[metric] ?? penalty?.center, penalty: penalty),
+                metricFit.termination.converged
+            else { return [] }
+            let model = IntervalFeatureModel(regression: metricFit, trainScores: scores.selectingRows(rows), targets: y, penalty: penalty)
+            return predicted.compactMap { row in
+                let capabilities = scores.row(row)
+                let residual = values[row] - metricFit.predict(capabilities)
+                guard residual.isFinite else { return nil }
+                return Record(metric: metric, residual: residual, features: model.features(metricFit, capabilities: capabilities))
+            }
+        }
+        return perMetric.flatMap { $0 }
+    }
+
+    /// Features below this are 0 in the quantile regressions.
+    static let negligibleFeature = 1e-12
+
+    /// The two quantile regressions at `level` (τ = (1 + level)/2): b⁺ of r on (1, σ, sd, d1,
+    /// headroom) and b⁻ of −r on (1, σ, sd, d1, footroom), each min_{b ≥ 0} Σ ρ_τ(·), solved as
+    /// its dual LP. Exact LP optima (GLPK's primal simplex, no presolve); a feature that is 0 in
+    /// every record (the room to the bounds of the unbounded linear link) gets coefficient 0; one
+    /// below `negligibleFeature` counts as 0. nil
+    /// when GLPK finds no optimum.
+    public static func quantileLines(_ records: [Record], level: Double) -> QuantileLines? {
+        let tau = (1 + level) / 2
+        func regression(_ response: (Record) -> Double, _ terms: (IntervalFeatures) -> [Double]) -> [Double]? {
+            var program = LinearProgram(sense: .maximize)
+            for record in records { program.addVariable(lowerBound: tau - 1, upperBound: tau, objective: response(record)) }
+            let rows = records.map { terms($0.features) }
+            var rowOfFeature: [Int?] = []
+            for j in 0..<5 {
+                // A feature below 1e-12 (a curve error of 1e-23 where the law is flat) is 0: GLPK's
+                // checks refuse coefficients under 1e-15, and it adds nothing to a quantile line.
+                let column = rows.indices.compactMap { k in rows[k][j] < Self.negligibleFeature ? nil : (index: k, coefficient: rows[k][j]) }
+                rowOfFeature.append(column.isEmpty ? nil : program.addConstraint(terms: column, upperBound: 0))
+            }
+            guard let solution = try? program.solve(options: SolveOptions(presolve: false)), solution.status == .optimal,
+                solution.duals.count == program.constraints.count
+            else { return nil }
+            return rowOfFeature.map { row in row.map { max(0, solution.duals[$0]) } ?? 0 }
+        }
+        guard let upper = regression({ $0.residual }, \.upperTerms), let lower = regression({ -$0.residual }, \.lowerTerms) else { return nil }
+        return QuantileLines(level: level, upper: upper, lower: lower)
+    }
+}

@@ -17,7 +17,8 @@ the repository. Two worlds:
   the v2 export's `#Params (B)` joined the same way; models without any size are left out (a size
   split cannot place them; they are listed). Two short names occur twice (different organisations'
   uploads of gpt2 and Phi-3-mini-4k-instruct); the second copy is kept as `NAME (2)`.
-  Release dates (`v1v2/dates.csv`): `date` of the v1 export (the earliest submission of the name).
+  Release dates (`Release Date`, read with `--date-column 'Release Date'`): `date` of the v1 export
+  (the earliest submission of the name, or of its "-hf" upload).
 - **pool** (`pool/panel.csv`): the v2 export's models as a large pool of near-duplicate fine-tunes
   for timing `select`: one row per `fullname` (the first), the six v2 `... Raw` scores (fractions) as
   benchmarks, family = `Base Model` (the model itself where the export says `Removed` or nothing),
@@ -96,7 +97,7 @@ def build_v1v2(oll, out):
     v1_sizes = sizes_by_name(os.path.join(oll, "open_llm_leaderboard_v1.csv"), "Model")
     v2_sizes = sizes_by_name(os.path.join(oll, "open_llm_leaderboard_v2.csv"), "fullname")
     dates = dates_by_name(os.path.join(oll, "open_llm_leaderboard_v1.csv"))
-    panel_rows, target_rows, date_rows, seen, unsized = [], [], [], collections.Counter(), []
+    panel_rows, target_rows, seen, unsized = [], [], collections.Counter(), []
     from_v1 = from_v2 = both_blocks = 0
     with open(os.path.join(oll, "v1_v2_merged.csv"), newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -121,15 +122,13 @@ def build_v1v2(oll, out):
             seen[row["model"]] += 1
             name = row["model"] if seen[row["model"]] == 1 else f"{row['model']} ({seen[row['model']]})"
             family = row["family"].strip() or name
-            panel_rows.append([name, family, f"{size:g}"] + [f"{value:.6g}" for value in scores])
-            date_rows.append([name, dates.get(key, "")])
+            panel_rows.append([name, family, f"{size:g}", dates.get(name_key) or dates.get(name_key + "-hf", "")] + [f"{value:.6g}" for value in scores])
             target_rows.append([name] + [f"{value:.6g}" for value in targets])
     os.makedirs(out, exist_ok=True)
     panel = os.path.join(out, "panel.csv")
     targets = os.path.join(out, "targets.csv")
-    write_csv(panel, ["Model", "Model Family", "Model Size (B)"] + [name for _, name in V1_BENCHMARKS], panel_rows)
+    write_csv(panel, ["Model", "Model Family", "Model Size (B)", "Release Date"] + [name for _, name in V1_BENCHMARKS], panel_rows)
     write_csv(targets, ["Model"] + [name for _, name in V2_TARGETS], target_rows)
-    write_csv(os.path.join(out, "dates.csv"), ["Model", "Release Date"], date_rows)
     notes = (f"{both_blocks} rows with both blocks; sizes from the v1 export for {from_v1}, from the v2 export for {from_v2}; "
              f"{len(unsized)} without a size left out ({', '.join(unsized)}); {len(panel_rows)} models in "
              f"{len(set(row[1] for row in panel_rows))} families")

@@ -12,8 +12,9 @@ of 5%, 10% and 20% of the pool's parameters:
   builds it in a temporary folder from the MIT-licensed exports), the six v1 benchmarks as
   capabilities, the six v2 scores as targets, split by size at 13B parameters (the largest
   conventional "small" class, Llama-2-13B: the pool is the 287 models of at most 13B, the 95 larger
-  ones -- 14B to 141B -- are the test set, 25% of the world, as the paper's cutoff holds out the
-  models above Llama-2-7B's compute).
+  ones -- 14B to 141B -- are the test set, a quarter of the world, as the paper's cutoff holds out
+  the models above Llama-2-7B's compute). The headline also splits it by release date (train up
+  to 2024-04-30, test the 100 later models: the next period's models).
 
 Three parts:
 
@@ -63,17 +64,24 @@ ESTIMATORS = {
     "paper fit": ["--pca-on", "train", "--prior", "none", "--components", "3"],
     "PCA on pool": ["--pca-on", "pool", "--prior", "none", "--components", "3"],
     "PCA on pool + prior": ["--pca-on", "pool", "--prior", "public", "--components", "3"],
-    "PCA on pool + prior, K = 2": ["--pca-on", "pool", "--prior", "public", "--components", "2"],
-    "PCA on pool + prior, K = 1": ["--pca-on", "pool", "--prior", "public", "--components", "1"],
+    "PCA on pool + prior, K = 1": ["--pca-on", "pool", "--prior", "public", "--components", "1", "--select-components", "3"],
     "PCA on pool + prior, auto K": ["--pca-on", "pool", "--prior", "public", "--components", "auto"],
+    "PCA on pool + prior, average K": ["--pca-on", "pool", "--prior", "public", "--components", "average"],
 }
-ANCHORS = {"": [], "anchored": ["--anchor", "compute-extremes"]}
+# `--anchor compute-extremes` is tried on the cells that matter (the default criterion and the
+# strongest alternatives, with the two prior estimators), not on the whole grid.
+ANCHORED = [(criterion, estimator) for criterion in ["D + intercept", "V (pool) + intercept", "V (test models)"]
+            for estimator in ["PCA on pool + prior", "PCA on pool + prior, average K"]]
 UNITS = "auto:model,auto:family"
-# Two complete pipelines: obsscale's defaults (no selection or estimator flag at all: what `select`
+# The law whose all-models fit is every ratio's common reference (the default before the study).
+REFERENCE_NAME = "K = 3 law (the previous default)"
+REFERENCE = REFERENCE_NAME
+# Complete pipelines: obsscale's defaults (no selection or estimator flag at all: what `select`
 # + `fit` give a user) and the paper's (V-optimal whole families, no intercept, imputation and PCA
 # on each subset, no prior; `auto` is the exhaustive search wherever it is feasible).
 PIPELINES = {
     "obsscale defaults": [],
+    REFERENCE_NAME: ["--components", "3", "--prior", "public", "--pca-on", "pool"],
     "the paper's pipeline": ["--method", "auto:family", "--criterion", "v", "--no-intercept", "--anchor", "none",
                              "--pca-on", "train", "--prior", "none", "--components", "3"],
 }
@@ -84,9 +92,15 @@ def worlds(args, scratch):
     public = ["--panel", panel, "--preset", "paper-2024", "--cutoff-flops", "84",
               "--benchmarks", "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,XWinograd,HumanEval", "--target", "all"]
     v1v2_panel, v1v2_targets, names, notes = leaderboard_worlds.build_v1v2(args.oll, os.path.join(scratch, "v1v2"))
-    v1v2 = ["--panel", v1v2_panel, "--downstream", v1v2_targets, "--cutoff-size", "13", "--target", "all"]
+    v1v2 = ["--panel", v1v2_panel, "--downstream", v1v2_targets, "--date-column", "Release Date", "--target", "all"]
     print(f"v1->v2 world: {notes}", file=sys.stderr)
-    return {"public metrics": public, "v1->v2": v1v2}
+    return {"public metrics": public, "v1->v2": v1v2 + ["--cutoff-size", "13"], "v1->v2 by date": v1v2 + ["--cutoff-date", "2024-04-30"]}
+
+
+# The time split (train on the models released up to 2024-04-30, test on the 100 later ones) is
+# reported beside the two worlds, not used to choose: the defaults are chosen on extrapolation to
+# larger models, which both worlds test.
+HEADLINE_ONLY = {"v1->v2 by date"}
 
 
 def run(binary, world_flags, flags, random_count):
@@ -108,7 +122,7 @@ def num(value):
 
 
 def entries(result):
-    """(selector, budget) -> {median, geo, p90, abs} over all targets; abs = geometric mean of the absolute test MSE."""
+    """(selector, budget) -> {median, geo, p90, …, perTarget}: the summary over all targets, and each target's test MSE."""
     table = {}
     budgets = result["settings"]["budgets"]
     for entry in result["summary"]:
@@ -118,22 +132,62 @@ def entries(result):
                                                        "p90": num(entry["p90Ratio"]), "within": num(entry["shareWithin1_2"]),
                                                        "toRandom": num(entry["medianRatioToRandom"]), "targets": entry["targets"],
                                                        "failed": entry["failures"]}
-    # Absolute test MSEs: geometric mean over the targets with a fit of every selector.
-    selectors = result["selectors"]
+    # Every subset fit's test MSE per target (and the all-models fit's), for ratios against a
+    # common reference: an estimator that fits all models worse must not look better for it.
+    def mse(score):
+        value = num(score["testMSE"])
+        return value if score.get("failure") is None and value > 0 else None
     labels = result["budgetLabels"]
-    for s, selector in enumerate(selectors):
+    for s, selector in enumerate(result["selectors"]):
         for b, label in enumerate(labels):
-            logs = [math.log(num(t["budgets"][b]["selectors"][s]["testMSE"])) for t in result["targets"]
-                    if t["budgets"][b]["selectors"][s].get("failure") is None and num(t["budgets"][b]["selectors"][s]["testMSE"]) > 0]
-            table.setdefault((selector, label), {})["abs"] = math.exp(sum(logs) / len(logs)) if logs else float("nan")
-    alls = [math.log(num(t["allModels"]["testMSE"])) for t in result["targets"] if t["allModels"].get("failure") is None]
-    table[("all models", "")] = {"abs": math.exp(sum(alls) / len(alls)) if alls else float("nan")}
+            table.setdefault((selector, label), {})["perTarget"] = {
+                t["name"]: mse(t["budgets"][b]["selectors"][s]) for t in result["targets"]}
+    for b, label in enumerate(labels):
+        table.setdefault((result["cheapest"], label), {})["perTarget"] = {
+            t["name"]: mse(t["budgets"][b]["cheapest"]) for t in result["targets"] if t["budgets"][b].get("cheapest")}
+        if result.get("randomBaseline"):
+            table.setdefault((result["randomBaseline"], label), {})["perTarget"] = {
+                t["name"]: (num(t["budgets"][b]["random"]["meanTestMSE"]) if t["budgets"][b].get("random") else None)
+                for t in result["targets"]}
+    table[("all models", "")] = {"perTarget": {t["name"]: mse(t["allModels"]) for t in result["targets"]}}
     del budgets
     return table
 
 
+def against(per_target, reference):
+    """Median and geometric mean over the targets of MSE / the reference all-models fit's MSE."""
+    ratios = sorted(value / reference[name] for name, value in per_target.items()
+                    if value is not None and reference.get(name))
+    if not ratios:
+        return float("nan"), float("nan")
+    middle = len(ratios) // 2
+    median = ratios[middle] if len(ratios) % 2 else 0.5 * (ratios[middle - 1] + ratios[middle])
+    return median, math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+
+
 def fmt(value, digits=2):
     return "—" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def select_timing(args, scratch):
+    """`select` with its defaults on the leaderboard v2 export's ~2,000 models of at most 10B
+    (near-duplicate fine-tunes: many ties), one process per budget: wall time and certified gap."""
+    panel, notes = leaderboard_worlds.build_pool(args.oll, os.path.join(scratch, "pool"), 10.0)
+    benchmarks = "IFEval,BBH,MATH Lvl 5,GPQA,MUSR,MMLU-PRO"
+    print(f"## Time: default `select` on a large pool ({notes})\n")
+    print("| budget | models chosen | certified gap | whole process |")
+    print("|---|---:|---:|---:|")
+    for budget in BUDGETS:
+        path = os.path.join(scratch, "select.json")
+        command = [args.obsscale, "select", "--panel", panel, "--benchmarks", benchmarks, "--cost", "params", "--budget", budget,
+                   "--quiet", "--json", path]
+        started = time.time()
+        subprocess.run(command, check=True)
+        seconds = time.time() - started
+        with open(path) as handle:
+            result = json.load(handle)["result"]["results"][0]
+        print(f"| {budget} | {len(result['models'])} | {100 * num(result.get('gap', float('nan'))):.3f}% | {seconds:.2f} s |")
+    print("\n    obsscale " + " ".join(command[1:-2]).replace(scratch, "WORLD") + "\n")
 
 
 def main():
@@ -155,20 +209,20 @@ def main():
         world_flags = {name: flags for name, flags in world_flags.items() if name in args.worlds.split(",")}
 
     runs = []  # (world, part, name, flags, random)
-    if args.only != "grid":
-        for world in world_flags:
-            for name, flags in PIPELINES.items():
-                runs.append((world, "headline", name, flags, 5))
+    for world in world_flags:
+        for name, flags in PIPELINES.items():
+            if args.only != "grid" or name == REFERENCE_NAME:
+                runs.append((world, "headline", name, flags, 0 if name == REFERENCE_NAME else 5))
     if args.only != "headline":
         criteria = args.criteria.split(";") if args.criteria else list(CRITERIA)
         estimators = args.estimators.split(";") if args.estimators else list(ESTIMATORS)
-        for world in world_flags:
-            for criterion in criteria:
-                for estimator in estimators:
-                    for anchor, anchor_flags in ANCHORS.items():
-                        name = f"{criterion} | {estimator}" + (f" | {anchor}" if anchor else "")
-                        runs.append((world, "grid", name, ["--method", UNITS] + CRITERIA[criterion] + ESTIMATORS[estimator]
-                                     + ["--anchor", "compute-extremes" if anchor else "none"], 0))
+        cells = [(c, e, False) for c in criteria for e in estimators]
+        cells += [(c, e, True) for c, e in ANCHORED if c in criteria and e in estimators]
+        for world in [w for w in world_flags if w not in HEADLINE_ONLY]:
+            for criterion, estimator, anchored in cells:
+                name = f"{criterion} | {estimator}" + (" | anchored" if anchored else "")
+                runs.append((world, "grid", name, ["--method", UNITS] + CRITERIA[criterion] + ESTIMATORS[estimator]
+                             + ["--anchor", "compute-extremes" if anchored else "none"], 0))
 
     def execute(item):
         world, part, name, flags, random_count = item
@@ -198,8 +252,27 @@ def main():
                 return record
         return None
 
+    grid_worlds = [w for w in world_flags if w not in HEADLINE_ONLY]
+    # The common reference: every pool model fitted with the previous default law (K = 3, PCA on
+    # the pool, public prior); ratios to it compare estimators fairly (`against`).
+    reference = {}
+    for world in world_flags:
+        record = find(world, REFERENCE, "all models", "")
+        reference[world] = record["perTarget"] if record else {}
+
+    def cell(world, config, selector, budget):
+        record = find(world, config, selector, budget)
+        if not record:
+            return "—", None
+        median, geo = against(record["perTarget"], reference[world])
+        return f"{fmt(record.get('median'))} / {fmt(record.get('geo'))} [{fmt(median)} / {fmt(geo)}]", (median, geo, record)
+
     if args.only != "grid":
-        print("## Headline: median / geometric mean of the ratio to the all-models fit\n")
+        print("## Headline\n")
+        print("Each cell: median / geometric mean over the targets of the ratio of a subset fit's test MSE to the all-models")
+        print("fit's of the same estimator (what `validate` reports), and in brackets to the all-models fit of one common")
+        print("law (K = 3, PCA on the pool, public prior: the default before this study) -- which an estimator cannot improve by fitting")
+        print("all models worse.\n")
         for world in world_flags:
             defaults = next(o for o in outcomes if o[0] == world and o[2] == "obsscale defaults")
             paper = next(o for o in outcomes if o[0] == world and o[2] == "the paper's pipeline")
@@ -207,45 +280,47 @@ def main():
             print("| budget | obsscale defaults | the paper's pipeline | cheapest first, same cost | random subsets, same cost |")
             print("|---|---|---|---|---|")
             for budget in BUDGETS:
-                cells = []
-                for config, selector in [("obsscale defaults", defaults[4][0]), ("the paper's pipeline", paper[4][0]),
-                                         ("obsscale defaults", defaults[6]), ("obsscale defaults", defaults[5])]:
-                    record = find(world, config, selector, budget)
-                    cells.append(f"{fmt(record['median'])} / {fmt(record['geo'])}" if record else "—")
+                cells = [cell(world, config, selector, budget)[0] for config, selector in [
+                    ("obsscale defaults", defaults[4][0]), ("the paper's pipeline", paper[4][0]),
+                    ("obsscale defaults", defaults[6]), ("obsscale defaults", defaults[5])]]
                 print(f"| {budget} | " + " | ".join(cells) + " |")
-            print()
-            print("    obsscale " + defaults[10][1:][0] + " " + " ".join(defaults[10][2:]).replace(scratch, "WORLD"))
-            print()
+            all_models = find(world, "obsscale defaults", "all models", "")
+            if all_models and reference[world]:
+                median, geo = against(all_models["perTarget"], reference[world])
+                print(f"\nThe defaults' all-models fit against the common reference: median {fmt(median)}, geometric mean {fmt(geo)}.")
+            print("\n    obsscale " + " ".join(defaults[10][1:]).replace(scratch, "WORLD") + "\n")
 
     if args.only != "headline":
-        print("## Grid: median / geometric mean of the ratio (absolute test MSE, geometric mean)\n")
-        configs = sorted({o[2] for o in outcomes if o[1] == "grid"}, key=lambda c: list(o[2] for o in outcomes).index(c))
+        print("## Grid\n")
+        print("| criterion \\| estimator \\| anchor | unit | " + " | ".join(f"{w} {b}" for w in grid_worlds for b in BUDGETS) + " |")
+        print("|---|---|" + "---|" * (len(grid_worlds) * len(BUDGETS)))
+        configs = list(dict.fromkeys(o[2] for o in outcomes if o[1] == "grid"))
         scores = []
         for config in configs:
             for selector in UNITS.split(","):
-                row = [config.replace(" | ", " | ", 2), selector.split(":")[1]]
-                worst_median, worst_geo = [], []
-                for world in world_flags:
+                row = [config, selector.split(":")[1]]
+                values = {}
+                for world in grid_worlds:
                     for budget in BUDGETS:
-                        record = find(world, config, selector, budget)
-                        row.append(f"{fmt(record['median'])} / {fmt(record['geo'])} ({fmt(record['abs'], 4)})" if record else "—")
-                for budget in BUDGETS:
-                    medians = [find(w, config, selector, budget) for w in world_flags]
-                    if all(medians):
-                        worst_median.append(max(r["median"] for r in medians))
-                        worst_geo.append(max(r["geo"] for r in medians))
-                score = sum(worst_median) / len(worst_median) if worst_median else float("nan")
-                scores.append((score, sum(worst_geo) / len(worst_geo) if worst_geo else float("nan"), config, selector, worst_median, worst_geo))
+                        text, value = cell(world, config, selector, budget)
+                        row.append(text)
+                        values[(world, budget)] = value
                 print("| " + " | ".join(row) + " |")
-        header = "| criterion \\| estimator \\| anchor | unit | " + " | ".join(
-            f"{w} {b}" for w in world_flags for b in BUDGETS) + " |"
-        print("\n(columns: " + header + ")\n")
-        print("## Ranking by the worse world (mean over budgets of the larger median ratio; geometric means beside)\n")
-        print("| rank | criterion \\| estimator \\| anchor | unit | worse-world median 5/10/20% | mean | worse-world geo. mean 5/10/20% | mean |")
-        print("|---:|---|---|---|---:|---|---:|")
-        for rank, (score, geo, config, selector, medians, geos) in enumerate(sorted(scores, key=lambda s: (s[0], s[1])), 1):
+                if all(values.values()):
+                    worst = [max(values[(w, b)][0] for w in grid_worlds) for b in BUDGETS]
+                    worst_geo = [max(values[(w, b)][1] for w in grid_worlds) for b in BUDGETS]
+                    native = [max(values[(w, b)][2]["median"] for w in grid_worlds) for b in BUDGETS]
+                    scores.append((sum(worst) / len(worst), sum(worst_geo) / len(worst_geo), config, selector, worst, worst_geo, native))
+        print("\n## Ranking by the worse world\n")
+        print("Per budget the larger of the two worlds' median ratios to the common reference, then their mean over the")
+        print("budgets (geometric means beside; the native median, against each estimator's own all-models fit, last).\n")
+        print("| rank | criterion \\| estimator \\| anchor | unit | worse-world median 5/10/20% | mean | worse-world geo. mean 5/10/20% | mean | native worse-world median |")
+        print("|---:|---|---|---|---:|---|---:|---|")
+        for rank, (score, geo, config, selector, medians, geos, native) in enumerate(sorted(scores, key=lambda s: (s[0], s[1])), 1):
             print(f"| {rank} | {config} | {selector.split(':')[1]} | {' / '.join(fmt(m) for m in medians)} | {fmt(score)} | "
-                  f"{' / '.join(fmt(g) for g in geos)} | {fmt(geo)} |")
+                  f"{' / '.join(fmt(g) for g in geos)} | {fmt(geo)} | {' / '.join(fmt(m) for m in native)} |")
+    if args.only != "grid":
+        select_timing(args, scratch)
     print(f"\n{len(runs)} runs of obsscale validate, {total:.0f} s of runs, {time.time() - started:.0f} s in all.")
 
 

@@ -17,10 +17,12 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var flopsDerived: Bool
     /// Where the model was read from (`file:line`), for messages.
     public var source: String
+    /// Release date `YYYY-MM-DD` (`ReleaseDate`), when the panel names a date column.
+    public var releaseDate: String?
 
     public init(
         name: String, family: String, parametersB: Double?, tokensT: Double?, flops: Double?,
-        flopsDerived: Bool = false, source: String
+        flopsDerived: Bool = false, source: String, releaseDate: String? = nil
     ) {
         self.name = name
         self.family = family
@@ -29,6 +31,7 @@ public struct ModelInfo: Codable, Equatable, Sendable {
         self.flops = flops
         self.flopsDerived = flopsDerived
         self.source = source
+        self.releaseDate = releaseDate
     }
 }
 
@@ -96,6 +99,12 @@ public struct Panel: Sendable {
         let (roles, roleNotes) = try format.resolve(header: table.header, path: panelPath, required: [.model, .family])
         let nameColumn = roles[.model] ?? 0
         let familyColumn = roles[.family] ?? 0
+        let dateColumn = try format.dateColumn.map { name in
+            guard
+                let index = table.header.firstIndex(of: name) ?? table.header.map(PanelFormat.normalized).firstIndex(of: PanelFormat.normalized(name))
+            else { throw DataError.missingColumn(path: panelPath, column: name, suggestions: Suggestions.closeMatches(to: name, in: table.header)) }
+            return index
+        }
         var models: [ModelInfo] = []
         var firstLine: [String: Int] = [:]
         for row in table.rows.indices {
@@ -139,16 +148,25 @@ public struct Panel: Sendable {
                 flops = product
                 derived = true
             }
+            var releaseDate: String?
+            if let dateColumn, !TextInput.trimmed(table.rows[row][dateColumn]).isEmpty {
+                releaseDate = ReleaseDate.parse(table.rows[row][dateColumn])
+                guard releaseDate != nil else {
+                    throw DataError.notANumber(
+                        what: "\(panelPath):\(line): column '\(table.header[dateColumn])':", value: table.rows[row][dateColumn],
+                        allowed: "a date YYYY-MM-DD, optionally with a time (2024-05-05T12:22:44Z), or an empty cell")
+                }
+            }
             models.append(
                 ModelInfo(
                     name: name, family: family, parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
-                    source: "\(panelPath):\(line)"))
+                    source: "\(panelPath):\(line)", releaseDate: releaseDate))
         }
         var notes = roleNotes
         var columns: [String: [Double]] = [:]
         var benchmarks: [String] = []
         var metrics: [String] = []
-        let identity = Set(roles.values)
+        let identity = Set(roles.values).union(dateColumn.map { [$0] } ?? [])
         for (index, header) in table.header.enumerated() where !identity.contains(index) {
             let standard = standardBenchmarks.first { $0.lowercased() == header.lowercased() }
             let column = standard ?? header

@@ -17,11 +17,15 @@ public struct PanelFormat: Codable, Equatable, Sendable {
     public var sizeColumn: String?
     public var tokensColumn: String?
     public var flopsColumn: String?
+    /// The panel's column of release dates (`ReleaseDate`), read into `ModelInfo.releaseDate` for a
+    /// date split; nil: none is read (only a column named here is, never a guessed one).
+    public var dateColumn: String?
 
     public init(
         delimiter: String? = nil, modelColumn: String? = nil, familyColumn: String? = nil, sizeColumn: String? = nil,
-        tokensColumn: String? = nil, flopsColumn: String? = nil
+        tokensColumn: String? = nil, flopsColumn: String? = nil, dateColumn: String? = nil
     ) {
+        self.dateColumn = dateColumn
         self.delimiter = delimiter
         self.modelColumn = modelColumn
         self.familyColumn = familyColumn

@@ -8,6 +8,9 @@ public enum SplitRule: Codable, Equatable, Sendable {
     /// Train: model size ≤ threshold (billions of parameters); test: the rest, including unknown
     /// sizes — the FLOPs cutoff's rule for panels without compute (leaderboard exports).
     case sizeCutoff(Double)
+    /// Train: released on or before the day (`YYYY-MM-DD`, `ModelInfo.releaseDate`); test: the
+    /// later models and those without a date — forecasting the next period's models.
+    case dateCutoff(String)
     /// Train: column ≤ threshold; test: the rest, including missing values.
     case metricCutoff(column: String, threshold: Double)
     /// Test: the top models ranked by the column (descending), among the n models that have a
@@ -19,20 +22,21 @@ public enum SplitRule: Codable, Equatable, Sendable {
 }
 
 extension SplitRule {
-    /// Whether the rule cuts the models along an axis of scale (FLOPs or size), so that the test
-    /// models are the ones past the training side — what `validate` extrapolates to.
+    /// Whether the rule cuts the models along an axis of scale or time (FLOPs, size, release date),
+    /// so that the test models are the ones past the training side — what `validate` extrapolates to.
     public var isValidationCut: Bool {
         switch self {
-        case .flopsCutoff, .sizeCutoff: return true
+        case .flopsCutoff, .sizeCutoff, .dateCutoff: return true
         case .none, .metricCutoff, .top, .holdout: return false
         }
     }
 
-    /// The cut in words: "84×1E21 FLOPs", "13B parameters"; nil for other rules.
+    /// The cut in words: "84×1E21 FLOPs", "13B parameters", "release date 2024-04-30"; nil for other rules.
     public var cutDescription: String? {
         switch self {
         case let .flopsCutoff(threshold): return "\(String(format: "%g", threshold))×1E21 FLOPs"
         case let .sizeCutoff(threshold): return "\(String(format: "%g", threshold))B parameters"
+        case let .dateCutoff(day): return "release date \(day)"
         case .none, .metricCutoff, .top, .holdout: return nil
         }
     }
@@ -72,6 +76,15 @@ public struct Split: Codable, Equatable, Sendable {
                 throw DataError.requiresColumn(setting: .splitSizeCutoff, column: "Model Size (B)")
             }
             let inTrain = all.map { panel.models[$0].parametersB.map { $0 <= threshold } ?? false }
+            self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
+        case let .dateCutoff(day):
+            guard let cut = ReleaseDate.parse(day), cut == day else {
+                throw DataError.invalidSetting(.splitDateCutoff, value: day, allowed: "a date YYYY-MM-DD")
+            }
+            guard panel.models.contains(where: { $0.releaseDate != nil }) else {
+                throw DataError.requiresColumn(setting: .splitDateCutoff, column: "of release dates (\(Setting.formatDateColumn) NAME)")
+            }
+            let inTrain = all.map { panel.models[$0].releaseDate.map { $0 <= cut } ?? false }
             self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
         case let .metricCutoff(column, threshold):
             guard threshold.isFinite else {

@@ -40,9 +40,11 @@ public struct Validation: Codable, Equatable, Sendable {
     /// Pool = models with FLOPs ≤ this (×1E21), test = the models above (and unknown FLOPs); not
     /// used when `split` or `heldOutModels` is given.
     public var cutoffFlops: Double
-    /// Another cut instead of `cutoffFlops`, for panels without compute: `.sizeCutoff(B)` (pool =
-    /// models of at most B billion parameters, test = the larger ones and unknown sizes). Only cuts
-    /// that order the models are allowed (`isValidationCut`); nil: the FLOPs cutoff.
+    /// Another cut instead of `cutoffFlops`: `.sizeCutoff(B)` for panels without compute (pool =
+    /// models of at most B billion parameters, test = the larger ones and unknown sizes), or
+    /// `.dateCutoff(day)` (pool = models released up to the day, test = the later ones and unknown
+    /// dates: forecasting the next period's models). Only cuts along scale or time are allowed
+    /// (`isValidationCut`); nil: the FLOPs cutoff.
     public var split: SplitRule?
     /// Pool and criterion of the selection; its `cutoffFlops` is set to `cutoffFlops`.
     public var selection = SelectionSetup()
@@ -99,7 +101,7 @@ public struct Validation: Codable, Equatable, Sendable {
         guard !targets.isEmpty else { throw EvaluationError.invalidSetting(.validationTargets, value: "none", allowed: "at least one target column") }
         if let split, !split.isValidationCut {
             throw EvaluationError.invalidSetting(
-                .validationSplit, value: "\(split)", allowed: "a cut by size (sizeCutoff), or nil for the FLOPs cutoff")
+                .validationSplit, value: "\(split)", allowed: "a cut by size (sizeCutoff) or release date (dateCutoff), or nil for the FLOPs cutoff")
         }
         guard heldOutModels != nil || split != nil || (cutoffFlops > 0 && cutoffFlops.isFinite) else {
             throw EvaluationError.invalidSetting(.validationCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0 (×1E21)")
@@ -134,7 +136,8 @@ public struct Validation: Codable, Equatable, Sendable {
             split = try Split(panel: panel, rule: rule)
             let testModels = split.test.map { panel.modelNames[$0] }
             guard !testModels.isEmpty else {
-                throw EvaluationError.invalidSetting(.validationSplit, value: "\(rule)", allowed: "a cut that leaves at least one test model")
+                throw EvaluationError.invalidSetting(
+                    .validationSplit, value: rule.cutDescription ?? "\(rule)", allowed: "a cut with at least one model past it to test on")
             }
             setup.heldOut += testModels
             if setup.targets == .aboveCutoff { setup.targets = .models(testModels) }

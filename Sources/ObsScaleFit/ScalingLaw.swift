@@ -34,13 +34,13 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     public var maxAutoComponents: Int?
     /// How λ and K are chosen.
     public var selection = ModelSelection()
-    /// true: the law is the average of the laws with K = 1…`pca.componentCount` (`--components
+    /// true: the law predicts the mean of the laws with K = 1…`pca.componentCount` (`--components
     /// average`, `SigmoidFit.average`), each fitted as a law of its own K (with its own prior
     /// strength). A law fitted on the 15–60 models a small budget buys extrapolates with its
-    /// higher components poorly determined; averaging shrinks them towards the simpler laws
-    /// without choosing between them on a noisy cross-validation — in the validation study it
-    /// lowered the subset fits' error on both worlds at every budget (README, "How good is a
-    /// subset?"). nil or false: one K. Optional so that laws saved before it load.
+    /// higher components poorly determined; the average hedges between the simpler and the fuller
+    /// laws instead of choosing one on a noisy cross-validation (README, "How good is a subset?").
+    /// Only for a subset of the pool (`averages`): on (nearly) every pool model the law is the
+    /// K-component one. nil or false: one K. Optional so that laws saved before it load.
     public var averagesComponents: Bool?
 
     public init(
@@ -97,7 +97,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
     ) throws
         -> ScalingLawFit
     {
-        if isAveraged { return try averagedFit(panel: panel, target: target, split: split, poolRows: poolRows, cache: cache) }
+        if isAveraged && averages(panel: panel, target: target, split: split, poolRows: poolRows) {
+            return try averagedFit(panel: panel, target: target, split: split, poolRows: poolRows, cache: cache)
+        }
         let benchmarkNames = try panel.capabilityColumns(benchmarks)
         let rawTargets = try panel.values(of: target)
         let benchmarkMatrix = try panel.matrix(columns: benchmarkNames)
@@ -136,11 +138,22 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             panel: panel, target: target, law: law, scores: scores, normalized: normalized, train: train, test: test, split: split)
     }
 
+    /// Whether an averaged law averages on this split: only while the training models with the
+    /// target are fewer than `selection.maximumTrainingShare` (90%) of the pool — as the prior, the
+    /// average is for a subset; a law fitted on (nearly) the whole pool is the K-component law,
+    /// which the target's own data determine (in the validation study the average fitted on every
+    /// pool model predicted 6–11% worse than it). O(models).
+    public func averages(panel: Panel, target: String, split: Split, poolRows: [Int]?) -> Bool {
+        guard isAveraged, let values = try? panel.values(of: target) else { return false }
+        let training = split.train.filter { !values[$0].isNaN }.count
+        return Double(training) < selection.maximumTrainingShare * Double((poolRows ?? split.train).count)
+    }
+
     /// The law averaged over K = 1…`pca.componentCount` (`averagesComponents`): each member is this
     /// law with its own K (its own cross-validated prior strength), fitted on the same rows in the
     /// same capability space (the components of a PCA do not depend on how many are kept); the
-    /// result is one law with the members' averaged parameters (`SigmoidFit.average`), its
-    /// members kept in `FittedScalingLaw.members`. Cost: K fits.
+    /// result predicts the members' mean (`SigmoidFit.average`), each member's choice and penalty
+    /// kept in `FittedScalingLaw.members`. Cost: K fits.
     func averagedFit(panel: Panel, target: String, split: Split, poolRows: [Int]?, cache: PublicFitsCache?) throws -> ScalingLawFit {
         let fits = try (1...pca.componentCount).map { k -> ScalingLawFit in
             var member = self
@@ -160,7 +173,9 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         var law = FittedScalingLaw(
             settings: self, target: target, benchmarkNames: widest.law.benchmarkNames, imputer: widest.law.imputer, pca: widest.law.pca,
             regression: regression, poolRows: widest.law.poolRows)
-        law.members = fits.map { FittedScalingLaw.Member(regression: $0.law.regression, choice: $0.law.choice, penalty: $0.law.penalty) }
+        law.members = fits.map {
+            FittedScalingLaw.Member(componentCount: $0.law.pca.settings.componentCount, choice: $0.law.choice, penalty: $0.law.penalty)
+        }
         return Self.assemble(
             panel: panel, target: target, law: law, scores: scores, normalized: normalized, train: train, test: test, split: split)
     }
@@ -347,15 +362,12 @@ public struct FittedScalingLaw: Codable, Equatable, Sendable {
     /// The laws of K = 1…K whose average this law is (`ScalingLaw.averagesComponents`); nil for one K.
     public var members: [Member]?
 
-    /// One law of an average over K: its regression (on the first K components) and how its prior
-    /// strength was chosen.
+    /// One law of an average over K (its regression is `regression.members`, in the same order):
+    /// its K and how its prior strength was chosen.
     public struct Member: Codable, Equatable, Sendable {
-        public let regression: SigmoidFit
+        public let componentCount: Int
         public let choice: ModelSelection.Choice?
         public let penalty: ParameterPenalty?
-
-        /// K of this member.
-        public var componentCount: Int { regression.beta.count }
     }
     /// The training-side rows that informed the fit without their targets (a public prior's
     /// metrics, `pcaOn == .pool`'s capability space); nil when none did.
@@ -383,7 +395,10 @@ public struct FittedScalingLaw: Codable, Equatable, Sendable {
     }
 
     /// The fitted formula, e.g. `y = 1.00·σ(-2.498 + 2.565·PC-1 + …) + 0.000`.
-    public var formula: String { Self.formula(regression, link: settings.regression.link) }
+    public var formula: String {
+        guard let members = regression.members else { return Self.formula(regression, link: settings.regression.link) }
+        return "y = the mean of \(members.count) laws (K = 1…\(members.count))"
+    }
 
     /// The formula of a regression with the given link.
     public static func formula(_ regression: SigmoidFit, link: Link) -> String {

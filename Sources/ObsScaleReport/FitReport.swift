@@ -140,15 +140,20 @@ public enum FitReport {
 
     /// The laws a law averaged over K is the mean of (`FittedScalingLaw.members`): one line each,
     /// with whether its prior was used; empty for a law of one K.
-    static func membersSummary(_ law: FittedScalingLaw) -> [String] {
-        guard let members = law.members else { return [] }
-        var lines = ["Averaged over K = 1…\(members.count) (each component's coefficient shrunk by the laws without it):"]
-        for member in members {
+    public static func membersSummary(_ law: FittedScalingLaw) -> [String] {
+        guard let members = law.members else {
+            guard law.settings.isAveraged else { return [] }
+            return [
+                "Not averaged over K: the training models are (nearly) the whole pool, so the K = \(law.pca.settings.componentCount) law is fitted"
+            ]
+        }
+        var lines = ["The mean of the predictions of \(members.count) laws:"]
+        for (member, regression) in zip(members, law.regression.members ?? []) {
             let prior =
                 member.choice.map { choice in
                     choice.priorUsed ? "prior λ = \(Format.significant(choice.strength, 3))" : (choice.prior == nil ? "no prior" : "prior not used")
                 } ?? "no prior"
-            lines.append("  K = \(member.componentCount): \(ScalingLaw.formula(member.regression, link: law.settings.regression.link)) (\(prior))")
+            lines.append("  K = \(member.componentCount): \(FittedScalingLaw.formula(regression, link: law.settings.regression.link)) (\(prior))")
         }
         return lines
     }

@@ -14,7 +14,7 @@ public enum ValidateReport {
         let selectors = report.selectors
         var text = "Validation on \(panelDescription)\n"
         text += "Split at \(settings.splitRule.cutDescription ?? "?"): \(describePools(report)); "
-        text += "test = models above with the target\n"
+        text += "test = models \(sides(report).after) with the target\n"
         text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text +=
             "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
@@ -105,9 +105,15 @@ public enum ValidateReport {
         guard report.pools.count > 1, let smallest = sizes.min(), let largest = sizes.max() else {
             let pool = report.pools.first
             let left = pool.map { $0.withoutTarget > 0 ? " (\($0.withoutTarget) without the target left out)" : "" } ?? ""
-            return "selection pool \(pool?.models.count ?? 0) models at or below\(left)"
+            return "selection pool \(pool?.models.count ?? 0) models \(sides(report).before)\(left)"
         }
         return "selection pools of \(smallest)–\(largest) models (per target: the pool models that have it; \(report.pools.count) pools)"
+    }
+
+    /// How the two sides of the cut are named: by scale, or by time for a date split.
+    static func sides(_ report: ValidationReport) -> (before: String, after: String) {
+        if case .dateCutoff = report.settings.splitRule { return ("on or before", "after") }
+        return ("at or below", "above")
     }
 
     /// Per-target tables are printed up to this many targets (all of them are in the JSON).

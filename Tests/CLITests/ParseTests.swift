@@ -128,6 +128,8 @@ struct ParseTests {
         for arguments in [
             ["--budget", "0"], ["--budget", "8,-1"], ["--budget", "ten"], ["--budget", "8", "--method", "simplex"],
             ["--budget", "8", "--unit", "team"], ["--budget", "8", "--threads", "0"], [],
+            ["--budget", "8", "--gap", "1"], ["--budget", "8", "--gap", "150%"], ["--budget", "8", "--gap=-1%"],
+            ["--budget", "8", "--gap", "tight"], ["--budget", "8", "--anchor", "middle"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try SelectCommand.parse(arguments) }
         }
@@ -171,10 +173,32 @@ struct ParseTests {
         for arguments in [
             ["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap", "10"],
             base + ["--simulate", "3", "--target", "t"], base + ["--simulate", "3", "--html", "r.html"],
-            ["--budget", "150%", "--cutoff-flops", "84"], base + ["--min-test-sd=-1"],
+            ["--budget", "150%", "--cutoff-flops", "84"], base + ["--min-test-sd=-1"], base + ["--cutoff-size", "13"],
+            ["--budget", "12", "--cutoff-size", "13", "--components", "many"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try ValidateCommand.parse(arguments) }
         }
+    }
+
+    /// `--gap`, `--anchor`, `--cutoff-size`, `--select-components` and `--components average`.
+    @Test func gapAnchorCutAndAveraging() throws {
+        let select = try SelectCommand.parse(["--budget", "8", "--gap", "0.5%", "--anchor", "compute-extremes"])
+        #expect(select.options.gapTolerance == 0.005)
+        #expect(try select.setup().anchor == .computeExtremes)
+        #expect(try SelectCommand.parse(["--budget", "8"]).options.gapTolerance == 0.01)
+        #expect(try SelectCommand.parse(["--budget", "8", "--gap", "0"]).options.gapTolerance == 0)
+        #expect(try SelectCommand.parse(["--budget", "8", "--gap", "0.02"]).options.gapTolerance == 0.02)
+        let validation = try ValidateCommand.parse([
+            "--budget", "10%", "--cutoff-size", "13", "--gap", "2%", "--select-components", "2", "--components", "average",
+            "--anchor", "compute-extremes",
+        ]).validation()
+        #expect(validation.split == .sizeCutoff(13) && validation.gapTolerance == 0.02)
+        #expect(validation.selection.componentCount == 2 && validation.selection.anchor == .computeExtremes)
+        #expect(validation.law.averagesComponents == true && validation.law.pca.componentCount == 3 && validation.law.maxAutoComponents == nil)
+        let fit = try FitCommand.parse(["--target", "t", "--cutoff-size", "13"])
+        #expect(try fit.splitRule() == .sizeCutoff(13))
+        #expect(throws: (any Error).self) { try FitCommand.parse(["--target", "t", "--cutoff-size", "13", "--cutoff-flops", "84"]) }
+        #expect(throws: (any Error).self) { try FitCommand.parse(["--target", "t", "--cutoff-size", "13", "--test-top", "0.2"]) }
     }
 
     @Test func simulateAndFetch() throws {

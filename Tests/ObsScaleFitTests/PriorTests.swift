@@ -165,12 +165,15 @@ struct PriorTests {
             models: world.panel.models, columns: columns, benchmarkNames: world.panel.benchmarkNames, metricNames: world.panel.metricNames)
         var auto = ScalingLaw.recommended
         auto.maxAutoComponents = 3
-        for law in [ScalingLaw.recommended, auto] {
+        var averaged = ScalingLaw.recommended
+        averaged.averagesComponents = true
+        for law in [ScalingLaw.recommended, auto, averaged] {
             for target in ["task_smooth,accuracy", "task_unlike,accuracy", "task_emergent,accuracy"] {
                 let splitUsed = Split(train: train, test: split.test)
                 let original = try law.fit(panel: world.panel, target: target, split: splitUsed, poolRows: split.train)
                 let modified = try law.fit(panel: changed, target: target, split: splitUsed, poolRows: split.train)
                 #expect(original.law.choice == modified.law.choice, "\(target)")
+                #expect(original.law.members == modified.law.members, "\(target)")
                 #expect(original.law.regression.parameters == modified.law.regression.parameters, "\(target)")
                 #expect(original.testMetrics.mse != modified.testMetrics.mse, "\(target): the change reached the test scores")
             }

@@ -100,6 +100,14 @@ enum Parse {
         return value
     }
 
+    /// `--cutoff-date`: a calendar day, `YYYY-MM-DD`.
+    static func date(_ text: String) throws -> String {
+        guard let day = ReleaseDate.parse(text), day == TextInput.trimmed(text) else {
+            throw RefusedValue(item: text, allowed: "a date YYYY-MM-DD that exists, e.g. 2024-04-30")
+        }
+        return day
+    }
+
     /// `LOW,HIGH` with finite LOW < HIGH.
     static func range(_ text: String) throws -> ClosedRange<Double> {
         let parts = text.split(separator: ",").map { Double(TextInput.trimmed($0)) }

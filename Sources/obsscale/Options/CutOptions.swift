@@ -9,9 +9,15 @@ struct CutOptions: ParsableArguments {
         help: "Train on models of at most B billion parameters; test on the larger ones (and unknown sizes). For panels without FLOPs.")
     var cutoffSize: Double?
 
-    /// The cut these options ask for, if any.
-    var rule: SplitRule? { cutoffSize.map { .sizeCutoff($0) } }
+    @Option(
+        name: .customLong("cutoff-date"),
+        help: "Train on models released on or before this day (YYYY-MM-DD; dates from --date-column); test on the later ones.",
+        transform: Parse.date)
+    var cutoffDate: String?
+
+    /// The cut these options ask for, if any (at most one is given: `given`).
+    var rule: SplitRule? { cutoffSize.map { .sizeCutoff($0) } ?? cutoffDate.map { .dateCutoff($0) } }
 
     /// The flags given, for the "at most one split" check.
-    var given: [String] { cutoffSize == nil ? [] : ["--cutoff-size"] }
+    var given: [String] { (cutoffSize == nil ? [] : ["--cutoff-size"]) + (cutoffDate == nil ? [] : ["--cutoff-date"]) }
 }

@@ -23,6 +23,8 @@ enum FlagNames {
         .splitFlopsCutoff: "--cutoff-flops",
         .splitTop: "--test-top",
         .splitSizeCutoff: "--cutoff-size",
+        .splitDateCutoff: "--cutoff-date",
+        .formatDateColumn: "--date-column",
         .modelFilterMaxSize: "--max-size",
         .fetchTimeout: "--timeout",
         .fetchBaseURL: "--base-url",
@@ -83,7 +85,7 @@ enum FlagNames {
         // ObsScaleEvaluation
         .validationTargets: "--target",
         .validationCutoffFlops: "--cutoff-flops",
-        .validationSplit: "--cutoff-size",
+        .validationSplit: "--cutoff-size/--cutoff-date",
         .validationSelectors: "--method",
         .validationRandomCount: "--random",
         .simulationWorldCount: "--simulate",

@@ -48,6 +48,11 @@ struct PanelOptions: ParsableArguments {
     @Option(name: .customLong("flops-column"), help: "The training-compute column, units of 1E21 FLOPs (default: FLOPs (1E21) or flops).")
     var flopsColumn: String?
 
+    @Option(
+        name: .customLong("date-column"),
+        help: "The panel's release-date column (YYYY-MM-DD, a time may follow), for --cutoff-date; not read unless named.")
+    var dateColumn: String?
+
     @Option(help: "Write the result as JSON to this file (atomically; '-' or /dev/stdout: standard output, instead of the text report).")
     var json: String?
 
@@ -60,7 +65,7 @@ struct PanelOptions: ParsableArguments {
             filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels),
             format: PanelFormat(
                 delimiter: delimiter, modelColumn: modelColumn, familyColumn: familyColumn, sizeColumn: sizeColumn, tokensColumn: tokensColumn,
-                flopsColumn: flopsColumn))
+                flopsColumn: flopsColumn, dateColumn: dateColumn))
     }
 
     /// The run's output files — `--json` and `others` — resolved and checked before any work:

@@ -80,10 +80,10 @@ struct FitCommand: ParsableCommand {
         try bootstrapOptions.validateShard(
             json: panelOptions.json, count: bootstrapOptions.replicates,
             conflicts: [runOptions.html.map { _ in "--html" }, saveLaw.map { _ in "--save-law" }].compactMap { $0 })
-        let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil, cutOptions.rule != nil].filter { $0 }.count
+        let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil].filter { $0 }.count + cutOptions.given.count
         guard chosen <= 1 else {
             throw ValidationError(
-                "--cutoff-flops/--cutoff-size/--holdout/--test-top: '\(chosen) given' is not allowed (allowed: at most one split)")
+                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top: '\(chosen) given' is not allowed (allowed: at most one split)")
         }
     }
 
@@ -221,6 +221,7 @@ struct FitCommand: ParsableCommand {
         case .none: return "all models train (no held-out set)"
         case let .flopsCutoff(x): return "train FLOPs ≤ \(x)×1E21, test above (and unknown FLOPs)"
         case let .sizeCutoff(x): return "train size ≤ \(Format.significant(x))B parameters, test above (and unknown sizes)"
+        case let .dateCutoff(day): return "train released on or before \(day), test later (and unknown dates)"
         case let .metricCutoff(column, x): return "train \(column) ≤ \(x)"
         case let .top(_, f): return f < 1 ? "test = top \(Format.percent(f)) by the target" : "test = top \(Int(f)) models by the target"
         case let .holdout(names): return "\(names.count) named held-out model(s)"

@@ -42,7 +42,7 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(
         help:
-            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is a split (--cutoff-flops or --cutoff-size).",
+            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is a split (--cutoff-flops, --cutoff-size or --cutoff-date).",
         transform: Parse.budgets)
     var budget: BudgetSpec
 
@@ -108,7 +108,9 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         let cuts = (poolOptions.cutoffFlops == nil ? [] : ["--cutoff-flops"]) + cutOptions.given
-        guard !cuts.isEmpty else { throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>' (or --cutoff-size B)") }
+        guard !cuts.isEmpty else {
+            throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>' (or --cutoff-size B, or --cutoff-date YYYY-MM-DD)")
+        }
         guard cuts.count == 1 else {
             throw ValidationError("\(cuts.joined(separator: "/")): '\(cuts.count) given' is not allowed (allowed: one split)")
         }

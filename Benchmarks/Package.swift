@@ -34,6 +34,10 @@ let package = Package(
             dependencies: ["FitWorkload", .product(name: "ObsScale", package: "obsscale")],
             path: "Sources/csv-timing"),
         .executableTarget(
+            name: "calibration-lines",
+            dependencies: [.product(name: "ObsScale", package: "obsscale")],
+            path: "Sources/calibration-lines"),
+        .executableTarget(
             name: "bootstrap-timing",
             dependencies: ["FitWorkload"],
             path: "Sources/bootstrap-timing"),

@@ -29,6 +29,8 @@ struct PreparedProgram {
     var timeLimitMilliseconds: Int32?
     var mipGap: Double?
     var iterationLimit: Int32?
+    /// `SolveOptions.dualSimplex` (LPs only).
+    var dualSimplex = false
 
     /// Relative size below which a coefficient is dropped: 1e-11.
     static let negligibleRatio = 1e-11
@@ -168,6 +170,7 @@ enum InputChecks {
             }
         }
         prepared.presolveIsSafe = presolveIsSafe(program, prepared: prepared)
+        prepared.dualSimplex = options.dualSimplex
         return prepared
     }
 

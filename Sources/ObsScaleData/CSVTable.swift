@@ -15,6 +15,8 @@ public struct CSVTable: Sendable {
     public let rows: [[String]]
     /// The 1-based line number each data row starts on.
     public let lineNumbers: [Int]
+    /// The field delimiter the file was read with (`,`, tab or `;`).
+    public let delimiter: String
 
     /// Reads and checks a CSV file. Throws `DataError` for a missing, unreadable, empty or
     /// malformed file.
@@ -41,8 +43,8 @@ public struct CSVTable: Sendable {
         if let delimiter, !delimiters.contains(delimiter) {
             throw DataError.invalidSetting(.formatDelimiter, value: delimiter, allowed: "',', tab ('\\t' or 'tab') or ';'")
         }
-        if String(validating: bytes, as: UTF8.self) == nil {
-            throw DataError.unreadableFile(path: path, reason: "not valid UTF-8 text")
+        if String(validating: bytes, as: UTF8.self) == nil, let invalid = TextInput.firstInvalidUTF8(bytes) {
+            throw DataError.notUTF8(path: path, line: invalid.line, byteInLine: invalid.byteInLine, byte: bytes[invalid.offset])
         }
         let separator = delimiter.flatMap(\.utf8.first) ?? CSVScanner.detectDelimiter(bytes)
         let records: [CSVScanner.Record]
@@ -78,7 +80,8 @@ public struct CSVTable: Sendable {
         }
         guard let columns = header else { throw DataError.emptyFile(path: path) }
         guard !rows.isEmpty else { throw DataError.noDataRows(path: path) }
-        return CSVTable(path: path, header: columns, rows: rows, lineNumbers: lineNumbers)
+        return CSVTable(
+            path: path, header: columns, rows: rows, lineNumbers: lineNumbers, delimiter: String(decoding: [separator], as: UTF8.self))
     }
 
     /// The index of a required column, or `DataError.missingColumn` with close names.
@@ -87,18 +90,88 @@ public struct CSVTable: Sendable {
         throw DataError.missingColumn(path: path, column: name, suggestions: Suggestions.closeMatches(to: name, in: header))
     }
 
-    /// Parses cell (row, column) as an optional number: empty (or NA/NaN-free blank) is `nil`;
-    /// anything else must be a finite decimal number.
-    public func number(row: Int, column: Int) throws -> Double? {
-        let raw = TextInput.trimmed(rows[row][column])
-        if raw.isEmpty { return nil }
-        guard let value = Double(raw) else {
-            throw DataError.nonNumeric(path: path, line: lineNumbers[row], column: header[column], value: raw)
-        }
-        guard value.isFinite else {
-            throw DataError.nonFinite(path: path, line: lineNumbers[row], column: header[column], value: raw)
-        }
-        return value
+    /// What cell (row, column) holds (`Cell.parse`; decimal commas in a semicolon-separated file).
+    public func cell(row: Int, column: Int) -> Cell {
+        Cell.parse(rows[row][column], decimalComma: delimiter == ";")
     }
 
+    /// Cell (row, column) as an optional number: nil when missing (`Cell.missing` or a marker);
+    /// `DataError.nonNumeric` for text, `DataError.nonFinite` for ±∞.
+    public func number(row: Int, column: Int) throws -> Double? {
+        switch cell(row: row, column: column) {
+        case .missing, .marker: return nil
+        case let .number(value): return value
+        case let .nonFinite(raw): throw DataError.nonFinite(path: path, line: lineNumbers[row], column: header[column], value: raw)
+        case let .text(raw): throw DataError.nonNumeric(path: path, line: lineNumbers[row], column: header[column], value: raw)
+        }
+    }
+}
+
+/// One cell of a user's file, read as a number.
+///
+/// Numbers are decimal only: an optional sign, digits with one decimal separator, an optional
+/// exponent (`-0.5`, `.5`, `5.`, `8.4e22`). Anything else is text — hexadecimal (`0x54`, which
+/// the C library would read as 84), `84\0e30` (the C library stops at the NUL and reads 84),
+/// thousands separators, units. The decimal separator is a point, or also a comma in a
+/// semicolon-separated file (`0,45`, as spreadsheets in many locales write it).
+public enum Cell: Equatable, Sendable {
+    /// Empty or blank.
+    case missing
+    /// A missing-value marker (`markers`, any letter case), kept as written for notes.
+    case marker(String)
+    /// A finite number.
+    case number(Double)
+    /// `inf`, `-Infinity` or a number too large for a Double (`1e400`), as written.
+    case nonFinite(String)
+    /// Anything else, as written (trimmed).
+    case text(String)
+
+    /// The spellings read as a missing value besides an empty cell, compared in lower case: what
+    /// pandas, R and spreadsheets write (`NaN`, `nan`, `NA`, `N/A`, `-`, `None`).
+    public static let markers: Set<String> = ["nan", "na", "n/a", "-", "none"]
+
+    /// Reads `raw` (blanks around it are ignored). O(length).
+    public static func parse(_ raw: String, decimalComma: Bool = false) -> Cell {
+        let text = TextInput.trimmed(raw)
+        guard !text.isEmpty else { return .missing }
+        if let value = decimal(text, decimalComma: decimalComma) {
+            return value.isFinite ? .number(value) : .nonFinite(text)
+        }
+        let lower = text.lowercased()
+        if markers.contains(lower) { return .marker(text) }
+        if ["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"].contains(lower) { return .nonFinite(text) }
+        return .text(text)
+    }
+
+    /// The value of a decimal number (see the type's grammar), nil for anything else.
+    static func decimal(_ text: String, decimalComma: Bool) -> Double? {
+        var digits = 0
+        var separator: Int?
+        var exponent: Int?
+        var exponentDigits = 0
+        var index = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if exponent == nil { digits += 1 } else { exponentDigits += 1 }
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                // A sign only leads the number or its exponent.
+                guard index == 0 || (exponent.map { $0 == index - 1 } ?? false) else { return nil }
+            case UInt8(ascii: "."), UInt8(ascii: ","):
+                guard byte == UInt8(ascii: ".") || decimalComma, separator == nil, exponent == nil else { return nil }
+                separator = index
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                guard exponent == nil, digits > 0 else { return nil }
+                exponent = index
+            default:
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0, exponent == nil || exponentDigits > 0 else { return nil }
+        guard let separator, text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: separator)] == UInt8(ascii: ",") else {
+            return Double(text)
+        }
+        return Double(text.replacingOccurrences(of: ",", with: "."))
+    }
 }

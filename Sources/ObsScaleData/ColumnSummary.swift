@@ -39,7 +39,10 @@ public struct PanelSummary: Codable, Equatable, Sendable {
     public let withSize: Int
     public let withTokens: Int
     public let columns: [ColumnSummary]
-    /// The loader's notes (columns found under an alias, unknown downstream models).
+    /// Columns holding text (ignored: a benchmark, target or cost must be numeric), in file order.
+    public let textColumns: [String]
+    /// The loader's notes (columns found under an alias, rows left out or merged, cells read as
+    /// missing, downstream rows matched loosely or not at all).
     public let notes: [String]
 
     public init(panel: Panel) {
@@ -50,6 +53,7 @@ public struct PanelSummary: Codable, Equatable, Sendable {
         withSize = panel.models.filter { $0.parametersB != nil }.count
         withTokens = panel.models.filter { $0.tokensT != nil }.count
         columns = ColumnSummary.summaries(of: panel)
+        textColumns = panel.textColumnNames
         notes = panel.notes
     }
 }

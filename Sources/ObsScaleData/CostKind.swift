@@ -28,22 +28,30 @@ public enum CostKind: Codable, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Each model's cost. Throws when a cost is missing, not finite or not > 0, naming the model.
-    public func costs(for panel: Panel) throws -> [Double] {
-        let values: [Double]
-        let column: String
+    /// The column a cost is read from (`Model Size (B)`, `FLOPs (1E21)`, the named column; nil for `count`).
+    public var columnName: String? {
+        switch self {
+        case .count: return nil
+        case .params: return "Model Size (B)"
+        case .flops: return "FLOPs (1E21)"
+        case let .column(name): return name
+        }
+    }
+
+    /// Each model's cost as recorded, NaN where it is missing (1 for every model under `count`).
+    public func values(for panel: Panel) throws -> [Double] {
         switch self {
         case .count: return Array(repeating: 1, count: panel.count)
-        case .params:
-            column = "Model Size (B)"
-            values = panel.models.map { $0.parametersB ?? .nan }
-        case .flops:
-            column = "FLOPs (1E21)"
-            values = panel.models.map { $0.flops ?? .nan }
-        case let .column(name):
-            column = name
-            values = try panel.values(of: name)
+        case .params: return panel.models.map { $0.parametersB ?? .nan }
+        case .flops: return panel.models.map { $0.flops ?? .nan }
+        case let .column(name): return try panel.values(of: name)
         }
+    }
+
+    /// Each model's cost. Throws when a cost is missing, not finite or not > 0, naming the model.
+    public func costs(for panel: Panel) throws -> [Double] {
+        let values = try values(for: panel)
+        let column = columnName ?? "count"
         for (index, value) in values.enumerated() {
             if value.isNaN { throw DataError.missingCost(model: panel.models[index].name, column: column) }
             guard value > 0, value.isFinite else {

@@ -5,6 +5,8 @@ import Foundation
 public enum DataError: InputError, Equatable {
     case fileNotFound(path: String)
     case unreadableFile(path: String, reason: String)
+    /// A byte that is not UTF-8 (a file saved as Latin-1 or Windows-1252), with where it is.
+    case notUTF8(path: String, line: Int, byteInLine: Int, byte: UInt8)
     case unwritableFile(path: String, reason: String)
     /// An output (`option`, at `path`) that is a file the run reads.
     case outputOverwritesInput(option: String, path: String, input: String)
@@ -16,6 +18,10 @@ public enum DataError: InputError, Equatable {
     /// An identity column that is neither under its name nor under an alias.
     case missingRoleColumn(path: String, column: String, setting: Setting, suggestions: [String])
     case emptyFamily(path: String, line: Int, model: String)
+    /// No family column, and families are not derived from the names.
+    case missingFamilyColumn(path: String, suggestions: [String])
+    /// A model column holding HTML links (a leaderboard's display column) instead of names.
+    case htmlModelColumn(path: String, line: Int, column: String, value: String, plainColumns: [String])
     case noDataRows(path: String)
     /// A setting that needs a column the panel does not have.
     case requiresColumn(setting: Setting, column: String)
@@ -28,10 +34,24 @@ public enum DataError: InputError, Equatable {
     /// A typed quantity that is not a number of the allowed form.
     case notANumber(what: String, value: String, allowed: String)
     case duplicateColumn(path: String, column: String)
-    case duplicateModel(path: String, line: Int, model: String, firstLine: Int)
+    /// A model name on several rows; `repeatedNames` names repeat over `rows` rows in the file.
+    case duplicateModel(path: String, line: Int, model: String, firstLine: Int, repeatedNames: Int, rows: Int)
     case emptyModelName(path: String, line: Int)
     case nonNumeric(path: String, line: Int, column: String, value: String)
     case nonFinite(path: String, line: Int, column: String, value: String)
+    /// A column a command reads as numbers (a benchmark, target or cost) that holds text.
+    case textColumn(path: String, line: Int, column: String, value: String, textRows: Int)
+    /// A cell of a true/false column (`Flagged`, `PanelFormat.excludeWhereTrue`) that is neither.
+    case notABoolean(path: String, line: Int, column: String, value: String)
+    /// A `Flagged` column that is true on most rows: a leaderboard flags few models, so the
+    /// column most likely means the opposite (the v1 leaderboard export's does).
+    case flaggedMostlyTrue(path: String, column: String, trueRows: Int, rows: Int, falseExamples: [String])
+    /// The same model with different values of one metric in two places.
+    case conflictingValue(column: String, model: String, first: String, firstValue: Double, second: String, secondValue: Double)
+    /// A model with no score in any capability column: it has no place in capability space.
+    case unscoredModel(model: String, source: String, columns: [String])
+    /// A name that matches several columns when letter case is ignored.
+    case ambiguousColumn(column: String, candidates: [String])
     case outOfRange(path: String, line: Int, column: String, value: Double, allowed: String)
     case columnConflict(column: String, firstPath: String, secondPath: String)
     case unknownColumn(column: String, suggestions: [String])
@@ -63,6 +83,11 @@ public enum DataError: InputError, Equatable {
             return "\(first) and \(second) are the same file (\(path)); one would overwrite the other (nothing was written; give two paths)"
         case let .unreadableFile(path, reason):
             return "\(path): cannot read file: \(reason)"
+        case let .notUTF8(path, line, byteInLine, byte):
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            return "\(path):\(line): byte \(byteInLine) of the line (0x" + String(byte, radix: 16, uppercase: true)
+                + ") is not UTF-8 text; the file seems to be saved in another encoding (Latin-1 or Windows-1252): convert it, "
+                + "e.g. `iconv -f WINDOWS-1252 -t UTF-8 \(path) > \(name)-utf8.csv`, and read the converted file"
         case let .emptyFile(path):
             return "\(path): file is empty (a header row is required)"
         case let .malformedRow(path, line, expected, found):
@@ -72,14 +97,27 @@ public enum DataError: InputError, Equatable {
         case let .missingRoleColumn(path, column, setting, suggestions):
             return "\(path): required column '\(column)' is missing (name your column with \(setting))" + Self.hint(suggestions)
         case let .emptyFamily(path, line, model):
-            return "\(path):\(line): model '\(model)' has an empty family cell (every model needs a family)"
+            return "\(path):\(line): model '\(model)' has an empty family cell (every model needs a family; "
+                + "\(Setting.formatFamilyFrom) org|model fills empty cells from the model name)"
+        case let .missingFamilyColumn(path, suggestions):
+            return "\(path): required column 'Model Family' is missing: name your family column with \(Setting.formatFamilyColumn), "
+                + "or derive families from the model names with \(Setting.formatFamilyFrom) org (the part before '/') or "
+                + "\(Setting.formatFamilyFrom) model (each model alone)" + Self.hint(suggestions)
+        case let .htmlModelColumn(path, line, column, value, plainColumns):
+            let shown = value.count > 60 ? String(value.prefix(57)) + "…" : value
+            return "\(path):\(line): column '\(column)' holds HTML ('\(shown)'), not model names; "
+                + (plainColumns.isEmpty
+                    ? "name the column with plain model names with \(Setting.formatModelColumn)"
+                    : "name the column with plain model names with \(Setting.formatModelColumn) "
+                        + plainColumns.map { "'\($0)'" }.joined(separator: " or "))
         case let .requiresColumn(setting, column):
             return "\(setting) needs the column \(column), which no model of the panel has"
         case let .noDataRows(path):
             return "\(path): no data rows (the file has a header only)"
         case let .percentScale(path, line, column, value):
             return "\(path):\(line): column '\(column)': value \(value) looks like a percentage (values up to 100); "
-                + "scores must be fractions in [0, 1]: divide the column by 100"
+                + "scores must be fractions in [0, 1]: read the scores as percentages with \(Setting.formatScoreScale) percent "
+                + "(or divide the column by 100)"
         case let .noBenchmarks(path, numericColumns):
             let shown = numericColumns.prefix(12).joined(separator: ",")
             return "\(path): none of the known benchmark columns (\(Panel.standardBenchmarks.joined(separator: ", "))) is present; "
@@ -92,14 +130,41 @@ public enum DataError: InputError, Equatable {
             return "\(what): \(String(format: "%g", value)) is implausible in \(unit); did you mean \(likely)?"
         case let .duplicateColumn(path, column):
             return "\(path): column '\(column)' appears more than once in the header"
-        case let .duplicateModel(path, line, model, firstLine):
-            return "\(path):\(line): duplicate model '\(model)' (first seen on line \(firstLine)); model names must be unique"
+        case let .duplicateModel(path, line, model, firstLine, repeatedNames, rows):
+            let count =
+                repeatedNames > 1
+                ? "\(repeatedNames) model names repeat, over \(rows) rows" : "it appears on \(rows) rows"
+            return "\(path):\(line): duplicate model '\(model)' (first seen on line \(firstLine)); \(count): "
+                + "keep one row of each with \(Setting.formatDuplicates) first|last, or average them with \(Setting.formatDuplicates) mean"
         case let .emptyModelName(path, line):
             return "\(path):\(line): column 'Model': empty model name"
         case let .nonNumeric(path, line, column, value):
             return "\(path):\(line): column '\(column)': '\(value)' is not a number (leave the cell empty for a missing value)"
         case let .nonFinite(path, line, column, value):
             return "\(path):\(line): column '\(column)': '\(value)' is not finite (allowed: a finite number or an empty cell)"
+        case let .textColumn(path, line, column, value, textRows):
+            return "\(path):\(line): column '\(column)': '\(value)' is not a number; the column holds text on \(textRows) "
+                + "row\(textRows == 1 ? "" : "s"), so it cannot be read as a benchmark, target or cost "
+                + "(leave a cell empty, or write NaN, for a missing value)"
+        case let .notABoolean(path, line, column, value):
+            return "\(path):\(line): column '\(column)': '\(value)' is neither true nor false "
+                + "(allowed: true/false, yes/no, 1/0 in any letter case, or an empty cell for false)"
+        case let .flaggedMostlyTrue(path, column, trueRows, rows, falseExamples):
+            let shown = falseExamples.prefix(2).map { "'\($0)'" }.joined(separator: ", ")
+            return "\(path): column '\(column)' is true on \(trueRows) of \(rows) rows; a leaderboard flags few models, so it "
+                + "most likely marks the models that are *not* flagged (the Open LLM Leaderboard v1 export's does; its false rows "
+                + "include \(shown)): exclude the \(rows - trueRows) false rows with \(Setting.formatExcludeWhereFalse) '\(column)', "
+                + "the \(trueRows) true rows with \(Setting.formatExcludeWhereTrue) '\(column)', or keep every row with "
+                + "\(Setting.formatKeepsFlaggedRows)"
+        case let .conflictingValue(column, model, first, firstValue, second, secondValue):
+            return "column '\(column)': model '\(model)' has \(firstValue) at \(first) and \(secondValue) at \(second); "
+                + "a model may have one value per metric: remove or correct one of them"
+        case let .unscoredModel(model, source, columns):
+            return "model '\(model)' (\(source)) has no score in any capability column (\(columns.joined(separator: ", "))): it has "
+                + "no place in capability space; drop it (Panel.droppingUnscoredModels) or add its scores"
+        case let .ambiguousColumn(column, candidates):
+            return "column name '\(column)' matches \(candidates.map { "'\($0)'" }.joined(separator: " and ")) when letter case "
+                + "is ignored: write it exactly"
         case let .outOfRange(path, line, column, value, allowed):
             return "\(path):\(line): column '\(column)': \(value) is out of range (allowed: \(allowed))"
         case let .columnConflict(column, first, second):

@@ -58,19 +58,45 @@ public struct Panel: Sendable {
     /// Numeric columns by name (benchmarks and downstream metrics), one value per model.
     public private(set) var columns: [String: [Double]]
     /// Benchmark columns found in the panel file, in file order.
-    public let benchmarkNames: [String]
+    public private(set) var benchmarkNames: [String]
     /// Metric columns (non-benchmark numeric columns of the panel and every downstream column).
     public private(set) var metricNames: [String]
+    /// Columns holding text (a leaderboard's licence, type or date): kept out of every
+    /// computation; asking for one as a number gives `DataError.textColumn`. In file order.
+    public private(set) var textColumns: [TextColumn] = []
     /// The files this panel was built from.
     public private(set) var sources: [String]
-    /// What the loader had to guess or leave out (columns found under an alias, downstream rows
-    /// for unknown models), for the user to read on stderr.
+    /// What the loader had to guess, merge or leave out (columns found under an alias, rows left
+    /// out or merged, cells read as missing, downstream rows matched loosely or not at all), for
+    /// the user to read with the report.
     public internal(set) var notes: [String] = []
+    /// Where each numeric value was read: per column, per model, the file (index into `sources`)
+    /// and line — for naming both places when two files disagree. Empty for built panels.
+    var origins: [String: [CellOrigin]] = [:]
+
+    /// A column of text, with its first cell that is not a number.
+    public struct TextColumn: Codable, Equatable, Sendable {
+        public var name: String
+        public var path: String
+        public var line: Int
+        public var value: String
+        /// Rows whose cell is text.
+        public var rows: Int
+    }
+
+    /// The file and line a value was read from (file −1: none).
+    struct CellOrigin: Equatable, Sendable {
+        var file: Int32
+        var line: Int32
+        static let none = CellOrigin(file: -1, line: 0)
+    }
 
     /// The model names, in order.
     public var modelNames: [String] { models.map(\.name) }
     /// The number of models.
     public var count: Int { models.count }
+    /// The names of the text columns, in file order.
+    public var textColumnNames: [String] { textColumns.map(\.name) }
 
     /// Builds a panel directly (for synthetic data and tests). Columns must have `models.count` values.
     public init(
@@ -85,185 +111,134 @@ public struct Panel: Sendable {
         self.sources = sources
     }
 
-    /// Reads a panel CSV and left-joins each downstream CSV on `Model`.
+    /// Reads a panel CSV and left-joins each downstream CSV.
     ///
     /// The layout may differ from the paper's files (`PanelFormat`: delimiter, identity column
-    /// names and aliases; the standard benchmark names in any letter case); what was guessed is in
-    /// `notes`. Checks: `Model` and `Model Family` present, unique non-empty model names,
-    /// non-empty families, numbers that parse and are finite, benchmark scores in [0, 1] (a
-    /// column up to 100 is named as percentages), sizes/tokens/FLOPs > 0 and FLOPs below 1E15 ×
-    /// 1E21 (`FlopsUnit.rawThreshold`: larger values can only be raw FLOPs); FLOPs missing but size and tokens present are derived
-    /// as 6·N·D (units: B × T × 6 = 1E21 FLOPs). Size, tokens and FLOPs are optional.
-    public static func load(panelPath: String, downstreamPaths: [String] = [], format: PanelFormat = PanelFormat()) throws -> Panel {
+    /// names and aliases; the paper's benchmarks under their leaderboard names — `ARC`,
+    /// `Winogrande` — in any letter case); leaderboard exports load with `PanelFormat`'s
+    /// settings. Everything the loader decided is in `notes`.
+    ///
+    /// - Rows: a true `Flagged` column (or a column of `PanelFormat.excludeWhereTrue`/`False`)
+    ///   leaves the row out; model names must be non-empty and unique unless
+    ///   `PanelFormat.duplicates` says which row to keep (or to average them); families come from
+    ///   the family column or `PanelFormat.familyFrom`.
+    /// - Identity: size (billions), tokens (trillions) and FLOPs (1E21) are optional; a cell that
+    ///   cannot be one (0, negative, text) is missing, one note per column; values only a raw
+    ///   count can have are refused with the likely value (`PanelReader.checkPlausible`); FLOPs
+    ///   missing but size and tokens present are derived as 6·N·D (B × T × 6 = 1E21 FLOPs).
+    /// - Other columns: the paper's benchmarks and the columns `request` names must hold numbers
+    ///   (`Cell`: decimal, with missing-value markers such as `NaN` and `N/A`); they are scores,
+    ///   read on `PanelFormat.scoreScale`, and capability scores must lie in [0, 1]. Any other
+    ///   column is a metric when all its cells are numbers, else a text column (`textColumns`).
+    public static func load(
+        panelPath: String, downstreamPaths: [String] = [], format: PanelFormat = PanelFormat(), request: ColumnRequest = ColumnRequest()
+    ) throws -> Panel {
         let table = try CSVTable.read(path: panelPath, delimiter: format.delimiter)
-        let (roles, roleNotes) = try format.resolve(header: table.header, path: panelPath, required: [.model, .family])
-        let nameColumn = roles[.model] ?? 0
-        let familyColumn = roles[.family] ?? 0
-        let dateColumn = try format.dateColumn.map { name in
-            guard
-                let index = table.header.firstIndex(of: name) ?? table.header.map(PanelFormat.normalized).firstIndex(of: PanelFormat.normalized(name))
-            else { throw DataError.missingColumn(path: panelPath, column: name, suggestions: Suggestions.closeMatches(to: name, in: table.header)) }
-            return index
-        }
-        var models: [ModelInfo] = []
-        var firstLine: [String: Int] = [:]
-        for row in table.rows.indices {
-            let line = table.lineNumbers[row]
-            let name = TextInput.trimmed(table.rows[row][nameColumn])
-            guard !name.isEmpty else { throw DataError.emptyModelName(path: panelPath, line: line) }
-            if let first = firstLine[name] {
-                throw DataError.duplicateModel(path: panelPath, line: line, model: name, firstLine: first)
-            }
-            firstLine[name] = line
-            let family = TextInput.trimmed(table.rows[row][familyColumn])
-            guard !family.isEmpty else { throw DataError.emptyFamily(path: panelPath, line: line, model: name) }
-            func positive(_ role: PanelFormat.Role) throws -> Double? {
-                guard let column = roles[role], let value = try table.number(row: row, column: column) else { return nil }
-                guard value > 0 else {
-                    throw DataError.outOfRange(
-                        path: panelPath, line: line, column: table.header[column], value: value,
-                        allowed: "a number > 0 or an empty cell")
-                }
-                return value
-            }
-            let size = try positive(.size)
-            let tokens = try positive(.tokens)
-            var flops = try positive(.flops)
-            if let value = flops, value >= FlopsUnit.rawThreshold {
-                throw DataError.implausibleUnit(
-                    what: "\(panelPath):\(line): column '\(table.header[roles[.flops] ?? 0])'", value: value, unit: "units of 1E21 FLOPs",
-                    likely: String(format: "%.6g", value / 1e21) + " (the file seems to hold raw FLOPs: divide the column by 1E21)")
-            }
-            var derived = false
-            if flops == nil, let size, let tokens {
-                // 6·N·D of two finite positive numbers can overflow to +∞ or underflow to 0.
-                let product = 6 * size * tokens
-                guard product.isFinite, product > 0 else {
-                    throw DataError.outOfRange(
-                        path: panelPath, line: line, column: "FLOPs (1E21)", value: product,
-                        allowed: "FLOPs derived as 6 × Model Size (B) × Pretraining Data Size (T) "
-                            + "= 6 × \(size) × \(tokens) must be finite and > 0; fill in FLOPs (1E21) "
-                            + "or check the size and token values")
-                }
-                flops = product
-                derived = true
-            }
-            var releaseDate: String?
-            if let dateColumn, !TextInput.trimmed(table.rows[row][dateColumn]).isEmpty {
-                releaseDate = ReleaseDate.parse(table.rows[row][dateColumn])
-                guard releaseDate != nil else {
-                    throw DataError.notANumber(
-                        what: "\(panelPath):\(line): column '\(table.header[dateColumn])':", value: table.rows[row][dateColumn],
-                        allowed: "a date YYYY-MM-DD, optionally with a time (2024-05-05T12:22:44Z), or an empty cell")
-                }
-            }
-            models.append(
-                ModelInfo(
-                    name: name, family: family, parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
-                    source: "\(panelPath):\(line)", releaseDate: releaseDate))
-        }
-        var notes = roleNotes
-        var columns: [String: [Double]] = [:]
-        var benchmarks: [String] = []
-        var metrics: [String] = []
-        let identity = Set(roles.values).union(dateColumn.map { [$0] } ?? [])
-        for (index, header) in table.header.enumerated() where !identity.contains(index) {
-            let standard = standardBenchmarks.first { $0.lowercased() == header.lowercased() }
-            let column = standard ?? header
-            if column != header { notes.append("\(panelPath): reading column '\(header)' as the benchmark \(column)") }
-            guard columns[column] == nil else { throw DataError.duplicateColumn(path: panelPath, column: column) }
-            var values = [Double](repeating: .nan, count: models.count)
-            for row in table.rows.indices {
-                guard let value = try table.number(row: row, column: index) else { continue }
-                values[row] = value
-            }
-            if standard != nil { try checkScores(values, column: column, header: header, table: table) }
-            columns[column] = values
-            if standard != nil { benchmarks.append(column) } else { metrics.append(column) }
-        }
-        var panel = Panel(
-            models: models, columns: columns, benchmarkNames: benchmarks, metricNames: metrics,
-            sources: [panelPath])
-        panel.notes = notes
-        for path in downstreamPaths { try panel.join(downstreamPath: path, format: format) }
+        var reader = PanelReader(table: table, format: format, request: request)
+        var panel = try reader.panel()
+        for path in downstreamPaths { try panel.join(downstreamPath: path, format: format, request: request) }
         return panel
     }
 
-    /// Benchmark scores must be fractions in [0, 1]; a column that goes above 1 but not above
-    /// 100 is named as percentages.
-    static func checkScores(_ values: [Double], column: String, header: String, table: CSVTable) throws {
-        guard let row = values.indices.first(where: { !values[$0].isNaN && !(0...1).contains(values[$0]) }) else { return }
-        let finite = values.filter { !$0.isNaN }
-        // Percentages: most values above 1, the largest above 1.5, none above 100 (a stray 1.3 is
-        // a wrong value, not a unit).
-        let largest = finite.max() ?? 0
-        if (finite.min() ?? 0) >= 0 && largest > 1.5 && largest <= 100 && 2 * finite.filter({ $0 > 1 }).count > finite.count {
-            throw DataError.percentScale(path: table.path, line: table.lineNumbers[row], column: header, value: values[row])
-        }
-        throw DataError.outOfRange(
-            path: table.path, line: table.lineNumbers[row], column: header, value: values[row], allowed: "a score in [0, 1] or an empty cell")
-    }
-
-    /// Left-joins a downstream CSV (`Model` + metric columns) on `Model`. Rows for models not in
-    /// the panel are reported in `notes` (the first few by name, and the count); duplicate models
-    /// and column names already present are errors.
+    /// Left-joins a downstream CSV (a model column + metric columns) on the model names
+    /// (`PanelReader.join`: exact, letter case, `org/` prefix; unmatched and ambiguous rows
+    /// counted in `notes`). A column the panel already has is filled in where it is missing;
+    /// two different values for one model are refused, naming both files and lines.
     /// - Parameter columns: convert and join only these columns (nil: all). The file is still read
     ///   and checked whole (field counts, duplicate models); only the numbers of other columns are
     ///   not parsed.
-    public mutating func join(downstreamPath path: String, format: PanelFormat = PanelFormat(), columns only: Set<String>? = nil) throws {
-        let table = try CSVTable.read(path: path, delimiter: format.delimiter)
-        var modelFormat = PanelFormat()
-        modelFormat.modelColumn = format.modelColumn
-        let (roles, roleNotes) = try modelFormat.resolve(header: table.header, path: path, required: [.model], roles: [.model])
-        notes += roleNotes
-        let nameColumn = roles[.model] ?? 0
-        let known = Set(models.map(\.name))
-        var rowOfModel: [String: Int] = [:]
-        var unmatched: [String] = []
-        for row in table.rows.indices {
-            let name = TextInput.trimmed(table.rows[row][nameColumn])
-            guard !name.isEmpty else { throw DataError.emptyModelName(path: path, line: table.lineNumbers[row]) }
-            if let first = rowOfModel[name] {
-                throw DataError.duplicateModel(
-                    path: path, line: table.lineNumbers[row], model: name,
-                    firstLine: table.lineNumbers[first])
-            }
-            rowOfModel[name] = row
-            if !known.contains(name) { unmatched.append(name) }
-        }
-        if !unmatched.isEmpty {
-            let shown = unmatched.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
-            notes.append(
-                "\(path): \(unmatched.count) row(s) name models not in the panel, left out: \(shown)\(unmatched.count > 3 ? ", …" : "")")
-        }
-        for (index, column) in table.header.enumerated() where index != nameColumn && only.map({ $0.contains(column) }) ?? true {
-            if columns[column] != nil || Self.identityColumns.contains(column) {
-                throw DataError.columnConflict(column: column, firstPath: sources.joined(separator: ", "), secondPath: path)
-            }
-            var values = [Double](repeating: .nan, count: models.count)
-            // Parse every row (including models not in the panel) so bad cells are always reported.
-            var parsed = [Double?](repeating: nil, count: table.rows.count)
-            for row in table.rows.indices { parsed[row] = try table.number(row: row, column: index) }
-            for (modelIndex, model) in models.enumerated() {
-                if let row = rowOfModel[model.name], let value = parsed[row] { values[modelIndex] = value }
-            }
-            columns[column] = values
-            metricNames.append(column)
-        }
-        sources.append(path)
+    public mutating func join(
+        downstreamPath path: String, format: PanelFormat = PanelFormat(), request: ColumnRequest = ColumnRequest(), columns only: Set<String>? = nil
+    ) throws {
+        var reader = PanelReader(table: try CSVTable.read(path: path, delimiter: format.delimiter), format: format, request: request)
+        try reader.join(into: &self, only: only)
+        notes += reader.notes
     }
 
-    /// The capability columns a command uses: `requested`, or the panel's benchmarks; an error
-    /// that lists the numeric columns when there are none.
-    public func capabilityColumns(_ requested: [String]?) throws -> [String] {
-        if let requested { return requested }
+    // MARK: - Building (the reader's)
+
+    mutating func addTextColumn(_ column: TextColumn) { textColumns.append(column) }
+    mutating func appendMetricName(_ name: String) { metricNames.append(name) }
+    mutating func setBenchmarkNames(_ names: [String]) { benchmarkNames = names }
+    mutating func appendSource(_ path: String) { sources.append(path) }
+
+    /// Sets a new column read from the panel file (file 0) at these lines (per model).
+    mutating func setColumn(_ name: String, values: [Double], lines: [Int]) {
+        columns[name] = values
+        origins[name] = lines.map { CellOrigin(file: 0, line: Int32(clamping: $0)) }
+    }
+
+    /// Adds a downstream column (a new metric), or fills in the missing values of a column the
+    /// panel has; a model with two different values is `DataError.conflictingValue`.
+    /// - Parameters:
+    ///   - file: the index the file will have in `sources`; `path`: its name, for messages.
+    mutating func mergeColumn(_ name: String, values: [Double], lines: [Int], file: Int, path: String) throws {
+        let incoming = lines.map { CellOrigin(file: Int32(clamping: file), line: Int32(clamping: $0)) }
+        guard var merged = columns[name] else {
+            columns[name] = values
+            origins[name] = zip(values, incoming).map { $0.isNaN ? .none : $1 }
+            metricNames.append(name)
+            textColumns.removeAll { $0.name == name }
+            return
+        }
+        var places = origins[name] ?? [CellOrigin](repeating: .none, count: count)
+        for model in 0..<count where !values[model].isNaN {
+            if merged[model].isNaN {
+                merged[model] = values[model]
+                places[model] = incoming[model]
+            } else if merged[model] != values[model] {
+                throw DataError.conflictingValue(
+                    column: name, model: models[model].name, first: place(places[model], model: model), firstValue: merged[model],
+                    second: "\(path):\(lines[model])", secondValue: values[model])
+            }
+        }
+        columns[name] = merged
+        origins[name] = places
+    }
+
+    /// "file:line" of an origin (the model's own source when unknown).
+    func place(_ origin: CellOrigin, model: Int) -> String {
+        guard origin.file >= 0, Int(origin.file) < sources.count else { return models[model].source }
+        return "\(sources[Int(origin.file)]):\(origin.line)"
+    }
+
+    /// The capability columns a command uses: `requested` (each matched ignoring letter case and
+    /// the spelling of blanks, and the paper's benchmarks under their aliases — `arc` is `ARC-C`),
+    /// or the panel's benchmarks; when there are none, an error that lists the numeric columns
+    /// to pass, leaving out `excluded` (the target: a target among the capabilities would predict
+    /// itself).
+    public func capabilityColumns(_ requested: [String]?, excluding excluded: [String] = []) throws -> [String] {
+        if let requested { return try requested.map(resolvedColumn) }
         guard benchmarkNames.isEmpty else { return benchmarkNames }
-        throw DataError.noBenchmarks(path: sources.first ?? "the panel", numericColumns: metricNames)
+        throw DataError.noBenchmarks(path: sources.first ?? "the panel", numericColumns: metricNames.filter { !excluded.contains($0) })
     }
 
-    /// The values of a numeric column, or `DataError.unknownColumn` with close names.
+    /// The numeric column `name` refers to: itself, else the one column equal to it ignoring
+    /// letter case and blanks (or a benchmark alias); `DataError.ambiguousColumn` when several
+    /// are, `DataError.unknownColumn` (or `textColumn`) when none is.
+    public func resolvedColumn(_ name: String) throws -> String {
+        if columns[name] != nil { return name }
+        if textColumns.contains(where: { $0.name == name }) { _ = try values(of: name) }  // the text-column error
+        let wanted = PanelFormat.normalized(name)
+        let standard = PanelFormat.standardBenchmark(forHeader: name)
+        let candidates = numericColumnNames.filter { PanelFormat.normalized($0) == wanted || $0 == standard }
+        if candidates.count == 1 { return candidates[0] }
+        if candidates.count > 1 { throw DataError.ambiguousColumn(column: name, candidates: candidates) }
+        _ = try values(of: name)  // the unknown-column or text-column error
+        return name
+    }
+
+    /// The values of a numeric column — a paper benchmark also under the name the file gave it
+    /// (`ARC`, `winogrande`) — or `DataError.unknownColumn` with close names
+    /// (`DataError.textColumn` for a text column).
     public func values(of column: String) throws -> [Double] {
         if let values = columns[column] { return values }
+        // A column of that very name holding text wins over a benchmark alias (a results file's
+        // text column 'arc' is not ARC-C).
+        if let text = textColumns.first(where: { $0.name == column }) {
+            throw DataError.textColumn(path: text.path, line: text.line, column: text.name, value: text.value, textRows: text.rows)
+        }
+        if let standard = PanelFormat.standardBenchmark(forHeader: column), let values = columns[standard] { return values }
         if column == "FLOPs (1E21)" { return models.map { $0.flops ?? .nan } }
         if column == "Model Size (B)" { return models.map { $0.parametersB ?? .nan } }
         throw DataError.unknownColumn(column: column, suggestions: Suggestions.closeMatches(to: column, in: numericColumnNames))
@@ -298,12 +273,49 @@ public struct Panel: Sendable {
         return result
     }
 
+    /// The benchmark matrix a capability space is built from: `matrix(columns:)`, refusing a
+    /// model without a score in any of the columns (`DataError.unscoredModel`): imputation would
+    /// place it at the mean capability and a fit would train on (or predict) an invented model.
+    /// `droppingUnscoredModels(columns:)` leaves such models out first.
+    public func capabilityMatrix(columns names: [String]) throws -> Matrix {
+        let matrix = try self.matrix(columns: names)
+        if let row = unscoredRows(matrix).first {
+            throw DataError.unscoredModel(model: models[row].name, source: models[row].source, columns: names)
+        }
+        return matrix
+    }
+
+    /// The panel without the models that have no score in any of `columns`, with a note naming
+    /// how many and the first few (itself when every model has one).
+    public func droppingUnscoredModels(columns names: [String]) throws -> Panel {
+        let unscored = unscoredRows(try matrix(columns: names))
+        guard !unscored.isEmpty else { return self }
+        guard unscored.count < count else {
+            throw DataError.emptyResult(what: "no model has a score in any capability column (\(names.joined(separator: ", ")))")
+        }
+        let dropped = Set(unscored)
+        var panel = subset(models.indices.filter { !dropped.contains($0) })
+        let shown = unscored.prefix(3).map { "'\(models[$0].name)'" }.joined(separator: ", ") + (unscored.count > 3 ? ", …" : "")
+        panel.notes.append(
+            "left out \(unscored.count) model\(unscored.count == 1 ? "" : "s") without a score in any capability column "
+                + "(\(names.joined(separator: ", "))): \(shown)")
+        return panel
+    }
+
+    /// Rows of `matrix` without any value.
+    func unscoredRows(_ matrix: Matrix) -> [Int] {
+        guard matrix.columnCount > 0 else { return [] }
+        return (0..<matrix.rowCount).filter { row in (0..<matrix.columnCount).allSatisfy { matrix[row, $0].isNaN } }
+    }
+
     /// The panel restricted to the given model indices, in that order.
     public func subset(_ indices: [Int]) -> Panel {
         var panel = Panel(
             models: indices.map { models[$0] }, columns: columns.mapValues { values in indices.map { values[$0] } },
             benchmarkNames: benchmarkNames, metricNames: metricNames, sources: sources)
         panel.notes = notes
+        panel.textColumns = textColumns
+        panel.origins = origins.mapValues { places in indices.map { places[$0] } }
         return panel
     }
 

@@ -7,23 +7,29 @@ public struct PanelQuery: Codable, Equatable, Sendable {
     public var downstreamPaths: [String] = []
     public var preset: String?
     public var filter = ModelFilter()
-    /// Delimiter and identity column names of the user's files (default: detected).
+    /// Delimiter, identity column names and leaderboard settings of the user's files (default:
+    /// detected; the paper's layout).
     public var format = PanelFormat()
+    /// Leave out the companion files found beside the panel (`PanelLocation.companionFiles`);
+    /// by default they are read besides `downstreamPaths`, so a user's own results join the
+    /// public metrics (a public prior needs them).
+    public var skipsCompanions = false
 
     public init(
         panelPath: String? = nil, downstreamPaths: [String] = [], preset: String? = nil, filter: ModelFilter = ModelFilter(),
-        format: PanelFormat = PanelFormat()
+        format: PanelFormat = PanelFormat(), skipsCompanions: Bool = false
     ) {
         self.panelPath = panelPath
         self.downstreamPaths = downstreamPaths
         self.preset = preset
         self.filter = filter
         self.format = format
+        self.skipsCompanions = skipsCompanions
     }
 
-    enum CodingKeys: String, CodingKey { case panelPath, downstreamPaths, preset, filter, format }
+    enum CodingKeys: String, CodingKey { case panelPath, downstreamPaths, preset, filter, format, skipsCompanions }
 
-    /// Reads reports written before `format` existed.
+    /// Reads reports written before `format` and `skipsCompanions` existed.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         panelPath = try container.decodeIfPresent(String.self, forKey: .panelPath)
@@ -31,6 +37,18 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         preset = try container.decodeIfPresent(String.self, forKey: .preset)
         filter = try container.decodeIfPresent(ModelFilter.self, forKey: .filter) ?? ModelFilter()
         format = try container.decodeIfPresent(PanelFormat.self, forKey: .format) ?? PanelFormat()
+        skipsCompanions = try container.decodeIfPresent(Bool.self, forKey: .skipsCompanions) ?? false
+    }
+
+    /// `skipsCompanions` is written only when set.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(panelPath, forKey: .panelPath)
+        try container.encode(downstreamPaths, forKey: .downstreamPaths)
+        try container.encodeIfPresent(preset, forKey: .preset)
+        try container.encode(filter, forKey: .filter)
+        try container.encode(format, forKey: .format)
+        if skipsCompanions { try container.encode(skipsCompanions, forKey: .skipsCompanions) }
     }
 
     /// The loaded panel, the resolved location (with any default-panel notice) and the preset.
@@ -38,10 +56,13 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         public var panel: Panel
         public var location: PanelLocation
         public var preset: Preset?
+        /// The capability columns as the panel names them (the request's, resolved; nil when the
+        /// request places no models).
+        public var capabilityColumns: [String]?
     }
 
-    /// Whether the companion downstream files found beside the panel (`PanelLocation`) are read.
-    /// Files named with `downstreamPaths` are always read.
+    /// Whether the companion downstream files found beside the panel (`PanelLocation`) are read
+    /// (none with `skipsCompanions`). Files named with `downstreamPaths` are always read.
     public enum CompanionFiles: Sendable, Equatable {
         /// Read them (a command that needs every public metric, e.g. for a prior).
         case join
@@ -53,29 +74,33 @@ public struct PanelQuery: Codable, Equatable, Sendable {
     }
 
     /// Resolves the files (`PanelLocation.resolve`), loads and joins them, applies the preset then
-    /// the filters. `roots` are where default panels and presets are looked for (default:
-    /// `ProjectPaths.roots(environment:)`); `companions` says whether companion downstream files
-    /// are opened at all (most of the reading time of the public files is in them).
+    /// the filters, and — when the request places models in capability space — leaves out the
+    /// models without any capability score (with a note). `roots` are where default panels and
+    /// presets are looked for (default: `ProjectPaths.roots(environment:)`); `companions` says
+    /// whether companion downstream files are opened at all (most of the reading time of the
+    /// public files is in them); `request` names the columns the command reads (`ColumnRequest`).
     public func load(
-        environment: [String: String] = ProcessInfo.processInfo.environment, roots: [URL]? = nil, companions: CompanionFiles = .join
+        environment: [String: String] = ProcessInfo.processInfo.environment, roots: [URL]? = nil, companions: CompanionFiles = .join,
+        request: ColumnRequest = ColumnRequest()
     ) throws -> Loaded {
         let roots = roots ?? ProjectPaths.roots(environment: environment)
-        let location = try PanelLocation.resolve(panel: panelPath, downstream: downstreamPaths, environment: environment, roots: roots)
-        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format)
+        let location = try PanelLocation.resolve(
+            panel: panelPath, downstream: downstreamPaths, companions: !skipsCompanions, environment: environment, roots: roots)
+        var panel = try Panel.load(panelPath: location.panelPath, downstreamPaths: [], format: format, request: request)
         // Named files are read whole; companion files as the command needs them.
         var readsCompanions = true
         var onlyColumns: Set<String>?
-        if downstreamPaths.isEmpty {
-            switch companions {
-            case .join: break
-            case .skip: readsCompanions = false
-            case let .joinIfMissing(columns):
-                readsCompanions = !Set(columns).isSubset(of: panel.numericColumnNames)
-                onlyColumns = Set(columns)
-            }
+        switch companions {
+        case .join: break
+        case .skip: readsCompanions = false
+        case let .joinIfMissing(columns):
+            readsCompanions = !Set(columns).isSubset(of: panel.numericColumnNames)
+            onlyColumns = Set(columns)
         }
-        if readsCompanions {
-            for path in location.downstreamPaths { try panel.join(downstreamPath: path, format: format, columns: onlyColumns) }
+        for path in location.downstreamPaths {
+            let companion = location.companionPaths.contains(path)
+            guard readsCompanions || !companion else { continue }
+            try panel.join(downstreamPath: path, format: format, request: request, columns: companion ? onlyColumns : nil)
         }
         var loadedPreset: Preset?
         if let preset {
@@ -91,6 +116,12 @@ public struct PanelQuery: Codable, Equatable, Sendable {
         if !filter.isEmpty {
             panel = panel.subset(try filter.keptIndices(in: panel))
         }
-        return Loaded(panel: panel, location: location, preset: loadedPreset)
+        var capabilityColumns: [String]?
+        if request.placesModels {
+            let columns = try panel.capabilityColumns(request.capabilities, excluding: request.targets)
+            panel = try panel.droppingUnscoredModels(columns: columns)
+            capabilityColumns = columns
+        }
+        return Loaded(panel: panel, location: location, preset: loadedPreset, capabilityColumns: capabilityColumns)
     }
 }

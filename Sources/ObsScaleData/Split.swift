@@ -82,7 +82,9 @@ public struct Split: Codable, Equatable, Sendable {
                 throw DataError.invalidSetting(.splitDateCutoff, value: day, allowed: "a date YYYY-MM-DD")
             }
             guard panel.models.contains(where: { $0.releaseDate != nil }) else {
-                throw DataError.requiresColumn(setting: .splitDateCutoff, column: "of release dates (\(Setting.formatDateColumn) NAME)")
+                // The panel's text columns are the likely date columns: name them.
+                let candidates = panel.textColumnNames.isEmpty ? "" : "; text columns of the panel: " + panel.textColumnNames.joined(separator: ", ")
+                throw DataError.requiresColumn(setting: .splitDateCutoff, column: "of release dates (\(Setting.formatDateColumn) NAME\(candidates))")
             }
             let inTrain = all.map { panel.models[$0].releaseDate.map { $0 <= cut } ?? false }
             self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })

@@ -96,6 +96,11 @@ public struct SyntheticWorld: Sendable {
         "TruthfulQA": 0.2, "GSM8K": 0, "XWinograd": 0.5, "HumanEval": 0,
     ]
 
+    /// Decades of compute one family spans at most: with starts in [−1.5, 1.5] decades of 1E21
+    /// FLOPs, compute stays within about 3E19–9E24 FLOPs, sizes within 1.5M–7.5T parameters and
+    /// tokens within 0.2–3T — inside `Panel.load`'s plausibility checks.
+    static let largestFamilySpan = 2.4
+
     /// Generates a world. O(models × benchmarks).
     public static func generate(_ settings: SimulationSettings) throws -> SyntheticWorld {
         try settings.validate()
@@ -119,8 +124,12 @@ public struct SyntheticWorld: Sendable {
         for (familyIndex, family) in families.enumerated() {
             let tokens = uniform(0.2, 3.0)
             let startDecade = uniform(-1.5, 1.5)
-            let step = uniform(0.25, 0.6)
-            for member in 0..<settings.size(ofFamily: familyIndex) {
+            // A family spans at most `largestFamilySpan` decades of compute however many models it
+            // has, so sizes, tokens and FLOPs stay what real models have (and what the loader
+            // accepts) for any model count; five models a family (the default) never reach it.
+            let memberCount = settings.size(ofFamily: familyIndex)
+            let step = min(uniform(0.25, 0.6), memberCount > 1 ? Self.largestFamilySpan / Double(memberCount - 1) : 0)
+            for member in 0..<memberCount {
                 let log10C = startDecade + step * Double(member) + uniform(-0.05, 0.05)
                 let flops = pow(10, log10C)
                 let params = flops / (6 * tokens)

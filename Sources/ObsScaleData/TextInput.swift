@@ -58,3 +58,57 @@ public enum TextInput {
 
     static func visibleASCII(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
 }
+
+extension TextInput {
+    /// Where the first invalid UTF-8 sequence of `bytes` starts: its byte offset, 1-based line
+    /// (line breaks as `CSVScanner` counts them: LF, CRLF or a lone CR) and 1-based byte within
+    /// that line; nil when the bytes are valid UTF-8. Overlong forms, surrogates and code points
+    /// above U+10FFFF are invalid (RFC 3629). O(bytes).
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, line: Int, byteInLine: Int)? {
+        var index = 0
+        var line = 1
+        var lineStart = 0
+        let end = bytes.count
+        while index < end {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                if lead == 0x0A || (lead == 0x0D && !(index + 1 < end && bytes[index + 1] == 0x0A)) {
+                    line += 1
+                    lineStart = index + 1
+                }
+                index += 1
+                continue
+            }
+            // The allowed range of the second byte depends on the lead byte (RFC 3629, table 3-7).
+            let length: Int
+            var secondLow: UInt8 = 0x80
+            var secondHigh: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0:
+                length = 3
+                secondLow = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED:
+                length = 3
+                secondHigh = 0x9F
+            case 0xF0:
+                length = 4
+                secondLow = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4:
+                length = 4
+                secondHigh = 0x8F
+            default: return (index, line, index - lineStart + 1)
+            }
+            guard index + length <= end, (secondLow...secondHigh).contains(bytes[index + 1]) else {
+                return (index, line, index - lineStart + 1)
+            }
+            for next in (index + 2)..<(index + length) where !(0x80...0xBF).contains(bytes[next]) {
+                return (index, line, index - lineStart + 1)
+            }
+            index += length
+        }
+        return nil
+    }
+}

@@ -27,4 +27,6 @@ extension Setting {
     public static let adviceTargets = Setting(SelectionAdvice.self, "targets")
     public static let validationThreadCount = Setting(owner: "Validation.run", name: "threadCount")
     public static let calibrationLevels = Setting(IntervalCalibrator.self, "levels")
+    public static let intervalReplicateCount = Setting(IntervalMeasurement.self, "replicateCount")
+    public static let intervalLevel = Setting(IntervalMeasurement.self, "level")
 }

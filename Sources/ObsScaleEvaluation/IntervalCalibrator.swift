@@ -3,6 +3,7 @@ import LinearProgramming
 import ObsScaleData
 import ObsScaleFit
 import ObsScaleNumerics
+import Synchronization
 
 /// Calibrates a fit's score intervals under extrapolation by borrowing from the panel's other
 /// public metrics (docs/architecture.md, "Calibrated intervals"), as the public prior borrows the
@@ -51,7 +52,7 @@ public struct IntervalCalibrator: Sendable {
     ///   - cache: shares the public metrics' laws with other fits in the same capability space.
     ///   - threadCount: workers for the metrics' fits; the result does not depend on it.
     public func calibrate(
-        _ fit: ScalingLawFit, panel: Panel, split: Split, cache: PublicFitsCache? = nil, threadCount: Int = 1
+        _ fit: ScalingLawFit, panel: Panel, split: Split, cache: CalibrationCache? = nil, threadCount: Int = 1
     ) throws -> IntervalCalibration {
         for level in levels where !(level > 0 && level < 1) {
             throw EvaluationError.invalidSetting(.calibrationLevels, value: "\(level)", allowed: "levels strictly between 0 and 1")
@@ -67,7 +68,8 @@ public struct IntervalCalibrator: Sendable {
         if metrics < Self.minimumMetrics || records.count < Self.minimumRecords {
             let reason =
                 "\(metrics) public metric(s) with \(records.count) record(s) to calibrate on (at least \(Self.minimumMetrics) and \(Self.minimumRecords) needed)"
-            return IntervalCalibration(lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
+            return IntervalCalibration(
+                lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
         }
         var lines: [QuantileLines] = []
         for level in levels {
@@ -84,42 +86,61 @@ public struct IntervalCalibrator: Sendable {
     /// The calibration records of `fit`: every public metric it may borrow from, fitted on its
     /// training models and scored on the models it predicts (metric order, then model order).
     public func records(
-        _ fit: ScalingLawFit, panel: Panel, split: Split, scores: Matrix, train: [Int], cache: PublicFitsCache?, threadCount: Int
+        _ fit: ScalingLawFit, panel: Panel, split: Split, scores: Matrix, train: [Int], cache: CalibrationCache?, threadCount: Int
     ) -> [Record] {
         let law = fit.law, settings = law.settings, regression = settings.regression
         let poolRows = law.poolRows ?? split.train
         let predictionRows = split.test.isEmpty ? (0..<panel.count).filter { !Set(split.train).contains($0) } : split.test
         let publicFits = settings.publicMetricFits(
             panel: panel, scores: scores,
-            fitRows: settings.capabilityRows(train: train, poolRows: poolRows, panelCount: panel.count), poolRows: poolRows, cache: cache)
+            fitRows: settings.capabilityRows(train: train, poolRows: poolRows, panelCount: panel.count), poolRows: poolRows,
+            cache: cache?.publicFits)
         let laws = Dictionary(publicFits.entries.map { ($0.metric, $0.parameters) }, uniquingKeysWith: { first, _ in first })
         let strength = law.penalty?.strength ?? 0
         let componentCount = scores.columnCount
-        let metrics = panel.accuracyMetricNames.filter { MetricGroups.mayCalibrate(law.target, with: $0) }
+        let metrics = settings.publicMetrics(panel).filter { MetricGroups.mayCalibrate(law.target, with: $0) }
+        let space = PublicFitsCache.Key(
+            fitRows: settings.capabilityRows(train: train, poolRows: poolRows, panelCount: panel.count), poolRows: poolRows,
+            componentCount: componentCount)
         let perMetric = Parallel.replicates(count: metrics.count, threadCount: threadCount) { index -> [Record] in
             let metric = metrics[index]
             guard let values = try? panel.values(of: metric) else { return [] }
             let rows = train.filter { !values[$0].isNaN }
             let predicted = predictionRows.filter { !values[$0].isNaN }
-            let y = rows.map { values[$0] }
-            guard rows.count >= componentCount + 3, !predicted.isEmpty, Statistics.populationStandardDeviation(y) > 1e-9 else { return [] }
-            // Fitted as the target was (same rows, same pull λ towards the metric's own prior),
-            // from its public law — where it was fitted on these very rows, a few iterations.
-            let penalty = strength > 0 ? publicFits.prior(for: metric).map { ParameterPenalty(prior: $0, strength: strength) } : nil
-            guard
-                let metricFit = try? regression.fit(
-                    scores: scores.selectingRows(rows), targets: y, start: laws[metric] ?? penalty?.center, penalty: penalty),
-                metricFit.termination.converged
-            else { return [] }
-            let model = IntervalFeatureModel(regression: metricFit, trainScores: scores.selectingRows(rows), targets: y, penalty: penalty)
-            return predicted.compactMap { row in
-                let capabilities = scores.row(row)
-                let residual = values[row] - metricFit.predict(capabilities)
-                guard residual.isFinite else { return nil }
-                return Record(metric: metric, residual: residual, features: model.features(metricFit, capabilities: capabilities))
+            // The same metric on the same rows with the same pull gives the same records for every
+            // target of a study (the law's settings are the study's): computed once.
+            let key = RecordKey(space: space, metric: metric, rows: rows, predicted: predicted, strength: strength)
+            let compute = { () -> [Record] in
+                let y = rows.map { values[$0] }
+                guard rows.count >= componentCount + 3, !predicted.isEmpty, Statistics.populationStandardDeviation(y) > 1e-9 else { return [] }
+                // Fitted as the target was (same rows, same pull λ towards the metric's own prior),
+                // from its public law — where it was fitted on these very rows, a few iterations.
+                let penalty = strength > 0 ? publicFits.prior(for: metric).map { ParameterPenalty(prior: $0, strength: strength) } : nil
+                guard
+                    let metricFit = try? regression.fit(
+                        scores: scores.selectingRows(rows), targets: y, start: laws[metric] ?? penalty?.center, penalty: penalty),
+                    metricFit.termination.converged
+                else { return [] }
+                let model = IntervalFeatureModel(regression: metricFit, trainScores: scores.selectingRows(rows), targets: y, penalty: penalty)
+                return predicted.compactMap { row in
+                    let capabilities = scores.row(row)
+                    let residual = values[row] - metricFit.predict(capabilities)
+                    guard residual.isFinite else { return nil }
+                    return Record(metric: metric, residual: residual, features: model.features(metricFit, capabilities: capabilities))
+                }
             }
+            return cache?.records(for: key, make: compute) ?? compute()
         }
         return perMetric.flatMap { $0 }
+    }
+
+    /// What one metric's records depend on within a study.
+    struct RecordKey: Hashable, Sendable {
+        let space: PublicFitsCache.Key
+        let metric: String
+        let rows: [Int]
+        let predicted: [Int]
+        let strength: Double
     }
 
     /// Features below this are 0 in the quantile regressions.
@@ -127,7 +148,8 @@ public struct IntervalCalibrator: Sendable {
 
     /// The two quantile regressions at `level` (τ = (1 + level)/2): b⁺ of r on (1, σ, sd, d1,
     /// headroom) and b⁻ of −r on (1, σ, sd, d1, footroom), each min_{b ≥ 0} Σ ρ_τ(·), solved as
-    /// its dual LP. Exact LP optima (GLPK's primal simplex, no presolve); a feature that is 0 in
+    /// its dual LP. Exact LP optima (GLPK's dual simplex with the long-step ratio test, no
+    /// presolve: every column is bounded, five rows); a feature that is 0 in
     /// every record (the room to the bounds of the unbounded linear link) gets coefficient 0; one
     /// below `negligibleFeature` counts as 0. nil
     /// when GLPK finds no optimum.
@@ -144,12 +166,29 @@ public struct IntervalCalibrator: Sendable {
                 let column = rows.indices.compactMap { k in rows[k][j] < Self.negligibleFeature ? nil : (index: k, coefficient: rows[k][j]) }
                 rowOfFeature.append(column.isEmpty ? nil : program.addConstraint(terms: column, upperBound: 0))
             }
-            guard let solution = try? program.solve(options: SolveOptions(presolve: false)), solution.status == .optimal,
+            guard let solution = try? program.solve(options: SolveOptions(presolve: false, dualSimplex: true)), solution.status == .optimal,
                 solution.duals.count == program.constraints.count
             else { return nil }
             return rowOfFeature.map { row in row.map { max(0, solution.duals[$0]) } ?? 0 }
         }
         guard let upper = regression({ $0.residual }, \.upperTerms), let lower = regression({ -$0.residual }, \.lowerTerms) else { return nil }
         return QuantileLines(level: level, upper: upper, lower: lower)
+    }
+}
+
+/// What the calibrations of one study share (thread-safe): the public metrics' laws of each
+/// capability space and each metric's records on the same rows with the same pull, which every
+/// target fitted on those rows reuses. The law's settings must be the same for every fit sharing it.
+public final class CalibrationCache: Sendable {
+    public let publicFits: PublicFitsCache
+    private let entries = Mutex<[IntervalCalibrator.RecordKey: [IntervalCalibrator.Record]]>([:])
+
+    public init(publicFits: PublicFitsCache = PublicFitsCache()) { self.publicFits = publicFits }
+
+    func records(for key: IntervalCalibrator.RecordKey, make: () -> [IntervalCalibrator.Record]) -> [IntervalCalibrator.Record] {
+        if let known = entries.withLock({ $0[key] }) { return known }
+        let made = make()
+        entries.withLock { $0[key] = made }
+        return made
     }
 }

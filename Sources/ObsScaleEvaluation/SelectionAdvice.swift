@@ -17,9 +17,12 @@ import ObsScaleSelect
 /// selection must include are never held out), the budgets then scaled by the remaining pool's
 /// share of the cost so that each spends the same share of it. The expected ratio at a budget is
 /// the median over the metrics of (subset's test MSE / all-models test MSE), with the 90th
-/// percentile; the random baseline at the same cost is reported beside it.
+/// percentile; the random baseline at the same cost is reported beside it. With `intervals`, the
+/// expected coverage, width and interval score of the law's score intervals on the test models
+/// (calibrated by default, as `obsscale fit` reports them), pooled over the metrics.
 ///
-/// Cost: one validation — about 3 s for the 114 public metrics of the paper's panel.
+/// Cost: one validation — about 3 s for the 114 public metrics of the paper's panel, a few times
+/// that with the intervals.
 public struct SelectionAdvice: Codable, Equatable, Sendable {
     public var setup: SelectionSetup
     public var method: SelectionMethod
@@ -31,6 +34,8 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
     public var seed: UInt64 = 0
     public var timeLimitSeconds = 10.0
     public var gapTolerance = SelectionOptions.defaultGapTolerance
+    /// The score intervals to expect (nil: none): `fit`'s calibrated 95% intervals by default.
+    public var intervals: IntervalMeasurement? = IntervalMeasurement(replicateCount: 100)
 
     public init(setup: SelectionSetup, method: SelectionMethod) {
         self.setup = setup
@@ -54,6 +59,11 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         public let randomMedianRatio: Double
         /// Metrics whose subset fit failed.
         public let failures: Int
+        /// The coverage, mean width and mean interval score of the subset fits' score intervals on
+        /// the test models, pooled over the metrics (nil without `intervals`).
+        public let coverage: Double?
+        public let meanWidth: Double?
+        public let intervalScore: Double?
     }
 
     public struct Advice: Codable, Equatable, Sendable {
@@ -72,7 +82,7 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
     public func run(
         panel: Panel, budgets: [Double], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ProgressHandler? = nil
     ) throws -> Advice {
-        let metrics = panel.accuracyMetricNames
+        let metrics = law.publicMetrics(panel)
         guard !metrics.isEmpty else {
             throw EvaluationError.invalidSetting(
                 .adviceTargets, value: "none",
@@ -86,6 +96,7 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         validation.seed = seed
         validation.timeLimitSeconds = timeLimitSeconds
         validation.gapTolerance = gapTolerance
+        validation.intervals = intervals
         let testSet: String, testModels: [String]
         let largerModels = try setup.maxSizeB.map { try Split(panel: panel, rule: .sizeCutoff($0)).test } ?? []
         if let cutoff = setup.cutoffFlops {
@@ -126,7 +137,8 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
             return Entry(
                 budget: budgets[b], validatedBudget: validatedBudgets[b], targets: mine?.targets ?? 0, medianRatio: mine?.medianRatio ?? .nan,
                 p90Ratio: mine?.p90Ratio ?? .nan, shareWithin1_2: mine?.shareWithin1_2 ?? .nan,
-                randomMedianRatio: baseline?.medianRatio ?? .nan, failures: mine?.failures ?? 0)
+                randomMedianRatio: baseline?.medianRatio ?? .nan, failures: mine?.failures ?? 0, coverage: mine?.intervals?.coverage,
+                meanWidth: mine?.intervals?.meanWidth, intervalScore: mine?.intervals?.intervalScore)
         }
         return Advice(
             testSet: testSet, testModels: testModels, targetCount: report.targets.count,

@@ -61,6 +61,9 @@ public struct Validation: Codable, Equatable, Sendable {
     public var minTestStandardDeviation = 0.01
     /// Summaries per group of targets as well (`TargetGrouping`).
     public var grouping: TargetGrouping = .none
+    /// Score intervals to measure on the test models (nil: none) — for the all-models fit and every
+    /// selector's and the cheapest-first subset's fit (not the random draws').
+    public var intervals: IntervalMeasurement?
     /// Every selector and random subset holds at least `law.parameterCount` models (false: the
     /// selection's own constraints only, as the paper's brute force, which may choose subsets
     /// that cannot be fitted).
@@ -112,6 +115,7 @@ public struct Validation: Codable, Equatable, Sendable {
                 .validationMinTestStandardDeviation, value: "\(minTestStandardDeviation)", allowed: "a finite number ≥ 0")
         }
         guard threadCount >= 1 else { throw EvaluationError.invalidSetting(.validationThreadCount, value: "\(threadCount)", allowed: "≥ 1") }
+        try intervals?.check()
         let targetValues = try targets.map { try panel.values(of: $0) }
         let index = Dictionary(panel.modelNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var setup = selection
@@ -170,7 +174,9 @@ public struct Validation: Codable, Equatable, Sendable {
         // Targets, in parallel: each fits its own laws; public priors share one cache of the public
         // metrics' fits per capability space.
         let cache = PublicFitsCache()
-        let law = self.law, minimumSD = minTestStandardDeviation, randomCount = self.randomCount
+        let calibrationCache = CalibrationCache(publicFits: cache)
+        let law = self.law, minimumSD = minTestStandardDeviation, randomCount = self.randomCount, intervals = self.intervals
+        let seed = self.seed
         let chosenPools = pools, poolIndices = targetPool
         let scored = Parallel.replicates(count: targets.count, threadCount: threadCount, progress: progress) { t -> TargetOutcome in
             let target = targets[t], values = targetValues[t]
@@ -186,11 +192,19 @@ public struct Validation: Codable, Equatable, Sendable {
             }
             let trainAll = split.train.filter { !values[$0].isNaN }
             let targetTruth = truth[target]
-            func score(_ trainRows: [Int], reference: [Double]?) -> ValidationReport.Score {
+            func score(_ trainRows: [Int], reference: [Double]?, measureIntervals: Bool = false) -> ValidationReport.Score {
                 do {
-                    let fit = try law.fit(
-                        panel: panel, target: target, split: Split(train: trainRows, test: test), poolRows: split.train, cache: cache)
+                    let fitSplit = Split(train: trainRows, test: test)
+                    let fit = try law.fit(panel: panel, target: target, split: fitSplit, poolRows: split.train, cache: cache)
                     let predicted = test.map { fit.predictions[$0].predicted }
+                    // Seeded by the validation's seed and the target, so every fit of a target
+                    // draws the same replicate streams.
+                    let intervalScore =
+                        try measureIntervals
+                        ? intervals.map {
+                            try $0.score(fit, panel: panel, split: fitSplit, seed: SplitMix64.mix(seed ^ UInt64(t)), cache: calibrationCache)
+                        }
+                        : nil
                     return ValidationReport.Score(
                         trainCount: fit.trainMetrics.count, testMSE: fit.testMetrics.mse,
                         agreementMSE: reference.map { Statistics.meanSquaredDifference(predicted, $0) },
@@ -198,7 +212,7 @@ public struct Validation: Codable, Equatable, Sendable {
                             Statistics.meanSquaredDifference(predicted, test.map { normalized(truthValues[$0]) })
                         },
                         testPredictions: predicted, failure: nil, componentCount: fit.law.pca.settings.componentCount,
-                        priorStrength: fit.law.choice?.strength)
+                        priorStrength: fit.law.choice?.strength, intervals: intervalScore)
                 } catch {
                     return ValidationReport.Score(failure: "\(error)")
                 }
@@ -207,7 +221,7 @@ public struct Validation: Codable, Equatable, Sendable {
                 guard let range = law.targetRange else { return value }
                 return (value - range.lowerBound) / (range.upperBound - range.lowerBound)
             }
-            let all = score(trainAll, reference: nil)
+            let all = score(trainAll, reference: nil, measureIntervals: true)
             if all.failure == nil && all.testMSE < Self.degenerateAllModelsMSE {
                 return .dropped(
                     .init(name: target, reason: "the all-models fit is (near) exact on the test models (test MSE \(compact(all.testMSE)) < 1e-8)"))
@@ -215,7 +229,7 @@ public struct Validation: Codable, Equatable, Sendable {
             func rows(_ models: [String]) -> [Int] { models.compactMap { index[$0] } }
             let perBudget = pool.budgets.indices.map { b -> ValidationReport.Budget in
                 func scoreOf(_ selection: ValidationReport.Selection) -> ValidationReport.Score {
-                    selection.results[b].map { score(rows($0.models), reference: all.testPredictions) }
+                    selection.results[b].map { score(rows($0.models), reference: all.testPredictions, measureIntervals: true) }
                         ?? ValidationReport.Score(failure: "selection: " + (selection.failures[b] ?? "none"))
                 }
                 var randomSummary: ValidationReport.RandomSummary?

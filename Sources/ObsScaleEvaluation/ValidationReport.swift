@@ -20,6 +20,113 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public var componentCount: Int?
         /// λ of the fit's prior when it had one (0: the prior was not used).
         public var priorStrength: Double?
+        /// How its score intervals fared on the test models (with `Validation.intervals`).
+        public var intervals: IntervalScore?
+    }
+
+    /// How well a fit's score intervals hold on the models it predicts: at the nominal level, the
+    /// share of observed values inside (coverage), the mean width, and the mean Winkler interval
+    /// score — width + (2/α)·(distance by which the observed value falls outside), α = 1 − level:
+    /// lower is better, and it rewards intervals narrow where the law is reliable and wide where it
+    /// extrapolates; and the coverage at every level of the reliability diagram. Sums are kept so
+    /// scores pool over targets (`pooled`).
+    public struct IntervalScore: Codable, Equatable, Sendable {
+        /// The coverage at one level of the reliability diagram.
+        public struct Reliability: Codable, Equatable, Sendable {
+            public let level: Double
+            public let covered: Int
+            public let count: Int
+            public let coverage: Double
+
+            init(level: Double, covered: Int, count: Int) {
+                self.level = level
+                self.covered = covered
+                self.count = count
+                coverage = count > 0 ? Double(covered) / Double(count) : .nan
+            }
+        }
+        public let level: Double
+        /// Test predictions scored.
+        public let count: Int
+        public let covered: Int
+        public let widthSum: Double
+        public let scoreSum: Double
+        public let reliability: [Reliability]
+
+        public var coverage: Double { count > 0 ? Double(covered) / Double(count) : .nan }
+        public var meanWidth: Double { count > 0 ? widthSum / Double(count) : .nan }
+        public var intervalScore: Double { count > 0 ? scoreSum / Double(count) : .nan }
+
+        /// The score of intervals `[lower, upper]` (per level, one per prediction) for `observed`.
+        public init(level: Double, observed: [Double], intervals: [Double: [(lower: Double, upper: Double)]]) {
+            self.level = level
+            count = observed.count
+            let main = intervals[level] ?? []
+            covered = zip(observed, main).filter { $1.lower <= $0 && $0 <= $1.upper }.count
+            widthSum = main.reduce(0) { $0 + ($1.upper - $1.lower) }
+            scoreSum = zip(observed, main).reduce(0) { total, pair in total + Self.winkler(pair.1, pair.0, level: level) }
+            reliability = intervals.keys.sorted().map { at in
+                Reliability(
+                    level: at, covered: zip(observed, intervals[at] ?? []).filter { $1.lower <= $0 && $0 <= $1.upper }.count,
+                    count: observed.count)
+            }
+        }
+
+        init(level: Double, count: Int, covered: Int, widthSum: Double, scoreSum: Double, reliability: [Reliability]) {
+            self.level = level
+            self.count = count
+            self.covered = covered
+            self.widthSum = widthSum
+            self.scoreSum = scoreSum
+            self.reliability = reliability
+        }
+
+        /// Winkler's interval score of one interval at `level`: (upper − lower) + (2/α)·miss.
+        public static func winkler(_ interval: (lower: Double, upper: Double), _ observed: Double, level: Double) -> Double {
+            let alpha = 1 - level
+            let miss = max(0, interval.lower - observed) + max(0, observed - interval.upper)
+            return (interval.upper - interval.lower) + 2 / alpha * miss
+        }
+
+        /// Several scores pooled over their predictions (nil when there are none).
+        public static func pooled(_ scores: [IntervalScore]) -> IntervalScore? {
+            guard let first = scores.first else { return nil }
+            return IntervalScore(
+                level: first.level, count: scores.reduce(0) { $0 + $1.count }, covered: scores.reduce(0) { $0 + $1.covered },
+                widthSum: scores.reduce(0) { $0 + $1.widthSum }, scoreSum: scores.reduce(0) { $0 + $1.scoreSum },
+                reliability: first.reliability.indices.map { r in
+                    Reliability(
+                        level: first.reliability[r].level, covered: scores.reduce(0) { $0 + $1.reliability[r].covered },
+                        count: scores.reduce(0) { $0 + $1.reliability[r].count })
+                })
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case level, count, covered, widthSum, scoreSum, reliability, coverage, meanWidth, intervalScore
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                level: try container.decode(Double.self, forKey: .level), count: try container.decode(Int.self, forKey: .count),
+                covered: try container.decode(Int.self, forKey: .covered), widthSum: try container.decode(Double.self, forKey: .widthSum),
+                scoreSum: try container.decode(Double.self, forKey: .scoreSum),
+                reliability: try container.decode([Reliability].self, forKey: .reliability))
+        }
+
+        /// Also writes the derived `coverage`, `meanWidth` and `intervalScore`, for scripts.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(level, forKey: .level)
+            try container.encode(count, forKey: .count)
+            try container.encode(covered, forKey: .covered)
+            try container.encode(widthSum, forKey: .widthSum)
+            try container.encode(scoreSum, forKey: .scoreSum)
+            try container.encode(reliability, forKey: .reliability)
+            try container.encode(coverage, forKey: .coverage)
+            try container.encode(meanWidth, forKey: .meanWidth)
+            try container.encode(intervalScore, forKey: .intervalScore)
+        }
     }
     /// Mean and spread of the random subsets' scores at one budget.
     public struct RandomSummary: Codable, Equatable, Sendable {
@@ -192,6 +299,76 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         public let medianRatioToRandom: Double
         /// Share of the targets where it beats the random subsets' mean.
         public let shareBeatingRandom: Double
+        /// Its fits' score intervals pooled over the targets' test predictions (with
+        /// `Validation.intervals`; nil for the random draws): the coverage at the nominal level,
+        /// the mean width, the mean interval score and the reliability diagram.
+        public let intervals: IntervalScore?
+        /// `intervals`' coverage, mean width and mean interval score (NaN without them).
+        public var coverage: Double { intervals?.coverage ?? .nan }
+        public var meanWidth: Double { intervals?.meanWidth ?? .nan }
+        public var intervalScore: Double { intervals?.intervalScore ?? .nan }
+
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        enum CodingKeys: String, CodingKey {
+            case selector, budget, cost, group, targets, medianRatio, geometricMeanRatio, p90Ratio, shareWithin1_2, failures
+            case medianRatioToRandom, shareBeatingRandom, intervals, coverage, meanWidth, intervalScore
+        }
+
+        init(
+            selector: String, budget: String, cost: Double, group: String?, targets: Int, medianRatio: Double, geometricMeanRatio: Double,
+            p90Ratio: Double, shareWithin1_2: Double, failures: Int, medianRatioToRandom: Double, shareBeatingRandom: Double,
+            intervals: IntervalScore?
+        ) {
+            self.selector = selector
+            self.budget = budget
+            self.cost = cost
+            self.group = group
+            self.targets = targets
+            self.medianRatio = medianRatio
+            self.geometricMeanRatio = geometricMeanRatio
+            self.p90Ratio = p90Ratio
+            self.shareWithin1_2 = shareWithin1_2
+            self.failures = failures
+            self.medianRatioToRandom = medianRatioToRandom
+            self.shareBeatingRandom = shareBeatingRandom
+            self.intervals = intervals
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                selector: try c.decode(String.self, forKey: .selector), budget: try c.decode(String.self, forKey: .budget),
+                cost: try c.decode(Double.self, forKey: .cost), group: try c.decodeIfPresent(String.self, forKey: .group),
+                targets: try c.decode(Int.self, forKey: .targets), medianRatio: try c.decode(Double.self, forKey: .medianRatio),
+                geometricMeanRatio: try c.decode(Double.self, forKey: .geometricMeanRatio), p90Ratio: try c.decode(Double.self, forKey: .p90Ratio),
+                shareWithin1_2: try c.decode(Double.self, forKey: .shareWithin1_2), failures: try c.decode(Int.self, forKey: .failures),
+                medianRatioToRandom: try c.decode(Double.self, forKey: .medianRatioToRandom),
+                shareBeatingRandom: try c.decode(Double.self, forKey: .shareBeatingRandom),
+                intervals: try c.decodeIfPresent(IntervalScore.self, forKey: .intervals))
+        }
+
+        /// Also writes `coverage`, `meanWidth` and `intervalScore` (when measured), for scripts.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(selector, forKey: .selector)
+            try c.encode(budget, forKey: .budget)
+            try c.encode(cost, forKey: .cost)
+            try c.encodeIfPresent(group, forKey: .group)
+            try c.encode(targets, forKey: .targets)
+            try c.encode(medianRatio, forKey: .medianRatio)
+            try c.encode(geometricMeanRatio, forKey: .geometricMeanRatio)
+            try c.encode(p90Ratio, forKey: .p90Ratio)
+            try c.encode(shareWithin1_2, forKey: .shareWithin1_2)
+            try c.encode(failures, forKey: .failures)
+            try c.encode(medianRatioToRandom, forKey: .medianRatioToRandom)
+            try c.encode(shareBeatingRandom, forKey: .shareBeatingRandom)
+            try c.encodeIfPresent(intervals, forKey: .intervals)
+            if intervals != nil {
+                try c.encode(coverage, forKey: .coverage)
+                try c.encode(meanWidth, forKey: .meanWidth)
+                try c.encode(intervalScore, forKey: .intervalScore)
+            }
+        }
     }
 
     public let settings: Validation
@@ -210,6 +387,8 @@ public struct ValidationReport: Codable, Equatable, Sendable {
     public let droppedTargets: [DroppedTarget]
     /// Per selector and baseline, budget (and group): the ratios to the all-models fit.
     public let summary: [SummaryEntry]
+    /// The all-models fits' score intervals pooled over the targets (with `Validation.intervals`).
+    public let allModelsIntervals: IntervalScore?
     public let geometricMeans: [GeometricMean]
     public let comparisons: [Comparison]
 
@@ -225,6 +404,7 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         self.pools = pools
         self.targets = targets
         self.droppedTargets = droppedTargets
+        allModelsIntervals = IntervalScore.pooled(targets.compactMap(\.allModels.intervals))
         summary = Self.summarize(
             targets: targets, budgetLabels: budgetLabels, selectors: selectors, cheapest: cheapest, randomBaseline: randomBaseline, pools: pools,
             grouping: settings.grouping)
@@ -283,13 +463,16 @@ public struct ValidationReport: Codable, Equatable, Sendable {
             /// Its test MSE for a target at budget b (nil: none), and whether it failed there.
             let mse: (Target, Int) -> Double?
             let failed: (Target, Int) -> Bool
+            /// Its intervals' score for a target at budget b.
+            var intervals: (Target, Int) -> IntervalScore? = { _, _ in nil }
         }
         var columns: [Column] = []
         for (s, selector) in selectors.enumerated() {
             columns.append(
                 Column(
                     name: selector, cost: { target, b in pools[target.pool].selections[s].results[b]?.totalCost ?? .nan },
-                    mse: { fitted($0.budgets[$1].selectors[s]) }, failed: { $0.budgets[$1].selectors[s].failure != nil }))
+                    mse: { fitted($0.budgets[$1].selectors[s]) }, failed: { $0.budgets[$1].selectors[s].failure != nil },
+                    intervals: { $0.budgets[$1].selectors[s].intervals }))
         }
         if let randomBaseline {
             columns.append(
@@ -301,7 +484,8 @@ public struct ValidationReport: Codable, Equatable, Sendable {
         columns.append(
             Column(
                 name: cheapest, cost: { target, b in pools[target.pool].cheapest.results[b]?.totalCost ?? .nan },
-                mse: { fitted($0.budgets[$1].cheapest) }, failed: { $0.budgets[$1].cheapest?.failure != nil }))
+                mse: { fitted($0.budgets[$1].cheapest) }, failed: { $0.budgets[$1].cheapest?.failure != nil },
+                intervals: { $0.budgets[$1].cheapest?.intervals }))
         var groups: [(String?, [Target])] = [(nil, targets)]
         if grouping == .prefix {
             var order: [String] = []
@@ -340,7 +524,8 @@ public struct ValidationReport: Codable, Equatable, Sendable {
                             shareWithin1_2: ratios.isEmpty ? .nan : Double(ratios.filter { $0 <= 1.2 }.count) / Double(ratios.count),
                             failures: failures,
                             medianRatioToRandom: toRandom.isEmpty ? .nan : Statistics.quantile(toRandom, 0.5),
-                            shareBeatingRandom: toRandom.isEmpty ? .nan : Double(toRandom.filter { $0 < 1 }.count) / Double(toRandom.count)))
+                            shareBeatingRandom: toRandom.isEmpty ? .nan : Double(toRandom.filter { $0 < 1 }.count) / Double(toRandom.count),
+                            intervals: IntervalScore.pooled(members.compactMap { column.intervals($0, b) })))
                 }
             }
         }

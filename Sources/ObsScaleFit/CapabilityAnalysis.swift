@@ -29,7 +29,7 @@ public struct CapabilityAnalysis: Codable, Equatable, Sendable {
 
     public func run(panel: Panel) throws -> Result {
         let names = try panel.capabilityColumns(benchmarks)
-        let imputed = try imputer.fit(try panel.matrix(columns: names), columnNames: names)
+        let imputed = try imputer.fit(try panel.capabilityMatrix(columns: names), columnNames: names)
         let model = try PCA(componentCount: componentCount, standardize: standardize).fit(imputed.imputed, columnNames: names)
         return Result(
             settings: self, models: panel.modelNames, families: panel.models.map(\.family), imputer: imputed,

@@ -288,7 +288,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             self.settings = settings
             law = fit.law
             self.panel = panel
-            benchmarkMatrix = try panel.matrix(columns: fit.law.benchmarkNames)
+            benchmarkMatrix = try panel.capabilityMatrix(columns: fit.law.benchmarkNames)
             let k = fit.law.pca.settings.componentCount
             var scores = Matrix(rowCount: panel.count, columnCount: k)
             for (row, prediction) in fit.predictions.enumerated() {
@@ -422,7 +422,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 // The prior's center lives in a capability space: rebuild it in the replicate's.
                 if let strength = penalty?.strength, case let .publicMetrics(exclude) = law.settings.prior, let poolRows = law.poolRows {
                     let fits = PublicMetricFits(
-                        panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: replicateScores,
+                        panel: panel, metrics: law.settings.publicMetrics(panel), rows: poolRows, scores: replicateScores,
                         regression: law.settings.regression)
                     penalty = fits.prior(for: law.target, exclude: exclude).map { ParameterPenalty(prior: $0, strength: strength) }
                 }

@@ -11,10 +11,20 @@ public enum FitError: InputError, Equatable {
     case targetOutOfUnitRange(target: String, model: String, value: Double, largest: Double)
     /// A saved law (`SavedLaw.load`) whose field `field` cannot be used.
     case invalidSavedLaw(path: String, field: String, problem: String)
+    /// The target (or a column of the same metric) among the capability columns.
+    case targetAmongCapabilities(target: String, column: String)
 
     /// Refuses target values outside [0, 1] when no range maps them there and the link is bounded
     /// to [0, 1] (a percentage or an unbounded score fitted as a fraction would be answered
     /// confidently and wrongly; the linear link has no such bound).
+    /// Refuses a target that is (or measures the same as) one of the capability columns
+    /// (`Panel.capabilityColumn(sameMetricAs:among:)`).
+    public static func checkTarget(_ target: String, notAmong capabilities: [String], in panel: Panel) throws {
+        if let column = panel.capabilityColumn(sameMetricAs: target, among: capabilities) {
+            throw FitError.targetAmongCapabilities(target: target, column: column)
+        }
+    }
+
     public static func checkUnitRange(_ values: [Double], rows: [Int], target: String, modelNames: [String]) throws {
         guard let row = rows.first(where: { !values[$0].isNaN && !(0...1).contains(values[$0]) }) else { return }
         let largest = rows.map { values[$0] }.filter { !$0.isNaN }.max() ?? values[row]
@@ -39,6 +49,10 @@ public enum FitError: InputError, Equatable {
             return "target '\(target)': model '\(model)' has \(value), outside [0, 1] (largest \(largest)); \(hint)"
         case let .invalidSavedLaw(path, field, problem):
             return "\(path): invalid saved law: \(field) \(problem)"
+        case let .targetAmongCapabilities(target, column):
+            let what = column == target ? "is itself" : "measures the same as the capability column '\(column)', which is"
+            return "target '\(target)' \(what) among the capability columns (\(Setting.imputerColumns)): the law would predict the "
+                + "target from itself; leave '\(column)' out of the capability columns"
         }
     }
 }

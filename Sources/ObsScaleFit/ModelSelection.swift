@@ -157,6 +157,13 @@ public struct ModelSelection: Codable, Equatable, Sendable {
     public func choose(
         candidates: [Candidate], defaultComponents: Int, targets: [Double], folds: [Fold], regression: SigmoidRegression
     ) -> Choice {
+        // One K and no prior: nothing to choose, so no cross-validation (on a leaderboard with
+        // thousands of families it would be thousands of fits for an empty curve).
+        if candidates.count == 1, let only = candidates.first, only.prior == nil {
+            return Choice(
+                componentCount: only.componentCount, strength: 0, priorUsed: false, reason: "no prior", prior: nil, foldCount: folds.count,
+                curve: [])
+        }
         var curve: [Point] = []
         var best: [(candidate: Candidate, strength: Double, errors: [Double], reason: String)] = []
         for candidate in candidates {

@@ -13,8 +13,8 @@ import ObsScaleNumerics
 /// loading in later ones (`formatVersion` only grows; `Tests/ObsScaleFitTests/Fixtures/saved_law_v1.json`
 /// is loaded by the tests).
 public struct SavedLaw: Codable, Equatable, Sendable {
-    /// The format this version writes.
-    public static let currentFormatVersion = 1
+    /// The format this version writes: 2 adds the calibration of the score intervals.
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     /// The obsscale version that wrote it.
@@ -27,6 +27,8 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     public var replicateParameters: [[Double]]?
     /// Residuals drawn for the prediction intervals (normalized scale).
     public var residuals: [Double]?
+    /// The calibration of the score intervals (format 2; nil: the bootstrap's intervals).
+    public var calibration: IntervalCalibration?
 
     public init(fit: ScalingLawFit, tool: String, bootstrap: FitBootstrap? = nil, replicateParameters: [[Double]]? = nil, residuals: [Double]? = nil)
     {
@@ -37,6 +39,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         self.bootstrap = bootstrap
         self.replicateParameters = replicateParameters
         self.residuals = residuals
+        calibration = fit.calibration
     }
 
     /// Reads a saved law and checks it (`check()`): a file from another format, not a saved law,
@@ -190,7 +193,40 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             }
         }
         if replicateParameters != nil && bootstrap == nil { throw refuse("bootstrap", "is missing (replicateParameters need its level)") }
+        if let calibration { try check(calibration, refuse: refuse) }
         try finite(residuals ?? [], "residuals", bound: link == .linear ? Self.largestCoefficient : 1)
+    }
+
+    /// The calibration's lines (five coefficients ≥ 0 per side, a level in (0, 1)) and features
+    /// model (a finite σ ≥ 0, a covariance over the law's free parameters, a positive spread, a
+    /// finite score range).
+    func check(_ calibration: IntervalCalibration, refuse: (String, String) -> FitError) throws {
+        for (index, lines) in calibration.lines.enumerated() {
+            let field = "calibration.lines[\(index)]"
+            guard lines.level > 0, lines.level < 1 else { throw refuse("\(field).level", "\(lines.level) is not allowed (allowed: between 0 and 1)") }
+            for (side, coefficients) in [("upper", lines.upper), ("lower", lines.lower)] {
+                guard coefficients.count == 5, coefficients.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= Self.largestCoefficient }) else {
+                    throw refuse("\(field).\(side)", "\(coefficients) is not allowed (allowed: 5 finite coefficients ≥ 0)")
+                }
+            }
+        }
+        let features = calibration.features
+        guard features.sigma.isFinite, features.sigma >= 0 else {
+            throw refuse("calibration.features.sigma", "\(features.sigma) is not allowed (allowed: a finite number ≥ 0)")
+        }
+        let free = law.regression.freeParameterIndices.count
+        guard features.covariance.rowCount == free, features.covariance.columnCount == free,
+            features.covariance.storage.allSatisfy({ $0.isFinite && abs($0) <= Self.largestCoefficient })
+        else {
+            throw refuse(
+                "calibration.features.covariance", "is not a finite \(free) × \(free) matrix (the law's free parameters)")
+        }
+        guard features.trainingSpread.isFinite, features.trainingSpread > 0, features.trainingMaximum.isFinite else {
+            throw refuse("calibration.features.trainingSpread", "\(features.trainingSpread) is not allowed (allowed: a finite number > 0)")
+        }
+        if let range = features.scoreRange, !(range.lowerBound.isFinite && range.upperBound.isFinite) {
+            throw refuse("calibration.features.scoreRange", "\(range) is not allowed (allowed: finite bounds)")
+        }
     }
 
     /// A decoding error as a user reads it: the field's path and what was wrong.
@@ -248,13 +284,19 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         public let predictions: [Prediction]
         /// With a results file that has the target.
         public let scoring: Scoring?
+        /// Which score intervals the predictions carry (nil: none).
+        public let interval: IntervalKind?
     }
 
     /// Applies the law to every model of `panel` (its benchmark columns must include the law's).
-    /// With `seed`, the prediction intervals draw residuals from `Xoshiro256StarStar.stream(seed:
-    /// index: r)` for replicate r. Cost: O(models · (B² + R · K)).
-    public func predict(panel: Panel, seed: UInt64 = 0) throws -> Result {
-        let matrix = try panel.matrix(columns: law.benchmarkNames)
+    /// With replicate laws, each model's curve interval comes from them, and its score interval
+    /// from the curves plus residuals drawn from the pool — model `row`'s draws from
+    /// `Xoshiro256StarStar.stream(seed:index: row)`, so memory stays O(replicates) per model —
+    /// hulled with the saved calibration's quantile lines when the law has them and `interval` is
+    /// `.calibrated` (a format-1 law has none: its interval is the bootstrap's, and
+    /// `Result.interval` says so). Cost: O(models · (B² + R · K)).
+    public func predict(panel: Panel, seed: UInt64 = 0, interval kind: IntervalKind = .calibrated) throws -> Result {
+        let matrix = try panel.capabilityMatrix(columns: law.benchmarkNames)
         let scores = law.pca.transform(law.imputer.transform(matrix))
         let targets: [Double]? = panel.numericColumnNames.contains(law.target) ? try panel.values(of: law.target).map(normalize) : nil
         let replicates = (replicateParameters ?? []).compactMap { parameters -> SigmoidFit? in
@@ -263,10 +305,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         }
         let level = bootstrap?.level ?? 0.95
         let pool = residuals ?? []
-        let draws: [[Double]] = replicates.indices.map { index in
-            var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
-            return panel.models.indices.map { _ in pool.isEmpty ? 0 : pool[random.nextInt(below: pool.count)] }
-        }
+        let lines = kind == .calibrated ? calibration?.lines(at: level) : nil
         let predictions = panel.models.indices.map { row -> Prediction in
             let capabilities = scores.row(row)
             let z = law.regression.linearPredictor(capabilities)
@@ -278,11 +317,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                 interval = BootstrapInterval(estimate: predicted, replicates: curves, level: level)
                 if !pool.isEmpty {
                     let bounded = law.settings.regression.link != .linear
-                    let scoresWithNoise = curves.indices.map { r in
-                        let value = curves[r] + draws[r][row]
+                    var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(row))
+                    let scoresWithNoise = curves.map { curve in
+                        let value = curve + pool[random.nextInt(below: pool.count)]
                         return bounded ? min(max(value, 0), 1) : value
                     }
-                    predictionInterval = BootstrapInterval(estimate: predicted, replicates: scoresWithNoise, level: level)
+                    var score = BootstrapInterval(estimate: predicted, replicates: scoresWithNoise, level: level)
+                    if lines != nil, let calibration {
+                        score = calibration.hull(score, level: level, regression: law.regression, capabilities: capabilities)
+                    }
+                    predictionInterval = score
                 }
             }
             let observed = targets.flatMap { $0[row].isNaN ? nil : $0[row] }
@@ -301,7 +345,9 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                     ? nil : Double(withIntervals.filter { $0.1.lower <= $0.0 && $0.0 <= $0.1.upper }.count) / Double(withIntervals.count),
                 level: withIntervals.isEmpty ? nil : level)
         }
-        return Result(law: self, predictions: predictions, scoring: scoring)
+        return Result(
+            law: self, predictions: predictions, scoring: scoring,
+            interval: predictions.contains { $0.predictionInterval != nil } ? (lines == nil ? .bootstrap : .calibrated) : nil)
     }
 
     func normalize(_ value: Double) -> Double {

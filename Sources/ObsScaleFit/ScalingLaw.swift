@@ -100,9 +100,10 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
         if isAveraged && averages(panel: panel, target: target, split: split, poolRows: poolRows) {
             return try averagedFit(panel: panel, target: target, split: split, poolRows: poolRows, cache: cache)
         }
-        let benchmarkNames = try panel.capabilityColumns(benchmarks)
+        let benchmarkNames = try panel.capabilityColumns(benchmarks, excluding: [target])
         let rawTargets = try panel.values(of: target)
-        let benchmarkMatrix = try panel.matrix(columns: benchmarkNames)
+        try FitError.checkTarget(target, notAmong: benchmarkNames, in: panel)
+        let benchmarkMatrix = try panel.capabilityMatrix(columns: benchmarkNames)
         var normalized = rawTargets
         if let range = targetRange {
             guard range.upperBound > range.lowerBound, range.lowerBound.isFinite, range.upperBound.isFinite else {
@@ -261,6 +262,13 @@ extension ScalingLaw {
         return (widest.truncated(to: choice.componentCount), choice, penalty)
     }
 
+    /// The public metrics a prior is built from: the panel's accuracy metrics that are not
+    /// capability columns (a capability column is fitted from itself, a prior no target has).
+    public func publicMetrics(_ panel: Panel) -> [String] {
+        let capabilities = Set((try? panel.capabilityColumns(benchmarks)) ?? [])
+        return panel.accuracyMetricNames.filter { !capabilities.contains($0) }
+    }
+
     /// The panel rows not in `rows`.
     static func rows(of panel: Panel, outside rows: [Int]) -> [Int] {
         let excluded = Set(rows)
@@ -306,7 +314,7 @@ extension ScalingLaw {
     /// them: the raw material of public priors and of calibrated intervals.
     public func publicMetricFits(panel: Panel, scores: Matrix, fitRows: [Int], poolRows: [Int], cache: PublicFitsCache?) -> PublicMetricFits {
         let key = PublicFitsCache.Key(fitRows: fitRows, poolRows: poolRows, componentCount: scores.columnCount)
-        let make = { PublicMetricFits(panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: scores, regression: self.regression) }
+        let make = { PublicMetricFits(panel: panel, metrics: self.publicMetrics(panel), rows: poolRows, scores: scores, regression: self.regression) }
         return cache?.fits(for: key, make: make) ?? make()
     }
 
@@ -329,6 +337,12 @@ public final class PublicFitsCache: Sendable {
         public let fitRows: [Int]
         public let poolRows: [Int]
         public let componentCount: Int
+
+        public init(fitRows: [Int], poolRows: [Int], componentCount: Int) {
+            self.fitRows = fitRows
+            self.poolRows = poolRows
+            self.componentCount = componentCount
+        }
     }
 
     private let entries = Mutex<[Key: PublicMetricFits]>([:])

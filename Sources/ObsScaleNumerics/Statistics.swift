@@ -74,6 +74,76 @@ public enum Statistics {
         return (slope, meanY - slope * meanX)
     }
 
+    /// Pearson's correlation r = Sxy / √(Sxx·Syy); NaN with fewer than 2 pairs or when either
+    /// vector is constant. O(n).
+    public static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        guard x.count >= 2, x.count == y.count else { return .nan }
+        let meanX = mean(x), meanY = mean(y)
+        var sxx = 0.0, syy = 0.0, sxy = 0.0
+        for (xi, yi) in zip(x, y) {
+            sxx += (xi - meanX) * (xi - meanX)
+            syy += (yi - meanY) * (yi - meanY)
+            sxy += (xi - meanX) * (yi - meanY)
+        }
+        guard sxx > 0, syy > 0 else { return .nan }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    /// The regularized lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a) for a > 0, x ≥ 0:
+    /// its series for x < a + 1, else 1 − Q(a, x) with Q's continued fraction (modified Lentz),
+    /// each to relative precision 1e-15 (Numerical Recipes, §6.2). O(√a) terms.
+    public static func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
+        guard a > 0, x > 0 else { return x.isNaN || a.isNaN ? .nan : 0 }
+        guard x.isFinite else { return 1 }
+        let logPrefactor = -x + a * log(x) - lgamma(a)
+        if x < a + 1 {
+            var term = 1 / a
+            var sum = term
+            var denominator = a
+            for _ in 0..<10_000 {
+                denominator += 1
+                term *= x / denominator
+                sum += term
+                if abs(term) < abs(sum) * 1e-15 { break }
+            }
+            return min(1, sum * exp(logPrefactor))
+        }
+        let tiny = 1e-300
+        var b = x + 1 - a
+        var c = 1 / tiny
+        var d = 1 / b
+        var fraction = d
+        for i in 1...10_000 {
+            let an = -Double(i) * (Double(i) - a)
+            b += 2
+            d = an * d + b
+            if abs(d) < tiny { d = tiny }
+            c = b + an / c
+            if abs(c) < tiny { c = tiny }
+            d = 1 / d
+            let delta = d * c
+            fraction *= delta
+            if abs(delta - 1) < 1e-15 { break }
+        }
+        return max(0, 1 - exp(logPrefactor) * fraction)
+    }
+
+    /// The q-quantile of the χ² distribution with k ≥ 1 degrees of freedom: the x with
+    /// P(k/2, x/2) = q (`regularizedGammaP`), found by bisection to a relative width of 1e-13.
+    /// NaN for q outside (0, 1). O(60 evaluations).
+    public static func chiSquareQuantile(_ q: Double, degreesOfFreedom k: Int) -> Double {
+        guard k >= 1, q > 0, q < 1 else { return .nan }
+        let a = Double(k) / 2
+        var low = 0.0
+        var high = max(1.0, Double(k))
+        while regularizedGammaP(a, high / 2) < q { high *= 2 }
+        for _ in 0..<200 where high - low > 1e-13 * high {
+            let middle = (low + high) / 2
+            if regularizedGammaP(a, middle / 2) < q { low = middle } else { high = middle }
+        }
+        return (low + high) / 2
+    }
+
     /// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order statistics
     /// (numpy's default "linear" method). NaN when empty.
     public static func quantile(_ values: [Double], _ q: Double) -> Double {

@@ -26,11 +26,16 @@ public enum ColumnsReport {
             text += table.render()
             // Below the table, not in it: the command line rewrites setting names after rendering.
             if columns.contains(where: \.looksLikePercent) {
-                text += "percent: as a target, fit with \(Setting.scalingLawTargetRange) 0,100\n"
+                text +=
+                    "percent: as a target, read it with \(Setting.formatScoreScale) percent or fit it with \(Setting.scalingLawTargetRange) 0,100\n"
             }
             if columns.contains(where: { !$0.looksLikePercent && ($0.maximum ?? 0) > 100 }) {
                 text += "unbounded: as a target, fit with \(Setting.scalingLawTargetRange) LOW,HIGH\n"
             }
+        }
+        if !summary.textColumns.isEmpty {
+            text += "\nText columns (ignored; a benchmark, target or cost must hold numbers): \(summary.textColumns.count)\n"
+            text += Format.wrapped(summary.textColumns.map { "'\($0)'" }.joined(separator: ", ")) + "\n"
         }
         return text
     }

@@ -108,15 +108,23 @@ public struct SelectOutput: Codable, Equatable, Sendable {
     public var bootstrap: SelectionBootstrapSummary?
     /// What to expect at each budget (`--advise`).
     public var advice: SelectionAdvice.Advice?
+    /// What the loader and the pool left out, merged or guessed (`Panel.notes`, then
+    /// `SelectionProblem.poolNotes`).
+    public var notes: [String]
+    /// The pool's capability-space outliers (`OutlierScreen`; nil when the pool is too small).
+    public var outliers: OutlierScreen?
 
     public init(
-        pool: [String], units: [String], results: [SelectionResult], bootstrap: SelectionBootstrapSummary?, advice: SelectionAdvice.Advice? = nil
+        pool: [String], units: [String], results: [SelectionResult], bootstrap: SelectionBootstrapSummary?, advice: SelectionAdvice.Advice? = nil,
+        notes: [String] = [], outliers: OutlierScreen? = nil
     ) {
         self.pool = pool
         self.units = units
         self.results = results
         self.bootstrap = bootstrap
         self.advice = advice
+        self.notes = notes
+        self.outliers = outliers
     }
 }
 

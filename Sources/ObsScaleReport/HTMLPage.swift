@@ -272,10 +272,20 @@ extension HTMLPage {
         let name = criterion.rawValue.uppercased()
         var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
         page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
+        for note in problem.poolNotes { page.paragraph("Note: " + note) }
+        if let screen = problem.outliers {
+            page.heading("Outlier screen")
+            page.paragraph(SelectReport.render(screen).split(separator: "\n").prefix(while: { !$0.hasPrefix("  farthest") }).joined(separator: " "))
+            if !screen.outliers.isEmpty {
+                page.table(
+                    header: ["model", "family", "squared distance"],
+                    rows: screen.outliers.prefix(20).map { [$0.model, $0.family, Format.significant($0.squaredDistance, 4)] })
+            }
+        }
         if let advice {
             page.heading("What to expect")
             page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())
-            page.table(header: SelectReport.adviceHeader, rows: SelectReport.adviceRows(advice))
+            page.table(header: SelectReport.adviceHeader(advice), rows: SelectReport.adviceRows(advice))
         }
         var values = SVGChart(
             title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
@@ -377,7 +387,8 @@ extension HTMLPage {
         page.paragraph(
             "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
                 + "vs random: the ratio to the random subsets' mean.")
-        page.table(header: ValidateReport.summaryHeader, rows: ValidateReport.summaryRows(report))
+        page.table(header: ValidateReport.summaryHeader(report), rows: ValidateReport.summaryRows(report))
+        if let intervals = report.settings.intervals { page.reliability(report, intervals) }
         let budgetAxis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
         var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: budgetAxis, yLabel: "median test-MSE ratio", yScale: .log10)
         let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

@@ -6,10 +6,13 @@ import ObsScaleFit
 public struct PredictOptions: Codable, Equatable, Sendable {
     public var query: PanelQuery
     public var lawPath: String
+    /// The score intervals asked for (absent in older reports: the law's own).
+    public var interval: IntervalKind?
 
-    public init(query: PanelQuery, lawPath: String) {
+    public init(query: PanelQuery, lawPath: String, interval: IntervalKind? = nil) {
         self.query = query
         self.lawPath = lawPath
+        self.interval = interval
     }
 }
 
@@ -26,7 +29,10 @@ public enum PredictReport {
         let level = saved.bootstrap.map { Format.percent($0.level) } ?? ""
         text +=
             replicates > 0
-            ? "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws (score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)\n\n"
+            ? "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws (score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)\n"
+                + "Score intervals: "
+                + FitReport.describeIntervals(result.interval == .calibrated ? saved.calibration : nil, level: saved.bootstrap?.level ?? 0.95)
+                + (saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : "") + "\n\n"
             : "Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))\n\n"
         var table = TextTable(
             header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "predicted"] + (replicates > 0 ? ["curve \(level)", "score \(level)"] : [])

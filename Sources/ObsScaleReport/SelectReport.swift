@@ -15,7 +15,10 @@ public enum SelectReport {
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
         text += "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
         text += "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); "
-        text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n\n"
+        text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n"
+        for note in problem.poolNotes { text += "note: \(note)\n" }
+        if let screen = problem.outliers { text += render(screen) }
+        text += "\n"
         var table = TextTable(header: [
             "budget", "cost", "models", "units", criterion.rawValue.uppercased(), "lower bound", "gap",
             "solver", "seconds",
@@ -38,10 +41,34 @@ public enum SelectReport {
                 text += "  cost (\(costName)): \(Self.list(Self.withCosts(result.units, problem: problem, costName: costName)))\n"
             }
             for note in result.notes { text += "  note: \(note)\n" }
+            if let screen = problem.outliers, !screen.excluded {
+                let outlying = Set(screen.modelNames)
+                let chosen = result.models.filter(outlying.contains)
+                if !chosen.isEmpty {
+                    text += "  outliers chosen (\(chosen.count) of \(result.models.count) models): \(Self.list(chosen, limit: 10))\n"
+                }
+            }
         }
         if let bootstrap { text += render(bootstrap, criterion: criterion) }
         if let advice { text += "\n" + render(advice) }
         return text
+    }
+
+    /// The outlier screen's summary: how many, the farthest, and what to do about them.
+    static func render(_ screen: OutlierScreen) -> String {
+        let share = Format.percent(Double(screen.outliers.count) / Double(max(1, screen.poolSize)))
+        var text =
+            "Outlier screen: \(screen.outliers.count) of \(screen.poolSize) pool models (\(share)) lie beyond the robust "
+            + "\(Format.percent(screen.level)) ellipsoid of the first \(screen.componentCount) PCs (squared Mahalanobis distance on the "
+            + "reweighted MCD > χ²(\(screen.componentCount)) quantile \(Format.significant(screen.threshold, 4)))"
+        if screen.outliers.isEmpty { return Format.wrapped(text + ".") + "\n" }
+        text +=
+            screen.excluded
+            ? "; they left the pool (\(Setting.setupExcludesOutliers))."
+            : "; listed, not excluded (\(Setting.setupExcludesOutliers) leaves them out)."
+        let farthest = screen.outliers.prefix(5).map { "\($0.model) (\(Format.significant($0.squaredDistance, 3)))" }
+        return Format.wrapped(text) + "\n  farthest: " + farthest.joined(separator: ", ")
+            + (screen.outliers.count > 5 ? ", … (all in \(Setting.jsonReportPath))" : "") + "\n"
     }
 
     /// Unit names with their cost in parentheses (names alone when every unit costs one model).
@@ -54,7 +81,7 @@ public enum SelectReport {
     /// The expected ratios of `select --advise`.
     static func render(_ advice: SelectionAdvice.Advice) -> String {
         let text = Format.wrapped("What to expect: " + adviceIntroduction(advice)) + "\n\n"
-        var table = TextTable(header: adviceHeader)
+        var table = TextTable(header: adviceHeader(advice))
         for row in adviceRows(advice) { table.append(row) }
         return text + table.render()
     }
@@ -64,14 +91,21 @@ public enum SelectReport {
         return "the ratio of a law fitted on each budget's subset to one fitted on every pool model (test MSE; 1 = as good as "
             + "evaluating everything), over \(advice.targetCount) public metrics\(dropped) standing in for your evaluation; test models: "
             + "\(advice.testSet). Median and 90th percentile over the metrics, and the median of random subsets at the same cost."
+            + (advice.entries.contains { $0.coverage != nil }
+                ? " Intervals: how often the fit's calibrated 95% score intervals contained the test models' values, their mean width "
+                    + "and interval score (width + 40·miss; lower is better)." : "")
             + (advice.entries.contains { $0.validatedBudget != $0.budget }
                 ? " In parentheses: the budget scaled to the pool left after holding out the test models (the same share of its cost)." : "")
     }
 
-    static let adviceHeader = ["budget", "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed"]
+    static func adviceHeader(_ advice: SelectionAdvice.Advice) -> [String] {
+        ["budget", "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed"]
+            + (advice.entries.contains { $0.coverage != nil } ? ["coverage", "width", "int. score"] : [])
+    }
 
     static func adviceRows(_ advice: SelectionAdvice.Advice) -> [[String]] {
-        advice.entries.map { entry in
+        let intervals = advice.entries.contains { $0.coverage != nil }
+        return advice.entries.map { entry in
             [
                 Format.significant(entry.budget, 6)
                     + (entry.validatedBudget == entry.budget ? "" : " (\(Format.significant(entry.validatedBudget, 4)))"),
@@ -79,6 +113,10 @@ public enum SelectReport {
                 entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
                 "\(entry.targets)", "\(entry.failures)",
             ]
+                + (intervals
+                    ? [
+                        entry.coverage.map { Format.percent($0) } ?? "—", Format.fixed(entry.meanWidth, 3), Format.fixed(entry.intervalScore, 3),
+                    ] : [])
         }
     }
 

@@ -12,9 +12,11 @@ public struct TextTable {
         self.alignments = alignments ?? header.indices.map { $0 == 0 ? .left : .right }
     }
 
+    /// Adds a row; control characters in its cells (a line break or escape sequence in a
+    /// model's name) are escaped (`TerminalText`), so every row is one line.
     public mutating func append(_ row: [String]) {
         precondition(row.count == header.count, "row width differs from header")
-        rows.append(row)
+        rows.append(row.map { TerminalText.escaped($0, keepingLayout: false) })
     }
 
     /// The table as lines; columns separated by two spaces, a rule under the header.

@@ -129,9 +129,12 @@ public enum ValidateReport {
         let overall = report.summary.filter { $0.group == nil }
         var text = "Relative to evaluating every pool model (ratio of a subset fit's test MSE to the all-models fit's, "
         text += "over \(overall.first?.targets ?? 0) targets; vs random: its ratio to the random subsets' mean at the same cost):\n"
-        var table = TextTable(header: summaryHeader)
+        var table = TextTable(header: summaryHeader(report))
         for row in summaryRows(report) { table.append(row) }
         text += table.render()
+        if let intervals = report.settings.intervals {
+            text += "\n" + describeIntervals(report, intervals)
+        }
         let selectors = Set(report.selectors)
         let grouped = report.summary.filter { $0.group != nil && selectors.contains($0.selector) }
         if !grouped.isEmpty {
@@ -148,9 +151,35 @@ public enum ValidateReport {
         return text
     }
 
-    static let summaryHeader = [
-        "budget", "selector", "cost", "targets", "median", "geo mean", "p90", "within 1.2×", "failed", "vs random", "beats random",
-    ]
+    /// The summary's columns (with measured intervals: their coverage, mean width and interval score too).
+    static func summaryHeader(_ report: ValidationReport) -> [String] {
+        ["budget", "selector", "cost", "targets", "median", "geo mean", "p90", "within 1.2×", "failed", "vs random", "beats random"]
+            + (report.settings.intervals == nil ? [] : ["coverage", "width", "int. score"])
+    }
+
+    /// The intervals paragraph: what was measured, the all-models fit's line, and the reliability
+    /// diagram of each selector at each budget (nominal → observed coverage).
+    static func describeIntervals(_ report: ValidationReport, _ intervals: IntervalMeasurement) -> String {
+        let kind = intervals.kind == .calibrated ? "calibrated (hull of the borrowed quantile lines and the bootstrap's)" : "the bootstrap's"
+        var text = "Score intervals (\(kind); \(intervals.replicateCount) bootstrap replicates per fit) on the test models, "
+        text += "nominal \(Format.percent(intervals.level)): coverage, mean width and mean interval score "
+        text += "(width + \(Format.significant(2 / (1 - intervals.level), 3))·miss; lower is better), pooled over the targets' test predictions.\n"
+        var table = TextTable(
+            header: ["fit", "budget", "predictions", "coverage", "width", "int. score"] + intervals.levels.map { "at \(Format.percent($0))" })
+        func row(_ name: String, _ budget: String, _ score: ValidationReport.IntervalScore?) {
+            guard let score else { return }
+            table.append(
+                [
+                    name, budget, "\(score.count)", Format.percent(score.coverage), Format.fixed(score.meanWidth, 3),
+                    Format.fixed(score.intervalScore, 3),
+                ]
+                    + score.reliability.map { Format.percent($0.coverage) })
+        }
+        row("all models", "—", report.allModelsIntervals)
+        for entry in report.summary where entry.group == nil { row(entry.selector, entry.budget, entry.intervals) }
+        text += table.render()
+        return text
+    }
 
     /// The rows of the overall summary, budget by budget.
     static func summaryRows(_ report: ValidationReport) -> [[String]] {
@@ -163,6 +192,12 @@ public enum ValidateReport {
                     ratio(entry.geometricMeanRatio), ratio(entry.p90Ratio), share(entry.shareWithin1_2), "\(entry.failures)",
                     ratio(entry.medianRatioToRandom), share(entry.shareBeatingRandom),
                 ]
+                    + (report.settings.intervals == nil
+                        ? []
+                        : [
+                            share(entry.coverage), Format.fixed(entry.meanWidth.isNaN ? nil : entry.meanWidth, 3),
+                            Format.fixed(entry.intervalScore.isNaN ? nil : entry.intervalScore, 3),
+                        ])
             }
         }
     }
@@ -228,5 +263,42 @@ public enum ValidateReport {
             text += "and the observed score in \(share(coverage.predictionCoversObserved))\n"
         }
         return text
+    }
+}
+
+extension HTMLPage {
+    /// The reliability diagram of the measured score intervals: observed against nominal coverage
+    /// for the all-models fit and each selector at each budget (the diagonal is perfect
+    /// calibration; below it, intervals too narrow), and the table of `describeIntervals`.
+    mutating func reliability(_ report: ValidationReport, _ intervals: IntervalMeasurement) {
+        heading("Score intervals: do they hold their level?")
+        paragraph(
+            "Observed coverage of the test models' scores at each nominal level, pooled over the targets "
+                + "(\(intervals.kind == .calibrated ? "calibrated intervals" : "bootstrap intervals"), \(intervals.replicateCount) replicates per fit). "
+                + "On the diagonal an interval means what it says; below it, it is too narrow.")
+        var chart = SVGChart(title: "Reliability diagram", xLabel: "nominal coverage", yLabel: "observed coverage", yScale: .linear)
+        let levels = intervals.levels
+        chart.series.append(
+            .line(name: "perfect calibration", points: [(levels.first ?? 0.5, levels.first ?? 0.5), (1, 1)], color: "#222", dashed: true))
+        var legend: [SVGChart.LegendEntry] = [.init(name: "perfect calibration", color: "#222", dashed: true)]
+        var curves: [(String, ValidationReport.IntervalScore)] = report.allModelsIntervals.map { [("all models", $0)] } ?? []
+        curves += report.summary.filter { $0.group == nil }.compactMap { entry in entry.intervals.map { ("\(entry.selector) \(entry.budget)", $0) } }
+        for (index, (name, score)) in curves.enumerated() {
+            let color = SVGChart.palette[index % SVGChart.palette.count]
+            let points = score.reliability.map { (x: $0.level, y: $0.coverage) }
+            chart.series.append(.line(name: name, points: points, color: color, dashed: false))
+            chart.series.append(
+                .points(
+                    score.reliability.map {
+                        SVGChart.Point(
+                            x: $0.level, y: $0.coverage,
+                            title: "\(name): nominal \(Format.percent($0.level)), observed \(Format.percent($0.coverage))",
+                            color: color)
+                    }))
+            legend.append(.init(name: name, color: color, shape: .circle))
+        }
+        chart.legend = legend
+        self.chart(chart, empty: "No interval was measured.")
+        preformatted(ValidateReport.describeIntervals(report, intervals))
     }
 }

@@ -54,6 +54,7 @@ extension Setting {
     public static let setupAnchor = Setting(SelectionSetup.self, "anchor")
     public static let setupTargets = Setting(SelectionSetup.self, "targets")
     public static let setupRidge = Setting(SelectionSetup.self, "ridge")
+    public static let setupExcludesOutliers = Setting(SelectionSetup.self, "excludesOutliers")
     public static let problemRidge = Setting(SelectionProblem.self, "ridge")
     public static let mustInclude = Setting(owner: "SelectionProblem.Constraints", name: "mustInclude")
     public static let maxFamilies = Setting(owner: "SelectionProblem.Constraints", name: "maxFamilies")

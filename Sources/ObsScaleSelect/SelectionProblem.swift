@@ -86,6 +86,11 @@ public struct SelectionProblem: Encodable, Sendable {
     /// Ridge δ added to every G (0: singular designs are infeasible).
     public private(set) var ridge: Double
     public private(set) var constraints: Constraints
+    /// What left the pool besides the filters asked for (models without the cost, outliers):
+    /// for the report; the criterion does not depend on it.
+    public var poolNotes: [String] = []
+    /// The capability-space screen of the pool (`OutlierScreen`), for every report.
+    public var outliers: OutlierScreen?
 
     /// Number of design columns p.
     public var dimension: Int { design.columnCount }

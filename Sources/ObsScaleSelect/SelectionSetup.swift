@@ -57,6 +57,9 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     public var maxModelsPerFamily: Int?
     /// At most this many models in total.
     public var maxModels: Int?
+    /// Leave the pool's capability-space outliers (`OutlierScreen`) out of the pool; by default
+    /// they are only listed.
+    public var excludesOutliers = false
 
     public init() {}
 
@@ -86,9 +89,18 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let inPool: [Bool]
         let benchmarkNames: [String]
         let matrix: Matrix
+        /// What left the pool besides the filters asked for (models without the cost, outliers).
+        public let notes: [String]
+        /// The capability-space screen of the pool (nil when the pool is too small for it).
+        public let outliers: OutlierScreen?
+        /// Imputation and PCA fitted on exactly this pool, when the screen fitted them (reused by
+        /// `problem` instead of fitting them again).
+        let space: (imputer: PCAImputerModel, pca: PCAModel)?
     }
 
-    /// Applies the pool filters (cutoff, size, completeness).
+    /// Applies the pool filters (cutoff, size, completeness); models without the cost leave the
+    /// pool (one note with the count and the first names); then screens the pool for outliers
+    /// in capability space (`OutlierScreen`), leaving them out when `excludesOutliers`.
     public func pool(of panel: Panel) throws -> Pool {
         let names = try panel.capabilityColumns(benchmarks)
         guard componentCount >= 1 else {
@@ -101,8 +113,9 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             throw DataError.requiresColumn(setting: .setupCutoffFlops, column: "FLOPs (1E21) (or Model Size (B) and Pretraining Data Size (T))")
         }
         let columns = try names.map { try panel.values(of: $0) }
+        let costValues = try cost.values(for: panel)
         let heldOut = Set(self.heldOut)
-        let inPool: [Bool] = panel.models.indices.map { index in
+        var inPool: [Bool] = panel.models.indices.map { index in
             let model = panel.models[index]
             if heldOut.contains(model.name) { return false }
             if let cutoffFlops {
@@ -114,11 +127,53 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             if dropIncomplete && columns.contains(where: { $0[index].isNaN }) { return false }
             return true
         }
-        let pool = panel.models.indices.filter { inPool[$0] }
-        guard pool.count >= 2 else {
-            throw SelectionError.emptyPool("\(pool.count) model(s) pass the pool filters (cutoff, size, completeness, held out)")
+        var notes: [String] = []
+        let withoutCost = panel.models.indices.filter { inPool[$0] && costValues[$0].isNaN }
+        if !withoutCost.isEmpty {
+            for index in withoutCost { inPool[index] = false }
+            notes.append(
+                "\(Self.count(withoutCost.count, "model")) without a cost '\(cost)'\(cost.columnName.map { $0 == "\(cost)" ? "" : " (\($0))" } ?? "") "
+                    + "left the pool: \(Self.shown(withoutCost.map { panel.models[$0].name }))")
         }
-        return Pool(panel: panel, indices: pool, inPool: inPool, benchmarkNames: names, matrix: try panel.matrix(columns: names))
+        var pool = panel.models.indices.filter { inPool[$0] }
+        guard pool.count >= 2 else {
+            throw SelectionError.emptyPool(
+                "\(pool.count) model(s) pass the pool filters (cutoff, size, completeness, held out\(withoutCost.isEmpty ? "" : ", a cost"))")
+        }
+        let matrix = try panel.capabilityMatrix(columns: names)
+        // The screen, in the space the selection uses: imputation and PCA fitted on this pool.
+        var space: (imputer: PCAImputerModel, pca: PCAModel)?
+        var screen: OutlierScreen?
+        if let imputer = try? PCAImputer().fit(matrix.selectingRows(pool), columnNames: names),
+            let pca = try? PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
+        {
+            space = (imputer, pca)
+            screen = OutlierScreen.screen(
+                scores: pca.transform(imputer.imputed), models: pool.map { panel.models[$0].name }, families: pool.map { panel.models[$0].family },
+                excluded: excludesOutliers)
+        }
+        if excludesOutliers, let screen, !screen.outliers.isEmpty {
+            let outlying = Set(screen.modelNames)
+            for index in pool where outlying.contains(panel.models[index].name) { inPool[index] = false }
+            pool = panel.models.indices.filter { inPool[$0] }
+            space = nil  // the pool changed: imputation and PCA are fitted again on what is left
+            notes.append(
+                "\(Self.count(screen.outliers.count, "capability-space outlier")) left the pool (\(Setting.setupExcludesOutliers)): "
+                    + Self.shown(screen.modelNames))
+            guard pool.count >= 2 else {
+                throw SelectionError.emptyPool("\(pool.count) model(s) are left after the outliers leave the pool")
+            }
+        }
+        return Pool(
+            panel: panel, indices: pool, inPool: inPool, benchmarkNames: names, matrix: matrix, notes: notes, outliers: screen, space: space)
+    }
+
+    /// "1 model", "3 models".
+    static func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+
+    /// The first three names, quoted, and "…" when there are more.
+    static func shown(_ names: [String]) -> String {
+        names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", …" : "")
     }
 
     /// The problem on a pool.
@@ -134,8 +189,9 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let names = pool.benchmarkNames, matrix = pool.matrix, inPool = pool.inPool
         let poolMatrix = matrix.selectingRows(pool.indices)
         let fitMatrix = fitRows.map { poolMatrix.selectingRows($0) } ?? poolMatrix
-        let imputer = try PCAImputer().fit(fitMatrix, columnNames: names)
-        let pca = try PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
+        let reused = fitRows == nil ? pool.space : nil
+        let imputer = try reused?.imputer ?? PCAImputer().fit(fitMatrix, columnNames: names)
+        let pca = try reused?.pca ?? PCA(componentCount: componentCount).fit(imputer.imputed, columnNames: names)
         let degenerate = pca.degenerateComponents
         if !degenerate.isEmpty && ridge == 0 {
             throw SelectionError.invalidSetting(
@@ -200,10 +256,13 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             mustInclude: mustInclude, exclude: try indices(exclude),
             maxFamilies: maxFamilies, minModels: minModels,
             maxModelsPerFamily: maxModelsPerFamily, maxModels: maxModels)
-        return try SelectionProblem(
+        var problem = try SelectionProblem(
             poolModels: poolPanel.modelNames, poolFamilies: poolPanel.models.map(\.family),
             design: design, targets: targetRows, units: units, criterion: criterion, ridge: ridge,
             constraints: constraints)
+        problem.poolNotes = pool.notes
+        problem.outliers = pool.outliers
+        return problem
     }
 
     /// The pool positions `anchor` forces in (the lowest- and highest-compute models; one when the

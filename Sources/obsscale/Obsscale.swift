@@ -36,7 +36,7 @@ struct Obsscale: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
             let text = explainNegative(message(for: error))
-            FileHandle.standardError.write(Data("obsscale: error: \(text)\n".utf8))
+            FileHandle.standardError.write(Data("obsscale: error: \(TerminalText.escaped(text))\n".utf8))
             if !text.contains("Usage:") {
                 FileHandle.standardError.write(Data("See 'obsscale help' (or 'obsscale help <command>') for the options.\n".utf8))
             }
@@ -183,18 +183,20 @@ func installInterruptHandler() {
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
 }
 
+/// Every line the command line prints passes through `TerminalText.escaped`: names and values
+/// from a user's files may hold escape sequences, which are shown, not obeyed.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("obsscale: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("obsscale: error: \(TerminalText.escaped(message))\n".utf8))
 }
 
 func printNotice(_ message: String, quiet: Bool) {
     guard !quiet else { return }
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    FileHandle.standardError.write(Data("\(TerminalText.escaped(message))\n".utf8))
 }
 
 /// Prints a rendered report on stdout (unless quiet), with any setting names in it (e.g. in a
 /// recorded failure) spelled as flags.
 func printReport(_ text: @autoclosure () -> String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
     guard !quiet else { return }  // not even rendered
-    StandardOutput.write(FlagNames.translate(text(), overrides: flagOverrides))
+    StandardOutput.write(TerminalText.escaped(FlagNames.translate(text(), overrides: flagOverrides)))
 }

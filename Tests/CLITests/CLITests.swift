@@ -82,7 +82,7 @@ struct CLITests {
             "duplicate model", [], ["org/a,A,1,1,6,0.3,0.4,0.1", "org/a,A,1,1,6,0.3,0.4,0.1"],
             "panel.csv:3: duplicate model 'org/a' (first seen on line 2)"
         ),
-        ("unknown benchmark", ["--benchmarks", "MMLU,ARC"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "unknown column 'ARC'; did you mean 'ARC-C'?"),
+        ("unknown benchmark", ["--benchmarks", "MMLU,ARC-E"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "unknown column 'ARC-E'; did you mean 'ARC-C'?"),
         ("unknown family", ["--families", "B"], ["org/a,A,1,1,6,0.3,0.4,0.1"], "unknown model family 'B'"),
         (
             "empty after filtering", ["--exclude-families", "A"], ["org/a,A,1,1,6,0.3,0.4,0.1"],

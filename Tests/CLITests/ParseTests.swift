@@ -171,7 +171,7 @@ struct ParseTests {
     @Test func validateRefusesContradictions() {
         let base = ["--budget", "12", "--cutoff-flops", "84"]
         for arguments in [
-            ["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap", "10"],
+            ["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap=-10"],
             base + ["--simulate", "3", "--target", "t"], base + ["--simulate", "3", "--html", "r.html"],
             ["--budget", "150%", "--cutoff-flops", "84"], base + ["--min-test-sd=-1"], base + ["--cutoff-size", "13"],
             ["--budget", "12", "--cutoff-size", "13", "--components", "many"],

@@ -58,7 +58,7 @@ struct ValidateCLITests {
                 "The value 'simplex' is invalid for '--method <method>': 'simplex' is not allowed"
             ),
             (["--target", CLITests.target, "--method", "exchange:team"], "The value 'exchange:team' is invalid for '--method <method>'"),
-            (["--target", CLITests.target, "--bootstrap", "10"], "--bootstrap: '10' is not allowed (allowed: only with --simulate"),
+            (["--target", CLITests.target, "--bootstrap", "10", "--level", "1"], "--level: '1.0' is not allowed"),
             (["--target", CLITests.target, "--simulate", "3"], "--target: '\(CLITests.target)' is not allowed"),
             ([], "--target: 'none' is not allowed"),
             (["--target", "gsm8k_cot_8_exact_match"], "unknown column 'gsm8k_cot_8_exact_match'"),
@@ -109,7 +109,7 @@ struct ValidateCLITests {
         let bad = try runCLI(common + ["--cutoff-date", "2023-02-30"])
         #expect(bad.status == 64 && bad.stderr.contains("'2023-02-30' is not allowed (allowed: a date YYYY-MM-DD that exists"), "\(bad.stderr)")
         let undated = try runCLI(common.filter { $0 != "--date-column" && $0 != "Released" } + ["--cutoff-date", "2023-01-30"])
-        #expect(undated.status == 64 && undated.stderr.contains("column 'Released'"), "\(undated.stderr)")
+        #expect(undated.status == 64 && undated.stderr.contains("(--date-column NAME; text columns of the panel: Released)"), "\(undated.stderr)")
     }
 
     /// A size cut must be > 0 and leave models on both sides; the message names --cutoff-size.

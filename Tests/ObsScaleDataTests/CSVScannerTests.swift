@@ -55,7 +55,7 @@ struct CSVScannerTests {
         invalid.append(0xFF)
         let path = TestPaths.temporaryDirectory().appendingPathComponent("bad.csv")
         try Data(invalid).write(to: path)
-        #expect(errorMessage { _ = try CSVTable.read(path: path.path) }.contains("not valid UTF-8"))
+        #expect(errorMessage { _ = try CSVTable.read(path: path.path) }.contains("bad.csv:2: byte 3 of the line (0xFF) is not UTF-8 text"))
     }
 
     @Test func detectsTheDelimiterOutsideQuotes() {

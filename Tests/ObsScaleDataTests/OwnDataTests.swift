@@ -41,7 +41,7 @@ struct OwnDataTests {
         #expect(notes.contains("using column 'tokens (T)' as Pretraining Data Size (T)"))
         #expect(notes.contains("reading column 'mmlu' as the benchmark MMLU"))
         #expect(notes.contains("using column 'model_name' as Model"))
-        #expect(notes.contains("2 row(s) name models not in the panel, left out: 'lab/unreleased-1', 'other/unknown-7b'"))
+        #expect(notes.contains("2 rows name no model of the panel, left out: 'lab/unreleased-1', 'other/unknown-7b'"))
         // The user's new model is in the panel, without a target value.
         let values = try panel.values(of: "my_eval (%)")
         #expect(values[try panel.index(ofModel: "lab/new-model")].isNaN)
@@ -74,7 +74,8 @@ struct OwnDataTests {
         let emptyFamily = TestPaths.write("Model,Model Family,MMLU\na,F,0.3\nb,,0.4\n", name: "family.csv")
         #expect(
             message { _ = try Panel.load(panelPath: emptyFamily) }
-                == "\(emptyFamily):3: model 'b' has an empty family cell (every model needs a family)")
+                == "\(emptyFamily):3: model 'b' has an empty family cell (every model needs a family; "
+                + "PanelFormat.familyFrom org|model fills empty cells from the model name)")
         let percent = TestPaths.write("Model,Model Family,MMLU\na,F,30\nb,F,45.5\n", name: "percent.csv")
         #expect(message { _ = try Panel.load(panelPath: percent) }.contains("\(percent):2: column 'MMLU': value 30.0 looks like a percentage"))
         let headerOnly = TestPaths.write("Model,Model Family,MMLU\n", name: "header.csv")

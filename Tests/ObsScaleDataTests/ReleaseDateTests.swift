@@ -33,8 +33,11 @@ struct ReleaseDateTests {
         #expect(split.train == [0, 1] && split.test == [2, 3])
         #expect(SplitRule.dateCutoff("2024-01-15").isValidationCut && SplitRule.dateCutoff("2024-01-15").cutDescription == "release date 2024-01-15")
         #expect(throws: DataError.self) { try Split(panel: panel, rule: .dateCutoff("2024-1-15")) }
-        // Without the option the column is a text column the loader refuses, as before.
-        #expect(throws: DataError.self) { try Panel.load(panelPath: path) }
+        // Without the option the column is a text column (ignored), and a date split names it.
+        let plain = try Panel.load(panelPath: path)
+        #expect(plain.textColumnNames == ["Released"] && plain.models.allSatisfy { $0.releaseDate == nil })
+        let unread = errorMessage { _ = try Split(panel: plain, rule: .dateCutoff("2024-01-15")) }
+        #expect(unread.contains("text columns of the panel: Released"), "\(unread)")
         // A panel without dates cannot be split by date.
         let undated = try Panel.load(
             panelPath: TestPaths.write(Self.header.replacingOccurrences(of: ",Released", with: "") + "\norg/a,A,1,0.3,0.4\norg/b,A,2,0.4,0.5\n"))

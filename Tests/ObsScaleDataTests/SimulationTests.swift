@@ -3,6 +3,8 @@ import ObsScale
 import Testing
 import _TestSupport
 
+@testable import ObsScaleData
+
 /// Synthetic worlds: deterministic, the requested shape, and a recoverable truth.
 struct SimulationTests {
     @Test func sameSeedSameFilesDifferentSeedDifferentFiles() throws {
@@ -33,6 +35,30 @@ struct SimulationTests {
         #expect(panel.metricNames == ["task_smooth,accuracy", "task_emergent,accuracy"])
         let truth = try JSONDecoder().decode(SimulationTruth.self, from: Data(contentsOf: URL(fileURLWithPath: paths[2])))
         #expect(truth.modelNames.count == 10_000)
+    }
+
+    /// Every simulated panel is one the loader accepts, however many models a family has: sizes,
+    /// tokens and FLOPs stay in real models' ranges (`--models 10000` on 30 families once gave
+    /// 3.8e198 B). Each written panel is read back and checked against the limits.
+    @Test(
+        arguments: [
+            (30, nil, 5), (30, 1_000, 5), (30, 10_000, 5), (1, 2_000, 5), (2, nil, 3_000), (500, 100_000, 5), (1, nil, 1),
+        ] as [(Int, Int?, Int)])
+    func everySimulatedPanelLoads(families: Int, models: Int?, perFamily: Int) throws {
+        var settings = SimulationSettings()
+        settings.familyCount = families
+        settings.modelCount = models
+        settings.modelsPerFamily = perFamily
+        settings.missingRate = 0.2
+        let paths = try SyntheticWorld.generate(settings).write(to: TestPaths.temporaryDirectory().path)
+        let panel = try Panel.load(panelPath: paths[0], downstreamPaths: [paths[1]])
+        #expect(panel.count == models ?? families * perFamily)
+        for model in panel.models {
+            let size = try #require(model.parametersB), tokens = try #require(model.tokensT), flops = try #require(model.flops)
+            #expect(size > 0 && size < PanelReader.largestPlausibleSizeB, "\(model.name): \(size) B")
+            #expect(tokens > 0 && tokens < PanelReader.largestPlausibleTokensT, "\(model.name): \(tokens) T")
+            #expect(flops > 0 && flops < FlopsUnit.rawThreshold && abs(flops - 6 * size * tokens) <= 1e-6, "\(model.name)")
+        }
     }
 
     @Test func theLawRecoversTheTrueCurveOnASyntheticWorld() throws {

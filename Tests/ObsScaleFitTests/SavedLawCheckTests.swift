@@ -7,15 +7,21 @@ import _TestSupport
 /// or damaged file is refused with the field named (exit 64 on the command line) — never a trap,
 /// an out-of-bounds read or a silently wrong interval.
 struct SavedLawCheckTests {
-    /// A law with a bootstrap, saved as obsscale writes it.
-    static let savedData: Data = {
-        guard let (panel, fit, bootstrap) = try? SavedLawTests.fit(), let laws = try? bootstrap.replicateLaws(fit, panel: panel, threadCount: 1),
-            let data = try? SavedLaw(
-                fit: fit, tool: "test", bootstrap: bootstrap, replicateParameters: laws.parameters, residuals: laws.residuals
-            ).encoded()
-        else { return Data() }
-        return data
-    }()
+    /// A law with a bootstrap and a calibration (the shipped lines), saved as obsscale writes it.
+    static let savedData: Data = (try? makeSavedLaw()) ?? Data()
+
+    static func makeSavedLaw() throws -> Data {
+        var (panel, fit, bootstrap) = try SavedLawTests.fit()
+        let laws = try bootstrap.replicateLaws(fit, panel: panel, threadCount: 1)
+        let train = fit.predictions.indices.filter { fit.predictions[$0].role == .train }
+        let features = IntervalFeatureModel(
+            regression: fit.law.regression, trainScores: Matrix(rows: train.map { fit.predictions[$0].capabilities }),
+            targets: train.map { fit.predictions[$0].observed ?? .nan }, penalty: nil)
+        fit.calibration = IntervalCalibration(
+            lines: [IntervalCalibration.shippedLines(at: bootstrap.level)], features: features, source: .shipped(reason: "test"))
+        return try SavedLaw(fit: fit, tool: "test", bootstrap: bootstrap, replicateParameters: laws.parameters, residuals: laws.residuals)
+            .encoded()
+    }
 
     /// The saved law as a JSON tree to edit.
     static var savedTree: [String: Any] { (try? loadJSON(data: savedData)) ?? [:] }
@@ -60,6 +66,11 @@ struct SavedLawCheckTests {
         ("target is a benchmark", "law.target", { _ in "MMLU" }, "law.target"),
         ("zero scale", "law.pca.scales.0", { _ in 0 }, "law.pca.scales[0]"),
         ("inverted target range", "law.settings.targetRange", { _ in [1, 0] }, "targetRange"),
+        ("negative calibration coefficient", "calibration.lines.0.upper.1", { _ in -2 }, "calibration.lines[0].upper"),
+        ("short calibration line", "calibration.lines.0.lower", shortened, "calibration.lines[0].lower"),
+        ("calibration level 1", "calibration.lines.0.level", { _ in 1 }, "calibration.lines[0].level"),
+        ("zero PC-1 spread", "calibration.features.trainingSpread", { _ in 0 }, "calibration.features.trainingSpread"),
+        ("short covariance", "calibration.features.covariance.storage", shortened, "calibration.features.covariance"),
     ]
 
     @Test func theUneditedLawLoads() throws {

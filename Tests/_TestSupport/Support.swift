@@ -82,7 +82,39 @@ public enum RealPanel {
     public static var testsRun: Bool { directory != nil || isRequired }
 }
 
+/// The Open LLM Leaderboard exports (`open_llm_leaderboard_v1.csv`, `open_llm_leaderboard_v2.csv`,
+/// `v1_v2_merged.csv`, MIT), read where they are: `$OBSSCALE_LEADERBOARD_DIR`, else the `oll`
+/// folder beside the public panel's folder (the workspace keeps `shared/data/obsscaling` and
+/// `shared/data/oll` side by side). Tests reading them carry `.leaderboardExports`: skipped where
+/// the files are absent, run (and failing) when CI requires the real data.
+public enum LeaderboardExports {
+    public static let fileNames = ["open_llm_leaderboard_v1.csv", "open_llm_leaderboard_v2.csv", "v1_v2_merged.csv"]
+
+    public static var directory: URL {
+        if let folder = ProcessInfo.processInfo.environment["OBSSCALE_LEADERBOARD_DIR"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder)
+        }
+        return TestPaths.sharedData.deletingLastPathComponent().appendingPathComponent("oll")
+    }
+
+    public static var v1: String { directory.appendingPathComponent(fileNames[0]).path }
+    public static var v2: String { directory.appendingPathComponent(fileNames[1]).path }
+    public static var merged: String { directory.appendingPathComponent(fileNames[2]).path }
+
+    public static var present: Bool {
+        fileNames.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+    }
+}
+
 extension Trait where Self == ConditionTrait {
+    /// Runs the test only when the leaderboard exports are found (or the real data is required by
+    /// CI); otherwise it is reported as skipped with this reason.
+    public static var leaderboardExports: Self {
+        .enabled(
+            if: LeaderboardExports.present || RealPanel.isRequired,
+            "needs the Open LLM Leaderboard exports (set OBSSCALE_LEADERBOARD_DIR, or keep them in 'oll' beside the public panel's folder)")
+    }
+
     /// Runs the test only when the public panel is found (or required by CI); otherwise it is
     /// reported as skipped with this reason.
     public static var realPanel: Self {

@@ -5,10 +5,14 @@ import ObsScale
 /// libFuzzer target: the panel and downstream CSV readers (`Panel.load(panelPath:downstreamPaths:)`,
 /// `CSVTable`). The input is a CSV file (plain text, so corpus files are readable); it is written
 /// to a scratch file and read
-///   1. as a panel file on its own,
-///   2. as a downstream file joined to a small valid panel,
+///   1. as a panel file on its own, under each of `formats` — the leaderboard settings
+///      (`duplicates`, `familyFrom`, `scoreScale`, the true/false exclusion columns, a requested
+///      capability and target column taken from the file's own header) — and through
+///      `PanelQuery.load`, which also leaves out models without a capability score;
+///   2. as a downstream file joined to a small valid panel (exact, case-insensitive and
+///      `org/`-prefix name matches, duplicates, split metrics);
 ///   3. when it contains a NUL byte: the part before the first NUL as the panel and each later
-///      NUL-separated part as a downstream file.
+///      NUL-separated part as a downstream file (cells holding a NUL are text, never a number).
 /// Any thrown `DataError` is fine (with a message); a crash, a trap, a hang or a loaded panel that
 /// breaks the documented guarantees (`checkPanel`) is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -17,10 +21,17 @@ public func fuzzPanelCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map(Array.init)
     if parts.count == 1 {
         let path = ScratchFiles.write(bytes, name: "input.csv")
-        load(panel: path, downstream: [])
+        let header = (try? CSVTable.read(path: path))?.header ?? []
+        for format in formats {
+            load(panel: path, downstream: [], format: format, request: request(header: header))
+        }
+        query(panel: path, format: formats[1], header: header)
         load(panel: validPanel, downstream: [path])
-        // The in-memory parser must agree with the file reader on valid UTF-8.
-        if let text = String(bytes: bytes, encoding: .utf8) {
+        load(panel: validPanel, downstream: [path], format: formats[2], request: ColumnRequest(targets: Array(header.suffix(1))))
+        // The in-memory parser must agree with the file reader on valid UTF-8. (Not through
+        // Foundation's `String(bytes:encoding:)`, which drops a leading byte-order mark: a file
+        // starting with two marks would then reach the parsers differently.)
+        if let text = String(validating: bytes, as: UTF8.self) {
             let fromText = Result { try CSVTable.parse(text: text, path: path) }
             let fromFile = Result { try CSVTable.read(path: path) }
             switch (fromText, fromFile) {
@@ -55,10 +66,42 @@ let validPanel: String = {
     return ScratchFiles.write(Array(text.utf8), name: "valid-panel.csv")
 }()
 
-func load(panel path: String, downstream: [String]) {
+/// The reading settings each panel input is loaded under: the default, and the leaderboard
+/// options in three combinations.
+let formats: [PanelFormat] = [
+    PanelFormat(),
+    PanelFormat(duplicates: .first, familyFrom: .org, scoreScale: .percent),
+    PanelFormat(duplicates: .mean, familyFrom: .model, scoreScale: .fraction, excludeWhereFalse: ["Flagged"]),
+    PanelFormat(delimiter: ";", duplicates: .last, familyFrom: .org, scoreScale: .percent, keepsFlaggedRows: true),
+]
+
+/// Asks for the file's third and fourth columns as capabilities and its last as the target (so
+/// requested columns must be numbers and scores), when it has them.
+func request(header: [String]) -> ColumnRequest {
+    ColumnRequest(capabilities: header.count >= 4 ? Array(header[2..<4]) : nil, targets: Array(header.suffix(1)))
+}
+
+/// The whole query path: companions (none here), the capability columns resolved, models without a
+/// score left out; the result must still be a valid panel whose every model has a score.
+func query(panel path: String, format: PanelFormat, header: [String]) {
+    do {
+        let loaded = try PanelQuery(panelPath: path, format: format, skipsCompanions: true).load(
+            environment: [:], roots: [], companions: .skip, request: request(header: header))
+        checkPanel(loaded.panel)
+        if let columns = loaded.capabilityColumns {
+            require((try? loaded.panel.capabilityMatrix(columns: columns)) != nil, "a model without a capability score was kept")
+        }
+    } catch let error as InputError {
+        require(!error.description.isEmpty, "empty error message")
+    } catch {
+        require(false, "PanelQuery.load threw an untyped error: \(type(of: error)) \(error)")
+    }
+}
+
+func load(panel path: String, downstream: [String], format: PanelFormat = PanelFormat(), request: ColumnRequest = ColumnRequest()) {
     let panel: Panel
     do {
-        panel = try Panel.load(panelPath: path, downstreamPaths: downstream)
+        panel = try Panel.load(panelPath: path, downstreamPaths: downstream, format: format, request: request)
     } catch let error as DataError {
         require(!error.description.isEmpty, "empty DataError message")
         return
@@ -72,13 +115,18 @@ func load(panel path: String, downstream: [String]) {
 /// The guarantees `Panel.load` documents (Panel.swift) and what later stages rely on.
 func checkPanel(_ panel: Panel) {
     var names = Set<String>()
+    require(Set(panel.textColumnNames).isDisjoint(with: panel.numericColumnNames), "a column is both text and numeric")
+    require(panel.notes.allSatisfy { !$0.isEmpty }, "an empty note")
     for model in panel.models {
         require(!model.name.isEmpty, "empty model name")
+        require(!model.family.isEmpty, "\(model.name): empty family")
         require(model.name == model.name.trimmingCharacters(in: .whitespaces), "untrimmed model name '\(model.name)'")
         require(names.insert(model.name).inserted, "duplicate model '\(model.name)'")
         for (what, value) in [("size", model.parametersB), ("tokens", model.tokensT), ("FLOPs", model.flops)] {
             if let value { require(value.isFinite && value > 0, "\(model.name): \(what) = \(value), not finite and > 0") }
         }
+        if let size = model.parametersB { require(size < 1e5, "\(model.name): implausible size \(size) B accepted") }
+        if let tokens = model.tokensT { require(tokens < 1e3, "\(model.name): implausible tokens \(tokens) T accepted") }
     }
     for name in panel.numericColumnNames {
         guard let values = try? panel.values(of: name) else {
@@ -93,6 +141,10 @@ func checkPanel(_ panel: Panel) {
     }
     // Derived views must not trap.
     _ = panel.accuracyMetricNames
+    for name in panel.textColumnNames { require((try? panel.values(of: name)) == nil, "text column '\(name)' read as numbers") }
+    if let columns = try? panel.capabilityColumns(nil), let kept = try? panel.droppingUnscoredModels(columns: columns) {
+        require((try? kept.capabilityMatrix(columns: columns)) != nil, "droppingUnscoredModels kept a model without a score")
+    }
     _ = panel.familyNames
     _ = try? panel.matrix(columns: panel.numericColumnNames)
     for kind in [CostKind.count, .params, .flops] + panel.metricNames.prefix(2).map(CostKind.column) {

@@ -16,6 +16,9 @@ extension Criterion: ExpressibleByArgument {}
 extension SelectionAnchor: ExpressibleByArgument {}
 extension ModelSelection.FoldScheme: ExpressibleByArgument {}
 extension ModelSelection.Rule: ExpressibleByArgument {}
+extension PanelFormat.DuplicatePolicy: ExpressibleByArgument {}
+extension PanelFormat.FamilySource: ExpressibleByArgument {}
+extension PanelFormat.ScoreScale: ExpressibleByArgument {}
 
 extension CostKind: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

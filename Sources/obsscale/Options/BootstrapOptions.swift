@@ -5,8 +5,11 @@ import ObsScale
 /// The bootstrap of `fit`, `select` and `validate --simulate`, and the split of its replicates
 /// (or worlds) across processes: `--replicates FROM..TO`, `--shard I/N`, `--shard auto`.
 struct BootstrapOptions: ParsableArguments {
-    @Option(help: "Bootstrap replicates (0: none): resample, refit, and report percentile intervals.")
-    var bootstrap = 0
+    @Option(
+        help: ArgumentHelp(
+            "Bootstrap replicates (0: none): resample, refit, and report percentile intervals.",
+            discussion: "Default: 0, except validate on a panel: 100 (the replicates behind each fit's score intervals)."))
+    var bootstrap: Int?
 
     @Option(help: "Coverage of the bootstrap intervals.")
     var level = 0.95
@@ -42,7 +45,13 @@ struct BootstrapOptions: ParsableArguments {
     var shards: Int?
 
     /// The replicate count (nil: no bootstrap).
-    var replicates: Int? { bootstrap > 0 ? bootstrap : nil }
+    var replicates: Int? { replicates(default: 0) }
+
+    /// The replicate count with a command's own default when `--bootstrap` is not given (nil: none).
+    func replicates(default count: Int) -> Int? {
+        let chosen = bootstrap ?? count
+        return chosen > 0 ? chosen : nil
+    }
 
     /// Which replicates this process runs (nil: all of them, a whole run).
     var shardRequest: ShardRequest? {
@@ -52,7 +61,7 @@ struct BootstrapOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard bootstrap >= 0 else {
+        if let bootstrap, bootstrap < 0 {
             throw ValidationError("--bootstrap: '\(bootstrap)' is not allowed (allowed: 0 (none) or a number of replicates ≥ 1)")
         }
     }

@@ -20,8 +20,11 @@ struct PanelOptions: ParsableArguments {
     @Option(name: .customLong("exclude-models"), help: "Drop these models (comma-separated).", transform: Parse.commaList)
     var excludeModels: [String] = []
 
-    @Option(help: "Downstream CSV joined on Model (repeatable). Default: known companion files beside the panel.")
+    @Option(help: "Downstream CSV joined on Model (repeatable), besides the known companion files beside the panel.")
     var downstream: [String] = []
+
+    @Flag(name: .customLong("no-companions"), help: "Do not read the companion downstream files beside the panel.")
+    var noCompanions = false
 
     @Option(
         help: "Benchmark columns used for imputation and PCA (comma-separated; default: all the panel's benchmarks).",
@@ -53,6 +56,30 @@ struct PanelOptions: ParsableArguments {
         help: "The panel's release-date column (YYYY-MM-DD, a time may follow), for --cutoff-date; not read unless named.")
     var dateColumn: String?
 
+    @Option(help: "A model name on several rows (one per submission): refuse (error), keep the first or last row, or average them (mean).")
+    var duplicates: PanelFormat.DuplicatePolicy = .error
+
+    @Option(
+        name: .customLong("family-from"),
+        help:
+            "Families from the model names when the file has no family column, or for its empty cells: org (the part before '/') or model (each alone)."
+    )
+    var familyFrom: PanelFormat.FamilySource?
+
+    @Option(name: .customLong("score-scale"), help: "Scale of the benchmark and target scores in the files: fraction (0–1) or percent (0–100).")
+    var scoreScale: PanelFormat.ScoreScale = .fraction
+
+    @Option(
+        name: .customLong("exclude-column-true"),
+        help: "Leave out the rows where this true/false column is true (repeatable). A column named Flagged is used by default.")
+    var excludeColumnTrue: [String] = []
+
+    @Option(name: .customLong("exclude-column-false"), help: "Leave out the rows where this true/false column is false (repeatable).")
+    var excludeColumnFalse: [String] = []
+
+    @Flag(name: .customLong("keep-flagged"), help: "Keep the rows a Flagged column marks (left out by default, with a note).")
+    var keepFlagged = false
+
     @Option(help: "Write the result as JSON to this file (atomically; '-' or /dev/stdout: standard output, instead of the text report).")
     var json: String?
 
@@ -65,7 +92,10 @@ struct PanelOptions: ParsableArguments {
             filter: ModelFilter(families: families, excludeFamilies: excludeFamilies, excludeModels: excludeModels),
             format: PanelFormat(
                 delimiter: delimiter, modelColumn: modelColumn, familyColumn: familyColumn, sizeColumn: sizeColumn, tokensColumn: tokensColumn,
-                flopsColumn: flopsColumn, dateColumn: dateColumn))
+                flopsColumn: flopsColumn, duplicates: duplicates, familyFrom: familyFrom, scoreScale: scoreScale,
+                excludeWhereTrue: excludeColumnTrue, excludeWhereFalse: excludeColumnFalse, keepsFlaggedRows: keepFlagged,
+                dateColumn: dateColumn),
+            skipsCompanions: noCompanions)
     }
 
     /// The run's output files — `--json` and `others` — resolved and checked before any work:
@@ -78,21 +108,31 @@ struct PanelOptions: ParsableArguments {
     /// Whether the text report is left out: `--quiet`, or an output written to standard output.
     func quiet(_ outputs: OutputFiles) -> Bool { quiet || outputs.usesStandardOutput }
 
-    /// Loads the panel, printing the default-panel notice unless quiet. Default panels and presets
+    /// Loads the panel, printing the default-panel notice (stderr) and the loader's notes (stdout,
+    /// before the report: they can change the answer) unless quiet. Default panels and presets
     /// are also looked for beside the executable, so a build finds its checkout's data.
     /// - Parameters:
     ///   - companions: whether the companion downstream files are read (`--downstream` files
     ///     always are).
+    ///   - targets: the columns the command reads as targets (scores on `--score-scale`).
+    ///   - capabilities: the capability columns when not `--benchmarks` (a saved law's).
+    ///   - placesModels: false for a command that does not use capabilities (`columns`).
     ///   - outputs: refused if one of them is a file found (the default panel, a companion file).
-    func load(companions: PanelQuery.CompanionFiles = .join, outputs: OutputFiles) throws -> PanelQuery.Loaded {
+    func load(
+        companions: PanelQuery.CompanionFiles = .join, targets: [String] = [], capabilities: [String]? = nil, placesModels: Bool = true,
+        outputs: OutputFiles
+    ) throws -> PanelQuery.Loaded {
         let location = try PanelLocation.resolve(
             panel: query.panelPath, downstream: query.downstreamPaths, roots: ProjectPaths.roots(executablePath: executablePath))
         try outputs.check(notOverwriting: [location.panelPath] + location.downstreamPaths)
-        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions)
+        let request = ColumnRequest(capabilities: capabilities ?? benchmarks, placesModels: placesModels, targets: targets)
+        let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions, request: request)
         if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
-        for note in loaded.panel.notes { printNotice("obsscale: note: \(note)", quiet: quiet) }
-        for name in benchmarks ?? [] where !loaded.panel.numericColumnNames.contains(name) {
-            throw DataError.unknownColumn(column: name, suggestions: Suggestions.closeMatches(to: name, in: loaded.panel.numericColumnNames))
+        if !quiet {
+            for note in loaded.panel.notes { StandardOutput.line(TerminalText.escaped(FlagNames.translate("note: \(note)"))) }
+        }
+        if !placesModels {
+            for name in benchmarks ?? [] { _ = try loaded.panel.resolvedColumn(name) }
         }
         return loaded
     }

@@ -26,6 +26,11 @@ struct PoolOptions: ParsableArguments {
             """)
     var anchor: SelectionAnchor = SelectionSetup.recommended.anchor
 
+    @Flag(
+        name: .customLong("exclude-outliers"),
+        help: "Pool: leave out the models far from the pool in capability space (robust Mahalanobis distance; listed in every report either way).")
+    var excludeOutliers = false
+
     /// A selection setup with these pool settings and the given capability columns.
     func setup(benchmarks: [String]?, componentCount: Int) -> SelectionSetup {
         var setup = SelectionSetup()
@@ -37,6 +42,7 @@ struct PoolOptions: ParsableArguments {
         setup.include = include
         setup.dropIncomplete = dropIncomplete
         setup.anchor = anchor
+        setup.excludesOutliers = excludeOutliers
         return setup
     }
 }

@@ -12,7 +12,7 @@ struct ColumnsCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let outputs = try panelOptions.outputs()
-            let loaded = try panelOptions.load(outputs: outputs)
+            let loaded = try panelOptions.load(placesModels: false, outputs: outputs)
             let summary = PanelSummary(panel: loaded.panel)
             try outputs.write { _ in try JSONReport(command: "columns", options: panelOptions.query, result: summary).encoded() }
             printReport(ColumnsReport.render(summary, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs))

@@ -50,7 +50,8 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile])
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join, outputs: outputs)
+            let loaded = try panelOptions.load(
+                companions: lawOptions.prior == .none ? .joinIfMissing(target) : .join, targets: target, outputs: outputs)
             if !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(
                     name: referenceFamily, suggestions: Suggestions.closeMatches(to: referenceFamily, in: loaded.panel.familyNames))
@@ -61,7 +62,7 @@ struct CompareCommand: ParsableCommand {
             comparison.atFlops = atFlops
             comparison.gapThreshold = gapThreshold
             comparison.byFamily = byFamily
-            comparison.replicateCount = bootstrapOptions.bootstrap
+            comparison.replicateCount = bootstrapOptions.bootstrap ?? 0
             comparison.level = bootstrapOptions.level
             comparison.seed = runOptions.seed
             let rule: SplitRule = cutoffFlops.map { .flopsCutoff($0) } ?? .none

@@ -115,7 +115,8 @@ struct FitCommand: ParsableCommand {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .fitBootstrapReplicateCount)
             let outputs = try panelOptions.outputs(
                 [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file])
-            let loaded = try panelOptions.load(companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, outputs: outputs)
+            let loaded = try panelOptions.load(
+                companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, targets: [target], outputs: outputs)
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(
@@ -138,6 +139,7 @@ struct FitCommand: ParsableCommand {
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
             let settings = bootstrap
             if let settings, intervalOptions.interval == .calibrated {
+                try settings.validate(fit, log10Flops: atFlops.map { log10($0) })
                 fit.calibration = try IntervalCalibrator(levels: [settings.level]).calibrate(
                     fit, panel: loaded.panel, split: split, threadCount: runOptions.threadCount)
             }

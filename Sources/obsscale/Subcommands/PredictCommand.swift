@@ -19,15 +19,20 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Seed of the residual draws of the score intervals.")
     var seed: UInt64 = 0
 
+    @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
+
     func run() throws {
         try runReportingErrors {
             let outputs = try panelOptions.outputs(inputs: [law])
             let saved = try SavedLaw.load(path: law)
-            let loaded = try panelOptions.load(outputs: outputs)
-            let result = try saved.predict(panel: loaded.panel, seed: seed)
+            let loaded = try panelOptions.load(targets: [saved.law.target], capabilities: saved.law.benchmarkNames, outputs: outputs)
+            let result = try saved.predict(panel: loaded.panel, seed: seed, interval: intervalOptions.interval)
             try outputs.write { _ in
-                try JSONReport(command: "predict", seed: seed, options: PredictOptions(query: panelOptions.query, lawPath: law), result: result)
-                    .encoded()
+                try JSONReport(
+                    command: "predict", seed: seed,
+                    options: PredictOptions(query: panelOptions.query, lawPath: law, interval: intervalOptions.interval),
+                    result: result
+                ).encoded()
             }
             printReport(
                 PredictReport.render(result, panelDescription: panelOptions.describe(loaded), lawPath: law), quiet: panelOptions.quiet(outputs))

@@ -148,7 +148,9 @@ struct SelectCommand: ParsableCommand {
             let jsonOptions = SelectOptions(
                 query: panelOptions.query, setup: selectionSetup, options: options, budgets: budgets, budgetSpec: budget.description,
                 bootstrap: settings)
-            var output = SelectOutput(pool: problem.poolModels, units: problem.units.map(\.name), results: results, bootstrap: nil, advice: advice)
+            var output = SelectOutput(
+                pool: problem.poolModels, units: problem.units.map(\.name), results: results, bootstrap: nil, advice: advice,
+                notes: loaded.panel.notes + problem.poolNotes, outliers: problem.outliers)
             if let settings {
                 let replicates = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(

@@ -100,11 +100,17 @@ struct ValidateCommand: ParsableCommand {
         help: "Public metrics in a simulated world, with a third target unlike them (0: none; a public prior needs some).")
     var simPublicMetrics = 0
 
-    /// With --simulate: the bootstrap of each world's all-models fit, for the coverage of its intervals.
-    @OptionGroup(title: "Bootstrap (with --simulate)") var bootstrapOptions: BootstrapOptions
+    /// On a panel: the bootstrap behind the score intervals measured on the test models (coverage,
+    /// width, interval score); with --simulate: of each world's all-models fit.
+    @OptionGroup(title: "Bootstrap (intervals)") var bootstrapOptions: BootstrapOptions
+
+    @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
 
     @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate.")
     var refitPCA = false
+
+    /// `--bootstrap` on a panel when not given.
+    static let defaultIntervalReplicates = 100
 
     func validate() throws {
         let cuts = (poolOptions.cutoffFlops == nil ? [] : ["--cutoff-flops"]) + cutOptions.given
@@ -125,9 +131,6 @@ struct ValidateCommand: ParsableCommand {
                 throw ValidationError(
                     "--target: '\(target.joined(separator: " "))' is not allowed (allowed: none with --simulate (the worlds' own targets are used))")
             }
-        } else if bootstrapOptions.bootstrap != 0 {
-            throw ValidationError(
-                "--bootstrap: '\(bootstrapOptions.bootstrap)' is not allowed (allowed: only with --simulate (use fit --bootstrap on real data))")
         }
         try bootstrapOptions.validateShard(json: panelOptions.json, count: simulate, countFlag: "--simulate")
     }
@@ -150,12 +153,21 @@ struct ValidateCommand: ParsableCommand {
         validation.gapTolerance = searchOptions.gap
         validation.minTestStandardDeviation = minTestSD
         validation.grouping = groupBy
+        // On a panel the intervals are measured by default: coverage and interval score are half
+        // of what a validation answers (100 replicates per fit keep validate within seconds).
+        validation.intervals = bootstrapOptions.replicates(default: Self.defaultIntervalReplicates).map {
+            IntervalMeasurement(
+                replicateCount: $0, level: bootstrapOptions.level, kind: intervalOptions.interval,
+                reliabilityLevels: runOptions.html == nil ? [] : IntervalMeasurement.diagramLevels)
+        }
         return validation
     }
 
     /// The simulation study the options describe (with `--simulate`).
     func study(worldCount: Int) throws -> SimulationStudy {
-        var study = SimulationStudy(validation: try validation())
+        var validation = try validation()
+        validation.intervals = nil  // the study bootstraps each world's all-models fit itself
+        var study = SimulationStudy(validation: validation)
         study.worldCount = worldCount
         study.world.familyCount = simFamilies
         study.world.modelsPerFamily = simModelsPerFamily
@@ -191,10 +203,10 @@ struct ValidateCommand: ParsableCommand {
                 printReport(ValidateReport.render(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
                 return
             }
-            let loaded = try panelOptions.load(outputs: outputs)
+            let loaded = try panelOptions.load(targets: target == ["all"] ? [] : target, outputs: outputs)
             var validation = try validation()
             if validation.targets == ["all"] {
-                validation.targets = loaded.panel.accuracyMetricNames
+                validation.targets = validation.law.publicMetrics(loaded.panel)
                 guard !validation.targets.isEmpty else {
                     throw DataError.emptyResult(what: "no accuracy/exact-match metric in [0, 1] among the panel's downstream columns")
                 }

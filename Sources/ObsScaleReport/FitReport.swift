@@ -144,7 +144,7 @@ public enum FitReport {
         guard let members = law.members else {
             guard law.settings.isAveraged else { return [] }
             return [
-                "Not averaged over K: the training models are (nearly) the whole pool, so the K = \(law.pca.settings.componentCount) law is fitted"
+                "K = \(law.pca.settings.componentCount), not averaged over K: the training models are (nearly) the whole pool (--components average averages a subset's law)"
             ]
         }
         var lines = ["The mean of the predictions of \(members.count) laws:"]

@@ -69,11 +69,12 @@ struct ParseTests {
         #expect(command.atFlops == [840, 8400])
         #expect(command.runOptions.threadCount == 1)
         #expect(command.bootstrap == FitBootstrap(replicateCount: 200, level: 0.9, resampling: .families, refitPCA: false, seed: 7))
-        // Defaults: the recommended law (least squares, 3 components, PCA on the pool, a public
-        // prior), no bootstrap; the paper's procedure with explicit flags.
+        // Defaults: the recommended law (least squares, K = 1…3 averaged on a subset, PCA on the
+        // pool, a public prior), no bootstrap; the paper's procedure with explicit flags.
         let plain = try FitCommand.parse(["--target", "t"])
         #expect(try plain.law() == ScalingLaw.recommended)
-        #expect(try FitCommand.parse(["--target", "t", "--pca-on", "train", "--prior", "none"]).law() == ScalingLaw())
+        #expect(try plain.law().averagesComponents == true && plain.law().pca.componentCount == 3)
+        #expect(try FitCommand.parse(["--target", "t", "--pca-on", "train", "--prior", "none", "--components", "3"]).law() == ScalingLaw())
         let auto = try FitCommand.parse(["--target", "t", "--components", "auto", "--max-components", "2", "--prior-exclude", "bbh"]).law()
         #expect(auto.maxAutoComponents == 2 && auto.prior == .publicMetrics(exclude: ["bbh"]))
         #expect(try plain.splitRule() == SplitRule.none && plain.bootstrap == nil)

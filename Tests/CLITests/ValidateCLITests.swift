@@ -13,7 +13,8 @@ struct ValidateCLITests {
             "validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven,
             "--select-benchmarks", Self.eight, "--drop-incomplete", "--max-families", "10", "--cutoff-flops", "84",
             "--budget", "4,12,24", "--target", "gsm8k_5_exact_match,flexible-extract", "--target", CLITests.target,
-            "--method", "exhaustive,exchange:model", "--criterion", "v", "--no-intercept", "--pca-on", "train", "--prior", "none",
+            "--method", "exhaustive,exchange:model", "--criterion", "v", "--no-intercept", "--pca-on", "train", "--prior", "none", "--components",
+            "3",
             "--json", json,
         ])
         #expect(result.status == 0, "\(result.stderr)")

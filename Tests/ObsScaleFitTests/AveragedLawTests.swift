@@ -61,7 +61,7 @@ struct AveragedLawTests {
             full.law.regression.parameters
                 == (try ScalingLaw.recommended.fit(panel: panel, target: "task_smooth,accuracy", split: whole, poolRows: pool)).law.regression
                 .parameters)
-        #expect(FitReport.membersSummary(full.law).first?.hasPrefix("Not averaged over K") == true)
+        #expect(FitReport.membersSummary(full.law).first?.hasPrefix("K = 3, not averaged over K") == true)
         #expect(!averaged.averages(panel: panel, target: "task_smooth,accuracy", split: whole, poolRows: pool))
         #expect(averaged.averages(panel: panel, target: "task_smooth,accuracy", split: split, poolRows: pool))
         // One component has nothing to average.

@@ -27,7 +27,7 @@ the repository. Two worlds:
 
     python3 Benchmarks/leaderboard_worlds.py --out DIR [--oll DIR]
 
-The exports are read from --oll, else $OBSSCALE_OLL_DIR, else ../shared/data/oll beside the checkout.
+The exports are read from --oll, else $OBSSCALE_OLL_DIR, else data/oll/ in the checkout.
 """
 import argparse
 import collections
@@ -47,7 +47,7 @@ V2_RAW = ["IFEval Raw", "BBH Raw", "MATH Lvl 5 Raw", "GPQA Raw", "MUSR Raw", "MM
 
 
 def default_oll_dir():
-    return os.environ.get("OBSSCALE_OLL_DIR") or os.path.join(os.path.dirname(ROOT), "shared", "data", "oll")
+    return os.environ.get("OBSSCALE_OLL_DIR") or os.path.join(ROOT, "data", "oll")
 
 
 def short_name(model):

@@ -16,7 +16,7 @@ of 5%, 10% and 20% of the pool's parameters:
   the models above Llama-2-7B's compute). The headline also splits it by release date (train up
   to 2024-04-30, test the 100 later models: the next period's models).
 
-Three parts:
+Four parts:
 
 1. **The headline** per world: obsscale's defaults (no selection or estimator flag), the paper's
    pipeline (V-optimal whole families without an intercept, imputation and PCA on each subset, no
@@ -27,6 +27,8 @@ Three parts:
 3. **The choice**: every grid cell ranked by its worse world -- for each budget the larger of the
    two worlds' median ratios (and geometric means), averaged over the budgets. A default must hold
    on both worlds, not on the one it was tuned on.
+4. **Time** (with the headline): a default `select` on the leaderboard v2 export's ~2,000 models of
+   at most 10B (near-duplicate fine-tunes), one process per budget.
 
 Every choice uses only the training side: no test value reaches a selection or a fit.
 
@@ -34,7 +36,8 @@ Every choice uses only the training side: no test value reaches a selection or a
         [--json OUT] [--only headline|grid] [--jobs N]
 
 The paper's panel is read from --data, else $OBSSCALE_DATA_DIR, else data/obsscaling/ (obsscale data
-fetch); the leaderboard exports from --oll, else $OBSSCALE_OLL_DIR, else ../shared/data/oll.
+fetch); the leaderboard exports (the Open LLM Leaderboard v1 and v2 exports and their merge
+v1_v2_merged.csv) from --oll, else $OBSSCALE_OLL_DIR, else data/oll/.
 """
 import argparse
 import concurrent.futures

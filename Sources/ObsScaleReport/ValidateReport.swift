@@ -15,7 +15,12 @@ public enum ValidateReport {
         var text = "Validation on \(panelDescription)\n"
         text += "Split at \(settings.splitRule.cutDescription ?? "?"): \(describePools(report)); "
         text += "test = models \(sides(report).after) with the target\n"
-        text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
+        // An averaged law (`--components average`): the subset fits are the mean of K = 1…K.
+        let components =
+            settings.law.isAveraged
+            ? "the mean of the laws on 1…\(settings.law.pca.componentCount) PCs (a subset; the all-models fit: \(settings.law.pca.componentCount) PCs)"
+            : "\(settings.law.pca.componentCount) PCs"
+        text += "Fit: \(components) of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text +=
             "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"

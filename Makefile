@@ -117,7 +117,7 @@ benchmarks: deps
 baseline:
 	python3 Benchmarks/baseline/paper_baseline.py --repeat 20
 
-# Fuzzing (issues 6, 18): the libFuzzer targets of Fuzz/ (FuzzPanelCSV, FuzzOptions, FuzzLinearProgram, FuzzSavedLaw,
+# Fuzzing: the libFuzzer targets of Fuzz/ (FuzzPanelCSV, FuzzOptions, FuzzLinearProgram, FuzzSavedLaw,
 # FuzzMergeParts),
 # built with -sanitize=fuzzer and run one after another for FUZZ_SECONDS each (default 600); prints
 # each target's execution count and fails on a crash, hang or OOM (Fuzz/README.md, Fuzz/run.sh).

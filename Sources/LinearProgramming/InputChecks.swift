@@ -29,8 +29,6 @@ struct PreparedProgram {
     var timeLimitMilliseconds: Int32?
     var mipGap: Double?
     var iterationLimit: Int32?
-    /// `SolveOptions.dualSimplex` (LPs only).
-    var dualSimplex = false
 
     /// Relative size below which a coefficient is dropped: 1e-11.
     static let negligibleRatio = 1e-11
@@ -170,7 +168,6 @@ enum InputChecks {
             }
         }
         prepared.presolveIsSafe = presolveIsSafe(program, prepared: prepared)
-        prepared.dualSimplex = options.dualSimplex
         return prepared
     }
 

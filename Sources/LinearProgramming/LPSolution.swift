@@ -22,32 +22,15 @@ public struct SolveOptions: Sendable, Codable, Equatable {
     /// limit, checked between subproblems (so one subproblem's iterations may overshoot it).
     /// Default nil: no limit.
     public var iterationLimit: Int?
-    /// LP only: GLPK's dual simplex (falling back to the primal when it fails) with the long-step
-    /// ("flip-flop") ratio test, instead of the primal simplex. Much faster for programs with few
-    /// rows and many bounded columns, such as the dual of a quantile regression. Default false.
-    public var dualSimplex: Bool
 
     public init(
         timeLimitSeconds: Double? = nil, mipGap: Double? = nil, presolve: Bool = true,
-        iterationLimit: Int? = nil, dualSimplex: Bool = false
+        iterationLimit: Int? = nil
     ) {
         self.timeLimitSeconds = timeLimitSeconds
         self.mipGap = mipGap
         self.presolve = presolve
         self.iterationLimit = iterationLimit
-        self.dualSimplex = dualSimplex
-    }
-
-    enum CodingKeys: String, CodingKey { case timeLimitSeconds, mipGap, presolve, iterationLimit, dualSimplex }
-
-    /// Decodes options written before `dualSimplex` existed too (it is then false).
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            timeLimitSeconds: try container.decodeIfPresent(Double.self, forKey: .timeLimitSeconds),
-            mipGap: try container.decodeIfPresent(Double.self, forKey: .mipGap), presolve: try container.decode(Bool.self, forKey: .presolve),
-            iterationLimit: try container.decodeIfPresent(Int.self, forKey: .iterationLimit),
-            dualSimplex: try container.decodeIfPresent(Bool.self, forKey: .dualSimplex) ?? false)
     }
 }
 

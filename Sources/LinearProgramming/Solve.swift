@@ -216,15 +216,11 @@ private enum GLPKSolver {
     /// presolve; without presolve the problem is scaled first (`glp_scale_prob(GLP_SF_AUTO)`).
     static func simplex(
         _ problem: OpaquePointer, presolve: Bool, mayRetry: Bool, deadline: Deadline,
-        iterationLimit: Int32?, note: String = "", scale: Bool = true, dual: Bool = false
+        iterationLimit: Int32?, note: String = "", scale: Bool = true
     ) -> SimplexOutcome {
         var parm = glp_smcp()
         glp_init_smcp(&parm)
         parm.msg_lev = GLP_MSG_OFF
-        if dual {
-            parm.meth = GLP_DUALP
-            parm.r_test = GLP_RT_FLIP
-        }
         parm.presolve = presolve ? GLP_ON : GLP_OFF
         if let milliseconds = deadline.remainingMilliseconds() {
             if milliseconds == 0 {
@@ -251,7 +247,7 @@ private enum GLPKSolver {
         func retry(_ reason: String) -> SimplexOutcome {
             simplex(
                 problem, presolve: false, mayRetry: false, deadline: deadline, iterationLimit: iterationLimit,
-                note: note + "\(how) returned \(codeName(code)) (\(reason)); re-solved without presolve: ", dual: dual)
+                note: note + "\(how) returned \(codeName(code)) (\(reason)); re-solved without presolve: ")
         }
 
         switch code {
@@ -317,7 +313,7 @@ private enum GLPKSolver {
     ) -> LPSolution {
         let outcome = simplex(
             problem, presolve: presolve, mayRetry: true, deadline: deadline,
-            iterationLimit: prepared.iterationLimit, note: note, dual: prepared.dualSimplex)
+            iterationLimit: prepared.iterationLimit, note: note)
         let iterations = Int(glp_get_it_cnt(problem))
         func withPoint(_ status: LPStatus, _ message: String) -> LPSolution {
             let values = (1...program.variables.count).map { glp_get_col_prim(problem, Int32($0)) }

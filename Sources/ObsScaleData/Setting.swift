@@ -56,6 +56,8 @@ extension Setting {
     public static let splitDateCutoff = Setting(owner: "SplitRule", name: "dateCutoff")
     public static let splitMetricCutoff = Setting(owner: "SplitRule", name: "metricCutoff")
     public static let splitTop = Setting(owner: "SplitRule", name: "top")
+    public static let splitTrain = Setting(owner: "SplitRule", name: "train")
+    public static let modelListBudget = Setting(owner: "ModelList", name: "budget")
     public static let modelFilterMaxSize = Setting(ModelFilter.self, "maxSizeB")
     public static let fetchTimeout = Setting(DataFetch.self, "timeout")
     public static let fetchBaseURL = Setting(DataFetch.self, "baseURL")

@@ -19,6 +19,9 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case top(column: String, limit: Double)
     /// Test: the named models; train: the rest.
     case holdout([String])
+    /// Train: the named models (e.g. the ones `select --plan` chose and you evaluated); test: the
+    /// rest (scored where they have the target, else predicted).
+    case train([String])
 }
 
 extension SplitRule {
@@ -27,7 +30,7 @@ extension SplitRule {
     public var isValidationCut: Bool {
         switch self {
         case .flopsCutoff, .sizeCutoff, .dateCutoff: return true
-        case .none, .metricCutoff, .top, .holdout: return false
+        case .none, .metricCutoff, .top, .holdout, .train: return false
         }
     }
 
@@ -37,7 +40,7 @@ extension SplitRule {
         case let .flopsCutoff(threshold): return "\(String(format: "%g", threshold))×1E21 FLOPs"
         case let .sizeCutoff(threshold): return "\(String(format: "%g", threshold))B parameters"
         case let .dateCutoff(day): return "release date \(day)"
-        case .none, .metricCutoff, .top, .holdout: return nil
+        case .none, .metricCutoff, .top, .holdout, .train: return nil
         }
     }
 }
@@ -115,6 +118,10 @@ public struct Split: Codable, Equatable, Sendable {
         case let .holdout(names):
             let indices = try Set(names.map { try panel.index(ofModel: $0) })
             self.init(train: all.filter { !indices.contains($0) }, test: all.filter { indices.contains($0) })
+        case let .train(names):
+            guard !names.isEmpty else { throw DataError.invalidSetting(.splitTrain, value: "(no names)", allowed: "at least one model name") }
+            let indices = try Set(names.map { try panel.index(ofModel: $0) })
+            self.init(train: all.filter { indices.contains($0) }, test: all.filter { !indices.contains($0) })
         }
         if train.isEmpty { throw DataError.emptyResult(what: "the split leaves no training models") }
     }

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import ObsScaleNumerics
 
@@ -210,14 +209,14 @@ public struct SyntheticWorld: Sendable {
             return [model.name, model.family, format(model.parametersB), format(model.tokensT), format(model.flops.map { rounded($0, 6) })]
                 + panel.benchmarkNames.map { format(panel.columns[$0]?[index]) }
         }
-        return try csvText(header: header, rows: rows)
+        return try CSVText.render(header: header, rows: rows)
     }
 
     /// The downstream CSV text: `Model` and one column per target and public metric.
     public func targetsCSV() throws -> String {
         let names = panel.metricNames
         let rows = panel.models.indices.map { index in [panel.models[index].name] + names.map { format(panel.columns[$0]?[index]) } }
-        return try csvText(header: ["Model"] + names, rows: rows)
+        return try CSVText.render(header: ["Model"] + names, rows: rows)
     }
 
     /// Writes `panel.csv`, `targets.csv` and `truth.json` into `folder` (created if needed) as one
@@ -247,18 +246,4 @@ private func rounded(_ value: Double, _ digits: Int) -> Double {
 private func format(_ value: Double?) -> String {
     guard let value, !value.isNaN else { return "" }
     return "\(value)"
-}
-
-/// CSV text with standard quoting, written by CSV.swift's writer.
-private func csvText(header: [String], rows: [[String]]) throws -> String {
-    let writer = try CSVWriter(stream: .toMemory())
-    try writer.write(row: header)
-    for row in rows { try writer.write(row: row) }
-    writer.stream.close()
-    guard let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data,
-        let text = String(data: data, encoding: .utf8)
-    else {
-        throw DataError.unreadableFile(path: "(memory)", reason: "CSV writer produced no text")
-    }
-    return text + "\n"
 }

@@ -125,11 +125,16 @@ public struct QuantileLines: Codable, Equatable, Sendable {
     public let level: Double
     public let upper: [Double]
     public let lower: [Double]
+    /// The share of the records the lines were fitted on that lie between them (in-sample: near
+    /// `level` by construction, a check that the regression found its quantiles); nil for lines
+    /// not fitted here (the shipped ones).
+    public let recordCoverage: Double?
 
-    public init(level: Double, upper: [Double], lower: [Double]) {
+    public init(level: Double, upper: [Double], lower: [Double], recordCoverage: Double? = nil) {
         self.level = level
         self.upper = upper
         self.lower = lower
+        self.recordCoverage = recordCoverage
     }
 
     /// The interval around `predicted` with `features`, clipped to `range`.

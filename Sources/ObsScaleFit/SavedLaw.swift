@@ -197,7 +197,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         try finite(residuals ?? [], "residuals", bound: link == .linear ? Self.largestCoefficient : 1)
     }
 
-    /// The calibration's lines (five coefficients ≥ 0 per side, a level in (0, 1)) and features
+    /// The calibration's lines (five coefficients ≥ 0 per side, a level in (0, 1), a record coverage in [0, 1]) and features
     /// model (a finite σ ≥ 0, a covariance over the law's free parameters, a positive spread, a
     /// finite score range).
     func check(_ calibration: IntervalCalibration, refuse: (String, String) -> FitError) throws {
@@ -208,6 +208,9 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                 guard coefficients.count == 5, coefficients.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= Self.largestCoefficient }) else {
                     throw refuse("\(field).\(side)", "\(coefficients) is not allowed (allowed: 5 finite coefficients ≥ 0)")
                 }
+            }
+            if let coverage = lines.recordCoverage, !(coverage >= 0 && coverage <= 1) {
+                throw refuse("\(field).recordCoverage", "\(coverage) is not allowed (allowed: a share between 0 and 1)")
             }
         }
         let features = calibration.features
@@ -286,6 +289,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         public let scoring: Scoring?
         /// Which score intervals the predictions carry (nil: none).
         public let interval: IntervalKind?
+        /// The law's benchmarks some models have no score for, which the law's imputer filled
+        /// (nil when every score was there).
+        public var imputed: [Imputed]?
+    }
+
+    /// A benchmark the law's imputer filled: how many models lacked it, and the first (up to 5).
+    public struct Imputed: Codable, Equatable, Sendable {
+        public let benchmark: String
+        public let modelCount: Int
+        public let firstModels: [String]
     }
 
     /// Applies the law to every model of `panel` (its benchmark columns must include the law's).
@@ -345,9 +358,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                     ? nil : Double(withIntervals.filter { $0.1.lower <= $0.0 && $0.0 <= $0.1.upper }.count) / Double(withIntervals.count),
                 level: withIntervals.isEmpty ? nil : level)
         }
+        let imputed = law.benchmarkNames.indices.compactMap { column -> Imputed? in
+            let missing = (0..<matrix.rowCount).filter { matrix[$0, column].isNaN }
+            guard !missing.isEmpty else { return nil }
+            return Imputed(
+                benchmark: law.benchmarkNames[column], modelCount: missing.count, firstModels: missing.prefix(5).map { panel.models[$0].name })
+        }
         return Result(
             law: self, predictions: predictions, scoring: scoring,
-            interval: predictions.contains { $0.predictionInterval != nil } ? (lines == nil ? .bootstrap : .calibrated) : nil)
+            interval: predictions.contains { $0.predictionInterval != nil } ? (lines == nil ? .bootstrap : .calibrated) : nil,
+            imputed: imputed.isEmpty ? nil : imputed)
     }
 
     func normalize(_ value: Double) -> Double {

@@ -125,8 +125,9 @@ public enum FitReport {
         }
         switch calibration.source {
         case let .publicMetrics(metrics, records):
+            let observed = calibration.lines(at: level)?.recordCoverage.map { "; \(Format.percent($0)) of them inside the lines" } ?? ""
             return "calibrated under extrapolation — quantile lines learned on the out-of-range errors of \(metrics) public metrics "
-                + "of other tasks (\(records) predictions of the models this law predicts), hulled with the bootstrap's"
+                + "of other tasks (\(records) predictions of the models this law predicts\(observed)), hulled with the bootstrap's"
         case let .shipped(reason):
             return "calibrated with obsscale's shipped quantile lines (learned on \(IntervalCalibration.shippedSource)), hulled with the "
                 + "bootstrap's: \(reason)"

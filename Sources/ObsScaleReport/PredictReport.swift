@@ -32,8 +32,17 @@ public enum PredictReport {
             ? "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws (score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)\n"
                 + "Score intervals: "
                 + FitReport.describeIntervals(result.interval == .calibrated ? saved.calibration : nil, level: saved.bootstrap?.level ?? 0.95)
-                + (saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : "") + "\n\n"
-            : "Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))\n\n"
+                + (saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : "") + "\n"
+            : "Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))\n"
+        if let imputed = result.imputed {
+            let parts = imputed.map { column in
+                let more = column.modelCount > column.firstModels.count ? ", …" : ""
+                let models = column.modelCount == 1 ? "1 model" : "\(column.modelCount) models"
+                return "\(column.benchmark) for \(models) (\(column.firstModels.joined(separator: ", "))\(more))"
+            }
+            text += "Imputed by the law's imputer (no score in the file): \(parts.joined(separator: "; "))\n"
+        }
+        text += "\n"
         var table = TextTable(
             header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "predicted"] + (replicates > 0 ? ["curve \(level)", "score \(level)"] : [])
                 + ["observed"],

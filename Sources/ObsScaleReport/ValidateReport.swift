@@ -169,8 +169,11 @@ public enum ValidateReport {
         var text = "Score intervals (\(kind); \(intervals.replicateCount) bootstrap replicates per fit) on the test models, "
         text += "nominal \(Format.percent(intervals.level)): coverage, mean width and mean interval score "
         text += "(width + \(Format.significant(2 / (1 - intervals.level), 3))·miss; lower is better), pooled over the targets' test predictions.\n"
+        // The reliability columns (observed coverage at each nominal level) only with levels beyond the main one.
+        let diagram = intervals.levels.count > 1
         var table = TextTable(
-            header: ["fit", "budget", "predictions", "coverage", "width", "int. score"] + intervals.levels.map { "at \(Format.percent($0))" })
+            header: ["fit", "budget", "predictions", "coverage", "width", "int. score"]
+                + (diagram ? intervals.levels.map { "at \(Format.percent($0))" } : []))
         func row(_ name: String, _ budget: String, _ score: ValidationReport.IntervalScore?) {
             guard let score else { return }
             table.append(
@@ -178,7 +181,7 @@ public enum ValidateReport {
                     name, budget, "\(score.count)", Format.percent(score.coverage), Format.fixed(score.meanWidth, 3),
                     Format.fixed(score.intervalScore, 3),
                 ]
-                    + score.reliability.map { Format.percent($0.coverage) })
+                    + (diagram ? score.reliability.map { Format.percent($0.coverage) } : []))
         }
         row("all models", "—", report.allModelsIntervals)
         for entry in report.summary where entry.group == nil { row(entry.selector, entry.budget, entry.intervals) }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 
-/// Interruption (issue 6): SIGKILL at any moment leaves the previous output file whole (or none),
+/// Interruption: SIGKILL at any moment leaves the previous output file whole (or none),
 /// never a partial one; SIGINT stops at once with a message and exit code 130; a search stopped
 /// by --time-limit returns its best subset with the proven gap.
 struct InterruptionTests {

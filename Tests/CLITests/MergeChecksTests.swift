@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import _TestSupport
 
-/// `merge` trusts no part further than a run trusts its own replicates (issue 18, item 9): a
+/// `merge` trusts no part further than a run trusts its own replicates: a
 /// part's header must fit its run (replicate total, the options' count and seed, settings the run
 /// accepts), be of this schema and tool version, and every record must have numbers the run
 /// writes. Each edit below once merged into a report claiming more than it held, or silently

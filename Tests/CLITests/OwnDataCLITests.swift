@@ -91,6 +91,24 @@ struct PredictCLITests {
         #expect(refused.status == 64 && refused.stderr.contains("--save-law"))
         let missing = try runCLI(["predict", "--law", folder.appendingPathComponent("none.json").path, "--panel", panel])
         #expect(missing.status == 64 && missing.stderr.hasPrefix("obsscale: error:"))
+
+        // New models in a file of one's own: no family column, lower-case leaderboard names for
+        // the benchmarks, a missing score — predicted, the names mapped, the imputation said.
+        let own = folder.appendingPathComponent("new.csv")
+        try """
+        model,mmlu,arc,hellaswag,winogrande,truthfulqa,gsm8k,xwinograd,humaneval
+        mine/a-1b,0.38,0.39,,0.62,0.30,0.33,0.59,0.40
+        mine/a-7b,0.52,0.48,,0.67,0.38,0.63,0.66,0.70
+
+        """.write(to: own, atomically: true, encoding: .utf8)
+        let ownJSON = folder.appendingPathComponent("own.json").path
+        let mine = try runCLI(["predict", "--law", law, "--panel", own.path, "--json", ownJSON])
+        #expect(mine.status == 0, "\(mine.stderr)")
+        #expect(mine.stdout.contains("reading column 'arc' as the benchmark ARC-C"), "\(mine.stdout)")
+        #expect(mine.stdout.contains("Imputed by the law's imputer (no score in the file): HellaSwag for 2 models (mine/a-1b, mine/a-7b)"))
+        let ownReport = try JSONReport<PredictOptions, SavedLaw.Result>.decode(Data(contentsOf: URL(fileURLWithPath: ownJSON)))
+        #expect(ownReport.result.imputed?.map(\.benchmark) == ["HellaSwag"])
+        #expect(ownReport.result.predictions.map(\.family) == ["mine/a-1b", "mine/a-7b"])
     }
 }
 

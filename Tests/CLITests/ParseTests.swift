@@ -221,7 +221,8 @@ struct ParseTests {
     /// Every setting a library layer declares has a flag, so no CLI message speaks Swift.
     @Test func everyDeclaredSettingHasAFlag() {
         let declared: [Setting] = [
-            .panelPath, .splitFlopsCutoff, .splitTop, .modelFilterMaxSize, .fetchTimeout, .fetchBaseURL, .fetchDestination,
+            .panelPath, .splitFlopsCutoff, .splitTop, .splitTrain, .modelListBudget, .modelFilterMaxSize, .fetchTimeout, .fetchBaseURL,
+            .fetchDestination,
             .simulationFamilyCount, .simulationModelsPerFamily, .simulationModelCount, .simulationMissingRate,
             .simulationCapabilityCount, .imputerColumns, .imputerRank, .pcaComponentCount, .huberDelta, .scalingLawTargetRange,
             .scalingLawPCAOn, .scalingLawReferenceFamily, .fitBootstrapReplicateCount, .fitBootstrapLevel, .fitBootstrapRefitPCA,

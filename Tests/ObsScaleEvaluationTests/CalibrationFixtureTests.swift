@@ -68,6 +68,16 @@ struct CalibrationFixtureTests {
         #expect(maxRelativeDifference([upperLoss, lowerLoss], doubles([expected["upperLoss"], expected["lowerLoss"]])) < 1e-9)
         #expect(maxRelativeDifference(computed.upper, doubles(expected["upper"]), floor: 1e-6) < 1e-6, "upper \(computed.upper)")
         #expect(maxRelativeDifference(computed.lower, doubles(expected["lower"]), floor: 1e-6) < 1e-6, "lower \(computed.lower)")
+        // The share of records between scipy's lines, counted here, is the lines' record coverage
+        // up to the records each side's line passes through (at most five per side, the features).
+        let upperExpected = doubles(expected["upper"]), lowerExpected = doubles(expected["lower"])
+        let inside = records.filter {
+            -Matrix.dot(lowerExpected, $0.features.lowerTerms) <= $0.residual + 1e-6
+                && $0.residual <= Matrix.dot(upperExpected, $0.features.upperTerms) + 1e-6
+        }
+        let share = Double(inside.count) / Double(records.count)
+        #expect(abs((computed.recordCoverage ?? -1) - share) <= 10.0 / Double(records.count), "\(computed.recordCoverage ?? -1) vs \(share)")
+        #expect(abs(share - value) < 0.05, "scipy's lines hold \(share) of the records at level \(value)")
         let probes = matrixRows(lines["probes"])
         let intervals = matrixRows(expected["intervals"])
         for (probe, interval) in zip(probes, intervals) {

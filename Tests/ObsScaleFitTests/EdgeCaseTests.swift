@@ -5,7 +5,7 @@ import _TestSupport
 
 @testable import ObsScaleFit
 
-/// Numerical edge cases (issue 6), each with the documented result: constant targets, targets all
+/// Numerical edge cases, each with the documented result: constant targets, targets all
 /// at the floor, perfectly collinear benchmarks, components without variance, extreme costs and
 /// budgets exactly equal to a feasible cost.
 struct EdgeCaseTests {

@@ -69,6 +69,7 @@ struct SavedLawCheckTests {
         ("negative calibration coefficient", "calibration.lines.0.upper.1", { _ in -2 }, "calibration.lines[0].upper"),
         ("short calibration line", "calibration.lines.0.lower", shortened, "calibration.lines[0].lower"),
         ("calibration level 1", "calibration.lines.0.level", { _ in 1 }, "calibration.lines[0].level"),
+        ("record coverage 2", "calibration.lines.0.recordCoverage", { _ in 2 }, "calibration.lines[0].recordCoverage"),
         ("zero PC-1 spread", "calibration.features.trainingSpread", { _ in 0 }, "calibration.features.trainingSpread"),
         ("short covariance", "calibration.features.covariance.storage", shortened, "calibration.features.covariance"),
     ]

@@ -32,6 +32,8 @@ enum FlagNames {
         .splitSizeCutoff: "--cutoff-size",
         .splitDateCutoff: "--cutoff-date",
         .formatDateColumn: "--date-column",
+        .splitTrain: "--train",
+        .modelListBudget: "--train-budget",
         .modelFilterMaxSize: "--max-size",
         .fetchTimeout: "--timeout",
         .fetchBaseURL: "--base-url",

@@ -30,6 +30,19 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("test-top"), help: "Hold out the top models ranked by the target: a fraction F < 1 of them, or F models.")
     var testTop: Double?
 
+    @Option(
+        help: """
+            Train on these models only and predict the rest (comma-separated, or @FILE: one name a line, or the CSV select --plan \
+            writes).
+            """,
+        transform: Parse.modelNames)
+    var train: ModelNames?
+
+    @Option(
+        name: .customLong("train-budget"),
+        help: "With --train @PLAN.csv of several budgets: the budget whose models you evaluated (as written, e.g. 10%).")
+    var trainBudget: String?
+
     @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs (default: Llama-2 when the panel has it).")
     var referenceFamily: String?
 
@@ -80,19 +93,24 @@ struct FitCommand: ParsableCommand {
         try bootstrapOptions.validateShard(
             json: panelOptions.json, count: bootstrapOptions.replicates,
             conflicts: [runOptions.html.map { _ in "--html" }, saveLaw.map { _ in "--save-law" }].compactMap { $0 })
-        let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil].filter { $0 }.count + cutOptions.given.count
+        let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil, train != nil].filter { $0 }.count + cutOptions.given.count
         guard chosen <= 1 else {
             throw ValidationError(
-                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top: '\(chosen) given' is not allowed (allowed: at most one split)")
+                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top/--train: '\(chosen) given' is not allowed (allowed: at most one split)"
+            )
+        }
+        if trainBudget != nil && train?.file == nil {
+            throw ValidationError("--train-budget: not allowed without --train @FILE (allowed: with a plan file that select --plan wrote)")
         }
     }
 
-    /// The split the options ask for (reads a `--holdout @FILE`).
+    /// The split the options ask for (reads a `--holdout @FILE` or `--train @FILE`).
     func splitRule() throws -> SplitRule {
         if let cutoffFlops { return .flopsCutoff(cutoffFlops) }
         if let rule = cutOptions.rule { return rule }
         if let testTop { return .top(column: target, limit: testTop) }
         if let holdout { return .holdout(try holdout.load()) }
+        if let train { return .train(try train.load(budget: trainBudget)) }
         return .none
     }
 
@@ -114,7 +132,7 @@ struct FitCommand: ParsableCommand {
         try runReportingErrors {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .fitBootstrapReplicateCount)
             let outputs = try panelOptions.outputs(
-                [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file])
+                [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file, train?.file])
             let loaded = try panelOptions.load(
                 companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, targets: [target], outputs: outputs)
             let rule = try splitRule()
@@ -128,7 +146,9 @@ struct FitCommand: ParsableCommand {
                 try runBaselines(law: law, loaded: loaded, split: split, rule: rule, outputs: outputs)
                 return
             }
-            var fit = try law.fit(panel: loaded.panel, target: target, split: split)
+            // The public metrics' laws behind the prior are those the calibration borrows from.
+            let publicFits = PublicFitsCache()
+            var fit = try law.fit(panel: loaded.panel, target: target, split: split, cache: publicFits)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {
                 throw FitError.invalidSetting(
                     .fitBootstrapLog10Flops, value: atFlops.map { Format.significant($0, 6) }.joined(separator: ","),
@@ -141,7 +161,7 @@ struct FitCommand: ParsableCommand {
             if let settings, intervalOptions.interval == .calibrated {
                 try settings.validate(fit, log10Flops: atFlops.map { log10($0) })
                 fit.calibration = try IntervalCalibrator(levels: [settings.level]).calibrate(
-                    fit, panel: loaded.panel, split: split, threadCount: runOptions.threadCount)
+                    fit, panel: loaded.panel, split: split, cache: CalibrationCache(publicFits: publicFits), threadCount: runOptions.threadCount)
             }
             let options = FitOptions(
                 query: panelOptions.query, target: target, split: rule, law: law, bootstrap: settings, atFlops: atFlops,
@@ -227,6 +247,7 @@ struct FitCommand: ParsableCommand {
         case let .metricCutoff(column, x): return "train \(column) ≤ \(x)"
         case let .top(_, f): return f < 1 ? "test = top \(Format.percent(f)) by the target" : "test = top \(Int(f)) models by the target"
         case let .holdout(names): return "\(names.count) named held-out model(s)"
+        case let .train(names): return "train on \(names.count) named model(s)"
         }
     }
 }

@@ -21,7 +21,17 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
 
+    /// The panel options, with families from the model names where the file has no family column
+    /// (`--family-from model` unless given): a law predicts each model on its own, so new models
+    /// need no family.
+    var newModelOptions: PanelOptions {
+        var options = panelOptions
+        if options.familyFrom == nil { options.familyFrom = .model }
+        return options
+    }
+
     func run() throws {
+        let panelOptions = newModelOptions
         try runReportingErrors {
             let outputs = try panelOptions.outputs(inputs: [law])
             let saved = try SavedLaw.load(path: law)

@@ -63,6 +63,13 @@ struct SelectCommand: ParsableCommand {
             """)
     var advise = false
 
+    @Option(
+        help: """
+            Also write the chosen models per budget to this CSV (budget,model,family,cost): the list to evaluate, which fit reads \
+            back with --train @FILE --train-budget B.
+            """)
+    var plan: String?
+
     @OptionGroup var runOptions: RunOptions
 
     /// The pool is resampled, and PCA and the selection redone, in each replicate.
@@ -70,7 +77,8 @@ struct SelectCommand: ParsableCommand {
 
     func validate() throws {
         try bootstrapOptions.validateShard(
-            json: panelOptions.json, count: bootstrapOptions.replicates, conflicts: runOptions.html == nil ? [] : ["--html"])
+            json: panelOptions.json, count: bootstrapOptions.replicates,
+            conflicts: [runOptions.html.map { _ in "--html" }, plan.map { _ in "--plan" }].compactMap { $0 })
     }
 
     /// The selection setup the options describe (reads a `--targets FILE`).
@@ -130,7 +138,7 @@ struct SelectCommand: ParsableCommand {
             let needed: [String]
             if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
             let targetsFile = ["all", "pool", "above-cutoff"].contains(targets) ? nil : targets
-            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [targetsFile])
+            let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [targetsFile])
             let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed), outputs: outputs)
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)
@@ -172,12 +180,18 @@ struct SelectCommand: ParsableCommand {
             }
             let summary = output.bootstrap
             try outputs.write { label in
-                label == "--html"
-                    ? HTMLPage.select(
+                switch label {
+                case "--html":
+                    return HTMLPage.select(
                         results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
                         criterion: criterion, bootstrap: summary, advice: advice
                     ).data
-                    : try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).encoded()
+                case "--plan":
+                    return Data(
+                        try SelectionPlan.csv(results, budgetLabels: budget.labels, panel: loaded.panel, cost: poolOptions.cost).utf8)
+                default:
+                    return try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).encoded()
+                }
             }
             printReport(
                 SelectReport.render(

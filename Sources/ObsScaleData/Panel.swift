@@ -17,10 +17,12 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var flopsDerived: Bool
     /// Where the model was read from (`file:line`), for messages.
     public var source: String
+    /// Release date `YYYY-MM-DD` (`ReleaseDate`), when the panel names a date column.
+    public var releaseDate: String?
 
     public init(
         name: String, family: String, parametersB: Double?, tokensT: Double?, flops: Double?,
-        flopsDerived: Bool = false, source: String
+        flopsDerived: Bool = false, source: String, releaseDate: String? = nil
     ) {
         self.name = name
         self.family = family
@@ -29,6 +31,7 @@ public struct ModelInfo: Codable, Equatable, Sendable {
         self.flops = flops
         self.flopsDerived = flopsDerived
         self.source = source
+        self.releaseDate = releaseDate
     }
 }
 

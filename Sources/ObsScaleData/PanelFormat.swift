@@ -36,12 +36,17 @@ public struct PanelFormat: Codable, Equatable, Sendable {
     /// Keep the rows a `Flagged` column marks (by default they are left out, with a note, unless
     /// the column is named in `excludeWhereTrue` or `excludeWhereFalse`).
     public var keepsFlaggedRows = false
+    /// The panel's column of release dates (`ReleaseDate`), read into `ModelInfo.releaseDate` for a
+    /// date split; nil: none is read (only a column named here is, never a guessed one).
+    public var dateColumn: String?
 
     public init(
         delimiter: String? = nil, modelColumn: String? = nil, familyColumn: String? = nil, sizeColumn: String? = nil,
         tokensColumn: String? = nil, flopsColumn: String? = nil, duplicates: DuplicatePolicy = .error, familyFrom: FamilySource? = nil,
-        scoreScale: ScoreScale = .fraction, excludeWhereTrue: [String] = [], excludeWhereFalse: [String] = [], keepsFlaggedRows: Bool = false
+        scoreScale: ScoreScale = .fraction, excludeWhereTrue: [String] = [], excludeWhereFalse: [String] = [], keepsFlaggedRows: Bool = false,
+        dateColumn: String? = nil
     ) {
+        self.dateColumn = dateColumn
         self.delimiter = delimiter
         self.modelColumn = modelColumn
         self.familyColumn = familyColumn
@@ -58,7 +63,7 @@ public struct PanelFormat: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case delimiter, modelColumn, familyColumn, sizeColumn, tokensColumn, flopsColumn, duplicates, familyFrom, scoreScale
-        case excludeWhereTrue, excludeWhereFalse, keepsFlaggedRows
+        case excludeWhereTrue, excludeWhereFalse, keepsFlaggedRows, dateColumn
     }
 
     /// Reads reports written before the leaderboard settings existed (their defaults).
@@ -76,6 +81,7 @@ public struct PanelFormat: Codable, Equatable, Sendable {
         excludeWhereTrue = try container.decodeIfPresent([String].self, forKey: .excludeWhereTrue) ?? []
         excludeWhereFalse = try container.decodeIfPresent([String].self, forKey: .excludeWhereFalse) ?? []
         keepsFlaggedRows = try container.decodeIfPresent(Bool.self, forKey: .keepsFlaggedRows) ?? false
+        dateColumn = try container.decodeIfPresent(String.self, forKey: .dateColumn)
     }
 
     /// Writes only what differs from the defaults (`{}` for the paper's layout), so reports of
@@ -93,6 +99,7 @@ public struct PanelFormat: Codable, Equatable, Sendable {
         if scoreScale != .fraction { try container.encode(scoreScale, forKey: .scoreScale) }
         if !excludeWhereTrue.isEmpty { try container.encode(excludeWhereTrue, forKey: .excludeWhereTrue) }
         if !excludeWhereFalse.isEmpty { try container.encode(excludeWhereFalse, forKey: .excludeWhereFalse) }
+        try container.encodeIfPresent(dateColumn, forKey: .dateColumn)
         if keepsFlaggedRows { try container.encode(keepsFlaggedRows, forKey: .keepsFlaggedRows) }
     }
 

@@ -43,7 +43,14 @@ struct PanelReader {
             _ = try format.resolve(header: table.header, path: path, required: [.model, .family])  // the missing-column error
         }
         notes += roleNotes
-        let exclusionColumns = try excludedRows(identity: Set(roles.values), nameColumn: nameColumn)
+        let dateColumn = try format.dateColumn.map { name in
+            guard
+                let index = table.header.firstIndex(of: name) ?? table.header.map(PanelFormat.normalized).firstIndex(of: PanelFormat.normalized(name))
+            else { throw DataError.missingColumn(path: path, column: name, suggestions: Suggestions.closeMatches(to: name, in: table.header)) }
+            return index
+        }
+        let identityColumns = Set(roles.values).union(dateColumn.map { [$0] } ?? [])
+        let exclusionColumns = try excludedRows(identity: identityColumns, nameColumn: nameColumn)
         let kept = table.rows.indices.filter { !exclusionColumns.excluded[$0] }
         var names = [String](repeating: "", count: table.rows.count)
         for row in table.rows.indices {
@@ -90,13 +97,23 @@ struct PanelReader {
                 flops = product
                 derived = true
             }
+            // The release date of the model's first row (`--date-column`): a day, or empty.
+            var releaseDate: String?
+            if let dateColumn, case let cell = table.rows[groups.rows[index][0]][dateColumn], !TextInput.trimmed(cell).isEmpty {
+                releaseDate = ReleaseDate.parse(cell)
+                guard releaseDate != nil else {
+                    throw DataError.notANumber(
+                        what: "\(path):\(line): column '\(table.header[dateColumn])':", value: cell,
+                        allowed: "a date YYYY-MM-DD, optionally with a time (2024-05-05T12:22:44Z), or an empty cell")
+                }
+            }
             models.append(
                 ModelInfo(
                     name: name, family: families[index], parametersB: size, tokensT: tokens, flops: flops, flopsDerived: derived,
-                    source: "\(path):\(line)"))
+                    source: "\(path):\(line)", releaseDate: releaseDate))
         }
         var panel = Panel(models: models, columns: [:], benchmarkNames: [], metricNames: [], sources: [path])
-        let skipped = Set(roles.values).union(exclusionColumns.columns)
+        let skipped = identityColumns.union(exclusionColumns.columns)
         var benchmarks: [String] = []
         var percentColumns: [String] = []
         for column in table.header.indices where !skipped.contains(column) {

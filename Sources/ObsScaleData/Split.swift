@@ -5,6 +5,12 @@ public enum SplitRule: Codable, Equatable, Sendable {
     case none
     /// Train: FLOPs ≤ threshold (×1E21); test: the rest, including unknown FLOPs.
     case flopsCutoff(Double)
+    /// Train: model size ≤ threshold (billions of parameters); test: the rest, including unknown
+    /// sizes — the FLOPs cutoff's rule for panels without compute (leaderboard exports).
+    case sizeCutoff(Double)
+    /// Train: released on or before the day (`YYYY-MM-DD`, `ModelInfo.releaseDate`); test: the
+    /// later models and those without a date — forecasting the next period's models.
+    case dateCutoff(String)
     /// Train: column ≤ threshold; test: the rest, including missing values.
     case metricCutoff(column: String, threshold: Double)
     /// Test: the top models ranked by the column (descending), among the n models that have a
@@ -16,6 +22,27 @@ public enum SplitRule: Codable, Equatable, Sendable {
     /// Train: the named models (e.g. the ones `select --plan` chose and you evaluated); test: the
     /// rest (scored where they have the target, else predicted).
     case train([String])
+}
+
+extension SplitRule {
+    /// Whether the rule cuts the models along an axis of scale or time (FLOPs, size, release date),
+    /// so that the test models are the ones past the training side — what `validate` extrapolates to.
+    public var isValidationCut: Bool {
+        switch self {
+        case .flopsCutoff, .sizeCutoff, .dateCutoff: return true
+        case .none, .metricCutoff, .top, .holdout, .train: return false
+        }
+    }
+
+    /// The cut in words: "84×1E21 FLOPs", "13B parameters", "release date 2024-04-30"; nil for other rules.
+    public var cutDescription: String? {
+        switch self {
+        case let .flopsCutoff(threshold): return "\(String(format: "%g", threshold))×1E21 FLOPs"
+        case let .sizeCutoff(threshold): return "\(String(format: "%g", threshold))B parameters"
+        case let .dateCutoff(day): return "release date \(day)"
+        case .none, .metricCutoff, .top, .holdout, .train: return nil
+        }
+    }
 }
 
 /// Row indices of a training and a test set.
@@ -43,6 +70,26 @@ public struct Split: Codable, Equatable, Sendable {
                 throw DataError.requiresColumn(setting: .splitFlopsCutoff, column: "FLOPs (1E21) (or Model Size (B) and Pretraining Data Size (T))")
             }
             let inTrain = all.map { panel.models[$0].flops.map { $0 <= threshold } ?? false }
+            self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
+        case let .sizeCutoff(threshold):
+            guard threshold.isFinite, threshold > 0 else {
+                throw DataError.invalidSetting(.splitSizeCutoff, value: "\(threshold)", allowed: "a finite number > 0 (billions of parameters)")
+            }
+            guard panel.models.contains(where: { $0.parametersB != nil }) else {
+                throw DataError.requiresColumn(setting: .splitSizeCutoff, column: "Model Size (B)")
+            }
+            let inTrain = all.map { panel.models[$0].parametersB.map { $0 <= threshold } ?? false }
+            self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
+        case let .dateCutoff(day):
+            guard let cut = ReleaseDate.parse(day), cut == day else {
+                throw DataError.invalidSetting(.splitDateCutoff, value: day, allowed: "a date YYYY-MM-DD")
+            }
+            guard panel.models.contains(where: { $0.releaseDate != nil }) else {
+                // The panel's text columns are the likely date columns: name them.
+                let candidates = panel.textColumnNames.isEmpty ? "" : "; text columns of the panel: " + panel.textColumnNames.joined(separator: ", ")
+                throw DataError.requiresColumn(setting: .splitDateCutoff, column: "of release dates (\(Setting.formatDateColumn) NAME\(candidates))")
+            }
+            let inTrain = all.map { panel.models[$0].releaseDate.map { $0 <= cut } ?? false }
             self.init(train: all.filter { inTrain[$0] }, test: all.filter { !inTrain[$0] })
         case let .metricCutoff(column, threshold):
             guard threshold.isFinite else {

@@ -16,6 +16,7 @@ extension Setting {
     // The settings checked by this layer (ObsScaleEvaluation).
     public static let validationTargets = Setting(Validation.self, "targets")
     public static let validationCutoffFlops = Setting(Validation.self, "cutoffFlops")
+    public static let validationSplit = Setting(Validation.self, "split")
     public static let validationSelectors = Setting(Validation.self, "selectors")
     public static let validationRandomCount = Setting(Validation.self, "randomCount")
     public static let simulationWorldCount = Setting(SimulationStudy.self, "worldCount")

@@ -12,7 +12,8 @@ import ObsScaleSelect
 /// recommended one, `obsscale fit`'s default) and every public accuracy metric of the panel
 /// (`Panel.accuracyMetricNames`; degenerate ones dropped as in `validate`) as a target. The test
 /// models are those above the pool's FLOPs cutoff when it has one — the models a law is fitted to
-/// predict — and otherwise a random `heldOutShare` of the pool (drawn with `seed`; models the
+/// predict —, else those larger than its maximum size (`maxSizeB`, for a panel without compute),
+/// and otherwise a random `heldOutShare` of the pool (drawn with `seed`; models the
 /// selection must include are never held out), the budgets then scaled by the remaining pool's
 /// share of the cost so that each spends the same share of it. The expected ratio at a budget is
 /// the median over the metrics of (subset's test MSE / all-models test MSE), with the 90th
@@ -32,6 +33,7 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
     public var randomCount = 5
     public var seed: UInt64 = 0
     public var timeLimitSeconds = 10.0
+    public var gapTolerance = SelectionOptions.defaultGapTolerance
     /// The score intervals to expect (nil: none): `fit`'s calibrated 95% intervals by default.
     public var intervals: IntervalMeasurement? = IntervalMeasurement(replicateCount: 100)
 
@@ -93,11 +95,17 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         validation.randomCount = randomCount
         validation.seed = seed
         validation.timeLimitSeconds = timeLimitSeconds
+        validation.gapTolerance = gapTolerance
         validation.intervals = intervals
         let testSet: String, testModels: [String]
+        let largerModels = try setup.maxSizeB.map { try Split(panel: panel, rule: .sizeCutoff($0)).test } ?? []
         if let cutoff = setup.cutoffFlops {
             testModels = try Split(panel: panel, rule: .flopsCutoff(cutoff)).test.map { panel.modelNames[$0] }
             testSet = "the \(testModels.count) models above the cutoff (\(String(format: "%g", cutoff))×1E21 FLOPs)"
+        } else if let size = setup.maxSizeB, !largerModels.isEmpty {
+            validation.split = .sizeCutoff(size)
+            testModels = largerModels.map { panel.modelNames[$0] }
+            testSet = "the \(testModels.count) models above the pool's largest size (\(String(format: "%g", size))B parameters)"
         } else {
             guard heldOutShare > 0, heldOutShare < 1 else {
                 throw EvaluationError.invalidSetting(.adviceHeldOutShare, value: "\(heldOutShare)", allowed: "a share in (0, 1)")

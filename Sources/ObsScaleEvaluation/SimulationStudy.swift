@@ -56,7 +56,7 @@ public struct SimulationStudy: Codable, Equatable, Sendable {
                 if var bootstrap {
                     bootstrap.seed = settings.seed
                     for target in generated.truth.targets {
-                        let split = try Split(panel: generated.panel, rule: .flopsCutoff(validation.cutoffFlops))
+                        let split = try Split(panel: generated.panel, rule: validation.splitRule)
                         let fit = try validation.law.fit(panel: generated.panel, target: target.name, split: split)
                         let summary = try bootstrap.run(fit, panel: generated.panel, threadCount: 1)
                         for (row, prediction) in fit.predictions.enumerated() where prediction.role == .test {

@@ -37,7 +37,15 @@ import ObsScaleSelect
 public struct Validation: Codable, Equatable, Sendable {
     public var targets: [String]
     public var budgets: BudgetSpec
+    /// Pool = models with FLOPs ≤ this (×1E21), test = the models above (and unknown FLOPs); not
+    /// used when `split` or `heldOutModels` is given.
     public var cutoffFlops: Double
+    /// Another cut instead of `cutoffFlops`: `.sizeCutoff(B)` for panels without compute (pool =
+    /// models of at most B billion parameters, test = the larger ones and unknown sizes), or
+    /// `.dateCutoff(day)` (pool = models released up to the day, test = the later ones and unknown
+    /// dates: forecasting the next period's models). Only cuts along scale or time are allowed
+    /// (`isValidationCut`); nil: the FLOPs cutoff.
+    public var split: SplitRule?
     /// Pool and criterion of the selection; its `cutoffFlops` is set to `cutoffFlops`.
     public var selection = SelectionSetup()
     public var selectors: [ValidationSelector] = [ValidationSelector(method: .exhaustive)]
@@ -47,6 +55,8 @@ public struct Validation: Codable, Equatable, Sendable {
     public var law = ScalingLaw()
     public var seed: UInt64 = 0
     public var timeLimitSeconds = 10.0
+    /// `auto` stops once the certified gap is at most this (`SelectionOptions.gapTolerance`).
+    public var gapTolerance = SelectionOptions.defaultGapTolerance
     /// Targets whose test values have a smaller standard deviation are dropped (degenerate).
     public var minTestStandardDeviation = 0.01
     /// Summaries per group of targets as well (`TargetGrouping`).
@@ -73,6 +83,9 @@ public struct Validation: Codable, Equatable, Sendable {
         self.cutoffFlops = cutoffFlops
     }
 
+    /// The rule that divides the panel into the training side (the pool) and the test models.
+    public var splitRule: SplitRule { split ?? .flopsCutoff(cutoffFlops) }
+
     /// The all-models fit predicting the test models this well leaves no room for a ratio.
     public static let degenerateAllModelsMSE = 1e-8
 
@@ -89,7 +102,11 @@ public struct Validation: Codable, Equatable, Sendable {
         progress: ProgressHandler? = nil
     ) throws -> ValidationReport {
         guard !targets.isEmpty else { throw EvaluationError.invalidSetting(.validationTargets, value: "none", allowed: "at least one target column") }
-        guard heldOutModels != nil || (cutoffFlops > 0 && cutoffFlops.isFinite) else {
+        if let split, !split.isValidationCut {
+            throw EvaluationError.invalidSetting(
+                .validationSplit, value: "\(split)", allowed: "a cut by size (sizeCutoff) or release date (dateCutoff), or nil for the FLOPs cutoff")
+        }
+        guard heldOutModels != nil || split != nil || (cutoffFlops > 0 && cutoffFlops.isFinite) else {
             throw EvaluationError.invalidSetting(.validationCutoffFlops, value: "\(cutoffFlops)", allowed: "a finite number > 0 (×1E21)")
         }
         guard randomCount >= 0 else { throw EvaluationError.invalidSetting(.validationRandomCount, value: "\(randomCount)", allowed: "≥ 0") }
@@ -117,6 +134,17 @@ public struct Validation: Codable, Equatable, Sendable {
             }
             setup.heldOut = heldOutModels
             split = Split(train: (0..<panel.count).filter { !heldOutRows.contains($0) }, test: heldOutRows.sorted())
+        } else if let rule = self.split {
+            // The pool is the training side: every test model is held out of it, and a criterion
+            // for the models to predict (`TargetSet.aboveCutoff`) weighs exactly the test models.
+            split = try Split(panel: panel, rule: rule)
+            let testModels = split.test.map { panel.modelNames[$0] }
+            guard !testModels.isEmpty else {
+                throw EvaluationError.invalidSetting(
+                    .validationSplit, value: rule.cutDescription ?? "\(rule)", allowed: "a cut with at least one model past it to test on")
+            }
+            setup.heldOut += testModels
+            if setup.targets == .aboveCutoff { setup.targets = .models(testModels) }
         } else {
             setup.cutoffFlops = cutoffFlops
             split = try Split(panel: panel, rule: .flopsCutoff(cutoffFlops))
@@ -278,7 +306,8 @@ public struct Validation: Codable, Equatable, Sendable {
                 })
         }
         let chosen = selectors.map { selector in
-            let options = SelectionOptions(method: selector.method, timeLimitSeconds: timeLimitSeconds, seed: seed, threadCount: threadCount)
+            var options = SelectionOptions(method: selector.method, timeLimitSeconds: timeLimitSeconds, seed: seed, threadCount: threadCount)
+            options.gapTolerance = gapTolerance
             return outcomes(selector.description) { budget in
                 try Selection.solve(try problem(selector.unit), budgets: [budget], options: options)[0]
             }

@@ -80,6 +80,13 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 .fitBootstrapRefitChoices, value: "without a prior or auto components",
                 allowed: "a law with \(Setting.scalingLawPrior) or \(Setting.scalingLawMaxAutoComponents) (nothing to choose again otherwise)")
         }
+        if refitChoices && fit.law.members != nil {
+            throw FitError.invalidSetting(
+                .fitBootstrapRefitChoices, value: "with a law averaged over K",
+                allowed:
+                    "a law of one K (\(Setting.scalingLawAveragesComponents) off): each replicate refits the averaged members with their strengths kept"
+            )
+        }
         if refitPCA && fit.law.settings.pcaOn != .train {
             throw FitError.invalidSetting(
                 .fitBootstrapRefitPCA, value: "with \(Setting.scalingLawPCAOn) \(fit.law.settings.pcaOn.rawValue)",
@@ -355,11 +362,13 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             guard regression.termination.converged else { return Replicate(failure: .notConverged(regression.termination)) }
             var result = Replicate()
             let k = replicateScores.columnCount
-            let linearPredictors = replicateScores.storage.withUnsafeBufferPointer { storage in
-                (0..<panel.count).map { row in
-                    (0..<k).reduce(regression.alpha) { $0 + regression.beta[$1] * storage[row * k + $1] }
-                }
-            }
+            let linearPredictors =
+                regression.members == nil
+                ? replicateScores.storage.withUnsafeBufferPointer { storage in
+                    (0..<panel.count).map { row in
+                        (0..<k).reduce(regression.alpha) { $0 + regression.beta[$1] * storage[row * k + $1] }
+                    }
+                } : (0..<panel.count).map { regression.linearPredictor(replicateScores.row($0)) }
             result.predictions = linearPredictors.map { regression.predict(linearPredictor: $0) }
             if !test.isEmpty {
                 result.testMSE = test.reduce(0) { $0 + pow(result.predictions[$1] - targets[$1], 2) } / Double(test.count)
@@ -417,6 +426,29 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                         regression: law.settings.regression)
                     penalty = fits.prior(for: law.target, exclude: exclude).map { ParameterPenalty(prior: $0, strength: strength) }
                 }
+            }
+            if let members = law.members, let memberFits = law.regression.members, memberFits.count == members.count {
+                // A law averaged over K: refit every member on its leading components (its prior
+                // rebuilt in the replicate's space when the capabilities were refitted), then average.
+                let fits = try zip(members, memberFits).map { member, memberFit -> SigmoidFit in
+                    let k = member.componentCount
+                    let memberScores = replicateScores.leadingColumns(k)
+                    var memberPenalty = member.penalty
+                    if settings.refitPCA, let strength = member.penalty?.strength, case let .publicMetrics(exclude) = law.settings.prior,
+                        let poolRows = law.poolRows
+                    {
+                        let fits = PublicMetricFits(
+                            panel: panel, metrics: panel.accuracyMetricNames, rows: poolRows, scores: memberScores,
+                            regression: law.settings.regression)
+                        memberPenalty = fits.prior(for: law.target, exclude: exclude).map { ParameterPenalty(prior: $0, strength: strength) }
+                    }
+                    return try law.settings.regression.fit(
+                        scores: memberScores.selectingRows(rows), targets: rows.map { targets[$0] }, start: memberFit.parameters,
+                        penalty: memberPenalty)
+                }
+                guard let averaged = SigmoidFit.average(fits, scores: replicateScores.selectingRows(rows), targets: rows.map { targets[$0] })
+                else { throw FitError.invalidSetting(.pcaComponentCount, value: "0", allowed: "≥ 1") }
+                return (averaged, replicateScores)
             }
             let regression = try law.settings.regression.fit(
                 scores: replicateScores.selectingRows(rows),

@@ -72,6 +72,7 @@ extension Setting {
     public static let scalingLawReferenceFamily = Setting(ScalingLaw.self, "referenceFamily")
     public static let scalingLawPrior = Setting(ScalingLaw.self, "prior")
     public static let scalingLawMaxAutoComponents = Setting(ScalingLaw.self, "maxAutoComponents")
+    public static let scalingLawAveragesComponents = Setting(ScalingLaw.self, "averagesComponents")
     public static let fitBootstrapReplicateCount = Setting(FitBootstrap.self, "replicateCount")
     public static let fitBootstrapLevel = Setting(FitBootstrap.self, "level")
     public static let fitBootstrapRefitPCA = Setting(FitBootstrap.self, "refitPCA")

@@ -6,7 +6,8 @@ import ObsScaleNumerics
 /// capability components K — by cross-validation on the training models only, so no test value
 /// reaches either choice.
 ///
-/// Folds (`FoldScheme`): leave-one-family-out (how well the law carries over to an unseen family)
+/// Folds (`FoldScheme`): leave-one-family-out (how well the law carries over to an unseen family;
+/// above `maxFamilyFolds` families, leave-a-group-of-families-out)
 /// and, for extrapolation — what a scaling law is for — the most capable quarter of the training
 /// models (by PC-1) held out at once. A fold's error is the mean squared error of its held-out
 /// models. λ > 0 is taken only when its paired advantage over λ = 0, averaged over the folds,
@@ -33,7 +34,7 @@ import ObsScaleNumerics
 public struct ModelSelection: Codable, Equatable, Sendable {
     /// Which models a fold holds out.
     public enum FoldScheme: String, Codable, CaseIterable, Sendable {
-        /// One fold per training family.
+        /// One fold per training family (families dealt to `maxFamilyFolds` folds when there are more).
         case families
         /// One fold: the most capable `topFraction` of the training models.
         case top
@@ -61,6 +62,11 @@ public struct ModelSelection: Codable, Equatable, Sendable {
     /// Reject a prior that moves the predictions of the models to predict by more than the plain
     /// fit's own uncertainty there.
     public var checksCompatibility = true
+    /// At most this many family folds: with more training families (a leaderboard pool of
+    /// hundreds of one-model families), the families are dealt to this many folds in the order
+    /// they first appear — leave-a-group-of-families-out — so the choice costs O(folds) fits,
+    /// not O(families). 20 keeps every family its own fold on the paper's panel (≤ 21 families).
+    public static let maxFamilyFolds = 20
 
     public init() {}
 
@@ -131,7 +137,12 @@ public struct ModelSelection: Codable, Equatable, Sendable {
                 if members[family] == nil { order.append(family) }
                 members[family, default: []].append(row)
             }
-            if order.count >= 2 { result += order.map { Fold(heldOut: members[$0] ?? [], isFamily: true) } }
+            if order.count >= 2 {
+                let foldCount = min(order.count, Self.maxFamilyFolds)
+                var grouped = [[Int]](repeating: [], count: foldCount)
+                for (position, family) in order.enumerated() { grouped[position % foldCount] += members[family] ?? [] }
+                result += grouped.map { Fold(heldOut: $0.sorted(), isFamily: true) }
+            }
         }
         if folds != .families && m >= 4 {
             let count = max(1, Int((topFraction * Double(m)).rounded()))

@@ -142,6 +142,16 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             throw refuse("law.pca.scales[\(index)]", "\(pca.scales[index]) is not allowed (allowed: a finite number > 0)")
         }
         let regression = law.regression
+        for (index, member) in (regression.members ?? []).enumerated() {
+            guard (1...components).contains(member.beta.count), member.settings.link == regression.settings.link else {
+                throw refuse(
+                    "law.regression.members[\(index)]",
+                    "\(member.beta.count) coefficients with the \(member.settings.link.rawValue) link is not allowed (allowed: 1 to \(components), the law's link)"
+                )
+            }
+            try finite([member.alpha, member.floor] + member.beta, "law.regression.members[\(index)]", bound: Self.largestCoefficient)
+            guard member.members == nil else { throw refuse("law.regression.members[\(index)].members", "is not allowed (allowed: none)") }
+        }
         try count(regression.beta.count, "law.regression.beta", components, "law.pca.settings.componentCount = \(components)")
         try finite([regression.alpha], "law.regression.alpha", bound: Self.largestCoefficient)
         try finite(regression.beta, "law.regression.beta", bound: Self.largestCoefficient)

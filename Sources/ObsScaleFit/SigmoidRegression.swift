@@ -480,6 +480,38 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
     }
 }
 
+extension SigmoidFit {
+    /// The average of fits on the first k = 1…K capability columns (`ScalingLaw.averagesComponents`):
+    /// a law that predicts the mean of its members' predictions (`members`). Its α, β and b are the
+    /// members' means — each member's missing coefficients counted as 0 — for what needs one set
+    /// of coefficients (the benchmark weights, parameter intervals, the curvature behind leverages
+    /// and calibrated intervals); its linear predictor is the link's inverse of the mean
+    /// prediction (`linearPredictor`), so that P maps back to the mean through the averaged floor
+    /// and equivalent FLOPs stay one line. `loss` is recomputed on `scores` and `targets` (the
+    /// training rows), the termination is the first non-converged member's (or the widest's), the
+    /// iterations and starts the members' sums. nil without members. O(M·K + m·M·K).
+    static func average(_ members: [SigmoidFit], scores: Matrix, targets: [Double]) -> SigmoidFit? {
+        guard let widest = members.max(by: { $0.beta.count < $1.beta.count }) else { return nil }
+        let count = Double(members.count), k = widest.beta.count
+        let alpha = members.reduce(0) { $0 + $1.alpha } / count
+        let beta = (0..<k).map { j in members.reduce(0) { $0 + (j < $1.beta.count ? $1.beta[j] : 0) } / count }
+        var averaged = SigmoidFit(
+            settings: widest.settings, alpha: alpha, beta: beta, floor: members.reduce(0) { $0 + $1.floor } / count, loss: 0,
+            iterations: members.reduce(0) { $0 + $1.iterations },
+            termination: members.first { !$0.termination.converged }?.termination ?? widest.termination,
+            gradientNorm: members.reduce(0) { max($0, $1.gradientNorm) }, startsTried: members.reduce(0) { $0 + $1.startsTried })
+        averaged.members = members
+        averaged.loss = (0..<min(scores.rowCount, targets.count)).reduce(0) { sum, row in
+            let residual = targets[row] - averaged.predict(scores.row(row))
+            switch widest.settings.loss {
+            case .leastSquares: return sum + 0.5 * residual * residual
+            case let .huber(delta): return sum + (abs(residual) <= delta ? 0.5 * residual * residual : delta * (abs(residual) - 0.5 * delta))
+            }
+        }
+        return averaged
+    }
+}
+
 /// A fitted link: E = (1 − b)·σ(α + βᵀS) + b (or the linear/plain-sigmoid variant).
 public struct SigmoidFit: Codable, Equatable, Sendable {
     public let settings: SigmoidRegression
@@ -488,13 +520,16 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     /// The floor b (0 for the `sigmoid` and `linear` links).
     public let floor: Double
     /// Final loss (½Σr² or Σρ_δ(r)).
-    public let loss: Double
+    public internal(set) var loss: Double
     public let iterations: Int
     public let termination: Termination
     /// Largest gradient component at the solution (a bound-active floor may keep a nonzero one).
     public let gradientNorm: Double
     /// Number of starting points tried.
     public internal(set) var startsTried: Int
+    /// A law averaged over K (`average`): the fits on the first k = 1…K components whose mean
+    /// prediction this fit predicts; nil for a single fit.
+    public internal(set) var members: [SigmoidFit]?
 
     /// [α, β₁…β_K] and, for the sigmoid-floor link, b: the layout of `SigmoidRegression.fit(start:)`.
     public var parameters: [Double] { [alpha] + beta + (settings.link == .sigmoidFloor ? [floor] : []) }
@@ -548,7 +583,24 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     }
 
     /// The linear predictor P = α + βᵀS (the "aggregate capability").
-    public func linearPredictor(_ scores: [Double]) -> Double { alpha + Matrix.dot(beta, scores) }
+    /// The linear predictor P = α + βᵀS at capability scores S; for an average (`members`), the
+    /// link's inverse of the members' mean prediction, so that `predict(linearPredictor:)` returns
+    /// that mean (clamped 1e-12 inside the link's range).
+    public func linearPredictor(_ scores: [Double]) -> Double {
+        guard let members else {
+            return alpha + Matrix.dot(beta, scores.count == beta.count ? scores : Array(scores.prefix(beta.count)))
+        }
+        let mean = members.reduce(0) { $0 + $1.predict(scores) } / Double(members.count)
+        func logit(_ p: Double) -> Double {
+            let q = min(max(p, 1e-12), 1 - 1e-12)
+            return log(q / (1 - q))
+        }
+        switch settings.link {
+        case .linear: return mean
+        case .sigmoid: return logit(mean)
+        case .sigmoidFloor: return logit((mean - floor) / max(1 - floor, 1e-12))
+        }
+    }
 
     /// The fitted metric at capability scores S.
     public func predict(_ scores: [Double]) -> Double { predict(linearPredictor: linearPredictor(scores)) }

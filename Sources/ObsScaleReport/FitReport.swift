@@ -27,6 +27,7 @@ public enum FitReport {
         text += "  solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
         text += "\(regression.startsTried) start(s), loss \(Format.significant(regression.loss, 10))\n"
         if let choice = law.choice { text += render(choice, source: law.settings.prior) }
+        for line in membersSummary(law) { text += line + "\n" }
         text += "\n"
         let bootstrap = fit.bootstrap
         let levelName = bootstrap.map { Format.percent($0.settings.level) } ?? ""
@@ -136,6 +137,26 @@ public enum FitReport {
     /// "[0.1234, 0.2345]".
     static func interval(_ value: BootstrapInterval, _ digits: Int) -> String {
         "[\(Format.fixed(value.lower, digits)), \(Format.fixed(value.upper, digits))]"
+    }
+
+    /// The laws a law averaged over K is the mean of (`FittedScalingLaw.members`): one line each,
+    /// with whether its prior was used; empty for a law of one K.
+    public static func membersSummary(_ law: FittedScalingLaw) -> [String] {
+        guard let members = law.members else {
+            guard law.settings.isAveraged else { return [] }
+            return [
+                "K = \(law.pca.settings.componentCount), not averaged over K: the training models are (nearly) the whole pool (--components average averages a subset's law)"
+            ]
+        }
+        var lines = ["The mean of the predictions of \(members.count) laws:"]
+        for (member, regression) in zip(members, law.regression.members ?? []) {
+            let prior =
+                member.choice.map { choice in
+                    choice.priorUsed ? "prior λ = \(Format.significant(choice.strength, 3))" : (choice.prior == nil ? "no prior" : "prior not used")
+                } ?? "no prior"
+            lines.append("  K = \(member.componentCount): \(FittedScalingLaw.formula(regression, link: law.settings.regression.link)) (\(prior))")
+        }
+        return lines
     }
 
     /// The cross-validated choice: the prior (its sources, center and scale), λ and K, whether the

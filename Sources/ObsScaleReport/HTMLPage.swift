@@ -137,6 +137,7 @@ extension HTMLPage {
                     return row
                 })
         }
+        for line in FitReport.membersSummary(fit.law) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
         if let choice = fit.law.choice {
             page.heading("Prior and cross-validation")
             for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
@@ -384,7 +385,7 @@ extension HTMLPage {
     public static func validate(_ report: ValidationReport, panelDescription: String) -> HTMLPage {
         var page = HTMLPage(title: "Validation of the selection: test MSE against the budget")
         page.paragraph(
-            "\(panelDescription). Split at \(Format.significant(report.settings.cutoffFlops))×1E21 FLOPs; \(ValidateReport.describePools(report))."
+            "\(panelDescription). Split at \(report.settings.splitRule.cutDescription ?? "?"); \(ValidateReport.describePools(report))."
         )
         let selectors = report.selectors
         // Budgets as written (10 for 10%): targets with different pools spend different amounts.

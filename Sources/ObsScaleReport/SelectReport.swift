@@ -20,7 +20,7 @@ public enum SelectReport {
         }
         var text = "Selection on \(panelDescription)\n"
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
-        text += "\(problem.units.count) \(problem.units.first.map { $0.name == $0.family ? "family" : "model" } ?? "") units; "
+        text += "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
         text += "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); "
         text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n"
         for note in problem.poolNotes { text += "note: \(note)\n" }

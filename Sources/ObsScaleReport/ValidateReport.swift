@@ -13,9 +13,14 @@ public enum ValidateReport {
         let settings = report.settings
         let selectors = report.selectors
         var text = "Validation on \(panelDescription)\n"
-        text += "Split at \(Format.significant(settings.cutoffFlops))×1E21 FLOPs: \(describePools(report)); "
-        text += "test = models above with the target\n"
-        text += "Fit: \(settings.law.pca.componentCount) PCs of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
+        text += "Split at \(settings.splitRule.cutDescription ?? "?"): \(describePools(report)); "
+        text += "test = models \(sides(report).after) with the target\n"
+        // An averaged law (`--components average`): the subset fits are the mean of K = 1…K.
+        let components =
+            settings.law.isAveraged
+            ? "the mean of the laws on 1…\(settings.law.pca.componentCount) PCs (a subset; the all-models fit: \(settings.law.pca.componentCount) PCs)"
+            : "\(settings.law.pca.componentCount) PCs"
+        text += "Fit: \(components) of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text +=
             "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
@@ -105,9 +110,15 @@ public enum ValidateReport {
         guard report.pools.count > 1, let smallest = sizes.min(), let largest = sizes.max() else {
             let pool = report.pools.first
             let left = pool.map { $0.withoutTarget > 0 ? " (\($0.withoutTarget) without the target left out)" : "" } ?? ""
-            return "selection pool \(pool?.models.count ?? 0) models at or below\(left)"
+            return "selection pool \(pool?.models.count ?? 0) models \(sides(report).before)\(left)"
         }
         return "selection pools of \(smallest)–\(largest) models (per target: the pool models that have it; \(report.pools.count) pools)"
+    }
+
+    /// How the two sides of the cut are named: by scale, or by time for a date split.
+    static func sides(_ report: ValidationReport) -> (before: String, after: String) {
+        if case .dateCutoff = report.settings.splitRule { return ("on or before", "after") }
+        return ("at or below", "above")
     }
 
     /// Per-target tables are printed up to this many targets (all of them are in the JSON).
@@ -236,7 +247,7 @@ public enum ValidateReport {
         var text = "Simulation study: \(report.worldsRun) of \(study.worldCount) worlds "
         text +=
             "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
-        text += "seed \(study.world.seed)); cutoff \(Format.significant(study.validation.cutoffFlops))×1E21\n"
+        text += "seed \(study.world.seed)); cutoff \(study.validation.splitRule.cutDescription ?? "?")\n"
         for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(count) world(s) failed: \(reason)\n" }
         text += "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):\n"
         var table = TextTable(

@@ -37,8 +37,17 @@ public struct SelectionOptions: Codable, Equatable, Sendable {
     public var threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
     /// `auto` enumerates exactly when there are at most this many combinations.
     public var autoExhaustiveLimit: Double = 5e6
-    /// `auto` stops branch-and-bound once the certified gap is at most this (bnb proves optimality).
-    public var gapTolerance: Double = 1e-4
+    /// `auto` stops branch-and-bound once the certified gap (`SelectionResult.gap`) is at most
+    /// this; `bnb` proves optimality. Default `defaultGapTolerance`.
+    public var gapTolerance: Double = Self.defaultGapTolerance
+
+    /// 1%: a subset whose criterion is certified within 1% of the optimum predicts as well as the
+    /// optimum can be known to — a selection's own sampling spread is larger (its bootstrap
+    /// regret is 1–7% in median on the public panel, README "Stability of a selection"), and
+    /// closing the last 1% on pools of near-duplicate models (many ties) took branch-and-bound
+    /// its whole time limit while greedy + exchange and the root bound take a fraction of a
+    /// second (BENCHMARKS.md, "Selection"). Proof stays one setting away (0, `bnb`).
+    public static let defaultGapTolerance = 0.01
 
     public init(
         method: SelectionMethod = .auto, timeLimitSeconds: Double = 10, seed: UInt64 = 0,
@@ -83,6 +92,9 @@ public enum Selection {
                 .selectionTimeLimit, value: "\(options.timeLimitSeconds)",
                 allowed: "a finite number of seconds > 0")
         }
+        guard options.gapTolerance >= 0, options.gapTolerance < 1 else {
+            throw SelectionError.invalidSetting(.selectionGap, value: "\(options.gapTolerance)", allowed: "a fraction in [0, 1)")
+        }
         try problem.checkBudgets(budgets)
         return try options.method.selector(options).select(problem, budgets: budgets, progress: progress)
     }
@@ -99,7 +111,7 @@ public struct AutoSelector: SubsetSelector {
 
     public init(
         threadCount: Int = ProcessInfo.processInfo.activeProcessorCount, timeLimitSeconds: Double = 10,
-        exhaustiveLimit: Double = 5e6, gapTolerance: Double = 1e-4
+        exhaustiveLimit: Double = 5e6, gapTolerance: Double = SelectionOptions.defaultGapTolerance
     ) {
         self.threadCount = threadCount
         self.timeLimitSeconds = timeLimitSeconds

@@ -14,10 +14,26 @@ public struct SelectionResult: Codable, Equatable, Sendable {
     public var value: Double
     /// The best proven lower bound on the optimum at this budget, when the solver has one.
     public var lowerBound: Double?
-    /// Certified gap (value − lowerBound)/|lowerBound|; 0 when proven optimal.
+    /// With D-optimality, the number of design columns p (nil for V and A): the gap is then
+    /// measured in D-efficiency (`certifiedGap`).
+    public var efficiencyDimension: Int?
+    /// The certified gap: how much better the optimum can be (`certifiedGap`); 0 when proven
+    /// optimal, nil without a bound.
     public var gap: Double? {
         guard let lowerBound, value.isFinite else { return nil }
-        return max(0, value - lowerBound) / max(abs(lowerBound), 1e-300)
+        return Self.certifiedGap(value: value, lowerBound: lowerBound, efficiencyDimension: efficiencyDimension)
+    }
+
+    /// How far a value can be from the optimum, given a lower bound on it.
+    ///
+    /// V and A (a variance, > 0): (value − bound)/|bound|, the relative excess. D (−log det G, any
+    /// sign): exp((value − bound)/p) − 1, the D-efficiency gap — the optimal design's (det G)^(1/p)
+    /// is at most this much larger. A relative excess of −log det would depend on the scale of the
+    /// design rows and explode where log det crosses 0; the efficiency does neither. O(1).
+    public static func certifiedGap(value: Double, lowerBound: Double, efficiencyDimension: Int?) -> Double {
+        let excess = max(0, value - lowerBound)
+        if let dimension = efficiencyDimension, dimension > 0 { return expm1(excess / Double(dimension)) }
+        return excess / max(abs(lowerBound), 1e-300)
     }
     /// True when the solver proved optimality (exhaustive, or a closed branch-and-bound).
     public var provenOptimal: Bool
@@ -31,8 +47,9 @@ public struct SelectionResult: Codable, Equatable, Sendable {
 
     public init(
         budget: Double, units: [String], models: [String], totalCost: Double, value: Double, lowerBound: Double?,
-        provenOptimal: Bool, solver: String, iterations: Int, seconds: Double, notes: [String] = []
+        provenOptimal: Bool, solver: String, iterations: Int, seconds: Double, notes: [String] = [], efficiencyDimension: Int? = nil
     ) {
+        self.efficiencyDimension = efficiencyDimension
         self.budget = budget
         self.units = units
         self.models = models
@@ -47,7 +64,7 @@ public struct SelectionResult: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case budget, units, models, totalCost, value, lowerBound, gap, provenOptimal, solver, iterations, notes
+        case budget, units, models, totalCost, value, lowerBound, gap, efficiencyDimension, provenOptimal, solver, iterations, notes
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -59,6 +76,7 @@ public struct SelectionResult: Codable, Equatable, Sendable {
         try container.encode(value, forKey: .value)
         try container.encodeIfPresent(lowerBound, forKey: .lowerBound)
         try container.encodeIfPresent(gap, forKey: .gap)
+        try container.encodeIfPresent(efficiencyDimension, forKey: .efficiencyDimension)
         try container.encode(provenOptimal, forKey: .provenOptimal)
         try container.encode(solver, forKey: .solver)
         try container.encode(iterations, forKey: .iterations)
@@ -73,6 +91,7 @@ public struct SelectionResult: Codable, Equatable, Sendable {
         totalCost = try container.decode(Double.self, forKey: .totalCost)
         value = try container.decode(Double.self, forKey: .value)
         lowerBound = try container.decodeIfPresent(Double.self, forKey: .lowerBound)
+        efficiencyDimension = try container.decodeIfPresent(Int.self, forKey: .efficiencyDimension)
         provenOptimal = try container.decode(Bool.self, forKey: .provenOptimal)
         solver = try container.decode(String.self, forKey: .solver)
         iterations = try container.decode(Int.self, forKey: .iterations)
@@ -82,6 +101,14 @@ public struct SelectionResult: Codable, Equatable, Sendable {
 }
 
 extension SelectionProblem {
+    /// p for the D-criterion's efficiency gap, nil for V and A (`SelectionResult.certifiedGap`).
+    public var efficiencyDimension: Int? { criterion == .d ? dimension : nil }
+
+    /// The certified gap of a value against a lower bound (`SelectionResult.certifiedGap`).
+    public func gap(value: Double, lowerBound: Double) -> Double {
+        SelectionResult.certifiedGap(value: value, lowerBound: lowerBound, efficiencyDimension: efficiencyDimension)
+    }
+
     /// A result for a subset of unit indices.
     func result(
         subset: [Int], budget: Double, value: Double, lowerBound: Double?, provenOptimal: Bool, solver: String,
@@ -94,7 +121,7 @@ extension SelectionProblem {
             totalCost: sorted.reduce(0) { $0 + units[$1].cost }, value: value,
             lowerBound: provenOptimal ? value : lowerBound, provenOptimal: provenOptimal,
             solver: solver, iterations: iterations, seconds: Date().timeIntervalSince(started),
-            notes: notes)
+            notes: notes, efficiencyDimension: efficiencyDimension)
     }
 
     /// The result for a heuristic's final subset: an error when it is not a valid answer (a

@@ -13,6 +13,18 @@ public enum TargetSet: Codable, Equatable, Sendable {
     case models([String])
 }
 
+/// Models a selection always contains because of where they sit in the pool.
+public enum SelectionAnchor: String, Codable, CaseIterable, Sendable {
+    /// None: only `include` is forced.
+    case none
+    /// The pool's lowest- and highest-compute models: by FLOPs when pool models have them, else by
+    /// model size; ties broken by PC-1 (the least capable of the smallest, the most capable of the
+    /// largest). A law fitted to extrapolate then always sees both ends of the pool's scale — what
+    /// made a peer's budgeted design hard to beat on frontier forecasts (README, "How good is a
+    /// subset?"). With family units, their families are forced.
+    case computeExtremes = "compute-extremes"
+}
+
 /// How to turn a panel into a `SelectionProblem`: the pool filters, the capability
 /// space (imputation and PCA fitted on the pool, first K_sel PCs), units, costs, targets and
 /// constraints. Defaults follow the paper: all benchmarks, K_sel = 3, no intercept, no ridge,
@@ -38,6 +50,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     /// Family (or model, with `unit == .model`) names always selected / never selected.
     public var include: [String] = []
     public var exclude: [String] = []
+    /// Models forced in by their place in the pool (added to `include`).
+    public var anchor: SelectionAnchor = .none
     public var maxFamilies: Int?
     public var minModels: Int?
     public var maxModelsPerFamily: Int?
@@ -233,8 +247,13 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
                 return index
             }
         }
+        var mustInclude = try indices(include)
+        for model in try anchorModels(poolPanel, design: design) {
+            guard let unit = units.firstIndex(where: { $0.models.contains(model) }) else { continue }
+            if !mustInclude.contains(unit) { mustInclude.append(unit) }
+        }
         let constraints = SelectionProblem.Constraints(
-            mustInclude: try indices(include), exclude: try indices(exclude),
+            mustInclude: mustInclude, exclude: try indices(exclude),
             maxFamilies: maxFamilies, minModels: minModels,
             maxModelsPerFamily: maxModelsPerFamily, maxModels: maxModels)
         var problem = try SelectionProblem(
@@ -244,5 +263,27 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         problem.poolNotes = pool.notes
         problem.outliers = pool.outliers
         return problem
+    }
+
+    /// The pool positions `anchor` forces in (the lowest- and highest-compute models; one when the
+    /// pool has a single scale). O(pool).
+    ///
+    /// - Parameters:
+    ///   - pool: the pool models, in pool order.
+    ///   - design: their design rows (PC-1 is the column after the intercept, if any).
+    func anchorModels(_ pool: Panel, design: Matrix) throws -> [Int] {
+        guard anchor == .computeExtremes else { return [] }
+        let flops = pool.models.map(\.flops), sizes = pool.models.map(\.parametersB)
+        let scale: [Double?] = flops.contains { $0 != nil } ? flops : sizes
+        let known = scale.indices.filter { scale[$0] != nil }
+        guard !known.isEmpty else {
+            throw SelectionError.invalidSetting(
+                .setupAnchor, value: anchor.rawValue, allowed: "a pool with FLOPs or model sizes (to find its smallest and largest models)")
+        }
+        let capability = intercept ? 1 : 0  // PC-1's column (componentCount ≥ 1)
+        func key(_ model: Int) -> (Double, Double) { (scale[model] ?? 0, design[model, capability]) }
+        let lowest = known.min { key($0) < key($1) || (key($0) == key($1) && $0 < $1) } ?? known[0]
+        let highest = known.max { key($0) < key($1) || (key($0) == key($1) && $0 > $1) } ?? known[0]
+        return lowest == highest ? [lowest] : [lowest, highest]
     }
 }

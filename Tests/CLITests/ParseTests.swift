@@ -69,11 +69,12 @@ struct ParseTests {
         #expect(command.atFlops == [840, 8400])
         #expect(command.runOptions.threadCount == 1)
         #expect(command.bootstrap == FitBootstrap(replicateCount: 200, level: 0.9, resampling: .families, refitPCA: false, seed: 7))
-        // Defaults: the recommended law (least squares, 3 components, PCA on the pool, a public
-        // prior), no bootstrap; the paper's procedure with explicit flags.
+        // Defaults: the recommended law (least squares, K = 1…3 averaged on a subset, PCA on the
+        // pool, a public prior), no bootstrap; the paper's procedure with explicit flags.
         let plain = try FitCommand.parse(["--target", "t"])
         #expect(try plain.law() == ScalingLaw.recommended)
-        #expect(try FitCommand.parse(["--target", "t", "--pca-on", "train", "--prior", "none"]).law() == ScalingLaw())
+        #expect(try plain.law().averagesComponents == true && plain.law().pca.componentCount == 3)
+        #expect(try FitCommand.parse(["--target", "t", "--pca-on", "train", "--prior", "none", "--components", "3"]).law() == ScalingLaw())
         let auto = try FitCommand.parse(["--target", "t", "--components", "auto", "--max-components", "2", "--prior-exclude", "bbh"]).law()
         #expect(auto.maxAutoComponents == 2 && auto.prior == .publicMetrics(exclude: ["bbh"]))
         #expect(try plain.splitRule() == SplitRule.none && plain.bootstrap == nil)
@@ -128,6 +129,8 @@ struct ParseTests {
         for arguments in [
             ["--budget", "0"], ["--budget", "8,-1"], ["--budget", "ten"], ["--budget", "8", "--method", "simplex"],
             ["--budget", "8", "--unit", "team"], ["--budget", "8", "--threads", "0"], [],
+            ["--budget", "8", "--gap", "1"], ["--budget", "8", "--gap", "150%"], ["--budget", "8", "--gap=-1%"],
+            ["--budget", "8", "--gap", "tight"], ["--budget", "8", "--anchor", "middle"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try SelectCommand.parse(arguments) }
         }
@@ -171,10 +174,32 @@ struct ParseTests {
         for arguments in [
             ["--budget", "12"], base + ["--method", "exchange:team"], base + ["--bootstrap=-10"],
             base + ["--simulate", "3", "--target", "t"], base + ["--simulate", "3", "--html", "r.html"],
-            ["--budget", "150%", "--cutoff-flops", "84"], base + ["--min-test-sd=-1"],
+            ["--budget", "150%", "--cutoff-flops", "84"], base + ["--min-test-sd=-1"], base + ["--cutoff-size", "13"],
+            ["--budget", "12", "--cutoff-size", "13", "--components", "many"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try ValidateCommand.parse(arguments) }
         }
+    }
+
+    /// `--gap`, `--anchor`, `--cutoff-size`, `--select-components` and `--components average`.
+    @Test func gapAnchorCutAndAveraging() throws {
+        let select = try SelectCommand.parse(["--budget", "8", "--gap", "0.5%", "--anchor", "compute-extremes"])
+        #expect(select.options.gapTolerance == 0.005)
+        #expect(try select.setup().anchor == .computeExtremes)
+        #expect(try SelectCommand.parse(["--budget", "8"]).options.gapTolerance == 0.01)
+        #expect(try SelectCommand.parse(["--budget", "8", "--gap", "0"]).options.gapTolerance == 0)
+        #expect(try SelectCommand.parse(["--budget", "8", "--gap", "0.02"]).options.gapTolerance == 0.02)
+        let validation = try ValidateCommand.parse([
+            "--budget", "10%", "--cutoff-size", "13", "--gap", "2%", "--select-components", "2", "--components", "average",
+            "--anchor", "compute-extremes",
+        ]).validation()
+        #expect(validation.split == .sizeCutoff(13) && validation.gapTolerance == 0.02)
+        #expect(validation.selection.componentCount == 2 && validation.selection.anchor == .computeExtremes)
+        #expect(validation.law.averagesComponents == true && validation.law.pca.componentCount == 3 && validation.law.maxAutoComponents == nil)
+        let fit = try FitCommand.parse(["--target", "t", "--cutoff-size", "13"])
+        #expect(try fit.splitRule() == .sizeCutoff(13))
+        #expect(throws: (any Error).self) { try FitCommand.parse(["--target", "t", "--cutoff-size", "13", "--cutoff-flops", "84"]) }
+        #expect(throws: (any Error).self) { try FitCommand.parse(["--target", "t", "--cutoff-size", "13", "--test-top", "0.2"]) }
     }
 
     @Test func simulateAndFetch() throws {

@@ -13,7 +13,8 @@ struct ValidateCLITests {
             "validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven,
             "--select-benchmarks", Self.eight, "--drop-incomplete", "--max-families", "10", "--cutoff-flops", "84",
             "--budget", "4,12,24", "--target", "gsm8k_5_exact_match,flexible-extract", "--target", CLITests.target,
-            "--method", "exhaustive,exchange:model", "--criterion", "v", "--no-intercept", "--pca-on", "train", "--prior", "none",
+            "--method", "exhaustive,exchange:model", "--criterion", "v", "--no-intercept", "--pca-on", "train", "--prior", "none", "--components",
+            "3",
             "--json", json,
         ])
         #expect(result.status == 0, "\(result.stderr)")
@@ -64,6 +65,9 @@ struct ValidateCLITests {
             (["--target", "gsm8k_cot_8_exact_match"], "unknown column 'gsm8k_cot_8_exact_match'"),
             (["--target", CLITests.target, "--budget", "0"], "The value '0' is invalid for '--budget <budget>'"),
             (["--target", CLITests.target, "--random=-1"], "--random: '-1' is not allowed"),
+            (["--target", CLITests.target, "--cutoff-size", "13"], "--cutoff-flops/--cutoff-size: '2 given' is not allowed (allowed: one split)"),
+            (["--target", CLITests.target, "--gap", "1"], "'1' is not allowed (allowed: a fraction in [0, 1) or a percentage such as 1%"),
+            (["--target", CLITests.target, "--anchor", "middle"], "The value 'middle' is invalid for '--anchor <anchor>'"),
         ])
     func badOptionsAreRejected(extra: [String], message: String) throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("never.json").path
@@ -73,5 +77,56 @@ struct ValidateCLITests {
         #expect(result.status == 64, "\(result.stdout)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: json))
+    }
+
+    /// A simulated panel with a release-date column (the i-th model released i days after
+    /// 2023-01-01): the date split and the size split through the command, end to end.
+    @Test func dateAndSizeSplits() throws {
+        let directory = TestPaths.temporaryDirectory()
+        let made = try runCLI(["simulate", "--families", "10", "--models-per-family", "4", "--seed", "3", "--out", directory.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let panelPath = directory.appendingPathComponent("panel.csv").path
+        var lines = try String(contentsOfFile: panelPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        let start = ISO8601DateFormatter().date(from: "2023-01-01T00:00:00Z") ?? Date()
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withFullDate]
+        for index in lines.indices {
+            lines[index] += index == 0 ? ",Released" : "," + format.string(from: start.addingTimeInterval(Double(index - 1) * 86_400))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: panelPath, atomically: true, encoding: .utf8)
+        let common = [
+            "validate", "--panel", panelPath, "--downstream", directory.appendingPathComponent("targets.csv").path, "--date-column", "Released",
+            "--target", "task_smooth,accuracy", "--cost", "params", "--budget", "30%", "--random", "2",
+        ]
+        let byDate = try runCLI(common + ["--cutoff-date", "2023-01-30"])
+        #expect(byDate.status == 0, "\(byDate.stderr)")
+        #expect(
+            byDate.stdout.contains("Split at release date 2023-01-30: selection pool 30 models on or before; test = models after"), "\(byDate.stdout)"
+        )
+        #expect(byDate.stdout.contains("Target 'task_smooth,accuracy': 10 test models"), "\(byDate.stdout)")
+        let bySize = try runCLI(common + ["--cutoff-size", "2"])
+        #expect(bySize.status == 0, "\(bySize.stderr)")
+        #expect(bySize.stdout.contains("Split at 2B parameters: selection pool"), "\(bySize.stdout)")
+        let bad = try runCLI(common + ["--cutoff-date", "2023-02-30"])
+        #expect(bad.status == 64 && bad.stderr.contains("'2023-02-30' is not allowed (allowed: a date YYYY-MM-DD that exists"), "\(bad.stderr)")
+        let undated = try runCLI(common.filter { $0 != "--date-column" && $0 != "Released" } + ["--cutoff-date", "2023-01-30"])
+        #expect(undated.status == 64 && undated.stderr.contains("(--date-column NAME; text columns of the panel: Released)"), "\(undated.stderr)")
+    }
+
+    /// A size cut must be > 0 and leave models on both sides; the message names --cutoff-size.
+    @Test(
+        .realPanel,
+        arguments: [
+            (["--cutoff-size", "0"], "--cutoff-size: '0.0' is not allowed (allowed: a finite number > 0 (billions of parameters))"),
+            (
+                ["--cutoff-size", "1000"],
+                "--cutoff-size/--cutoff-date: '1000B parameters' is not allowed (allowed: a cut with at least one model past it to test on)"
+            ),
+        ])
+    func badSizeCutsAreRejected(extra: [String], message: String) throws {
+        let result = try runCLI(
+            ["validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "12", "--target", CLITests.target] + extra)
+        #expect(result.status == 64, "\(result.stdout)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 }

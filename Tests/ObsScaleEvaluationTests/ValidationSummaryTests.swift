@@ -170,6 +170,33 @@ struct ValidationSummaryTests {
         #expect(dropped.reason.contains("its selection pool (3 models with the target)"), "\(dropped.reason)")
     }
 
+    /// A cut by size (`--cutoff-size B`): the test models are exactly the models above B with the
+    /// target, the pool the models at or below it; a rule that does not cut along scale is refused.
+    @Test func aSizeCutTestsExactlyTheLargerModels() throws {
+        let (panel, _, _) = try Self.world()
+        let sizes = panel.models.compactMap(\.parametersB).sorted()
+        let cut = sizes[sizes.count / 2]
+        var validation = try Self.validation(cutoff: .nan, targets: ["task_smooth,accuracy", "task_emergent,accuracy"])
+        validation.split = .sizeCutoff(cut)
+        let report = try validation.run(panel: panel, threadCount: 2)
+        let above = Set(panel.models.filter { ($0.parametersB ?? .infinity) > cut }.map(\.name))
+        let below = Set(panel.models.filter { ($0.parametersB ?? .infinity) <= cut }.map(\.name))
+        #expect(!above.isEmpty && !below.isEmpty && report.targets.count == 2)
+        for target in report.targets { #expect(Set(target.testModels) == above, "\(target.name)") }
+        #expect(report.pools.count == 1 && Set(report.pools[0].models) == below)
+        #expect(report.settings.splitRule.cutDescription == "\(String(format: "%g", cut))B parameters")
+        // V-optimality for the models to predict weighs the test models under any cut.
+        validation.selection.targets = .aboveCutoff
+        validation.selection.criterion = .v
+        #expect(try validation.run(panel: panel, threadCount: 2).targets.count == 2)
+        for rule in [SplitRule.top(column: "task_smooth,accuracy", limit: 0.2), .holdout([panel.modelNames[0]]), .none] {
+            validation.split = rule
+            #expect(throws: EvaluationError.self, "\(rule)") { try validation.run(panel: panel, threadCount: 2) }
+        }
+        validation.split = .sizeCutoff(sizes.last ?? 0)
+        #expect(throws: EvaluationError.self, "a cut above every model leaves no test model") { try validation.run(panel: panel, threadCount: 2) }
+    }
+
     /// A budget too small for any fittable random subset says so instead of dropping the baseline.
     @Test func aBudgetThatCannotBuyAFittableRandomSubsetIsReported() throws {
         let (panel, cutoff, _) = try Self.world()
@@ -195,7 +222,15 @@ struct ValidationSummaryTests {
             columns[name] = values
         }
         let changed = Panel(models: panel.models, columns: columns, benchmarkNames: panel.benchmarkNames, metricNames: panel.metricNames)
-        let validation = try Self.validation(cutoff: cutoff, targets: targets)
+        var averaged = try Self.validation(cutoff: cutoff, targets: targets)
+        averaged.law.averagesComponents = true
+        averaged.selection.anchor = .computeExtremes
+        for validation in [try Self.validation(cutoff: cutoff, targets: targets), averaged] {
+            try Self.sameChoices(validation, panel, changed)
+        }
+    }
+
+    static func sameChoices(_ validation: Validation, _ panel: Panel, _ changed: Panel) throws {
         let original = try validation.run(panel: panel, threadCount: 2)
         let modified = try validation.run(panel: changed, threadCount: 2)
         // The subsets (not the seconds the searches took).

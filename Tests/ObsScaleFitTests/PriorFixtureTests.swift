@@ -40,10 +40,11 @@ import _TestSupport
         ).load().panel
     }
 
-    /// The law of `obsscale fit --benchmarks <7> --loss ls` (the command's defaults are the
-    /// recommended law), optionally with a given prior instead of the public one.
+    /// The law of `obsscale fit --benchmarks <7> --loss ls --components 3` (the command's defaults
+    /// but one K, the law the numpy reference fits), optionally with a given prior instead of the
+    /// public one.
     static func law(setup: [String: Any], prior: ParameterPrior? = nil) -> ScalingLaw {
-        var law = ScalingLaw.recommended
+        var law = ScalingLaw.recommendedOneK
         law.benchmarks = setup["benchmarks"] as? [String]
         law.regression = SigmoidRegression(loss: .leastSquares)
         if let prior { law.prior = .given(prior) }

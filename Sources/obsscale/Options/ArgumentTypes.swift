@@ -13,6 +13,7 @@ extension LawPredictor: ExpressibleByArgument {}
 extension SelectionUnit: ExpressibleByArgument {}
 extension SelectionMethod: ExpressibleByArgument {}
 extension Criterion: ExpressibleByArgument {}
+extension SelectionAnchor: ExpressibleByArgument {}
 extension ModelSelection.FoldScheme: ExpressibleByArgument {}
 extension ModelSelection.Rule: ExpressibleByArgument {}
 extension PanelFormat.DuplicatePolicy: ExpressibleByArgument {}
@@ -77,6 +78,28 @@ enum Parse {
         } catch let SelectionError.invalidSetting(_, value, allowed) {
             throw RefusedValue(item: value, allowed: allowed)
         }
+    }
+
+    /// `--gap`: a fraction in [0, 1) or a percentage (`1%`).
+    static func gap(_ text: String) throws -> Double {
+        let trimmed = TextInput.trimmed(text)
+        let isPercent = trimmed.hasSuffix("%")
+        guard let number = Double(isPercent ? String(trimmed.dropLast()) : trimmed), number.isFinite else {
+            throw RefusedValue(item: text, allowed: "a fraction in [0, 1) or a percentage such as 1%")
+        }
+        let value = isPercent ? number / 100 : number
+        guard value >= 0, value < 1 else {
+            throw RefusedValue(item: text, allowed: "a fraction in [0, 1) or a percentage such as 1% (0 proves optimality)")
+        }
+        return value
+    }
+
+    /// `--cutoff-date`: a calendar day, `YYYY-MM-DD`.
+    static func date(_ text: String) throws -> String {
+        guard let day = ReleaseDate.parse(text), day == TextInput.trimmed(text) else {
+            throw RefusedValue(item: text, allowed: "a date YYYY-MM-DD that exists, e.g. 2024-04-30")
+        }
+        return day
     }
 
     /// `LOW,HIGH` with finite LOW < HIGH.

@@ -51,6 +51,11 @@ struct PanelOptions: ParsableArguments {
     @Option(name: .customLong("flops-column"), help: "The training-compute column, units of 1E21 FLOPs (default: FLOPs (1E21) or flops).")
     var flopsColumn: String?
 
+    @Option(
+        name: .customLong("date-column"),
+        help: "The panel's release-date column (YYYY-MM-DD, a time may follow), for --cutoff-date; not read unless named.")
+    var dateColumn: String?
+
     @Option(help: "A model name on several rows (one per submission): refuse (error), keep the first or last row, or average them (mean).")
     var duplicates: PanelFormat.DuplicatePolicy = .error
 
@@ -88,7 +93,8 @@ struct PanelOptions: ParsableArguments {
             format: PanelFormat(
                 delimiter: delimiter, modelColumn: modelColumn, familyColumn: familyColumn, sizeColumn: sizeColumn, tokensColumn: tokensColumn,
                 flopsColumn: flopsColumn, duplicates: duplicates, familyFrom: familyFrom, scoreScale: scoreScale,
-                excludeWhereTrue: excludeColumnTrue, excludeWhereFalse: excludeColumnFalse, keepsFlaggedRows: keepFlagged),
+                excludeWhereTrue: excludeColumnTrue, excludeWhereFalse: excludeColumnFalse, keepsFlaggedRows: keepFlagged,
+                dateColumn: dateColumn),
             skipsCompanions: noCompanions)
     }
 

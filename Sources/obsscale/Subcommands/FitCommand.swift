@@ -22,6 +22,8 @@ struct FitCommand: ParsableCommand {
     @Option(name: .customLong("cutoff-flops"), help: "Train on models with FLOPs ≤ X (×1E21); hold out the rest.", transform: Parse.flops)
     var cutoffFlops: Double?
 
+    @OptionGroup var cutOptions: CutOptions
+
     @Option(help: "Hold out these models as the test set (comma-separated, or @FILE with one name a line).", transform: Parse.modelNames)
     var holdout: ModelNames?
 
@@ -91,9 +93,11 @@ struct FitCommand: ParsableCommand {
         try bootstrapOptions.validateShard(
             json: panelOptions.json, count: bootstrapOptions.replicates,
             conflicts: [runOptions.html.map { _ in "--html" }, saveLaw.map { _ in "--save-law" }].compactMap { $0 })
-        let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil, train != nil].filter { $0 }.count
+        let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil, train != nil].filter { $0 }.count + cutOptions.given.count
         guard chosen <= 1 else {
-            throw ValidationError("--cutoff-flops/--holdout/--test-top/--train: '\(chosen) given' is not allowed (allowed: at most one split)")
+            throw ValidationError(
+                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top/--train: '\(chosen) given' is not allowed (allowed: at most one split)"
+            )
         }
         if trainBudget != nil && train?.file == nil {
             throw ValidationError("--train-budget: not allowed without --train @FILE (allowed: with a plan file that select --plan wrote)")
@@ -103,6 +107,7 @@ struct FitCommand: ParsableCommand {
     /// The split the options ask for (reads a `--holdout @FILE` or `--train @FILE`).
     func splitRule() throws -> SplitRule {
         if let cutoffFlops { return .flopsCutoff(cutoffFlops) }
+        if let rule = cutOptions.rule { return rule }
         if let testTop { return .top(column: target, limit: testTop) }
         if let holdout { return .holdout(try holdout.load()) }
         if let train { return .train(try train.load(budget: trainBudget)) }
@@ -237,6 +242,8 @@ struct FitCommand: ParsableCommand {
         switch rule {
         case .none: return "all models train (no held-out set)"
         case let .flopsCutoff(x): return "train FLOPs ≤ \(x)×1E21, test above (and unknown FLOPs)"
+        case let .sizeCutoff(x): return "train size ≤ \(Format.significant(x))B parameters, test above (and unknown sizes)"
+        case let .dateCutoff(day): return "train released on or before \(day), test later (and unknown dates)"
         case let .metricCutoff(column, x): return "train \(column) ≤ \(x)"
         case let .top(_, f): return f < 1 ? "test = top \(Format.percent(f)) by the target" : "test = top \(Int(f)) models by the target"
         case let .holdout(names): return "\(names.count) named held-out model(s)"

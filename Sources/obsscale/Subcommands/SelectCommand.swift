@@ -37,7 +37,9 @@ struct SelectCommand: ParsableCommand {
     @Option(name: .customLong("max-per-family"), help: "At most this many models of one family.")
     var maxPerFamily: Int?
 
-    @Option(name: .customLong("max-size"), help: "Pool: models of at most this many billion parameters.")
+    @Option(
+        name: .customLong("max-size"),
+        help: "Pool: models of at most this many billion parameters (with --advise and no --cutoff-flops, the larger models are its test models).")
     var maxSize: Double?
 
     @Option(help: "Rows of L: all (the pool, the paper), above-cutoff (models above --cutoff-flops), or a file of model names.")
@@ -52,8 +54,7 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Ridge δ added to G (0: singular designs are infeasible).")
     var ridge = 0.0
 
-    @Option(name: .customLong("time-limit"), help: "Seconds per budget for searches that can stop early.")
-    var timeLimit = 10.0
+    @OptionGroup(title: "Search") var searchOptions: SearchOptions
 
     @Flag(
         help: """
@@ -122,12 +123,13 @@ struct SelectCommand: ParsableCommand {
         var advice = SelectionAdvice(setup: setup, method: method)
         advice.law.benchmarks = panelOptions.benchmarks
         advice.seed = runOptions.seed
-        advice.timeLimitSeconds = timeLimit
+        advice.timeLimitSeconds = searchOptions.timeLimit
+        advice.gapTolerance = searchOptions.gap
         return advice
     }
 
     var options: SelectionOptions {
-        SelectionOptions(method: method, timeLimitSeconds: timeLimit, seed: runOptions.seed, threadCount: runOptions.threadCount)
+        searchOptions.options(method: method, seed: runOptions.seed, threadCount: runOptions.threadCount)
     }
 
     func run() throws {

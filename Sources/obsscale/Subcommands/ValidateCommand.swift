@@ -37,13 +37,18 @@ struct ValidateCommand: ParsableCommand {
         transform: Parse.commaList)
     var selectBenchmarks: [String]?
 
+    @Option(name: .customLong("select-components"), help: "PCs of the selection's design (K_sel; default: the law's --components, 3 for auto).")
+    var selectComponents: Int?
+
     @Option(
         help:
-            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is --cutoff-flops.",
+            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is a split (--cutoff-flops, --cutoff-size or --cutoff-date).",
         transform: Parse.budgets)
     var budget: BudgetSpec
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
+
+    @OptionGroup(title: "Split for panels without FLOPs (instead of --cutoff-flops)") var cutOptions: CutOptions
 
     @Option(
         help: "Selectors, comma-separated METHOD[:UNIT] (e.g. exhaustive, exchange:model, bnb:family; default: auto:model).",
@@ -74,8 +79,7 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<ValidateLawDefaults>
 
-    @Option(name: .customLong("time-limit"), help: "Seconds per budget for searches that can stop early.")
-    var timeLimit = 10.0
+    @OptionGroup(title: "Search") var searchOptions: SearchOptions
 
     @OptionGroup var runOptions: RunOptions
 
@@ -109,7 +113,13 @@ struct ValidateCommand: ParsableCommand {
     static let defaultIntervalReplicates = 100
 
     func validate() throws {
-        guard poolOptions.cutoffFlops != nil else { throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>'") }
+        let cuts = (poolOptions.cutoffFlops == nil ? [] : ["--cutoff-flops"]) + cutOptions.given
+        guard !cuts.isEmpty else {
+            throw ValidationError("Missing expected argument '--cutoff-flops <cutoff-flops>' (or --cutoff-size B, or --cutoff-date YYYY-MM-DD)")
+        }
+        guard cuts.count == 1 else {
+            throw ValidationError("\(cuts.joined(separator: "/")): '\(cuts.count) given' is not allowed (allowed: one split)")
+        }
         guard minTestSD >= 0, minTestSD.isFinite else {
             throw ValidationError("--min-test-sd: '\(minTestSD)' is not allowed (allowed: a finite number ≥ 0)")
         }
@@ -129,8 +139,9 @@ struct ValidateCommand: ParsableCommand {
     func validation() throws -> Validation {
         var validation = Validation(targets: target, budgets: budget, cutoffFlops: poolOptions.cutoffFlops ?? .nan)
         validation.selection = poolOptions.setup(
-            benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: lawOptions.componentCount)
+            benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: selectComponents ?? lawOptions.componentCount)
         validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
+        validation.split = cutOptions.rule
         validation.selection.criterion = criterion
         validation.selection.intercept = intercept
         validation.selection.targets = targets == .test ? .aboveCutoff : .pool
@@ -138,7 +149,8 @@ struct ValidateCommand: ParsableCommand {
         validation.randomCount = random
         validation.law = try lawOptions.law(benchmarks: panelOptions.benchmarks)
         validation.seed = runOptions.seed
-        validation.timeLimitSeconds = timeLimit
+        validation.timeLimitSeconds = searchOptions.timeLimit
+        validation.gapTolerance = searchOptions.gap
         validation.minTestStandardDeviation = minTestSD
         validation.grouping = groupBy
         // On a panel the intervals are measured by default: coverage and interval score are half

@@ -45,6 +45,18 @@ extension SplitRule {
     }
 }
 
+extension SplitRule {
+    /// The pool a law fitted on this split borrows public data from (`ScalingLaw.fit(poolRows:)`),
+    /// when it is not the training side: for `.train` every model — the named models are the few
+    /// a selection chose from all of them, so the capability space and the public prior stay the
+    /// panel's (as without a split, where models without the target are predicted); nil (the
+    /// training side) otherwise.
+    public func poolRows(panelCount: Int) -> [Int]? {
+        if case .train = self { return Array(0..<panelCount) }
+        return nil
+    }
+}
+
 /// Row indices of a training and a test set.
 public struct Split: Codable, Equatable, Sendable {
     public var train: [Int]

@@ -10,8 +10,11 @@ public enum FitReport {
         var text = "Observational scaling law for '\(law.target)' on \(panelDescription)\n"
         text += "Split: \(splitDescription); train \(fit.trainMetrics.count) models, test \(fit.testMetrics.count) models\n"
         text += "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
-        text +=
-            "(imputation and PCA fitted on \(law.settings.pcaOn == .train ? "the training models" : law.settings.pcaOn == .pool ? "every training-side model" : "every panel model"); "
+        let poolIsPanel = law.poolRows?.count == fit.predictions.count
+        let fittedOn =
+            law.settings.pcaOn == .train
+            ? "the training models" : law.settings.pcaOn == .pool && !poolIsPanel ? "every training-side model" : "every panel model"
+        text += "(imputation and PCA fitted on \(fittedOn); "
         text +=
             "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ")
             + ")\n"

@@ -148,7 +148,8 @@ struct FitCommand: ParsableCommand {
             }
             // The public metrics' laws behind the prior are those the calibration borrows from.
             let publicFits = PublicFitsCache()
-            var fit = try law.fit(panel: loaded.panel, target: target, split: split, cache: publicFits)
+            var fit = try law.fit(
+                panel: loaded.panel, target: target, split: split, poolRows: rule.poolRows(panelCount: loaded.panel.count), cache: publicFits)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {
                 throw FitError.invalidSetting(
                     .fitBootstrapLog10Flops, value: atFlops.map { Format.significant($0, 6) }.joined(separator: ","),

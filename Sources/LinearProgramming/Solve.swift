@@ -1,4 +1,4 @@
-import CGLPK
+internal import CGLPK
 
 /// Solves a linear program (simplex) or a mixed-integer linear program (branch-and-bound) with GLPK.
 ///

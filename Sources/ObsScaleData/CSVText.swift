@@ -1,4 +1,4 @@
-import CSV
+internal import CSV
 import Foundation
 
 /// What obsscale writes as CSV (`simulate`'s panels, `select --plan`): standard quoting (a field

@@ -1,4 +1,4 @@
-import CHTTPFetch
+internal import CHTTPFetch
 import Foundation
 
 /// The files `obsscale data fetch` downloads and their committed SHA-256 digests and sizes

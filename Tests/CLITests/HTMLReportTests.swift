@@ -162,3 +162,26 @@ struct ChartReadabilityTests {
         #expect(svg.contains("class=\"legend-key\"") && svg.contains("stroke-dasharray=\"4 3\"/>"))
     }
 }
+
+/// `select`'s page with D-optimality: its (often negative) D values are drawn on a linear axis,
+/// one budget is described in a sentence, and the text shows a percentage budget as written.
+struct SelectPageTests {
+    static let base = ["select", "--panel", TestPaths.syntheticPanel, "--cost", "params", "--cutoff-flops", "10", "--method", "exchange"]
+
+    @Test func dValuesAreDrawnAndOneBudgetIsDescribed() throws {
+        let folder = TestPaths.temporaryDirectory()
+        let two = folder.appendingPathComponent("two.html").path
+        let both = try runCLI(Self.base + ["--budget", "5%,10%", "--html", two])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(both.stdout.contains("5% ("), "\(both.stdout)")
+        let twoPage = try String(contentsOfFile: two, encoding: .utf8)
+        #expect(!twoPage.contains("No feasible subset"))
+        #expect(twoPage.contains("D and its certified lower bound against the budget"))
+        let one = folder.appendingPathComponent("one.html").path
+        let single = try runCLI(Self.base + ["--budget", "5%", "--html", one, "--quiet"])
+        #expect(single.status == 0, "\(single.stderr)")
+        let onePage = try String(contentsOfFile: one, encoding: .utf8)
+        #expect(!onePage.contains("No feasible subset"))
+        #expect(onePage.contains("(one budget: no curve to draw)"))
+    }
+}

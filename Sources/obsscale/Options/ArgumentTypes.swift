@@ -161,12 +161,7 @@ struct ModelNames: Equatable {
     /// The names, reading the file when one was given (`ModelList`: one name a line, or a CSV
     /// with a `model` column such as a `select --plan` file, whose rows of `budget` are taken).
     func load(budget: String? = nil) throws -> [String] {
-        guard let file else {
-            if let budget {
-                throw DataError.invalidSetting(.modelListBudget, value: budget, allowed: "only with a file (@FILE) written by select --plan")
-            }
-            return names
-        }
+        guard let file else { return names }  // `--train-budget` without a file is refused by FitCommand.validate
         guard let text = String(data: try TextInput.contents(ofFile: file), encoding: .utf8) else {
             throw DataError.unreadableFile(path: file, reason: "not UTF-8 text (one model name a line, or a CSV with a 'model' column)")
         }

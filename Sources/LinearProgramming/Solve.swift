@@ -115,7 +115,7 @@ private enum GLPKSolver {
         var note =
             prepared.droppedCount == 0
             ? ""
-            : "\(prepared.droppedCount) negligible coefficient(s) "
+            : "\(prepared.droppedCount) negligible coefficient\(prepared.droppedCount == 1 ? "" : "s") "
                 + "(< 1e-11 × the largest in their row or column) dropped; "
         if presolve && !prepared.presolveIsSafe {
             note += "presolve skipped (coefficients or bounds outside the range where GLPK's presolver is safe); "

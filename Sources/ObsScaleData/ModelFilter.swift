@@ -84,7 +84,7 @@ public struct ModelFilter: Codable, Equatable, Sendable {
         var parts: [String] = []
         if let families { parts.append("families: \(families.joined(separator: ", "))") }
         if !excludeFamilies.isEmpty { parts.append("excluding families: \(excludeFamilies.joined(separator: ", "))") }
-        if !excludeModels.isEmpty { parts.append("excluding \(excludeModels.count) model(s)") }
+        if !excludeModels.isEmpty { parts.append("excluding \(Plural.count(excludeModels.count, "model"))") }
         if let maxSizeB { parts.append("size ≤ \(maxSizeB)B") }
         if let columns = dropIncompleteOn { parts.append("complete on \(columns.joined(separator: ", "))") }
         return parts.isEmpty ? "none" : parts.joined(separator: "; ")

@@ -208,12 +208,28 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             guard let (regression, _) = try? context.fitLaw(rows: rows), regression.termination.converged else { return nil }
             return regression.parameters
         }
-        let residuals =
-            context.heldOutResiduals.isEmpty
-            ? context.trainingResiduals(
-                rows: context.train, regression: fit.law.regression, scores: context.scores, predictions: fit.predictions.map(\.predicted))
-            : context.heldOutResiduals
-        return (parameters.compactMap { $0 }, residuals)
+        return (parameters.compactMap { $0 }, context.residualPool(fit))
+    }
+
+    /// The same replicate laws read from replicates `run` (or the shards' `replicates`) already
+    /// made — those without a failure, in index order — so a saved law costs no second bootstrap
+    /// and a merged split run saves the law the single run saves. Cost: the residual pool's
+    /// leave-one-family-out refits.
+    public func replicateLaws(
+        _ fit: ScalingLawFit, panel: Panel, replicates: [Replicate], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> (parameters: [[Double]], residuals: [Double]) {
+        try validate(fit, log10Flops: [])
+        guard !refitPCA, !refitChoices else {
+            throw FitError.invalidSetting(
+                refitPCA ? .fitBootstrapRefitPCA : .fitBootstrapRefitChoices, value: "true",
+                allowed: "false to save the replicate laws (each replicate must live in the saved capability space)")
+        }
+        guard replicates.count == replicateCount else {
+            throw FitError.invalidSetting(
+                .fitBootstrapReplicateCount, value: "\(replicates.count) replicates given", allowed: "all \(replicateCount) of the run")
+        }
+        let context = try Context(fit: fit, panel: panel, settings: self, threadCount: threadCount)
+        return (replicates.filter { $0.failure == nil }.map(\.parameters), context.residualPool(fit))
     }
 
     /// 41 computes spanning the panel's equivalent FLOPs (half a decade beyond each end), where
@@ -334,6 +350,14 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                 let center = Statistics.mean(residuals)
                 heldOutResiduals = residuals.map { $0 - center }
             }
+        }
+
+        /// The residuals a saved law draws from: the centered leave-one-family-out residuals, or
+        /// with one family the full fit's leverage-adjusted training residuals.
+        func residualPool(_ fit: ScalingLawFit) -> [Double] {
+            heldOutResiduals.isEmpty
+                ? trainingResiduals(rows: train, regression: fit.law.regression, scores: scores, predictions: fit.predictions.map(\.predicted))
+                : heldOutResiduals
         }
 
         /// The rows of a replicate (panel indices, with repeats).

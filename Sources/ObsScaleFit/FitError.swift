@@ -83,6 +83,8 @@ extension Setting {
     public static let techniqueTargets = Setting(TechniqueComparison.self, "targets")
     public static let scalingLawTarget = Setting(owner: "ScalingLaw.fit", name: "target")
     public static let savedLawPath = Setting(owner: "SavedLaw.write", name: "path")
+    /// The computes of a saved law's forecasts (`SavedLaw.forecasts(atFlops:)`).
+    public static let savedLawForecastFlops = Setting(owner: "SavedLaw.forecasts", name: "atFlops")
     public static let techniqueGapThreshold = Setting(TechniqueComparison.self, "gapThreshold")
     public static let techniqueGridPointCount = Setting(TechniqueComparison.self, "gridPointCount")
     public static let computeBaselinePredictor = Setting(ComputeBaseline.self, "predictor")

@@ -1,3 +1,4 @@
+import ObsScaleData
 import ObsScaleNumerics
 
 /// Iterative low-rank PCA imputation of missing benchmark scores (paper Algorithm A.1 step 1).
@@ -52,7 +53,9 @@ public struct PCAImputer: Codable, Equatable, Sendable {
     /// compare both paths on one panel).
     func fit(_ matrix: Matrix, columnNames: [String]?, scatterColumnLimit: Int) throws -> PCAImputerModel {
         let m = matrix.rowCount, n = matrix.columnCount
-        guard n >= 2 else { throw FitError.invalidSetting(.imputerColumns, value: "\(n) column(s)", allowed: "at least 2 benchmark columns") }
+        guard n >= 2 else {
+            throw FitError.invalidSetting(.imputerColumns, value: "\(Plural.count(n, "column"))", allowed: "at least 2 benchmark columns")
+        }
         guard (1..<n).contains(rank) else {
             throw FitError.invalidSetting(.imputerRank, value: "\(rank)", allowed: "1 to \(n - 1)")
         }

@@ -13,8 +13,9 @@ import ObsScaleNumerics
 /// loading in later ones (`formatVersion` only grows; `Tests/ObsScaleFitTests/Fixtures/saved_law_v1.json`
 /// is loaded by the tests).
 public struct SavedLaw: Codable, Equatable, Sendable {
-    /// The format this version writes: 2 adds the calibration of the score intervals.
-    public static let currentFormatVersion = 2
+    /// The format this version writes: 2 adds the calibration of the score intervals, 3 the
+    /// reference family's points (forecasts at a compute with intervals).
+    public static let currentFormatVersion = 3
 
     public var formatVersion: Int
     /// The obsscale version that wrote it.
@@ -29,6 +30,17 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     public var residuals: [Double]?
     /// The calibration of the score intervals (format 2; nil: the bootstrap's intervals).
     public var calibration: IntervalCalibration?
+    /// The reference family's models the equivalent-FLOPs line was fitted on (format 3; nil in
+    /// older files or without a line): each replicate law refits its own line on them, which
+    /// gives a forecast at a compute its interval, as `fit --at-flops` does.
+    public var referencePoints: ReferencePoints?
+
+    /// The reference family's models with FLOPs: their log10 FLOPs (×1E21) and capability scores.
+    public struct ReferencePoints: Codable, Equatable, Sendable {
+        public var log10Flops: [Double]
+        /// K scores per model, in the order of `log10Flops`.
+        public var scores: [[Double]]
+    }
 
     public init(fit: ScalingLawFit, tool: String, bootstrap: FitBootstrap? = nil, replicateParameters: [[Double]]? = nil, residuals: [Double]? = nil)
     {
@@ -40,6 +52,24 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         self.replicateParameters = replicateParameters
         self.residuals = residuals
         calibration = fit.calibration
+        if let line = fit.equivalentFlops {
+            let members = Set(line.referenceModels)
+            let points = fit.predictions.filter { members.contains($0.model) && $0.family == line.referenceFamily && $0.flops != nil }
+            referencePoints = ReferencePoints(log10Flops: points.map { log10($0.flops ?? 1) }, scores: points.map(\.capabilities))
+        }
+    }
+
+    /// The law of `fit` with, under a bootstrap, the replicate laws read from its `replicates`
+    /// (`FitBootstrap.replicateLaws(_:panel:replicates:threadCount:)`), written by this version
+    /// of obsscale: what `fit --save-law` and `merge --save-law` write.
+    public init(fit: ScalingLawFit, panel: Panel, bootstrap: FitBootstrap?, replicates: [FitBootstrap.Replicate], threadCount: Int) throws {
+        let tool = "obsscale \(ObsScaleVersion.current)"
+        guard let bootstrap else {
+            self.init(fit: fit, tool: tool)
+            return
+        }
+        let laws = try bootstrap.replicateLaws(fit, panel: panel, replicates: replicates, threadCount: threadCount)
+        self.init(fit: fit, tool: tool, bootstrap: bootstrap, replicateParameters: laws.parameters, residuals: laws.residuals)
     }
 
     /// Reads a saved law and checks it (`check()`): a file from another format, not a saved law,
@@ -104,7 +134,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         if names.contains(law.target) {
             throw refuse("law.target", "'\(law.target)' is one of the law's capability benchmarks (a law cannot predict its own input)")
         }
-        let why = "\(benchmarks) benchmark(s) in law.benchmarkNames"
+        let why = "\(Plural.count(benchmarks, "benchmark")) in law.benchmarkNames"
         let imputer = law.imputer
         try count(imputer.means.count, "law.imputer.means", benchmarks, why)
         try count(imputer.scales.count, "law.imputer.scales", benchmarks, why)
@@ -136,7 +166,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         guard (1...computed).contains(components) else {
             throw refuse("law.pca.settings.componentCount", "\(components) is not allowed (allowed: 1 to \(computed), the components saved)")
         }
-        try count(pca.explainedVarianceRatio.count, "law.pca.explainedVarianceRatio", computed, "\(computed) saved component(s)")
+        try count(pca.explainedVarianceRatio.count, "law.pca.explainedVarianceRatio", computed, "\(Plural.count(computed, "saved component"))")
         try finite(pca.mean + pca.allComponents.storage + pca.explainedVarianceRatio, "law.pca")
         if let index = pca.scales.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
             throw refuse("law.pca.scales[\(index)]", "\(pca.scales[index]) is not allowed (allowed: a finite number > 0)")
@@ -193,6 +223,18 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             }
         }
         if replicateParameters != nil && bootstrap == nil { throw refuse("bootstrap", "is missing (replicateParameters need its level)") }
+        if let points = referencePoints {
+            guard equivalentFlops != nil else { throw refuse("referencePoints", "is not allowed without equivalentFlops") }
+            guard points.log10Flops.count >= 2 else {
+                throw refuse("referencePoints.log10Flops", "has \(points.log10Flops.count) entries (allowed: at least 2, as the line)")
+            }
+            try count(points.scores.count, "referencePoints.scores", points.log10Flops.count, "one per entry of referencePoints.log10Flops")
+            try finite(points.log10Flops, "referencePoints.log10Flops", bound: 100)
+            for (index, row) in points.scores.enumerated() {
+                try count(row.count, "referencePoints.scores[\(index)]", components, "law.pca.settings.componentCount = \(components)")
+                try finite(row, "referencePoints.scores[\(index)]", bound: Self.largestCoefficient)
+            }
+        }
         if let calibration { try check(calibration, refuse: refuse) }
         try finite(residuals ?? [], "residuals", bound: link == .linear ? Self.largestCoefficient : 1)
     }
@@ -233,7 +275,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     }
 
     /// A decoding error as a user reads it: the field's path and what was wrong.
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
             return keys.hasPrefix(".") ? String(keys.dropFirst()) : keys
@@ -292,6 +334,8 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         /// The law's benchmarks some models have no score for, which the law's imputer filled
         /// (nil when every score was there).
         public var imputed: [Imputed]?
+        /// Forecasts for a reference-family model at the requested computes (nil: none asked).
+        public var forecasts: [Forecast]?
     }
 
     /// A benchmark the law's imputer filled: how many models lacked it, and the first (up to 5).
@@ -308,7 +352,10 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     /// hulled with the saved calibration's quantile lines when the law has them and `interval` is
     /// `.calibrated` (a format-1 law has none: its interval is the bootstrap's, and
     /// `Result.interval` says so). Cost: O(models · (B² + R · K)).
-    public func predict(panel: Panel, seed: UInt64 = 0, interval kind: IntervalKind = .calibrated) throws -> Result {
+    ///
+    /// With `atFlops` (×1E21), also the reference-family forecasts there (`forecasts(atFlops:seed:)`).
+    public func predict(panel: Panel, seed: UInt64 = 0, interval kind: IntervalKind = .calibrated, atFlops: [Double] = []) throws -> Result {
+        let forecasts = atFlops.isEmpty ? nil : try forecasts(atFlops: atFlops, seed: seed)
         let matrix = try panel.capabilityMatrix(columns: law.benchmarkNames)
         let scores = law.pca.transform(law.imputer.transform(matrix))
         let targets: [Double]? = panel.numericColumnNames.contains(law.target) ? try panel.values(of: law.target).map(normalize) : nil
@@ -367,7 +414,78 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         return Result(
             law: self, predictions: predictions, scoring: scoring,
             interval: predictions.contains { $0.predictionInterval != nil } ? (lines == nil ? .bootstrap : .calibrated) : nil,
-            imputed: imputed.isEmpty ? nil : imputed)
+            imputed: imputed.isEmpty ? nil : imputed, forecasts: forecasts)
+    }
+
+    /// A reference-family model forecast at a compute (`predict --at-flops`).
+    public struct Forecast: Codable, Equatable, Sendable {
+        /// FLOPs ×1E21.
+        public let flops: Double
+        /// Normalized scale (as the fit).
+        public let predicted: Double
+        /// Over the replicate laws, each with the line refitted on the reference points (nil
+        /// without replicates or reference points).
+        public let interval: BootstrapInterval?
+        /// The curve plus a residual from the pool (the bootstrap's, as `fit --at-flops`).
+        public let predictionInterval: BootstrapInterval?
+    }
+
+    /// Forecasts for a reference-family model trained with each of `flops` (×1E21): the law at
+    /// the line's linear predictor w·log10 C + c. With replicate laws and reference points, each
+    /// replicate refits the line on its own linear predictors of the reference models (a
+    /// replicate whose line comes out flat is left out, as in the fit's bootstrap), and the score
+    /// interval adds a residual drawn from `Xoshiro256StarStar.stream(seed:index: 2^32 + i)` for
+    /// forecast i. Cost: O(F · R · n_ref · K).
+    /// - Throws: `FitError.invalidSetting` when the law has no equivalent-FLOPs line or a compute
+    ///   is not finite and positive.
+    public func forecasts(atFlops flops: [Double], seed: UInt64 = 0) throws -> [Forecast] {
+        guard let line = equivalentFlops else {
+            throw FitError.invalidSetting(
+                .savedLawForecastFlops, value: flops.map { "\($0)" }.joined(separator: ","),
+                allowed:
+                    "only with a law saved with an equivalent-FLOPs line (its reference family '\(law.settings.referenceFamily)' had fewer than 2 models with FLOPs)"
+            )
+        }
+        if let bad = flops.first(where: { !($0.isFinite && $0 > 0) }) {
+            throw FitError.invalidSetting(.savedLawForecastFlops, value: "\(bad)", allowed: "finite FLOPs > 0 (units of 1E21)")
+        }
+        let replicates = (replicateParameters ?? []).compactMap { parameters -> SigmoidFit? in
+            guard parameters.count == law.regression.parameters.count else { return nil }
+            return law.regression.with(parameters: parameters)
+        }
+        let lines: [(slope: Double, intercept: Double)?] =
+            referencePoints.map { points in
+                replicates.map { replicate in
+                    let predictors = points.scores.map { replicate.linearPredictor($0) }
+                    guard let fitted = Statistics.leastSquaresLine(x: points.log10Flops, y: predictors), fitted.slope != 0, fitted.slope.isFinite
+                    else { return nil }
+                    return (fitted.slope, fitted.intercept)
+                }
+            } ?? []
+        let level = bootstrap?.level ?? 0.95
+        let pool = residuals ?? []
+        let bounded = law.settings.regression.link != .linear
+        return flops.enumerated().map { index, compute in
+            let log10C = log10(compute)
+            let predicted = law.regression.predict(linearPredictor: line.linearPredictor(log10Flops: log10C))
+            let curves = zip(replicates, lines).compactMap { replicate, fitted in
+                fitted.map { replicate.predict(linearPredictor: $0.slope * log10C + $0.intercept) }
+            }
+            guard !curves.isEmpty else { return Forecast(flops: compute, predicted: predicted, interval: nil, predictionInterval: nil) }
+            var score: BootstrapInterval?
+            if !pool.isEmpty {
+                var random = Xoshiro256StarStar.stream(seed: seed, index: (1 << 32) + UInt64(index))
+                score = BootstrapInterval(
+                    estimate: predicted,
+                    replicates: curves.map { curve in
+                        let value = curve + pool[random.nextInt(below: pool.count)]
+                        return bounded ? min(max(value, 0), 1) : value
+                    }, level: level)
+            }
+            return Forecast(
+                flops: compute, predicted: predicted, interval: BootstrapInterval(estimate: predicted, replicates: curves, level: level),
+                predictionInterval: score)
+        }
     }
 
     func normalize(_ value: Double) -> Double {

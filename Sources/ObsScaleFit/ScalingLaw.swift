@@ -238,7 +238,7 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             benchmarkWeights: Dictionary(uniqueKeysWithValues: zip(benchmarkNames, weights)))
         if test.isEmpty && !split.test.isEmpty {
             result.warnings = [
-                "the split holds out \(split.test.count) model(s), none with a value for '\(target)': nothing is scored (they are predicted only)"
+                "the split holds out \(Plural.count(split.test.count, "model")), \(split.test.count == 1 ? "without" : "none with") a value for '\(target)': nothing is scored (\(split.test.count == 1 ? "it is" : "they are") predicted only)"
             ]
         }
         return result

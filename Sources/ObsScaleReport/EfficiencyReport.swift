@@ -121,7 +121,7 @@ extension HTMLPage {
         let pca = result.pca
         let k = pca.settings.componentCount
         page.paragraph(
-            "\(panelDescription). Imputation rank \(result.imputer.settings.rank), \(result.imputer.missingCount) missing cell(s); PCA \(pca.settings.standardize ? "standardized" : "centred"), \(k) components."
+            "\(panelDescription). Imputation rank \(result.imputer.settings.rank), \(Plural.count(result.imputer.missingCount, "missing cell")); PCA \(pca.settings.standardize ? "standardized" : "centred"), \(k) components."
         )
         var chart = SVGChart(title: "Explained variance", xLabel: "component", yLabel: "share of the variance")
         var cumulative = 0.0

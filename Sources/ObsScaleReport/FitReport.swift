@@ -23,12 +23,11 @@ public enum FitReport {
             text += "Note: " + degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
             text += " without variance (collinear or constant benchmarks): scores 0, weight 0\n"
         }
-        if let range = law.settings.targetRange {
-            text += "Target normalized: (y − \(range.lowerBound)) / (\(range.upperBound) − \(range.lowerBound))\n"
-        }
+        let scale = TargetScale(law.settings.targetRange)
+        if let sentence = scale.sentence { text += sentence + "\n" }
         text += "Fitted law (\(law.settings.regression.link.rawValue), \(law.settings.regression.loss)):\n  \(law.formula)\n"
         text += "  solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
-        text += "\(regression.startsTried) start(s), loss \(Format.significant(regression.loss, 10))\n"
+        text += "\(Plural.count(regression.startsTried, "start")), loss \(Format.significant(regression.loss, 10))\n"
         if let choice = law.choice { text += render(choice, source: law.settings.prior) }
         for line in membersSummary(law) { text += line + "\n" }
         text += "\n"
@@ -42,7 +41,7 @@ public enum FitReport {
             text += "and of a model's score (curve + leave-one-family-out residual)\n"
             text += "Score intervals: " + describeIntervals(fit.calibration, level: settings.level) + "\n"
             if bootstrap.failures.count > 0 {
-                text += "  \(bootstrap.failures.count) replicate(s) failed and are left out: "
+                text += "  \(Plural.count(bootstrap.failures.count, "replicate")) failed and are left out: "
                 text += bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
             }
             text += "\n"
@@ -72,11 +71,11 @@ public enum FitReport {
                 if let bootstrap, index < bootstrap.atFlops.count {
                     let value = bootstrap.atFlops[index].interval
                     table.append([
-                        Format.significant(flops), Format.fixed(value.estimate, 4), interval(value, 4),
-                        interval(bootstrap.atFlops[index].predictionInterval, 4),
+                        Format.significant(flops), scale.text(value.estimate), scale.text(value),
+                        scale.text(bootstrap.atFlops[index].predictionInterval),
                     ])
                 } else {
-                    table.append([Format.significant(flops), Format.fixed(fit.predicted(atFlops: flops), 4)])
+                    table.append([Format.significant(flops), scale.text(fit.predicted(atFlops: flops))])
                 }
             }
             text += table.render()
@@ -97,16 +96,30 @@ public enum FitReport {
                 let p = fit.predictions[index]
                 var row = [
                     p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                    Format.fixed(p.observed, 4), Format.fixed(p.predicted, 4), Format.fixed(p.residual, 4),
+                    scale.text(p.observed), scale.text(p.predicted), scale.differenceText(p.residual),
                 ]
                 if let bootstrap {
-                    row += [interval(bootstrap.predictions[index].interval, 4), interval(bootstrap.predictions[index].predictionInterval, 4)]
+                    row += [scale.text(bootstrap.predictions[index].interval), scale.text(bootstrap.predictions[index].predictionInterval)]
                 }
                 table.append(row)
             }
             text += table.render()
         }
         return text
+    }
+
+    /// The split in a sentence: "train FLOPs ≤ 84.0×1E21, test above (and unknown FLOPs)".
+    public static func describe(_ rule: SplitRule) -> String {
+        switch rule {
+        case .none: return "all models train (no held-out set)"
+        case let .flopsCutoff(x): return "train FLOPs ≤ \(x)×1E21, test above (and unknown FLOPs)"
+        case let .sizeCutoff(x): return "train size ≤ \(Format.significant(x))B parameters, test above (and unknown sizes)"
+        case let .dateCutoff(day): return "train released on or before \(day), test later (and unknown dates)"
+        case let .metricCutoff(column, x): return "train \(column) ≤ \(x)"
+        case let .top(_, f): return f < 1 ? "test = top \(Format.percent(f)) by the target" : "test = top \(Int(f)) models by the target"
+        case let .holdout(names): return names.count == 1 ? "1 named held-out model" : "\(names.count) named held-out models"
+        case let .train(names): return names.count == 1 ? "train on 1 named model" : "train on \(names.count) named models"
+        }
     }
 
     /// The heading of a predictions table: models without the target (a user's own, or not yet

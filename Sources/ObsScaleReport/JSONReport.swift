@@ -50,9 +50,3 @@ public struct JSONReport<Options: Codable, Result: Codable>: Codable {
         try JSONCoding.encoder().encode(self)
     }
 }
-
-/// The tool's version.
-public enum ObsScaleVersion {
-    /// The version string, e.g. in `obsscale --version` and every JSON and HTML report.
-    public static let current = "0.1.0"
-}

@@ -9,8 +9,9 @@ public enum PCAReport {
         let pca = result.pca
         let k = pca.settings.componentCount
         var text = "Capability space of \(panelDescription)\n"
-        text += "Imputation: rank \(result.imputer.settings.rank), \(result.imputer.missingCount) missing cell(s), "
-        text += "\(result.imputer.iterations) iteration(s), " + (result.imputer.converged ? "converged" : "NOT converged (iteration limit)")
+        text += "Imputation: rank \(result.imputer.settings.rank), \(Plural.count(result.imputer.missingCount, "missing cell")), "
+        text +=
+            "\(Plural.count(result.imputer.iterations, "iteration")), " + (result.imputer.converged ? "converged" : "NOT converged (iteration limit)")
         text += "\nPCA: \(pca.settings.standardize ? "standardized" : "centred, not standardized"), \(k) components\n\n"
         var variance = TextTable(header: ["component", "explained variance", "ratio", "cumulative"])
         var cumulative = 0.0

@@ -8,11 +8,14 @@ public struct PredictOptions: Codable, Equatable, Sendable {
     public var lawPath: String
     /// The score intervals asked for (absent in older reports: the law's own).
     public var interval: IntervalKind?
+    /// FLOPs (×1E21) of the `--at-flops` forecasts (absent: none).
+    public var atFlops: [Double]?
 
-    public init(query: PanelQuery, lawPath: String, interval: IntervalKind? = nil) {
+    public init(query: PanelQuery, lawPath: String, interval: IntervalKind? = nil, atFlops: [Double]? = nil) {
         self.query = query
         self.lawPath = lawPath
         self.interval = interval
+        self.atFlops = atFlops
     }
 }
 
@@ -22,9 +25,8 @@ public enum PredictReport {
         let saved = result.law
         var text = "Predictions of the saved law \(lawPath) (target '\(saved.law.target)', written by \(saved.tool)) for \(panelDescription)\n"
         text += "Law: \(saved.law.formula)\n"
-        if let range = saved.law.settings.targetRange {
-            text += "Scale: normalized, (y − \(range.lowerBound)) / (\(range.upperBound) − \(range.lowerBound))\n"
-        }
+        let scale = TargetScale(saved.law.settings.targetRange)
+        if let sentence = scale.sentence { text += sentence + "\n" }
         let replicates = saved.replicateParameters?.count ?? 0
         let level = saved.bootstrap.map { Format.percent($0.level) } ?? ""
         text +=
@@ -43,6 +45,22 @@ public enum PredictReport {
             text += "Imputed by the law's imputer (no score in the file): \(parts.joined(separator: "; "))\n"
         }
         text += "\n"
+        if let forecasts = result.forecasts, let line = saved.equivalentFlops {
+            let withIntervals = forecasts.contains { $0.interval != nil }
+            text += "Forecast for a \(line.referenceFamily) model trained with C FLOPs"
+            if !withIntervals && replicates > 0 {
+                text += " (no intervals: the law was saved in format \(saved.formatVersion), without the reference family's points)"
+            }
+            text += ":\n"
+            var forecastTable = TextTable(
+                header: ["FLOPs(1E21)", "predicted"] + (withIntervals ? ["curve \(level)", "score \(level)"] : []))
+            for forecast in forecasts {
+                var row = [Format.significant(forecast.flops), scale.text(forecast.predicted)]
+                if withIntervals { row += [forecast.interval.map(scale.text) ?? "—", forecast.predictionInterval.map(scale.text) ?? "—"] }
+                forecastTable.append(row)
+            }
+            text += forecastTable.render() + "\n"
+        }
         var table = TextTable(
             header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "predicted"] + (replicates > 0 ? ["curve \(level)", "score \(level)"] : [])
                 + ["observed"],
@@ -50,18 +68,16 @@ public enum PredictReport {
         for p in result.predictions {
             var row = [
                 p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                Format.fixed(p.predicted, 4),
+                scale.text(p.predicted),
             ]
-            if replicates > 0 {
-                row += [p.interval.map { FitReport.interval($0, 4) } ?? "—", p.predictionInterval.map { FitReport.interval($0, 4) } ?? "—"]
-            }
-            row.append(Format.fixed(p.observed, 4))
+            if replicates > 0 { row += [p.interval.map(scale.text) ?? "—", p.predictionInterval.map(scale.text) ?? "—"] }
+            row.append(scale.text(p.observed))
             table.append(row)
         }
         text += table.render()
         if let scoring = result.scoring {
             text +=
-                "\nAgainst the \(scoring.metrics.count) result(s) that arrived: MSE \(Format.fixed(scoring.metrics.mse, 5)), MAE \(Format.fixed(scoring.metrics.mae, 4))"
+                "\nAgainst the \(Plural.count(scoring.metrics.count, "result")) that arrived: MSE \(Format.fixed(scoring.metrics.mse, 5)), MAE \(Format.fixed(scoring.metrics.mae, 4))"
             if let coverage = scoring.coverage, let level = scoring.level {
                 text += ", \(Format.percent(coverage)) inside their \(Format.percent(level)) score interval"
             }

@@ -235,6 +235,31 @@ public enum ReportMerge {
         public let total: Int
         /// The JSON report, as `JSONReport.encoded()`.
         public let report: Data
+        /// A fit's run: what `savedLaw(panel:threadCount:)` reads (nil for other commands).
+        let fitRun: (options: FitOptions, fit: ScalingLawFit, records: [FitBootstrap.Replicate])?
+
+        /// The options of a merged fit (nil for other commands): its data and target, to load
+        /// the panel `savedLaw` needs.
+        public var fitOptions: FitOptions? { fitRun?.options }
+
+        /// The law the single run's `fit --save-law` writes, from the merged replicates: the
+        /// replicate laws are the parts' records; the residual pool is recomputed on `panel`,
+        /// which must be the run's (its models those of the fit, in order).
+        /// - Throws: `MergeError.inconsistent` for another command or other data; `FitError` as
+        ///   `FitBootstrap.replicateLaws` (e.g. a bootstrap with `refitPCA`).
+        public func savedLaw(panel: Panel, threadCount: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> SavedLaw {
+            guard let run = fitRun else {
+                throw MergeError.inconsistent(path: "merge", reason: "a saved law comes from a fit's parts, not \(command)'s")
+            }
+            guard panel.models.map(\.name) == run.fit.predictions.map(\.model) else {
+                throw MergeError.inconsistent(
+                    path: run.options.query.panelPath ?? "the panel",
+                    reason:
+                        "its models are not those of the run (\(panel.count) now, \(run.fit.predictions.count) then): the data changed since the parts were written"
+                )
+            }
+            return try SavedLaw(fit: run.fit, panel: panel, bootstrap: run.options.bootstrap, replicates: run.records, threadCount: threadCount)
+        }
     }
 
     /// Reads the parts at `paths` (any order) and merges them.
@@ -285,7 +310,8 @@ public enum ReportMerge {
             fit.bootstrap = bootstrap.summarize(
                 fit, log10Flops: first.options.atFlops.map { log10($0) }, replicates: records, threadCount: threadCount)
             let report = try JSONReport(command: "fit", seed: first.seed, options: first.options, result: fit).encoded()
-            return Merged(command: "fit", partCount: files.count, total: first.total, report: report)
+            return Merged(
+                command: "fit", partCount: files.count, total: first.total, report: report, fitRun: (first.options, fit, records))
         case "select":
             let (first, records) = try combine(files, as: SelectPart.self, run: selectRun, record: selectRecordProblem)
             guard let bootstrap = first.options.bootstrap else { throw MergeError.inconsistent(path: paths[0], reason: "no bootstrap") }
@@ -293,7 +319,7 @@ public enum ReportMerge {
             output.bootstrap = bootstrap.summarize(
                 replicateMethod: first.shared.replicateMethod, budgets: first.options.budgets, results: output.results, replicates: records)
             let report = try JSONReport(command: "select", seed: first.seed, options: first.options, result: output).encoded()
-            return Merged(command: "select", partCount: files.count, total: first.total, report: report)
+            return Merged(command: "select", partCount: files.count, total: first.total, report: report, fitRun: nil)
         case "validate":
             let (first, records) = try combine(files, as: ValidatePart.self, run: validateRun, record: worldProblem)
             guard let study = first.options.study else { throw MergeError.inconsistent(path: paths[0], reason: "no simulation study") }
@@ -301,7 +327,7 @@ public enum ReportMerge {
                 throw MergeError.inconsistent(path: paths[0], reason: "worlds with different numbers of budgets (a damaged part?)")
             }
             let report = try JSONReport(command: "validate", seed: first.seed, options: first.options, result: study.summarize(records)).encoded()
-            return Merged(command: "validate", partCount: files.count, total: first.total, report: report)
+            return Merged(command: "validate", partCount: files.count, total: first.total, report: report, fitRun: nil)
         default:
             throw MergeError.notAPart(path: paths[0])
         }

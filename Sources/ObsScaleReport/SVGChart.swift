@@ -7,7 +7,7 @@ import Foundation
 /// (one element each). Data marks carry `class="mark"`, so a checker can tell an empty chart.
 public struct SVGChart {
     public enum Scale { case linear, log10 }
-    public enum Shape { case circle, triangle, square }
+    public enum Shape { case circle, triangle, square, diamond }
 
     public struct Point {
         public var x: Double
@@ -40,6 +40,8 @@ public struct SVGChart {
         case band(name: String, points: [(x: Double, low: Double, high: Double)], color: String, opacity: Double)
         /// Text beside points already drawn (they do not widen the axes).
         case labels([(x: Double, y: Double, text: String, color: String)])
+        /// Vertical whiskers from `low` to `high` at x (intervals of points drawn after them).
+        case errorBars([(x: Double, low: Double, high: Double, color: String)])
     }
 
     public struct LegendEntry {
@@ -99,6 +101,7 @@ public struct SVGChart {
             case let .points(points): return points.filter { usable($0.y, yScale) }.map(\.x)
             case let .line(_, points, _, _): return points.filter { usable($0.y, yScale) }.map(\.x)
             case let .band(_, points, _, _): return points.map(\.x)
+            case let .errorBars(bars): return bars.filter { usable($0.low, yScale) && usable($0.high, yScale) }.map(\.x)
             case .labels: return []
             }
         }.filter { usable($0, xScale) }
@@ -110,6 +113,7 @@ public struct SVGChart {
             case let .points(points): return points.filter { usable($0.x, xScale) }.map(\.y)
             case let .line(_, points, _, _): return points.filter { usable($0.x, xScale) }.map(\.y)
             case let .band(_, points, _, _): return points.filter { usable($0.x, xScale) }.flatMap { [$0.low, $0.high] }
+            case let .errorBars(bars): return bars.filter { usable($0.x, xScale) }.flatMap { [$0.low, $0.high] }
             case .labels: return []
             }
         }.filter { usable($0, yScale) }
@@ -173,6 +177,12 @@ public struct SVGChart {
                 for point in points where usable(point.x, xScale) && usable(point.y, yScale) {
                     svg += marker(point, x: px(point.x), y: py(point.y)) + "\n"
                 }
+            case let .errorBars(bars):
+                for bar in bars where usable(bar.x, xScale) && usable(bar.low, yScale) && usable(bar.high, yScale) {
+                    let x = f(px(bar.x)), low = f(py(bar.low)), high = f(py(bar.high))
+                    svg += "<path class=\"mark whisker\" d=\"M\(x) \(low)V\(high)M\(f(px(bar.x) - 3)) \(low)h6M\(f(px(bar.x) - 3)) \(high)h6\" "
+                    svg += "stroke=\"\(bar.color)\" stroke-width=\"1.2\" fill=\"none\"/>\n"
+                }
             case let .labels(labels):
                 for label in labels where usable(label.x, xScale) && usable(label.y, yScale) {
                     svg +=
@@ -217,6 +227,9 @@ public struct SVGChart {
                 "<rect class=\"\(markClass)\" x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" \(fill)>\(title)</rect>"
         case .triangle:
             let points = "\(f(x)),\(f(y - 1.2 * r)) \(f(x - 1.1 * r)),\(f(y + 0.8 * r)) \(f(x + 1.1 * r)),\(f(y + 0.8 * r))"
+            return "<polygon class=\"\(markClass)\" points=\"\(points)\" \(fill)>\(title)</polygon>"
+        case .diamond:
+            let points = "\(f(x)),\(f(y - 1.3 * r)) \(f(x + 1.3 * r)),\(f(y)) \(f(x)),\(f(y + 1.3 * r)) \(f(x - 1.3 * r)),\(f(y))"
             return "<polygon class=\"\(markClass)\" points=\"\(points)\" \(fill)>\(title)</polygon>"
         }
     }

@@ -12,12 +12,7 @@ public enum SelectReport {
         budgetLabels: [String]? = nil
     ) -> String {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
-        /// Budget i as the user wrote it: `10% (27.71)` for a percentage, else the amount.
-        func budget(_ index: Int, _ value: Double) -> String {
-            guard let labels = budgetLabels, index < labels.count, labels[index].hasSuffix("%") else { return Format.significant(value, 6) }
-            let written = labels[index]
-            return "\(written) (\(Format.significant(value, 4)))"
-        }
+        func budget(_ index: Int, _ value: Double) -> String { budgetLabel(index, value, budgetLabels) }
         var text = "Selection on \(panelDescription)\n"
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
         text += "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
@@ -35,7 +30,7 @@ public enum SelectReport {
                 budget(index, result.budget), Format.significant(result.totalCost, 6), "\(result.models.count)",
                 "\(result.units.count)", Format.significant(result.value, 8),
                 Format.significant(result.lowerBound, 8), result.gap.map { Format.percent($0) } ?? "—",
-                result.solver + (result.provenOptimal ? " (optimal)" : ""), String(format: "%.3f", result.seconds),
+                result.solver + (result.provenOptimal ? " (optimal)" : ""), Format.fixed(result.seconds, 3),
             ])
         }
         text += table.render()
@@ -57,8 +52,14 @@ public enum SelectReport {
             }
         }
         if let bootstrap { text += render(bootstrap, criterion: criterion) }
-        if let advice { text += "\n" + render(advice) }
+        if let advice { text += "\n" + render(advice, budgetLabels: budgetLabels) }
         return text
+    }
+
+    /// Budget i as the user wrote it: `10% (27.71)` for a percentage, else the amount.
+    static func budgetLabel(_ index: Int, _ value: Double, _ labels: [String]?) -> String {
+        guard let labels, index < labels.count, labels[index].hasSuffix("%") else { return Format.significant(value, 6) }
+        return "\(labels[index]) (\(Format.significant(value, 4)))"
     }
 
     /// The outlier screen's summary: how many, the farthest, and what to do about them.
@@ -86,10 +87,10 @@ public enum SelectReport {
     }
 
     /// The expected ratios of `select --advise`.
-    static func render(_ advice: SelectionAdvice.Advice) -> String {
+    static func render(_ advice: SelectionAdvice.Advice, budgetLabels: [String]? = nil) -> String {
         let text = Format.wrapped("What to expect: " + adviceIntroduction(advice)) + "\n\n"
         var table = TextTable(header: adviceHeader(advice))
-        for row in adviceRows(advice) { table.append(row) }
+        for row in adviceRows(advice, budgetLabels: budgetLabels) { table.append(row) }
         return text + table.render()
     }
 
@@ -102,20 +103,24 @@ public enum SelectReport {
                 ? " Intervals: how often the fit's calibrated 95% score intervals contained the test models' values, their mean width "
                     + "and interval score (width + 40·miss; lower is better)." : "")
             + (advice.entries.contains { $0.validatedBudget != $0.budget }
-                ? " In parentheses: the budget scaled to the pool left after holding out the test models (the same share of its cost)." : "")
+                ? " Validated at: the budget scaled to the pool left after holding out the test models (the same share of its cost)."
+                : "")
     }
 
     static func adviceHeader(_ advice: SelectionAdvice.Advice) -> [String] {
-        ["budget", "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed"]
+        ["budget"] + (rescaled(advice) ? ["validated at"] : []) + [
+            "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed",
+        ]
             + (advice.entries.contains { $0.coverage != nil } ? ["coverage", "width", "int. score"] : [])
     }
 
-    static func adviceRows(_ advice: SelectionAdvice.Advice) -> [[String]] {
+    /// Whether some budget was validated at another amount (the pool less the test models).
+    static func rescaled(_ advice: SelectionAdvice.Advice) -> Bool { advice.entries.contains { $0.validatedBudget != $0.budget } }
+
+    static func adviceRows(_ advice: SelectionAdvice.Advice, budgetLabels: [String]? = nil) -> [[String]] {
         let intervals = advice.entries.contains { $0.coverage != nil }
-        return advice.entries.map { entry in
-            [
-                Format.significant(entry.budget, 6)
-                    + (entry.validatedBudget == entry.budget ? "" : " (\(Format.significant(entry.validatedBudget, 4)))"),
+        return advice.entries.enumerated().map { index, entry in
+            [budgetLabel(index, entry.budget, budgetLabels)] + (rescaled(advice) ? [Format.significant(entry.validatedBudget, 4)] : []) + [
                 Format.significant(entry.medianRatio, 3), Format.significant(entry.p90Ratio, 3),
                 entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
                 "\(entry.targets)", "\(entry.failures)",

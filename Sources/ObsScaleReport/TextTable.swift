@@ -53,14 +53,14 @@ public enum Format {
         return String(format: "%.\(digits)g", value)
     }
 
-    /// A percentage with one decimal.
     /// FLOPs given ×1E21 as a power of ten when they are one ("1E22"), else "X×1E21".
     public static func flopsPower(_ flopsTimes1E21: Double) -> String {
         let exponent = log10(flopsTimes1E21)
         return exponent == exponent.rounded() ? "1E\(21 + Int(exponent))" : "\(significant(flopsTimes1E21, 3))×1E21"
     }
 
-    public static func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
+    /// A share as a percentage with one decimal ("—" for NaN).
+    public static func percent(_ value: Double) -> String { value.isNaN ? "—" : String(format: "%.1f%%", 100 * value) }
 
     /// Text broken at spaces into lines of at most `width` characters (a longer word keeps its line).
     public static func wrapped(_ text: String, width: Int = 100) -> String {

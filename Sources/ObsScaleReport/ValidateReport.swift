@@ -40,7 +40,7 @@ public enum ValidateReport {
             text += "Random draws that could not be fitted (fewer than \(settings.law.parameterCount) models) and were drawn again: \(discarded)\n"
         }
         if !report.droppedTargets.isEmpty {
-            text += "Dropped \(report.droppedTargets.count) degenerate target(s), left out of every summary"
+            text += "Dropped \(Plural.count(report.droppedTargets.count, "degenerate target")), left out of every summary"
             text +=
                 report.droppedTargets.count > Self.listedDroppedTargets
                 ? " (the first \(Self.listedDroppedTargets); all in \(Setting.jsonReportPath)):\n" : ":\n"
@@ -68,7 +68,7 @@ public enum ValidateReport {
                     budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
                     + [
                         budget.random?.failure.map { "random: \($0)" },
-                        (budget.random?.failures ?? 0) > 0 ? "\(budget.random?.failures ?? 0) random fit(s) failed" : nil,
+                        (budget.random?.failures ?? 0) > 0 ? "\(Plural.count(budget.random?.failures ?? 0, "random fit")) failed" : nil,
                     ].compactMap { $0 }
                 for reason in reasons { text += "  budget \(Format.significant(budget.budget)): \(reason)\n" }
             }
@@ -248,7 +248,7 @@ public enum ValidateReport {
         text +=
             "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
         text += "seed \(study.world.seed)); cutoff \(study.validation.splitRule.cutDescription ?? "?")\n"
-        for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(count) world(s) failed: \(reason)\n" }
+        for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(Plural.count(count, "world")) failed: \(reason)\n" }
         text += "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):\n"
         var table = TextTable(
             header: ["target", "budget"] + report.selectors.flatMap { ["\($0) truth MSE", "win"] }

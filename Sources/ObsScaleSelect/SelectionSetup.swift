@@ -138,7 +138,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         var pool = panel.models.indices.filter { inPool[$0] }
         guard pool.count >= 2 else {
             throw SelectionError.emptyPool(
-                "\(pool.count) model(s) pass the pool filters (cutoff, size, completeness, held out\(withoutCost.isEmpty ? "" : ", a cost"))")
+                "\(Plural.count(pool.count, "model")) \(pool.count == 1 ? "passes" : "pass") the pool filters (cutoff, size, completeness, held out\(withoutCost.isEmpty ? "" : ", a cost"))"
+            )
         }
         let matrix = try panel.capabilityMatrix(columns: names)
         // The screen, in the space the selection uses: imputation and PCA fitted on this pool.
@@ -161,7 +162,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
                 "\(Self.count(screen.outliers.count, "capability-space outlier")) left the pool (\(Setting.setupExcludesOutliers)): "
                     + Self.shown(screen.modelNames))
             guard pool.count >= 2 else {
-                throw SelectionError.emptyPool("\(pool.count) model(s) are left after the outliers leave the pool")
+                throw SelectionError.emptyPool(
+                    "\(Plural.count(pool.count, "model")) \(pool.count == 1 ? "is" : "are") left after the outliers leave the pool")
             }
         }
         return Pool(

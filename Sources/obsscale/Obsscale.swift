@@ -18,6 +18,7 @@ struct Obsscale: ParsableCommand {
             SelectCommand.self,
             ValidateCommand.self,
             MergeCommand.self,
+            ReportCommand.self,
             SimulateCommand.self,
             DataCommand.self,
         ]

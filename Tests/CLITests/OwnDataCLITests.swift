@@ -34,15 +34,31 @@ struct OwnDataCLITests {
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("looks like a percentage: pass --target-range 0,100"), "\(refused.stderr)")
         let json = TestPaths.temporaryDirectory().appendingPathComponent("fit.json").path
+        let html = TestPaths.temporaryDirectory().appendingPathComponent("fit.html").path
         let fitted = try runCLI(
-            Array(base.dropLast()) + ["--target-range", "0,100", "--cutoff-flops", "1e23FLOPs", "--reference-family", "Mid", "--json", json])
+            Array(base.dropLast()) + [
+                "--target-range", "0,100", "--cutoff-flops", "1e23FLOPs", "--reference-family", "Mid", "--json", json, "--html", html,
+            ])
         #expect(fitted.status == 0, "\(fitted.stderr)")
+        // The page draws the model without a value at its prediction (a diamond with a hover title).
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("predicted (no observed value)") && page.contains("lab/new-model (Mid), no observed value"))
         // The user's own model, without a value: predicted in the text output, first.
         #expect(fitted.stdout.contains("Predicted (no observed value) (1):"))
         #expect(fitted.stdout.contains("lab/new-model"))
         let object = try loadJSON(URL(fileURLWithPath: json))
         let options = object["options"] as? [String: Any] ?? [:]
         #expect((options["split"] as? [String: Any])?["flopsCutoff"] != nil)
+        // The tables show the file's 0–100 scale: the JSON's normalized prediction × 100, 2 decimals.
+        #expect(fitted.stdout.contains("values and intervals are shown as y, on your scale, MSE and MAE on the fitted scale v"))
+        let predictions = (object["result"] as? [String: Any])?["predictions"] as? [[String: Any]] ?? []
+        let newModel = try #require(predictions.first { $0["model"] as? String == "lab/new-model" })
+        let predicted = try #require(newModel["predicted"] as? Double)
+        let row = try #require(fitted.stdout.split(separator: "\n").first { $0.hasPrefix("lab/new-model") })
+        #expect(row.contains(" " + String(format: "%.2f", 100 * predicted) + " "), "\(row)")
+        // No table cell shows a 0–1 value: every observed value of the training table is above 1.
+        let observed = predictions.compactMap { $0["observed"] as? Double }
+        #expect(!observed.isEmpty && observed.allSatisfy { fitted.stdout.contains(String(format: "%.2f", 100 * $0)) })
     }
 
     @Test func componentsDefaultToWhatThePanelAllows() throws {
@@ -84,7 +100,7 @@ struct PredictCLITests {
         let predict = try runCLI(["predict", "--law", law, "--panel", panel, "--json", json])
         #expect(predict.status == 0, "\(predict.stderr)")
         #expect(predict.stdout.contains("Intervals: 95.0% percentiles over 50 saved bootstrap replicate laws"))
-        #expect(predict.stdout.contains("Against the 150 result(s) that arrived: MSE"))
+        #expect(predict.stdout.contains("Against the 150 results that arrived: MSE"))
         let report = try JSONReport<PredictOptions, SavedLaw.Result>.decode(Data(contentsOf: URL(fileURLWithPath: json)))
         #expect(report.result.predictions.count == 150 && report.command == "predict")
         let refused = try runCLI(["fit", "--panel", panel, "--target", "task_smooth,accuracy", "--predictor", "flops", "--save-law", law])
@@ -153,7 +169,7 @@ struct FitOutputCLITests {
             "--holdout", "lab/new-model", "--reference-family", "Mid", "--json", json,
         ])
         #expect(holdout.status == 0, "\(holdout.stderr)")
-        #expect(holdout.stderr.contains("obsscale: warning: the split holds out 1 model(s), none with a value for 'my_eval (%)'"))
+        #expect(holdout.stderr.contains("obsscale: warning: the split holds out 1 model, without a value for 'my_eval (%)'"))
         let object = try loadJSON(URL(fileURLWithPath: json))
         #expect(((object["result"] as? [String: Any])?["warnings"] as? [String])?.count == 1)
         // A pool by FLOPs on a panel without them names the option.

@@ -35,7 +35,7 @@ struct PlanCLITests {
         let fit = try runCLI(
             ["fit"] + Self.panel + ["--target", Self.target, "--train", "@" + plan, "--train-budget", "10%", "--json", json])
         #expect(fit.status == 0, "\(fit.stderr)")
-        #expect(fit.stdout.contains("train on \(tenPercent.count) named model(s)"))
+        #expect(fit.stdout.contains("train on \(tenPercent.count) named models"))
         let predictions = try #require(((try loadJSON(URL(fileURLWithPath: json)))["result"] as? [String: Any])?["predictions"] as? [[String: Any]])
         let trained = Set(predictions.filter { $0["role"] as? String == "train" }.compactMap { $0["model"] as? String })
         #expect(trained == Set(tenPercent.map { $0[1] }))

@@ -35,7 +35,7 @@ struct ShardedRunTests {
         let merged = folder.appendingPathComponent("merged.json").path
         let merge = try runCLI(["merge"] + parts.reversed() + ["--json", merged])
         #expect(merge.status == 0, "\(merge.stderr)")
-        #expect(merge.stdout.contains("Merged 4 part(s) of one \(arguments[0]) run"), "\(merge.stdout)")
+        #expect(merge.stdout.contains("Merged 4 parts of one \(arguments[0]) run"), "\(merge.stdout)")
         return (try Data(contentsOf: URL(fileURLWithPath: single)), try Data(contentsOf: URL(fileURLWithPath: merged)))
     }
 

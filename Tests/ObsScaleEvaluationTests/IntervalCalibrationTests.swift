@@ -81,7 +81,7 @@ struct IntervalCalibrationTests {
             Issue.record("expected the shipped lines, got \(calibration.source)")
             return
         }
-        #expect(reason.contains("0 public metric(s)"))
+        #expect(reason.contains("0 public metrics"))
         #expect(calibration.lines == [IntervalCalibration.shippedLines(at: 0.95)])
     }
 

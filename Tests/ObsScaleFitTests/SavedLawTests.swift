@@ -60,6 +60,50 @@ struct SavedLawTests {
         #expect(try loaded.predict(panel: bare).scoring == nil)
     }
 
+    /// `predict --at-flops`: each replicate law refits the equivalent-FLOPs line on the saved
+    /// reference points, so the curve intervals are the fit's own `--at-flops` intervals; the
+    /// score intervals add residuals (other draws, same pool); a law without a line refuses.
+    @Test func forecastsReproduceTheFitsAtFlopsIntervals() throws {
+        var (panel, fit, bootstrap) = try Self.fit()
+        let computes = [30.0, 300.0]
+        fit.bootstrap = try bootstrap.run(fit, panel: panel, log10Flops: computes.map { log10($0) }, threadCount: 2)
+        let laws = try bootstrap.replicateLaws(fit, panel: panel, threadCount: 2)
+        let saved = SavedLaw(fit: fit, tool: "test", bootstrap: bootstrap, replicateParameters: laws.parameters, residuals: laws.residuals)
+        let points = try #require(saved.referencePoints)
+        #expect(points.log10Flops.count == fit.equivalentFlops?.referenceModels.count)
+        let forecasts = try saved.predict(panel: panel, atFlops: computes).forecasts ?? []
+        let expected = try #require(fit.bootstrap?.atFlops)
+        #expect(forecasts.count == 2 && expected.count == 2)
+        for (forecast, original) in zip(forecasts, expected) {
+            #expect(abs(forecast.predicted - (fit.predicted(atFlops: forecast.flops) ?? .nan)) <= 1e-12)
+            let curve = try #require(forecast.interval)
+            #expect(abs(curve.lower - original.interval.lower) <= 1e-10)
+            #expect(abs(curve.upper - original.interval.upper) <= 1e-10)
+            let score = try #require(forecast.predictionInterval)
+            #expect(score.upper - score.lower >= curve.upper - curve.lower)
+        }
+        // Deterministic in the seed.
+        #expect(try saved.forecasts(atFlops: computes, seed: 3) == saved.forecasts(atFlops: computes, seed: 3))
+        // Without reference points (a format-2 law): the point forecast only.
+        var older = saved
+        older.referencePoints = nil
+        let bare = try older.forecasts(atFlops: computes)
+        #expect(bare.map(\.predicted) == forecasts.map(\.predicted) && bare.allSatisfy { $0.interval == nil })
+        // Without a line, or at a compute that is not one: refused, naming the setting.
+        var flat = saved
+        flat.equivalentFlops = nil
+        flat.referencePoints = nil
+        #expect(throws: FitError.self) { try flat.forecasts(atFlops: computes) }
+        #expect(throws: FitError.self) { try saved.forecasts(atFlops: [0]) }
+        // Reference points that do not fit the law are refused on load.
+        var damaged = saved
+        damaged.referencePoints?.scores[0] = [1]
+        #expect(throws: FitError.self) { try damaged.check(path: "law.json") }
+        damaged = saved
+        damaged.referencePoints?.log10Flops = [1]
+        #expect(throws: FitError.self) { try damaged.check(path: "law.json") }
+    }
+
     @Test func replicateLawsNeedOneCapabilitySpace() throws {
         let (panel, fit, _) = try Self.fit()
         #expect(throws: FitError.self) { try FitBootstrap(replicateCount: 10, refitPCA: true).replicateLaws(fit, panel: panel) }

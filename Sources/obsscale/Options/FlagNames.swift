@@ -52,6 +52,7 @@ enum FlagNames {
         .scalingLawTarget: "--target",
         .scalingLawTargetRange: "--target-range",
         .savedLawPath: "--save-law",
+        .savedLawForecastFlops: "--at-flops",
         .scalingLawPCAOn: "--pca-on",
         .scalingLawReferenceFamily: "--reference-family",
         .scalingLawPrior: "--prior",

@@ -122,23 +122,35 @@ struct PanelOptions: ParsableArguments {
         companions: PanelQuery.CompanionFiles = .join, targets: [String] = [], capabilities: [String]? = nil, placesModels: Bool = true,
         outputs: OutputFiles
     ) throws -> PanelQuery.Loaded {
+        try Self.load(
+            query, companions: companions,
+            request: ColumnRequest(capabilities: capabilities ?? benchmarks, placesModels: placesModels, targets: targets),
+            outputs: outputs, quiet: quiet)
+    }
+
+    /// Loads the panel a query names (a command line's, or one a report recorded), with the
+    /// notices and notes `load` prints.
+    static func load(
+        _ query: PanelQuery, companions: PanelQuery.CompanionFiles, request: ColumnRequest, outputs: OutputFiles, quiet: Bool
+    ) throws -> PanelQuery.Loaded {
         let location = try PanelLocation.resolve(
             panel: query.panelPath, downstream: query.downstreamPaths, roots: ProjectPaths.roots(executablePath: executablePath))
         try outputs.check(notOverwriting: [location.panelPath] + location.downstreamPaths)
-        let request = ColumnRequest(capabilities: capabilities ?? benchmarks, placesModels: placesModels, targets: targets)
         let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions, request: request)
         if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
         if !quiet {
             for note in loaded.panel.notes { StandardOutput.line(TerminalText.escaped(FlagNames.translate("note: \(note)"))) }
         }
-        if !placesModels {
-            for name in benchmarks ?? [] { _ = try loaded.panel.resolvedColumn(name) }
+        if !request.placesModels {
+            for name in request.capabilities ?? [] { _ = try loaded.panel.resolvedColumn(name) }
         }
         return loaded
     }
 
     /// "77 models in 21 families (preset paper-2024) from FILE".
-    func describe(_ loaded: PanelQuery.Loaded) -> String {
+    func describe(_ loaded: PanelQuery.Loaded) -> String { Self.describe(loaded) }
+
+    static func describe(_ loaded: PanelQuery.Loaded) -> String {
         let panel = loaded.panel
         var text = "\(panel.count) models in \(panel.familyNames.count) families"
         if let preset = loaded.preset { text += " (preset \(preset.name))" }

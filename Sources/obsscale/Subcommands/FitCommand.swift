@@ -180,34 +180,32 @@ struct FitCommand: ParsableCommand {
                 printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
                 return
             }
+            var records: [FitBootstrap.Replicate] = []
             if let settings {
-                fit.bootstrap = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
-                    try settings.run(
-                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) },
+                records = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
+                    try settings.replicates(
+                        fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: 0...max(0, settings.replicateCount - 1),
                         threadCount: runOptions.threadCount, progress: progress)
                 }
+                fit.bootstrap = settings.summarize(
+                    fit, log10Flops: atFlops.map { log10($0) }, replicates: records, threadCount: runOptions.threadCount)
             }
-            var saved: SavedLaw?
-            if saveLaw != nil {
-                saved = SavedLaw(fit: fit, tool: "obsscale \(ObsScaleVersion.current)")
-                if let settings {
-                    let laws = try settings.replicateLaws(fit, panel: loaded.panel, threadCount: runOptions.threadCount)
-                    saved = SavedLaw(
-                        fit: fit, tool: "obsscale \(ObsScaleVersion.current)", bootstrap: settings, replicateParameters: laws.parameters,
-                        residuals: laws.residuals)
-                }
-            }
+            let saved =
+                try saveLaw == nil
+                ? nil : SavedLaw(fit: fit, panel: loaded.panel, bootstrap: settings, replicates: records, threadCount: runOptions.threadCount)
             try outputs.write { label in
                 switch label {
                 case "--html":
-                    return HTMLPage.fit(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops)
-                        .data
+                    return HTMLPage.fit(
+                        fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops
+                    )
+                    .data
                 case "--save-law": return try saved?.encoded() ?? Data()
                 default: return try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).encoded()
                 }
             }
             printReport(
-                FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: describe(rule), atFlops: atFlops),
+                FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops),
                 quiet: panelOptions.quiet(outputs))
         }
     }
@@ -220,11 +218,11 @@ struct FitCommand: ParsableCommand {
             let comparison = try PredictorComparison.run(law: law, panel: loaded.panel, target: target, split: split)
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage.predictorComparison(comparison, panelDescription: description, splitDescription: describe(rule)).data
+                    ? HTMLPage.predictorComparison(comparison, panelDescription: description, splitDescription: FitReport.describe(rule)).data
                     : try JSONReport(command: "fit", options: options, result: comparison).encoded()
             }
             printReport(
-                PredictorReport.render(comparison, panelDescription: description, splitDescription: describe(rule)),
+                PredictorReport.render(comparison, panelDescription: description, splitDescription: FitReport.describe(rule)),
                 quiet: panelOptions.quiet(outputs))
             return
         }
@@ -232,23 +230,11 @@ struct FitCommand: ParsableCommand {
             .fit(panel: loaded.panel, target: target, split: split)
         try outputs.write { label in
             label == "--html"
-                ? HTMLPage.computeBaseline(fit, panelDescription: description, splitDescription: describe(rule)).data
+                ? HTMLPage.computeBaseline(fit, panelDescription: description, splitDescription: FitReport.describe(rule)).data
                 : try JSONReport(command: "fit", options: options, result: fit).encoded()
         }
         printReport(
-            PredictorReport.render(fit, panelDescription: description, splitDescription: describe(rule)), quiet: panelOptions.quiet(outputs))
-    }
-
-    func describe(_ rule: SplitRule) -> String {
-        switch rule {
-        case .none: return "all models train (no held-out set)"
-        case let .flopsCutoff(x): return "train FLOPs ≤ \(x)×1E21, test above (and unknown FLOPs)"
-        case let .sizeCutoff(x): return "train size ≤ \(Format.significant(x))B parameters, test above (and unknown sizes)"
-        case let .dateCutoff(day): return "train released on or before \(day), test later (and unknown dates)"
-        case let .metricCutoff(column, x): return "train \(column) ≤ \(x)"
-        case let .top(_, f): return f < 1 ? "test = top \(Format.percent(f)) by the target" : "test = top \(Int(f)) models by the target"
-        case let .holdout(names): return "\(names.count) named held-out model(s)"
-        case let .train(names): return "train on \(names.count) named model(s)"
-        }
+            PredictorReport.render(fit, panelDescription: description, splitDescription: FitReport.describe(rule)), quiet: panelOptions.quiet(outputs)
+        )
     }
 }

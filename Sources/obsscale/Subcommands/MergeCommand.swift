@@ -20,6 +20,14 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Where the merged JSON report goes (written atomically).")
     var json: String
 
+    @Option(
+        name: .customLong("save-law"),
+        help: """
+            For a fit's parts: also write the law the single run's --save-law writes (the replicate laws come from the parts; \
+            the run's data is read again for the residual pool).
+            """)
+    var saveLaw: String?
+
     @Option(help: "Worker threads for the summary (default: all cores; results do not depend on it).")
     var threads: Int?
 
@@ -32,11 +40,21 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let outputs = try OutputFiles([("--json", json)], inputs: parts)
-            let merged = try ReportMerge.merge(paths: parts, threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            try outputs.write { _ in merged.report }
+            let outputs = try OutputFiles([("--json", json), ("--save-law", saveLaw)], inputs: parts)
+            let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            let merged = try ReportMerge.merge(paths: parts, threadCount: threadCount)
+            var law: SavedLaw?
+            if saveLaw != nil {
+                guard let options = merged.fitOptions else {
+                    throw ValidationError("--save-law: not allowed for the parts of a \(merged.command) run (allowed: parts of fit --bootstrap)")
+                }
+                let loaded = try RecordedRun.loadFitPanel(options, outputs: outputs, quiet: true)
+                law = try merged.savedLaw(panel: loaded.panel, threadCount: threadCount)
+            }
+            try outputs.write { label in label == "--save-law" ? try law?.encoded() ?? Data() : merged.report }
             printReport(
-                "Merged \(merged.partCount) part(s) of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)\n",
+                "Merged \(merged.partCount == 1 ? "1 part" : "\(merged.partCount) parts") of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)"
+                    + (saveLaw.map { "; its law saved to \($0)" } ?? "") + "\n",
                 quiet: quiet || outputs.usesStandardOutput)
         }
     }

@@ -21,6 +21,12 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
 
+    @Option(
+        name: .customLong("at-flops"),
+        help: "Also forecast a reference-family model at these FLOPs (×1E21, comma-separated), with intervals when the law has replicates.",
+        transform: Parse.flopsList)
+    var atFlops: [Double] = []
+
     /// The panel options, with families from the model names where the file has no family column
     /// (`--family-from model` unless given): a law predicts each model on its own, so new models
     /// need no family.
@@ -36,11 +42,12 @@ struct PredictCommand: ParsableCommand {
             let outputs = try panelOptions.outputs(inputs: [law])
             let saved = try SavedLaw.load(path: law)
             let loaded = try panelOptions.load(targets: [saved.law.target], capabilities: saved.law.benchmarkNames, outputs: outputs)
-            let result = try saved.predict(panel: loaded.panel, seed: seed, interval: intervalOptions.interval)
+            let result = try saved.predict(panel: loaded.panel, seed: seed, interval: intervalOptions.interval, atFlops: atFlops)
             try outputs.write { _ in
                 try JSONReport(
                     command: "predict", seed: seed,
-                    options: PredictOptions(query: panelOptions.query, lawPath: law, interval: intervalOptions.interval),
+                    options: PredictOptions(
+                        query: panelOptions.query, lawPath: law, interval: intervalOptions.interval, atFlops: atFlops.isEmpty ? nil : atFlops),
                     result: result
                 ).encoded()
             }

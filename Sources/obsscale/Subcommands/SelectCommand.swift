@@ -184,7 +184,7 @@ struct SelectCommand: ParsableCommand {
                 case "--html":
                     return HTMLPage.select(
                         results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                        criterion: criterion, bootstrap: summary, advice: advice
+                        criterion: criterion, bootstrap: summary, advice: advice, budgetLabels: budget.labels
                     ).data
                 case "--plan":
                     return Data(

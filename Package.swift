@@ -72,7 +72,7 @@ let package = Package(
         // The umbrella: the README's library example, compiled and run.
         .testTarget(name: "ObsScaleTests", dependencies: ["ObsScale", "_TestSupport"]),
         // The command line: in-process parse tests (`@testable import obsscale`) and process-level runs.
-        .testTarget(name: "CLITests", dependencies: ["obsscale", "_TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["obsscale", "_TestSupport"], exclude: ["Fixtures"]),
         // Random panels through pca, fit, bootstrap and select (no crash, finite or typed error, budgets, determinism).
         .testTarget(
             name: "PropertyTests",

@@ -6,8 +6,8 @@ public enum ProjectPaths {
     /// Candidate project roots, in order: `$OBSSCALE_HOME`, the current directory, and — when the
     /// caller names its executable — `PREFIX/share/obsscale` beside an installed `PREFIX/bin`,
     /// then the executable's folder and its ancestors (so `.build/debug/obsscale` finds the
-    /// checkout). The library never reads the process's
-    /// arguments itself: a command-line front end passes `CommandLine.arguments.first`.
+    /// checkout). The library never looks for its own executable: a command-line front end
+    /// passes its path (`obsscale` reads `/proc/self/exe`, else `Bundle.main.executablePath`).
     public static func roots(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         executablePath: String? = nil

@@ -7,7 +7,6 @@ import ObsScaleSelect
 // The `options` and `result` of each command's `--json` envelope (`JSONReport`), documented in
 // docs/json.md. Codable both ways, so scripts and tests can read a report back into these types.
 
-/// `obsscale pca`: options; the result is `CapabilityAnalysis.Result`.
 /// `obsscale compare`'s settings.
 public struct CompareOptions: Codable, Equatable, Sendable {
     public var query: PanelQuery
@@ -32,6 +31,7 @@ public struct EfficiencyOptions: Codable, Equatable, Sendable {
     }
 }
 
+/// `obsscale pca`: options; the result is `CapabilityAnalysis.Result`.
 public struct PCAOptions: Codable, Equatable, Sendable {
     public var query: PanelQuery
     public var analysis: CapabilityAnalysis

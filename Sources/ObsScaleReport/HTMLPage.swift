@@ -439,7 +439,7 @@ extension HTMLPage {
     public static func validate(_ report: ValidationReport, panelDescription: String) -> HTMLPage {
         var page = HTMLPage(title: "Validation of the selection: test MSE against the budget")
         page.paragraph(
-            "\(panelDescription). Split at \(report.settings.splitRule.cutDescription ?? "?"); \(ValidateReport.describePools(report))."
+            "\(panelDescription). Split at \(report.settings.splitRule.cutDescription ?? "?"); \(ValidationReportText.describePools(report))."
         )
         let selectors = report.selectors
         // Budgets as written (10 for 10%): targets with different pools spend different amounts.
@@ -448,7 +448,7 @@ extension HTMLPage {
         page.paragraph(
             "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
                 + "vs random: the ratio to the random subsets' mean.")
-        page.table(header: ValidateReport.summaryHeader(report), rows: ValidateReport.summaryRows(report))
+        page.table(header: ValidationReportText.summaryHeader(report), rows: ValidationReportText.summaryRows(report))
         if let intervals = report.settings.intervals { page.reliability(report, intervals) }
         let budgetAxis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
         var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: budgetAxis, yLabel: "median test-MSE ratio", yScale: .log10)

@@ -217,24 +217,6 @@ struct ParseTests {
         #expect(FlagNames.translate("\(Setting.simulationFamilyCount): '0'", overrides: FlagNames.validateOverrides) == "--sim-families: '0'")
         #expect(FlagNames.translate("meta-llama/Llama-2-7b-hf: no setting here") == "meta-llama/Llama-2-7b-hf: no setting here")
     }
-
-    /// Every setting a library layer declares has a flag, so no CLI message speaks Swift.
-    @Test func everyDeclaredSettingHasAFlag() {
-        let declared: [Setting] = [
-            .panelPath, .splitFlopsCutoff, .splitTop, .splitTrain, .modelListBudget, .modelFilterMaxSize, .fetchTimeout, .fetchBaseURL,
-            .fetchDestination,
-            .simulationFamilyCount, .simulationModelsPerFamily, .simulationModelCount, .simulationMissingRate,
-            .simulationCapabilityCount, .imputerColumns, .imputerRank, .pcaComponentCount, .huberDelta, .scalingLawTargetRange,
-            .scalingLawPCAOn, .scalingLawReferenceFamily, .fitBootstrapReplicateCount, .fitBootstrapLevel, .fitBootstrapRefitPCA,
-            .fitBootstrapLog10Flops, .fitBootstrapThreadCount, .selectionBudgets, .selectionMethod, .selectionTimeLimit,
-            .setupComponentCount, .setupCutoffFlops, .setupTargets, .setupRidge, .problemRidge, .mustInclude, .maxFamilies,
-            .minModels, .maxModelsPerFamily, .paperRandomCount, .selectionBootstrapReplicateCount, .selectionBootstrapLevel,
-            .selectionBootstrapThreadCount, .validationTargets, .validationCutoffFlops, .validationSelectors,
-            .validationRandomCount, .simulationWorldCount, .simulationPublicMetricCount, .scalingLawPrior, .scalingLawMaxAutoComponents,
-            .validationMinTestStandardDeviation, .validationThreadCount, .fitBootstrapRefitChoices, .adviceTargets, .adviceHeldOutShare,
-        ]
-        for setting in declared { #expect(FlagNames.flags[setting] != nil, "\(setting)") }
-    }
 }
 
 /// Trimming without Foundation (lists on the command line, CSV cells) trims what Foundation's

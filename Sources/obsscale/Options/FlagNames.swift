@@ -125,12 +125,25 @@ enum FlagNames {
         .minModels: "the law's parameter count (a subset must be fittable)",
     ]
 
-    /// `text` with every setting name replaced by its flag (longest names first, so no name is
-    /// rewritten inside a longer one).
+    /// The settings no flag sets — fixed by obsscale, or set only through the library — as the
+    /// command line names them. Together with `flags` it covers every `Setting` a layer declares
+    /// (`Tests/CLITests/SettingRegistryTests` reads the declarations from the sources), so no
+    /// message the command line prints speaks Swift.
+    static let fixed: [Setting: String] = [
+        .imputerMaxIterations: "the imputation's iteration limit (1000)",
+        .regressionFloorBounds: "the sigmoid-floor's floor bounds [0, 0.2]",
+        .regressionPenalty: "the prior's penalty",
+        .regressionTargets: "the target's values",
+        .splitMetricCutoff: "the split by a metric",
+        .validationHeldOutModels: "the held-out models",
+    ]
+
+    /// `text` with every setting name replaced by its flag, or by its name in `fixed` (longest
+    /// names first, so no name is rewritten inside a longer one).
     static func translate(_ text: String, overrides: [Setting: String] = [:]) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: ".")) else { return text }
-        let table = flags.merging(overrides) { _, override in override }
+        let table = fixed.merging(flags) { _, flag in flag }.merging(overrides) { _, override in override }
         var result = text
         // A byte search first: most reports name no setting, and Foundation's substring search on
         // every setting of a long report costs more than the report itself.

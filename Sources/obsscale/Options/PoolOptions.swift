@@ -6,9 +6,8 @@ struct PoolOptions: ParsableArguments {
     @Option(help: "Cost of a model: count (1 each, the paper), params (Model Size (B)), flops, or any numeric column.")
     var cost: CostKind = .count
 
-    @Option(
-        name: .customLong("cutoff-flops"), help: "Pool: models with FLOPs ≤ X (×1E21); validate tests on the models above.", transform: Parse.flops)
-    var cutoffFlops: Double?
+    @OptionGroup var flopsCut: FlopsCutOption
+    var cutoffFlops: Double? { flopsCut.cutoffFlops }
 
     @Option(name: .customLong("max-families"), help: "At most this many families in a selected subset.")
     var maxFamilies: Int?

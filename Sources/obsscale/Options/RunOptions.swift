@@ -7,15 +7,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Seed of everything random (replicate r draws from a stream hashed from (seed, r)).")
     var seed: UInt64 = 0
 
-    @Option(help: "Worker threads (default: all cores; results do not depend on it).")
-    var threads: Int?
+    @OptionGroup var threadsOption: ThreadsOption
 
-    @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")
-    var html: String?
+    @OptionGroup var htmlOption: HTMLOption
 
-    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
-
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads: '\(threads)' is not allowed (allowed: ≥ 1)") }
-    }
+    var threadCount: Int { threadsOption.threadCount }
+    var html: String? { htmlOption.html }
 }

@@ -12,19 +12,15 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "A target (repeat; at least two). The first is the baseline every later one is compared with.")
     var target: [String] = []
 
-    @Option(
-        name: .customLong("target-range"), help: "LOW,HIGH: fit and score (y − LOW)/(HIGH − LOW) for every target.", transform: Parse.range)
-    var targetRange: ClosedRange<Double>?
+    /// `--target-range` applies to every target.
+    @OptionGroup var scaleOptions: TargetScaleOptions
+    var targetRange: ClosedRange<Double>? { scaleOptions.targetRange }
+    var referenceFamily: String { scaleOptions.referenceFamilyOrDefault }
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<RecommendedLawDefaults>
 
-    @Option(
-        name: .customLong("cutoff-flops"), help: "Fit on models with FLOPs ≤ X (×1E21) and score the rest (default: fit on all).",
-        transform: Parse.flops)
-    var cutoffFlops: Double?
-
-    @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs.")
-    var referenceFamily = "Llama-2"
+    @OptionGroup var flopsCut: FlopsCutOption
+    var cutoffFlops: Double? { flopsCut.cutoffFlops }
 
     @Option(name: .customLong("at-flops"), help: "Report the gaps at these computes (×1E21, comma-separated).", transform: Parse.flopsList)
     var atFlops: [Double] = [84, 840, 8400]

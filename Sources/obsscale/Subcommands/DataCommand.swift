@@ -39,8 +39,8 @@ struct FetchCommand: ParsableCommand {
     @Option(help: "Seconds allowed per file for connecting and receiving it.")
     var timeout: Double = DataFetch.defaultTimeout
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func run() throws {
         try runReportingErrors {

@@ -10,21 +10,19 @@ struct EfficiencyCommand: ParsableCommand {
     @OptionGroup var panelOptions: PanelOptions
 
     @Option(help: "Components to fit a line for (PC-1…PC-K).")
-    var components = 3
+    var components = ComputeEfficiency().componentCount
 
-    @Option(name: .customLong("impute-rank"), help: "Rank of the PCA imputation.")
-    var imputeRank = 1
-
-    @Flag(help: "Standardize benchmark columns before the PCA (default: centred only, as the paper).")
-    var standardize = false
+    @OptionGroup var spaceOptions: CapabilitySpaceOptions
+    var imputeRank: Int { spaceOptions.imputeRank }
+    var standardize: Bool { spaceOptions.standardize }
 
     @Option(
         name: .customLong("at-flops"), help: "Rank families by their line's PC-1 at these computes (×1E21, comma-separated).",
         transform: Parse.flopsList)
     var atFlops: [Double] = [10, 100]
 
-    @Option(help: "Write a self-contained HTML report with the charts to this file (atomically).")
-    var html: String?
+    @OptionGroup var htmlOption: HTMLOption
+    var html: String? { htmlOption.html }
 
     func validate() throws {
         guard components >= 1 else { throw ValidationError("--components: '\(components)' is not allowed (allowed: ≥ 1)") }

@@ -12,15 +12,13 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The downstream metric column to fit (headers may contain commas).")
     var target: String
 
-    @Option(
-        name: .customLong("target-range"), help: "LOW,HIGH: fit and score (y − LOW)/(HIGH − LOW), e.g. LOW = chance accuracy.",
-        transform: Parse.range)
-    var targetRange: ClosedRange<Double>?
+    @OptionGroup var scaleOptions: TargetScaleOptions
+    var targetRange: ClosedRange<Double>? { scaleOptions.targetRange }
 
     @OptionGroup(title: "Scaling law") var lawOptions: LawOptions<RecommendedLawDefaults>
 
-    @Option(name: .customLong("cutoff-flops"), help: "Train on models with FLOPs ≤ X (×1E21); hold out the rest.", transform: Parse.flops)
-    var cutoffFlops: Double?
+    @OptionGroup var flopsCut: FlopsCutOption
+    var cutoffFlops: Double? { flopsCut.cutoffFlops }
 
     @OptionGroup var cutOptions: CutOptions
 
@@ -43,8 +41,7 @@ struct FitCommand: ParsableCommand {
         help: "With --train @PLAN.csv of several budgets: the budget whose models you evaluated (as written, e.g. 10%).")
     var trainBudget: String?
 
-    @Option(name: .customLong("reference-family"), help: "Family whose compute defines equivalent FLOPs (default: Llama-2 when the panel has it).")
-    var referenceFamily: String?
+    var referenceFamily: String? { scaleOptions.referenceFamily }
 
     @OptionGroup var runOptions: RunOptions
 
@@ -52,19 +49,16 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
 
-    @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate (default: fixed capabilities).")
-    var refitPCA = false
+    @OptionGroup var refitOption: RefitPCAOption
+    var refitPCA: Bool { refitOption.refitPCA }
 
     @Flag(
         name: .customLong("refit-choices"),
         help: "Choose the prior's strength and K again in each bootstrap replicate (default: the full fit's choices, kept fixed).")
     var refitChoices = false
 
-    @Option(
-        name: .customLong("at-flops"),
-        help: "Also predict a reference-family model at these FLOPs (×1E21, comma-separated), with an interval under --bootstrap.",
-        transform: Parse.flopsList)
-    var atFlops: [Double] = []
+    @OptionGroup var forecastOption: ForecastOption
+    var atFlops: [Double] { forecastOption.atFlops }
 
     @Option(
         name: .customLong("save-law"),
@@ -116,7 +110,7 @@ struct FitCommand: ParsableCommand {
 
     /// The law the options describe (reads a `--prior FILE`).
     func law() throws -> ScalingLaw {
-        try lawOptions.law(benchmarks: panelOptions.benchmarks, targetRange: targetRange, referenceFamily: referenceFamily ?? "Llama-2")
+        try lawOptions.law(benchmarks: panelOptions.benchmarks, targetRange: targetRange, referenceFamily: scaleOptions.referenceFamilyOrDefault)
     }
 
     /// The bootstrap the options ask for, if any.
@@ -222,7 +216,7 @@ struct FitCommand: ParsableCommand {
                     : try JSONReport(command: "fit", options: options, result: comparison).encoded()
             }
             printReport(
-                PredictorReport.render(comparison, panelDescription: description, splitDescription: FitReport.describe(rule)),
+                BaselineReport.render(comparison, panelDescription: description, splitDescription: FitReport.describe(rule)),
                 quiet: panelOptions.quiet(outputs))
             return
         }
@@ -234,7 +228,7 @@ struct FitCommand: ParsableCommand {
                 : try JSONReport(command: "fit", options: options, result: fit).encoded()
         }
         printReport(
-            PredictorReport.render(fit, panelDescription: description, splitDescription: FitReport.describe(rule)), quiet: panelOptions.quiet(outputs)
+            BaselineReport.render(fit, panelDescription: description, splitDescription: FitReport.describe(rule)), quiet: panelOptions.quiet(outputs)
         )
     }
 }

@@ -28,20 +28,15 @@ struct MergeCommand: ParsableCommand {
             """)
     var saveLaw: String?
 
-    @Option(help: "Worker threads for the summary (default: all cores; results do not depend on it).")
-    var threads: Int?
+    @OptionGroup var threadsOption: ThreadsOption
 
-    @Flag(help: "Print nothing on success.")
-    var quiet = false
-
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads: '\(threads)' is not allowed (allowed: ≥ 1)") }
-    }
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func run() throws {
         try runReportingErrors {
             let outputs = try OutputFiles([("--json", json), ("--save-law", saveLaw)], inputs: parts)
-            let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            let threadCount = threadsOption.threadCount
             let merged = try ReportMerge.merge(paths: parts, threadCount: threadCount)
             var law: SavedLaw?
             if saveLaw != nil {

@@ -12,17 +12,15 @@ struct PCACommand: ParsableCommand {
     @Option(help: "Number of components to report (default: 5, or fewer when the panel has fewer benchmark columns).")
     var components: Int?
 
-    @Option(name: .customLong("impute-rank"), help: "Rank of the PCA imputation.")
-    var imputeRank = 1
-
-    @Flag(help: "Standardize benchmark columns before the PCA (default: centred only, as the paper).")
-    var standardize = false
+    @OptionGroup var spaceOptions: CapabilitySpaceOptions
+    var imputeRank: Int { spaceOptions.imputeRank }
+    var standardize: Bool { spaceOptions.standardize }
 
     @Flag(help: "Also print every model's capability scores.")
     var scores = false
 
-    @Option(help: "Write a self-contained HTML report (explained variance, loadings heatmap) to this file (atomically).")
-    var html: String?
+    @OptionGroup var htmlOption: HTMLOption
+    var html: String? { htmlOption.html }
 
     func run() throws {
         try runReportingErrors {

@@ -21,11 +21,8 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
 
-    @Option(
-        name: .customLong("at-flops"),
-        help: "Also forecast a reference-family model at these FLOPs (×1E21, comma-separated), with intervals when the law has replicates.",
-        transform: Parse.flopsList)
-    var atFlops: [Double] = []
+    @OptionGroup var forecastOption: ForecastOption
+    var atFlops: [Double] { forecastOption.atFlops }
 
     /// The panel options, with families from the model names where the file has no family column
     /// (`--family-from model` unless given): a law predicts each model on its own, so new models

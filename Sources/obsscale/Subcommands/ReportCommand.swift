@@ -17,11 +17,11 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The JSON report (written by --json, or by merge).")
     var report: String
 
-    @Option(help: "Write the HTML report to this file (atomically).")
-    var html: String?
+    @OptionGroup var htmlOption: HTMLOption
+    var html: String? { htmlOption.html }
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func run() throws {
         try runReportingErrors {
@@ -133,7 +133,7 @@ enum RecordedRun {
         if options.study != nil {
             let report = try JSONReport<ValidateOptions, SimulationStudyReport>.decode(data)
             return Rendered(
-                what: "validate --simulate", text: ValidateReport.render(report.result), html: nil, flagOverrides: FlagNames.validateOverrides)
+                what: "validate --simulate", text: ValidationReportText.render(report.result), html: nil, flagOverrides: FlagNames.validateOverrides)
         }
         let report = try JSONReport<ValidateOptions, ValidationReport>.decode(data)
         guard let query = options.query else { throw Unrenderable(description: "a validate report without its data (options.query)") }
@@ -141,7 +141,7 @@ enum RecordedRun {
             query, companions: .join, request: ColumnRequest(capabilities: options.validation?.law.benchmarks), outputs: outputs, quiet: quiet)
         let panelDescription = PanelOptions.describe(loaded)
         return Rendered(
-            what: "validate", text: ValidateReport.render(report.result, panelDescription: panelDescription),
+            what: "validate", text: ValidationReportText.render(report.result, panelDescription: panelDescription),
             html: HTMLPage.validate(report.result, panelDescription: panelDescription).data, flagOverrides: FlagNames.validateOverrides)
     }
 

@@ -22,8 +22,8 @@ struct SelectCommand: ParsableCommand {
     @Option(help: "Search method.")
     var method: SelectionMethod = .auto
 
-    @Option(help: "Criterion: d (D-optimality, recommended), v (V-optimality, the paper), or a.")
-    var criterion: Criterion = SelectionSetup.recommended.criterion
+    @OptionGroup(title: "Design") var designOptions: DesignOptions
+    var criterion: Criterion { designOptions.criterion }
 
     @Option(help: "Units never selected (comma-separated).", transform: Parse.commaList)
     var exclude: [String] = []
@@ -42,17 +42,11 @@ struct SelectCommand: ParsableCommand {
         help: "Pool: models of at most this many billion parameters (with --advise and no --cutoff-flops, the larger models are its test models).")
     var maxSize: Double?
 
-    @Option(help: "Rows of L: all (the pool, the paper), above-cutoff (models above --cutoff-flops), or a file of model names.")
-    var targets = "all"
-
     @Option(help: "Number of PCs in the design (K_sel).")
-    var components = 3
-
-    @Flag(inversion: .prefixedNo, help: "Add an intercept column to the design (recommended; the paper has none).")
-    var intercept = SelectionSetup.recommended.intercept
+    var components = SelectionSetup().componentCount
 
     @Option(help: "Ridge δ added to G (0: singular designs are infeasible).")
-    var ridge = 0.0
+    var ridge = SelectionSetup().ridge
 
     @OptionGroup(title: "Search") var searchOptions: SearchOptions
 
@@ -84,16 +78,10 @@ struct SelectCommand: ParsableCommand {
     /// The selection setup the options describe (reads a `--targets FILE`).
     func setup() throws -> SelectionSetup {
         var setup = poolOptions.setup(benchmarks: panelOptions.benchmarks, componentCount: components)
-        setup.intercept = intercept
+        try designOptions.apply(to: &setup)
         setup.ridge = ridge
-        setup.criterion = criterion
         setup.unit = unit
         setup.maxSizeB = maxSize
-        switch targets {
-        case "all", "pool": setup.targets = .pool
-        case "above-cutoff": setup.targets = .aboveCutoff
-        default: setup.targets = .models(try ModelNames(names: [], file: targets).load())
-        }
         setup.exclude = exclude
         setup.minModels = minModels
         setup.maxModels = maxModels
@@ -137,8 +125,7 @@ struct SelectCommand: ParsableCommand {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
             let needed: [String]
             if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
-            let targetsFile = ["all", "pool", "above-cutoff"].contains(targets) ? nil : targets
-            let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [targetsFile])
+            let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [designOptions.targets.path])
             let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed), outputs: outputs)
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)

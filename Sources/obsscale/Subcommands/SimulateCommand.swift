@@ -33,8 +33,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Output folder (created if needed).")
     var out: String
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     func run() throws {
         try runReportingErrors {

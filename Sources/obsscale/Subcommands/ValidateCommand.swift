@@ -9,14 +9,6 @@ enum ValidateLawDefaults: LawDefaults {
 
 extension TargetGrouping: ExpressibleByArgument {}
 
-/// `--targets pool|test`: the rows of L in the selection criterion.
-enum CriterionRows: String, ExpressibleByArgument, CaseIterable {
-    /// The pool (the paper).
-    case pool
-    /// The models to be predicted: those above the cutoff.
-    case test
-}
-
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -62,14 +54,7 @@ struct ValidateCommand: ParsableCommand {
             """)
     var random = 5
 
-    @Option(help: "Selection criterion: d (D-optimality, recommended), v (V-optimality, the paper), or a.")
-    var criterion: Criterion = SelectionSetup.recommended.criterion
-
-    @Flag(inversion: .prefixedNo, help: "Add an intercept column to the selection's design (recommended; the paper has none).")
-    var intercept = SelectionSetup.recommended.intercept
-
-    @Option(help: "Rows of L in the selection criterion: pool (the paper) or test (the models above the cutoff, to be predicted).")
-    var targets: CriterionRows = .pool
+    @OptionGroup(title: "Design") var designOptions: DesignOptions
 
     @Option(name: .customLong("min-test-sd"), help: "Drop targets whose test values have a smaller standard deviation (degenerate).")
     var minTestSD = 0.01
@@ -106,8 +91,8 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup(title: "Intervals") var intervalOptions: IntervalOptions
 
-    @Flag(name: .customLong("refit-pca"), help: "Redo imputation and PCA inside each bootstrap replicate.")
-    var refitPCA = false
+    @OptionGroup var refitOption: RefitPCAOption
+    var refitPCA: Bool { refitOption.refitPCA }
 
     /// `--bootstrap` on a panel when not given.
     static let defaultIntervalReplicates = 100
@@ -142,9 +127,7 @@ struct ValidateCommand: ParsableCommand {
             benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: selectComponents ?? lawOptions.componentCount)
         validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
         validation.split = cutOptions.rule
-        validation.selection.criterion = criterion
-        validation.selection.intercept = intercept
-        validation.selection.targets = targets == .test ? .aboveCutoff : .pool
+        try designOptions.apply(to: &validation.selection)
         validation.selectors = method
         validation.randomCount = random
         validation.law = try lawOptions.law(benchmarks: panelOptions.benchmarks)
@@ -182,7 +165,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(flagOverrides: FlagNames.validateOverrides) {
-            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile])
+            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile, designOptions.targets.path])
             if let simulate {
                 let shard = try bootstrapOptions.shard(count: simulate, countSetting: .simulationWorldCount)
                 let study = try study(worldCount: simulate)
@@ -200,7 +183,7 @@ struct ValidateCommand: ParsableCommand {
                 }
                 let report = study.summarize(worlds)
                 try outputs.write { _ in try JSONReport(command: "validate", seed: runOptions.seed, options: options, result: report).encoded() }
-                printReport(ValidateReport.render(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
+                printReport(ValidationReportText.render(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
                 return
             }
             let loaded = try panelOptions.load(targets: target == ["all"] ? [] : target, outputs: outputs)
@@ -226,7 +209,7 @@ struct ValidateCommand: ParsableCommand {
                     ).encoded()
             }
             printReport(
-                ValidateReport.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs),
+                ValidationReportText.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs),
                 flagOverrides: FlagNames.validateOverrides)
         }
     }

@@ -8,7 +8,7 @@ import ObsScaleSelect
 /// per target (up to `perTargetLimit` targets) and the geometric mean over targets, the test MSE
 /// of each selector's subset fit per budget against the random subsets and the all-models fit,
 /// then how often each selector beats random.
-public enum ValidateReport {
+public enum ValidationReportText {
     public static func render(_ report: ValidationReport, panelDescription: String) -> String {
         let settings = report.settings
         let selectors = report.selectors
@@ -307,6 +307,6 @@ extension HTMLPage {
         }
         chart.legend = legend
         self.chart(chart, empty: "No interval was measured.")
-        preformatted(ValidateReport.describeIntervals(report, intervals))
+        preformatted(ValidationReportText.describeIntervals(report, intervals))
     }
 }

@@ -5,7 +5,7 @@ import ObsScaleNumerics
 
 /// Text and HTML of the compute-based baselines (`fit --predictor flops|params`) and of
 /// `fit --compare-predictors`.
-public enum PredictorReport {
+public enum BaselineReport {
     public static func render(_ fit: ComputeBaseline.Fit, panelDescription: String, splitDescription: String) -> String {
         let regression = fit.regression
         var text = "Compute-based law for \(fit.target) on \(panelDescription)\n"
@@ -71,7 +71,7 @@ extension HTMLPage {
     /// `fit --predictor flops|params --html`: the target against the regressor with the law.
     public static func computeBaseline(_ fit: ComputeBaseline.Fit, panelDescription: String, splitDescription: String) -> HTMLPage {
         var page = HTMLPage(title: "Compute-based law for \(fit.target)")
-        page.preformatted(PredictorReport.render(fit, panelDescription: panelDescription, splitDescription: splitDescription))
+        page.preformatted(BaselineReport.render(fit, panelDescription: panelDescription, splitDescription: splitDescription))
         page.chart(baselineChart(fit), empty: "No model has the regressor.")
         return page
     }
@@ -79,7 +79,7 @@ extension HTMLPage {
     /// `fit --compare-predictors --html`: each law against the axis it uses.
     public static func predictorComparison(_ comparison: PredictorComparison, panelDescription: String, splitDescription: String) -> HTMLPage {
         var page = HTMLPage(title: "Capabilities against compute for \(comparison.law.law.target)")
-        page.preformatted(PredictorReport.render(comparison, panelDescription: panelDescription, splitDescription: splitDescription))
+        page.preformatted(BaselineReport.render(comparison, panelDescription: panelDescription, splitDescription: splitDescription))
         let law = fit(comparison.law, panelDescription: panelDescription, splitDescription: splitDescription)
         page.heading("Capabilities (the observational law)")
         page.body += law.body

@@ -202,3 +202,70 @@ public struct SimulationStudyReport: Codable, Equatable, Sendable {
         self.cells = cells
     }
 }
+
+extension SimulationStudy: ReplicatedRun {
+    public var replicateCount: Int { worldCount }
+    public var runSeed: UInt64 { world.seed }
+
+    /// Settings the study accepts (`checkSettings`).
+    public func checkRun(_ shared: NoSharedResult) throws { try checkSettings() }
+
+    /// A world that ran has the run's budgets and selectors for every target, fits that
+    /// succeeded have finite errors ≥ 0 and predictions, and coverage counts within their total.
+    public func problem(with world: World, shared: NoSharedResult) -> String? {
+        guard let report = world.report else { return world.failure?.isEmpty != false ? "neither a report nor a failure reason" : nil }
+        let selectors = validation.selectors.count
+        guard report.budgetLabels == validation.budgets.labels else {
+            return "budgets \(report.budgetLabels) (allowed: the run's \(validation.budgets.labels))"
+        }
+        for (p, pool) in report.pools.enumerated() {
+            if let bad = pool.budgets.firstIndex(where: { !$0.isFinite }) {
+                return "pools[\(p)].budgets[\(bad)] is \(JSONCoding.text(of: pool.budgets[bad])) (allowed: finite)"
+            }
+        }
+        func scoreProblem(_ score: ValidationReport.Score, _ name: String) -> String? {
+            guard score.failure == nil else { return nil }
+            let errors = [
+                ("testMSE", score.testMSE as Double?), ("truthMSE", score.truthMSE), ("agreementMSE", score.agreementMSE),
+                ("priorStrength", score.priorStrength),
+            ]
+            for case let (field, value?) in errors where !(value.isFinite && value >= 0) {
+                return "\(name).\(field) is \(JSONCoding.text(of: value)) (allowed: a finite number ≥ 0 for a fit that succeeded)"
+            }
+            if let bad = score.testPredictions.firstIndex(where: { !$0.isFinite }) {
+                return "\(name).testPredictions[\(bad)] is \(JSONCoding.text(of: score.testPredictions[bad])) (allowed: finite)"
+            }
+            return nil
+        }
+        for (t, target) in report.targets.enumerated() {
+            guard target.budgets.count == report.budgetLabels.count, target.budgets.allSatisfy({ $0.selectors.count == selectors }),
+                report.pools.indices.contains(target.pool)
+            else {
+                return "targets[\(t)] does not have the run's \(report.budgetLabels.count) budgets of \(selectors) selectors each in one of its pools"
+            }
+            if let problem = scoreProblem(target.allModels, "targets[\(t)].allModels") { return problem }
+            for (b, budget) in target.budgets.enumerated() {
+                for (s, score) in budget.selectors.enumerated() {
+                    if let problem = scoreProblem(score, "targets[\(t)].budgets[\(b)].selectors[\(s)]") { return problem }
+                }
+                if let random = budget.random, random.count > random.failures {
+                    let means = [("meanTestMSE", random.meanTestMSE as Double?), ("meanTruthMSE", random.meanTruthMSE)]
+                    for case let (field, value?) in means where !(value.isFinite && value >= 0) {
+                        return "targets[\(t)].budgets[\(b)].random.\(field) is \(JSONCoding.text(of: value)) "
+                            + "(allowed: a finite number ≥ 0 when a random subset was fitted)"
+                    }
+                }
+            }
+        }
+        let coverage = world.coverage
+        let counts = [coverage.curveCoversTruth, coverage.predictionCoversTruth, coverage.predictionCoversObserved]
+        guard coverage.total >= 0, counts.allSatisfy({ (0...coverage.total).contains($0) }) else {
+            return "coverage counts \(counts) of \(coverage.total) (allowed: between 0 and the total)"
+        }
+        return nil
+    }
+
+    public func summarize(_ shared: NoSharedResult, records: [World], threadCount: Int) -> SimulationStudyReport {
+        summarize(records)
+    }
+}

@@ -630,3 +630,66 @@ public struct FitBootstrapSummary: Codable, Equatable, Sendable {
         curve = intervals(curveLog10Flops, offset: log10Flops.count)
     }
 }
+
+extension FitBootstrap: ReplicatedRun {
+    /// What every range of a fit bootstrap computes alike: the full-data fit (without its
+    /// bootstrap summary) and the requested computes (log10 FLOPs ×1E21).
+    public struct Shared: Sendable {
+        public var fit: ScalingLawFit
+        public var log10Flops: [Double]
+
+        public init(fit: ScalingLawFit, log10Flops: [Double]) {
+            self.fit = fit
+            self.log10Flops = log10Flops
+        }
+    }
+
+    public var runSeed: UInt64 { seed }
+
+    /// Settings the run accepts (`validate`), and a shared fit without a bootstrap summary, with a
+    /// law of ≥ 1 capability and ≥ 1 model.
+    public func checkRun(_ shared: Shared) throws {
+        try validate(shared.fit, log10Flops: shared.log10Flops)
+        guard shared.fit.bootstrap == nil, !shared.fit.law.regression.beta.isEmpty, !shared.fit.predictions.isEmpty else {
+            throw ReplicatedRunProblem(
+                "its shared fit is not a part's (allowed: no bootstrap summary, a law with ≥ 1 capability, ≥ 1 model)")
+        }
+    }
+
+    /// A replicate that succeeded predicts every model, has every parameter and every compute
+    /// (all finite; the computes all NaN when its reference family came out flat), and a test
+    /// MSE (finite ≥ 0, NaN when the run has no test models).
+    public func problem(with record: Replicate, shared: Shared) -> String? {
+        guard record.failure == nil else { return record.failure?.isEmpty == true ? "an empty failure reason" : nil }
+        let models = shared.fit.predictions.count
+        let computes = shared.log10Flops.count + Self.curveGrid(shared.fit).count
+        let shapes: [(String, Int, Int)] = [
+            ("predictions", record.predictions.count, models), ("newObservations", record.newObservations.count, models),
+            ("parameters", record.parameters.count, shared.fit.law.regression.parameters.count),
+            ("atFlops", record.atFlops.count, computes), ("atFlopsObservations", record.atFlopsObservations.count, computes),
+        ]
+        for (name, count, expected) in shapes where count != expected {
+            return "\(name) has \(count) values (allowed: \(expected), as every replicate of this run)"
+        }
+        for (name, values) in [("predictions", record.predictions), ("newObservations", record.newObservations), ("parameters", record.parameters)] {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                return "\(name)[\(bad)] is \(JSONCoding.text(of: values[bad])) (allowed: finite numbers in a replicate that succeeded)"
+            }
+        }
+        let computed = record.atFlops + record.atFlopsObservations
+        if !(computed.allSatisfy(\.isFinite) || computed.allSatisfy(\.isNaN)) {
+            return "atFlops/atFlopsObservations mix numbers and NaN or hold an infinity "
+                + "(allowed: all finite, or all NaN when the replicate's reference family came out flat)"
+        }
+        let hasTest = shared.fit.predictions.contains { $0.role == .test }
+        if hasTest ? !(record.testMSE.isFinite && record.testMSE >= 0) : !record.testMSE.isNaN {
+            return
+                "testMSE is \(JSONCoding.text(of: record.testMSE)) (allowed: \(hasTest ? "a finite number ≥ 0" : "NaN: the run has no test models"))"
+        }
+        return nil
+    }
+
+    public func summarize(_ shared: Shared, records: [Replicate], threadCount: Int) -> FitBootstrapSummary {
+        summarize(shared.fit, log10Flops: shared.log10Flops, replicates: records, threadCount: threadCount)
+    }
+}

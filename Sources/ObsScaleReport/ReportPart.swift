@@ -73,11 +73,6 @@ public struct SelectPartShared: Codable, Sendable {
     }
 }
 
-/// The shared part of a `validate --simulate` shard: nothing beyond its options.
-public struct NoSharedResult: Codable, Sendable {
-    public init() {}
-}
-
 /// `fit --bootstrap`: the full-data fit and the bootstrap replicates.
 public typealias FitPart = ReportPart<FitOptions, ScalingLawFit, FitBootstrap.Replicate>
 /// `select --bootstrap`: the selection and the bootstrap replicates.
@@ -302,35 +297,25 @@ public enum ReportMerge {
             if let command, command != partCommand { throw MergeError.mismatch(path: path, what: "command ('\(partCommand)')", reference: paths[0]) }
             command = partCommand
         }
-        switch command {
-        case "fit":
-            let (first, records) = try combine(files, as: FitPart.self, run: fitRun, record: fitRecordProblem)
-            guard let bootstrap = first.options.bootstrap else { throw MergeError.inconsistent(path: paths[0], reason: "no bootstrap") }
-            var fit = first.shared
-            fit.bootstrap = bootstrap.summarize(
-                fit, log10Flops: first.options.atFlops.map { log10($0) }, replicates: records, threadCount: threadCount)
-            let report = try JSONReport(command: "fit", seed: first.seed, options: first.options, result: fit).encoded()
-            return Merged(
-                command: "fit", partCount: files.count, total: first.total, report: report, fitRun: (first.options, fit, records))
-        case "select":
-            let (first, records) = try combine(files, as: SelectPart.self, run: selectRun, record: selectRecordProblem)
-            guard let bootstrap = first.options.bootstrap else { throw MergeError.inconsistent(path: paths[0], reason: "no bootstrap") }
-            var output = first.shared.output
-            output.bootstrap = bootstrap.summarize(
-                replicateMethod: first.shared.replicateMethod, budgets: first.options.budgets, results: output.results, replicates: records)
-            let report = try JSONReport(command: "select", seed: first.seed, options: first.options, result: output).encoded()
-            return Merged(command: "select", partCount: files.count, total: first.total, report: report, fitRun: nil)
-        case "validate":
-            let (first, records) = try combine(files, as: ValidatePart.self, run: validateRun, record: worldProblem)
-            guard let study = first.options.study else { throw MergeError.inconsistent(path: paths[0], reason: "no simulation study") }
-            guard Set(records.compactMap { $0.report?.budgetLabels.count }).count <= 1 else {
-                throw MergeError.inconsistent(path: paths[0], reason: "worlds with different numbers of budgets (a damaged part?)")
-            }
-            let report = try JSONReport(command: "validate", seed: first.seed, options: first.options, result: study.summarize(records)).encoded()
-            return Merged(command: "validate", partCount: files.count, total: first.total, report: report, fitRun: nil)
-        default:
-            throw MergeError.notAPart(path: paths[0])
+        guard let kind = commands.first(where: { $0.command == command }) else { throw MergeError.notAPart(path: paths[0]) }
+        return try merge(kind, files: files, threadCount: threadCount)
+    }
+
+    /// The commands whose runs are split into parts: `merge` finds a part's command here.
+    static let commands: [any PartedCommand.Type] = [FitParts.self, SelectParts.self, ValidateParts.self]
+
+    /// The parts of one command's run, checked (`combine`) and summarized into its report.
+    static func merge<Command: PartedCommand>(_ kind: Command.Type, files: [(path: String, data: Data)], threadCount: Int) throws -> Merged {
+        let (first, records) = try combine(files, as: Command.Part.self) { part in
+            let (run, shared) = try Command.run(part)
+            try run.checkRun(shared)
+            return (Run(total: run.replicateCount, seed: run.runSeed), { run.problem(with: $0, shared: shared) })
         }
+        let (run, shared) = try Command.run(first)
+        let summary = run.summarize(shared, records: records, threadCount: threadCount)
+        return Merged(
+            command: Command.command, partCount: files.count, total: first.total, report: try Command.report(first, summary: summary),
+            fitRun: Command.fitRun(first, summary: summary, records: records))
     }
 
     /// What a run's options say its parts must hold: the replicate count and the seed.
@@ -339,18 +324,12 @@ public enum ReportMerge {
         let seed: UInt64?
     }
 
-    /// Why a part's options or shared result are not those of a run (thrown by the `run` checks).
-    struct RunProblem: Error {
-        let reason: String
-    }
-
     /// Decodes the parts and checks them (see `merge`): `run` checks a part's options and shared
     /// result and says what the run is, `record` says what is wrong with a record (nil: nothing).
     /// Returns the first part (by path order) with all records in index order.
     static func combine<Options, Shared, Record>(
         _ files: [(path: String, data: Data)], as type: ReportPart<Options, Shared, Record>.Type,
-        run: (ReportPart<Options, Shared, Record>) throws -> Run,
-        record: (ReportPart<Options, Shared, Record>, Record) -> String?
+        check: (ReportPart<Options, Shared, Record>) throws -> (Run, (Record) -> String?)
     ) throws -> (ReportPart<Options, Shared, Record>, [Record]) {
         let decoder = JSONCoding.decoder()
         let parts = try files.map { file -> (path: String, part: ReportPart<Options, Shared, Record>) in
@@ -361,14 +340,16 @@ public enum ReportMerge {
             }
         }
         let reference = parts[0]
-        let expected: Run
-        do {
-            expected = try run(reference.part)
-        } catch let problem as RunProblem {
-            throw MergeError.inconsistent(path: reference.path, reason: problem.reason)
-        } catch let error as any InputError {
-            throw MergeError.inconsistent(path: reference.path, reason: "its options are not a run's: \(error.description)")
+        func checked(_ path: String, _ part: ReportPart<Options, Shared, Record>) throws -> (Run, (Record) -> String?) {
+            do {
+                return try check(part)
+            } catch let problem as ReplicatedRunProblem {
+                throw MergeError.inconsistent(path: path, reason: problem.reason)
+            } catch let error as any InputError {
+                throw MergeError.inconsistent(path: path, reason: "its options are not a run's: \(error.description)")
+            }
         }
+        let expected = try checked(reference.path, reference.part).0
         let encoder = JSONCoding.encoder()
         let referenceOptions = try encoder.encode(reference.part.options), referenceShared = try encoder.encode(reference.part.shared)
         for (path, part) in parts {
@@ -400,8 +381,9 @@ public enum ReportMerge {
                         "range \(part.first)..\(part.last) of \(part.total) with \(part.records.count) records (allowed: 0 ≤ first ≤ last < total, one record per replicate)"
                 )
             }
+            let problem = try checked(path, part).1
             for (offset, entry) in part.records.enumerated() {
-                if let problem = record(part, entry) { throw MergeError.badRecord(path: path, replicate: part.first + offset, reason: problem) }
+                if let reason = problem(entry) { throw MergeError.badRecord(path: path, replicate: part.first + offset, reason: reason) }
             }
         }
         let ordered = parts.sorted { $0.part.first < $1.part.first }
@@ -490,144 +472,5 @@ public enum ReportMerge {
         }
         let name = pieces.joined()
         return directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name)
-    }
-
-    // MARK: The checks of each command's parts
-
-    /// A number as the parts' JSON writes it (`NaN`, `Infinity`, `-Infinity` for the non-finite).
-    static func show(_ value: Double) -> String {
-        value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "Infinity" : "-Infinity") : "\(value)"
-    }
-
-    /// A fit part: a bootstrap the run accepts (`FitBootstrap.validate`), a shared fit without
-    /// one and with a law the summary can read.
-    static func fitRun(_ part: FitPart) throws -> Run {
-        guard let bootstrap = part.options.bootstrap else { throw RunProblem(reason: "a fit part without a bootstrap") }
-        try bootstrap.validate(part.shared, log10Flops: part.options.atFlops.map { log10($0) })
-        let regression = part.shared.law.regression
-        guard part.shared.bootstrap == nil, !regression.beta.isEmpty, !part.shared.predictions.isEmpty else {
-            throw RunProblem(reason: "its shared fit is not a part's (allowed: no bootstrap summary, a law with ≥ 1 capability, ≥ 1 model)")
-        }
-        return Run(total: bootstrap.replicateCount, seed: bootstrap.seed)
-    }
-
-    /// A fit replicate that succeeded predicts every model, has every parameter and every
-    /// compute (all finite; the computes all NaN when its reference family came out flat), and
-    /// a test MSE (finite ≥ 0, NaN when the run has no test models).
-    static func fitRecordProblem(_ part: FitPart, _ record: FitBootstrap.Replicate) -> String? {
-        guard record.failure == nil else { return record.failure?.isEmpty == true ? "an empty failure reason" : nil }
-        let models = part.shared.predictions.count
-        let computes = part.options.atFlops.count + FitBootstrap.curveGrid(part.shared).count
-        let shapes: [(String, Int, Int)] = [
-            ("predictions", record.predictions.count, models), ("newObservations", record.newObservations.count, models),
-            ("parameters", record.parameters.count, part.shared.law.regression.parameters.count),
-            ("atFlops", record.atFlops.count, computes), ("atFlopsObservations", record.atFlopsObservations.count, computes),
-        ]
-        for (name, count, expected) in shapes where count != expected {
-            return "\(name) has \(count) values (allowed: \(expected), as every replicate of this run)"
-        }
-        for (name, values) in [("predictions", record.predictions), ("newObservations", record.newObservations), ("parameters", record.parameters)] {
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                return "\(name)[\(bad)] is \(show(values[bad])) (allowed: finite numbers in a replicate that succeeded)"
-            }
-        }
-        let computed = record.atFlops + record.atFlopsObservations
-        if !(computed.allSatisfy(\.isFinite) || computed.allSatisfy(\.isNaN)) {
-            return
-                "atFlops/atFlopsObservations mix numbers and NaN or hold an infinity (allowed: all finite, or all NaN when the replicate's reference family came out flat)"
-        }
-        let hasTest = part.shared.predictions.contains { $0.role == .test }
-        if hasTest ? !(record.testMSE.isFinite && record.testMSE >= 0) : !record.testMSE.isNaN {
-            return "testMSE is \(show(record.testMSE)) (allowed: \(hasTest ? "a finite number ≥ 0" : "NaN: the run has no test models"))"
-        }
-        return nil
-    }
-
-    /// A select part: bootstrap settings the run accepts, one budget per result.
-    static func selectRun(_ part: SelectPart) throws -> Run {
-        guard let bootstrap = part.options.bootstrap else { throw RunProblem(reason: "a select part without a bootstrap") }
-        try bootstrap.checkSettings()
-        guard part.shared.output.bootstrap == nil, part.options.budgets.count == part.shared.output.results.count else {
-            throw RunProblem(reason: "its shared selection is not a part's (allowed: no bootstrap summary, one result per budget)")
-        }
-        return Run(total: bootstrap.replicateCount, seed: bootstrap.seed)
-    }
-
-    /// A selection replicate that succeeded has an outcome per budget, of the run's units, with
-    /// criterion values that are numbers or +∞ (an infeasible subset).
-    static func selectRecordProblem(_ part: SelectPart, _ record: SelectionBootstrap.Replicate) -> String? {
-        guard record.failure == nil else { return record.failure?.isEmpty == true ? "an empty failure reason" : nil }
-        guard record.outcomes.count == part.shared.output.results.count else {
-            return "\(record.outcomes.count) outcomes (allowed: \(part.shared.output.results.count), one per budget)"
-        }
-        let units = Set(part.shared.output.units)
-        for (b, outcome) in record.outcomes.enumerated() {
-            for (name, value) in [("value", outcome.value), ("fullSubsetValue", outcome.fullSubsetValue)] where value.isNaN || value == -.infinity {
-                return "outcomes[\(b)].\(name) is \(show(value)) (allowed: a number, or Infinity for an infeasible subset)"
-            }
-            if let unknown = outcome.units.first(where: { !units.contains($0) }) {
-                return "outcomes[\(b)] chose '\(unknown)', not a unit of this run"
-            }
-        }
-        return nil
-    }
-
-    /// A validate part: a simulation study the run accepts.
-    static func validateRun(_ part: ValidatePart) throws -> Run {
-        guard let study = part.options.study else { throw RunProblem(reason: "a validate part without a simulation study") }
-        try study.checkSettings()
-        return Run(total: study.worldCount, seed: study.world.seed)
-    }
-
-    /// A world that ran has the run's budgets and selectors for every target, fits that
-    /// succeeded have finite errors ≥ 0 and predictions, and coverage counts within their total.
-    static func worldProblem(_ part: ValidatePart, _ world: SimulationStudy.World) -> String? {
-        guard let report = world.report else { return world.failure?.isEmpty != false ? "neither a report nor a failure reason" : nil }
-        let selectors = part.options.study?.validation.selectors.count ?? 0
-        for (p, pool) in report.pools.enumerated() {
-            if let bad = pool.budgets.firstIndex(where: { !$0.isFinite }) {
-                return "pools[\(p)].budgets[\(bad)] is \(show(pool.budgets[bad])) (allowed: finite)"
-            }
-        }
-        func scoreProblem(_ score: ValidationReport.Score, _ name: String) -> String? {
-            guard score.failure == nil else { return nil }
-            let errors = [
-                ("testMSE", score.testMSE as Double?), ("truthMSE", score.truthMSE), ("agreementMSE", score.agreementMSE),
-                ("priorStrength", score.priorStrength),
-            ]
-            for case let (field, value?) in errors where !(value.isFinite && value >= 0) {
-                return "\(name).\(field) is \(show(value)) (allowed: a finite number ≥ 0 for a fit that succeeded)"
-            }
-            if let bad = score.testPredictions.firstIndex(where: { !$0.isFinite }) {
-                return "\(name).testPredictions[\(bad)] is \(show(score.testPredictions[bad])) (allowed: finite)"
-            }
-            return nil
-        }
-        for (t, target) in report.targets.enumerated() {
-            guard target.budgets.count == report.budgetLabels.count, target.budgets.allSatisfy({ $0.selectors.count == selectors }),
-                report.pools.indices.contains(target.pool)
-            else {
-                return "targets[\(t)] does not have the run's \(report.budgetLabels.count) budgets of \(selectors) selectors each in one of its pools"
-            }
-            if let problem = scoreProblem(target.allModels, "targets[\(t)].allModels") { return problem }
-            for (b, budget) in target.budgets.enumerated() {
-                for (s, score) in budget.selectors.enumerated() {
-                    if let problem = scoreProblem(score, "targets[\(t)].budgets[\(b)].selectors[\(s)]") { return problem }
-                }
-                if let random = budget.random, random.count > random.failures {
-                    let means = [("meanTestMSE", random.meanTestMSE as Double?), ("meanTruthMSE", random.meanTruthMSE)]
-                    for case let (field, value?) in means where !(value.isFinite && value >= 0) {
-                        return
-                            "targets[\(t)].budgets[\(b)].random.\(field) is \(show(value)) (allowed: a finite number ≥ 0 when a random subset was fitted)"
-                    }
-                }
-            }
-        }
-        let coverage = world.coverage
-        let counts = [coverage.curveCoversTruth, coverage.predictionCoversTruth, coverage.predictionCoversObserved]
-        guard coverage.total >= 0, counts.allSatisfy({ (0...coverage.total).contains($0) }) else {
-            return "coverage counts \(counts) of \(coverage.total) (allowed: between 0 and the total)"
-        }
-        return nil
     }
 }

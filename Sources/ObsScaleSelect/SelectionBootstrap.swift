@@ -207,3 +207,54 @@ public struct SelectionBootstrapSummary: Codable, Equatable, Sendable {
         }
     }
 }
+
+extension SelectionBootstrap: ReplicatedRun {
+    /// What every range of a selection bootstrap computes alike: the full-data selection at each
+    /// budget, the run's units and the method of the replicates.
+    public struct Shared: Sendable {
+        public var budgets: [Double]
+        public var results: [SelectionResult]
+        public var units: [String]
+        public var replicateMethod: SelectionMethod
+
+        public init(budgets: [Double], results: [SelectionResult], units: [String], replicateMethod: SelectionMethod) {
+            self.budgets = budgets
+            self.results = results
+            self.units = units
+            self.replicateMethod = replicateMethod
+        }
+    }
+
+    public var runSeed: UInt64 { seed }
+
+    /// Settings the run accepts (`checkSettings`), one full-data result per budget.
+    public func checkRun(_ shared: Shared) throws {
+        try checkSettings()
+        guard shared.budgets.count == shared.results.count else {
+            throw ReplicatedRunProblem("its shared selection is not a part's (allowed: one result per budget)")
+        }
+    }
+
+    /// A replicate that succeeded has an outcome per budget, of the run's units, with criterion
+    /// values that are numbers or +∞ (an infeasible subset).
+    public func problem(with record: Replicate, shared: Shared) -> String? {
+        guard record.failure == nil else { return record.failure?.isEmpty == true ? "an empty failure reason" : nil }
+        guard record.outcomes.count == shared.results.count else {
+            return "\(record.outcomes.count) outcomes (allowed: \(shared.results.count), one per budget)"
+        }
+        let units = Set(shared.units)
+        for (b, outcome) in record.outcomes.enumerated() {
+            for (name, value) in [("value", outcome.value), ("fullSubsetValue", outcome.fullSubsetValue)] where value.isNaN || value == -.infinity {
+                return "outcomes[\(b)].\(name) is \(JSONCoding.text(of: value)) (allowed: a number, or Infinity for an infeasible subset)"
+            }
+            if let unknown = outcome.units.first(where: { !units.contains($0) }) {
+                return "outcomes[\(b)] chose '\(unknown)', not a unit of this run"
+            }
+        }
+        return nil
+    }
+
+    public func summarize(_ shared: Shared, records: [Replicate], threadCount: Int) -> SelectionBootstrapSummary {
+        summarize(replicateMethod: shared.replicateMethod, budgets: shared.budgets, results: shared.results, replicates: records)
+    }
+}

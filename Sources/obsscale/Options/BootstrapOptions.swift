@@ -130,6 +130,20 @@ struct BootstrapOptions: ParsableArguments {
     }
 }
 
+/// Writes one part of a split run — replicates `shard.range` of `total`, with the command line
+/// that recomputes any part (`BootstrapOptions.partArguments`) — and says where it went: what
+/// every command that splits its runs does with a range's records (`PartedCommand`).
+func writePart<Command: PartedCommand>(
+    _ kind: Command.Type, seed: UInt64?, options: Command.Options, shared: Command.PartShared, records: [Command.Run.Record],
+    shard: Shard, total: Int, path: String, outputs: OutputFiles, quiet: Bool
+) throws {
+    let part = Command.part(
+        seed: seed, options: options, shared: shared, indices: shard.range, total: total, records: records,
+        arguments: BootstrapOptions.partArguments())
+    try outputs.write { _ in try part.encoded() }
+    printPartWritten(shard, total: total, path: path, quiet: quiet)
+}
+
 /// Says where a split run's part went and how to combine the parts.
 func printPartWritten(_ shard: Shard, total: Int, path: String, quiet: Bool) {
     guard !quiet else { return }

@@ -167,11 +167,9 @@ struct FitCommand: ParsableCommand {
                         fit, panel: loaded.panel, log10Flops: atFlops.map { log10($0) }, indices: shard.range,
                         threadCount: runOptions.threadCount, progress: progress)
                 }
-                let part = FitPart(
-                    command: "fit", seed: settings.seed, options: options, shared: fit, indices: shard.range,
-                    total: settings.replicateCount, records: records, arguments: BootstrapOptions.partArguments())
-                try outputs.write { _ in try part.encoded() }
-                printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
+                try writePart(
+                    FitParts.self, seed: settings.seed, options: options, shared: fit, records: records, shard: shard,
+                    total: settings.replicateCount, path: path, outputs: outputs, quiet: panelOptions.quiet(outputs))
                 return
             }
             var records: [FitBootstrap.Replicate] = []

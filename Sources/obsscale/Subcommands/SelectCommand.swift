@@ -154,12 +154,10 @@ struct SelectCommand: ParsableCommand {
                         progress: progress)
                 }
                 if let shard, let path = panelOptions.json {
-                    let part = SelectPart(
-                        command: "select", seed: runOptions.seed, options: jsonOptions,
-                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), indices: shard.range,
-                        total: settings.replicateCount, records: replicates.replicates, arguments: BootstrapOptions.partArguments())
-                    try outputs.write { _ in try part.encoded() }
-                    printPartWritten(shard, total: settings.replicateCount, path: path, quiet: panelOptions.quiet(outputs))
+                    try writePart(
+                        SelectParts.self, seed: runOptions.seed, options: jsonOptions,
+                        shared: SelectPartShared(output: output, replicateMethod: replicates.replicateMethod), records: replicates.replicates,
+                        shard: shard, total: settings.replicateCount, path: path, outputs: outputs, quiet: panelOptions.quiet(outputs))
                     return
                 }
                 output.bootstrap = settings.summarize(

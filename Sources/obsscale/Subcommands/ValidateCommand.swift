@@ -174,11 +174,9 @@ struct ValidateCommand: ParsableCommand {
                 }
                 let options = ValidateOptions(query: nil, validation: nil, study: study)
                 if let shard, let path = panelOptions.json {
-                    let part = ValidatePart(
-                        command: "validate", seed: runOptions.seed, options: options, shared: NoSharedResult(), indices: shard.range,
-                        total: simulate, records: worlds, arguments: BootstrapOptions.partArguments())
-                    try outputs.write { _ in try part.encoded() }
-                    printPartWritten(shard, total: simulate, path: path, quiet: panelOptions.quiet(outputs))
+                    try writePart(
+                        ValidateParts.self, seed: runOptions.seed, options: options, shared: NoSharedResult(), records: worlds, shard: shard,
+                        total: simulate, path: path, outputs: outputs, quiet: panelOptions.quiet(outputs))
                     return
                 }
                 let report = study.summarize(worlds)

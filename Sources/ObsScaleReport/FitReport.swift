@@ -2,7 +2,8 @@ import Foundation
 import ObsScaleData
 import ObsScaleFit
 
-/// Text rendering of `obsscale fit`.
+/// `obsscale fit`: the text report (`render`) and the HTML page (`HTMLPage.fit`), which share
+/// their sentences.
 public enum FitReport {
     public static func render(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> String {
         let law = fit.law
@@ -35,10 +36,7 @@ public enum FitReport {
         let levelName = bootstrap.map { Format.percent($0.settings.level) } ?? ""
         if let bootstrap {
             let settings = bootstrap.settings
-            text += "Bootstrap: \(settings.replicateCount) replicates resampling \(settings.resampling.rawValue), "
-            text += settings.refitPCA ? "imputation and PCA refitted in each" : "capabilities fixed"
-            text += ", seed \(settings.seed); \(levelName) percentile intervals of the fitted curve "
-            text += "and of a model's score (curve + leave-one-family-out residual)\n"
+            text += bootstrapSentence(settings) + "\n"
             text += "Score intervals: " + describeIntervals(fit.calibration, level: settings.level) + "\n"
             if bootstrap.failures.count > 0 {
                 text += "  \(Plural.count(bootstrap.failures.count, "replicate")) failed and are left out: "
@@ -54,9 +52,7 @@ public enum FitReport {
         }
         text += metrics.render()
         if let reference = fit.equivalentFlops {
-            text += "\nEquivalent FLOPs: P = \(Format.significant(reference.slope))·log10(C) "
-            text += (reference.intercept < 0 ? "- " : "+ ") + "\(Format.significant(abs(reference.intercept))) "
-            text += "on \(reference.referenceFamily) (\(reference.referenceModels.count) models)\n"
+            text += "\nEquivalent FLOPs: \(equivalentFlopsLine(reference))\n"
         } else {
             text += "\nEquivalent FLOPs: unavailable (reference family '\(law.settings.referenceFamily)' needs ≥ 2 models with FLOPs)\n"
         }
@@ -120,6 +116,21 @@ public enum FitReport {
         case let .holdout(names): return names.count == 1 ? "1 named held-out model" : "\(names.count) named held-out models"
         case let .train(names): return names.count == 1 ? "train on 1 named model" : "train on \(names.count) named models"
         }
+    }
+
+    /// "Bootstrap: 1000 replicates resampling models, capabilities fixed, seed 0; 95.0% percentile
+    /// intervals of the fitted curve and of a model's score (…)", as the text and the page say it.
+    static func bootstrapSentence(_ settings: FitBootstrap) -> String {
+        "Bootstrap: \(settings.replicateCount) replicates resampling \(settings.resampling.rawValue), "
+            + (settings.refitPCA ? "imputation and PCA refitted in each" : "capabilities fixed")
+            + ", seed \(settings.seed); \(Format.percent(settings.level)) percentile intervals of the fitted curve "
+            + "and of a model's score (curve + leave-one-family-out residual)"
+    }
+
+    /// "P = 0.5741·log10(C) - 5.903 on Llama-2 (3 models)".
+    static func equivalentFlopsLine(_ reference: EquivalentFlops) -> String {
+        "P = \(Format.significant(reference.slope))·log10(C) " + (reference.intercept < 0 ? "- " : "+ ")
+            + "\(Format.significant(abs(reference.intercept))) on \(reference.referenceFamily) (\(reference.referenceModels.count) models)"
     }
 
     /// The heading of a predictions table: models without the target (a user's own, or not yet
@@ -229,4 +240,235 @@ public enum FitReport {
     }
 
     private static func numbers(_ values: [Double]) -> String { "(" + values.map { Format.significant($0, 3) }.joined(separator: ", ") + ")" }
+}
+
+extension HTMLPage {
+    /// `obsscale fit --html`: charts first — the metric against equivalent FLOPs and against the
+    /// aggregate capability, points coloured by family (training filled, held-out hollow
+    /// triangles, models without an observed value as diamonds at their prediction with its score
+    /// interval), the `--at-flops` forecasts as black squares with theirs, the fitted curve and
+    /// its bootstrap band, the capability weights — then the tables: forecasts, predicted models,
+    /// the law's choices, the metrics, every model's prediction. Values on the user's scale
+    /// (`TargetScale`).
+    public static func fit(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> HTMLPage {
+        var page = HTMLPage(title: "Scaling law for \(fit.law.target)")
+        let scale = TargetScale(fit.law.settings.targetRange)
+        let bootstrap = fit.bootstrap
+        page.paragraph("\(panelDescription). Split: \(splitDescription); train \(fit.trainMetrics.count), test \(fit.testMetrics.count) models.")
+        page.preformatted(fit.law.formula)
+        if let sentence = scale.sentence { page.paragraph(sentence + ".") }
+        if let reference = fit.equivalentFlops {
+            page.paragraph(
+                "Equivalent FLOPs: \(FitReport.equivalentFlopsLine(reference)); a model's equivalent compute is 10^((P − c)/w) × 1E21 FLOPs.")
+        }
+        if let bootstrap {
+            page.paragraph(FitReport.bootstrapSentence(bootstrap.settings) + "; \(bootstrap.replicatesSucceeded) succeeded.")
+        }
+        for chart in fitCharts(fit, atFlops: atFlops, scale: scale) { page.chart(chart.chart, empty: chart.empty) }
+        let weights = fit.law.benchmarkNames.map { name -> (label: String, value: Double, color: String, title: String) in
+            let value = fit.benchmarkWeights[name] ?? .nan
+            return (name, value, value >= 0 ? "#4e79a7" : "#e15759", "\(name): \(Format.fixed(value, 3))")
+        }
+        page.chart(
+            SVGBarChart(title: "Capability weights on the benchmarks (βᵀγ)", valueLabel: "change of P per unit of benchmark score", bars: weights),
+            empty: "No benchmark weights.")
+        if !atFlops.isEmpty, let reference = fit.equivalentFlops {
+            page.heading("Forecasts for a \(reference.referenceFamily) model trained with C FLOPs")
+            page.table(
+                header: ["FLOPs (×1E21)", "predicted"] + (bootstrap == nil ? [] : ["curve interval", "score interval"]),
+                rows: atFlops.enumerated().map { index, flops in
+                    if let bootstrap, index < bootstrap.atFlops.count {
+                        let value = bootstrap.atFlops[index]
+                        return [
+                            Format.significant(flops), scale.text(value.interval.estimate), scale.text(value.interval),
+                            scale.text(value.predictionInterval),
+                        ]
+                    }
+                    return [Format.significant(flops), scale.text(fit.predicted(atFlops: flops))]
+                })
+        }
+        let unlabeled = fit.predictions.indices.filter { fit.predictions[$0].role == .unlabeled }
+        if !unlabeled.isEmpty {
+            page.heading("Predicted (no observed value)")
+            page.table(
+                header: ["model", "family", "FLOPs (1E21)", "equiv FLOPs", "predicted"]
+                    + (bootstrap == nil ? [] : ["curve interval", "score interval"]),
+                rows: unlabeled.prefix(500).map { index in
+                    let p = fit.predictions[index]
+                    var row = [
+                        p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                        scale.text(p.predicted),
+                    ]
+                    if let bootstrap {
+                        row += [scale.text(bootstrap.predictions[index].interval), scale.text(bootstrap.predictions[index].predictionInterval)]
+                    }
+                    return row
+                })
+        }
+        for line in FitReport.membersSummary(fit.law) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
+        if let choice = fit.law.choice {
+            page.heading("Prior and cross-validation")
+            for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
+            if choice.curve.count > 1 { page.table(header: FitReport.choiceHeader, rows: FitReport.choiceRows(choice)) }
+        }
+        page.table(
+            header: ["set", "models", "MSE", "MAE", "R²"],
+            rows: [("train", fit.trainMetrics), ("test", fit.testMetrics)].map {
+                [$0.0, "\($0.1.count)", Format.fixed($0.1.mse, 5), Format.fixed($0.1.mae, 4), Format.fixed($0.1.r2, 3)]
+            })
+        page.heading("Predictions")
+        let level = bootstrap.map { Format.percent($0.settings.level) } ?? ""
+        let header =
+            ["model", "family", "role", "FLOPs (1E21)", "equiv FLOPs", "observed", "predicted"]
+            + (bootstrap == nil ? [] : ["curve \(level)", "score \(level)"])
+        let ordered = fit.predictions.indices.sorted { a, b in
+            let pa = fit.predictions[a], pb = fit.predictions[b]
+            return (pa.role.rawValue, pa.flops ?? .infinity, pa.model) < (pb.role.rawValue, pb.flops ?? .infinity, pb.model)
+        }
+        let shown = ordered.prefix(500)
+        if ordered.count > shown.count {
+            page.paragraph(
+                "The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in the JSON report.")
+        }
+        page.table(
+            header: header,
+            rows: shown.map { index in
+                let p = fit.predictions[index]
+                var row = [
+                    p.model, p.family, p.role.rawValue, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
+                    scale.text(p.observed), scale.text(p.predicted),
+                ]
+                if let bootstrap {
+                    row += [scale.text(bootstrap.predictions[index].interval), scale.text(bootstrap.predictions[index].predictionInterval)]
+                }
+                return row
+            })
+        return page
+    }
+
+    /// The fit page's two law charts (against equivalent compute, when the reference family
+    /// gives it, and against the aggregate capability), each with the note shown when it has
+    /// nothing to draw.
+    static func fitCharts(_ fit: ScalingLawFit, atFlops: [Double], scale: TargetScale) -> [(chart: SVGChart, empty: String)] {
+        let colors = familyColors(fit.predictions.map(\.family))
+        let bootstrap = fit.bootstrap
+        let regression = fit.law.regression
+        let unlabeledColor = "#555"
+        /// Observed models at their observed value; models without one at their prediction.
+        func points(x: (ModelPrediction) -> Double?) -> [SVGChart.Point] {
+            fit.predictions.enumerated().compactMap { index, p in
+                guard let xValue = x(p) else { return nil }
+                let interval = bootstrap?.predictions[index]
+                guard let observed = p.observed else {
+                    var title = "\(p.model) (\(p.family)), no observed value\npredicted \(scale.text(p.predicted))"
+                    if let interval { title += ", score interval \(scale.text(interval.predictionInterval))" }
+                    return SVGChart.Point(
+                        x: xValue, y: scale.value(p.predicted), title: title, color: colors[p.family] ?? unlabeledColor, shape: .diamond,
+                        size: 4.2, hollow: true)
+                }
+                var title = "\(p.model) (\(p.family)), \(p.role.rawValue)\nobserved \(scale.text(observed)), predicted \(scale.text(p.predicted))"
+                if let interval { title += " \(scale.text(interval.interval))" }
+                if let flops = p.flops { title += "\nFLOPs \(Format.significant(flops))×1E21" }
+                return SVGChart.Point(
+                    x: xValue, y: scale.value(observed), title: title, color: colors[p.family] ?? "#888",
+                    shape: p.role == .test ? .triangle : .circle, size: p.role == .test ? 4.5 : 3.8, hollow: p.role == .test)
+            }
+        }
+        /// The score intervals of the models without an observed value.
+        func whiskers(x: (ModelPrediction) -> Double?) -> [(x: Double, low: Double, high: Double, color: String)] {
+            guard let bootstrap else { return [] }
+            return fit.predictions.enumerated().compactMap { index, p in
+                guard p.observed == nil, let xValue = x(p) else { return nil }
+                let interval = bootstrap.predictions[index].predictionInterval
+                return (xValue, scale.value(interval.lower), scale.value(interval.upper), colors[p.family] ?? unlabeledColor)
+            }
+        }
+        let roles = Set(fit.predictions.map(\.role))
+        var legend: [SVGChart.LegendEntry] = []
+        if roles.contains(.train) { legend.append(SVGChart.LegendEntry(name: "training model", color: "#555", shape: .circle)) }
+        if roles.contains(.test) { legend.append(SVGChart.LegendEntry(name: "held-out model", color: "#555", shape: .triangle, hollow: true)) }
+        if roles.contains(.unlabeled) {
+            legend.append(SVGChart.LegendEntry(name: "predicted (no observed value)", color: "#555", shape: .diamond, hollow: true))
+        }
+        legend.append(SVGChart.LegendEntry(name: "fitted law", color: "#222"))
+        if let bootstrap { legend.append(SVGChart.LegendEntry(name: "curve \(Format.percent(bootstrap.settings.level)) band", color: "#9ab")) }
+        var charts: [(chart: SVGChart, empty: String)] = []
+        if let reference = fit.equivalentFlops {
+            var chart = SVGChart(
+                title: "\(fit.law.target) against equivalent compute",
+                xLabel: "equivalent FLOPs (×1E21, \(reference.referenceFamily))", yLabel: fit.law.target, xScale: .log10)
+            let grid = bootstrap?.curve ?? []
+            if grid.count >= 2 {
+                chart.series.append(
+                    .band(
+                        name: "curve interval",
+                        points: grid.map { (x: $0.flops, low: scale.value($0.interval.lower), high: scale.value($0.interval.upper)) },
+                        color: "#9ab", opacity: 0.35))
+            }
+            let logs = fit.predictions.compactMap(\.equivalentLog10Flops).filter(\.isFinite) + atFlops.filter { $0 > 0 }.map { log10($0) }
+            if let low = logs.min(), let high = logs.max() {
+                let curve = (0...80).map { step -> (x: Double, y: Double) in
+                    let log10C = (low - 0.5) + (high - low + 1) * Double(step) / 80
+                    return (pow(10, log10C), scale.value(regression.predict(linearPredictor: reference.linearPredictor(log10Flops: log10C))))
+                }
+                chart.series.append(.line(name: "fitted law", points: curve, color: "#222", dashed: false))
+            }
+            let equivalent: (ModelPrediction) -> Double? = { $0.equivalentLog10Flops.map { pow(10, $0) } }
+            chart.series.append(.errorBars(whiskers(x: equivalent)))
+            chart.series.append(.points(points(x: equivalent)))
+            var chartLegend = legend
+            if !atFlops.isEmpty {
+                let forecasts = atFlops.enumerated().compactMap { index, flops -> (point: SVGChart.Point, bar: (Double, Double, Double, String)?)? in
+                    guard let predicted = fit.predicted(atFlops: flops) else { return nil }
+                    let interval = bootstrap.flatMap { index < $0.atFlops.count ? $0.atFlops[index].predictionInterval : nil }
+                    var title =
+                        "forecast for a \(reference.referenceFamily) model at \(Format.significant(flops))×1E21 FLOPs\npredicted \(scale.text(predicted))"
+                    if let interval { title += ", score interval \(scale.text(interval))" }
+                    return (
+                        SVGChart.Point(x: flops, y: scale.value(predicted), title: title, color: "#000", shape: .square, size: 4),
+                        interval.map { (flops, scale.value($0.lower), scale.value($0.upper), "#000") }
+                    )
+                }
+                chart.series.append(.errorBars(forecasts.compactMap { $0.bar.map { (x: $0.0, low: $0.1, high: $0.2, color: $0.3) } }))
+                chart.series.append(.points(forecasts.map(\.point)))
+                chartLegend.append(SVGChart.LegendEntry(name: "forecast (--at-flops)", color: "#000", shape: .square))
+            }
+            chart.legend = chartLegend + familyLegend(colors)
+            charts.append((chart, "No model has both a value for the target and equivalent FLOPs."))
+        } else {
+            let note = "Equivalent FLOPs unavailable: the reference family '\(fit.law.settings.referenceFamily)' needs ≥ 2 models with FLOPs."
+            charts.append((SVGChart(title: "", xLabel: "", yLabel: ""), note))
+        }
+        var capability = SVGChart(
+            title: "\(fit.law.target) against the aggregate capability", xLabel: "aggregate capability P = α + βᵀS", yLabel: fit.law.target)
+        let predictors = fit.predictions.map(\.linearPredictor).filter(\.isFinite)
+        if let low = predictors.min(), let high = predictors.max() {
+            if let reference = fit.equivalentFlops, let grid = bootstrap?.curve, grid.count >= 2 {
+                capability.series.append(
+                    .band(
+                        name: "curve interval",
+                        points: grid.map {
+                            (
+                                x: reference.linearPredictor(log10Flops: log10($0.flops)), low: scale.value($0.interval.lower),
+                                high: scale.value($0.interval.upper)
+                            )
+                        }, color: "#9ab", opacity: 0.35))
+            }
+            let span = max(high - low, 1e-6)
+            let curve = (0...80).map { step -> (x: Double, y: Double) in
+                let p = low - 0.05 * span + 1.1 * span * Double(step) / 80
+                return (p, scale.value(regression.predict(linearPredictor: p)))
+            }
+            capability.series.append(.line(name: "fitted law", points: curve, color: "#222", dashed: false))
+        }
+        capability.series.append(.errorBars(whiskers { $0.linearPredictor }))
+        capability.series.append(.points(points { $0.linearPredictor }))
+        capability.legend = legend + familyLegend(colors)
+        charts.append((capability, "No model has a value for the target."))
+        return charts
+    }
+
+    static func familyLegend(_ colors: [String: String]) -> [SVGChart.LegendEntry] {
+        colors.sorted { $0.key < $1.key }.map { SVGChart.LegendEntry(name: $0.key, color: $0.value, shape: .square) }
+    }
 }

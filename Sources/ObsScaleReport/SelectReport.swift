@@ -4,7 +4,8 @@ import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
-/// Text rendering of `obsscale select`: one summary row per budget, then the chosen models.
+/// `obsscale select`: the text report (one summary row per budget, then the chosen models) and the
+/// HTML page (`HTMLPage.select`).
 public enum SelectReport {
     public static func render(
         _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
@@ -170,5 +171,124 @@ public enum SelectReport {
     static func list(_ names: [String], limit: Int = 40) -> String {
         guard names.count > limit else { return names.joined(separator: ", ") }
         return names.prefix(limit).joined(separator: ", ") + ", … and \(names.count - limit) more (all in \(Setting.jsonReportPath))"
+    }
+}
+
+extension HTMLPage {
+    /// `obsscale select --html`: V and its certified lower bound against the budget, the chosen
+    /// units on a PC-1/PC-2 scatter of the pool for each budget (sized by cost), and the selection
+    /// frequencies under the bootstrap.
+    public static func select(
+        _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String, costName: String,
+        criterion: Criterion, bootstrap: SelectionBootstrapSummary?, advice: SelectionAdvice.Advice? = nil, budgetLabels: [String]? = nil
+    ) -> HTMLPage {
+        let name = criterion.rawValue.uppercased()
+        var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
+        page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
+        for note in problem.poolNotes { page.paragraph("Note: " + note) }
+        if let screen = problem.outliers {
+            page.heading("Outlier screen")
+            page.paragraph(SelectReport.render(screen).split(separator: "\n").prefix(while: { !$0.hasPrefix("  farthest") }).joined(separator: " "))
+            if !screen.outliers.isEmpty {
+                page.table(
+                    header: ["model", "family", "squared distance"],
+                    rows: screen.outliers.prefix(20).map { [$0.model, $0.family, Format.significant($0.squaredDistance, 4)] })
+            }
+        }
+        if let advice {
+            page.heading("What to expect")
+            page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())
+            page.table(header: SelectReport.adviceHeader(advice), rows: SelectReport.adviceRows(advice, budgetLabels: budgetLabels))
+        }
+        var values = SVGChart(
+            title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
+            // D = −log det G is negative for a well-spread subset: only V and A are drawn on a log axis.
+            yLabel: "\(name) (lower is better)", yScale: criterion == .d ? .linear : .log10)
+        values.series = [
+            .line(name: "\(name) of the chosen subset", points: results.map { ($0.budget, $0.value) }, color: "#4e79a7", dashed: false),
+            .line(
+                name: "certified lower bound", points: results.compactMap { r in r.lowerBound.map { (r.budget, $0) } }, color: "#e15759", dashed: true
+            ),
+            .points(
+                results.map { r in
+                    SVGChart.Point(
+                        x: r.budget, y: r.value,
+                        title:
+                            "budget \(Format.significant(r.budget, 6)): \(name) \(Format.significant(r.value, 6)), gap \(r.gap.map { Format.percent($0) } ?? "—")\n\(r.units.joined(separator: ", "))",
+                        color: "#4e79a7")
+                }),
+        ]
+        values.legend = [.init(name: "chosen subset", color: "#4e79a7"), .init(name: "lower bound", color: "#e15759")]
+        if results.count == 1, let only = results.first, only.value.isFinite {
+            page.paragraph(
+                "Budget \(Format.significant(only.budget, 6)): \(name) \(Format.significant(only.value, 6)), certified lower bound "
+                    + "\(Format.significant(only.lowerBound, 6)), gap \(only.gap.map { Format.percent($0) } ?? "—") (one budget: no curve to draw).")
+        } else {
+            page.chart(values, empty: "No feasible subset at any budget.")
+        }
+        // Pool scores: the design columns after the intercept, if any.
+        let offset = problem.dimension > 1 && (0..<problem.design.rowCount).allSatisfy({ problem.design[$0, 0] == 1 }) ? 1 : 0
+        let unitOfModel = Dictionary(
+            problem.units.enumerated().flatMap { unit, item in item.models.map { ($0, unit) } }, uniquingKeysWith: { a, _ in a })
+        let costs = problem.units.map { $0.cost / Double(max(1, $0.models.count)) }
+        let maxCost = costs.filter(\.isFinite).max() ?? 1
+        if problem.dimension - offset >= 2 {
+            page.heading("Chosen models in the capability space")
+            for result in results.prefix(9) {
+                let chosen = Set(result.units)
+                var chart = SVGChart(
+                    title: "Budget \(Format.significant(result.budget, 6)): \(result.models.count) models chosen",
+                    xLabel: "PC-1", yLabel: "PC-2")
+                chart.width = 640
+                chart.height = 380
+                chart.series = [
+                    .points(
+                        (0..<problem.design.rowCount).map { row in
+                            let unit = unitOfModel[row] ?? 0
+                            let isChosen = chosen.contains(problem.units[unit].name)
+                            let size = 2.5 + 5 * (costs[unit] / maxCost).squareRoot()
+                            return SVGChart.Point(
+                                x: problem.design[row, offset], y: problem.design[row, offset + 1],
+                                title:
+                                    "\(problem.poolModels[row]) (\(problem.poolFamilies[row]))\(isChosen ? ", chosen" : "")\ncost \(Format.significant(costs[unit]))",
+                                color: isChosen ? "#e15759" : "#bab0ac", size: size, hollow: !isChosen)
+                        })
+                ]
+                chart.legend = [
+                    .init(name: "chosen", color: "#e15759", shape: .circle),
+                    .init(name: "not chosen", color: "#bab0ac", shape: .circle, hollow: true),
+                ]
+                page.chart(chart, empty: "No pool scores.")
+            }
+        }
+        page.heading("Chosen units")
+        page.table(
+            header: ["budget", "cost", "models", name, "lower bound", "gap", "solver", "units"],
+            rows: results.map {
+                [
+                    Format.significant($0.budget, 6), Format.significant($0.totalCost, 6), "\($0.models.count)", Format.significant($0.value, 8),
+                    Format.significant($0.lowerBound, 8), $0.gap.map { Format.percent($0) } ?? "—", $0.solver,
+                    SelectReport.withCosts($0.units, problem: problem, costName: costName).joined(separator: ", "),
+                ]
+            })
+        if let bootstrap {
+            page.heading("Stability under the bootstrap (\(bootstrap.replicatesSucceeded) replicates)")
+            page.preformatted(SelectReport.render(bootstrap, criterion: criterion).trimmingCharacters(in: .newlines))
+            for budget in bootstrap.budgets.prefix(9) {
+                let bars = budget.frequencies.prefix(20).map { item in
+                    (
+                        label: item.unit, value: item.fraction, color: item.chosen ? "#e15759" : "#bab0ac",
+                        title:
+                            "\(item.unit): chosen in \(Format.percent(item.fraction)) of replicates\(item.chosen ? " (chosen on the full data)" : "")"
+                    )
+                }
+                page.chart(
+                    SVGBarChart(
+                        title: "Budget \(Format.significant(budget.budget, 6)): selection frequency (red: chosen on the full data)",
+                        valueLabel: "fraction of bootstrap replicates", bars: Array(bars)),
+                    empty: "No replicate succeeded.")
+            }
+        }
+        return page
     }
 }

@@ -4,7 +4,8 @@ import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
-/// Text rendering of `obsscale validate`: the summary relative to evaluating every model, then
+/// `obsscale validate`: the HTML page (`HTMLPage.validate`) and the text report — the summary
+/// relative to evaluating every model, then
 /// per target (up to `perTargetLimit` targets) and the geometric mean over targets, the test MSE
 /// of each selector's subset fit per budget against the random subsets and the all-models fit,
 /// then how often each selector beats random.
@@ -308,5 +309,110 @@ extension HTMLPage {
         chart.legend = legend
         self.chart(chart, empty: "No interval was measured.")
         preformatted(ValidationReportText.describeIntervals(report, intervals))
+    }
+}
+
+extension HTMLPage {
+    /// `obsscale validate --html`: test MSE against the budget for each selector, the random
+    /// subsets' range as a band with their mean, and the all-models fit — per target and the
+    /// geometric mean over targets (the paper's Section 5 figure).
+    public static func validate(_ report: ValidationReport, panelDescription: String) -> HTMLPage {
+        var page = HTMLPage(title: "Validation of the selection: test MSE against the budget")
+        page.paragraph(
+            "\(panelDescription). Split at \(report.settings.splitRule.cutDescription ?? "?"); \(ValidationReportText.describePools(report))."
+        )
+        let selectors = report.selectors
+        // Budgets as written (10 for 10%): targets with different pools spend different amounts.
+        let budgets = report.settings.budgets.writtenValues
+        page.heading("Relative to evaluating every pool model")
+        page.paragraph(
+            "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
+                + "vs random: the ratio to the random subsets' mean.")
+        page.table(header: ValidationReportText.summaryHeader(report), rows: ValidationReportText.summaryRows(report))
+        if let intervals = report.settings.intervals { page.reliability(report, intervals) }
+        let budgetAxis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
+        var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: budgetAxis, yLabel: "median test-MSE ratio", yScale: .log10)
+        let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for (c, name) in columns.enumerated() {
+            let color = SVGChart.palette[c % SVGChart.palette.count]
+            let points = budgets.indices.compactMap { b -> (Double, Double)? in
+                report.summary.first { $0.group == nil && $0.selector == name && $0.budget == report.budgetLabels[b] }.map {
+                    (budgets[b], $0.medianRatio)
+                }
+            }
+            ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
+        }
+        ratios.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, 1), (budgets.max() ?? 1, 1)], color: "#222", dashed: true))
+        ratios.legend =
+            columns.enumerated().map {
+                .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], dashed: !selectors.contains($1))
+            } + [.init(name: "all models", color: "#222", dashed: true)]
+        page.chart(ratios, empty: "No ratio at any budget.")
+        if !report.droppedTargets.isEmpty {
+            page.paragraph(
+                "Dropped as degenerate: " + report.droppedTargets.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ") + ".")
+        }
+        func chart(title: String, selectorMSE: [[Double]], randomMean: [Double], randomLow: [Double], randomHigh: [Double], all: Double) -> SVGChart {
+            var chart = SVGChart(title: title, xLabel: budgetAxis, yLabel: "test MSE", yScale: .log10)
+            chart.series.append(
+                .band(
+                    name: "random subsets (min to max)", points: budgets.indices.map { (x: budgets[$0], low: randomLow[$0], high: randomHigh[$0]) },
+                    color: "#bab0ac", opacity: 0.35))
+            chart.series.append(
+                .line(name: "random subsets (mean)", points: budgets.indices.map { (budgets[$0], randomMean[$0]) }, color: "#9c755f", dashed: true))
+            chart.series.append(
+                .line(name: "all models", points: [(budgets.min() ?? 0, all), (budgets.max() ?? 1, all)], color: "#222", dashed: true))
+            for (s, name) in selectors.enumerated() {
+                let color = SVGChart.palette[s % SVGChart.palette.count]
+                let points = budgets.indices.map { (budgets[$0], selectorMSE[s][$0]) }
+                chart.series.append(.line(name: name, points: points, color: color, dashed: false))
+                chart.series.append(
+                    .points(
+                        points.map {
+                            SVGChart.Point(
+                                x: $0.0, y: $0.1, title: "\(name), budget \(Format.significant($0.0)): test MSE \(Format.fixed($0.1, 5))",
+                                color: color)
+                        }))
+            }
+            let hasBand = budgets.indices.contains { randomLow[$0].isFinite && randomHigh[$0].isFinite }
+            chart.legend =
+                selectors.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], shape: .circle) }
+                + [
+                    .init(name: hasBand ? "random (mean; band min–max)" : "random (mean)", color: "#9c755f", dashed: true),
+                    .init(name: "all models", color: "#222", dashed: true),
+                ]
+            return chart
+        }
+        if report.targets.count > 1 {
+            let means = report.geometricMeans
+            page.chart(
+                chart(
+                    title: "Geometric mean over the targets", selectorMSE: selectors.indices.map { s in means.map { $0.testMSE[s] } },
+                    randomMean: means.map(\.randomTestMSE), randomLow: means.map { _ in .nan }, randomHigh: means.map { _ in .nan },
+                    all: means.map(\.allModelsTestMSE).first { !$0.isNaN } ?? .nan),
+                empty: "No budget has a score for every target.")
+        }
+        for target in report.targets.prefix(40) {
+            let fitted = { (score: ValidationReport.Score) in score.failure == nil ? score.testMSE : .nan }
+            page.chart(
+                chart(
+                    title: target.name, selectorMSE: selectors.indices.map { s in target.budgets.map { fitted($0.selectors[s]) } },
+                    randomMean: target.budgets.map { $0.random?.meanTestMSE ?? .nan },
+                    randomLow: target.budgets.map { $0.random?.minTestMSE ?? .nan },
+                    randomHigh: target.budgets.map { $0.random?.maxTestMSE ?? .nan },
+                    all: fitted(target.allModels)),
+                empty: "\(target.name): no fit succeeded.")
+        }
+        if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in the JSON report).") }
+        page.heading("Against the random subsets")
+        page.table(
+            header: ["selector", "cells", "beats random", "median MSE ratio"],
+            rows: report.comparisons.map {
+                [
+                    $0.selector, "\($0.cells)", $0.cells == 0 ? "—" : "\($0.wins) (\(Format.percent(Double($0.wins) / Double($0.cells))))",
+                    Format.fixed($0.medianRatio, 3),
+                ]
+            })
+        return page
     }
 }

@@ -92,9 +92,11 @@ public struct BranchAndBoundSelector: SubsetSelector {
                 // A child's bound is at least its parent's (its polytope is smaller).
                 child.bound = max(outcome.lowerBound, node.bound)
                 child.weights = outcome.weights
-                // All units fixed: the node is a single subset — evaluate it exactly.
+                // All units fixed: the node is a single subset — evaluate it exactly, its units in
+                // index order (a set's order differs between runs, and with it the last bits of the
+                // Gram matrix's sums: the value, and a choice between near-ties, would too).
                 if free.count == 1 {
-                    let subset = Array(child.fixedIn.union(problem.constraints.mustInclude))
+                    let subset = child.fixedIn.union(problem.constraints.mustInclude).sorted()
                     if problem.isFeasible(subset, budget: budget) {
                         let value = problem.value(of: subset)
                         if value < incumbentValue {

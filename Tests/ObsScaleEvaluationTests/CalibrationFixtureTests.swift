@@ -11,32 +11,78 @@ import _TestSupport
 /// sigmoid-floor law, and the non-negative quantile regressions of 400 records at four levels
 /// (scipy's HiGHS on the primal LP; obsscale's GLPK on the dual).
 struct CalibrationFixtureTests {
-    nonisolated(unsafe) static let fixture = (try? loadJSON(TestPaths.fixture("calibration.json", near: #filePath))) ?? [:]
+    /// Fixtures/calibration.json.
+    struct Fixture: Decodable, Sendable {
+        struct Features: Decodable, Sendable {
+            struct Penalty: Decodable, Sendable {
+                let center: [Double]
+                let weights: [Double]
+                let strength: Double
+            }
+            let trainScores: [[Double]]
+            let targets: [Double]
+            let parameters: [Double]
+            let penalty: Penalty
+            let sigma: Double
+            let covariance: [[Double]]
+            let trainingMaximum: Double
+            let trainingSpread: Double
+            let newScores: [[Double]]
+            let predicted: [Double]
+            let curveSD: [Double]
+            let distance: [Double]
+            let headroom: [Double]
+            let footroom: [Double]
+        }
+        struct Lines: Decodable, Sendable {
+            struct Records: Decodable, Sendable {
+                let residual: [Double]
+                let sigma: [Double]
+                let curveSD: [Double]
+                let distance: [Double]
+                let headroom: [Double]
+                let footroom: [Double]
+            }
+            struct Level: Decodable, Sendable {
+                let upperLoss: Double
+                let lowerLoss: Double
+                let upper: [Double]
+                let lower: [Double]
+                let intervals: [[Double]]
+            }
+            let records: Records
+            let probes: [[Double]]
+            /// By level as written ("0.5", "0.8", …).
+            let levels: [String: Level]
+        }
+        let features: Features
+        let lines: Lines
+    }
+
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("calibration.json", near: #filePath)) }
 
     @Test func deltaMethodFeaturesMatchNumpy() throws {
-        let reference = try #require(Self.fixture["features"] as? [String: Any])
-        let scores = Matrix(rows: matrixRows(reference["trainScores"]))
-        let parameters = doubles(reference["parameters"])
-        let penaltyJSON = try #require(reference["penalty"] as? [String: Any])
-        let penalty = ParameterPenalty(
-            center: doubles(penaltyJSON["center"]), weights: doubles(penaltyJSON["weights"]),
-            strength: (penaltyJSON["strength"] as? NSNumber)?.doubleValue ?? .nan)
+        let reference = try Self.fixture.get().features
+        let scores = Matrix(rows: reference.trainScores)
+        let parameters = reference.parameters
+        try #require(parameters.count == 4, "parameters \(parameters)")
+        let penalty = ParameterPenalty(center: reference.penalty.center, weights: reference.penalty.weights, strength: reference.penalty.strength)
         let law = SigmoidFit(
             settings: SigmoidRegression(), alpha: parameters[0], beta: Array(parameters[1...2]), floor: parameters[3], loss: 0,
             iterations: 0, termination: .gradientTolerance, gradientNorm: 0, startsTried: 1)
-        let model = IntervalFeatureModel(regression: law, trainScores: scores, targets: doubles(reference["targets"]), penalty: penalty)
-        #expect(maxRelativeDifference([model.sigma], [(reference["sigma"] as? NSNumber)?.doubleValue ?? .nan]) < 1e-12)
-        #expect(maxRelativeDifference(model.covariance.storage, matrixRows(reference["covariance"]).flatMap { $0 }, floor: 1e-12) < 1e-8)
-        #expect(model.trainingMaximum == (reference["trainingMaximum"] as? NSNumber)?.doubleValue)
-        #expect(maxRelativeDifference([model.trainingSpread], [(reference["trainingSpread"] as? NSNumber)?.doubleValue ?? .nan]) < 1e-12)
-        let new = matrixRows(reference["newScores"])
+        let model = IntervalFeatureModel(regression: law, trainScores: scores, targets: reference.targets, penalty: penalty)
+        #expect(maxRelativeDifference([model.sigma], [reference.sigma]) < 1e-12)
+        #expect(maxRelativeDifference(model.covariance.storage, reference.covariance.flatMap { $0 }, floor: 1e-12) < 1e-8)
+        #expect(model.trainingMaximum == reference.trainingMaximum)
+        #expect(maxRelativeDifference([model.trainingSpread], [reference.trainingSpread]) < 1e-12)
+        let new = reference.newScores
         let features = new.map { model.features(law, capabilities: $0) }
-        #expect(maxRelativeDifference(new.map { law.predict($0) }, doubles(reference["predicted"])) < 1e-12)
-        #expect(maxRelativeDifference(features.map(\.curveSD), doubles(reference["curveSD"]), floor: 1e-12) < 1e-8)
-        #expect(maxRelativeDifference(features.map(\.distance), doubles(reference["distance"]), floor: 1e-12) < 1e-12)
+        #expect(maxRelativeDifference(new.map { law.predict($0) }, reference.predicted) < 1e-12)
+        #expect(maxRelativeDifference(features.map(\.curveSD), reference.curveSD, floor: 1e-12) < 1e-8)
+        #expect(maxRelativeDifference(features.map(\.distance), reference.distance, floor: 1e-12) < 1e-12)
         #expect(features[0].distance > 0 && features.dropFirst().allSatisfy { $0.distance == 0 || $0.distance > 0 })
-        #expect(maxRelativeDifference(features.map(\.headroom), doubles(reference["headroom"]), floor: 1e-12) < 1e-12)
-        #expect(maxRelativeDifference(features.map(\.footroom), doubles(reference["footroom"]), floor: 1e-12) < 1e-12)
+        #expect(maxRelativeDifference(features.map(\.headroom), reference.headroom, floor: 1e-12) < 1e-12)
+        #expect(maxRelativeDifference(features.map(\.footroom), reference.footroom, floor: 1e-12) < 1e-12)
     }
 
     static func pinballLoss(_ coefficients: [Double], response: [Double], terms: [[Double]], tau: Double) -> Double {
@@ -48,29 +94,31 @@ struct CalibrationFixtureTests {
 
     @Test(arguments: ["0.5", "0.8", "0.9", "0.95"])
     func quantileLinesAreTheOptimaOfScipy(level: String) throws {
-        let lines = try #require(Self.fixture["lines"] as? [String: Any])
-        let columns = try #require(lines["records"] as? [String: Any])
-        let residual = doubles(columns["residual"])
+        let lines = try Self.fixture.get().lines
+        let columns = lines.records
+        let residual = columns.residual
+        try #require(
+            [columns.sigma, columns.curveSD, columns.distance, columns.headroom, columns.footroom].allSatisfy { $0.count == residual.count })
         let records = residual.indices.map { k in
             IntervalCalibrator.Record(
                 metric: "m\(k % 7)", residual: residual[k],
                 features: IntervalFeatures(
-                    sigma: doubles(columns["sigma"])[k], curveSD: doubles(columns["curveSD"])[k], distance: doubles(columns["distance"])[k],
-                    headroom: doubles(columns["headroom"])[k], footroom: doubles(columns["footroom"])[k]))
+                    sigma: columns.sigma[k], curveSD: columns.curveSD[k], distance: columns.distance[k],
+                    headroom: columns.headroom[k], footroom: columns.footroom[k]))
         }
-        let expected = try #require((lines["levels"] as? [String: Any])?[level] as? [String: Any])
+        let expected = try #require(lines.levels[level], "calibration.json has no level \(level)")
         let value = try #require(Double(level))
         let computed = try #require(IntervalCalibrator.quantileLines(records, level: value))
         #expect(computed.upper.allSatisfy { $0 >= 0 } && computed.lower.allSatisfy { $0 >= 0 })
         let tau = (1 + value) / 2
         let upperLoss = Self.pinballLoss(computed.upper, response: residual, terms: records.map(\.features.upperTerms), tau: tau)
         let lowerLoss = Self.pinballLoss(computed.lower, response: residual.map { -$0 }, terms: records.map(\.features.lowerTerms), tau: tau)
-        #expect(maxRelativeDifference([upperLoss, lowerLoss], doubles([expected["upperLoss"], expected["lowerLoss"]])) < 1e-9)
-        #expect(maxRelativeDifference(computed.upper, doubles(expected["upper"]), floor: 1e-6) < 1e-6, "upper \(computed.upper)")
-        #expect(maxRelativeDifference(computed.lower, doubles(expected["lower"]), floor: 1e-6) < 1e-6, "lower \(computed.lower)")
+        #expect(maxRelativeDifference([upperLoss, lowerLoss], [expected.upperLoss, expected.lowerLoss]) < 1e-9)
+        #expect(maxRelativeDifference(computed.upper, expected.upper, floor: 1e-6) < 1e-6, "upper \(computed.upper)")
+        #expect(maxRelativeDifference(computed.lower, expected.lower, floor: 1e-6) < 1e-6, "lower \(computed.lower)")
         // The share of records between scipy's lines, counted here, is the lines' record coverage
         // up to the records each side's line passes through (at most five per side, the features).
-        let upperExpected = doubles(expected["upper"]), lowerExpected = doubles(expected["lower"])
+        let upperExpected = expected.upper, lowerExpected = expected.lower
         let inside = records.filter {
             -Matrix.dot(lowerExpected, $0.features.lowerTerms) <= $0.residual + 1e-6
                 && $0.residual <= Matrix.dot(upperExpected, $0.features.upperTerms) + 1e-6
@@ -78,8 +126,8 @@ struct CalibrationFixtureTests {
         let share = Double(inside.count) / Double(records.count)
         #expect(abs((computed.recordCoverage ?? -1) - share) <= 10.0 / Double(records.count), "\(computed.recordCoverage ?? -1) vs \(share)")
         #expect(abs(share - value) < 0.05, "scipy's lines hold \(share) of the records at level \(value)")
-        let probes = matrixRows(lines["probes"])
-        let intervals = matrixRows(expected["intervals"])
+        let probes = lines.probes
+        let intervals = expected.intervals
         for (probe, interval) in zip(probes, intervals) {
             let features = IntervalFeatures(sigma: probe[0], curveSD: probe[1], distance: probe[2], headroom: probe[3], footroom: probe[4])
             let (lower, upper) = computed.interval(predicted: 1 - probe[3], features: features, range: 0...1)

@@ -9,14 +9,40 @@ import _TestSupport
 /// MSEs as the tightly converged Huber optimum, with imputation and PCA on the subset (the
 /// paper) and on the panel.
 @Suite(.realPanel) struct PaperValidationTests {
-    // Parsed once and only read afterwards (a JSON tree is not Sendable).
-    nonisolated(unsafe) static let fixture = (try? loadJSON(TestPaths.fixture("paper_validation.json", near: #filePath))) ?? [:]
+    /// The keys of Fixtures/paper_validation.json these tests read.
+    struct Fixture: Decodable, Sendable {
+        struct Target: Decodable, Sendable {
+            let testModels: [String]
+            let allModelsTrainModels: [String]
+            /// By `PCAFitRows.rawValue`.
+            let allModels: [String: AllModels]
+            let selected: [Selected]
+        }
+        struct AllModels: Decodable, Sendable {
+            let testMSE: Double
+            let testPredictions: [Double]
+        }
+        struct Selected: Decodable, Sendable {
+            let families: [String]
+            /// By `PCAFitRows.rawValue`.
+            let pcaOn: [String: Fit]
+        }
+        struct Fit: Decodable, Sendable {
+            let wellPosed: Bool
+            let testMSE: Double?
+            let agreementMSE: Double?
+        }
+        let targets: [String]
+        let perTarget: [String: Target]
+    }
+
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("paper_validation.json", near: #filePath)) }
     static let seven = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "XWinograd", "HumanEval"]
 
     static func run(pcaOn: PCAFitRows) throws -> ValidationReport {
         let panel = try PanelQuery(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining], preset: TestPaths.preset2024)
             .load().panel
-        let targets = (fixture["targets"] as? [String]) ?? []
+        let targets = try fixture.get().targets
         var validation = Validation(targets: targets, budgets: [4, 8, 12, 16, 20, 24, 28, 32, 36], cutoffFlops: 84)
         validation.selection.dropIncomplete = true
         validation.selection.maxFamilies = 10
@@ -29,30 +55,31 @@ import _TestSupport
     @Test(arguments: [PCAFitRows.train, .panel])
     func reproducesTheReferenceEvaluation(pcaOn: PCAFitRows) throws {
         let report = try Self.run(pcaOn: pcaOn)
-        let perTarget = Self.fixture["perTarget"] as? [String: Any] ?? [:]
+        let perTarget = try Self.fixture.get().perTarget
         #expect(report.targets.count == 3)
         var compared = 0
         for target in report.targets {
-            let reference = perTarget[target.name] as? [String: Any] ?? [:]
-            #expect(target.testModels == reference["testModels"] as? [String])
-            let all = (reference["allModels"] as? [String: Any])?[pcaOn.rawValue] as? [String: Any] ?? [:]
-            #expect(target.allModels.trainCount == (reference["allModelsTrainModels"] as? [String])?.count)
-            #expect(maxRelativeDifference([target.allModels.testMSE], doubles([all["testMSE"]].compactMap { $0 })) < 1e-6)
-            #expect(maxRelativeDifference(target.allModels.testPredictions, doubles(all["testPredictions"])) < 1e-6)
-            let selected = reference["selected"] as? [[String: Any]] ?? []
+            let reference = try #require(perTarget[target.name], "no reference for \(target.name)")
+            #expect(target.testModels == reference.testModels)
+            let all = try #require(reference.allModels[pcaOn.rawValue], "no allModels.\(pcaOn.rawValue) for \(target.name)")
+            #expect(target.allModels.trainCount == reference.allModelsTrainModels.count)
+            #expect(maxRelativeDifference([target.allModels.testMSE], [all.testMSE]) < 1e-6)
+            #expect(maxRelativeDifference(target.allModels.testPredictions, all.testPredictions) < 1e-6)
+            let selected = reference.selected
+            try #require(selected.count >= target.budgets.count, "\(selected.count) reference selections for \(target.budgets.count) budgets")
             for (b, budget) in target.budgets.enumerated() {
                 let expected = selected[b]
                 let result = try #require(report.pool(of: target).selections[0].results[b])
-                #expect(Set(result.units) == Set(expected["families"] as? [String] ?? []), "budget \(budget.budget)")
+                #expect(Set(result.units) == Set(expected.families), "budget \(budget.budget)")
                 let score = budget.selectors[0]
-                let fit = (expected["pcaOn"] as? [String: Any])?[pcaOn.rawValue] as? [String: Any] ?? [:]
-                guard fit["wellPosed"] as? Bool == true else {
+                let fit = expected.pcaOn[pcaOn.rawValue]
+                guard fit?.wellPosed == true, let fit else {
                     // Fewer models than parameters: not identifiable; obsscale refuses the fit.
                     #expect(score.failure?.contains("needs at least 5 models") == true)
                     continue
                 }
-                let mse = (fit["testMSE"] as? NSNumber)?.doubleValue ?? .nan
-                let agreement = (fit["agreementMSE"] as? NSNumber)?.doubleValue ?? .nan
+                let mse = fit.testMSE ?? .nan
+                let agreement = fit.agreementMSE ?? .nan
                 #expect(abs(score.testMSE - mse) / mse < 1e-6, "\(target.name) B=\(budget.budget): \(score.testMSE) vs \(mse)")
                 #expect(abs((score.agreementMSE ?? .nan) - agreement) / agreement < 1e-5)
                 compared += 1
@@ -66,7 +93,7 @@ import _TestSupport
     @Test func vOptimalBeatsRandomSubsets() throws {
         let panel = try PanelQuery(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining], preset: TestPaths.preset2024)
             .load().panel
-        var validation = Validation(targets: (Self.fixture["targets"] as? [String]) ?? [], budgets: [12, 20, 28, 36], cutoffFlops: 84)
+        var validation = Validation(targets: try Self.fixture.get().targets, budgets: [12, 20, 28, 36], cutoffFlops: 84)
         validation.selection.dropIncomplete = true
         validation.selection.maxFamilies = 10
         validation.fittableSubsets = false

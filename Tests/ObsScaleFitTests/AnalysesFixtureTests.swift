@@ -10,10 +10,88 @@ import _TestSupport
 /// and the comparison of post-training techniques with its per-family re-expression (§4.3, §6).
 /// Observed values are joined from the shared files, never stored in the fixture.
 @Suite(.realPanel) struct AnalysesFixtureTests {
-    nonisolated(unsafe) static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("analyses.json", near: #filePath))) ?? [:]
+    /// The keys of Fixtures/analyses.json `predictors` and `compare` these tests read.
+    struct Fixture: Decodable, Sendable {
+        struct PredictorSetup: Decodable, Sendable {
+            let target: String
+            let cutoff: Double
+            let targetRange: [Double]?
+            let commonTestModels: [String]
+            /// By predictor: `flops`, `params`, `pcs`.
+            let predictors: [String: Predictor]
+        }
+        struct Predictor: Decodable, Sendable {
+            let trainModels: [String]
+            let testModels: [String]
+            let excludedTrain: [String]
+            let excludedTest: [String]
+            let params: [Double]
+            let trainMSE: Double?
+            let testMSE: Double?
+            let testPredictions: [Double]
+            let commonTestMSE: Double?
+        }
+        struct Compare: Decodable, Sendable {
+            struct Target: Decodable, Sendable {
+                let target: String
+                let params: [Double]
+                let linearPredictors: [Double]
+                let trainModels: [String]
+                let benchmarkWeights: [Double]
+            }
+            struct Grid: Decodable, Sendable { let x: [Double] }
+            struct Reference: Decodable, Sendable {
+                let lines: [Line]
+                let curves: [[Double]]
+                let pairs: [Pair]
+            }
+            struct Line: Decodable, Sendable {
+                let slope: Double?
+                let intercept: Double?
+            }
+            struct Family: Decodable, Sendable {
+                let family: String
+                let models: [String]
+                let pairs: [Pair]
+            }
+            struct Excluded: Decodable, Sendable { let family: String }
+            let targets: [Target]
+            let grid: Grid
+            let reference: Reference
+            let families: [Family]
+            let excludedFamilies: [Excluded]
+        }
+        /// A pair of techniques' gap; the flags and observed gaps only for a family.
+        struct Pair: Decodable, Sendable {
+            let gap: [Double]
+            let maxGap: Double?
+            let argmaxX: Double?
+            let onset: Double?
+            let maxGrowth: Double?
+            let gapsAtFlops: [Double]
+            let earlierOnset: Bool?
+            let slowerGrowth: Bool?
+            let observed: [Observed]?
+        }
+        struct Observed: Decodable, Sendable {
+            let model: String
+            let lawGap: Double?
+            let lineGap: Double?
+        }
+        let predictors: [String: PredictorSetup]
+        let compare: Compare
+    }
+
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("analyses.json", near: #filePath)) }
     static let seven = ["MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "XWinograd", "HumanEval"]
 
-    static func number(_ value: Any?) -> Double? { (value as? NSNumber)?.doubleValue }
+    static func predictorSetup(_ name: String) throws -> Fixture.PredictorSetup {
+        try #require(try fixture.get().predictors[name], "analyses.json has no predictors setup '\(name)'")
+    }
+
+    static func predictor(_ key: String, of setup: Fixture.PredictorSetup) throws -> Fixture.Predictor {
+        try #require(setup.predictors[key], "analyses.json has no predictor '\(key)'")
+    }
     static func close(_ a: Double?, _ b: Double?, _ tolerance: Double = 1e-6, floor: Double = 1e-3) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
         return abs(a - b) <= tolerance * max(abs(b), floor)
@@ -33,37 +111,38 @@ import _TestSupport
     /// predictions of the test models and the MSE on the common test models.
     @Test(arguments: predictorSetups)
     func predictorBaselinesMatchNumpy(setup name: String) throws {
-        let setup = ((Self.fixture["predictors"] as? [String: Any])?[name] as? [String: Any]) ?? [:]
+        let setup = try Self.predictorSetup(name)
         let panel = try Self.panel()
-        let target = try #require(setup["target"] as? String)
-        let split = try Split(panel: panel, rule: .flopsCutoff(Self.number(setup["cutoff"]) ?? .nan))
+        let target = setup.target
+        let split = try Split(panel: panel, rule: .flopsCutoff(setup.cutoff))
         var law = ScalingLaw(benchmarks: Self.seven, regression: SigmoidRegression(loss: .leastSquares))
         law.pcaOn = .train
-        if let range = setup["targetRange"] as? [Double] { law.targetRange = range[0]...range[1] }
-        let comparison = try PredictorComparison.run(law: law, panel: panel, target: target, split: split)
-        let predictors = setup["predictors"] as? [String: Any] ?? [:]
-        for (key, fit) in [("flops", comparison.flops), ("params", comparison.params)] {
-            let reference = predictors[key] as? [String: Any] ?? [:]
-            #expect(
-                fit.predictions.filter { $0.role == .train && $0.predicted != nil }.map(\.model) == reference["trainModels"] as? [String], "\(key)")
-            #expect(fit.predictions.filter { $0.role == .test && $0.predicted != nil }.map(\.model) == reference["testModels"] as? [String], "\(key)")
-            #expect(fit.excludedTrain == reference["excludedTrain"] as? [String], "\(key)")
-            #expect(fit.excludedTest == reference["excludedTest"] as? [String], "\(key)")
-            #expect(fit.regression.termination.converged)
-            #expect(maxRelativeDifference(fit.regression.parameters, doubles(reference["params"]), floor: 1e-3) < 1e-6, "\(name) \(key)")
-            #expect(Self.close(fit.trainMetrics.mse, Self.number(reference["trainMSE"])), "\(name) \(key) train MSE")
-            #expect(Self.close(fit.testMetrics.mse, Self.number(reference["testMSE"])), "\(name) \(key) test MSE")
-            let predicted = fit.predictions.filter { $0.role == .test }.compactMap(\.predicted)
-            #expect(maxRelativeDifference(predicted, doubles(reference["testPredictions"]), floor: 1e-3) < 1e-6, "\(name) \(key)")
+        if let range = setup.targetRange {
+            try #require(range.count == 2, "target range \(range)")
+            law.targetRange = range[0]...range[1]
         }
-        let pcs = predictors["pcs"] as? [String: Any] ?? [:]
+        let comparison = try PredictorComparison.run(law: law, panel: panel, target: target, split: split)
+        for (key, fit) in [("flops", comparison.flops), ("params", comparison.params)] {
+            let reference = try Self.predictor(key, of: setup)
+            #expect(fit.predictions.filter { $0.role == .train && $0.predicted != nil }.map(\.model) == reference.trainModels, "\(key)")
+            #expect(fit.predictions.filter { $0.role == .test && $0.predicted != nil }.map(\.model) == reference.testModels, "\(key)")
+            #expect(fit.excludedTrain == reference.excludedTrain, "\(key)")
+            #expect(fit.excludedTest == reference.excludedTest, "\(key)")
+            #expect(fit.regression.termination.converged)
+            #expect(maxRelativeDifference(fit.regression.parameters, reference.params, floor: 1e-3) < 1e-6, "\(name) \(key)")
+            #expect(Self.close(fit.trainMetrics.mse, reference.trainMSE), "\(name) \(key) train MSE")
+            #expect(Self.close(fit.testMetrics.mse, reference.testMSE), "\(name) \(key) test MSE")
+            let predicted = fit.predictions.filter { $0.role == .test }.compactMap(\.predicted)
+            #expect(maxRelativeDifference(predicted, reference.testPredictions, floor: 1e-3) < 1e-6, "\(name) \(key)")
+        }
+        let pcs = try Self.predictor("pcs", of: setup)
         // The PC law of subtraction is nearly a step (identifiability 2e-9): its parameters agree
         // less tightly than its predictions.
         let tolerance = name == "subtraction" ? 1e-3 : 1e-6
-        #expect(maxRelativeDifference(comparison.law.law.regression.parameters, doubles(pcs["params"]), floor: 1) < tolerance, "\(name) pcs")
-        #expect(Self.close(comparison.law.testMetrics.mse, Self.number(pcs["testMSE"]), 1e-5), "\(name) pcs test MSE")
-        #expect(comparison.commonTestModels == setup["commonTestModels"] as? [String])
-        let common = ["pcs", "flops", "params"].map { Self.number((predictors[$0] as? [String: Any])?["commonTestMSE"]) ?? .nan }
+        #expect(maxRelativeDifference(comparison.law.law.regression.parameters, pcs.params, floor: 1) < tolerance, "\(name) pcs")
+        #expect(Self.close(comparison.law.testMetrics.mse, pcs.testMSE, 1e-5), "\(name) pcs test MSE")
+        #expect(comparison.commonTestModels == setup.commonTestModels)
+        let common = try ["pcs", "flops", "params"].map { try Self.predictor($0, of: setup).commonTestMSE ?? .nan }
         #expect(maxRelativeDifference(comparison.commonTestMSE, common) < 1e-5, "\(name)")
     }
 
@@ -72,19 +151,18 @@ import _TestSupport
     /// lowest on the three emergent tasks; on Persian QA the FLOPs law does better — reported, not hidden).
     @Test func capabilityLawExtrapolatesOnEmergentTasks() throws {
         for name in ["subtraction", "multiplication", "unscramble"] {
-            let setup = ((Self.fixture["predictors"] as? [String: Any])?[name] as? [String: Any]) ?? [:]
-            let predictors = setup["predictors"] as? [String: Any] ?? [:]
-            let mse = ["pcs", "flops", "params"].map { Self.number((predictors[$0] as? [String: Any])?["commonTestMSE"]) ?? .nan }
+            let setup = try Self.predictorSetup(name)
+            let mse = try ["pcs", "flops", "params"].map { try Self.predictor($0, of: setup).commonTestMSE ?? .nan }
             #expect(mse[0] < mse[1] && mse[0] < mse[2], "\(name): \(mse)")
         }
     }
 
     // MARK: - Techniques compared
 
-    static var compare: [String: Any] { Self.fixture["compare"] as? [String: Any] ?? [:] }
+    static func compare() throws -> Fixture.Compare { try fixture.get().compare }
 
-    static func comparison() -> TechniqueComparison {
-        let targets = (compare["targets"] as? [[String: Any]] ?? []).map { $0["target"] as? String ?? "" }
+    static func comparison() throws -> TechniqueComparison {
+        let targets = try compare().targets.map(\.target)
         var law = ScalingLaw(benchmarks: seven, regression: SigmoidRegression(loss: .leastSquares))
         law.pcaOn = .pool
         var comparison = TechniqueComparison(targets: targets, law: law)
@@ -93,52 +171,54 @@ import _TestSupport
         return comparison
     }
 
-    static func checkGap(_ gap: TechniqueComparison.Gap, _ reference: [String: Any], _ tolerance: Double, _ label: String) {
-        #expect(maxRelativeDifference(gap.values, doubles(reference["gap"]), floor: 1e-2) < tolerance, "\(label) gap")
-        #expect(close(gap.maxGap, number(reference["maxGap"]), tolerance), "\(label) max gap")
-        #expect(close(gap.argmaxLog10Flops, number(reference["argmaxX"]), tolerance), "\(label) argmax")
-        #expect(close(gap.onsetLog10Flops, number(reference["onset"]), tolerance), "\(label) onset \(String(describing: gap.onsetLog10Flops))")
-        #expect(close(gap.maxGrowth, number(reference["maxGrowth"]), tolerance, floor: 1e-2), "\(label) growth")
-        #expect(maxRelativeDifference(gap.atFlops, doubles(reference["gapsAtFlops"]), floor: 1e-2) < tolerance, "\(label) at FLOPs")
+    static func checkGap(_ gap: TechniqueComparison.Gap, _ reference: Fixture.Pair, _ tolerance: Double, _ label: String) {
+        #expect(maxRelativeDifference(gap.values, reference.gap, floor: 1e-2) < tolerance, "\(label) gap")
+        #expect(close(gap.maxGap, reference.maxGap, tolerance), "\(label) max gap")
+        #expect(close(gap.argmaxLog10Flops, reference.argmaxX, tolerance), "\(label) argmax")
+        #expect(close(gap.onsetLog10Flops, reference.onset, tolerance), "\(label) onset \(String(describing: gap.onsetLog10Flops))")
+        #expect(close(gap.maxGrowth, reference.maxGrowth, tolerance, floor: 1e-2), "\(label) growth")
+        #expect(maxRelativeDifference(gap.atFlops, reference.gapsAtFlops, floor: 1e-2) < tolerance, "\(label) at FLOPs")
     }
 
     /// Given numpy's parameters and linear predictors: lines, curves, gaps and every family's
     /// numbers and flags (relative 1e-9 — the arithmetic alone).
     @Test func gapsFromTheFixtureParameters() throws {
         let panel = try Self.panel()
-        let comparison = Self.comparison()
-        let targets = Self.compare["targets"] as? [[String: Any]] ?? []
+        let comparison = try Self.comparison()
+        let compare = try Self.compare()
+        let targets = compare.targets
+        try #require(targets.allSatisfy { $0.params.count >= 2 }, "parameters \(targets.map(\.params))")
         let links = targets.map { target -> SigmoidFit in
-            let p = doubles(target["params"])
+            let p = target.params
             return SigmoidFit(
                 settings: SigmoidRegression(loss: .leastSquares), alpha: p[0], beta: Array(p[1..<(p.count - 1)]), floor: p[p.count - 1], loss: 0,
                 iterations: 0, termination: .gradientTolerance, gradientNorm: 0, startsTried: 1)
         }
-        let predictors = targets.map { doubles($0["linearPredictors"]) }
+        let predictors = targets.map(\.linearPredictors)
         let x = panel.models.map { model in model.flops.map { log10($0) } }
-        let grid = doubles((Self.compare["grid"] as? [String: Any])?["x"])
+        let grid = compare.grid.x
         #expect(grid.count == 201)
         let referenceRows = panel.models.indices.filter { panel.models[$0].family == "Llama-2" && x[$0] != nil }
         let lines = try #require(TechniqueComparison.lines(predictors, rows: referenceRows, x: x))
-        let reference = Self.compare["reference"] as? [String: Any] ?? [:]
-        for (line, expected) in zip(lines, reference["lines"] as? [[String: Any]] ?? []) {
-            #expect(Self.close(line.slope, Self.number(expected["slope"]), 1e-9))
-            #expect(Self.close(line.intercept, Self.number(expected["intercept"]), 1e-9))
+        let reference = compare.reference
+        for (line, expected) in zip(lines, reference.lines) {
+            #expect(Self.close(line.slope, expected.slope, 1e-9))
+            #expect(Self.close(line.intercept, expected.intercept, 1e-9))
         }
         let curves = comparison.curves(lines: lines, links: links, grid: grid, atLog10: [84, 840, 8400].map { log10($0) })
-        for (values, expected) in zip(curves.values, reference["curves"] as? [[Double]] ?? []) {
+        for (values, expected) in zip(curves.values, reference.curves) {
             #expect(maxRelativeDifference(values, expected, floor: 1e-3) < 1e-9)
         }
-        for (gap, expected) in zip(curves.gaps, reference["pairs"] as? [[String: Any]] ?? []) { Self.checkGap(gap, expected, 1e-9, "reference") }
+        for (gap, expected) in zip(curves.gaps, reference.pairs) { Self.checkGap(gap, expected, 1e-9, "reference") }
         // Families: lines from each family's models with FLOPs (19 of the 21; Mistral and Mixtral have none).
-        #expect((Self.compare["families"] as? [[String: Any]] ?? []).count == 19)
-        for family in Self.compare["families"] as? [[String: Any]] ?? [] {
-            let name = family["family"] as? String ?? ""
+        #expect(compare.families.count == 19)
+        for family in compare.families {
+            let name = family.family
             let rows = panel.models.indices.filter { panel.models[$0].family == name && x[$0] != nil }
-            #expect(rows.map { panel.models[$0].name } == family["models"] as? [String])
+            #expect(rows.map { panel.models[$0].name } == family.models)
             let familyLines = try #require(TechniqueComparison.lines(predictors, rows: rows, x: x))
             let familyCurves = comparison.curves(lines: familyLines, links: links, grid: grid, atLog10: [84, 840, 8400].map { log10($0) })
-            for (gap, expected) in zip(familyCurves.gaps, family["pairs"] as? [[String: Any]] ?? []) { Self.checkGap(gap, expected, 1e-9, name) }
+            for (gap, expected) in zip(familyCurves.gaps, family.pairs) { Self.checkGap(gap, expected, 1e-9, name) }
         }
     }
 
@@ -148,37 +228,35 @@ import _TestSupport
         let panel = try Self.panel()
         let split = try Split(panel: panel, rule: .flopsCutoff(84))
         let result = try Self.comparison().run(panel: panel, split: split, threadCount: 2)
-        let targets = Self.compare["targets"] as? [[String: Any]] ?? []
-        for (fit, expected) in zip(result.fits, targets) {
-            #expect(fit.predictions.filter { $0.role == .train }.map(\.model) == expected["trainModels"] as? [String])
-            #expect(maxRelativeDifference(fit.law.regression.parameters, doubles(expected["params"]), floor: 1e-3) < 1e-6)
+        let compare = try Self.compare()
+        for (fit, expected) in zip(result.fits, compare.targets) {
+            #expect(fit.predictions.filter { $0.role == .train }.map(\.model) == expected.trainModels)
+            #expect(maxRelativeDifference(fit.law.regression.parameters, expected.params, floor: 1e-3) < 1e-6)
             let weights = Self.seven.map { fit.benchmarkWeights[$0] ?? .nan }
-            #expect(maxRelativeDifference(weights, doubles(expected["benchmarkWeights"]), floor: 1e-3) < 1e-6)
+            #expect(maxRelativeDifference(weights, expected.benchmarkWeights, floor: 1e-3) < 1e-6)
         }
-        #expect(maxRelativeDifference(result.log10Grid, doubles((Self.compare["grid"] as? [String: Any])?["x"])) < 1e-12)
-        let reference = Self.compare["reference"] as? [String: Any] ?? [:]
-        for (gap, expected) in zip(result.reference.gaps, reference["pairs"] as? [[String: Any]] ?? []) {
+        #expect(maxRelativeDifference(result.log10Grid, compare.grid.x) < 1e-12)
+        for (gap, expected) in zip(result.reference.gaps, compare.reference.pairs) {
             Self.checkGap(gap, expected, 1e-5, "reference")
         }
-        let families = Self.compare["families"] as? [[String: Any]] ?? []
+        let families = compare.families
         #expect(families.count == 19)
-        #expect(result.families.map(\.family) == families.map { $0["family"] as? String ?? "" })
-        #expect(
-            result.excludedFamilies.map(\.family)
-                == (Self.compare["excludedFamilies"] as? [[String: Any]] ?? []).map { $0["family"] as? String ?? "" })
+        #expect(result.families.map(\.family) == families.map(\.family))
+        #expect(result.excludedFamilies.map(\.family) == compare.excludedFamilies.map(\.family))
         let values = try result.settings.targets.map { try panel.values(of: $0) }
         for (family, expected) in zip(result.families, families) {
-            for (index, pair) in (expected["pairs"] as? [[String: Any]] ?? []).enumerated() {
+            try #require(family.curves.gaps.count >= expected.pairs.count, "\(family.family): \(expected.pairs.count) reference pairs")
+            for (index, pair) in expected.pairs.enumerated() {
                 Self.checkGap(family.curves.gaps[index], pair, 1e-5, family.family)
-                #expect(family.earlierOnset[index] == pair["earlierOnset"] as? Bool, "\(family.family)")
-                #expect(family.slowerGrowth[index] == pair["slowerGrowth"] as? Bool, "\(family.family)")
-                let observed = pair["observed"] as? [[String: Any]] ?? []
-                #expect(family.observed[index].map(\.model) == observed.map { $0["model"] as? String ?? "" })
+                #expect(family.earlierOnset[index] == pair.earlierOnset, "\(family.family)")
+                #expect(family.slowerGrowth[index] == pair.slowerGrowth, "\(family.family)")
+                let observed = pair.observed ?? []
+                #expect(family.observed[index].map(\.model) == observed.map(\.model))
                 for (gap, reference) in zip(family.observed[index], observed) {
                     let row = try #require(panel.modelNames.firstIndex(of: gap.model))
                     #expect(gap.observed == values[index + 1][row] - values[0][row])
-                    #expect(Self.close(gap.law, Self.number(reference["lawGap"]), 1e-5, floor: 1e-2))
-                    #expect(Self.close(gap.line, Self.number(reference["lineGap"]), 1e-5, floor: 1e-2))
+                    #expect(Self.close(gap.law, reference.lawGap, 1e-5, floor: 1e-2))
+                    #expect(Self.close(gap.line, reference.lineGap, 1e-5, floor: 1e-2))
                 }
             }
         }
@@ -188,7 +266,7 @@ import _TestSupport
     @Test func bootstrapBandsAreDeterministic() throws {
         let panel = try Self.panel()
         let split = try Split(panel: panel, rule: .flopsCutoff(84))
-        var comparison = Self.comparison()
+        var comparison = try Self.comparison()
         comparison.byFamily = false
         comparison.replicateCount = 40
         let one = try comparison.run(panel: panel, split: split, threadCount: 1)
@@ -207,24 +285,25 @@ import _TestSupport
     @Test func badSettingsAreRefused() throws {
         let panel = try Self.panel()
         let split = try Split(panel: panel, rule: .flopsCutoff(84))
-        var comparison = Self.comparison()
+        var comparison = try Self.comparison()
+        try #require(comparison.targets.count >= 2, "targets \(comparison.targets)")
         comparison.targets = [comparison.targets[0]]
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
-        comparison.targets = [Self.comparison().targets[0], Self.comparison().targets[0]]
+        comparison.targets = [try Self.comparison().targets[0], try Self.comparison().targets[0]]
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
-        comparison = Self.comparison()
+        comparison = try Self.comparison()
         comparison.law.pcaOn = .train
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
-        comparison = Self.comparison()
+        comparison = try Self.comparison()
         comparison.gridPointCount = 1
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
-        comparison = Self.comparison()
+        comparison = try Self.comparison()
         comparison.gapThreshold = .nan
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
-        comparison = Self.comparison()
+        comparison = try Self.comparison()
         comparison.atFlops = [-84]
         #expect(throws: FitError.self) { try comparison.run(panel: panel, split: split) }
-        comparison = Self.comparison()
+        comparison = try Self.comparison()
         comparison.targets[1] = "no_such_metric"
         #expect(throws: (any Error).self) { try comparison.run(panel: panel, split: split) }
     }

@@ -25,9 +25,8 @@ import _TestSupport
         reason.components(separatedBy: "; K = ").first ?? reason
     }
 
-    static func prior(_ candidate: [String: Any]) -> ParameterPrior? {
-        guard let prior = candidate["prior"] as? [String: Any] else { return nil }
-        return ParameterPrior(mean: doubles(prior["mean"]), scale: doubles(prior["scale"]), sources: prior["sources"] as? [String] ?? [])
+    static func prior(_ candidate: PriorFixtureTests.Fixture.Candidate) -> ParameterPrior? {
+        candidate.prior?.parameterPrior
     }
 
     /// With numpy's per-K priors given, `ModelSelection.choose` over the three candidates: every
@@ -36,12 +35,12 @@ import _TestSupport
     func choiceWithTheFixturePriorsMatchesNumpy(setup name: String) throws {
         let context = try PriorFixtureTests.Context(name)
         let setup = context.setup
-        let references = setup["candidates"] as? [[String: Any]] ?? []
-        #expect(references.map { $0["componentCount"] as? Int } == [1, 2, 3])
+        let references = try #require(setup.candidates)
+        try #require(references.map(\.componentCount) == [1, 2, 3], "candidates for K = \(references.map(\.componentCount))")
         let folds = context.folds
-        #expect(folds.map(\.heldOut) == (setup["folds"] as? [[String: Any]] ?? []).map { $0["heldOut"] as? [Int] ?? [] })
+        #expect(folds.map(\.heldOut) == setup.folds.map(\.heldOut))
         let candidates = references.map { reference in
-            let k = reference["componentCount"] as? Int ?? 0
+            let k = reference.componentCount
             let scores = context.scores.leadingColumns(k)
             return ModelSelection.Candidate(
                 componentCount: k, scores: scores.selectingRows(context.train), prior: Self.prior(reference),
@@ -50,28 +49,27 @@ import _TestSupport
         let choice = context.law.selection.choose(
             candidates: candidates, defaultComponents: 3, targets: context.targets, folds: folds, regression: context.law.regression)
         for reference in references {
-            let k = reference["componentCount"] as? Int ?? 0
-            let curve = reference["curve"] as? [[String: Any]] ?? []
+            let k = reference.componentCount
+            let curve = reference.curve
             let points = choice.curve.filter { $0.componentCount == k }
-            #expect(points.map(\.strength) == curve.map { PriorFixtureTests.number($0["strength"]) }, "K = \(k)")
-            #expect(maxRelativeDifference(points.map(\.meanError), curve.map { PriorFixtureTests.number($0["meanError"]) }) < 1e-6, "K = \(k)")
-            #expect(
-                maxRelativeDifference(points.map(\.standardError), curve.map { PriorFixtureTests.number($0["standardError"]) }) < 1e-6,
-                "K = \(k)")
+            #expect(points.map(\.strength) == curve.map(\.strength), "K = \(k)")
+            guard points.count == curve.count else { continue }
+            #expect(maxRelativeDifference(points.map(\.meanError), curve.map(\.meanError)) < 1e-6, "K = \(k)")
+            #expect(maxRelativeDifference(points.map(\.standardError), curve.map(\.standardError)) < 1e-6, "K = \(k)")
         }
-        let expectedK = try #require(setup["componentCount"] as? Int)
+        let expectedK = try #require(setup.componentCount)
         #expect(choice.componentCount == expectedK)
-        #expect(choice.strength == PriorFixtureTests.number(setup["strength"]))
-        #expect(choice.priorUsed == setup["priorUsed"] as? Bool)
+        #expect(choice.strength == setup.strength)
+        #expect(choice.priorUsed == setup.priorUsed)
         #expect(choice.prior == Self.prior(references[expectedK - 1]))
-        let decision = setup["decision"] as? String ?? ""
+        let decision = setup.decision
         #expect(PriorFixtureTests.reasonMatches(Self.strengthReason(choice.reason), decision: decision), "\(decision): \(choice.reason)")
         // The K rule: numpy's advantage and standard error, in the reason's words.
-        let rule = setup["componentRule"] as? [String: Any] ?? [:]
-        let plainMean = Statistics.mean(doubles(references[2]["chosenErrors"]))
+        let rule = try #require(setup.componentRule)
+        let plainMean = Statistics.mean(references[2].chosenErrors)
         let words = String(
-            format: "%.0f%% lower error, one standard error %.0f%%", 100 * PriorFixtureTests.number(rule["advantage"]) / plainMean,
-            100 * PriorFixtureTests.number(rule["standardError"]) / plainMean)
+            format: "%.0f%% lower error, one standard error %.0f%%", 100 * (rule.advantage ?? .nan) / plainMean,
+            100 * (rule.standardError ?? .nan) / plainMean)
         #expect(choice.reason.hasSuffix("K = \(expectedK) beats K = 3 (\(words))"), "\(choice.reason)")
     }
 
@@ -79,29 +77,26 @@ import _TestSupport
     /// and its final law (exactly when the prior is not used, closely when it is).
     @Test(arguments: setupNames)
     func autoComponentsFitMakesNumpysChoice(setup name: String) throws {
-        let setup = PriorFixtureTests.setup(name)
+        let setup = try PriorFixtureTests.setup(name)
         var law = PriorFixtureTests.law(setup: setup)
         law.maxAutoComponents = 3
         let panel = try PriorFixtureTests.panel()
-        let target = try #require(setup["target"] as? String)
-        let split = try Split(panel: panel, rule: .flopsCutoff(PriorFixtureTests.number(setup["cutoff"])))
+        let target = setup.target
+        let split = try Split(panel: panel, rule: .flopsCutoff(setup.cutoff))
         let fit = try law.fit(panel: panel, target: target, split: split)
         let choice = try #require(fit.law.choice)
-        let expectedK = try #require(setup["componentCount"] as? Int)
+        let expectedK = try #require(setup.componentCount)
         #expect(choice.componentCount == expectedK)
         #expect(fit.law.pca.settings.componentCount == expectedK)
         #expect(fit.predictions.allSatisfy { $0.capabilities.count == expectedK })
-        #expect(choice.strength == PriorFixtureTests.number(setup["strength"]))
-        let decision = setup["decision"] as? String ?? ""
+        #expect(choice.strength == setup.strength)
+        let decision = setup.decision
         #expect(PriorFixtureTests.reasonMatches(Self.strengthReason(choice.reason), decision: decision), "\(decision): \(choice.reason)")
         #expect(Set(choice.curve.map(\.componentCount)) == [1, 2, 3])
-        let final = setup["finalFit"] as? [String: Any] ?? [:]
+        let final = setup.finalFit
         let tolerance = decision == "used" ? 1e-2 : 1e-6
-        #expect(
-            maxRelativeDifference(fit.law.regression.parameters, doubles(final["params"]), floor: decision == "used" ? 1 : 1e-3) < tolerance)
-        #expect(abs(fit.testMetrics.mse - PriorFixtureTests.number(final["testMSE"])) <= tolerance * PriorFixtureTests.number(final["testMSE"]))
-        #expect(
-            maxRelativeDifference(fit.predictions.map(\.predicted), doubles(final["predictions"]), floor: decision == "used" ? 1 : 1e-3)
-                < tolerance)
+        #expect(maxRelativeDifference(fit.law.regression.parameters, final.params, floor: decision == "used" ? 1 : 1e-3) < tolerance)
+        #expect(abs(fit.testMetrics.mse - final.testMSE) <= tolerance * final.testMSE)
+        #expect(maxRelativeDifference(fit.predictions.map(\.predicted), final.predictions.values, floor: decision == "used" ? 1 : 1e-3) < tolerance)
     }
 }

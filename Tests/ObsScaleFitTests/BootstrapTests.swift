@@ -177,34 +177,60 @@ struct BootstrapTests {
 /// predictions for each of 20 replicates, with fixed and refitted capabilities, and numpy's
 /// percentiles and standard errors over them.
 struct BootstrapFixtureTests {
-    // Parsed once and only read afterwards (a JSON tree is not Sendable).
-    nonisolated(unsafe) static let fixture = (try? loadJSON(TestPaths.fixture("paper_bootstrap.json", near: #filePath))) ?? [:]
+    /// The keys of Fixtures/paper_bootstrap.json these tests read.
+    struct Fixture: Decodable, Sendable {
+        struct Mode: Decodable, Sendable {
+            let replicates: [Replicate]
+            let summary: Summary
+        }
+        struct Replicate: Decodable, Sendable {
+            let predictions: [Double]
+            let testMSE: Double
+            let params: [Double]
+        }
+        struct Summary: Decodable, Sendable {
+            let lower: [Double]
+            let upper: [Double]
+            let standardError: [Double]
+        }
+        let trainModels: [String]
+        let models: [String]
+        let draws: [[Int]]
+        let fixed: Mode
+        let refitPCA: Mode
+    }
+
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("paper_bootstrap.json", near: #filePath)) }
 
     @Test(.realPanel, arguments: [false, true])
     func replicatesMatchTheReference(refitPCA: Bool) throws {
         let (panel, fit) = try BootstrapTests.paperFit()
         let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap(refitPCA: refitPCA))
-        let trainModels = Self.fixture["trainModels"] as? [String] ?? []
+        let fixture = try Self.fixture.get()
+        let trainModels = fixture.trainModels
         #expect(context.train.map { panel.models[$0].name } == trainModels)
-        let models = Self.fixture["models"] as? [String] ?? []
+        let models = fixture.models
         let rowOf = Dictionary(uniqueKeysWithValues: panel.modelNames.enumerated().map { ($1, $0) })
-        let draws = (Self.fixture["draws"] as? [[Int]]) ?? []
-        let mode = Self.fixture[refitPCA ? "refitPCA" : "fixed"] as? [String: Any] ?? [:]
-        let replicates = mode["replicates"] as? [[String: Any]] ?? []
+        let draws = fixture.draws
+        let mode = refitPCA ? fixture.refitPCA : fixture.fixed
+        let replicates = mode.replicates
         #expect(draws.count == 20 && replicates.count == 20)
         var predictionsByReplicate: [[Double]] = []
         for (draw, reference) in zip(draws, replicates) {
             var random = Xoshiro256StarStar(seed: 1)
             let replicate = try context.refit(rows: draw.map { context.train[$0] }, log10Flops: [], random: &random)
             let predictions = models.map { replicate.predictions[rowOf[$0] ?? 0] }
-            #expect(maxRelativeDifference(predictions, doubles(reference["predictions"]), floor: 1e-2) < 1e-6)
-            #expect(abs(replicate.testMSE - ((reference["testMSE"] as? NSNumber)?.doubleValue ?? .nan)) < 1e-8)
+            #expect(maxRelativeDifference(predictions, reference.predictions, floor: 1e-2) < 1e-6)
+            #expect(abs(replicate.testMSE - reference.testMSE) < 1e-8)
             // Parameters: α and β are identified only up to the PCs' signs with refitted PCA.
-            if !refitPCA { #expect(maxRelativeDifference(replicate.parameters, doubles(reference["params"]), floor: 1e-2) < 1e-5) }
+            if !refitPCA { #expect(maxRelativeDifference(replicate.parameters, reference.params, floor: 1e-2) < 1e-5) }
             predictionsByReplicate.append(predictions)
         }
-        let summary = mode["summary"] as? [String: Any] ?? [:]
-        let lower = doubles(summary["lower"]), upper = doubles(summary["upper"]), standardError = doubles(summary["standardError"])
+        let summary = mode.summary
+        let lower = summary.lower, upper = summary.upper, standardError = summary.standardError
+        try #require(
+            [lower.count, upper.count, standardError.count].allSatisfy { $0 == models.count },
+            "summaries of \(lower.count), \(upper.count), \(standardError.count) models for \(models.count)")
         for index in models.indices {
             let interval = BootstrapInterval(estimate: 0, replicates: predictionsByReplicate.map { $0[index] }, level: 0.95)
             #expect(abs(interval.lower - lower[index]) < 1e-6 && abs(interval.upper - upper[index]) < 1e-6)

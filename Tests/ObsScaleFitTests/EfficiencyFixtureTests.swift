@@ -10,27 +10,58 @@ import _TestSupport
 /// the 77-model paper-2024 preset and the full 148-model panel; capability space as `obsscale pca`
 /// builds it (8 benchmarks, K = 3), one least-squares line of each PC on log10 FLOPs per family.
 @Suite(.realPanel) struct EfficiencyFixtureTests {
-    nonisolated(unsafe) static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("analyses.json", near: #filePath))) ?? [:]
+    /// The keys of Fixtures/analyses.json `efficiency` these tests read.
+    struct Fixture: Decodable, Sendable {
+        struct Setup: Decodable, Sendable {
+            let benchmarks: [String]
+            let models: [Model]
+            let families: [Family]
+            let averageR2: [FixtureNumber]
+            let modelsWithoutFlops: [String]
+            let outliers: [[String]]
+        }
+        struct Model: Decodable, Sendable {
+            let name: String
+            let scores: [Double]
+        }
+        struct Family: Decodable, Sendable {
+            let family: String
+            let models: [String]
+            /// Why the family has no lines; nil for a fitted family.
+            let excluded: String?
+            let twoModels: Bool?
+            let components: [Line]?
+            let pc1At1e22: Double?
+            let pc1At1e23: Double?
+        }
+        struct Line: Decodable, Sendable {
+            let slope: Double
+            let intercept: Double
+            let r2: Double?
+            let slopeStandardError: Double?
+        }
+        let efficiency: [String: Setup]
+    }
 
-    static func setup(_ name: String) -> [String: Any] {
-        ((fixture["efficiency"] as? [String: Any])?[name] as? [String: Any]) ?? [:]
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("analyses.json", near: #filePath)) }
+
+    static func setup(_ name: String) throws -> Fixture.Setup {
+        try #require(try fixture.get().efficiency[name], "analyses.json has no efficiency setup '\(name)'")
     }
 
     static func panel(_ name: String) throws -> Panel {
         try PanelQuery(panelPath: TestPaths.panel, preset: name == "paper2024" ? TestPaths.preset2024 : nil).load().panel
     }
 
-    static func number(_ value: Any?) -> Double? { (value as? NSNumber)?.doubleValue }
-
-    static func check(_ line: ComputeEfficiency.Line, _ reference: [String: Any], _ label: String) {
-        #expect(abs(line.slope - (number(reference["slope"]) ?? .nan)) <= 1e-6 * max(abs(line.slope), 1e-3), "\(label) slope")
-        #expect(abs(line.intercept - (number(reference["intercept"]) ?? .nan)) <= 1e-6 * max(abs(line.intercept), 1e-3), "\(label) intercept")
-        if let r2 = number(reference["r2"]) {
+    static func check(_ line: ComputeEfficiency.Line, _ reference: Fixture.Line, _ label: String) {
+        #expect(abs(line.slope - reference.slope) <= 1e-6 * max(abs(line.slope), 1e-3), "\(label) slope")
+        #expect(abs(line.intercept - reference.intercept) <= 1e-6 * max(abs(line.intercept), 1e-3), "\(label) intercept")
+        if let r2 = reference.r2 {
             #expect(abs((line.r2 ?? .nan) - r2) <= 1e-6 * max(abs(r2), 1e-3), "\(label) R²")
         } else {
             #expect(line.r2 == nil, "\(label) R²")
         }
-        if let se = number(reference["slopeStandardError"]) {
+        if let se = reference.slopeStandardError {
             #expect(abs((line.slopeStandardError ?? .nan) - se) <= 1e-6 * se, "\(label) se")
         } else {
             #expect(line.slopeStandardError == nil, "\(label) se")
@@ -41,55 +72,55 @@ import _TestSupport
     /// averages (relative 1e-6).
     @Test(arguments: ["paper2024", "fullPanel"])
     func familyLinesMatchNumpy(setup name: String) throws {
-        let setup = Self.setup(name)
+        let setup = try Self.setup(name)
         let panel = try Self.panel(name)
         let result = try ComputeEfficiency().run(panel: panel)
-        #expect(result.capabilities.pca.columnNames == setup["benchmarks"] as? [String])
-        let models = setup["models"] as? [[String: Any]] ?? []
-        #expect(panel.modelNames == models.map { $0["name"] as? String ?? "" })
-        let scores = models.map { doubles($0["scores"]) }
+        #expect(result.capabilities.pca.columnNames == setup.benchmarks)
+        let models = setup.models
+        #expect(panel.modelNames == models.map(\.name))
+        let scores = models.map(\.scores)
         for (row, reference) in scores.enumerated() {
             #expect(maxRelativeDifference((0..<3).map { result.capabilities.scores[row, $0] }, reference, floor: 1) < 1e-8)
         }
-        let families = setup["families"] as? [[String: Any]] ?? []
-        let fitted = families.filter { $0["excluded"] == nil }
+        let families = setup.families
+        let fitted = families.filter { $0.excluded == nil }
         #expect(fitted.count >= 19)
-        #expect(result.families.map(\.family) == fitted.map { $0["family"] as? String ?? "" })
-        #expect(result.excludedFamilies.map(\.family) == families.filter { $0["excluded"] != nil }.map { $0["family"] as? String ?? "" })
+        #expect(result.families.map(\.family) == fitted.map(\.family))
+        #expect(result.excludedFamilies.map(\.family) == families.filter { $0.excluded != nil }.map(\.family))
         for (family, reference) in zip(result.families, fitted) {
-            #expect(family.models == reference["models"] as? [String])
-            #expect(family.twoModels == reference["twoModels"] as? Bool)
-            let lines = reference["components"] as? [[String: Any]] ?? []
+            #expect(family.models == reference.models)
+            #expect(family.twoModels == reference.twoModels)
+            let lines = reference.components ?? []
             #expect(family.lines.count == 3)
             for (k, (line, expected)) in zip(family.lines, lines).enumerated() { Self.check(line, expected, "\(family.family) PC-\(k + 1)") }
-            let at = [Self.number(reference["pc1At1e22"]) ?? .nan, Self.number(reference["pc1At1e23"]) ?? .nan]
+            let at = [reference.pc1At1e22 ?? .nan, reference.pc1At1e23 ?? .nan]
             #expect(maxRelativeDifference(family.pc1AtRankingFlops, at, floor: 1e-3) < 1e-6, "\(family.family)")
         }
-        let averages = (setup["averageR2"] as? [Any] ?? []).map { Self.number($0) ?? .nan }
+        let averages = setup.averageR2.values
+        try #require(averages.count == result.averageR2.count, "\(averages.count) reference averages for \(result.averageR2.count)")
         #expect(maxRelativeDifference(result.averageR2.map { $0 ?? .nan }, averages) < 1e-6)
-        #expect(result.modelsWithoutFlops == setup["modelsWithoutFlops"] as? [String])
+        #expect(result.modelsWithoutFlops == setup.modelsWithoutFlops)
         // Models far from the all-family trend (on the paper's set, Phi on PC-1).
-        #expect(result.outliers == setup["outliers"] as? [[String]])
+        #expect(result.outliers == setup.outliers)
         // Rankings: by the lines' PC-1 at 1E22 and 1E23, and by slope, from numpy's numbers.
-        let byAt22 = fitted.sorted { (Self.number($0["pc1At1e22"]) ?? 0) > (Self.number($1["pc1At1e22"]) ?? 0) }.map { $0["family"] as? String ?? "" }
+        let byAt22 = fitted.sorted { ($0.pc1At1e22 ?? 0) > ($1.pc1At1e22 ?? 0) }.map(\.family)
         #expect(result.rankingsAtFlops.first == byAt22)
     }
 
     /// The lines alone, from numpy's own scores: the regression arithmetic to 1e-9.
     @Test func linesFromTheFixtureScores() throws {
-        let setup = Self.setup("paper2024")
+        let setup = try Self.setup("paper2024")
         let panel = try Self.panel("paper2024")
-        let models = setup["models"] as? [[String: Any]] ?? []
-        let scores = Matrix(rows: models.map { doubles($0["scores"]) })
+        let scores = Matrix(rows: setup.models.map(\.scores))
         let (families, excluded) = ComputeEfficiency.familyLines(
             scores: scores, names: panel.modelNames, families: panel.models.map(\.family), flops: panel.models.map(\.flops), componentCount: 3,
             rankingLog10Flops: [1, 2])
-        let fitted = (setup["families"] as? [[String: Any]] ?? []).filter { $0["excluded"] == nil }
+        let fitted = setup.families.filter { $0.excluded == nil }
         #expect(families.count == fitted.count)
         #expect(excluded.map(\.family) == ["Mistral", "Mixtral"])
         for (family, reference) in zip(families, fitted) {
-            for (line, expected) in zip(family.lines, reference["components"] as? [[String: Any]] ?? []) {
-                #expect(abs(line.slope - (Self.number(expected["slope"]) ?? .nan)) <= 1e-9 * max(abs(line.slope), 1e-3))
+            for (line, expected) in zip(family.lines, reference.components ?? []) {
+                #expect(abs(line.slope - expected.slope) <= 1e-9 * max(abs(line.slope), 1e-3))
             }
         }
     }

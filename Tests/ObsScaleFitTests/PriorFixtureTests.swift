@@ -24,12 +24,126 @@ import _TestSupport
 /// agree), and everything downstream of it is checked tightly with the fixture's own prior given
 /// to the law (`PriorSource.given`).
 @Suite(.realPanel) struct PriorFixtureTests {
-    // Parsed once and only read afterwards (a JSON tree is not Sendable).
-    nonisolated(unsafe) static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("prior_fit.json", near: #filePath))) ?? [:]
+    /// The keys of Fixtures/prior_fit.json these tests and `AutoComponentsFixtureTests` read.
+    struct Fixture: Decodable, Sendable {
+        /// One setup: the keys every setup has, and (optional) those of the fixed-K setups
+        /// (`main`, `priorUsed`, `crossValidationRejects`) or of the `autoComponents*` ones.
+        struct Setup: Decodable, Sendable {
+            let target: String
+            let cutoff: Double
+            let benchmarks: [String]
+            let folds: [Fold]
+            let strength: Double
+            let priorUsed: Bool
+            let decision: String
+            let finalFit: FinalFit
+            // Fixed K.
+            let trainModels: [String]?
+            let testModels: [String]?
+            let poolModels: [String]?
+            let predictionModels: [String]?
+            let accuracyMetrics: [String]?
+            let pca: PCA?
+            let sourceFits: [SourceFit]?
+            let prior: Prior?
+            let curve: [CurvePoint]?
+            let rule: Rule?
+            let extrapolationGuard: ExtrapolationGuard?
+            let poolGuard: PoolGuard?
+            let compatibility: Compatibility?
+            let fixedStrengthFits: [FixedStrengthFit]?
+            // Automatic K.
+            let candidates: [Candidate]?
+            let componentCount: Int?
+            let componentRule: Rule?
+        }
+        struct Fold: Decodable, Sendable {
+            let heldOut: [Int]
+            let isFamily: Bool
+            let models: [String]?
+        }
+        struct FinalFit: Decodable, Sendable {
+            let params: [Double]
+            let objective: Double
+            let trainMSE: Double
+            let testMSE: Double
+            let predictions: [FixtureNumber]
+        }
+        struct PCA: Decodable, Sendable {
+            let explainedVarianceRatio: [Double]
+            let components: [[Double]]
+        }
+        struct SourceFit: Decodable, Sendable {
+            let metric: String
+            let task: String
+            let observed: Int
+            let objective: Double
+            let parameters: [Double]
+            let determined: Bool
+        }
+        struct Prior: Decodable, Sendable {
+            let mean: [Double]
+            let scale: [Double]
+            let sources: [String]
+            var parameterPrior: ParameterPrior { ParameterPrior(mean: mean, scale: scale, sources: sources) }
+        }
+        struct CurvePoint: Decodable, Sendable {
+            let strength: Double
+            let meanError: Double
+            let standardError: Double
+            let foldErrors: [Double]?
+        }
+        struct Rule: Decodable, Sendable {
+            let pickedIndex: Int
+            /// `case` in the fixture ("rule" when the one-standard-error rule decided).
+            let kind: String
+            let advantage: Double?
+            let standardError: Double?
+
+            enum CodingKeys: String, CodingKey {
+                case pickedIndex, kind = "case", advantage, standardError
+            }
+        }
+        struct ExtrapolationGuard: Decodable, Sendable {
+            let topFoldIndex: Int
+            let applies: Bool?
+            let pickedTopError: Double?
+            let plainTopError: Double?
+        }
+        struct PoolGuard: Decodable, Sendable {
+            let trainCount: Int
+            let poolSize: Int
+        }
+        struct Compatibility: Decodable, Sendable {
+            struct Check: Decodable, Sendable {
+                let strength: Double
+                let conflict: Bool
+                let rmsShift: Double?
+            }
+            let jackknifeSpread: Double?
+            let checks: [Check]
+        }
+        struct FixedStrengthFit: Decodable, Sendable {
+            let strength: Double
+            let params: [Double]
+            let objective: Double
+            let trainMSE: Double
+            let testMSE: Double
+        }
+        struct Candidate: Decodable, Sendable {
+            let componentCount: Int
+            let curve: [CurvePoint]
+            let prior: Prior?
+            let chosenErrors: [Double]
+        }
+        let setups: [String: Setup]
+    }
+
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("prior_fit.json", near: #filePath)) }
     static let setupNames = ["main", "priorUsed", "crossValidationRejects"]
 
-    static func setup(_ name: String) -> [String: Any] {
-        (fixture["setups"] as? [String: Any])?[name] as? [String: Any] ?? [:]
+    static func setup(_ name: String) throws -> Fixture.Setup {
+        try #require(try fixture.get().setups[name], "prior_fit.json has no setup '\(name)'")
     }
 
     /// The paper-2024 preset joined with both companion downstream files (what `fit --panel` joins).
@@ -43,24 +157,21 @@ import _TestSupport
     /// The law of `obsscale fit --benchmarks <7> --loss ls --components 3` (the command's defaults
     /// but one K, the law the numpy reference fits), optionally with a given prior instead of the
     /// public one.
-    static func law(setup: [String: Any], prior: ParameterPrior? = nil) -> ScalingLaw {
+    static func law(setup: Fixture.Setup, prior: ParameterPrior? = nil) -> ScalingLaw {
         var law = ScalingLaw.recommendedOneK
-        law.benchmarks = setup["benchmarks"] as? [String]
+        law.benchmarks = setup.benchmarks
         law.regression = SigmoidRegression(loss: .leastSquares)
         if let prior { law.prior = .given(prior) }
         return law
     }
 
-    static func fixturePrior(_ setup: [String: Any]) -> ParameterPrior {
-        let prior = setup["prior"] as? [String: Any] ?? [:]
-        return ParameterPrior(mean: doubles(prior["mean"]), scale: doubles(prior["scale"]), sources: prior["sources"] as? [String] ?? [])
+    static func fixturePrior(_ setup: Fixture.Setup) throws -> ParameterPrior {
+        try #require(setup.prior, "the setup has no prior").parameterPrior
     }
-
-    static func number(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
 
     /// One setup's panel, split, fit and the rows and scores the choice works on.
     struct Context {
-        let setup: [String: Any]
+        let setup: Fixture.Setup
         let panel: Panel
         let target: String
         let split: Split
@@ -76,10 +187,10 @@ import _TestSupport
         let targets: [Double]
 
         init(_ name: String, prior: ParameterPrior? = nil) throws {
-            setup = PriorFixtureTests.setup(name)
+            setup = try PriorFixtureTests.setup(name)
             panel = try PriorFixtureTests.panel()
-            target = try #require(setup["target"] as? String)
-            split = try Split(panel: panel, rule: .flopsCutoff(PriorFixtureTests.number(setup["cutoff"])))
+            target = setup.target
+            split = try Split(panel: panel, rule: .flopsCutoff(setup.cutoff))
             law = PriorFixtureTests.law(setup: setup, prior: prior)
             fit = try law.fit(panel: panel, target: target, split: split)
             let values = try panel.values(of: target)
@@ -127,28 +238,29 @@ import _TestSupport
         let context = try Context(name)
         let setup = context.setup
         #expect(context.panel.count == 77)
-        #expect(context.fit.predictions.filter { $0.role == .train }.map(\.model) == setup["trainModels"] as? [String])
-        #expect(context.fit.predictions.filter { $0.role == .test }.map(\.model) == setup["testModels"] as? [String])
-        #expect(context.names(context.split.train) == setup["poolModels"] as? [String])
-        #expect(context.names(context.prediction) == setup["predictionModels"] as? [String])
+        #expect(context.fit.predictions.filter { $0.role == .train }.map(\.model) == setup.trainModels)
+        #expect(context.fit.predictions.filter { $0.role == .test }.map(\.model) == setup.testModels)
+        #expect(context.names(context.split.train) == setup.poolModels)
+        #expect(context.names(context.prediction) == setup.predictionModels)
         #expect(context.fit.law.poolRows == context.split.train)
-        #expect(context.panel.accuracyMetricNames == setup["accuracyMetrics"] as? [String])
+        #expect(context.panel.accuracyMetricNames == setup.accuracyMetrics)
         // PCA on the pool, as numpy's.
-        let pca = setup["pca"] as? [String: Any] ?? [:]
-        #expect(maxRelativeDifference(Array(context.fit.law.pca.explainedVarianceRatio.prefix(3)), doubles(pca["explainedVarianceRatio"])) < 1e-9)
-        let components = matrixRows(pca["components"])
+        let pca = try #require(setup.pca)
+        #expect(maxRelativeDifference(Array(context.fit.law.pca.explainedVarianceRatio.prefix(3)), pca.explainedVarianceRatio) < 1e-9)
+        let components = pca.components
+        try #require(components.count >= 3, "\(components.count) reference components")
         for k in 0..<3 {
             #expect(maxRelativeDifference(context.fit.law.pca.allComponents.row(k), components[k], floor: 1) < 1e-8)
         }
         // Folds: one per training family in order of appearance, then the top quarter by PC-1.
         let folds = context.folds
-        let expected = setup["folds"] as? [[String: Any]] ?? []
+        let expected = setup.folds
         #expect(folds.count == expected.count)
         #expect(context.fit.law.choice?.foldCount == expected.count)
         for (fold, reference) in zip(folds, expected) {
-            #expect(fold.heldOut == reference["heldOut"] as? [Int])
-            #expect(fold.isFamily == reference["isFamily"] as? Bool)
-            #expect(context.names(fold.heldOut.map { context.train[$0] }) == reference["models"] as? [String])
+            #expect(fold.heldOut == reference.heldOut)
+            #expect(fold.isFamily == reference.isFamily)
+            #expect(context.names(fold.heldOut.map { context.train[$0] }) == reference.models)
         }
     }
 
@@ -162,25 +274,25 @@ import _TestSupport
         let pool = context.split.train
         let fits = PublicMetricFits(
             panel: context.panel, metrics: context.panel.accuracyMetricNames, rows: pool, scores: context.scores, regression: regression)
-        let reference = context.setup["sourceFits"] as? [[String: Any]] ?? []
-        #expect(fits.entries.map(\.metric) == reference.map { $0["metric"] as? String ?? "" })
-        #expect(fits.entries.map(\.task) == reference.map { $0["task"] as? String ?? "" })
+        let reference = try #require(context.setup.sourceFits)
+        #expect(fits.entries.map(\.metric) == reference.map(\.metric))
+        #expect(fits.entries.map(\.task) == reference.map(\.task))
         var differing = Set<String>()
         for (entry, expected) in zip(fits.entries, reference) {
             let values = try context.panel.values(of: entry.metric)
             let rows = pool.filter { !values[$0].isNaN }
-            #expect(rows.count == expected["observed"] as? Int)
+            #expect(rows.count == expected.observed)
             let refit = try regression.fit(scores: context.scores.selectingRows(rows), targets: rows.map { values[$0] })
             #expect(refit.parameters == entry.parameters)
             #expect(refit.termination.converged)
-            let objective = number(expected["objective"])
+            let objective = expected.objective
             // Never a worse optimum than numpy's (up to 1e-12: a law that fits exactly, reached at
             // infinite parameters, stops at a loss of ~1e-14 in one solver and ~1e-25 in the other).
             #expect(refit.loss <= objective * (1 + 1e-9) + 1e-12, "\(entry.metric): loss \(refit.loss) > numpy's \(objective)")
-            let parameters = doubles(expected["parameters"])
+            let parameters = expected.parameters
             let same = maxRelativeDifference(entry.parameters, parameters, floor: 1e-3) < 1e-6
             if !same { differing.insert(entry.metric) }
-            if expected["determined"] as? Bool == true && refit.loss >= objective * (1 - 1e-9) {
+            if expected.determined && refit.loss >= objective * (1 - 1e-9) {
                 // A unique optimum that both reached: the same parameters.
                 #expect(same, "\(entry.metric): \(entry.parameters) vs numpy \(parameters)")
             }
@@ -202,14 +314,11 @@ import _TestSupport
     func publicPriorIsTheMedianOfTheSourceLaws(setup name: String) throws {
         let context = try Context(name)
         let (fits, differing) = try Self.checkSourceFits(context)
-        let reference = context.setup["prior"] as? [String: Any] ?? [:]
+        let reference = try #require(context.setup.prior)
         let prior = try #require(context.fit.law.choice?.prior)
         #expect(prior == fits.prior(for: context.target))
-        #expect(prior.sources == reference["sources"] as? [String])
-        let numpyLaws = Dictionary(
-            uniqueKeysWithValues: (context.setup["sourceFits"] as? [[String: Any]] ?? []).map {
-                ($0["metric"] as? String ?? "", doubles($0["parameters"]))
-            })
+        #expect(prior.sources == reference.sources)
+        let numpyLaws = Dictionary(uniqueKeysWithValues: try #require(context.setup.sourceFits).map { ($0.metric, $0.parameters) })
         let libraryLaws = Dictionary(uniqueKeysWithValues: fits.entries.map { ($0.metric, $0.parameters) })
         // Exactly the median/MAD of the library's own laws …
         func median(_ values: [Double]) -> Double {
@@ -232,8 +341,8 @@ import _TestSupport
             #expect(abs(prior.scale[j] - mixedScale) <= 1e-6 * mixedScale, "scale[\(j)] \(prior.scale[j]) vs \(mixedScale)")
         }
         if differing.isEmpty {
-            #expect(maxRelativeDifference(prior.mean, doubles(reference["mean"]), floor: 1e-3) < 1e-6)
-            #expect(maxRelativeDifference(prior.scale, doubles(reference["scale"])) < 1e-6)
+            #expect(maxRelativeDifference(prior.mean, reference.mean, floor: 1e-3) < 1e-6)
+            #expect(maxRelativeDifference(prior.scale, reference.scale) < 1e-6)
         }
     }
 
@@ -241,101 +350,103 @@ import _TestSupport
     /// curve, the one-standard-error rule, the pool guard, the compatibility check, the final fit.
     @Test(arguments: setupNames)
     func choiceWithTheFixturePriorMatchesNumpy(setup name: String) throws {
-        let prior = Self.fixturePrior(Self.setup(name))
+        let prior = try Self.fixturePrior(try Self.setup(name))
         let context = try Context(name, prior: prior)
         let setup = context.setup
         let choice = try #require(context.fit.law.choice)
         #expect(choice.prior == prior)
         // The CV curve: mean and standard error of the held-out MSE at every λ of the grid.
-        let curve = setup["curve"] as? [[String: Any]] ?? []
-        #expect(choice.curve.map(\.strength) == curve.map { Self.number($0["strength"]) })
+        let curve = try #require(setup.curve)
+        try #require(!curve.isEmpty && curve.count == choice.curve.count, "\(curve.count) reference points for \(choice.curve.count)")
+        #expect(choice.curve.map(\.strength) == curve.map(\.strength))
         #expect(choice.curve.allSatisfy { $0.componentCount == 3 })
-        #expect(maxRelativeDifference(choice.curve.map(\.meanError), curve.map { Self.number($0["meanError"]) }) < 1e-6)
-        #expect(maxRelativeDifference(choice.curve.map(\.standardError), curve.map { Self.number($0["standardError"]) }) < 1e-6)
+        #expect(maxRelativeDifference(choice.curve.map(\.meanError), curve.map(\.meanError)) < 1e-6)
+        #expect(maxRelativeDifference(choice.curve.map(\.standardError), curve.map(\.standardError)) < 1e-6)
         // Per fold.
         let candidate = context.candidate(prior: prior)
         let folds = context.folds
         var errors: [[Double]] = []
         for point in curve {
             let fold = context.law.selection.foldErrors(
-                candidate, strength: Self.number(point["strength"]), targets: context.targets, folds: folds,
+                candidate, strength: point.strength, targets: context.targets, folds: folds,
                 regression: context.law.regression)
-            #expect(maxRelativeDifference(fold, doubles(point["foldErrors"])) < 1e-6, "λ = \(Self.number(point["strength"]))")
+            let expectedErrors = try #require(point.foldErrors, "no fold errors at λ = \(point.strength)")
+            #expect(maxRelativeDifference(fold, expectedErrors) < 1e-6, "λ = \(point.strength)")
             errors.append(fold)
         }
         // The one-standard-error rule.
-        let rule = setup["rule"] as? [String: Any] ?? [:]
+        let rule = try #require(setup.rule)
         let (picked, words) = context.law.selection.pick(errors, plain: 0)
-        #expect(picked == rule["pickedIndex"] as? Int)
-        if rule["case"] as? String == "rule" {
-            let plainMean = Self.number(curve[0]["meanError"])
+        #expect(picked == rule.pickedIndex)
+        if rule.kind == "rule" {
+            let plainMean = curve[0].meanError
             let expectedWords = String(
-                format: "%.0f%% lower error, one standard error %.0f%%", 100 * Self.number(rule["advantage"]) / plainMean,
-                100 * Self.number(rule["standardError"]) / plainMean)
+                format: "%.0f%% lower error, one standard error %.0f%%", 100 * (rule.advantage ?? .nan) / plainMean,
+                100 * (rule.standardError ?? .nan) / plainMean)
             #expect(words == expectedWords)
         }
         // The extrapolation guard: the picked λ must not predict the top fold worse than λ = 0.
-        let extrapolation = setup["extrapolationGuard"] as? [String: Any] ?? [:]
+        let extrapolation = try #require(setup.extrapolationGuard)
         let top = try #require(folds.firstIndex { !$0.isFamily })
-        #expect(top == extrapolation["topFoldIndex"] as? Int)
-        if let applies = extrapolation["applies"] as? Bool {
+        #expect(top == extrapolation.topFoldIndex)
+        if let applies = extrapolation.applies {
             #expect(!(errors[picked][top] <= errors[0][top]) == applies)
-            #expect(abs(errors[picked][top] - Self.number(extrapolation["pickedTopError"])) <= 1e-6 * errors[picked][top])
-            #expect(abs(errors[0][top] - Self.number(extrapolation["plainTopError"])) <= 1e-6 * errors[0][top])
+            #expect(abs(errors[picked][top] - (extrapolation.pickedTopError ?? .nan)) <= 1e-6 * errors[picked][top])
+            #expect(abs(errors[0][top] - (extrapolation.plainTopError ?? .nan)) <= 1e-6 * errors[0][top])
         }
         // The pool guard and the decision.
-        let guardInfo = setup["poolGuard"] as? [String: Any] ?? [:]
-        #expect(guardInfo["trainCount"] as? Int == context.train.count)
-        #expect(guardInfo["poolSize"] as? Int == context.split.train.count)
-        #expect(choice.strength == Self.number(setup["strength"]))
-        #expect(choice.priorUsed == setup["priorUsed"] as? Bool)
+        let guardInfo = try #require(setup.poolGuard)
+        #expect(guardInfo.trainCount == context.train.count)
+        #expect(guardInfo.poolSize == context.split.train.count)
+        #expect(choice.strength == setup.strength)
+        #expect(choice.priorUsed == setup.priorUsed)
         #expect(choice.componentCount == 3)
-        let decision = setup["decision"] as? String ?? ""
+        let decision = setup.decision
         #expect(Self.reasonMatches(choice.reason, decision: decision), "\(decision): \(choice.reason)")
         #expect((context.fit.law.penalty != nil) == (decision == "used"))
         // The compatibility check at every λ > 0: conflict exactly where numpy finds one, with its numbers.
-        let compatibility = setup["compatibility"] as? [String: Any] ?? [:]
-        let spread = Self.number(compatibility["jackknifeSpread"])
-        for check in compatibility["checks"] as? [[String: Any]] ?? [] {
-            let strength = Self.number(check["strength"])
+        let compatibility = try #require(setup.compatibility)
+        let spread = compatibility.jackknifeSpread ?? .nan
+        for check in compatibility.checks {
+            let strength = check.strength
             let conflict = context.law.selection.conflict(
                 candidate, strength: strength, targets: context.targets, folds: folds, regression: context.law.regression)
-            #expect((conflict != nil) == (check["conflict"] as? Bool), "λ = \(strength)")
+            #expect((conflict != nil) == check.conflict, "λ = \(strength)")
             if let conflict {
-                #expect(conflict.contains(String(format: "by %.3g (RMS)", Self.number(check["rmsShift"]))), "\(conflict)")
+                #expect(conflict.contains(String(format: "by %.3g (RMS)", check.rmsShift ?? .nan)), "\(conflict)")
                 #expect(conflict.contains(String(format: "there (%.3g)", spread)), "\(conflict)")
             }
         }
         // The final fit (penalized when the prior is used).
-        let final = setup["finalFit"] as? [String: Any] ?? [:]
+        let final = setup.finalFit
         let regression = context.fit.law.regression
         #expect(regression.termination.converged)
-        #expect(maxRelativeDifference(regression.parameters, doubles(final["params"]), floor: 1e-3) < 1e-6)
-        #expect(abs(regression.loss - Self.number(final["objective"])) <= 1e-9 * Self.number(final["objective"]))
-        #expect(abs(context.fit.trainMetrics.mse - Self.number(final["trainMSE"])) <= 1e-6 * Self.number(final["trainMSE"]))
-        #expect(abs(context.fit.testMetrics.mse - Self.number(final["testMSE"])) <= 1e-6 * Self.number(final["testMSE"]))
-        #expect(maxRelativeDifference(context.fit.predictions.map(\.predicted), doubles(final["predictions"]), floor: 1e-3) < 1e-6)
+        #expect(maxRelativeDifference(regression.parameters, final.params, floor: 1e-3) < 1e-6)
+        #expect(abs(regression.loss - final.objective) <= 1e-9 * final.objective)
+        #expect(abs(context.fit.trainMetrics.mse - final.trainMSE) <= 1e-6 * final.trainMSE)
+        #expect(abs(context.fit.testMetrics.mse - final.testMSE) <= 1e-6 * final.testMSE)
+        #expect(maxRelativeDifference(context.fit.predictions.map(\.predicted), final.predictions.values, floor: 1e-3) < 1e-6)
     }
 
     /// The penalized solver on its own: ½Σr² + ½λΣw(θ − c)², w = 1/scale², at fixed λ.
     @Test(arguments: setupNames)
     func penalizedFitsAtFixedStrengthsMatchNumpy(setup name: String) throws {
-        let prior = Self.fixturePrior(Self.setup(name))
+        let prior = try Self.fixturePrior(try Self.setup(name))
         let context = try Context(name, prior: prior)
-        let fixed = context.setup["fixedStrengthFits"] as? [[String: Any]] ?? []
+        let fixed = try #require(context.setup.fixedStrengthFits)
         #expect(fixed.count == 2)
         for reference in fixed {
-            let strength = Self.number(reference["strength"])
+            let strength = reference.strength
             let fit = try SigmoidRegression().fit(
                 scores: context.trainScores, targets: context.targets, penalty: ParameterPenalty(prior: prior, strength: strength))
             #expect(fit.termination.converged)
-            let params = doubles(reference["params"])
+            let params = reference.params
             #expect(maxRelativeDifference(fit.parameters, params, floor: 1e-3) < 1e-7, "λ = \(strength): \(fit.parameters) vs \(params)")
             // SigmoidFit.loss includes the penalty.
-            let objective = Self.number(reference["objective"])
+            let objective = reference.objective
             #expect(abs(fit.loss - objective) <= 1e-10 * objective, "λ = \(strength)")
-            #expect(abs(context.mse(fit, rows: context.train) - Self.number(reference["trainMSE"])) <= 1e-6 * Self.number(reference["trainMSE"]))
-            #expect(abs(context.mse(fit, rows: context.test) - Self.number(reference["testMSE"])) <= 1e-6 * Self.number(reference["testMSE"]))
+            #expect(abs(context.mse(fit, rows: context.train) - reference.trainMSE) <= 1e-6 * reference.trainMSE)
+            #expect(abs(context.mse(fit, rows: context.test) - reference.testMSE) <= 1e-6 * reference.testMSE)
         }
     }
 
@@ -347,21 +458,21 @@ import _TestSupport
         let context = try Context(name)
         let setup = context.setup
         let choice = try #require(context.fit.law.choice)
-        let decision = setup["decision"] as? String ?? ""
-        #expect(choice.strength == Self.number(setup["strength"]))
-        #expect(choice.priorUsed == setup["priorUsed"] as? Bool)
+        let decision = setup.decision
+        #expect(choice.strength == setup.strength)
+        #expect(choice.priorUsed == setup.priorUsed)
         #expect(Self.reasonMatches(choice.reason, decision: decision), "\(decision): \(choice.reason)")
-        let curve = setup["curve"] as? [[String: Any]] ?? []
+        let curve = try #require(setup.curve)
         let plain = try #require(choice.curve.first)
         #expect(plain.strength == 0)
-        #expect(abs(plain.meanError - Self.number(curve.first?["meanError"])) <= 1e-6 * plain.meanError)
-        #expect(abs(plain.standardError - Self.number(curve.first?["standardError"])) <= 1e-6 * plain.standardError)
+        #expect(abs(plain.meanError - (curve.first?.meanError ?? .nan)) <= 1e-6 * plain.meanError)
+        #expect(abs(plain.standardError - (curve.first?.standardError ?? .nan)) <= 1e-6 * plain.standardError)
         #expect(choice.curve.count == curve.count)
-        let final = setup["finalFit"] as? [String: Any] ?? [:]
+        let final = setup.finalFit
         let parameters = context.fit.law.regression.parameters
         let tolerance = decision == "used" ? 1e-2 : 1e-6
-        #expect(maxRelativeDifference(parameters, doubles(final["params"]), floor: decision == "used" ? 1 : 1e-3) < tolerance)
-        #expect(abs(context.fit.testMetrics.mse - Self.number(final["testMSE"])) <= tolerance * Self.number(final["testMSE"]))
-        #expect(abs(context.fit.trainMetrics.mse - Self.number(final["trainMSE"])) <= tolerance * Self.number(final["trainMSE"]))
+        #expect(maxRelativeDifference(parameters, final.params, floor: decision == "used" ? 1 : 1e-3) < tolerance)
+        #expect(abs(context.fit.testMetrics.mse - final.testMSE) <= tolerance * final.testMSE)
+        #expect(abs(context.fit.trainMetrics.mse - final.trainMSE) <= tolerance * final.trainMSE)
     }
 }

@@ -5,40 +5,54 @@ import _TestSupport
 
 /// Generators against a Python reference implementation (Fixtures/random.json).
 struct RandomTests {
-    // Parsed once and only read afterwards (a JSON tree is not Sendable).
-    nonisolated(unsafe) static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("random.json", near: #filePath))) ?? [:]
-
-    static func values(_ entry: Any?) -> [UInt64] {
-        ((entry as? [String: Any])?["values"] as? [String] ?? []).compactMap { UInt64($0) }
+    /// Fixtures/random.json: the first outputs of each generator (64-bit words as decimal strings).
+    struct Fixture: Decodable, Sendable {
+        struct Words: Decodable, Sendable {
+            let values: [String]
+            var words: [UInt64] { values.compactMap { UInt64($0) } }
+        }
+        struct Stream: Decodable, Sendable {
+            let seed: UInt64
+            let index: UInt64
+            let values: [String]
+            var words: [UInt64] { values.compactMap { UInt64($0) } }
+        }
+        struct Uniforms: Decodable, Sendable { let values: [Double] }
+        let splitmix64: Words
+        let xoshiro256starstar: Words
+        let uniform: Uniforms
+        let stream: [Stream]
     }
 
-    @Test func splitMix64MatchesReference() {
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("random.json", near: #filePath)) }
+
+    @Test func splitMix64MatchesReference() throws {
         var generator = SplitMix64(seed: 42)
-        let expected = Self.values(Self.fixture["splitmix64"])
+        let expected = try Self.fixture.get().splitmix64.words
         #expect(expected.count == 8)
         #expect(expected.map { _ in generator.next() } == expected)
     }
 
-    @Test func xoshiroMatchesReference() {
+    @Test func xoshiroMatchesReference() throws {
+        let fixture = try Self.fixture.get()
         var generator = Xoshiro256StarStar(seed: 42)
-        let expected = Self.values(Self.fixture["xoshiro256starstar"])
+        let expected = fixture.xoshiro256starstar.words
         #expect(expected.count == 8)
         #expect(expected.map { _ in generator.next() } == expected)
         var uniform = Xoshiro256StarStar(seed: 42)
-        let expectedUniform = doubles((Self.fixture["uniform"] as? [String: Any])?["values"])
+        let expectedUniform = fixture.uniform.values
         // Foundation's JSON parser may round the last digit; the draws are exact multiples of 2⁻⁵³.
         let draws = expectedUniform.map { _ in uniform.nextUniform() }
         #expect(expectedUniform.count == 4)
         #expect(zip(draws, expectedUniform).allSatisfy { abs($0 - $1) <= 0x1.0p-52 })
     }
 
-    @Test func streamsHashSeedAndIndex() {
-        let entries = Self.fixture["stream"] as? [[String: Any]] ?? []
+    @Test func streamsHashSeedAndIndex() throws {
+        let entries = try Self.fixture.get().stream
         #expect(entries.count == 3)
         for entry in entries {
-            let seed = UInt64(entry["seed"] as? Int ?? -1), index = UInt64(entry["index"] as? Int ?? -1)
-            var generator = Xoshiro256StarStar.stream(seed: seed, index: index)
-            let expected = Self.values(entry)
+            var generator = Xoshiro256StarStar.stream(seed: entry.seed, index: entry.index)
+            let expected = entry.words
             #expect(expected.map { _ in generator.next() } == expected)
         }
         // Neighbouring (seed, index) pairs do not share streams, unlike seed + index.

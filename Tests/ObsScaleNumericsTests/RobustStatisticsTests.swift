@@ -7,42 +7,63 @@ import _TestSupport
 /// numpy reference of the same algorithm (Fixtures/robust.json, made by
 /// Fixtures/make_robust_fixtures.py), and the identities the MCD must keep.
 struct RobustStatisticsTests {
-    // Parsed once and only read afterwards (a JSON tree is not Sendable).
-    nonisolated(unsafe) static let fixture: [String: Any] = (try? loadJSON(TestPaths.fixture("robust.json", near: #filePath))) ?? [:]
+    /// Fixtures/robust.json.
+    struct Fixture: Decodable, Sendable {
+        struct Quantile: Decodable, Sendable {
+            let q: Double
+            let k: Int
+            let x: Double
+        }
+        struct GammaP: Decodable, Sendable {
+            let a: Double
+            let x: Double
+            let p: Double
+        }
+        struct MCD: Decodable, Sendable {
+            let points: [[Double]]
+            let subsetShare: Double
+            let subsetSize: Int
+            let center: [Double]
+            let scatter: [[Double]]
+            let squaredDistances: [Double]
+        }
+        let chiSquareQuantiles: [Quantile]
+        let gammaP: [GammaP]
+        let mcd: [MCD]
+    }
 
-    static func cases(_ key: String) -> [[String: Any]] { fixture[key] as? [[String: Any]] ?? [] }
-    static func number(_ value: Any?) -> Double { (value as? NSNumber)?.doubleValue ?? .nan }
+    static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("robust.json", near: #filePath)) }
 
-    @Test func chiSquareQuantilesMatchScipy() {
-        let cases = Self.cases("chiSquareQuantiles")
+    @Test func chiSquareQuantilesMatchScipy() throws {
+        let cases = try Self.fixture.get().chiSquareQuantiles
         #expect(cases.count == 36)
         for entry in cases {
-            let q = Self.number(entry["q"]), k = Int(Self.number(entry["k"])), expected = Self.number(entry["x"])
+            let q = entry.q, k = entry.k, expected = entry.x
             let x = Statistics.chiSquareQuantile(q, degreesOfFreedom: k)
             #expect(abs(x - expected) <= 1e-10 * max(1, expected), "χ²(\(k)) quantile \(q): \(x) vs \(expected)")
         }
         #expect(Statistics.chiSquareQuantile(1, degreesOfFreedom: 3).isNaN && Statistics.chiSquareQuantile(0.5, degreesOfFreedom: 0).isNaN)
     }
 
-    @Test func incompleteGammaMatchesScipy() {
-        let cases = Self.cases("gammaP")
+    @Test func incompleteGammaMatchesScipy() throws {
+        let cases = try Self.fixture.get().gammaP
         #expect(cases.count == 30)
         for entry in cases {
-            let a = Self.number(entry["a"]), x = Self.number(entry["x"]), expected = Self.number(entry["p"])
+            let a = entry.a, x = entry.x, expected = entry.p
             #expect(abs(Statistics.regularizedGammaP(a, x) - expected) < 1e-13, "P(\(a), \(x))")
         }
     }
 
     @Test func mcdMatchesTheReference() throws {
-        let cases = Self.cases("mcd")
+        let cases = try Self.fixture.get().mcd
         #expect(cases.count == 3)
         for entry in cases {
-            let points = Matrix(rows: matrixRows(entry["points"]))
-            let fit = try #require(RobustCovariance.fit(points, subsetShare: Self.number(entry["subsetShare"])))
-            #expect(fit.subsetSize == Int(Self.number(entry["subsetSize"])))
-            #expect(maxRelativeDifference(fit.center, doubles(entry["center"]), floor: 1) < 1e-9)
-            #expect(maxRelativeDifference(fit.scatter.storage, Matrix(rows: matrixRows(entry["scatter"])).storage, floor: 1) < 1e-9)
-            #expect(maxRelativeDifference(fit.squaredDistances, doubles(entry["squaredDistances"]), floor: 1) < 1e-8)
+            let points = Matrix(rows: entry.points)
+            let fit = try #require(RobustCovariance.fit(points, subsetShare: entry.subsetShare))
+            #expect(fit.subsetSize == entry.subsetSize)
+            #expect(maxRelativeDifference(fit.center, entry.center, floor: 1) < 1e-9)
+            #expect(maxRelativeDifference(fit.scatter.storage, Matrix(rows: entry.scatter).storage, floor: 1) < 1e-9)
+            #expect(maxRelativeDifference(fit.squaredDistances, entry.squaredDistances, floor: 1) < 1e-8)
         }
     }
 
@@ -50,8 +71,8 @@ struct RobustStatisticsTests {
     /// starts follow) leaves every distance unchanged; degenerate inputs give nil or finite
     /// distances, never a trap.
     @Test func plantedOutliersInvarianceAndDegenerateInputs() throws {
-        let entry = Self.cases("mcd")[0]
-        let points = Matrix(rows: matrixRows(entry["points"]))
+        let entry = try #require(try Self.fixture.get().mcd.first)
+        let points = Matrix(rows: entry.points)
         let fit = try #require(RobustCovariance.fit(points))
         let farthest = Set(fit.squaredDistances.indices.sorted { fit.squaredDistances[$0] > fit.squaredDistances[$1] }.prefix(8))
         #expect(farthest == Set(200..<208))

@@ -5,12 +5,14 @@ import _TestSupport
 
 @testable import ObsScaleSelect
 
-/// Property tests on random small instances: exhaustive equals the brute-force optimum; greedy and
-/// exchange are feasible and never below it; budgets and constraints always hold.
+/// Exhaustive search against an independent brute force on many random small instances, and how
+/// often exchange finds the optimum. What every method owes on any problem — feasibility, values
+/// never below the optimum, determinism, thread-count independence — is the selector contract's
+/// (`SelectorContractTests`).
 struct SelectorPropertyTests {
     static let seeds: [UInt64] = Array(1...240)
 
-    @Test func exhaustiveEqualsBruteForceAndHeuristicsAreFeasible() throws {
+    @Test func exhaustiveEqualsBruteForceAndExchangeUsuallyFindsIt() throws {
         var checked = 0, optimalHits = 0
         for seed in Self.seeds {
             guard let instance = RandomInstance.make(seed: seed) else { continue }
@@ -23,14 +25,10 @@ struct SelectorPropertyTests {
             } else {
                 #expect(!exhaustive.value.isFinite, "seed \(seed)")
             }
-            for result in [exhaustive] + heuristics(problem, budget) {
-                guard result.value.isFinite else { continue }
-                let indices = result.units.compactMap { name in problem.units.firstIndex { $0.name == name } }
-                #expect(problem.isFeasible(indices, budget: budget), "seed \(seed) \(result.solver)")
-                #expect(result.totalCost <= budget * (1 + 1e-12), "seed \(seed) \(result.solver)")
-                #expect(result.value >= truth.value - 1e-9 * abs(truth.value) - 1e-12, "seed \(seed) \(result.solver) below the optimum")
-                #expect(abs(problem.value(of: indices) - result.value) <= 1e-9 * abs(result.value), "seed \(seed) \(result.solver)")
-                if result.solver.contains("exchange"), abs(result.value - truth.value) <= 1e-9 * abs(truth.value) { optimalHits += 1 }
+            if let exchange = try? ExchangeSelector().select(problem, budget: budget), exchange.value.isFinite,
+                abs(exchange.value - truth.value) <= 1e-9 * abs(truth.value)
+            {
+                optimalHits += 1
             }
             checked += 1
         }
@@ -38,27 +36,9 @@ struct SelectorPropertyTests {
         // Exchange is a heuristic, but on tiny instances it should usually find the optimum.
         #expect(optimalHits >= checked / 2)
     }
-
-    func heuristics(_ problem: SelectionProblem, _ budget: Double) -> [SelectionResult] {
-        var results: [SelectionResult] = []
-        if let greedy = try? GreedySelector().select(problem, budget: budget) { results.append(greedy) }
-        if let exchange = try? ExchangeSelector().select(problem, budget: budget) { results.append(exchange) }
-        return results
-    }
-
-    @Test func exhaustiveIsIdenticalForAnyThreadCount() throws {
-        for seed: UInt64 in 1...30 {
-            guard let instance = RandomInstance.make(seed: seed) else { continue }
-            let budgets = [instance.budget * 0.5, instance.budget, instance.budget * 1.5]
-            let one = try ExhaustiveSelector(threadCount: 1).select(instance.problem, budgets: budgets)
-            let two = try ExhaustiveSelector(threadCount: 2).select(instance.problem, budgets: budgets)
-            #expect(one.map(\.units) == two.map(\.units))
-            #expect(one.map(\.value) == two.map(\.value))
-        }
-    }
 }
 
-/// Lower bounds and branch-and-bound on the same random instances.
+/// The relaxation's bound and branch-and-bound's proofs on the same random instances.
 struct BoundPropertyTests {
     @Test func relaxationBoundsTheOptimumAndBranchAndBoundProvesIt() throws {
         var checked = 0, proven = 0
@@ -70,10 +50,9 @@ struct BoundPropertyTests {
             if let bound = try RelaxationBound().solve(problem, budget: budget) {
                 #expect(bound.lowerBound <= truth.value + 1e-9 * abs(truth.value), "seed \(seed): bound \(bound.lowerBound) > optimum \(truth.value)")
             }
+            // Feasibility, value ≥ optimum and lower bound ≤ optimum are the selector contract's;
+            // here: branch-and-bound closes its tree on every instance, at the optimum.
             let bnb = try BranchAndBoundSelector(timeLimitSeconds: 30).select(problem, budget: budget)
-            #expect(bnb.value >= truth.value - 1e-9 * abs(truth.value), "seed \(seed)")
-            #expect(bnb.totalCost <= budget * (1 + 1e-12))
-            if let lower = bnb.lowerBound { #expect(lower <= truth.value + 1e-9 * abs(truth.value), "seed \(seed)") }
             if bnb.provenOptimal {
                 proven += 1
                 #expect(abs(bnb.value - truth.value) <= 1e-9 * abs(truth.value), "seed \(seed): B&B claims \(bnb.value), optimum \(truth.value)")

@@ -124,6 +124,61 @@ extension Trait where Self == ConditionTrait {
     }
 }
 
+/// A JSON fixture decoded into `T`, a `Decodable` struct with the keys the tests read: a missing
+/// file, or a key that is missing or of another type, throws an error naming it (`DecodingError`
+/// gives the key's path), so the tests that read it fail with that message — where a dictionary
+/// tree read with `as?` and empty defaults would index an empty array and trap, ending the run.
+/// Keep the result in a `static let … = Result { try decodeFixture(…) }` and read it with
+/// `try ….get()` in each test: parsed once, and a failure stays one test's failure.
+public func decodeFixture<T: Decodable>(_ type: T.Type, _ url: URL) throws -> T {
+    let data: Data
+    do {
+        data = try Data(contentsOf: url)
+    } catch {
+        throw FixtureError(message: "cannot read the fixture \(url.path): \(error)")
+    }
+    do {
+        return try JSONDecoder().decode(T.self, from: data)
+    } catch let error as DecodingError {
+        throw FixtureError(message: "fixture \(url.lastPathComponent): \(describe(error))")
+    }
+}
+
+/// Why a fixture could not be read, with the file and the key.
+public struct FixtureError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// A `DecodingError` in one line: what went wrong and at which key path.
+func describe(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+    switch error {
+    case let .keyNotFound(key, context): return "missing key '\(key.stringValue)' at \(path(context.codingPath))"
+    case let .typeMismatch(type, context): return "expected \(type) at \(path(context.codingPath)): \(context.debugDescription)"
+    case let .valueNotFound(type, context): return "null where \(type) is expected at \(path(context.codingPath))"
+    case let .dataCorrupted(context): return "\(context.debugDescription) at \(path(context.codingPath))"
+    @unknown default: return "\(error)"
+    }
+}
+
+/// A fixture number that may be `null` (the reference scripts write NaN as null): NaN then.
+public struct FixtureNumber: Decodable, Sendable, Equatable {
+    public let value: Double
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        value = container.decodeNil() ? .nan : try container.decode(Double.self)
+    }
+}
+
+extension Array where Element == FixtureNumber {
+    /// The numbers, NaN for null.
+    public var values: [Double] { map(\.value) }
+}
+
 /// Decodes a JSON fixture into a dictionary tree.
 public func loadJSON(_ url: URL) throws -> [String: Any] {
     try loadJSON(data: try Data(contentsOf: url))

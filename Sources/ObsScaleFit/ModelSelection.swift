@@ -184,7 +184,7 @@ public struct ModelSelection: Codable, Equatable, Sendable {
             } else if let pool = candidate.poolSize, Double(candidate.scores.rowCount) >= maximumTrainingShare * Double(pool) {
                 index = 0
                 chosenReason =
-                    "the training models are (nearly) the whole pool the public metrics were fitted on, so they add nothing; prior not used"
+                    "the training models are (nearly) the whole pool the public metrics were fitted on, so they add nothing"
             } else if index == 0 {
                 chosenReason = "the prior does not beat the plain fit in cross-validation (\(reason)); not used"
             } else if let top = folds.firstIndex(where: { !$0.isFamily }), !(errors[index][top] <= errors[0][top]) {

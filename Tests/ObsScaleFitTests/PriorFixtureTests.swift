@@ -224,7 +224,7 @@ import _TestSupport
     /// The words of `ModelSelection.choose`'s reason for each decision.
     static func reasonMatches(_ reason: String, decision: String) -> Bool {
         switch decision {
-        case "poolGuard": return reason.contains("whole pool") && reason.hasSuffix("prior not used")
+        case "poolGuard": return reason.contains("whole pool") && reason.hasSuffix("so they add nothing")
         case "crossValidation": return reason.contains("does not beat the plain fit") && reason.hasSuffix("not used")
         case "extrapolation": return reason.contains("predicts the most capable training models worse") && reason.hasSuffix("not used")
         case "conflict": return reason.contains("but it moves the predictions") && reason.hasSuffix("not used")

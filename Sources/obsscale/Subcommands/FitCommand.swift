@@ -98,6 +98,12 @@ struct FitCommand: ParsableCommand {
         }
     }
 
+    /// The companion files a fit reads: all of them for a public prior (its metrics), else only
+    /// to find a target the panel lacks.
+    static func companions(usesPrior: Bool, target: String) -> PanelQuery.CompanionFiles {
+        usesPrior ? .join : .joinIfMissing([target])
+    }
+
     /// The split the options ask for (reads a `--holdout @FILE` or `--train @FILE`).
     func splitRule() throws -> SplitRule {
         if let cutoffFlops { return .flopsCutoff(cutoffFlops) }
@@ -128,7 +134,7 @@ struct FitCommand: ParsableCommand {
             let outputs = try panelOptions.outputs(
                 [("--html", runOptions.html), ("--save-law", saveLaw)], inputs: [lawOptions.priorFile, holdout?.file, train?.file])
             let loaded = try panelOptions.load(
-                companions: lawOptions.prior == .none ? .joinIfMissing([target]) : .join, targets: [target], outputs: outputs)
+                companions: Self.companions(usesPrior: lawOptions.prior != .none, target: target), targets: [target], outputs: outputs)
             let rule = try splitRule()
             if let referenceFamily, !loaded.panel.familyNames.contains(referenceFamily) {
                 throw DataError.unknownFamily(

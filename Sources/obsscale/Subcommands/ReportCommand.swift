@@ -78,7 +78,7 @@ enum RecordedRun {
     /// The panel of a fit, as `fit` loads it.
     static func loadFitPanel(_ options: FitOptions, outputs: OutputFiles, quiet: Bool) throws -> PanelQuery.Loaded {
         try PanelOptions.load(
-            options.query, companions: options.law.prior == .none ? .joinIfMissing([options.target]) : .join,
+            options.query, companions: FitCommand.companions(usesPrior: options.law.prior != .none, target: options.target),
             request: ColumnRequest(capabilities: options.law.benchmarks, targets: [options.target]), outputs: outputs, quiet: quiet)
     }
 
@@ -101,10 +101,9 @@ enum RecordedRun {
         let report = try JSONReport<SelectOptions, SelectOutput>.decode(data)
         let options = report.options, output = report.result
         let setup = options.setup
-        let needed: [String]
-        if case .column(let name) = setup.cost { needed = [name] } else { needed = [] }
         let loaded = try PanelOptions.load(
-            options.query, companions: output.advice != nil ? .join : .joinIfMissing(needed), request: ColumnRequest(capabilities: setup.benchmarks),
+            options.query, companions: SelectCommand.companions(advises: output.advice != nil, cost: setup.cost),
+            request: ColumnRequest(capabilities: setup.benchmarks),
             outputs: outputs, quiet: quiet)
         let problem = try setup.build(panel: loaded.panel)
         guard problem.poolModels == output.pool else { throw dataChanged(loaded, then: nil) }

@@ -75,6 +75,14 @@ struct SelectCommand: ParsableCommand {
             conflicts: [runOptions.html.map { _ in "--html" }, plan.map { _ in "--plan" }].compactMap { $0 })
     }
 
+    /// The companion files a selection reads: all of them for `--advise` (the public metrics it
+    /// validates on), else only to find a cost column the panel lacks.
+    static func companions(advises: Bool, cost: CostKind) -> PanelQuery.CompanionFiles {
+        if advises { return .join }
+        if case .column(let name) = cost { return .joinIfMissing([name]) }
+        return .joinIfMissing([])
+    }
+
     /// The selection setup the options describe (reads a `--targets FILE`).
     func setup() throws -> SelectionSetup {
         var setup = poolOptions.setup(benchmarks: panelOptions.benchmarks, componentCount: components)
@@ -123,10 +131,8 @@ struct SelectCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
-            let needed: [String]
-            if case .column(let name) = poolOptions.cost { needed = [name] } else { needed = [] }
             let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [designOptions.targets.path])
-            let loaded = try panelOptions.load(companions: advise ? .join : .joinIfMissing(needed), outputs: outputs)
+            let loaded = try panelOptions.load(companions: Self.companions(advises: advise, cost: poolOptions.cost), outputs: outputs)
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)
             let budgets = budget.resolved(totalCost: problem.units.reduce(0) { $0 + $1.cost })

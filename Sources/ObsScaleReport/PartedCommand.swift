@@ -4,6 +4,14 @@ import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
+/// A merged fit's run: what a saved law needs (`ReportMerge.Merged.savedLaw`) — the run's
+/// options, the fit with its bootstrap summary, and every replicate's record in index order.
+public struct MergedFit: Sendable {
+    public let options: FitOptions
+    public let fit: ScalingLawFit
+    public let records: [FitBootstrap.Replicate]
+}
+
 /// A command whose run can be split into parts (`ReportPart`): which replicated computation its
 /// options hold (`ReplicatedRun`, which checks and summarizes the records), what its parts share,
 /// and how the summary becomes the command's JSON report. `ReportMerge.commands` lists them;
@@ -24,17 +32,13 @@ public protocol PartedCommand {
     /// What a saved law needs of a fit's run (nil for other commands).
     static func fitRun(
         _ part: Part, summary: Run.Summary, records: [Run.Record]
-    ) -> (
-        options: FitOptions, fit: ScalingLawFit, records: [FitBootstrap.Replicate]
-    )?
+    ) -> MergedFit?
 }
 
 extension PartedCommand {
     public static func fitRun(
         _ part: Part, summary: Run.Summary, records: [Run.Record]
-    ) -> (
-        options: FitOptions, fit: ScalingLawFit, records: [FitBootstrap.Replicate]
-    )? { nil }
+    ) -> MergedFit? { nil }
 
     /// A part of this command's run: replicates `indices` of `total`.
     public static func part(
@@ -61,12 +65,10 @@ public enum FitParts: PartedCommand {
 
     public static func fitRun(
         _ part: FitPart, summary: FitBootstrapSummary, records: [FitBootstrap.Replicate]
-    ) -> (
-        options: FitOptions, fit: ScalingLawFit, records: [FitBootstrap.Replicate]
-    )? {
+    ) -> MergedFit? {
         var fit = part.shared
         fit.bootstrap = summary
-        return (part.options, fit, records)
+        return MergedFit(options: part.options, fit: fit, records: records)
     }
 }
 

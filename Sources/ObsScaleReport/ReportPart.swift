@@ -231,7 +231,7 @@ public enum ReportMerge {
         /// The JSON report, as `JSONReport.encoded()`.
         public let report: Data
         /// A fit's run: what `savedLaw(panel:threadCount:)` reads (nil for other commands).
-        let fitRun: (options: FitOptions, fit: ScalingLawFit, records: [FitBootstrap.Replicate])?
+        let fitRun: MergedFit?
 
         /// The options of a merged fit (nil for other commands): its data and target, to load
         /// the panel `savedLaw` needs.
@@ -324,9 +324,9 @@ public enum ReportMerge {
         let seed: UInt64?
     }
 
-    /// Decodes the parts and checks them (see `merge`): `run` checks a part's options and shared
-    /// result and says what the run is, `record` says what is wrong with a record (nil: nothing).
-    /// Returns the first part (by path order) with all records in index order.
+    /// Decodes the parts and checks them (see `merge`): `check` checks a part's options and shared
+    /// result, and returns what the run is and what is wrong with one of its records (nil:
+    /// nothing). Returns the first part (by path order) with all records in index order.
     static func combine<Options, Shared, Record>(
         _ files: [(path: String, data: Data)], as type: ReportPart<Options, Shared, Record>.Type,
         check: (ReportPart<Options, Shared, Record>) throws -> (Run, (Record) -> String?)

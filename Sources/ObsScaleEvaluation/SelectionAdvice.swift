@@ -21,8 +21,13 @@ import ObsScaleSelect
 /// expected coverage, width and interval score of the law's score intervals on the test models
 /// (calibrated by default, as `obsscale fit` reports them), pooled over the metrics.
 ///
+/// When the law averages over K (the default), the same validation is run again with the law of
+/// the widest K alone (`alternative`, without intervals): the averaged law was chosen on real
+/// panels where the first component carries most of the signal, and a panel whose metrics need
+/// every component favours the widest law — the advice says so (`Advice.alternative`).
+///
 /// Cost: one validation — about 3 s for the 114 public metrics of the paper's panel, a few times
-/// that with the intervals.
+/// that with the intervals — and a second, without intervals, for the alternative.
 public struct SelectionAdvice: Codable, Equatable, Sendable {
     public var setup: SelectionSetup
     public var method: SelectionMethod
@@ -36,6 +41,8 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
     public var gapTolerance = SelectionOptions.defaultGapTolerance
     /// The score intervals to expect (nil: none): `fit`'s calibrated 95% intervals by default.
     public var intervals: IntervalMeasurement? = IntervalMeasurement(replicateCount: 100)
+    /// Also validate the alternative to an averaged law (the law of its widest K alone).
+    public var comparesAlternative = true
 
     public init(setup: SelectionSetup, method: SelectionMethod) {
         self.setup = setup
@@ -64,6 +71,19 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         public let coverage: Double?
         public let meanWidth: Double?
         public let intervalScore: Double?
+        /// The median ratio with the alternative law (nil: none validated).
+        public var alternativeMedianRatio: Double?
+    }
+
+    /// The law validated beside an averaged one, and what the panel says of it.
+    public struct Alternative: Codable, Equatable, Sendable {
+        /// The law's components, e.g. 3 for `--components 3`.
+        public let componentCount: Int
+        /// Budgets (their indices) where its median ratio is at least `margin` lower than the
+        /// averaged law's: the panel favours it there.
+        public let favouredAt: [Int]
+        /// The relative margin a favoured budget needs (5%).
+        public let margin: Double
     }
 
     public struct Advice: Codable, Equatable, Sendable {
@@ -75,7 +95,12 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         public let targetCount: Int
         public let droppedTargetCount: Int
         public let entries: [Entry]
+        /// The alternative to an averaged law (nil: the law is not averaged, or not compared).
+        public var alternative: Alternative?
     }
+
+    /// A panel favours the alternative at a budget when its median ratio is this much lower.
+    public static let alternativeMargin = 0.05
 
     /// Runs the validation for `budgets` (in the pool's cost units).
     /// - Parameter threadCount: workers; the result does not depend on it.
@@ -127,6 +152,13 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
             testSet = "a random \(String(format: "%g", 100 * heldOutShare))% of the pool (\(heldOut.count) models, seed \(seed))"
         }
         let report = try validation.run(panel: panel, threadCount: threadCount, progress: progress)
+        var alternativeReport: ValidationReport?
+        if comparesAlternative && law.isAveraged {
+            var widest = validation
+            widest.law.averagesComponents = nil
+            widest.intervals = nil
+            alternativeReport = try widest.run(panel: panel, threadCount: threadCount)
+        }
         let validatedBudgets = validation.budgets.resolved(totalCost: .nan)
         let entries = budgets.indices.map { b -> Entry in
             let label = report.budgetLabels[b]
@@ -134,15 +166,31 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
                 report.summary.first { $0.selector == name && $0.group == nil && $0.budget == label }
             }
             let mine = entry(report.selectors.first), baseline = entry(report.randomBaseline)
-            return Entry(
+            var result = Entry(
                 budget: budgets[b], validatedBudget: validatedBudgets[b], targets: mine?.targets ?? 0, medianRatio: mine?.medianRatio ?? .nan,
                 p90Ratio: mine?.p90Ratio ?? .nan, shareWithin1_2: mine?.shareWithin1_2 ?? .nan,
                 randomMedianRatio: baseline?.medianRatio ?? .nan, failures: mine?.failures ?? 0, coverage: mine?.intervals?.coverage,
                 meanWidth: mine?.intervals?.meanWidth, intervalScore: mine?.intervals?.intervalScore)
+            result.alternativeMedianRatio = alternativeReport.map { alternative in
+                alternative.summary.first { $0.selector == alternative.selectors.first && $0.group == nil && $0.budget == label }?.medianRatio
+                    ?? .nan
+            }
+            return result
         }
-        return Advice(
+        var advice = Advice(
             testSet: testSet, testModels: testModels, targetCount: report.targets.count,
             droppedTargetCount: report.droppedTargets.count, entries: entries)
+        if alternativeReport != nil {
+            let margin = Self.alternativeMargin
+            advice.alternative = Alternative(
+                componentCount: law.pca.componentCount,
+                favouredAt: entries.indices.filter { index in
+                    let entry = entries[index]
+                    guard let other = entry.alternativeMedianRatio, other.isFinite, entry.medianRatio.isFinite else { return false }
+                    return other < (1 - margin) * entry.medianRatio
+                }, margin: margin)
+        }
+        return advice
     }
 
     /// A seeded random `heldOutShare` of the pool's models, leaving out the must-include units'

@@ -92,7 +92,22 @@ public enum SelectReport {
         let text = Format.wrapped("What to expect: " + adviceIntroduction(advice)) + "\n\n"
         var table = TextTable(header: adviceHeader(advice))
         for row in adviceRows(advice, budgetLabels: budgetLabels) { table.append(row) }
-        return text + table.render()
+        return text + table.render() + (alternativeVerdict(advice, budgetLabels: budgetLabels).map { Format.wrapped($0) + "\n" } ?? "")
+    }
+
+    /// What the panel says of the alternative to the averaged law: the budgets where it favours
+    /// the widest law alone, or that it favours it nowhere; nil when none was validated.
+    static func alternativeVerdict(_ advice: SelectionAdvice.Advice, budgetLabels: [String]?) -> String? {
+        guard let alternative = advice.alternative else { return nil }
+        let flag = "\(Setting.pcaComponentCount) \(alternative.componentCount)"
+        let margin = Format.percent(alternative.margin)
+        guard !alternative.favouredAt.isEmpty else {
+            return "The law of K = \(alternative.componentCount) alone (\(flag)) is not \(margin) better than the averaged law at any "
+                + "budget on this panel: keep the default."
+        }
+        let budgets = alternative.favouredAt.map { budgetLabel($0, advice.entries[$0].budget, budgetLabels) }
+        return "This panel favours the law of K = \(alternative.componentCount) alone at \(budgets.joined(separator: ", ")) (a median "
+            + "ratio at least \(margin) lower): consider \(flag) for fits on this selection."
     }
 
     static func adviceIntroduction(_ advice: SelectionAdvice.Advice) -> String {
@@ -106,12 +121,17 @@ public enum SelectReport {
             + (advice.entries.contains { $0.validatedBudget != $0.budget }
                 ? " Validated at: the budget scaled to the pool left after holding out the test models (the same share of its cost)."
                 : "")
+            + (advice.alternative.map {
+                " K = \($0.componentCount) alone: the median ratio of the same validation with the law of \($0.componentCount) components "
+                    + "instead of the average over K = 1…\($0.componentCount)."
+            } ?? "")
     }
 
     static func adviceHeader(_ advice: SelectionAdvice.Advice) -> [String] {
-        ["budget"] + (rescaled(advice) ? ["validated at"] : []) + [
-            "median ratio", "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed",
-        ]
+        ["budget"] + (rescaled(advice) ? ["validated at"] : []) + ["median ratio"]
+            + (advice.alternative.map { ["K = \($0.componentCount) alone"] } ?? []) + [
+                "p90 ratio", "within 1.2×", "random (same cost)", "metrics", "failed",
+            ]
             + (advice.entries.contains { $0.coverage != nil } ? ["coverage", "width", "int. score"] : [])
     }
 
@@ -121,11 +141,13 @@ public enum SelectReport {
     static func adviceRows(_ advice: SelectionAdvice.Advice, budgetLabels: [String]? = nil) -> [[String]] {
         let intervals = advice.entries.contains { $0.coverage != nil }
         return advice.entries.enumerated().map { index, entry in
-            [budgetLabel(index, entry.budget, budgetLabels)] + (rescaled(advice) ? [Format.significant(entry.validatedBudget, 4)] : []) + [
-                Format.significant(entry.medianRatio, 3), Format.significant(entry.p90Ratio, 3),
-                entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
-                "\(entry.targets)", "\(entry.failures)",
-            ]
+            [budgetLabel(index, entry.budget, budgetLabels)] + (rescaled(advice) ? [Format.significant(entry.validatedBudget, 4)] : [])
+                + [Format.significant(entry.medianRatio, 3)]
+                + (advice.alternative == nil ? [] : [Format.significant(entry.alternativeMedianRatio, 3)]) + [
+                    Format.significant(entry.p90Ratio, 3),
+                    entry.shareWithin1_2.isNaN ? "—" : Format.percent(entry.shareWithin1_2), Format.significant(entry.randomMedianRatio, 3),
+                    "\(entry.targets)", "\(entry.failures)",
+                ]
                 + (intervals
                     ? [
                         entry.coverage.map { Format.percent($0) } ?? "—", Format.fixed(entry.meanWidth, 3), Format.fixed(entry.intervalScore, 3),
@@ -199,6 +221,7 @@ extension HTMLPage {
             page.heading("What to expect")
             page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())
             page.table(header: SelectReport.adviceHeader(advice), rows: SelectReport.adviceRows(advice, budgetLabels: budgetLabels))
+            if let verdict = SelectReport.alternativeVerdict(advice, budgetLabels: budgetLabels) { page.paragraph(verdict) }
         }
         var values = SVGChart(
             title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",

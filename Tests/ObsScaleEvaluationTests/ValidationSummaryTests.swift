@@ -291,4 +291,31 @@ struct ValidationSummaryTests {
             benchmarkNames: panel.benchmarkNames)
         #expect(throws: EvaluationError.self) { try SelectionAdvice(setup: setup, method: .greedy).run(panel: bare, budgets: [8]) }
     }
+
+    /// With the averaged law (the default), the advice also validates the law of the widest K
+    /// alone: the same validation with `averagesComponents` off gives each budget's median, and
+    /// the verdict lists exactly the budgets where it is ≥ 5% lower. Without an averaged law, or
+    /// when asked not to, nothing is compared.
+    @Test func adviceComparesTheWidestLawWithTheAverage() throws {
+        let (panel, cutoff, _) = try Self.world()
+        var setup = SelectionSetup.recommended
+        setup.cutoffFlops = cutoff
+        var advice = SelectionAdvice(setup: setup, method: .greedy)
+        advice.intervals = nil
+        #expect(advice.law.isAveraged)
+        let result = try advice.run(panel: panel, budgets: [8, 12], threadCount: 2)
+        let alternative = try #require(result.alternative)
+        #expect(alternative.componentCount == advice.law.pca.componentCount && alternative.margin == 0.05)
+        var widest = advice
+        widest.law.averagesComponents = nil
+        let plain = try widest.run(panel: panel, budgets: [8, 12], threadCount: 2)
+        #expect(plain.alternative == nil)
+        for (index, entry) in result.entries.enumerated() {
+            let other = try #require(entry.alternativeMedianRatio)
+            #expect(other == plain.entries[index].medianRatio)
+            #expect(alternative.favouredAt.contains(index) == (other < 0.95 * entry.medianRatio))
+        }
+        advice.comparesAlternative = false
+        #expect(try advice.run(panel: panel, budgets: [8], threadCount: 2).alternative == nil)
+    }
 }

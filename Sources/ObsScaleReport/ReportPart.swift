@@ -302,7 +302,7 @@ public enum ReportMerge {
     }
 
     /// The commands whose runs are split into parts: `merge` finds a part's command here.
-    static let commands: [any PartedCommand.Type] = [FitParts.self, SelectParts.self, ValidateParts.self]
+    static var commands: [any PartedCommand.Type] { [FitParts.self, SelectParts.self, ValidateParts.self] }
 
     /// The parts of one command's run, checked (`combine`) and summarized into its report.
     static func merge<Command: PartedCommand>(_ kind: Command.Type, files: [(path: String, data: Data)], threadCount: Int) throws -> Merged {

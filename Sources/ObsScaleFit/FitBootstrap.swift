@@ -683,8 +683,8 @@ extension FitBootstrap: ReplicatedRun {
         }
         let hasTest = shared.fit.predictions.contains { $0.role == .test }
         if hasTest ? !(record.testMSE.isFinite && record.testMSE >= 0) : !record.testMSE.isNaN {
-            return
-                "testMSE is \(JSONCoding.text(of: record.testMSE)) (allowed: \(hasTest ? "a finite number ≥ 0" : "NaN: the run has no test models"))"
+            let allowed = hasTest ? "a finite number ≥ 0" : "NaN: the run has no test models"
+            return "testMSE is \(JSONCoding.text(of: record.testMSE)) (allowed: \(allowed))"
         }
         return nil
     }

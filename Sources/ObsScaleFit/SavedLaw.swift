@@ -443,7 +443,8 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             throw FitError.invalidSetting(
                 .savedLawForecastFlops, value: flops.map { "\($0)" }.joined(separator: ","),
                 allowed:
-                    "only with a law saved with an equivalent-FLOPs line (its reference family '\(law.settings.referenceFamily)' had fewer than 2 models with FLOPs)"
+                    "only with a law saved with an equivalent-FLOPs line (its reference family '\(law.settings.referenceFamily)' had "
+                    + "fewer than 2 models with FLOPs)"
             )
         }
         if let bad = flops.first(where: { !($0.isFinite && $0 > 0) }) {

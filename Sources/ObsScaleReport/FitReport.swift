@@ -422,7 +422,8 @@ extension HTMLPage {
                     guard let predicted = fit.predicted(atFlops: flops) else { return nil }
                     let interval = bootstrap.flatMap { index < $0.atFlops.count ? $0.atFlops[index].predictionInterval : nil }
                     var title =
-                        "forecast for a \(reference.referenceFamily) model at \(Format.significant(flops))×1E21 FLOPs\npredicted \(scale.text(predicted))"
+                        "forecast for a \(reference.referenceFamily) model at \(Format.significant(flops))×1E21 FLOPs\n"
+                        + "predicted \(scale.text(predicted))"
                     if let interval { title += ", score interval \(scale.text(interval))" }
                     return (
                         SVGChart.Point(x: flops, y: scale.value(predicted), title: title, color: "#000", shape: .square, size: 4),

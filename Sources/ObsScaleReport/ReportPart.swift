@@ -250,7 +250,8 @@ public enum ReportMerge {
                 throw MergeError.inconsistent(
                     path: run.options.query.panelPath ?? "the panel",
                     reason:
-                        "its models are not those of the run (\(panel.count) now, \(run.fit.predictions.count) then): the data changed since the parts were written"
+                        "its models are not those of the run (\(panel.count) now, \(run.fit.predictions.count) then): "
+                        + "the data changed since the parts were written"
                 )
             }
             return try SavedLaw(fit: run.fit, panel: panel, bootstrap: run.options.bootstrap, replicates: run.records, threadCount: threadCount)

@@ -48,7 +48,7 @@ struct MergeCommand: ParsableCommand {
             }
             try outputs.write { label in label == "--save-law" ? try law?.encoded() ?? Data() : merged.report }
             printReport(
-                "Merged \(merged.partCount == 1 ? "1 part" : "\(merged.partCount) parts") of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)"
+                "Merged \(Plural.count(merged.partCount, "part")) of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)"
                     + (saveLaw.map { "; its law saved to \($0)" } ?? "") + "\n",
                 quiet: quiet || outputs.usesStandardOutput)
         }

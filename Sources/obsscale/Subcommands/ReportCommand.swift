@@ -147,7 +147,8 @@ enum RecordedRun {
     static func dataChanged(_ loaded: PanelQuery.Loaded, then: Int?) -> Unrenderable {
         Unrenderable(
             description:
-                "\(loaded.location.panelPath): its models are not those of the run\(then.map { " (\(loaded.panel.count) now, \($0) then)" } ?? ""): the data changed since the report was written"
+                "\(loaded.location.panelPath): its models are not those of the run"
+                + (then.map { " (\(loaded.panel.count) now, \($0) then)" } ?? "") + ": the data changed since the report was written"
         )
     }
 }

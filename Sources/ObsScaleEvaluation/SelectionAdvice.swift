@@ -162,19 +162,16 @@ public struct SelectionAdvice: Codable, Equatable, Sendable {
         let validatedBudgets = validation.budgets.resolved(totalCost: .nan)
         let entries = budgets.indices.map { b -> Entry in
             let label = report.budgetLabels[b]
-            func entry(_ name: String?) -> ValidationReport.SummaryEntry? {
+            func entry(_ name: String?, of report: ValidationReport) -> ValidationReport.SummaryEntry? {
                 report.summary.first { $0.selector == name && $0.group == nil && $0.budget == label }
             }
-            let mine = entry(report.selectors.first), baseline = entry(report.randomBaseline)
+            let mine = entry(report.selectors.first, of: report), baseline = entry(report.randomBaseline, of: report)
             var result = Entry(
                 budget: budgets[b], validatedBudget: validatedBudgets[b], targets: mine?.targets ?? 0, medianRatio: mine?.medianRatio ?? .nan,
                 p90Ratio: mine?.p90Ratio ?? .nan, shareWithin1_2: mine?.shareWithin1_2 ?? .nan,
                 randomMedianRatio: baseline?.medianRatio ?? .nan, failures: mine?.failures ?? 0, coverage: mine?.intervals?.coverage,
                 meanWidth: mine?.intervals?.meanWidth, intervalScore: mine?.intervals?.intervalScore)
-            result.alternativeMedianRatio = alternativeReport.map { alternative in
-                alternative.summary.first { $0.selector == alternative.selectors.first && $0.group == nil && $0.budget == label }?.medianRatio
-                    ?? .nan
-            }
+            result.alternativeMedianRatio = alternativeReport.map { entry($0.selectors.first, of: $0)?.medianRatio ?? .nan }
             return result
         }
         var advice = Advice(

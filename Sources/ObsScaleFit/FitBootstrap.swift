@@ -195,12 +195,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     ) throws -> (
         parameters: [[Double]], residuals: [Double]
     ) {
-        try validate(fit, log10Flops: [])
-        guard !refitPCA, !refitChoices else {
-            throw FitError.invalidSetting(
-                refitPCA ? .fitBootstrapRefitPCA : .fitBootstrapRefitChoices, value: "true",
-                allowed: "false to save the replicate laws (each replicate must live in the saved capability space)")
-        }
+        try checkSavable(fit)
         let context = try Context(fit: fit, panel: panel, settings: self, threadCount: threadCount)
         let parameters = Parallel.replicates(count: replicateCount, threadCount: threadCount) { index -> [Double]? in
             var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(index))
@@ -211,6 +206,17 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         return (parameters.compactMap { $0 }, context.residualPool(fit))
     }
 
+    /// Settings whose replicate laws can be saved: a run's, with fixed capabilities and choices
+    /// (with `refitPCA` or `refitChoices` a replicate's law lives in its own capability space).
+    func checkSavable(_ fit: ScalingLawFit) throws {
+        try validate(fit, log10Flops: [])
+        guard !refitPCA, !refitChoices else {
+            throw FitError.invalidSetting(
+                refitPCA ? .fitBootstrapRefitPCA : .fitBootstrapRefitChoices, value: "true",
+                allowed: "false to save the replicate laws (each replicate must live in the saved capability space)")
+        }
+    }
+
     /// The same replicate laws read from replicates `run` (or the shards' `replicates`) already
     /// made — those without a failure, in index order — so a saved law costs no second bootstrap
     /// and a merged split run saves the law the single run saves. Cost: the residual pool's
@@ -218,12 +224,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
     public func replicateLaws(
         _ fit: ScalingLawFit, panel: Panel, replicates: [Replicate], threadCount: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws -> (parameters: [[Double]], residuals: [Double]) {
-        try validate(fit, log10Flops: [])
-        guard !refitPCA, !refitChoices else {
-            throw FitError.invalidSetting(
-                refitPCA ? .fitBootstrapRefitPCA : .fitBootstrapRefitChoices, value: "true",
-                allowed: "false to save the replicate laws (each replicate must live in the saved capability space)")
-        }
+        try checkSavable(fit)
         guard replicates.count == replicateCount else {
             throw FitError.invalidSetting(
                 .fitBootstrapReplicateCount, value: "\(replicates.count) replicates given", allowed: "all \(replicateCount) of the run")

@@ -359,10 +359,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         let matrix = try panel.capabilityMatrix(columns: law.benchmarkNames)
         let scores = law.pca.transform(law.imputer.transform(matrix))
         let targets: [Double]? = panel.numericColumnNames.contains(law.target) ? try panel.values(of: law.target).map(normalize) : nil
-        let replicates = (replicateParameters ?? []).compactMap { parameters -> SigmoidFit? in
-            guard parameters.count == law.regression.parameters.count else { return nil }
-            return law.regression.with(parameters: parameters)
-        }
+        let replicates = replicateLaws
         let level = bootstrap?.level ?? 0.95
         let pool = residuals ?? []
         let lines = kind == .calibrated ? calibration?.lines(at: level) : nil
@@ -376,13 +373,9 @@ public struct SavedLaw: Codable, Equatable, Sendable {
                 let curves = replicates.map { $0.predict(capabilities) }
                 interval = BootstrapInterval(estimate: predicted, replicates: curves, level: level)
                 if !pool.isEmpty {
-                    let bounded = law.settings.regression.link != .linear
                     var random = Xoshiro256StarStar.stream(seed: seed, index: UInt64(row))
-                    let scoresWithNoise = curves.map { curve in
-                        let value = curve + pool[random.nextInt(below: pool.count)]
-                        return bounded ? min(max(value, 0), 1) : value
-                    }
-                    var score = BootstrapInterval(estimate: predicted, replicates: scoresWithNoise, level: level)
+                    var score = BootstrapInterval(
+                        estimate: predicted, replicates: withResiduals(curves, pool: pool, random: &random), level: level)
                     if lines != nil, let calibration {
                         score = calibration.hull(score, level: level, regression: law.regression, capabilities: capabilities)
                     }
@@ -450,10 +443,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         if let bad = flops.first(where: { !($0.isFinite && $0 > 0) }) {
             throw FitError.invalidSetting(.savedLawForecastFlops, value: "\(bad)", allowed: "finite FLOPs > 0 (units of 1E21)")
         }
-        let replicates = (replicateParameters ?? []).compactMap { parameters -> SigmoidFit? in
-            guard parameters.count == law.regression.parameters.count else { return nil }
-            return law.regression.with(parameters: parameters)
-        }
+        let replicates = replicateLaws
         let lines: [(slope: Double, intercept: Double)?] =
             referencePoints.map { points in
                 replicates.map { replicate in
@@ -465,7 +455,6 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             } ?? []
         let level = bootstrap?.level ?? 0.95
         let pool = residuals ?? []
-        let bounded = law.settings.regression.link != .linear
         return flops.enumerated().map { index, compute in
             let log10C = log10(compute)
             let predicted = law.regression.predict(linearPredictor: line.linearPredictor(log10Flops: log10C))
@@ -476,16 +465,28 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             var score: BootstrapInterval?
             if !pool.isEmpty {
                 var random = Xoshiro256StarStar.stream(seed: seed, index: (1 << 32) + UInt64(index))
-                score = BootstrapInterval(
-                    estimate: predicted,
-                    replicates: curves.map { curve in
-                        let value = curve + pool[random.nextInt(below: pool.count)]
-                        return bounded ? min(max(value, 0), 1) : value
-                    }, level: level)
+                score = BootstrapInterval(estimate: predicted, replicates: withResiduals(curves, pool: pool, random: &random), level: level)
             }
             return Forecast(
                 flops: compute, predicted: predicted, interval: BootstrapInterval(estimate: predicted, replicates: curves, level: level),
                 predictionInterval: score)
+        }
+    }
+
+    /// The saved replicate laws (those with the law's parameter count).
+    var replicateLaws: [SigmoidFit] {
+        (replicateParameters ?? []).compactMap { parameters in
+            parameters.count == law.regression.parameters.count ? law.regression.with(parameters: parameters) : nil
+        }
+    }
+
+    /// Each curve plus a residual drawn from `pool`, clamped to [0, 1] for a bounded link: the
+    /// replicates of a score interval.
+    func withResiduals(_ curves: [Double], pool: [Double], random: inout Xoshiro256StarStar) -> [Double] {
+        let bounded = law.settings.regression.link != .linear
+        return curves.map { curve in
+            let value = curve + pool[random.nextInt(below: pool.count)]
+            return bounded ? min(max(value, 0), 1) : value
         }
     }
 

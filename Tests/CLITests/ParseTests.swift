@@ -1,6 +1,7 @@
 import ArgumentParser
 import ObsScale
 import Testing
+import _TestSupport
 
 @testable import obsscale
 
@@ -122,6 +123,17 @@ struct ParseTests {
         #expect(setup == expected)
         #expect(command.options == SelectionOptions(method: .bnb, timeLimitSeconds: 3, seed: 9, threadCount: 2))
         #expect(try SelectCommand.parse(["--budget", "8", "--targets", "above-cutoff"]).setup().targets == .aboveCutoff)
+        // One vocabulary in select and validate: pool (alias all), test (alias above-cutoff), or a file.
+        for (spelling, rows) in [
+            ("pool", CriterionRows.pool), ("all", .pool), ("test", .test), ("above-cutoff", .test), ("names.txt", .file("names.txt")),
+        ] {
+            #expect(try SelectCommand.parse(["--budget", "8", "--targets", spelling]).designOptions.targets == rows)
+            #expect(try ValidateCommand.parse(["--budget", "8", "--cutoff-flops", "84", "--targets", spelling]).designOptions.targets == rows)
+        }
+        let names = TestPaths.write("m1\nm2\n", name: "names.txt")
+        #expect(
+            try ValidateCommand.parse(["--budget", "8", "--cutoff-flops", "84", "--targets", names]).validation().selection.targets
+                == .models(["m1", "m2"]))
         #expect(try SelectCommand.parse(["--budget", "8", "--cost", "gpu_hours"]).poolOptions.cost == .column("gpu_hours"))
     }
 

@@ -110,6 +110,29 @@ struct ReportCommandTests {
         #expect(try runCLI(["report", study]).stdout.contains("worlds"))
     }
 
+    /// A report whose data changed since the run (a model removed from the panel) is refused,
+    /// naming the panel, and so is `merge --save-law` on such data; nothing is written.
+    @Test func reportAndSavedLawRefuseChangedData() throws {
+        let folder = TestPaths.temporaryDirectory()
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let original = try String(contentsOfFile: TestPaths.syntheticPanel, encoding: .utf8)
+        try original.write(toFile: path("panel.csv"), atomically: true, encoding: .utf8)
+        // The panel's companion file (its targets) beside the copy.
+        let targets = URL(fileURLWithPath: TestPaths.syntheticPanel).deletingLastPathComponent().appendingPathComponent("targets.csv")
+        try FileManager.default.copyItem(at: targets, to: folder.appendingPathComponent("targets.csv"))
+        let arguments = ShardedRunTests.fitArguments.map { $0 == TestPaths.syntheticPanel ? path("panel.csv") : $0 }
+        #expect(try runCLI(arguments + ["--json", path("fit.json"), "--quiet"]).status == 0)
+        for part in 0..<2 { #expect(try runCLI(arguments + ["--shard", "\(part)/2", "--json", path("p\(part).json"), "--quiet"]).status == 0) }
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.remove(at: lines.count - 2)  // the last model
+        try lines.joined(separator: "\n").write(toFile: path("panel.csv"), atomically: true, encoding: .utf8)
+        let report = try runCLI(["report", path("fit.json"), "--html", path("fit.html")])
+        #expect(report.status == 64 && report.stderr.contains("the data changed since the report was written"), "\(report.stderr)")
+        let merge = try runCLI(["merge", path("p0.json"), path("p1.json"), "--json", path("m.json"), "--save-law", path("law.json")])
+        #expect(merge.status == 64 && merge.stderr.contains("the data changed since the parts were written"), "\(merge.stderr)")
+        for name in ["fit.html", "m.json", "law.json"] { #expect(!FileManager.default.fileExists(atPath: path(name)), "\(name)") }
+    }
+
     /// `predict --at-flops` with a law saved under a bootstrap: the forecasts carry intervals;
     /// the curve's are the fit's own.
     @Test func predictForecastsAtACompute() throws {

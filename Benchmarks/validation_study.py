@@ -63,6 +63,7 @@ CRITERIA = {
     "V (pool)": ["--criterion", "v", "--no-intercept"],
     "V (pool) + intercept": ["--criterion", "v", "--intercept"],
     "V (test models)": ["--criterion", "v", "--no-intercept", "--targets", "test"],
+    "V (test models) + intercept": ["--criterion", "v", "--intercept", "--targets", "test"],
     "A": ["--criterion", "a", "--no-intercept"],
 }
 ESTIMATORS = {
@@ -72,11 +73,16 @@ ESTIMATORS = {
     "PCA on pool + prior, K = 1": ["--pca-on", "pool", "--prior", "public", "--components", "1", "--select-components", "3"],
     "PCA on pool + prior, auto K": ["--pca-on", "pool", "--prior", "public", "--components", "auto"],
     "PCA on pool + prior, average K": ["--pca-on", "pool", "--prior", "public", "--components", "average"],
+    "PCA on pool + prior, average K, equal weights": ["--pca-on", "pool", "--prior", "public", "--components", "average",
+                                                      "--average-weights", "equal"],
+    "PCA on pool + prior, average K, stacking": ["--pca-on", "pool", "--prior", "public", "--components", "average",
+                                                 "--average-weights", "stacking"],
 }
 # `--anchor compute-extremes` is tried on the cells that matter (the default criterion and the
 # strongest alternatives, with the two prior estimators), not on the whole grid.
-ANCHORED = [(criterion, estimator) for criterion in ["D + intercept", "V (pool) + intercept", "V (test models)"]
-            for estimator in ["PCA on pool + prior", "PCA on pool + prior, average K"]]
+ANCHORED = [(criterion, estimator) for criterion in ["D + intercept", "V (pool) + intercept", "V (test models)", "V (test models) + intercept"]
+            for estimator in ["PCA on pool + prior", "PCA on pool + prior, average K", "PCA on pool + prior, average K, equal weights",
+                              "PCA on pool + prior, average K, stacking"]]
 UNITS = "auto:model,auto:family"
 # The law whose all-models fit is every ratio's common reference (the default before the study).
 REFERENCE_NAME = "K = 3 law (the previous default)"
@@ -176,23 +182,33 @@ def fmt(value, digits=2):
 
 def select_timing(args, scratch):
     """`select` with its defaults on the leaderboard v2 export's ~2,000 models of at most 10B
-    (near-duplicate fine-tunes: many ties), one process per budget: wall time and certified gap."""
+    (near-duplicate fine-tunes: many ties), one process per budget: wall time and certified gap —
+    without models to predict (the pool file alone: D-optimality with an intercept) and with them
+    (every model in the file, `--max-size 10`: V-optimality for the larger ones, anchored)."""
     panel, notes = leaderboard_worlds.build_pool(args.oll, os.path.join(scratch, "pool"), 10.0)
+    everything, _ = leaderboard_worlds.build_pool(args.oll, os.path.join(scratch, "all"), float("inf"))
     benchmarks = "IFEval,BBH,MATH Lvl 5,GPQA,MUSR,MMLU-PRO"
     print(f"## Time: default `select` on a large pool ({notes})\n")
-    print("| budget | models chosen | certified gap | whole process |")
-    print("|---|---:|---:|---:|")
-    for budget in BUDGETS:
-        path = os.path.join(scratch, "select.json")
-        command = [args.obsscale, "select", "--panel", panel, "--benchmarks", benchmarks, "--cost", "params", "--budget", budget,
-                   "--quiet", "--json", path]
-        started = time.time()
-        subprocess.run(command, check=True)
-        seconds = time.time() - started
-        with open(path) as handle:
-            result = json.load(handle)["result"]["results"][0]
-        print(f"| {budget} | {len(result['models'])} | {100 * num(result.get('gap', float('nan'))):.3f}% | {seconds:.2f} s |")
-    print("\n    obsscale " + " ".join(command[1:-2]).replace(scratch, "WORLD") + "\n")
+    print("| design | budget | models chosen | certified gap | whole process |")
+    print("|---|---|---:|---:|---:|")
+    commands = []
+    for design, flags in [("D + intercept (no models to predict)", ["--panel", panel]),
+                          ("V for the larger models, anchored (`--max-size 10`)", ["--panel", everything, "--max-size", "10"])]:
+        for budget in BUDGETS:
+            path = os.path.join(scratch, "select.json")
+            command = [args.obsscale, "select"] + flags + ["--benchmarks", benchmarks, "--cost", "params", "--budget", budget,
+                                                           "--quiet", "--json", path]
+            started = time.time()
+            subprocess.run(command, check=True)
+            seconds = time.time() - started
+            with open(path) as handle:
+                result = json.load(handle)["result"]["results"][0]
+            print(f"| {design} | {budget} | {len(result['models'])} | {100 * num(result.get('gap', float('nan'))):.3f}% | {seconds:.2f} s |")
+        commands.append(command)
+    print()
+    for command in commands:
+        print("    obsscale " + " ".join(command[1:-2]).replace(scratch, "WORLD"))
+    print()
 
 
 def main():

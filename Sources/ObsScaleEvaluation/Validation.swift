@@ -133,6 +133,7 @@ public struct Validation: Codable, Equatable, Sendable {
                 throw EvaluationError.invalidSetting(.validationHeldOutModels, value: "none", allowed: "at least one model, or nil")
             }
             setup.heldOut = heldOutModels
+            if setup.targets == .aboveCutoff { setup.targets = .models(heldOutModels) }
             split = Split(train: (0..<panel.count).filter { !heldOutRows.contains($0) }, test: heldOutRows.sorted())
         } else if let rule = self.split {
             // The pool is the training side: every test model is held out of it, and a criterion
@@ -276,9 +277,15 @@ public struct Validation: Codable, Equatable, Sendable {
             problems[unit] = built
             return built
         }
+        // The baselines are cheapest-first and random subsets as a user would draw them: under the
+        // user's constraints (include, exclude, …) but without the selectors' anchor, which is
+        // part of a design.
+        var baselineSetup = setup
+        baselineSetup.unit = baselineUnit
+        baselineSetup.anchor = .none
         let baselineProblem: SelectionProblem
         do {
-            baselineProblem = try problem(baselineUnit)
+            baselineProblem = setup.anchor == .none ? try problem(baselineUnit) : try baselineSetup.build(panel: panel)
         } catch {
             let models = (try? setup.pool(of: panel).indices.map { panel.modelNames[$0] }) ?? []
             return ValidationReport.Pool(failed: "\(error)", models: models, withoutTarget: withoutTarget)
@@ -314,8 +321,7 @@ public struct Validation: Codable, Equatable, Sendable {
         }
         let cheapest = outcomes("cheapest:\(baselineUnit.rawValue)") { try CheapestSelector().select(baselineProblem, budget: $0) }
         let paperDraw = setup.cost == .count && baselineUnit == .family
-        var fittable = setup
-        fittable.unit = baselineUnit
+        var fittable = baselineSetup
         fittable.minModels = max(setup.minModels ?? 0, law.parameterCount)
         let randomProblem = Result { fittable.minModels == setup.minModels ? baselineProblem : try fittable.build(panel: panel) }
         let random: [Result<[SelectionResult], Error>] =

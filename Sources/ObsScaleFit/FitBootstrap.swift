@@ -471,7 +471,11 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
                         scores: memberScores.selectingRows(rows), targets: rows.map { targets[$0] }, start: memberFit.parameters,
                         penalty: memberPenalty)
                 }
-                guard let averaged = SigmoidFit.average(fits, scores: replicateScores.selectingRows(rows), targets: rows.map { targets[$0] })
+                // The weights are the full fit's: a replicate re-estimates the laws, not how much
+                // each is trusted (a cross-validation per replicate would cost folds × K fits).
+                guard
+                    let averaged = SigmoidFit.average(
+                        fits, weights: law.regression.memberWeights, scores: replicateScores.selectingRows(rows), targets: rows.map { targets[$0] })
                 else { throw FitError.invalidSetting(.pcaComponentCount, value: "0", allowed: "≥ 1") }
                 return (averaged, replicateScores)
             }

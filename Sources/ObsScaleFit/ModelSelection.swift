@@ -121,6 +121,11 @@ public struct ModelSelection: Codable, Equatable, Sendable {
         public let heldOut: [Int]
         /// A leave-one-family-out fold (the other kind holds out the most capable models).
         public let isFamily: Bool
+
+        public init(heldOut: [Int], isFamily: Bool) {
+            self.heldOut = heldOut
+            self.isFamily = isFamily
+        }
     }
 
     /// The folds of a training set.
@@ -262,6 +267,21 @@ public struct ModelSelection: Codable, Equatable, Sendable {
 
     /// Held-out MSE per fold for one candidate and strength (NaN where the fold cannot be fitted).
     func foldErrors(_ candidate: Candidate, strength: Double, targets: [Double], folds: [Fold], regression: SigmoidRegression) -> [Double] {
+        let predictions = heldOutPredictions(candidate, strength: strength, targets: targets, folds: folds, regression: regression)
+        return zip(folds, predictions).map { fold, predicted in
+            zip(fold.heldOut, predicted).reduce(0.0) { sum, pair in
+                let error = pair.1 - targets[pair.0]
+                return sum + error * error
+            } / Double(fold.heldOut.count)
+        }
+    }
+
+    /// Per fold, the predictions of its held-out rows (in `heldOut` order) by the candidate's law
+    /// fitted at `strength` on the other training rows; NaN where that fit fails or does not
+    /// converge. O(folds fits).
+    public func heldOutPredictions(
+        _ candidate: Candidate, strength: Double, targets: [Double], folds: [Fold], regression: SigmoidRegression
+    ) -> [[Double]] {
         let m = targets.count
         let penalty = candidate.prior.map { ParameterPenalty(prior: $0, strength: strength) }
         return folds.map { fold in
@@ -271,11 +291,8 @@ public struct ModelSelection: Codable, Equatable, Sendable {
                 let fit = try? regression.fit(
                     scores: candidate.scores.selectingRows(kept), targets: kept.map { targets[$0] }, penalty: penalty),
                 fit.termination.converged
-            else { return .nan }
-            return fold.heldOut.reduce(0.0) { sum, row in
-                let error = fit.predict(candidate.scores.row(row)) - targets[row]
-                return sum + error * error
-            } / Double(fold.heldOut.count)
+            else { return [Double](repeating: .nan, count: fold.heldOut.count) }
+            return fold.heldOut.map { fit.predict(candidate.scores.row($0)) }
         }
     }
 

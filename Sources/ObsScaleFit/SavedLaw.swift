@@ -14,8 +14,10 @@ import ObsScaleNumerics
 /// is loaded by the tests).
 public struct SavedLaw: Codable, Equatable, Sendable {
     /// The format this version writes: 2 adds the calibration of the score intervals, 3 the
-    /// reference family's points (forecasts at a compute with intervals).
-    public static let currentFormatVersion = 3
+    /// reference family's points (forecasts at a compute with intervals), 4 the weights of an
+    /// averaged law's members (an older obsscale would predict with equal weights, so it must
+    /// refuse the file).
+    public static let currentFormatVersion = 4
 
     public var formatVersion: Int
     /// The obsscale version that wrote it.
@@ -181,6 +183,17 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             }
             try finite([member.alpha, member.floor] + member.beta, "law.regression.members[\(index)]", bound: Self.largestCoefficient)
             guard member.members == nil else { throw refuse("law.regression.members[\(index)].members", "is not allowed (allowed: none)") }
+        }
+        if let weights = regression.memberWeights {
+            try count(weights.count, "law.regression.memberWeights", regression.members?.count ?? 0, "one weight per member")
+            try finite(weights, "law.regression.memberWeights", bound: 1)
+            if let index = weights.firstIndex(where: { $0 < 0 }) {
+                throw refuse("law.regression.memberWeights[\(index)]", "\(weights[index]) is not allowed (allowed: 0 to 1)")
+            }
+            let total = weights.reduce(0, +)
+            guard abs(total - 1) <= 1e-9 else {
+                throw refuse("law.regression.memberWeights", "sum to \(total), which is not allowed (allowed: a sum of 1)")
+            }
         }
         try count(regression.beta.count, "law.regression.beta", components, "law.pca.settings.componentCount = \(components)")
         try finite([regression.alpha], "law.regression.alpha", bound: Self.largestCoefficient)

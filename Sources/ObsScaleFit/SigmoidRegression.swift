@@ -482,25 +482,28 @@ public struct SigmoidRegression: Codable, Equatable, Sendable {
 
 extension SigmoidFit {
     /// The average of fits on the first k = 1…K capability columns (`ScalingLaw.averagesComponents`):
-    /// a law that predicts the mean of its members' predictions (`members`). Its α, β and b are the
-    /// members' means — each member's missing coefficients counted as 0 — for what needs one set
+    /// a law that predicts the weighted mean Σ wₖ·ŷₖ of its members' predictions (`members`,
+    /// `memberWeights`; nil weights: equal, 1/M each). Its α, β and b are the members' weighted
+    /// means — each member's missing coefficients counted as 0 — for what needs one set
     /// of coefficients (the benchmark weights, parameter intervals, the curvature behind leverages
     /// and calibrated intervals); its linear predictor is the link's inverse of the mean
     /// prediction (`linearPredictor`), so that P maps back to the mean through the averaged floor
     /// and equivalent FLOPs stay one line. `loss` is recomputed on `scores` and `targets` (the
     /// training rows), the termination is the first non-converged member's (or the widest's), the
     /// iterations and starts the members' sums. nil without members. O(M·K + m·M·K).
-    static func average(_ members: [SigmoidFit], scores: Matrix, targets: [Double]) -> SigmoidFit? {
+    static func average(_ members: [SigmoidFit], weights: [Double]? = nil, scores: Matrix, targets: [Double]) -> SigmoidFit? {
         guard let widest = members.max(by: { $0.beta.count < $1.beta.count }) else { return nil }
-        let count = Double(members.count), k = widest.beta.count
-        let alpha = members.reduce(0) { $0 + $1.alpha } / count
-        let beta = (0..<k).map { j in members.reduce(0) { $0 + (j < $1.beta.count ? $1.beta[j] : 0) } / count }
+        let k = widest.beta.count
+        let shares = weights.flatMap { $0.count == members.count ? $0 : nil } ?? Array(repeating: 1 / Double(members.count), count: members.count)
+        func mean(_ value: (SigmoidFit) -> Double) -> Double { zip(members, shares).reduce(0) { $0 + $1.1 * value($1.0) } }
+        let beta = (0..<k).map { j in mean { j < $0.beta.count ? $0.beta[j] : 0 } }
         var averaged = SigmoidFit(
-            settings: widest.settings, alpha: alpha, beta: beta, floor: members.reduce(0) { $0 + $1.floor } / count, loss: 0,
+            settings: widest.settings, alpha: mean(\.alpha), beta: beta, floor: mean(\.floor), loss: 0,
             iterations: members.reduce(0) { $0 + $1.iterations },
             termination: members.first { !$0.termination.converged }?.termination ?? widest.termination,
             gradientNorm: members.reduce(0) { max($0, $1.gradientNorm) }, startsTried: members.reduce(0) { $0 + $1.startsTried })
         averaged.members = members
+        averaged.memberWeights = weights == nil ? nil : shares
         averaged.loss = (0..<min(scores.rowCount, targets.count)).reduce(0) { sum, row in
             let residual = targets[row] - averaged.predict(scores.row(row))
             switch widest.settings.loss {
@@ -530,6 +533,9 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
     /// A law averaged over K (`average`): the fits on the first k = 1…K components whose mean
     /// prediction this fit predicts; nil for a single fit.
     public internal(set) var members: [SigmoidFit]?
+    /// The weights of `members` in the average, summing to 1 (`ScalingLaw.averageWeights`); nil:
+    /// equal weights (and in laws saved before weights existed).
+    public internal(set) var memberWeights: [Double]?
 
     /// [α, β₁…β_K] and, for the sigmoid-floor link, b: the layout of `SigmoidRegression.fit(start:)`.
     public var parameters: [Double] { [alpha] + beta + (settings.link == .sigmoidFloor ? [floor] : []) }
@@ -582,15 +588,16 @@ public struct SigmoidFit: Codable, Equatable, Sendable {
         return jacobian
     }
 
-    /// The linear predictor P = α + βᵀS (the "aggregate capability").
-    /// The linear predictor P = α + βᵀS at capability scores S; for an average (`members`), the
-    /// link's inverse of the members' mean prediction, so that `predict(linearPredictor:)` returns
-    /// that mean (clamped 1e-12 inside the link's range).
+    /// The linear predictor P = α + βᵀS (the "aggregate capability") at capability scores S; for an
+    /// average (`members`), the link's inverse of the members' weighted mean prediction, so that
+    /// `predict(linearPredictor:)` returns that mean (clamped 1e-12 inside the link's range).
     public func linearPredictor(_ scores: [Double]) -> Double {
         guard let members else {
             return alpha + Matrix.dot(beta, scores.count == beta.count ? scores : Array(scores.prefix(beta.count)))
         }
-        let mean = members.reduce(0) { $0 + $1.predict(scores) } / Double(members.count)
+        let mean =
+            memberWeights.map { weights in zip(members, weights).reduce(0) { $0 + $1.1 * $1.0.predict(scores) } }
+            ?? members.reduce(0) { $0 + $1.predict(scores) } / Double(members.count)
         func logit(_ p: Double) -> Double {
             let q = min(max(p, 1e-12), 1 - 1e-12)
             return log(q / (1 - q))

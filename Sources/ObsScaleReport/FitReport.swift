@@ -175,13 +175,26 @@ public enum FitReport {
                 "K = \(law.pca.settings.componentCount), not averaged over K: the training models are (nearly) the whole pool (--components average averages a subset's law)"
             ]
         }
-        var lines = ["The mean of the predictions of \(members.count) laws:"]
-        for (member, regression) in zip(members, law.regression.members ?? []) {
-            let prior =
+        let weights = law.regression.memberWeights
+        var lines = [
+            weights == nil
+                ? "The mean of the predictions of \(members.count) laws:"
+                : "The weighted mean of the predictions of \(members.count) laws ("
+                    + (law.settings.averageWeights == .stacking
+                        ? "stacking: the weights whose combination has the least cross-validated MSE):"
+                        : "weights ∝ 1 / cross-validated MSE):")
+        ]
+        for (index, (member, regression)) in zip(members, law.regression.members ?? []).enumerated() {
+            var notes = [
                 member.choice.map { choice in
                     choice.priorUsed ? "prior λ = \(Format.significant(choice.strength, 3))" : (choice.prior == nil ? "no prior" : "prior not used")
                 } ?? "no prior"
-            lines.append("  K = \(member.componentCount): \(FittedScalingLaw.formula(regression, link: law.settings.regression.link)) (\(prior))")
+            ]
+            if let error = member.crossValidatedError { notes.append("CV MSE \(Format.significant(error, 3))") }
+            if let weights, index < weights.count { notes.append("weight \(Format.fixed(weights[index], 2))") }
+            lines.append(
+                "  K = \(member.componentCount): \(FittedScalingLaw.formula(regression, link: law.settings.regression.link)) (\(notes.joined(separator: ", ")))"
+            )
         }
         return lines
     }

@@ -18,7 +18,8 @@ public enum SelectReport {
         text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
         text += "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
         text += "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); "
-        text += "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\n"
+        text += design(problem, criterion: criterion) + "\n"
+        if let anchored = anchored(problem) { text += anchored + "\n" }
         for note in problem.poolNotes { text += "note: \(note)\n" }
         if let screen = problem.outliers { text += render(screen) }
         text += "\n"
@@ -156,6 +157,18 @@ public enum SelectReport {
     }
 
     /// The stability table of a selection bootstrap and the most frequent units per budget.
+    /// "criterion V over 3 design columns, for the 71 models past the pool's cut".
+    static func design(_ problem: SelectionProblem, criterion: Criterion) -> String {
+        let rows = criterion == .v ? problem.targetDescription.map { ", for \($0)" } ?? "" : ""
+        return "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\(rows)"
+    }
+
+    /// The models the anchor forced in, as a sentence; nil without.
+    static func anchored(_ problem: SelectionProblem) -> String? {
+        guard !problem.anchoredModels.isEmpty else { return nil }
+        return "Always selected, for their place in the pool (--anchor): \(problem.anchoredModels.joined(separator: ", "))"
+    }
+
     static func render(_ bootstrap: SelectionBootstrapSummary, criterion: Criterion) -> String {
         let settings = bootstrap.settings
         let level = Format.percent(settings.level)
@@ -207,6 +220,8 @@ extension HTMLPage {
         let name = criterion.rawValue.uppercased()
         var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
         page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
+        page.paragraph("The " + SelectReport.design(problem, criterion: criterion) + ".")
+        if let anchored = SelectReport.anchored(problem) { page.paragraph(anchored) }
         for note in problem.poolNotes { page.paragraph("Note: " + note) }
         if let screen = problem.outliers {
             page.heading("Outlier screen")

@@ -19,12 +19,14 @@ public enum ValidationReportText {
         // An averaged law (`--components average`): the subset fits are the mean of K = 1…K.
         let components =
             settings.law.isAveraged
-            ? "the mean of the laws on 1…\(settings.law.pca.componentCount) PCs (a subset; the all-models fit: \(settings.law.pca.componentCount) PCs)"
+            ? "the \(settings.law.averageWeights == .equal ? "" : "CV-weighted ")mean of the laws on 1…\(settings.law.pca.componentCount) PCs "
+                + "(a subset; the all-models fit: \(settings.law.pca.componentCount) PCs)"
             : "\(settings.law.pca.componentCount) PCs"
         text += "Fit: \(components) of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
         text +=
             "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
         text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
+        text += "Design: \(design(settings.selection))\n"
         text += "Selectors: \(selectors.joined(separator: ", ")); baselines at the same cost: "
         text += report.randomBaseline.map { "\($0) (\(settings.randomCount) draws per budget, seed \(settings.seed)) and " } ?? ""
         text += "\(report.cheapest) (the cheapest units first)\n"
@@ -106,6 +108,26 @@ public enum ValidationReportText {
 
     /// "selection pool 47 models at or below", or with targets observed on different models,
     /// "selection pools of 20–47 models (per target: the pool models with it; 3 pools)".
+    /// The selectors' design: "V-optimality for the test models, no intercept, 3 design
+    /// columns; the pool's compute extremes anchored where a budget affords them (not the
+    /// baselines)".
+    static func design(_ setup: SelectionSetup) -> String {
+        let criterion = ["d": "D-optimality", "v": "V-optimality", "a": "A-optimality"][setup.criterion.rawValue] ?? setup.criterion.rawValue
+        let rows: String
+        switch setup.targets {
+        case .pool: rows = setup.criterion == .v ? " for the pool" : ""
+        case .aboveCutoff: rows = setup.criterion == .v ? " for the test models" : ""
+        case let .models(names): rows = setup.criterion == .v ? " for \(Plural.count(names.count, "listed model"))" : ""
+        }
+        let anchor: String
+        switch setup.anchor {
+        case .none: anchor = ""
+        case .computeExtremes: anchor = "; the pool's compute extremes anchored (not the baselines)"
+        case .auto: anchor = "; the pool's compute extremes anchored where a budget affords them (not the baselines)"
+        }
+        return "\(criterion)\(rows), \(setup.intercept ? "with" : "no") intercept, \(setup.componentCount) PCs\(anchor)"
+    }
+
     public static func describePools(_ report: ValidationReport) -> String {
         let sizes = report.pools.map(\.models.count)
         guard report.pools.count > 1, let smallest = sizes.min(), let largest = sizes.max() else {
@@ -321,6 +343,7 @@ extension HTMLPage {
         page.paragraph(
             "\(panelDescription). Split at \(report.settings.splitRule.cutDescription ?? "?"); \(ValidationReportText.describePools(report))."
         )
+        page.paragraph("Selection design: \(ValidationReportText.design(report.settings.selection)).")
         let selectors = report.selectors
         // Budgets as written (10 for 10%): targets with different pools spend different amounts.
         let budgets = report.settings.budgets.writtenValues

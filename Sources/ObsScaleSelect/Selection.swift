@@ -95,7 +95,26 @@ public enum Selection {
         guard options.gapTolerance >= 0, options.gapTolerance < 1 else {
             throw SelectionError.invalidSetting(.selectionGap, value: "\(options.gapTolerance)", allowed: "a fraction in [0, 1)")
         }
-        try problem.checkBudgets(budgets)
-        return try options.method.selector(options).select(problem, budgets: budgets, progress: progress)
+        // Budgets that cannot afford `--anchor auto`'s models are solved without them, together.
+        let plans = budgets.map { problem.forBudget($0) }
+        let selector = options.method.selector(options)
+        guard let note = plans.lazy.compactMap(\.note).first, let plain = plans.first(where: { $0.note != nil })?.problem else {
+            try problem.checkBudgets(budgets)
+            return try selector.select(problem, budgets: budgets, progress: progress)
+        }
+        let unanchored = budgets.indices.filter { plans[$0].note != nil }
+        try plain.checkBudgets(unanchored.map { budgets[$0] })
+        var results = [SelectionResult?](repeating: nil, count: budgets.count)
+        for (index, result) in zip(unanchored, try selector.select(plain, budgets: unanchored.map { budgets[$0] }, progress: progress)) {
+            results[index] = result
+            results[index]?.notes.append(note)
+        }
+        let anchored = budgets.indices.filter { plans[$0].note == nil }
+        if !anchored.isEmpty {
+            for (index, result) in zip(anchored, try selector.select(problem, budgets: anchored.map { budgets[$0] }, progress: progress)) {
+                results[index] = result
+            }
+        }
+        return results.compactMap { $0 }
     }
 }

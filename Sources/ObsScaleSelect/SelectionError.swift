@@ -51,6 +51,7 @@ extension Setting {
     public static let selectionGap = Setting(SelectionOptions.self, "gapTolerance")
     public static let setupComponentCount = Setting(SelectionSetup.self, "componentCount")
     public static let setupCutoffFlops = Setting(SelectionSetup.self, "cutoffFlops")
+    public static let setupMaxSizeB = Setting(SelectionSetup.self, "maxSizeB")
     public static let setupAnchor = Setting(SelectionSetup.self, "anchor")
     public static let setupTargets = Setting(SelectionSetup.self, "targets")
     public static let setupRidge = Setting(SelectionSetup.self, "ridge")

@@ -89,6 +89,13 @@ public struct SelectionProblem: Encodable, Sendable {
     /// What left the pool besides the filters asked for (models without the cost, outliers):
     /// for the report; the criterion does not depend on it.
     public var poolNotes: [String] = []
+    /// What the rows of L are, for the report ("the 71 models past the pool's cut"); nil: the pool.
+    public var targetDescription: String?
+    /// The pool models forced in for their place in the pool (`SelectionAnchor`), for the report.
+    public var anchoredModels: [String] = []
+    /// The must-include units only `SelectionAnchor.auto` forced in: a budget that cannot afford
+    /// them is solved without them (`forBudget`).
+    public internal(set) var optionalAnchors: [Int] = []
     /// The capability-space screen of the pool (`OutlierScreen`), for every report.
     public var outliers: OutlierScreen?
 
@@ -290,6 +297,20 @@ extension SelectionProblem {
     /// `validateBudgets`, then checks with clear messages that every budget affords the
     /// must-includes, the cheapest set of models that can give p independent design rows (without
     /// a ridge), and at least one unit. O(models · log models + budgets).
+    /// The problem to solve at `budget`: this one, or — when the units `SelectionAnchor.auto`
+    /// forced in leave no feasible subset within it (`checkBudgets`) — this one without them, with
+    /// the note to report. O(units·log units).
+    public func forBudget(_ budget: Double) -> (problem: SelectionProblem, note: String?) {
+        guard !optionalAnchors.isEmpty, (try? checkBudgets([budget])) == nil else { return (self, nil) }
+        var plain = self
+        let dropped = Set(optionalAnchors)
+        plain.constraints.mustInclude.removeAll { dropped.contains($0) }
+        plain.optionalAnchors = []
+        plain.anchoredModels = []
+        let names = optionalAnchors.map { units[$0].name }.joined(separator: ", ")
+        return (plain, "the pool's compute extremes (\(names); --anchor auto) do not fit this budget; selected without them")
+    }
+
     public func checkBudgets(_ budgets: [Double]) throws {
         try validateBudgets(budgets)
         let included = constraints.mustInclude.reduce(0.0) { $0 + units[$1].cost }

@@ -166,7 +166,9 @@ struct ChartReadabilityTests {
 /// `select`'s page with D-optimality: its (often negative) D values are drawn on a linear axis,
 /// one budget is described in a sentence, and the text shows a percentage budget as written.
 struct SelectPageTests {
-    static let base = ["select", "--panel", TestPaths.syntheticPanel, "--cost", "params", "--cutoff-flops", "10", "--method", "exchange"]
+    static let base = [
+        "select", "--panel", TestPaths.syntheticPanel, "--cost", "params", "--cutoff-flops", "10", "--method", "exchange", "--criterion", "d",
+    ]
 
     @Test func dValuesAreDrawnAndOneBudgetIsDescribed() throws {
         let folder = TestPaths.temporaryDirectory()

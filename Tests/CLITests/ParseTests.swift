@@ -123,6 +123,19 @@ struct ParseTests {
         #expect(setup == expected)
         #expect(command.options == SelectionOptions(method: .bnb, timeLimitSeconds: 3, seed: 9, threadCount: 2))
         #expect(try SelectCommand.parse(["--budget", "8", "--targets", "above-cutoff"]).setup().targets == .aboveCutoff)
+        // The default design follows whether the models to predict are known (past a FLOPs or a
+        // size cut): V for them, no intercept, anchored; else D with an intercept. A criterion
+        // given explicitly keeps the intercept and the pool rows, and no anchor.
+        func design(_ arguments: [String]) throws -> (Criterion, Bool, TargetSet, SelectionAnchor) {
+            let setup = try SelectCommand.parse(["--budget", "8"] + arguments).setup()
+            return (setup.criterion, setup.intercept, setup.targets, setup.anchor)
+        }
+        #expect(try design([]) == (.d, true, .pool, .none))
+        #expect(try design(["--cutoff-flops", "84"]) == (.v, false, .aboveCutoff, .auto))
+        #expect(try design(["--max-size", "13"]) == (.v, false, .aboveCutoff, .auto))
+        #expect(try design(["--cutoff-flops", "84", "--criterion", "v"]) == (.v, true, .pool, .none))
+        #expect(try design(["--cutoff-flops", "84", "--criterion", "d"]) == (.d, true, .pool, .none))
+        #expect(try design(["--cutoff-flops", "84", "--targets", "pool", "--intercept", "--anchor", "none"]) == (.v, true, .pool, .none))
         // One vocabulary in select and validate: pool (alias all), test (alias above-cutoff), or a file.
         for (spelling, rows) in [
             ("pool", CriterionRows.pool), ("all", .pool), ("test", .test), ("above-cutoff", .test), ("names.txt", .file("names.txt")),
@@ -165,12 +178,16 @@ struct ParseTests {
         #expect(validation.selection.maxFamilies == 8 && validation.selection.include == ["Llama-2"] && validation.selection.dropIncomplete)
         #expect(validation.selection.cutoffFlops == nil && validation.selection.componentCount == 3)
         // The paper's evaluation loss (Huber, δ = 1) with the recommended law is validate's default,
-        // and the recommended selection (models, D-optimality with an intercept).
+        // and the recommended selection for known models to predict (models, V-optimality for the
+        // test models without an intercept, the compute extremes anchored).
         var expectedLaw = ScalingLaw.recommended
         expectedLaw.benchmarks = ["MMLU", "ARC-C", "HellaSwag"]
         expectedLaw.regression = SigmoidRegression(loss: .huber(delta: 1))
         #expect(validation.law == expectedLaw)
-        #expect(validation.selection.criterion == .d && validation.selection.intercept)
+        let predicting = SelectionSetup.recommended(predicting: true)
+        #expect(validation.selection.criterion == .v && !validation.selection.intercept)
+        #expect(validation.selection.targets == .aboveCutoff && validation.selection.anchor == .auto)
+        #expect(predicting.criterion == .v && !predicting.intercept && predicting.targets == .aboveCutoff && predicting.anchor == .auto)
         let defaults = try ValidateCommand.parse(["--budget", "10%", "--cutoff-flops", "84"]).validation()
         #expect(defaults.selectors == [ValidationSelector(method: .auto, unit: .model)] && defaults.budgets.items == [.percent(10)])
         let simulated = try ValidateCommand.parse([

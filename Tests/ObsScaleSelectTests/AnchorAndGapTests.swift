@@ -80,12 +80,58 @@ struct AnchorAndGapTests {
         } catch {
             #expect("\(error)".contains("SelectionSetup.anchor") && "\(error)".contains("FLOPs or model sizes"), "\(error)")
         }
+        // auto anchors nothing on such a pool, and selects.
+        setup.anchor = .auto
+        let bareProblem = try setup.build(panel: bare)
+        #expect(bareProblem.constraints.mustInclude.isEmpty && bareProblem.anchoredModels.isEmpty)
         // With an include that is also an anchor, the unit is forced once.
+        setup.anchor = .computeExtremes
         setup.cost = .params
         let (low, _) = Self.extremes(full, scale: \.flops)
         setup.include = [low]
         let problem = try setup.build(panel: full)
         #expect(problem.constraints.mustInclude.count == 2)
+    }
+
+    /// `--anchor auto` (the default with models to predict) forces the extremes in where a budget
+    /// affords them, and solves a budget that does not without them, saying so; an explicit
+    /// `compute-extremes` refuses such a budget.
+    @Test func autoAnchorsWhereTheBudgetAffordsThem() throws {
+        let panel = try Self.panel()
+        var setup = SelectionSetup.recommended(predicting: false)
+        setup.cost = .params
+        setup.anchor = .auto
+        let problem = try setup.build(panel: panel)
+        let (low, high) = Self.extremes(panel, scale: \.flops)
+        #expect(Set(problem.anchoredModels) == [low, high] && problem.optionalAnchors.count == 2)
+        let anchors = problem.constraints.mustInclude.reduce(0) { $0 + problem.units[$1].cost }
+        let small = 0.9 * anchors, large = anchors + 0.1 * problem.units.reduce(0) { $0 + $1.cost }
+        for method in [SelectionMethod.greedy, .exchange, .auto] {
+            let results = try Selection.solve(problem, budgets: [small, large], options: SelectionOptions(method: method))
+            #expect(results.map(\.budget) == [small, large])
+            #expect(!results[0].models.contains(high) && results[0].notes.contains { $0.contains("--anchor auto") }, "\(method)")
+            #expect(results[1].models.contains(low) && results[1].models.contains(high), "\(method)")
+            #expect(!results[1].notes.contains { $0.contains("--anchor auto") })
+            #expect(results.allSatisfy { $0.totalCost <= $0.budget * (1 + 1e-12) })
+        }
+        setup.anchor = .computeExtremes
+        #expect(throws: SelectionError.self) {
+            try Selection.solve(try setup.build(panel: panel), budgets: [small], options: SelectionOptions(method: .greedy))
+        }
+    }
+
+    /// V for the models to predict: past a size cut as past a FLOPs cutoff; the report names them.
+    @Test func theModelsToPredictPastASizeCut() throws {
+        let panel = try Self.panel()
+        var setup = SelectionSetup.recommended(predicting: true)
+        setup.cost = .params
+        let sizes = panel.models.compactMap(\.parametersB).sorted()
+        setup.maxSizeB = sizes[sizes.count / 2]
+        let problem = try setup.build(panel: panel)
+        let larger = panel.models.filter { ($0.parametersB ?? 0) > sizes[sizes.count / 2] }.count
+        #expect(problem.targetDescription == "the \(larger) models past the pool's cut" && larger > 0)
+        setup.maxSizeB = nil
+        #expect(throws: SelectionError.self) { try setup.build(panel: panel) }
     }
 
     /// auto's branch-and-bound stops once the certified gap is within the tolerance: the gap it

@@ -14,6 +14,7 @@ extension SelectionUnit: ExpressibleByArgument {}
 extension SelectionMethod: ExpressibleByArgument {}
 extension Criterion: ExpressibleByArgument {}
 extension SelectionAnchor: ExpressibleByArgument {}
+extension ScalingLaw.AverageWeights: ExpressibleByArgument {}
 extension ModelSelection.FoldScheme: ExpressibleByArgument {}
 extension ModelSelection.Rule: ExpressibleByArgument {}
 extension PanelFormat.DuplicatePolicy: ExpressibleByArgument {}

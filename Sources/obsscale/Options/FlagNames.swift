@@ -82,6 +82,7 @@ enum FlagNames {
         .setupAnchor: "--anchor",
         .setupComponentCount: "--components",
         .setupCutoffFlops: "--cutoff-flops",
+        .setupMaxSizeB: "--max-size",
         .setupTargets: "--targets",
         .setupRidge: "--ridge",
         .setupExcludesOutliers: "--exclude-outliers",

@@ -24,7 +24,7 @@ extension LawDefaults {
 /// The recommended law's defaults, as they are (`fit`, `compare`).
 enum RecommendedLawDefaults: LawDefaults {}
 
-/// `--components K`, `auto` (K chosen by cross-validation) or `average` (the mean of the laws
+/// `--components K`, `auto` (K chosen by cross-validation) or `average` (the weighted mean of the laws
 /// with K = 1…--max-components).
 enum ComponentsChoice: Equatable, ExpressibleByArgument, CustomStringConvertible {
     case fixed(Int)
@@ -96,12 +96,20 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
     @Option(
         help: """
             Capability components K of the law; auto: K ∈ 1…--max-components by cross-validation on the training models; \
-            average: the mean of the laws with K = 1…--max-components (each with its own prior strength).
+            average: the weighted mean of the laws with K = 1…--max-components (each with its own prior strength; \
+            see --average-weights).
             """)
     var components: ComponentsChoice = Defaults.components
 
     @Option(name: .customLong("max-components"), help: "The largest K --components auto tries, and average averages.")
     var maxComponents = 3
+
+    @Option(
+        name: .customLong("average-weights"),
+        help: """
+            How --components average weighs its laws: cv (each in inverse proportion to its cross-validated error on             the training models) or equal.
+            """)
+    var averageWeights: ScalingLaw.AverageWeights = .crossValidated
 
     @Option(
         name: .customLong("pca-on"),
@@ -179,7 +187,10 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
             regression: SigmoidRegression(link: link, loss: loss == .ls ? .leastSquares : .huber(delta: huberDelta)),
             pcaOn: pcaOn, targetRange: targetRange, referenceFamily: referenceFamily, prior: priorSource,
             maxAutoComponents: components == .auto ? maxComponents : nil, selection: selection)
-        if components == .average { law.averagesComponents = true }
+        if components == .average {
+            law.averagesComponents = true
+            law.averageWeights = averageWeights
+        }
         return law
     }
 }

@@ -18,13 +18,6 @@ struct PoolOptions: ParsableArguments {
     @Flag(name: .customLong("drop-incomplete"), help: "Pool: drop models with a missing benchmark score.")
     var dropIncomplete = false
 
-    @Option(
-        help: """
-            Models always selected for their place in the pool: none, or compute-extremes (the pool's lowest- and \
-            highest-compute models; by size without FLOPs).
-            """)
-    var anchor: SelectionAnchor = SelectionSetup.recommended.anchor
-
     @Flag(
         name: .customLong("exclude-outliers"),
         help: "Pool: leave out the models far from the pool in capability space (robust Mahalanobis distance; listed in every report either way).")
@@ -40,7 +33,6 @@ struct PoolOptions: ParsableArguments {
         setup.maxFamilies = maxFamilies
         setup.include = include
         setup.dropIncomplete = dropIncomplete
-        setup.anchor = anchor
         setup.excludesOutliers = excludeOutliers
         return setup
     }

@@ -128,26 +128,54 @@ enum CriterionRows: ExpressibleByArgument, Equatable {
     }
 }
 
-/// The selection's design, shared by `select` and `validate`: the criterion, the intercept, and
-/// the rows of L.
+/// The selection's design, shared by `select` and `validate`: the criterion, the intercept, the
+/// rows of L and the anchor. Unset, each is the recommended design's for whether the models to predict are
+/// known (`SelectionSetup.recommended(predicting:)`).
 struct DesignOptions: ParsableArguments {
-    @Option(help: "Selection criterion: d (D-optimality, recommended), v (V-optimality, the paper), or a (A-optimality).")
-    var criterion: Criterion = SelectionSetup.recommended.criterion
+    @Option(
+        help: ArgumentHelp(
+            """
+            Selection criterion: d (D-optimality), v (V-optimality, the paper), or a (A-optimality). Default: v for the \
+            models to predict when they are known (past --cutoff-flops or --max-size; validate's test models), else d.
+            """, valueName: "criterion"))
+    var criterion: Criterion?
 
-    @Flag(inversion: .prefixedNo, help: "Add an intercept column to the selection's design (recommended; the paper has none).")
-    var intercept = SelectionSetup.recommended.intercept
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Add an intercept column to the selection's design (default: on, except when the default criterion is v for the \
+            models to predict; the paper has none).
+            """)
+    var intercept: Bool?
 
     @Option(
-        help: """
+        help: ArgumentHelp(
+            """
             Rows of L, the models the criterion asks to predict well: pool (every pool model, the paper; alias all), test \
-            (the models above --cutoff-flops; alias above-cutoff), or a file of model names, one a line.
-            """)
-    var targets: CriterionRows = .pool
+            (the models past the pool's cut: --cutoff-flops or --max-size, validate's test models; alias above-cutoff), or a \
+            file of model names, one a line. Default: test when the default criterion is v for the models to predict, else \
+            pool.
+            """, valueName: "targets"))
+    var targets: CriterionRows?
 
-    /// `setup` with this design (reads a `--targets FILE`).
-    func apply(to setup: inout SelectionSetup) throws {
-        setup.criterion = criterion
-        setup.intercept = intercept
-        setup.targets = try targets.rows()
+    @Option(
+        help: ArgumentHelp(
+            """
+            Models always selected for their place in the pool: none, compute-extremes (the pool's lowest- and \
+            highest-compute models; by size without FLOPs), or auto (compute-extremes when the pool has FLOPs or sizes, \
+            dropped at a budget they do not fit). Default: auto with the default criterion when the models to predict are \
+            known, else none.
+            """, valueName: "anchor"))
+    var anchor: SelectionAnchor?
+
+    /// `setup` with this design (reads a `--targets FILE`); what is unset comes from the
+    /// recommended design, for a pool whose models to predict are known when `predicting`.
+    func apply(to setup: inout SelectionSetup, predicting: Bool) throws {
+        // A criterion given explicitly keeps the intercept and the pool rows unless they are given.
+        let recommended = SelectionSetup.recommended(predicting: predicting && criterion == nil)
+        setup.criterion = criterion ?? recommended.criterion
+        setup.intercept = intercept ?? recommended.intercept
+        setup.targets = try targets?.rows() ?? recommended.targets
+        setup.anchor = anchor ?? recommended.anchor
     }
 }

@@ -23,7 +23,6 @@ struct SelectCommand: ParsableCommand {
     var method: SelectionMethod = .auto
 
     @OptionGroup(title: "Design") var designOptions: DesignOptions
-    var criterion: Criterion { designOptions.criterion }
 
     @Option(help: "Units never selected (comma-separated).", transform: Parse.commaList)
     var exclude: [String] = []
@@ -86,7 +85,7 @@ struct SelectCommand: ParsableCommand {
     /// The selection setup the options describe (reads a `--targets FILE`).
     func setup() throws -> SelectionSetup {
         var setup = poolOptions.setup(benchmarks: panelOptions.benchmarks, componentCount: components)
-        try designOptions.apply(to: &setup)
+        try designOptions.apply(to: &setup, predicting: poolOptions.cutoffFlops != nil || maxSize != nil)
         setup.ridge = ridge
         setup.unit = unit
         setup.maxSizeB = maxSize
@@ -131,7 +130,7 @@ struct SelectCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
-            let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [designOptions.targets.path])
+            let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [designOptions.targets?.path])
             let loaded = try panelOptions.load(companions: Self.companions(advises: advise, cost: poolOptions.cost), outputs: outputs)
             let selectionSetup = try setup()
             let problem = try selectionSetup.build(panel: loaded.panel)
@@ -175,7 +174,7 @@ struct SelectCommand: ParsableCommand {
                 case "--html":
                     return HTMLPage.select(
                         results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                        criterion: criterion, bootstrap: summary, advice: advice, budgetLabels: budget.labels
+                        criterion: selectionSetup.criterion, bootstrap: summary, advice: advice, budgetLabels: budget.labels
                     ).data
                 case "--plan":
                     return Data(
@@ -187,7 +186,7 @@ struct SelectCommand: ParsableCommand {
             printReport(
                 SelectReport.render(
                     results, problem: problem, panelDescription: panelOptions.describe(loaded),
-                    costName: poolOptions.cost.description, criterion: criterion, bootstrap: summary, advice: advice,
+                    costName: poolOptions.cost.description, criterion: selectionSetup.criterion, bootstrap: summary, advice: advice,
                     budgetLabels: budget.labels),
                 quiet: panelOptions.quiet(outputs))
         }

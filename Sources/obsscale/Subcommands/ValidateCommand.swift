@@ -127,7 +127,7 @@ struct ValidateCommand: ParsableCommand {
             benchmarks: selectBenchmarks ?? panelOptions.benchmarks, componentCount: selectComponents ?? lawOptions.componentCount)
         validation.selection.cutoffFlops = nil  // the evaluation's own cutoff is the pool's (Validation.cutoffFlops)
         validation.split = cutOptions.rule
-        try designOptions.apply(to: &validation.selection)
+        try designOptions.apply(to: &validation.selection, predicting: true)
         validation.selectors = method
         validation.randomCount = random
         validation.law = try lawOptions.law(benchmarks: panelOptions.benchmarks)
@@ -165,7 +165,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(flagOverrides: FlagNames.validateOverrides) {
-            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile, designOptions.targets.path])
+            let outputs = try panelOptions.outputs([("--html", runOptions.html)], inputs: [lawOptions.priorFile, designOptions.targets?.path])
             if let simulate {
                 let shard = try bootstrapOptions.shard(count: simulate, countSetting: .simulationWorldCount)
                 let study = try study(worldCount: simulate)

@@ -143,8 +143,17 @@ public struct IntervalCalibrator: Sendable {
         let strength: Double
     }
 
-    /// Features below this are 0 in the quantile regressions.
+    /// Features below this, or below `relativeNegligibleFeature` times their largest value over the
+    /// records, are 0 in the quantile regressions: such a term moves a line by at most a millionth
+    /// of that feature's largest term, and GLPK's primal simplex can stall for minutes on a column
+    /// spanning many orders of magnitude (a record with σ = 7e-8 beside σ = 0.2 did, on the public
+    /// panel's validation at 10% of the parameters).
     static let negligibleFeature = 1e-12
+    static let relativeNegligibleFeature = 1e-6
+    /// Simplex iterations allowed per record in one quantile regression: an optimum is reached in
+    /// about one bound flip per record; a program that needs far more has stalled, and the lines
+    /// fall back to the shipped ones (with the reason).
+    static let iterationsPerRecord = 50
 
     /// The two quantile regressions at `level` (τ = (1 + level)/2): b⁺ of r on (1, σ, sd, d1,
     /// headroom) and b⁻ of −r on (1, σ, sd, d1, footroom), each min_{b ≥ 0} Σ ρ_τ(·), solved as
@@ -153,7 +162,8 @@ public struct IntervalCalibrator: Sendable {
     /// dual simplex with the long-step ratio test, and 15 against 95 ms for the harder side of a
     /// single fit, with the same optima; presolve made it slower); a feature that is 0 in every
     /// record (the room to the bounds of the unbounded linear link) gets coefficient 0; one below
-    /// `negligibleFeature` counts as 0. nil when GLPK finds no optimum. Cost: O(iterations·records).
+    /// `negligibleFeature` (absolute or relative) counts as 0. nil when GLPK finds no optimum within
+    /// `iterationsPerRecord` iterations per record. Cost: O(iterations·records).
     public static func quantileLines(_ records: [Record], level: Double) -> QuantileLines? {
         let tau = (1 + level) / 2
         func regression(_ response: (Record) -> Double, _ terms: (IntervalFeatures) -> [Double]) -> [Double]? {
@@ -164,10 +174,12 @@ public struct IntervalCalibrator: Sendable {
             for j in 0..<5 {
                 // A feature below 1e-12 (a curve error of 1e-23 where the law is flat) is 0: GLPK's
                 // checks refuse coefficients under 1e-15, and it adds nothing to a quantile line.
-                let column = rows.indices.compactMap { k in rows[k][j] < Self.negligibleFeature ? nil : (index: k, coefficient: rows[k][j]) }
+                let threshold = max(Self.negligibleFeature, Self.relativeNegligibleFeature * rows.reduce(0.0) { max($0, $1[j]) })
+                let column = rows.indices.compactMap { k in rows[k][j] < threshold ? nil : (index: k, coefficient: rows[k][j]) }
                 rowOfFeature.append(column.isEmpty ? nil : program.addConstraint(terms: column, upperBound: 0))
             }
-            guard let solution = try? program.solve(options: SolveOptions(presolve: false)), solution.status == .optimal,
+            let options = SolveOptions(presolve: false, iterationLimit: Self.iterationsPerRecord * records.count + 1000)
+            guard let solution = try? program.solve(options: options), solution.status == .optimal,
                 solution.duals.count == program.constraints.count
             else { return nil }
             return rowOfFeature.map { row in row.map { max(0, solution.duals[$0]) } ?? 0 }

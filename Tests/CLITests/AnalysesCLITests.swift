@@ -12,7 +12,7 @@ struct AnalysesCLITests {
         "gsm8k_cot_self_consistency_8_exact_match,maj@5-flexible-extract",
     ]
 
-    @Test(.realPanel) func efficiencyTableAndJSON() throws {
+    @Test func efficiencyTableAndJSON() throws {
         let data = try JSONRoundTripTests.run(["efficiency", "--panel", TestPaths.panel, "--preset", "paper-2024"])
         let report = try JSONRoundTripTests.roundTrip(data, EfficiencyOptions.self, ComputeEfficiency.Result.self, command: "efficiency")
         #expect(report.result.families.count == 19)
@@ -25,7 +25,7 @@ struct AnalysesCLITests {
         #expect(text.stdout.contains("Phi *"))
     }
 
-    @Test(.realPanel) func predictorBaselinesFromTheCommandLine() throws {
+    @Test func predictorBaselinesFromTheCommandLine() throws {
         let common = [
             "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven, "--cutoff-flops", "22",
             "--target", "arithmetic_3ds_2_acc", "--prior", "none", "--pca-on", "train",
@@ -46,7 +46,7 @@ struct AnalysesCLITests {
         #expect(refused.stderr.contains("--bootstrap"))
     }
 
-    @Test(.realPanel) func compareWithBootstrapAndFamilies() throws {
+    @Test func compareWithBootstrapAndFamilies() throws {
         let arguments =
             ["compare", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven, "--cutoff-flops", "84"]
             + Self.gsm8k.flatMap { ["--target", $0] } + ["--prior", "none", "--by-family", "--bootstrap", "20", "--seed", "3"]
@@ -63,7 +63,7 @@ struct AnalysesCLITests {
     }
 
     /// Two identical targets, one target, a per-target capability space: exit 64, nothing written.
-    @Test(.realPanel) func compareRefusesBadTargets() throws {
+    @Test func compareRefusesBadTargets() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("never.json").path
         let base = ["compare", "--panel", TestPaths.panel, "--preset", "paper-2024", "--json", json]
         for extra in [

@@ -11,7 +11,7 @@ struct BootstrapCLITests {
         "--bootstrap", "200", "--seed", "11",
     ]
 
-    @Test(.realPanel) func fitBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
+    @Test func fitBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
         let folder = TestPaths.temporaryDirectory()
         var outputs: [(stdout: String, json: Data)] = []
         for threads in ["1", "2"] {
@@ -32,7 +32,7 @@ struct BootstrapCLITests {
         #expect((bootstrap["atFlops"] as? [Any])?.count == 1)
     }
 
-    @Test(.realPanel) func selectBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
+    @Test func selectBootstrapIsByteIdenticalForOneAndTwoThreads() throws {
         let folder = TestPaths.temporaryDirectory()
         var reports: [Data] = []
         for threads in ["1", "2"] {
@@ -51,7 +51,6 @@ struct BootstrapCLITests {
     }
 
     @Test(
-        .realPanel,
         arguments: [
             (["--bootstrap=-3"], "--bootstrap: '-3' is not allowed"),
             (["--bootstrap", "10", "--level", "1.5"], "--level: 1.5 is not allowed"),

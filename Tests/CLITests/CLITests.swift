@@ -2,13 +2,13 @@ import Foundation
 import Testing
 import _TestSupport
 
-/// The `obsscale` executable end to end on the real panel (`RealPanel`) and on
+/// The `obsscale` executable end to end on the public panel (`TestPaths.sharedData`) and on
 /// bad input: exit codes, messages, and that no output file is written on failure.
 struct CLITests {
     static let seven = "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,XWinograd,HumanEval"
     static let target = "gsm8k_cot_8_exact_match,flexible-extract"
 
-    @Test(.realPanel) func pcaOnThePaperPreset() throws {
+    @Test func pcaOnThePaperPreset() throws {
         let result = try runCLI(["pca", "--panel", TestPaths.panel, "--preset", "paper-2024"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("77 models in 21 families (preset paper-2024)"))
@@ -20,7 +20,7 @@ struct CLITests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test(.realPanel, arguments: ["ls", "huber"])
+    @Test(arguments: ["ls", "huber"])
     func fitOnThePaperSetupWritesJSON(loss: String) throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("fit.json").path
         let result = try runCLI([
@@ -108,7 +108,7 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
-    @Test(.realPanel) func failedFitLeavesAnExistingReportUntouched() throws {
+    @Test func failedFitLeavesAnExistingReportUntouched() throws {
         let folder = TestPaths.temporaryDirectory()
         let json = folder.appendingPathComponent("fit.json").path
         try Data("previous".utf8).write(to: URL(fileURLWithPath: json))
@@ -122,7 +122,7 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fit.json"])
     }
 
-    @Test(.realPanel) func fitOptionErrors() throws {
+    @Test func fitOptionErrors() throws {
         let common = ["fit", "--panel", TestPaths.panel, "--target", Self.target]
         let both = try runCLI(common + ["--cutoff-flops", "84", "--test-top", "0.2"])
         #expect(both.status == 64 && both.stderr.contains("at most one split"))

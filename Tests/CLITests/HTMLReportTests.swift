@@ -69,7 +69,7 @@ struct HTMLReportTests {
         #expect(rendered.components(separatedBy: "class=\"mark\"").count - 1 == 5000)
     }
 
-    @Test(.realPanel) func commandsWriteCheckedReports() throws {
+    @Test func commandsWriteCheckedReports() throws {
         let folder = TestPaths.temporaryDirectory()
         let runs: [(String, [String], Int)] = [
             (

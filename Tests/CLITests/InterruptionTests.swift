@@ -29,7 +29,7 @@ struct InterruptionTests {
         ]
     }
 
-    @Test(.realPanel) func killedRunsLeaveTheOldFileOrACompleteNewOne() throws {
+    @Test func killedRunsLeaveTheOldFileOrACompleteNewOne() throws {
         let folder = TestPaths.temporaryDirectory()
         let json = folder.appendingPathComponent("fit.json").path, html = folder.appendingPathComponent("fit.html").path
         let old = "OLD REPORT\n"
@@ -58,7 +58,7 @@ struct InterruptionTests {
         #expect(sawNew, "the last run was not killed and must have replaced the files")
     }
 
-    @Test(.realPanel) func sigintStopsWithAMessageAndWritesNothing() throws {
+    @Test func sigintStopsWithAMessageAndWritesNothing() throws {
         let folder = TestPaths.temporaryDirectory()
         let json = folder.appendingPathComponent("never.json").path, html = folder.appendingPathComponent("never.html").path
         let (process, errors) = try Self.start(Self.longFit(json: json, html: html, replicates: 200_000))
@@ -72,7 +72,7 @@ struct InterruptionTests {
         #expect(!FileManager.default.fileExists(atPath: json) && !FileManager.default.fileExists(atPath: html))
     }
 
-    @Test(.realPanel) func timeLimitReturnsTheBestSubsetWithItsGap() throws {
+    @Test func timeLimitReturnsTheBestSubsetWithItsGap() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("select.json").path
         let result = try runCLI([
             "select", "--panel", TestPaths.panel, "--preset", "paper-2024-all", "--unit", "model", "--cost", "params",

@@ -26,13 +26,13 @@ struct JSONRoundTripTests {
         return report
     }
 
-    @Test(.realPanel) func pca() throws {
+    @Test func pca() throws {
         let data = try Self.run(["pca", "--panel", TestPaths.panel, "--preset", "paper-2024"])
         let report = try Self.roundTrip(data, PCAOptions.self, CapabilityAnalysis.Result.self, command: "pca")
         #expect(report.seed == nil)
     }
 
-    @Test(.realPanel) func fitWithBootstrap() throws {
+    @Test func fitWithBootstrap() throws {
         let data = try Self.run([
             "fit", "--panel", TestPaths.panel, "--preset", "paper-2024", "--target", CLITests.target,
             "--cutoff-flops", "84", "--bootstrap", "50", "--seed", "9", "--at-flops", "840",
@@ -42,7 +42,7 @@ struct JSONRoundTripTests {
         #expect(report.result.bootstrap?.predictions.count == 77)
     }
 
-    @Test(.realPanel) func selectWithBootstrap() throws {
+    @Test func selectWithBootstrap() throws {
         let data = try Self.run([
             "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--budget", "8,16",
             "--unit", "family", "--max-families", "6", "--bootstrap", "10", "--seed", "4",
@@ -51,7 +51,7 @@ struct JSONRoundTripTests {
         #expect(report.seed == 4 && report.result.results.count == 2 && report.result.bootstrap?.budgets.count == 2)
     }
 
-    @Test(.realPanel) func validateOnThePanelAndSimulated() throws {
+    @Test func validateOnThePanelAndSimulated() throws {
         let data = try Self.run([
             "validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--cutoff-flops", "84",
             "--budget", "4,12", "--target", CLITests.target, "--drop-incomplete", "--max-families", "10",

@@ -98,7 +98,7 @@ struct LeaderboardCLITests {
     /// Your own results join the public ones: `--downstream` adds to the companion files (the
     /// public prior keeps its metrics), `--no-companions` drops them; names differing in case or
     /// the `org/` prefix are matched and counted in the report.
-    @Test(.realPanel) func ownResultsJoinThePublicOnes() throws {
+    @Test func ownResultsJoinThePublicOnes() throws {
         let results = TestPaths.write(
             "model,my_eval\nMETA-LLAMA/LLAMA-2-7B-HF,0.3\nLlama-2-13b-hf,0.4\nmistralai/Mistral-7B-v0.1,0.5\nlab/unreleased,0.9\n", name: "mine.csv")
         let joined = try runCLI(["columns", "--panel", TestPaths.panel, "--downstream", results])

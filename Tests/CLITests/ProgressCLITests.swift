@@ -28,7 +28,7 @@ struct ProgressCLITests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test(.realPanel, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func barOnATerminalOnly() throws {
         let terminal = try Self.runInTerminal(Self.arguments)
         #expect(terminal.status == 0)
@@ -49,7 +49,7 @@ struct ProgressCLITests {
     }
 
     /// Branch-and-bound over several budgets: one bar per budget, named by it, with its own ETA.
-    @Test(.realPanel, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func branchAndBoundNamesItsBudget() throws {
         let terminal = try Self.runInTerminal([
             "select", "--panel", TestPaths.panel, "--preset", "paper-2024", "--cost", "params", "--budget", "5%,10%", "--method", "bnb",

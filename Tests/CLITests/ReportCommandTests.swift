@@ -68,7 +68,7 @@ struct ReportCommandTests {
         #expect(untimed == 2)  // two budgets
     }
 
-    @Test(.realPanel) func validationReportGivesTheRunsPageAndText() throws {
+    @Test func validationReportGivesTheRunsPageAndText() throws {
         let folder = TestPaths.temporaryDirectory()
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
         let run = try runCLI([

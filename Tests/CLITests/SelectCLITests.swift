@@ -2,13 +2,13 @@ import Foundation
 import Testing
 import _TestSupport
 
-/// `obsscale select` end to end on the real panel, and its bad-input errors.
+/// `obsscale select` end to end on the public panel, and its bad-input errors.
 struct SelectCLITests {
     static let base = ["select", "--panel", TestPaths.panel, "--preset", "paper-2024"]
     /// The paper's §5 setup: whole families, V-optimality, no intercept.
     static let paper = ["--unit", "family", "--criterion", "v", "--no-intercept"]
 
-    @Test(.realPanel) func guideSetupPrintsARowPerBudgetAndWritesJSON() throws {
+    @Test func guideSetupPrintsARowPerBudgetAndWritesJSON() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("select.json").path
         let result = try runCLI(Self.base + Self.paper + ["--include", "Llama-2", "--max-families", "10", "--budget", "4,8,12", "--json", json])
         #expect(result.status == 0, "\(result.stderr)")
@@ -21,7 +21,7 @@ struct SelectCLITests {
         #expect(results.first?["units"] as? [String] == ["Llama-2", "Mistral"])
     }
 
-    @Test(.realPanel) func percentBudgetsAndModelUnits() throws {
+    @Test func percentBudgetsAndModelUnits() throws {
         let result = try runCLI(Self.base + ["--unit", "model", "--cost", "params", "--budget", "10%", "--method", "exchange"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("cost 'params'"))
@@ -47,7 +47,7 @@ struct SelectCLITests {
         (["--budget", "8", "--time-limit=-1"], "--time-limit: '-1.0' is not allowed"),
     ]
 
-    @Test(.realPanel, arguments: 0..<10)
+    @Test(arguments: 0..<10)
     func badSelectInputIsAClearErrorAndWritesNothing(index: Int) throws {
         let (arguments, fragment) = Self.badInputs[index]
         let folder = TestPaths.temporaryDirectory()

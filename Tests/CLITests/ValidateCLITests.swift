@@ -2,12 +2,12 @@ import Foundation
 import Testing
 import _TestSupport
 
-/// `obsscale validate` end to end: the paper's setup on the real panel, a simulation study, and
+/// `obsscale validate` end to end: the paper's setup on the public panel, a simulation study, and
 /// bad options (exit 64, a message naming the option, nothing written).
 struct ValidateCLITests {
     static let eight = "MMLU,ARC-C,HellaSwag,Winograd,TruthfulQA,GSM8K,XWinograd,HumanEval"
 
-    @Test(.realPanel) func paperSetupOnTheRealPanel() throws {
+    @Test func paperSetupOnTheRealPanel() throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("validate.json").path
         let result = try runCLI([
             "validate", "--panel", TestPaths.panel, "--preset", "paper-2024", "--benchmarks", CLITests.seven,
@@ -52,7 +52,6 @@ struct ValidateCLITests {
     }
 
     @Test(
-        .realPanel,
         arguments: [
             (
                 ["--target", CLITests.target, "--method", "simplex"],
@@ -115,7 +114,6 @@ struct ValidateCLITests {
 
     /// A size cut must be > 0 and leave models on both sides; the message names --cutoff-size.
     @Test(
-        .realPanel,
         arguments: [
             (["--cutoff-size", "0"], "--cutoff-size: '0.0' is not allowed (allowed: a finite number > 0 (billions of parameters))"),
             (

@@ -128,7 +128,7 @@ struct OwnDataTests {
 
 /// Companion downstream files are opened only when a command needs them, and then only the
 /// needed columns are converted; files named with `downstreamPaths` are always read.
-@Suite(.realPanel) struct CompanionFilesTests {
+struct CompanionFilesTests {
     static let target = "gsm8k_cot_8_exact_match,flexible-extract"
 
     @Test func readOnlyWhatIsNeeded() throws {

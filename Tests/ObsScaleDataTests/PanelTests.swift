@@ -40,7 +40,7 @@ struct PanelTests {
         #expect(panel.familyNames == ["A", "B", "C"])
     }
 
-    @Test(.realPanel) func realPanelAndQuotedDownstreamHeadersJoin() throws {
+    @Test func realPanelAndQuotedDownstreamHeadersJoin() throws {
         let panel = try Panel.load(panelPath: TestPaths.panel, downstreamPaths: [TestPaths.postTraining, TestPaths.emergent])
         #expect(panel.count == 148)
         #expect(panel.benchmarkNames == Panel.standardBenchmarks)
@@ -220,7 +220,7 @@ struct PanelTests {
         #expect(message { _ = try Split(panel: panel, rule: .holdout(["org/c-13"])) } == "unknown model 'org/c-13'; did you mean 'org/c-13b'?")
     }
 
-    @Test(.realPanel) func presetsAndPanelResolution() throws {
+    @Test func presetsAndPanelResolution() throws {
         let preset = try Preset.load(TestPaths.preset2024)
         #expect(preset.families.count == 28)
         #expect(preset.excludeModels.count == 20)

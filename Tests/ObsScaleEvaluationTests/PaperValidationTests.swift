@@ -8,7 +8,7 @@ import _TestSupport
 /// V-optimal subsets, test models, and — for every well-posed fit — the same test and agreement
 /// MSEs as the tightly converged Huber optimum, with imputation and PCA on the subset (the
 /// paper) and on the panel.
-@Suite(.realPanel) struct PaperValidationTests {
+struct PaperValidationTests {
     /// The keys of Fixtures/paper_validation.json these tests read.
     struct Fixture: Decodable, Sendable {
         struct Target: Decodable, Sendable {

@@ -17,7 +17,7 @@ import _TestSupport
 /// As in `PriorFixtureTests`, the priors move with the few source laws that have no unique
 /// optimum, so the choice is checked step by step with numpy's priors given, and end to end with
 /// the library's own.
-@Suite(.realPanel) struct AutoComponentsFixtureTests {
+struct AutoComponentsFixtureTests {
     static let setupNames = ["autoComponents", "autoComponentsPriorUsed"]
 
     /// The decision words of the λ half of the reason (before the K part).

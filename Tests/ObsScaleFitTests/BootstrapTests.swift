@@ -42,7 +42,7 @@ struct BootstrapTests {
     }
 
     /// Refitting on exactly the training rows reproduces the full-data fit, in both modes.
-    @Test(.realPanel, arguments: [false, true])
+    @Test(arguments: [false, true])
     func replicateOnTheTrainingRowsIsTheFullFit(refitPCA: Bool) throws {
         let (panel, fit) = try Self.paperFit()
         let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap(refitPCA: refitPCA))
@@ -55,7 +55,7 @@ struct BootstrapTests {
 
     /// The prediction intervals resample leave-one-family-out residuals: one per training model,
     /// centered, each its family's model predicted by the law fitted without that family.
-    @Test(.realPanel) func heldOutResidualsLeaveOneFamilyOut() throws {
+    @Test func heldOutResidualsLeaveOneFamilyOut() throws {
         let (panel, fit) = try Self.paperFit()
         let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap())
         #expect(context.heldOutResiduals.count == fit.trainMetrics.count)
@@ -75,7 +75,7 @@ struct BootstrapTests {
         #expect(maxRelativeDifference(Array(context.heldOutResiduals.prefix(family.count)), raw.map { $0 - center }, floor: 1e-3) < 1e-6)
     }
 
-    @Test(.realPanel) func identicalForOneAndTwoThreads() throws {
+    @Test func identicalForOneAndTwoThreads() throws {
         let (panel, fit) = try Self.paperFit()
         for settings in [FitBootstrap(replicateCount: 64, seed: 7), FitBootstrap(replicateCount: 32, resampling: .families, refitPCA: true, seed: 7)]
         {
@@ -93,7 +93,7 @@ struct BootstrapTests {
         }
     }
 
-    @Test(.realPanel) func intervalsBracketTheEstimateOnThePaperFit() throws {
+    @Test func intervalsBracketTheEstimateOnThePaperFit() throws {
         let (panel, fit) = try Self.paperFit()
         let summary = try FitBootstrap(replicateCount: 200).run(fit, panel: panel, log10Flops: [log10(840)], threadCount: 2)
         #expect(summary.failures.count == 0)
@@ -112,7 +112,7 @@ struct BootstrapTests {
     }
 
     /// Replicates that cannot be fitted are counted with their reason, never thrown.
-    @Test(.realPanel) func failedReplicatesAreCounted() throws {
+    @Test func failedReplicatesAreCounted() throws {
         let (panel, _) = try Self.paperFit()
         // Train on one Phi model and the Pythia family: a family draw of (Phi, Phi) leaves 2 rows
         // for the 3 parameters of a one-PC sigmoid-floor fit (probability 1/4 per replicate).
@@ -128,7 +128,7 @@ struct BootstrapTests {
         #expect(summary.failures.firstReplicates.count == min(20, summary.failures.count))
     }
 
-    @Test(.realPanel) func invalidSettingsAreRejectedWithTheirRange() throws {
+    @Test func invalidSettingsAreRejectedWithTheirRange() throws {
         let (panel, fit) = try Self.paperFit()
         #expect(throws: FitError.invalidSetting(.fitBootstrapLevel, value: "1.0", allowed: "a probability strictly between 0 and 1, e.g. 0.95")) {
             try FitBootstrap(level: 1).run(fit, panel: panel)
@@ -202,7 +202,7 @@ struct BootstrapFixtureTests {
 
     static let fixture = Result { try decodeFixture(Fixture.self, TestPaths.fixture("paper_bootstrap.json", near: #filePath)) }
 
-    @Test(.realPanel, arguments: [false, true])
+    @Test(arguments: [false, true])
     func replicatesMatchTheReference(refitPCA: Bool) throws {
         let (panel, fit) = try BootstrapTests.paperFit()
         let context = try FitBootstrap.Context(fit: fit, panel: panel, settings: FitBootstrap(refitPCA: refitPCA))

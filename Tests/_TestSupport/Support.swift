@@ -8,11 +8,10 @@ public enum TestPaths {
     public static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The folder of the real public panel (`RealPanel.directory`), or the last place searched when
-    /// it is absent (tests that need it are skipped then; see `RealPanel`).
-    public static var sharedData: URL {
-        RealPanel.directory ?? RealPanel.candidates[RealPanel.candidates.count - 1]
-    }
+    /// The folder of the public panel files the tests read: the real files when found
+    /// (`RealPanel.directory`), else the committed slices of them (`RealPanel.slices`), so a clone
+    /// without the data runs every numeric check on the rows and columns those checks use.
+    public static var sharedData: URL { RealPanel.directory ?? RealPanel.slices }
 
     public static var panel: String { sharedData.appendingPathComponent("base_llm_benchmark_eval.csv").path }
     public static var postTraining: String { sharedData.appendingPathComponent("base_llm_post_training_eval.csv").path }
@@ -44,10 +43,14 @@ public enum TestPaths {
 /// where the tool looks: `$OBSSCALE_DATA_DIR` (alone, when set), else the folder of `$OBSSCALE_PANEL`, `data/obsscaling/`
 /// in the checkout (after `obsscale data fetch`). CI names its copy with `$OBSSCALE_DATA_DIR`.
 ///
-/// Tests that read them carry the `.realPanel` trait: without the files they are skipped with that
-/// reason, so `make test` passes in a fresh clone anywhere. CI sets `$OBSSCALE_REQUIRE_REAL_PANEL`,
-/// which runs them regardless — they then fail if the files are missing — and makes
-/// `RealPanelTests` fail with the folders searched.
+/// Where none of these folders holds them — a fresh clone, or `OBSSCALE_DATA_DIR=/nonexistent` to
+/// see what one runs — the tests read `slices`: the rows and columns of the files that the tests
+/// use, committed in `Tests/Fixtures/public-panel/` (Apache-2.0, like the files; its README says
+/// how they are made). Only tests that need the published files themselves (their checksums)
+/// carry the `.realPanel` trait and are skipped, with that reason, without them. CI sets
+/// `$OBSSCALE_REQUIRE_REAL_PANEL`, which runs those regardless — they then fail if the files are
+/// missing — and makes `RealPanelTests` fail with the folders searched, so CI never passes on the
+/// slices alone.
 public enum RealPanel {
     public static let fileNames = [
         "base_llm_benchmark_eval.csv", "base_llm_post_training_eval.csv",
@@ -58,8 +61,8 @@ public enum RealPanel {
     public static var candidates: [URL] {
         let environment = ProcessInfo.processInfo.environment
         var folders: [URL] = []
-        // An explicit folder is the only candidate (`OBSSCALE_DATA_DIR=/nonexistent` shows what a
-        // fresh clone without the data runs).
+        // An explicit folder is the only candidate, before the slices (`OBSSCALE_DATA_DIR=/nonexistent`
+        // shows what a fresh clone without the data runs).
         if let folder = environment["OBSSCALE_DATA_DIR"], !folder.isEmpty { return [URL(fileURLWithPath: folder)] }
         if let panel = environment["OBSSCALE_PANEL"], !panel.isEmpty {
             folders.append(URL(fileURLWithPath: panel).deletingLastPathComponent())
@@ -73,20 +76,25 @@ public enum RealPanel {
         fileNames.allSatisfy { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
     }
 
-    /// Set by CI: the real-panel tests must run (and fail when the files are missing).
+    /// The committed slices of the public files (`Tests/Fixtures/public-panel/`, made by its
+    /// `make_slices.py`), read when `directory` is nil.
+    public static let slices: URL = TestPaths.root.appendingPathComponent("Tests/Fixtures/public-panel")
+
+    /// Set by CI: the tests of the published files must run (and fail when the files are missing).
     public static var isRequired: Bool {
         !(ProcessInfo.processInfo.environment["OBSSCALE_REQUIRE_REAL_PANEL"] ?? "").isEmpty
     }
 
-    /// Whether the real-panel tests run.
+    /// Whether the tests of the published files (`.realPanel`) run.
     public static var testsRun: Bool { directory != nil || isRequired }
 }
 
 /// The Open LLM Leaderboard exports (`open_llm_leaderboard_v1.csv`, `open_llm_leaderboard_v2.csv`,
 /// `v1_v2_merged.csv`, MIT), read where they are: `$OBSSCALE_LEADERBOARD_DIR`, else the `oll`
-/// folder beside the public panel's folder (the workspace keeps `shared/data/obsscaling` and
-/// `shared/data/oll` side by side). Tests reading them carry `.leaderboardExports`: skipped where
-/// the files are absent, run (and failing) when CI requires the real data.
+/// folder beside the real public panel's folder (the workspace keeps `shared/data/obsscaling` and
+/// `shared/data/oll` side by side; no slices of them are committed). Tests reading them carry
+/// `.leaderboardExports`: skipped where the files are absent, run (and failing) when CI requires
+/// the real data.
 public enum LeaderboardExports {
     public static let fileNames = ["open_llm_leaderboard_v1.csv", "open_llm_leaderboard_v2.csv", "v1_v2_merged.csv"]
 
@@ -94,7 +102,8 @@ public enum LeaderboardExports {
         if let folder = ProcessInfo.processInfo.environment["OBSSCALE_LEADERBOARD_DIR"], !folder.isEmpty {
             return URL(fileURLWithPath: folder)
         }
-        return TestPaths.sharedData.deletingLastPathComponent().appendingPathComponent("oll")
+        let panelFolder = RealPanel.directory ?? RealPanel.candidates[RealPanel.candidates.count - 1]
+        return panelFolder.deletingLastPathComponent().appendingPathComponent("oll")
     }
 
     public static var v1: String { directory.appendingPathComponent(fileNames[0]).path }
@@ -115,12 +124,14 @@ extension Trait where Self == ConditionTrait {
             "needs the Open LLM Leaderboard exports (set OBSSCALE_LEADERBOARD_DIR, or keep them in 'oll' beside the public panel's folder)")
     }
 
-    /// Runs the test only when the public panel is found (or required by CI); otherwise it is
-    /// reported as skipped with this reason.
+    /// Runs the test only when the published public panel files are found (or required by CI);
+    /// otherwise it is reported as skipped with this reason. Only for tests that need the files
+    /// themselves (e.g. their checksums): the others read `TestPaths.sharedData`, which falls back
+    /// to the committed slices.
     public static var realPanel: Self {
         .enabled(
             if: RealPanel.testsRun,
-            "needs the public panel files (fetch them with `obsscale data fetch`, or set OBSSCALE_DATA_DIR)")
+            "needs the published public panel files, not the committed slices (fetch them with `obsscale data fetch`, or set OBSSCALE_DATA_DIR)")
     }
 }
 

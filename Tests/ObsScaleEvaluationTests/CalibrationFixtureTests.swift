@@ -92,6 +92,26 @@ struct CalibrationFixtureTests {
         }
     }
 
+    /// A feature below a millionth of its column's largest counts as 0 — a column spanning many
+    /// orders of magnitude stalled GLPK's simplex for minutes — so a record with σ = 1e-9·max σ
+    /// gives exactly the lines of the same record with σ = 0.
+    @Test func aNegligibleFeatureIsZero() throws {
+        let columns = try Self.fixture.get().lines.records
+        func records(sigmaOfFirst: Double) -> [IntervalCalibrator.Record] {
+            columns.residual.indices.map { k in
+                IntervalCalibrator.Record(
+                    metric: "m\(k % 7)", residual: columns.residual[k],
+                    features: IntervalFeatures(
+                        sigma: k == 0 ? sigmaOfFirst : columns.sigma[k], curveSD: columns.curveSD[k], distance: columns.distance[k],
+                        headroom: columns.headroom[k], footroom: columns.footroom[k]))
+            }
+        }
+        let largest = try #require(columns.sigma.max())
+        let tiny = try #require(IntervalCalibrator.quantileLines(records(sigmaOfFirst: 1e-9 * largest), level: 0.95))
+        let zero = try #require(IntervalCalibrator.quantileLines(records(sigmaOfFirst: 0), level: 0.95))
+        #expect(tiny.upper == zero.upper && tiny.lower == zero.lower)
+    }
+
     @Test(arguments: ["0.5", "0.8", "0.9", "0.95"])
     func quantileLinesAreTheOptimaOfScipy(level: String) throws {
         let lines = try Self.fixture.get().lines

@@ -107,7 +107,8 @@ struct LawOptions<Defaults: LawDefaults>: ParsableArguments {
     @Option(
         name: .customLong("average-weights"),
         help: """
-            How --components average weighs its laws: cv (each in inverse proportion to its cross-validated error on             the training models) or equal.
+            How --components average weighs its laws: cv (each in inverse proportion to its cross-validated error on \
+            the training models), equal, or stacking (the weights whose combination has the least cross-validated error).
             """)
     var averageWeights: ScalingLaw.AverageWeights = .crossValidated
 

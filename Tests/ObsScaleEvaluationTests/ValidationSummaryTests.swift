@@ -225,7 +225,19 @@ struct ValidationSummaryTests {
         var averaged = try Self.validation(cutoff: cutoff, targets: targets)
         averaged.law.averagesComponents = true
         averaged.selection.anchor = .computeExtremes
-        for validation in [try Self.validation(cutoff: cutoff, targets: targets), averaged] {
+        // The defaults with models to predict: V for the test models (their benchmarks, never their
+        // targets), the anchor, and the members weighed by cross-validation — or by stacking.
+        var recommended = try Self.validation(cutoff: cutoff, targets: targets)
+        let design = SelectionSetup.recommended(predicting: true)
+        recommended.selection.criterion = design.criterion
+        recommended.selection.intercept = design.intercept
+        recommended.selection.targets = design.targets
+        recommended.selection.anchor = design.anchor
+        recommended.law.averagesComponents = true
+        recommended.law.averageWeights = .crossValidated
+        var stacked = recommended
+        stacked.law.averageWeights = .stacking
+        for validation in [try Self.validation(cutoff: cutoff, targets: targets), averaged, recommended, stacked] {
             try Self.sameChoices(validation, panel, changed)
         }
     }

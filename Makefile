@@ -6,7 +6,7 @@ OBSSCALE = .build/release/obsscale
 DATA_DIR ?= $(or $(OBSSCALE_DATA_DIR),data/obsscaling)
 DEMO_PANEL = data/synthetic/panel.csv
 
-.PHONY: demo slurm-demo test build release deps install install-files synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested
+.PHONY: demo slurm-demo test build release deps install install-files synthetic benchmarks baseline clean check-report fuzz lint format docs build-nested build-strict
 
 # GLPK is the project's one system library (used by the selection layer); install it when missing.
 deps:
@@ -80,6 +80,11 @@ docs:
 		$(foreach target,$(DOC_TARGETS),--target $(target)) --enable-experimental-combined-documentation \
 		--output-path docs/api --transform-for-static-hosting --hosting-base-path obsscale
 	@echo "docs: serve docs/api (e.g. python3 -m http.server -d docs/api) and open /documentation/obsscale"
+
+# The package and its tests compiled with every warning an error, in their own folder
+# (.build-strict) so the flag does not invalidate .build (CI runs it).
+build-strict: deps
+	$(SWIFT) build --build-tests --scratch-path .build-strict -Xswiftc -warnings-as-errors $(BUILD_FLAGS)
 
 # The nested packages built (not run), so they keep compiling against the library (CI runs it).
 build-nested: deps

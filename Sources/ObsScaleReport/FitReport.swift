@@ -193,7 +193,8 @@ public enum FitReport {
             if let error = member.crossValidatedError { notes.append("CV MSE \(Format.significant(error, 3))") }
             if let weights, index < weights.count { notes.append("weight \(Format.fixed(weights[index], 2))") }
             lines.append(
-                "  K = \(member.componentCount): \(FittedScalingLaw.formula(regression, link: law.settings.regression.link)) (\(notes.joined(separator: ", ")))"
+                "  K = \(member.componentCount): \(FittedScalingLaw.formula(regression, link: law.settings.regression.link))"
+                    + " (\(notes.joined(separator: ", ")))"
             )
         }
         return lines

@@ -7,8 +7,9 @@ import ObsScale
 /// (`Preset.load` on a JSON file), splits (`Split(panel:rule:)`), `ValidationSelector(parsing:)`,
 /// and selection setups (`SelectionSetup.build` with include/exclude/maxFamilies/minModels/
 /// maxModelsPerFamily/budgets, then `Selection.solve` with a 0.05 s time limit and a method chosen
-/// by the input). A typed error (`DataError`, `SelectionError`, `FitError`, `LinearProgramError`)
-/// is fine; a trap, a hang, an untyped error or a result that breaks the documented contracts is a bug.
+/// by the input). A typed error (`DataError`, `SelectionError`, `FitError`, `LinearProgramError`,
+/// `EvaluationError`) is fine; a trap, a hang, an untyped error or a result that breaks the
+/// documented contracts is a bug.
 ///
 /// Input layout (`ByteReader`): the panel (families, models, scores), then up to 6 operations, each
 /// an opcode byte followed by its arguments.
@@ -51,6 +52,8 @@ func attempt<T>(_ what: String, _ body: () throws -> T) -> T? {
         require(!"\(error)".isEmpty, "\(what): empty FitError message")
     } catch let error as LinearProgramError {
         require(!error.description.isEmpty, "\(what): empty LinearProgramError message")
+    } catch let error as EvaluationError {
+        require(!error.description.isEmpty, "\(what): empty EvaluationError message")
     } catch {
         require(false, "\(what) threw an untyped error: \(type(of: error)) \(error)")
     }

@@ -74,6 +74,17 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     /// paper's (families, V-optimality).
     public static let recommended = recommended(predicting: false)
 
+    /// Whether some panel model lies past the cut — FLOPs above `cutoffFlops`, or a size above
+    /// `maxSizeB` — so that the recommended design has models to predict (a cut that keeps every
+    /// model is a pool filter, and the design stays the one without). O(models).
+    public static func hasModelsToPredict(_ panel: Panel, cutoffFlops: Double?, maxSizeB: Double?) -> Bool {
+        panel.models.contains { model in
+            if let cutoffFlops, let flops = model.flops, flops > cutoffFlops { return true }
+            if let maxSizeB, let size = model.parametersB, size > maxSizeB { return true }
+            return false
+        }
+    }
+
     /// The recommended selection: single models and — when the models to predict are known
     /// (`predicting`: the models past a FLOPs or size cut, a validation's test models) —
     /// V-optimality for those models (`TargetSet.aboveCutoff`) without an intercept, with the

@@ -136,6 +136,16 @@ struct ParseTests {
         #expect(try design(["--cutoff-flops", "84", "--criterion", "v"]) == (.v, true, .pool, .none))
         #expect(try design(["--cutoff-flops", "84", "--criterion", "d"]) == (.d, true, .pool, .none))
         #expect(try design(["--cutoff-flops", "84", "--targets", "pool", "--intercept", "--anchor", "none"]) == (.v, true, .pool, .none))
+        // With the panel: a cut that keeps every model is a pool filter, not models to predict.
+        let panel = try Panel.load(panelPath: TestPaths.panel)
+        func design(_ arguments: [String], on panel: Panel) throws -> (Criterion, Bool, TargetSet, SelectionAnchor) {
+            let setup = try SelectCommand.parse(["--budget", "8"] + arguments).setup(panel: panel)
+            return (setup.criterion, setup.intercept, setup.targets, setup.anchor)
+        }
+        #expect(try design(["--max-size", "100000"], on: panel) == (.d, true, .pool, .none))
+        #expect(try design(["--cutoff-flops", "100000"], on: panel) == (.d, true, .pool, .none))
+        #expect(try design(["--max-size", "13"], on: panel) == (.v, false, .aboveCutoff, .auto))
+        #expect(try design(["--cutoff-flops", "84"], on: panel) == (.v, false, .aboveCutoff, .auto))
         // One vocabulary in select and validate: pool (alias all), test (alias above-cutoff), or a file.
         for (spelling, rows) in [
             ("pool", CriterionRows.pool), ("all", .pool), ("test", .test), ("above-cutoff", .test), ("names.txt", .file("names.txt")),

@@ -82,10 +82,15 @@ struct SelectCommand: ParsableCommand {
         return .joinIfMissing([])
     }
 
-    /// The selection setup the options describe (reads a `--targets FILE`).
-    func setup() throws -> SelectionSetup {
+    /// The selection setup the options describe (reads a `--targets FILE`). The default design is
+    /// the one for models to predict when a cut is given and — with the panel — some model lies
+    /// past it (`SelectionSetup.hasModelsToPredict`).
+    func setup(panel: Panel? = nil) throws -> SelectionSetup {
         var setup = poolOptions.setup(benchmarks: panelOptions.benchmarks, componentCount: components)
-        try designOptions.apply(to: &setup, predicting: poolOptions.cutoffFlops != nil || maxSize != nil)
+        let cut = poolOptions.cutoffFlops != nil || maxSize != nil
+        let predicting =
+            cut && (panel.map { SelectionSetup.hasModelsToPredict($0, cutoffFlops: poolOptions.cutoffFlops, maxSizeB: maxSize) } ?? true)
+        try designOptions.apply(to: &setup, predicting: predicting)
         setup.ridge = ridge
         setup.unit = unit
         setup.maxSizeB = maxSize
@@ -132,7 +137,7 @@ struct SelectCommand: ParsableCommand {
             let shard = try bootstrapOptions.shard(count: bootstrapOptions.replicates, countSetting: .selectionBootstrapReplicateCount)
             let outputs = try panelOptions.outputs([("--html", runOptions.html), ("--plan", plan)], inputs: [designOptions.targets?.path])
             let loaded = try panelOptions.load(companions: Self.companions(advises: advise, cost: poolOptions.cost), outputs: outputs)
-            let selectionSetup = try setup()
+            let selectionSetup = try setup(panel: loaded.panel)
             let problem = try selectionSetup.build(panel: loaded.panel)
             let budgets = budget.resolved(totalCost: problem.units.reduce(0) { $0 + $1.cost })
             let options = self.options

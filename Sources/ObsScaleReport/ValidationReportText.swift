@@ -108,11 +108,10 @@ public enum ValidationReportText {
 
     /// "selection pool 47 models at or below", or with targets observed on different models,
     /// "selection pools of 20–47 models (per target: the pool models with it; 3 pools)".
-    /// The selectors' design: "V-optimality for the test models, no intercept, 3 design
-    /// columns; the pool's compute extremes anchored where a budget affords them (not the
-    /// baselines)".
+    /// The selectors' design: "V-optimality for the test models, no intercept, 3 PCs; the pool's
+    /// compute extremes anchored where a budget affords them (not the baselines)".
     static func design(_ setup: SelectionSetup) -> String {
-        let criterion = ["d": "D-optimality", "v": "V-optimality", "a": "A-optimality"][setup.criterion.rawValue] ?? setup.criterion.rawValue
+        let criterion = "\(setup.criterion.rawValue.uppercased())-optimality"
         let rows: String
         switch setup.targets {
         case .pool: rows = setup.criterion == .v ? " for the pool" : ""

@@ -3,18 +3,21 @@ import ObsScaleData
 import ObsScaleFit
 import ObsScaleNumerics
 
-/// Text and HTML of the compute-based baselines (`fit --predictor flops|params`) and of
-/// `fit --compare-predictors`.
+/// The reports of the compute-based baselines (`fit --predictor flops|params`) and of
+/// `fit --compare-predictors`; the page draws each law against the axis it uses.
 public enum BaselineReport {
-    public static func render(_ fit: ComputeBaseline.Fit, panelDescription: String, splitDescription: String) -> String {
+    public static func document(_ fit: ComputeBaseline.Fit, panelDescription: String, splitDescription: String) -> ReportDocument {
         let regression = fit.regression
-        var text = "Compute-based law for \(fit.target) on \(panelDescription)\n"
-        text += "Split: \(splitDescription)\n"
-        text += "Regressor: log10 of \(fit.settings.predictor.axisLabel) (no capabilities, no prior: the paper's baseline)\n"
-        text += "Law: \(formula(fit))  [\(regression.termination.converged ? "converged" : "NOT converged"), \(regression.iterations) iterations]\n\n"
-        text += metricsTable([("train", fit.trainMetrics), ("test", fit.testMetrics)]).render()
-        text += exclusions(fit)
-        return text
+        var document = ReportDocument(title: "Compute-based law for \(fit.target) on \(panelDescription)")
+        document.line("Split: \(splitDescription)")
+        document.line("Regressor: log10 of \(fit.settings.predictor.axisLabel) (no capabilities, no prior: the paper's baseline)")
+        document.line(
+            "Law: \(formula(fit))  [\(regression.termination.converged ? "converged" : "NOT converged"), \(regression.iterations) iterations]")
+        document.gap()
+        document.table(metricsTable([("train", fit.trainMetrics), ("test", fit.testMetrics)]))
+        appendExclusions(fit, to: &document)
+        document.chart(chart(fit), empty: "No model has the regressor.")
+        return document
     }
 
     static func formula(_ fit: ComputeBaseline.Fit) -> String {
@@ -33,22 +36,24 @@ public enum BaselineReport {
         return table
     }
 
-    static func exclusions(_ fit: ComputeBaseline.Fit) -> String {
-        var text = ""
+    /// The models a compute-based law could not use, for want of the regressor.
+    static func appendExclusions(_ fit: ComputeBaseline.Fit, to document: inout ReportDocument) {
         let what = fit.settings.predictor == .flops ? "FLOPs" : "model size"
-        if !fit.excludedTrain.isEmpty { text += "Not in the fit (no \(what)): " + fit.excludedTrain.joined(separator: ", ") + "\n" }
-        if !fit.excludedTest.isEmpty { text += "Not scored (no \(what)): " + fit.excludedTest.joined(separator: ", ") + "\n" }
-        return text
+        if !fit.excludedTrain.isEmpty { document.line("Not in the fit (no \(what)): " + fit.excludedTrain.joined(separator: ", ")) }
+        if !fit.excludedTest.isEmpty { document.line("Not scored (no \(what)): " + fit.excludedTest.joined(separator: ", ")) }
     }
 
     /// The three laws side by side.
-    public static func render(_ comparison: PredictorComparison, panelDescription: String, splitDescription: String) -> String {
+    public static func document(_ comparison: PredictorComparison, panelDescription: String, splitDescription: String) -> ReportDocument {
         let law = comparison.law
-        var text = "Capabilities against compute for \(law.law.target) on \(panelDescription)\n"
-        text += "Split: \(splitDescription); the same link, loss and target range for all three\n"
-        text += "  capabilities (PCs):  \(law.law.formula.replacingOccurrences(of: "\n", with: " "))\n"
-        text += "  FLOPs:               \(formula(comparison.flops))\n"
-        text += "  model size:          \(formula(comparison.params))\n\n"
+        var document = ReportDocument(title: "Capabilities against compute for \(law.law.target) on \(panelDescription)")
+        document.line("Split: \(splitDescription); the same link, loss and target range for all three")
+        document.items([
+            "capabilities (PCs):  \(law.law.formula.replacingOccurrences(of: "\n", with: " "))",
+            "FLOPs:               \(formula(comparison.flops))",
+            "model size:          \(formula(comparison.params))",
+        ])
+        document.gap()
         var table = TextTable(header: ["regressor", "train models", "train MSE", "test models", "test MSE", "common test MSE"])
         let rows: [(String, FitMetrics, FitMetrics, Double)] = [
             ("capabilities (PCs)", law.trainMetrics, law.testMetrics, comparison.commonTestMSE[0]),
@@ -58,43 +63,27 @@ public enum BaselineReport {
         for (name, train, test, common) in rows {
             table.append([name, "\(train.count)", Format.fixed(train.mse, 5), "\(test.count)", Format.fixed(test.mse, 5), Format.fixed(common, 5)])
         }
-        text += table.render()
-        text += "Common test set: the \(comparison.commonTestModels.count) held-out models every regressor can score.\n"
-        text += exclusions(comparison.flops) + exclusions(comparison.params)
+        document.table(table)
+        document.line("Common test set: the \(comparison.commonTestModels.count) held-out models every regressor can score.")
+        appendExclusions(comparison.flops, to: &document)
+        appendExclusions(comparison.params, to: &document)
         let best = comparison.commonTestMSE.enumerated().min { $0.element < $1.element }?.offset ?? 0
-        text += "Lowest common test MSE: \(["capabilities", "FLOPs", "model size"][best])\n"
-        return text
+        document.line("Lowest common test MSE: \(["capabilities", "FLOPs", "model size"][best])")
+        let scale = TargetScale(law.law.settings.targetRange)
+        for chart in FitReport.lawCharts(law, atFlops: [], scale: scale) { document.chart(chart.chart, empty: chart.empty) }
+        document.chart(chart(comparison.flops), empty: "No model has FLOPs.")
+        document.chart(chart(comparison.params), empty: "No model has a size.")
+        return document
     }
 }
 
-extension HTMLPage {
-    /// `fit --predictor flops|params --html`: the target against the regressor with the law.
-    public static func computeBaseline(_ fit: ComputeBaseline.Fit, panelDescription: String, splitDescription: String) -> HTMLPage {
-        var page = HTMLPage(title: "Compute-based law for \(fit.target)")
-        page.preformatted(BaselineReport.render(fit, panelDescription: panelDescription, splitDescription: splitDescription))
-        page.chart(baselineChart(fit), empty: "No model has the regressor.")
-        return page
-    }
-
-    /// `fit --compare-predictors --html`: each law against the axis it uses.
-    public static func predictorComparison(_ comparison: PredictorComparison, panelDescription: String, splitDescription: String) -> HTMLPage {
-        var page = HTMLPage(title: "Capabilities against compute for \(comparison.law.law.target)")
-        page.preformatted(BaselineReport.render(comparison, panelDescription: panelDescription, splitDescription: splitDescription))
-        let law = fit(comparison.law, panelDescription: panelDescription, splitDescription: splitDescription)
-        page.heading("Capabilities (the observational law)")
-        page.body += law.body
-        page.heading("FLOPs")
-        page.chart(baselineChart(comparison.flops), empty: "No model has FLOPs.")
-        page.heading("Model size")
-        page.chart(baselineChart(comparison.params), empty: "No model has a size.")
-        return page
-    }
-
-    static func baselineChart(_ fit: ComputeBaseline.Fit) -> SVGChart {
+extension BaselineReport {
+    /// The target against the regressor, with the law.
+    static func chart(_ fit: ComputeBaseline.Fit) -> SVGChart {
         var chart = SVGChart(
             title: "\(fit.target) against \(fit.settings.predictor.axisLabel)", xLabel: fit.settings.predictor.axisLabel, yLabel: fit.target,
             xScale: .log10)
-        let colors = familyColors(fit.predictions.map(\.family))
+        let colors = SVGChart.familyColors(fit.predictions.map(\.family))
         let xs = fit.predictions.compactMap(\.x)
         if let low = xs.min(), let high = xs.max() {
             let curve = (0...80).map { step -> (x: Double, y: Double) in

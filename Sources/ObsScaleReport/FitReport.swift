@@ -2,47 +2,58 @@ import Foundation
 import ObsScaleData
 import ObsScaleFit
 
-/// `obsscale fit`: the text report (`render`) and the HTML page (`HTMLPage.fit`), which share
-/// their sentences.
+/// `obsscale fit`'s report (`document`): the law and how it was chosen, the bootstrap, the
+/// metrics, equivalent FLOPs, the capability weights, the forecasts and every model's prediction,
+/// with the law's charts on the page.
 public enum FitReport {
-    public static func render(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> String {
+    /// The report: values on the user's scale (`TargetScale`); the page adds the metric against
+    /// equivalent FLOPs and against the aggregate capability (points coloured by family, training
+    /// filled, held-out hollow triangles, models without an observed value as diamonds at their
+    /// prediction with its score interval, the `--at-flops` forecasts as black squares, the
+    /// fitted curve and its bootstrap band) and the capability weights as bars.
+    public static func document(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> ReportDocument {
         let law = fit.law
         let regression = law.regression
-        var text = "Observational scaling law for '\(law.target)' on \(panelDescription)\n"
-        text += "Split: \(splitDescription); train \(fit.trainMetrics.count) models, test \(fit.testMetrics.count) models\n"
-        text += "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
+        var document = ReportDocument(title: "Observational scaling law for '\(law.target)' on \(panelDescription)")
+        document.line("Split: \(splitDescription); train \(fit.trainMetrics.count) models, test \(fit.testMetrics.count) models")
         let poolIsPanel = law.poolRows?.count == fit.predictions.count
         let fittedOn =
             law.settings.pcaOn == .train
             ? "the training models" : law.settings.pcaOn == .pool && !poolIsPanel ? "every training-side model" : "every panel model"
-        text += "(imputation and PCA fitted on \(fittedOn); "
-        text +=
-            "PC variance " + (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }.joined(separator: ", ")
-            + ")\n"
+        let variance = (0..<law.pca.settings.componentCount).map { Format.percent(law.pca.explainedVarianceRatio[$0]) }
+        document.line(
+            "Capabilities: \(law.pca.settings.componentCount) PCs of \(law.benchmarkNames.joined(separator: ", ")) "
+                + "(imputation and PCA fitted on \(fittedOn); PC variance \(variance.joined(separator: ", ")))")
         let degenerate = law.pca.degenerateComponents
         if !degenerate.isEmpty {
-            text += "Note: " + degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
-            text += " without variance (collinear or constant benchmarks): scores 0, weight 0\n"
+            document.line(
+                "Note: " + degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
+                    + " without variance (collinear or constant benchmarks): scores 0, weight 0")
         }
         let scale = TargetScale(law.settings.targetRange)
-        if let sentence = scale.sentence { text += sentence + "\n" }
-        text += "Fitted law (\(law.settings.regression.link.rawValue), \(law.settings.regression.loss)):\n  \(law.formula)\n"
-        text += "  solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
-        text += "\(Plural.count(regression.startsTried, "start")), loss \(Format.significant(regression.loss, 10))\n"
-        if let choice = law.choice { text += render(choice, source: law.settings.prior) }
-        for line in membersSummary(law) { text += line + "\n" }
-        text += "\n"
+        if let sentence = scale.sentence { document.line(sentence) }
+        document.line("Fitted law (\(law.settings.regression.link.rawValue), \(law.settings.regression.loss)):")
+        document.items([
+            law.formula,
+            "solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
+                + "\(Plural.count(regression.startsTried, "start")), loss \(Format.significant(regression.loss, 10))",
+        ])
+        if let choice = law.choice { appendChoice(choice, source: law.settings.prior, to: &document) }
+        for line in membersSummary(law) { document.line(line) }
+        document.gap()
         let bootstrap = fit.bootstrap
         let levelName = bootstrap.map { Format.percent($0.settings.level) } ?? ""
         if let bootstrap {
             let settings = bootstrap.settings
-            text += bootstrapSentence(settings) + "\n"
-            text += "Score intervals: " + describeIntervals(fit.calibration, level: settings.level) + "\n"
+            document.line(bootstrapSentence(settings))
+            document.line("Score intervals: " + describeIntervals(fit.calibration, level: settings.level))
             if bootstrap.failures.count > 0 {
-                text += "  \(Plural.count(bootstrap.failures.count, "replicate")) failed and are left out: "
-                text += bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
+                document.items([
+                    "\(Plural.count(bootstrap.failures.count, "replicate")) failed and are left out: "
+                        + bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
+                ])
             }
-            text += "\n"
+            document.gap()
         }
         var metrics = TextTable(header: ["set", "models", "MSE", "MAE", "R²"] + (bootstrap?.testMSE == nil ? [] : ["MSE \(levelName) interval"]))
         for (name, m) in [("train", fit.trainMetrics), ("test", fit.testMetrics)] {
@@ -50,18 +61,27 @@ public enum FitReport {
             if let mse = bootstrap?.testMSE { row.append(name == "test" ? interval(mse, 5) : "") }
             metrics.append(row)
         }
-        text += metrics.render()
+        document.table(metrics)
+        document.gap()
         if let reference = fit.equivalentFlops {
-            text += "\nEquivalent FLOPs: \(equivalentFlopsLine(reference))\n"
+            document.line("Equivalent FLOPs: \(equivalentFlopsLine(reference))")
         } else {
-            text += "\nEquivalent FLOPs: unavailable (reference family '\(law.settings.referenceFamily)' needs ≥ 2 models with FLOPs)\n"
+            document.line("Equivalent FLOPs: unavailable (reference family '\(law.settings.referenceFamily)' needs ≥ 2 models with FLOPs)")
         }
-        text += "\nBenchmark weights βᵀγ (contribution of one score unit to α + βᵀS):\n"
+        for chart in lawCharts(fit, atFlops: atFlops, scale: scale) { document.chart(chart.chart, empty: chart.empty) }
+        document.heading("Benchmark weights βᵀγ (contribution of one score unit to α + βᵀS)")
         var weights = TextTable(header: ["benchmark", "weight"])
         for name in law.benchmarkNames { weights.append([name, Format.fixed(fit.benchmarkWeights[name], 3)]) }
-        text += weights.render()
+        document.table(weights)
+        let bars = law.benchmarkNames.map { name -> (label: String, value: Double, color: String, title: String) in
+            let value = fit.benchmarkWeights[name] ?? .nan
+            return (name, value, value >= 0 ? "#4e79a7" : "#e15759", "\(name): \(Format.fixed(value, 3))")
+        }
+        document.chart(
+            SVGBarChart(title: "Capability weights on the benchmarks (βᵀγ)", valueLabel: "change of P per unit of benchmark score", bars: bars),
+            empty: "No benchmark weights.")
         if !atFlops.isEmpty, let reference = fit.equivalentFlops {
-            text += "\nPredicted for a \(reference.referenceFamily) model trained with C FLOPs:\n"
+            document.heading("Predicted for a \(reference.referenceFamily) model trained with C FLOPs")
             var table = TextTable(header: ["FLOPs(1E21)", "predicted"] + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]))
             for (index, flops) in atFlops.enumerated() {
                 if let bootstrap, index < bootstrap.atFlops.count {
@@ -74,12 +94,12 @@ public enum FitReport {
                     table.append([Format.significant(flops), scale.text(fit.predicted(atFlops: flops))])
                 }
             }
-            text += table.render()
+            document.table(table)
         }
         for role in [ModelPrediction.Role.unlabeled, .test, .train] {
             let rows = fit.predictions.indices.filter { fit.predictions[$0].role == role }
             guard !rows.isEmpty else { continue }
-            text += "\n\(title(role)) (\(rows.count)):\n"
+            document.heading("\(title(role)) (\(rows.count))")
             var table = TextTable(
                 header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "observed", "predicted", "residual"]
                     + (bootstrap == nil ? [] : ["curve \(levelName)", "score \(levelName)"]),
@@ -99,9 +119,9 @@ public enum FitReport {
                 }
                 table.append(row)
             }
-            text += table.render()
+            document.table(table)
         }
-        return text
+        return document
     }
 
     /// The split in a sentence: "train FLOPs ≤ 84.0×1E21, test above (and unknown FLOPs)".
@@ -202,16 +222,13 @@ public enum FitReport {
 
     /// The cross-validated choice: the prior (its sources, center and scale), λ and K, whether the
     /// prior was used and why, and the cross-validation curve.
-    static func render(_ choice: ModelSelection.Choice, source: PriorSource) -> String {
-        var text = ""
-        for line in choiceSummary(choice, source: source) {
-            text += Format.wrapped(line, width: 110).replacingOccurrences(of: "\n", with: "\n    ") + "\n"
-        }
-        guard choice.curve.count > 1 else { return text }
-        text += "Cross-validation over \(choice.foldCount) folds (mean held-out MSE of the training models):\n"
+    static func appendChoice(_ choice: ModelSelection.Choice, source: PriorSource, to document: inout ReportDocument) {
+        for line in choiceSummary(choice, source: source) { document.paragraph(line, width: 110, hangingIndent: 4) }
+        guard choice.curve.count > 1 else { return }
+        document.line("Cross-validation over \(choice.foldCount) folds (mean held-out MSE of the training models):")
         var table = TextTable(header: choiceHeader)
         for row in choiceRows(choice) { table.append(row) }
-        return text + table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"
+        document.table(table, indent: 2)
     }
 
     /// One line each: the prior (when there is one), then the decision with its reason.
@@ -256,115 +273,12 @@ public enum FitReport {
     private static func numbers(_ values: [Double]) -> String { "(" + values.map { Format.significant($0, 3) }.joined(separator: ", ") + ")" }
 }
 
-extension HTMLPage {
-    /// `obsscale fit --html`: charts first — the metric against equivalent FLOPs and against the
-    /// aggregate capability, points coloured by family (training filled, held-out hollow
-    /// triangles, models without an observed value as diamonds at their prediction with its score
-    /// interval), the `--at-flops` forecasts as black squares with theirs, the fitted curve and
-    /// its bootstrap band, the capability weights — then the tables: forecasts, predicted models,
-    /// the law's choices, the metrics, every model's prediction. Values on the user's scale
-    /// (`TargetScale`).
-    public static func fit(_ fit: ScalingLawFit, panelDescription: String, splitDescription: String, atFlops: [Double] = []) -> HTMLPage {
-        var page = HTMLPage(title: "Scaling law for \(fit.law.target)")
-        let scale = TargetScale(fit.law.settings.targetRange)
-        let bootstrap = fit.bootstrap
-        page.paragraph("\(panelDescription). Split: \(splitDescription); train \(fit.trainMetrics.count), test \(fit.testMetrics.count) models.")
-        page.preformatted(fit.law.formula)
-        if let sentence = scale.sentence { page.paragraph(sentence + ".") }
-        if let reference = fit.equivalentFlops {
-            page.paragraph(
-                "Equivalent FLOPs: \(FitReport.equivalentFlopsLine(reference)); a model's equivalent compute is 10^((P − c)/w) × 1E21 FLOPs.")
-        }
-        if let bootstrap {
-            page.paragraph(FitReport.bootstrapSentence(bootstrap.settings) + "; \(bootstrap.replicatesSucceeded) succeeded.")
-        }
-        for chart in fitCharts(fit, atFlops: atFlops, scale: scale) { page.chart(chart.chart, empty: chart.empty) }
-        let weights = fit.law.benchmarkNames.map { name -> (label: String, value: Double, color: String, title: String) in
-            let value = fit.benchmarkWeights[name] ?? .nan
-            return (name, value, value >= 0 ? "#4e79a7" : "#e15759", "\(name): \(Format.fixed(value, 3))")
-        }
-        page.chart(
-            SVGBarChart(title: "Capability weights on the benchmarks (βᵀγ)", valueLabel: "change of P per unit of benchmark score", bars: weights),
-            empty: "No benchmark weights.")
-        if !atFlops.isEmpty, let reference = fit.equivalentFlops {
-            page.heading("Forecasts for a \(reference.referenceFamily) model trained with C FLOPs")
-            page.table(
-                header: ["FLOPs (×1E21)", "predicted"] + (bootstrap == nil ? [] : ["curve interval", "score interval"]),
-                rows: atFlops.enumerated().map { index, flops in
-                    if let bootstrap, index < bootstrap.atFlops.count {
-                        let value = bootstrap.atFlops[index]
-                        return [
-                            Format.significant(flops), scale.text(value.interval.estimate), scale.text(value.interval),
-                            scale.text(value.predictionInterval),
-                        ]
-                    }
-                    return [Format.significant(flops), scale.text(fit.predicted(atFlops: flops))]
-                })
-        }
-        let unlabeled = fit.predictions.indices.filter { fit.predictions[$0].role == .unlabeled }
-        if !unlabeled.isEmpty {
-            page.heading("Predicted (no observed value)")
-            page.table(
-                header: ["model", "family", "FLOPs (1E21)", "equiv FLOPs", "predicted"]
-                    + (bootstrap == nil ? [] : ["curve interval", "score interval"]),
-                rows: unlabeled.prefix(500).map { index in
-                    let p = fit.predictions[index]
-                    var row = [
-                        p.model, p.family, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                        scale.text(p.predicted),
-                    ]
-                    if let bootstrap {
-                        row += [scale.text(bootstrap.predictions[index].interval), scale.text(bootstrap.predictions[index].predictionInterval)]
-                    }
-                    return row
-                })
-        }
-        for line in FitReport.membersSummary(fit.law) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
-        if let choice = fit.law.choice {
-            page.heading("Prior and cross-validation")
-            for line in FitReport.choiceSummary(choice, source: fit.law.settings.prior) { page.paragraph(line.trimmingCharacters(in: .whitespaces)) }
-            if choice.curve.count > 1 { page.table(header: FitReport.choiceHeader, rows: FitReport.choiceRows(choice)) }
-        }
-        page.table(
-            header: ["set", "models", "MSE", "MAE", "R²"],
-            rows: [("train", fit.trainMetrics), ("test", fit.testMetrics)].map {
-                [$0.0, "\($0.1.count)", Format.fixed($0.1.mse, 5), Format.fixed($0.1.mae, 4), Format.fixed($0.1.r2, 3)]
-            })
-        page.heading("Predictions")
-        let level = bootstrap.map { Format.percent($0.settings.level) } ?? ""
-        let header =
-            ["model", "family", "role", "FLOPs (1E21)", "equiv FLOPs", "observed", "predicted"]
-            + (bootstrap == nil ? [] : ["curve \(level)", "score \(level)"])
-        let ordered = fit.predictions.indices.sorted { a, b in
-            let pa = fit.predictions[a], pb = fit.predictions[b]
-            return (pa.role.rawValue, pa.flops ?? .infinity, pa.model) < (pb.role.rawValue, pb.flops ?? .infinity, pb.model)
-        }
-        let shown = ordered.prefix(500)
-        if ordered.count > shown.count {
-            page.paragraph(
-                "The first \(shown.count) of \(ordered.count) models (held-out first, by FLOPs); all of them are in the JSON report.")
-        }
-        page.table(
-            header: header,
-            rows: shown.map { index in
-                let p = fit.predictions[index]
-                var row = [
-                    p.model, p.family, p.role.rawValue, Format.significant(p.flops), Format.significant(p.equivalentLog10Flops.map { pow(10, $0) }),
-                    scale.text(p.observed), scale.text(p.predicted),
-                ]
-                if let bootstrap {
-                    row += [scale.text(bootstrap.predictions[index].interval), scale.text(bootstrap.predictions[index].predictionInterval)]
-                }
-                return row
-            })
-        return page
-    }
-
+extension FitReport {
     /// The fit page's two law charts (against equivalent compute, when the reference family
     /// gives it, and against the aggregate capability), each with the note shown when it has
     /// nothing to draw.
-    static func fitCharts(_ fit: ScalingLawFit, atFlops: [Double], scale: TargetScale) -> [(chart: SVGChart, empty: String)] {
-        let colors = familyColors(fit.predictions.map(\.family))
+    static func lawCharts(_ fit: ScalingLawFit, atFlops: [Double], scale: TargetScale) -> [(chart: SVGChart, empty: String)] {
+        let colors = SVGChart.familyColors(fit.predictions.map(\.family))
         let bootstrap = fit.bootstrap
         let regression = fit.law.regression
         let unlabeledColor = "#555"
@@ -448,7 +362,7 @@ extension HTMLPage {
                 chart.series.append(.points(forecasts.map(\.point)))
                 chartLegend.append(SVGChart.LegendEntry(name: "forecast (--at-flops)", color: "#000", shape: .square))
             }
-            chart.legend = chartLegend + familyLegend(colors)
+            chart.legend = chartLegend + SVGChart.familyLegend(colors)
             charts.append((chart, "No model has both a value for the target and equivalent FLOPs."))
         } else {
             let note = "Equivalent FLOPs unavailable: the reference family '\(fit.law.settings.referenceFamily)' needs ≥ 2 models with FLOPs."
@@ -478,12 +392,8 @@ extension HTMLPage {
         }
         capability.series.append(.errorBars(whiskers { $0.linearPredictor }))
         capability.series.append(.points(points { $0.linearPredictor }))
-        capability.legend = legend + familyLegend(colors)
+        capability.legend = legend + SVGChart.familyLegend(colors)
         charts.append((capability, "No model has a value for the target."))
         return charts
-    }
-
-    static func familyLegend(_ colors: [String: String]) -> [SVGChart.LegendEntry] {
-        colors.sorted { $0.key < $1.key }.map { SVGChart.LegendEntry(name: $0.key, color: $0.value, shape: .square) }
     }
 }

@@ -1,32 +1,58 @@
 import Foundation
 import ObsScaleData
 
-/// A self-contained HTML report: inline CSS, inline SVG charts, tables; no scripts and
-/// no external resources, so it opens anywhere and can be mailed as one file. Hover a point for
-/// its model and values (SVG `<title>`).
+/// The HTML renderer of a `ReportDocument`: a self-contained page — inline CSS, inline SVG
+/// charts, tables; no scripts and no external resources, so it opens anywhere and can be mailed
+/// as one file. Hover a point for its model and values (SVG `<title>`).
 public struct HTMLPage {
+    /// A table on the page shows at most this many rows (the text and the JSON report have all).
+    public static let tableRowLimit = 500
+
     public var title: String
     var body = ""
 
-    public init(title: String) { self.title = title }
-
-    public mutating func heading(_ text: String) { body += "<h2>\(escape(text))</h2>\n" }
-    public mutating func paragraph(_ text: String) { body += "<p>\(escape(text))</p>\n" }
-    public mutating func preformatted(_ text: String) { body += "<pre>\(escape(text))</pre>\n" }
-
-    /// Adds a chart, or a note when it has nothing to draw.
-    public mutating func chart(_ chart: SVGChart, empty: String) {
-        body += chart.hasData ? "<figure>\(chart.render())</figure>\n" : "<p class=\"note\">\(escape(empty))</p>\n"
+    public init(_ document: ReportDocument) {
+        title = document.title
+        for block in document.blocks { body += Self.html(block) }
     }
 
-    public mutating func chart(_ chart: SVGBarChart, empty: String) {
-        body += chart.hasData ? "<figure>\(chart.render())</figure>\n" : "<p class=\"note\">\(escape(empty))</p>\n"
+    /// One block as HTML (see `ReportDocument.Block`).
+    static func html(_ block: ReportDocument.Block) -> String {
+        switch block {
+        case let .heading(text): return "<h2>\(escape(text))</h2>\n"
+        case let .line(text), let .paragraph(text, _, _): return "<p>\(escape(text))</p>\n"
+        case let .items(lines): return "<ul>" + lines.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+        case let .table(table, _): return html(table)
+        case let .chart(.scatter(chart, empty)): return chart.hasData ? "<figure>\(chart.render())</figure>\n" : note(empty)
+        case let .chart(.bars(chart, empty)): return chart.hasData ? "<figure>\(chart.render())</figure>\n" : note(empty)
+        case let .code(text): return "<pre>\(escape(text))</pre>\n"
+        case .gap: return ""
+        }
     }
 
-    public mutating func table(header: [String], rows: [[String]]) {
-        body += "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
-        for row in rows { body += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
-        body += "</tbody></table>\n"
+    static func note(_ text: String) -> String { "<p class=\"note\">\(escape(text))</p>\n" }
+
+    static func html(_ table: TextTable) -> String {
+        var html = ""
+        if table.rows.count > tableRowLimit {
+            html += note("The first \(tableRowLimit) of \(table.rows.count) rows; the text report and the JSON report have them all.")
+        }
+        html += "<table><thead><tr>" + table.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        let largest = table.shaded ? max(table.rows.flatMap { $0.compactMap(Double.init) }.map(abs).filter(\.isFinite).max() ?? 1, 1e-300) : 1
+        for row in table.rows.prefix(tableRowLimit) {
+            html += "<tr>"
+            for (cell, alignment) in zip(row, table.alignments) {
+                if table.shaded, let value = Double(cell), value.isFinite {
+                    let channel = Int((255 * (1 - 0.75 * min(abs(value) / largest, 1))).rounded())
+                    let color = value >= 0 ? "rgb(255,\(channel),\(channel))" : "rgb(\(channel),\(channel),255)"
+                    html += "<td style=\"background:\(color)\">\(escape(cell))</td>"
+                } else {
+                    html += alignment == .left ? "<td class=\"text\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
+                }
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table>\n"
     }
 
     public func render() -> String {
@@ -39,7 +65,8 @@ public struct HTMLPage {
         pre { background: #f6f6f6; padding: 8px 10px; overflow-x: auto; font-size: 12.5px; }
         table { border-collapse: collapse; font-size: 12.5px; margin: 8px 0; }
         th, td { border-bottom: 1px solid #e4e4e4; padding: 3px 8px; text-align: right; } th { background: #f2f2f2; }
-        td:first-child, th:first-child { text-align: left; }
+        td:first-child, th:first-child, td.text { text-align: left; }
+        ul { margin: 4px 0; padding-left: 22px; }
         figure { margin: 10px 0; } .note { color: #777; font-style: italic; }
         svg.chart { font-size: 11px; background: white; }
         svg .chart-title { font-size: 14px; font-weight: 600; } svg .axis-label { font-size: 12px; }
@@ -56,25 +83,4 @@ public struct HTMLPage {
 
     /// The page's bytes (UTF-8), for `OutputFiles.write`.
     public var data: Data { Data(render().utf8) }
-
-    /// A colour and a marker shape per family, in order of first appearance: the 20 colours of
-    /// the palette with circles, then again with squares, then triangles — 60 families told apart.
-    public static func familyStyles(_ families: [String]) -> [String: (color: String, shape: SVGChart.Shape)] {
-        var styles: [String: (color: String, shape: SVGChart.Shape)] = [:]
-        let shapes: [SVGChart.Shape] = [.circle, .square, .triangle]
-        for family in families where styles[family] == nil {
-            let index = styles.count
-            styles[family] = (SVGChart.palette[index % SVGChart.palette.count], shapes[(index / SVGChart.palette.count) % shapes.count])
-        }
-        return styles
-    }
-
-    /// A colour per family, in order of first appearance.
-    static func familyColors(_ families: [String]) -> [String: String] {
-        var colors: [String: String] = [:]
-        for family in families where colors[family] == nil {
-            colors[family] = SVGChart.palette[colors.count % SVGChart.palette.count]
-        }
-        return colors
-    }
 }

@@ -19,39 +19,45 @@ public struct PredictOptions: Codable, Equatable, Sendable {
     }
 }
 
-/// Text rendering of `obsscale predict`.
+/// `obsscale predict`'s report (`document`): the saved law, its intervals, the forecasts and a
+/// prediction per model, scored against the results that arrived.
 public enum PredictReport {
-    public static func render(_ result: SavedLaw.Result, panelDescription: String, lawPath: String) -> String {
+    public static func document(_ result: SavedLaw.Result, panelDescription: String, lawPath: String) -> ReportDocument {
         let saved = result.law
-        var text = "Predictions of the saved law \(lawPath) (target '\(saved.law.target)', written by \(saved.tool)) for \(panelDescription)\n"
-        text += "Law: \(saved.law.formula)\n"
+        var document = ReportDocument(
+            title: "Predictions of the saved law \(lawPath) (target '\(saved.law.target)', written by \(saved.tool)) for \(panelDescription)")
+        document.line("Law: \(saved.law.formula)")
         let scale = TargetScale(saved.law.settings.targetRange)
-        if let sentence = scale.sentence { text += sentence + "\n" }
+        if let sentence = scale.sentence { document.line(sentence) }
         let replicates = saved.replicateParameters?.count ?? 0
         let level = saved.bootstrap.map { Format.percent($0.level) } ?? ""
-        text +=
-            replicates > 0
-            ? "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws (score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)\n"
-                + "Score intervals: "
-                + FitReport.describeIntervals(result.interval == .calibrated ? saved.calibration : nil, level: saved.bootstrap?.level ?? 0.95)
-                + (saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : "") + "\n"
-            : "Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))\n"
+        if replicates > 0 {
+            document.line(
+                "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws "
+                    + "(score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)")
+            document.line(
+                "Score intervals: "
+                    + FitReport.describeIntervals(result.interval == .calibrated ? saved.calibration : nil, level: saved.bootstrap?.level ?? 0.95)
+                    + (saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : ""))
+        } else {
+            document.line("Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))")
+        }
         if let imputed = result.imputed {
             let parts = imputed.map { column in
                 let more = column.modelCount > column.firstModels.count ? ", …" : ""
                 let models = column.modelCount == 1 ? "1 model" : "\(column.modelCount) models"
                 return "\(column.benchmark) for \(models) (\(column.firstModels.joined(separator: ", "))\(more))"
             }
-            text += "Imputed by the law's imputer (no score in the file): \(parts.joined(separator: "; "))\n"
+            document.line("Imputed by the law's imputer (no score in the file): \(parts.joined(separator: "; "))")
         }
-        text += "\n"
+        document.gap()
         if let forecasts = result.forecasts, let line = saved.equivalentFlops {
             let withIntervals = forecasts.contains { $0.interval != nil }
-            text += "Forecast for a \(line.referenceFamily) model trained with C FLOPs"
-            if !withIntervals && replicates > 0 {
-                text += " (no intervals: the law was saved in format \(saved.formatVersion), without the reference family's points)"
-            }
-            text += ":\n"
+            document.line(
+                "Forecast for a \(line.referenceFamily) model trained with C FLOPs"
+                    + (!withIntervals && replicates > 0
+                        ? " (no intervals: the law was saved in format \(saved.formatVersion), without the reference family's points)" : "")
+                    + ":")
             var forecastTable = TextTable(
                 header: ["FLOPs(1E21)", "predicted"] + (withIntervals ? ["curve \(level)", "score \(level)"] : []))
             for forecast in forecasts {
@@ -59,7 +65,8 @@ public enum PredictReport {
                 if withIntervals { row += [forecast.interval.map(scale.text) ?? "—", forecast.predictionInterval.map(scale.text) ?? "—"] }
                 forecastTable.append(row)
             }
-            text += forecastTable.render() + "\n"
+            document.table(forecastTable)
+            document.gap()
         }
         var table = TextTable(
             header: ["model", "family", "FLOPs(1E21)", "equiv FLOPs", "predicted"] + (replicates > 0 ? ["curve \(level)", "score \(level)"] : [])
@@ -74,15 +81,17 @@ public enum PredictReport {
             row.append(scale.text(p.observed))
             table.append(row)
         }
-        text += table.render()
+        document.table(table)
         if let scoring = result.scoring {
-            text +=
-                "\nAgainst the \(Plural.count(scoring.metrics.count, "result")) that arrived: MSE \(Format.fixed(scoring.metrics.mse, 5)), MAE \(Format.fixed(scoring.metrics.mae, 4))"
+            document.gap()
+            var sentence =
+                "Against the \(Plural.count(scoring.metrics.count, "result")) that arrived: MSE \(Format.fixed(scoring.metrics.mse, 5)), "
+                + "MAE \(Format.fixed(scoring.metrics.mae, 4))"
             if let coverage = scoring.coverage, let level = scoring.level {
-                text += ", \(Format.percent(coverage)) inside their \(Format.percent(level)) score interval"
+                sentence += ", \(Format.percent(coverage)) inside their \(Format.percent(level)) score interval"
             }
-            text += "\n"
+            document.line(sentence)
         }
-        return text
+        return document
     }
 }

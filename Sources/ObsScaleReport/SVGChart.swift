@@ -84,7 +84,7 @@ public struct SVGChart {
     /// Ten colours that stay distinguishable (Tableau 10); families beyond ten reuse them.
     /// Twenty distinguishable hues (Tableau 20's order: each dark hue, then its light one), so a
     /// panel of 20 families needs no colour twice; beyond that, charts of families vary the marker
-    /// shape too (`HTMLPage.familyStyles`).
+    /// shape too (`SVGChart.familyStyles`).
     public static let palette = [
         "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
         "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
@@ -365,4 +365,32 @@ func escape(_ text: String) -> String {
         }
     }
     return result
+}
+
+extension SVGChart {
+    /// A colour and a marker shape per family, in order of first appearance: the 20 colours of
+    /// the palette with circles, then again with squares, then triangles — 60 families told apart.
+    public static func familyStyles(_ families: [String]) -> [String: (color: String, shape: SVGChart.Shape)] {
+        var styles: [String: (color: String, shape: SVGChart.Shape)] = [:]
+        let shapes: [SVGChart.Shape] = [.circle, .square, .triangle]
+        for family in families where styles[family] == nil {
+            let index = styles.count
+            styles[family] = (SVGChart.palette[index % SVGChart.palette.count], shapes[(index / SVGChart.palette.count) % shapes.count])
+        }
+        return styles
+    }
+
+    /// A colour per family, in order of first appearance.
+    static func familyColors(_ families: [String]) -> [String: String] {
+        var colors: [String: String] = [:]
+        for family in families where colors[family] == nil {
+            colors[family] = SVGChart.palette[colors.count % SVGChart.palette.count]
+        }
+        return colors
+    }
+
+    /// A legend entry per family, by name.
+    static func familyLegend(_ colors: [String: String]) -> [SVGChart.LegendEntry] {
+        colors.sorted { $0.key < $1.key }.map { SVGChart.LegendEntry(name: $0.key, color: $0.value, shape: .square) }
+    }
 }

@@ -4,25 +4,27 @@ import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
-/// `obsscale select`: the text report (one summary row per budget, then the chosen models) and the
-/// HTML page (`HTMLPage.select`).
+/// `obsscale select`'s report (`document`): one summary row per budget, then the chosen models;
+/// on the page also the criterion and its certified lower bound against the budget, the chosen
+/// units on a PC-1/PC-2 scatter of the pool for each budget (sized by cost), and the selection
+/// frequencies under the bootstrap.
 public enum SelectReport {
-    public static func render(
+    public static func document(
         _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String,
         costName: String, criterion: Criterion, bootstrap: SelectionBootstrapSummary? = nil, advice: SelectionAdvice.Advice? = nil,
         budgetLabels: [String]? = nil
-    ) -> String {
+    ) -> ReportDocument {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
         func budget(_ index: Int, _ value: Double) -> String { budgetLabel(index, value, budgetLabels) }
-        var text = "Selection on \(panelDescription)\n"
-        text += "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
-        text += "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
-        text += "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); "
-        text += design(problem, criterion: criterion) + "\n"
-        if let anchored = anchored(problem) { text += anchored + "\n" }
-        for note in problem.poolNotes { text += "note: \(note)\n" }
-        if let screen = problem.outliers { text += render(screen) }
-        text += "\n"
+        var document = ReportDocument(title: "Selection on \(panelDescription)")
+        document.line(
+            "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
+                + "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
+                + "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); " + design(problem, criterion: criterion))
+        if let anchored = anchored(problem) { document.line(anchored) }
+        for note in problem.poolNotes { document.line("note: \(note)") }
+        if let screen = problem.outliers { appendScreen(screen, to: &document) }
+        document.gap()
         var table = TextTable(header: [
             "budget", "cost", "models", "units", criterion.rawValue.uppercased(), "lower bound", "gap",
             "solver", "seconds",
@@ -35,27 +37,30 @@ public enum SelectReport {
                 result.solver + (result.provenOptimal ? " (optimal)" : ""), Format.fixed(result.seconds, 3),
             ])
         }
-        text += table.render()
+        document.table(table)
+        document.chart(valueChart(results, criterion: criterion, costName: costName), empty: valueChartNote(results, criterion: criterion))
         for (index, result) in results.enumerated() {
-            text += "\nBudget \(budget(index, result.budget)): \(Self.list(result.units))\n"
-            if result.units != result.models {
-                text += "  models (\(result.models.count)): \(Self.list(result.models))\n"
-            }
+            document.gap()
+            document.line("Budget \(budget(index, result.budget)): \(Self.list(result.units))")
+            var lines: [String] = []
+            if result.units != result.models { lines.append("models (\(result.models.count)): \(Self.list(result.models))") }
             if costName != "count" && !result.units.isEmpty {
-                text += "  cost (\(costName)): \(Self.list(Self.withCosts(result.units, problem: problem, costName: costName)))\n"
+                lines.append("cost (\(costName)): \(Self.list(Self.withCosts(result.units, problem: problem, costName: costName)))")
             }
-            for note in result.notes { text += "  note: \(note)\n" }
+            lines += result.notes.map { "note: \($0)" }
             if let screen = problem.outliers, !screen.excluded {
                 let outlying = Set(screen.modelNames)
                 let chosen = result.models.filter(outlying.contains)
                 if !chosen.isEmpty {
-                    text += "  outliers chosen (\(chosen.count) of \(result.models.count) models): \(Self.list(chosen, limit: 10))\n"
+                    lines.append("outliers chosen (\(chosen.count) of \(result.models.count) models): \(Self.list(chosen, limit: 10))")
                 }
             }
+            document.items(lines)
+            if index < 9, let chart = capabilityChart(result, problem: problem) { document.chart(chart, empty: "No pool scores.") }
         }
-        if let bootstrap { text += render(bootstrap, criterion: criterion) }
-        if let advice { text += "\n" + render(advice, budgetLabels: budgetLabels) }
-        return text
+        if let bootstrap { appendBootstrap(bootstrap, criterion: criterion, to: &document) }
+        if let advice { appendAdvice(advice, budgetLabels: budgetLabels, to: &document) }
+        return document
     }
 
     /// Budget i as the user wrote it: `10% (27.71)` for a percentage, else the amount.
@@ -65,20 +70,22 @@ public enum SelectReport {
     }
 
     /// The outlier screen's summary: how many, the farthest, and what to do about them.
-    static func render(_ screen: OutlierScreen) -> String {
+    static func appendScreen(_ screen: OutlierScreen, to document: inout ReportDocument) {
         let share = Format.percent(Double(screen.outliers.count) / Double(max(1, screen.poolSize)))
         var text =
             "Outlier screen: \(screen.outliers.count) of \(screen.poolSize) pool models (\(share)) lie beyond the robust "
             + "\(Format.percent(screen.level)) ellipsoid of the first \(screen.componentCount) PCs (squared Mahalanobis distance on the "
             + "reweighted MCD > χ²(\(screen.componentCount)) quantile \(Format.significant(screen.threshold, 4)))"
-        if screen.outliers.isEmpty { return Format.wrapped(text + ".") + "\n" }
+        guard !screen.outliers.isEmpty else { return document.paragraph(text + ".") }
         text +=
             screen.excluded
             ? "; they left the pool (\(Setting.setupExcludesOutliers))."
             : "; listed, not excluded (\(Setting.setupExcludesOutliers) leaves them out)."
+        document.paragraph(text)
         let farthest = screen.outliers.prefix(5).map { "\($0.model) (\(Format.significant($0.squaredDistance, 3)))" }
-        return Format.wrapped(text) + "\n  farthest: " + farthest.joined(separator: ", ")
-            + (screen.outliers.count > 5 ? ", … (all in \(Setting.jsonReportPath))" : "") + "\n"
+        document.items([
+            "farthest: " + farthest.joined(separator: ", ") + (screen.outliers.count > 5 ? ", … (all in \(Setting.jsonReportPath))" : "")
+        ])
     }
 
     /// Unit names with their cost in parentheses (names alone when every unit costs one model).
@@ -89,11 +96,14 @@ public enum SelectReport {
     }
 
     /// The expected ratios of `select --advise`.
-    static func render(_ advice: SelectionAdvice.Advice, budgetLabels: [String]? = nil) -> String {
-        let text = Format.wrapped("What to expect: " + adviceIntroduction(advice)) + "\n\n"
+    static func appendAdvice(_ advice: SelectionAdvice.Advice, budgetLabels: [String]?, to document: inout ReportDocument) {
+        document.gap()
+        document.paragraph("What to expect: " + adviceIntroduction(advice))
+        document.gap()
         var table = TextTable(header: adviceHeader(advice))
         for row in adviceRows(advice, budgetLabels: budgetLabels) { table.append(row) }
-        return text + table.render() + (alternativeVerdict(advice, budgetLabels: budgetLabels).map { Format.wrapped($0) + "\n" } ?? "")
+        document.table(table)
+        if let verdict = alternativeVerdict(advice, budgetLabels: budgetLabels) { document.paragraph(verdict) }
     }
 
     /// What the panel says of the alternative to the averaged law: the budgets where it favours
@@ -169,17 +179,20 @@ public enum SelectReport {
         return "Always selected, for their place in the pool (--anchor): \(problem.anchoredModels.joined(separator: ", "))"
     }
 
-    static func render(_ bootstrap: SelectionBootstrapSummary, criterion: Criterion) -> String {
+    /// The stability table of a selection bootstrap, the most frequent units per budget, and
+    /// their frequencies as bars on the page.
+    static func appendBootstrap(_ bootstrap: SelectionBootstrapSummary, criterion: Criterion, to document: inout ReportDocument) {
         let settings = bootstrap.settings
         let level = Format.percent(settings.level)
-        var text = "\nBootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
-        text +=
-            "(imputation, PCA and L refitted; every model selectable; each selected with \(bootstrap.replicateMethod.rawValue)), seed \(settings.seed)"
-        text +=
-            bootstrap.failures.isEmpty
-            ? "\n"
-            : "; \(settings.replicateCount - bootstrap.replicatesSucceeded) failed: "
-                + bootstrap.failures.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ") + "\n"
+        document.gap()
+        document.line(
+            "Bootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
+                + "(imputation, PCA and L refitted; every model selectable; each selected with \(bootstrap.replicateMethod.rawValue)), "
+                + "seed \(settings.seed)"
+                + (bootstrap.failures.isEmpty
+                    ? ""
+                    : "; \(settings.replicateCount - bootstrap.replicatesSucceeded) failed: "
+                        + bootstrap.failures.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")))
         let name = criterion.rawValue.uppercased()
         var table = TextTable(header: [
             "budget", "same subset", "mean Jaccard", "\(name) \(level) interval", "regret median", "regret \(level) upper",
@@ -191,15 +204,28 @@ public enum SelectReport {
                 Format.percent(max(0, budget.regret.median)), Format.percent(max(0, budget.regret.upper)),
             ])
         }
-        text += table.render()
-        text += "Selection frequency (* = chosen on the full data):\n"
-        for budget in bootstrap.budgets {
-            let shown = budget.frequencies.filter { $0.chosen || $0.fraction >= 0.1 }.prefix(20)
-            text +=
-                "  \(Format.significant(budget.budget, 6)): "
-                + shown.map { "\($0.unit)\($0.chosen ? "*" : "") \(Format.percent($0.fraction))" }.joined(separator: ", ") + "\n"
+        document.table(table)
+        document.line("Selection frequency (* = chosen on the full data):")
+        document.items(
+            bootstrap.budgets.map { budget in
+                let shown = budget.frequencies.filter { $0.chosen || $0.fraction >= 0.1 }.prefix(20)
+                return "\(Format.significant(budget.budget, 6)): "
+                    + shown.map { "\($0.unit)\($0.chosen ? "*" : "") \(Format.percent($0.fraction))" }.joined(separator: ", ")
+            })
+        for budget in bootstrap.budgets.prefix(9) {
+            let bars = budget.frequencies.prefix(20).map { item in
+                (
+                    label: item.unit, value: item.fraction, color: item.chosen ? "#e15759" : "#bab0ac",
+                    title: "\(item.unit): chosen in \(Format.percent(item.fraction)) of replicates"
+                        + (item.chosen ? " (chosen on the full data)" : "")
+                )
+            }
+            document.chart(
+                SVGBarChart(
+                    title: "Budget \(Format.significant(budget.budget, 6)): selection frequency (red: chosen on the full data)",
+                    valueLabel: "fraction of bootstrap replicates", bars: Array(bars)),
+                empty: "No replicate succeeded.")
         }
-        return text
     }
 
     /// Up to 40 names, then "… and N more" (the JSON has them all).
@@ -209,39 +235,15 @@ public enum SelectReport {
     }
 }
 
-extension HTMLPage {
-    /// `obsscale select --html`: V and its certified lower bound against the budget, the chosen
-    /// units on a PC-1/PC-2 scatter of the pool for each budget (sized by cost), and the selection
-    /// frequencies under the bootstrap.
-    public static func select(
-        _ results: [SelectionResult], problem: SelectionProblem, panelDescription: String, costName: String,
-        criterion: Criterion, bootstrap: SelectionBootstrapSummary?, advice: SelectionAdvice.Advice? = nil, budgetLabels: [String]? = nil
-    ) -> HTMLPage {
+extension SelectReport {
+    /// The criterion of the chosen subset and its certified lower bound against the budget.
+    static func valueChart(_ results: [SelectionResult], criterion: Criterion, costName: String) -> SVGChart {
         let name = criterion.rawValue.uppercased()
-        var page = HTMLPage(title: "Which models to evaluate: \(name)-optimal selection")
-        page.paragraph("\(panelDescription). Pool: \(problem.poolModels.count) models, \(problem.units.count) units, cost '\(costName)'.")
-        page.paragraph("The " + SelectReport.design(problem, criterion: criterion) + ".")
-        if let anchored = SelectReport.anchored(problem) { page.paragraph(anchored) }
-        for note in problem.poolNotes { page.paragraph("Note: " + note) }
-        if let screen = problem.outliers {
-            page.heading("Outlier screen")
-            page.paragraph(SelectReport.render(screen).split(separator: "\n").prefix(while: { !$0.hasPrefix("  farthest") }).joined(separator: " "))
-            if !screen.outliers.isEmpty {
-                page.table(
-                    header: ["model", "family", "squared distance"],
-                    rows: screen.outliers.prefix(20).map { [$0.model, $0.family, Format.significant($0.squaredDistance, 4)] })
-            }
-        }
-        if let advice {
-            page.heading("What to expect")
-            page.paragraph(SelectReport.adviceIntroduction(advice).prefix(1).uppercased() + SelectReport.adviceIntroduction(advice).dropFirst())
-            page.table(header: SelectReport.adviceHeader(advice), rows: SelectReport.adviceRows(advice, budgetLabels: budgetLabels))
-            if let verdict = SelectReport.alternativeVerdict(advice, budgetLabels: budgetLabels) { page.paragraph(verdict) }
-        }
         var values = SVGChart(
             title: "\(name) and its certified lower bound against the budget", xLabel: "budget (\(costName))",
             // D = −log det G is negative for a well-spread subset: only V and A are drawn on a log axis.
             yLabel: "\(name) (lower is better)", yScale: criterion == .d ? .linear : .log10)
+        guard results.count > 1 else { return values }  // one budget: no curve (`valueChartNote`)
         values.series = [
             .line(name: "\(name) of the chosen subset", points: results.map { ($0.budget, $0.value) }, color: "#4e79a7", dashed: false),
             .line(
@@ -251,82 +253,55 @@ extension HTMLPage {
                 results.map { r in
                     SVGChart.Point(
                         x: r.budget, y: r.value,
-                        title:
-                            "budget \(Format.significant(r.budget, 6)): \(name) \(Format.significant(r.value, 6)), gap \(r.gap.map { Format.percent($0) } ?? "—")\n\(r.units.joined(separator: ", "))",
+                        title: "budget \(Format.significant(r.budget, 6)): \(name) \(Format.significant(r.value, 6)), "
+                            + "gap \(r.gap.map { Format.percent($0) } ?? "—")\n\(r.units.joined(separator: ", "))",
                         color: "#4e79a7")
                 }),
         ]
         values.legend = [.init(name: "chosen subset", color: "#4e79a7"), .init(name: "lower bound", color: "#e15759")]
-        if results.count == 1, let only = results.first, only.value.isFinite {
-            page.paragraph(
-                "Budget \(Format.significant(only.budget, 6)): \(name) \(Format.significant(only.value, 6)), certified lower bound "
-                    + "\(Format.significant(only.lowerBound, 6)), gap \(only.gap.map { Format.percent($0) } ?? "—") (one budget: no curve to draw).")
-        } else {
-            page.chart(values, empty: "No feasible subset at any budget.")
-        }
+        return values
+    }
+
+    /// What the page says in place of the value chart.
+    static func valueChartNote(_ results: [SelectionResult], criterion: Criterion) -> String {
+        guard results.count == 1, let only = results.first, only.value.isFinite else { return "No feasible subset at any budget." }
+        return "Budget \(Format.significant(only.budget, 6)): \(criterion.rawValue.uppercased()) \(Format.significant(only.value, 6)), "
+            + "certified lower bound \(Format.significant(only.lowerBound, 6)), gap \(only.gap.map { Format.percent($0) } ?? "—") "
+            + "(one budget: no curve to draw)."
+    }
+
+    /// The chosen units on a PC-1/PC-2 scatter of the pool (points sized by cost); nil when the
+    /// design has fewer than two score columns.
+    static func capabilityChart(_ result: SelectionResult, problem: SelectionProblem) -> SVGChart? {
         // Pool scores: the design columns after the intercept, if any.
         let offset = problem.dimension > 1 && (0..<problem.design.rowCount).allSatisfy({ problem.design[$0, 0] == 1 }) ? 1 : 0
+        guard problem.dimension - offset >= 2 else { return nil }
         let unitOfModel = Dictionary(
             problem.units.enumerated().flatMap { unit, item in item.models.map { ($0, unit) } }, uniquingKeysWith: { a, _ in a })
         let costs = problem.units.map { $0.cost / Double(max(1, $0.models.count)) }
         let maxCost = costs.filter(\.isFinite).max() ?? 1
-        if problem.dimension - offset >= 2 {
-            page.heading("Chosen models in the capability space")
-            for result in results.prefix(9) {
-                let chosen = Set(result.units)
-                var chart = SVGChart(
-                    title: "Budget \(Format.significant(result.budget, 6)): \(result.models.count) models chosen",
-                    xLabel: "PC-1", yLabel: "PC-2")
-                chart.width = 640
-                chart.height = 380
-                chart.series = [
-                    .points(
-                        (0..<problem.design.rowCount).map { row in
-                            let unit = unitOfModel[row] ?? 0
-                            let isChosen = chosen.contains(problem.units[unit].name)
-                            let size = 2.5 + 5 * (costs[unit] / maxCost).squareRoot()
-                            return SVGChart.Point(
-                                x: problem.design[row, offset], y: problem.design[row, offset + 1],
-                                title:
-                                    "\(problem.poolModels[row]) (\(problem.poolFamilies[row]))\(isChosen ? ", chosen" : "")\ncost \(Format.significant(costs[unit]))",
-                                color: isChosen ? "#e15759" : "#bab0ac", size: size, hollow: !isChosen)
-                        })
-                ]
-                chart.legend = [
-                    .init(name: "chosen", color: "#e15759", shape: .circle),
-                    .init(name: "not chosen", color: "#bab0ac", shape: .circle, hollow: true),
-                ]
-                page.chart(chart, empty: "No pool scores.")
-            }
-        }
-        page.heading("Chosen units")
-        page.table(
-            header: ["budget", "cost", "models", name, "lower bound", "gap", "solver", "units"],
-            rows: results.map {
-                [
-                    Format.significant($0.budget, 6), Format.significant($0.totalCost, 6), "\($0.models.count)", Format.significant($0.value, 8),
-                    Format.significant($0.lowerBound, 8), $0.gap.map { Format.percent($0) } ?? "—", $0.solver,
-                    SelectReport.withCosts($0.units, problem: problem, costName: costName).joined(separator: ", "),
-                ]
-            })
-        if let bootstrap {
-            page.heading("Stability under the bootstrap (\(bootstrap.replicatesSucceeded) replicates)")
-            page.preformatted(SelectReport.render(bootstrap, criterion: criterion).trimmingCharacters(in: .newlines))
-            for budget in bootstrap.budgets.prefix(9) {
-                let bars = budget.frequencies.prefix(20).map { item in
-                    (
-                        label: item.unit, value: item.fraction, color: item.chosen ? "#e15759" : "#bab0ac",
-                        title:
-                            "\(item.unit): chosen in \(Format.percent(item.fraction)) of replicates\(item.chosen ? " (chosen on the full data)" : "")"
-                    )
-                }
-                page.chart(
-                    SVGBarChart(
-                        title: "Budget \(Format.significant(budget.budget, 6)): selection frequency (red: chosen on the full data)",
-                        valueLabel: "fraction of bootstrap replicates", bars: Array(bars)),
-                    empty: "No replicate succeeded.")
-            }
-        }
-        return page
+        let chosen = Set(result.units)
+        var chart = SVGChart(
+            title: "Budget \(Format.significant(result.budget, 6)): \(result.models.count) models chosen", xLabel: "PC-1", yLabel: "PC-2")
+        chart.width = 640
+        chart.height = 380
+        chart.series = [
+            .points(
+                (0..<problem.design.rowCount).map { row in
+                    let unit = unitOfModel[row] ?? 0
+                    let isChosen = chosen.contains(problem.units[unit].name)
+                    let size = 2.5 + 5 * (costs[unit] / maxCost).squareRoot()
+                    return SVGChart.Point(
+                        x: problem.design[row, offset], y: problem.design[row, offset + 1],
+                        title: "\(problem.poolModels[row]) (\(problem.poolFamilies[row]))\(isChosen ? ", chosen" : "")\n"
+                            + "cost \(Format.significant(costs[unit]))",
+                        color: isChosen ? "#e15759" : "#bab0ac", size: size, hollow: !isChosen)
+                })
+        ]
+        chart.legend = [
+            .init(name: "chosen", color: "#e15759", shape: .circle),
+            .init(name: "not chosen", color: "#bab0ac", shape: .circle, hollow: true),
+        ]
+        return chart
     }
 }

@@ -6,6 +6,9 @@ public struct TextTable {
     public var header: [String]
     public var alignments: [Alignment]
     public var rows: [[String]] = []
+    /// On the page, numeric cells shaded by value — red for positive, blue for negative, the
+    /// intensity |value| / max |value| (a heatmap, e.g. the PCA loadings); no effect on the text.
+    public var shaded = false
 
     public init(header: [String], alignments: [Alignment]? = nil) {
         self.header = header

@@ -4,95 +4,110 @@ import ObsScaleEvaluation
 import ObsScaleFit
 import ObsScaleSelect
 
-/// `obsscale validate`: the HTML page (`HTMLPage.validate`) and the text report — the summary
-/// relative to evaluating every model, then
-/// per target (up to `perTargetLimit` targets) and the geometric mean over targets, the test MSE
-/// of each selector's subset fit per budget against the random subsets and the all-models fit,
-/// then how often each selector beats random.
+/// `obsscale validate`'s report (`document`): the summary relative to evaluating every model,
+/// then per target (up to `perTargetLimit` targets) and the geometric mean over targets, the test
+/// MSE of each selector's subset fit per budget against the random subsets and the all-models fit,
+/// then how often each selector beats random. The page draws the median ratios, the reliability
+/// diagram of the intervals and, per target, test MSE against the budget with the random subsets'
+/// range as a band (the paper's Section 5 figure).
 public enum ValidationReportText {
-    public static func render(_ report: ValidationReport, panelDescription: String) -> String {
+    public static func document(_ report: ValidationReport, panelDescription: String) -> ReportDocument {
         let settings = report.settings
         let selectors = report.selectors
-        var text = "Validation on \(panelDescription)\n"
-        text += "Split at \(settings.splitRule.cutDescription ?? "?"): \(describePools(report)); "
-        text += "test = models \(sides(report).after) with the target\n"
+        var document = ReportDocument(title: "Validation on \(panelDescription)")
+        document.line(
+            "Split at \(settings.splitRule.cutDescription ?? "?"): \(describePools(report)); test = models \(sides(report).after) with the target")
         // An averaged law (`--components average`): the subset fits are the mean of K = 1…K.
         let components =
             settings.law.isAveraged
             ? "the \(settings.law.averageWeights == .equal ? "" : "CV-weighted ")mean of the laws on 1…\(settings.law.pca.componentCount) PCs "
                 + "(a subset; the all-models fit: \(settings.law.pca.componentCount) PCs)"
             : "\(settings.law.pca.componentCount) PCs"
-        text += "Fit: \(components) of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") "
-        text +=
-            "(imputation and PCA on \(settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model")), "
-        text += "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)\n"
-        text += "Design: \(design(settings.selection))\n"
-        text += "Selectors: \(selectors.joined(separator: ", ")); baselines at the same cost: "
-        text += report.randomBaseline.map { "\($0) (\(settings.randomCount) draws per budget, seed \(settings.seed)) and " } ?? ""
-        text += "\(report.cheapest) (the cheapest units first)\n"
-        text += "Budgets: \(settings.budgets)"
+        let pcaOn = settings.law.pcaOn == .train ? "each subset (the paper)" : settings.law.pcaOn == .pool ? "the whole pool" : "every panel model"
+        document.line(
+            "Fit: \(components) of \(settings.law.benchmarks?.joined(separator: ", ") ?? "all benchmarks") (imputation and PCA on \(pcaOn)), "
+                + "\(settings.law.regression.link.rawValue), \(settings.law.regression.loss)")
+        document.line("Design: \(design(settings.selection))")
+        document.line(
+            "Selectors: \(selectors.joined(separator: ", ")); baselines at the same cost: "
+                + (report.randomBaseline.map { "\($0) (\(settings.randomCount) draws per budget, seed \(settings.seed)) and " } ?? "")
+                + "\(report.cheapest) (the cheapest units first)")
         let pools = report.pools.filter { $0.failure == nil }
         if pools.count == 1, let pool = pools.first {
-            text += " = " + pool.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
-            text += " of the pool's cost \(Format.significant(pool.cost, 6)) ('\(settings.selection.cost)')\n"
+            document.line(
+                "Budgets: \(settings.budgets) = " + pool.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
+                    + " of the pool's cost \(Format.significant(pool.cost, 6)) ('\(settings.selection.cost)')")
         } else {
-            text += " of each target's pool ('\(settings.selection.cost)')\n"
+            document.line("Budgets: \(settings.budgets) of each target's pool ('\(settings.selection.cost)')")
         }
         let discarded = report.pools.flatMap(\.discardedRandomDraws).reduce(0, +)
         if discarded > 0 {
-            text += "Random draws that could not be fitted (fewer than \(settings.law.parameterCount) models) and were drawn again: \(discarded)\n"
+            document.line(
+                "Random draws that could not be fitted (fewer than \(settings.law.parameterCount) models) and were drawn again: \(discarded)")
         }
         if !report.droppedTargets.isEmpty {
-            text += "Dropped \(Plural.count(report.droppedTargets.count, "degenerate target")), left out of every summary"
-            text +=
-                report.droppedTargets.count > Self.listedDroppedTargets
-                ? " (the first \(Self.listedDroppedTargets); all in \(Setting.jsonReportPath)):\n" : ":\n"
-            for dropped in report.droppedTargets.prefix(Self.listedDroppedTargets) { text += "  \(dropped.name): \(dropped.reason)\n" }
+            document.line(
+                "Dropped \(Plural.count(report.droppedTargets.count, "degenerate target")), left out of every summary"
+                    + (report.droppedTargets.count > Self.listedDroppedTargets
+                        ? " (the first \(Self.listedDroppedTargets); all in \(Setting.jsonReportPath)):" : ":"))
+            document.items(report.droppedTargets.prefix(Self.listedDroppedTargets).map { "\($0.name): \($0.reason)" })
         }
-        text += "\n" + summary(report)
+        appendSummary(report, to: &document)
         if report.targets.count > Self.perTargetLimit {
-            text += "\nPer-target tables of the \(report.targets.count) targets: in \(Setting.jsonReportPath) (result.targets).\n"
+            document.gap()
+            document.line("Per-target tables of the \(report.targets.count) targets: in \(Setting.jsonReportPath) (result.targets).")
+        }
+        let charts = BudgetCharts(report)
+        // Without their tables, the page still draws the first `perTargetChartLimit` targets.
+        for target in report.targets.prefix(Self.perTargetChartLimit) where report.targets.count > Self.perTargetLimit {
+            document.chart(charts.target(target), empty: "\(target.name): no fit succeeded.")
         }
         for target in report.targets where report.targets.count <= Self.perTargetLimit {
-            text += "\nTarget '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
-            text += target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"
-            text += "\n"
-            text += table(
-                selectors: selectors,
-                rows: target.budgets.map { budget in
-                    Row(
-                        budget: Format.significant(budget.budget, 6), mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan },
-                        random: randomCell(budget.random),
-                        all: target.allModels.failure == nil ? target.allModels.testMSE : .nan,
-                        agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
+            document.gap()
+            document.line(
+                "Target '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
+                    + (target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"))
+            document.table(
+                table(
+                    selectors: selectors,
+                    rows: target.budgets.map { budget in
+                        Row(
+                            budget: Format.significant(budget.budget, 6), mse: budget.selectors.map { $0.failure == nil ? $0.testMSE : .nan },
+                            random: randomCell(budget.random),
+                            all: target.allModels.failure == nil ? target.allModels.testMSE : .nan,
+                            agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
+                    }))
+            document.items(
+                target.budgets.flatMap { budget in
+                    let reasons =
+                        budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
+                        + [
+                            budget.random?.failure.map { "random: \($0)" },
+                            (budget.random?.failures ?? 0) > 0 ? "\(Plural.count(budget.random?.failures ?? 0, "random fit")) failed" : nil,
+                        ].compactMap { $0 }
+                    return reasons.map { "budget \(Format.significant(budget.budget)): \($0)" }
                 })
-            for budget in target.budgets {
-                let reasons =
-                    budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
-                    + [
-                        budget.random?.failure.map { "random: \($0)" },
-                        (budget.random?.failures ?? 0) > 0 ? "\(Plural.count(budget.random?.failures ?? 0, "random fit")) failed" : nil,
-                    ].compactMap { $0 }
-                for reason in reasons { text += "  budget \(Format.significant(budget.budget)): \(reason)\n" }
-            }
+            document.chart(charts.target(target), empty: "\(target.name): no fit succeeded.")
         }
         if report.targets.count > 1 {
             let counts = Set(report.geometricMeans.map(\.targetCount))
-            text += "\nGeometric mean over the targets where every column has a test MSE ("
-            text +=
-                (counts.count == 1
-                    ? "\(counts.first ?? 0) of \(report.targets.count)"
-                    : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")) + "):\n"
-            text += table(
-                selectors: selectors,
-                rows: report.geometricMeans.map { row in
-                    Row(
-                        budget: row.budget, mse: row.testMSE, random: settings.randomCount > 0 ? Format.fixed(row.randomTestMSE, 5) : nil,
-                        all: row.allModelsTestMSE, agreement: row.agreementMSE)
-                })
+            document.heading(
+                "Geometric mean over the targets where every column has a test MSE ("
+                    + (counts.count == 1
+                        ? "\(counts.first ?? 0) of \(report.targets.count)"
+                        : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")) + ")")
+            document.table(
+                table(
+                    selectors: selectors,
+                    rows: report.geometricMeans.map { row in
+                        Row(
+                            budget: row.budget, mse: row.testMSE, random: settings.randomCount > 0 ? Format.fixed(row.randomTestMSE, 5) : nil,
+                            all: row.allModelsTestMSE, agreement: row.agreementMSE)
+                    }))
+            document.chart(charts.geometricMean(), empty: "No budget has a score for every target.")
         }
         if settings.randomCount > 0 {
-            text += "\nAgainst the random subsets (cells = targets × budgets with both fitted):\n"
+            document.heading("Against the random subsets (cells = targets × budgets with both fitted)")
             var summary = TextTable(header: ["selector", "cells", "beats random", "median MSE ratio"])
             for comparison in report.comparisons {
                 summary.append([
@@ -101,9 +116,9 @@ public enum ValidationReportText {
                     Format.fixed(comparison.medianRatio, 3),
                 ])
             }
-            text += summary.render()
+            document.table(summary)
         }
-        return text
+        return document
     }
 
     /// "selection pool 47 models at or below", or with targets observed on different models,
@@ -145,27 +160,29 @@ public enum ValidationReportText {
 
     /// Per-target tables are printed up to this many targets (all of them are in the JSON).
     static let perTargetLimit = 12
+    /// Per-target charts are drawn up to this many targets.
+    static let perTargetChartLimit = 40
     static let listedDroppedTargets = 10
 
     /// The answer to "how close to evaluating everything, at this cost?": per budget, each selector
     /// and baseline's ratio of test MSE to the all-models fit's over the targets, and against the
-    /// random subsets at the same cost; then the same per task group (`--group-by prefix`).
-    static func summary(_ report: ValidationReport) -> String {
+    /// random subsets at the same cost (drawn on the page); the measured intervals; then the same
+    /// per task group (`--group-by prefix`).
+    static func appendSummary(_ report: ValidationReport, to document: inout ReportDocument) {
         func ratio(_ value: Double) -> String { value.isNaN ? "—" : Format.significant(value, 3) }
-        func share(_ value: Double) -> String { value.isNaN ? "—" : Format.percent(value) }
         let overall = report.summary.filter { $0.group == nil }
-        var text = "Relative to evaluating every pool model (ratio of a subset fit's test MSE to the all-models fit's, "
-        text += "over \(overall.first?.targets ?? 0) targets; vs random: its ratio to the random subsets' mean at the same cost):\n"
+        document.heading(
+            "Relative to evaluating every pool model (ratio of a subset fit's test MSE to the all-models fit's, "
+                + "over \(overall.first?.targets ?? 0) targets; vs random: its ratio to the random subsets' mean at the same cost)")
         var table = TextTable(header: summaryHeader(report))
         for row in summaryRows(report) { table.append(row) }
-        text += table.render()
-        if let intervals = report.settings.intervals {
-            text += "\n" + describeIntervals(report, intervals)
-        }
+        document.table(table)
+        document.chart(BudgetCharts(report).medianRatios(), empty: "No ratio at any budget.")
+        if let intervals = report.settings.intervals { appendIntervals(report, intervals, to: &document) }
         let selectors = Set(report.selectors)
         let grouped = report.summary.filter { $0.group != nil && selectors.contains($0.selector) }
         if !grouped.isEmpty {
-            text += "\nPer task (the metric name up to its first _ or ,), selectors only:\n"
+            document.heading("Per task (the metric name up to its first _ or ,), selectors only")
             var groups = TextTable(header: ["task", "budget", "selector", "targets", "median", "geo mean", "p90", "failed", "vs random"])
             for entry in grouped {
                 groups.append([
@@ -173,9 +190,8 @@ public enum ValidationReportText {
                     ratio(entry.geometricMeanRatio), ratio(entry.p90Ratio), "\(entry.failures)", ratio(entry.medianRatioToRandom),
                 ])
             }
-            text += groups.render()
+            document.table(groups)
         }
-        return text
     }
 
     /// The summary's columns (with measured intervals: their coverage, mean width and interval score too).
@@ -185,12 +201,14 @@ public enum ValidationReportText {
     }
 
     /// The intervals paragraph: what was measured, the all-models fit's line, and the reliability
-    /// diagram of each selector at each budget (nominal → observed coverage).
-    static func describeIntervals(_ report: ValidationReport, _ intervals: IntervalMeasurement) -> String {
+    /// diagram of each selector at each budget (nominal → observed coverage; drawn on the page).
+    static func appendIntervals(_ report: ValidationReport, _ intervals: IntervalMeasurement, to document: inout ReportDocument) {
         let kind = intervals.kind == .calibrated ? "calibrated (hull of the borrowed quantile lines and the bootstrap's)" : "the bootstrap's"
-        var text = "Score intervals (\(kind); \(intervals.replicateCount) bootstrap replicates per fit) on the test models, "
-        text += "nominal \(Format.percent(intervals.level)): coverage, mean width and mean interval score "
-        text += "(width + \(Format.significant(2 / (1 - intervals.level), 3))·miss; lower is better), pooled over the targets' test predictions.\n"
+        document.gap()
+        document.line(
+            "Score intervals (\(kind); \(intervals.replicateCount) bootstrap replicates per fit) on the test models, "
+                + "nominal \(Format.percent(intervals.level)): coverage, mean width and mean interval score "
+                + "(width + \(Format.significant(2 / (1 - intervals.level), 3))·miss; lower is better), pooled over the targets' test predictions.")
         // The reliability columns (observed coverage at each nominal level) only with levels beyond the main one.
         let diagram = intervals.levels.count > 1
         var table = TextTable(
@@ -207,8 +225,8 @@ public enum ValidationReportText {
         }
         row("all models", "—", report.allModelsIntervals)
         for entry in report.summary where entry.group == nil { row(entry.selector, entry.budget, entry.intervals) }
-        text += table.render()
-        return text
+        document.table(table)
+        document.chart(reliabilityChart(report, intervals), empty: "No interval was measured.")
     }
 
     /// The rows of the overall summary, budget by budget.
@@ -249,7 +267,7 @@ public enum ValidationReportText {
         var agreement: [Double]
     }
 
-    static func table(selectors: [String], rows: [Row]) -> String {
+    static func table(selectors: [String], rows: [Row]) -> TextTable {
         func cell(_ value: Double) -> String { Format.fixed(value.isNaN ? nil : value, 5) }
         let hasRandom = rows.contains { $0.random != nil }
         var table = TextTable(
@@ -260,18 +278,20 @@ public enum ValidationReportText {
                 [row.budget] + row.mse.map(cell) + (hasRandom ? [row.random ?? "—"] : [])
                     + [cell(row.all)] + row.agreement.map(cell))
         }
-        return table.render()
+        return table
     }
 
     /// The simulation study: per target and budget, errors against the truth averaged over worlds.
-    public static func render(_ report: SimulationStudyReport) -> String {
+    public static func document(_ report: SimulationStudyReport) -> ReportDocument {
         let study = report.study
-        var text = "Simulation study: \(report.worldsRun) of \(study.worldCount) worlds "
-        text +=
-            "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, missing rate \(Format.percent(study.world.missingRate)), "
-        text += "seed \(study.world.seed)); cutoff \(study.validation.splitRule.cutDescription ?? "?")\n"
-        for (reason, count) in report.failures.sorted(by: { $0.key < $1.key }) { text += "  \(Plural.count(count, "world")) failed: \(reason)\n" }
-        text += "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):\n"
+        var document = ReportDocument(
+            title: "Simulation study: \(report.worldsRun) of \(study.worldCount) worlds "
+                + "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, "
+                + "missing rate \(Format.percent(study.world.missingRate)), seed \(study.world.seed)); "
+                + "cutoff \(study.validation.splitRule.cutDescription ?? "?")")
+        document.items(report.failures.sorted(by: { $0.key < $1.key }).map { "\(Plural.count($1, "world")) failed: \($0)" })
+        document.line(
+            "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):")
         var table = TextTable(
             header: ["target", "budget"] + report.selectors.flatMap { ["\($0) truth MSE", "win"] }
                 + ["random truth MSE", "all models truth MSE"])
@@ -281,32 +301,32 @@ public enum ValidationReportText {
                     + report.selectors.indices.flatMap { [Format.fixed(cell.selectorTruthMSE[$0], 5), Format.percent(cell.selectorWinRate[$0])] }
                     + [Format.fixed(cell.randomTruthMSE, 5), Format.fixed(cell.allModelsTruthMSE, 5)])
         }
-        text += table.render()
+        document.table(table)
         if let coverage = report.coverage, let bootstrap = study.bootstrap {
             let level = Format.percent(bootstrap.level)
-            text += "\nBootstrap of the all-models fit (\(bootstrap.replicateCount) replicates resampling \(bootstrap.resampling.rawValue), "
-            text += (bootstrap.refitPCA ? "imputation and PCA refitted" : "capabilities fixed") + "), "
-            text += "\(coverage.total) held-out (world, target, model) cases:\n"
             func share(_ count: Int) -> String { Format.percent(Double(count) / Double(max(1, coverage.total))) }
-            text += "  \(level) curve intervals cover the true value in \(share(coverage.curveCoversTruth))\n"
-            text += "  \(level) prediction intervals cover the true value in \(share(coverage.predictionCoversTruth)) "
-            text += "and the observed score in \(share(coverage.predictionCoversObserved))\n"
+            document.heading(
+                "Bootstrap of the all-models fit (\(bootstrap.replicateCount) replicates resampling \(bootstrap.resampling.rawValue), "
+                    + (bootstrap.refitPCA ? "imputation and PCA refitted" : "capabilities fixed") + "), "
+                    + "\(coverage.total) held-out (world, target, model) cases")
+            document.items([
+                "\(level) curve intervals cover the true value in \(share(coverage.curveCoversTruth))",
+                "\(level) prediction intervals cover the true value in \(share(coverage.predictionCoversTruth)) "
+                    + "and the observed score in \(share(coverage.predictionCoversObserved))",
+            ])
         }
-        return text
+        return document
     }
 }
 
-extension HTMLPage {
+extension ValidationReportText {
     /// The reliability diagram of the measured score intervals: observed against nominal coverage
-    /// for the all-models fit and each selector at each budget (the diagonal is perfect
-    /// calibration; below it, intervals too narrow), and the table of `describeIntervals`.
-    mutating func reliability(_ report: ValidationReport, _ intervals: IntervalMeasurement) {
-        heading("Score intervals: do they hold their level?")
-        paragraph(
-            "Observed coverage of the test models' scores at each nominal level, pooled over the targets "
-                + "(\(intervals.kind == .calibrated ? "calibrated intervals" : "bootstrap intervals"), \(intervals.replicateCount) replicates per fit). "
-                + "On the diagonal an interval means what it says; below it, it is too narrow.")
-        var chart = SVGChart(title: "Reliability diagram", xLabel: "nominal coverage", yLabel: "observed coverage", yScale: .linear)
+    /// of the test models' scores, pooled over the targets, for the all-models fit and each
+    /// selector at each budget (the diagonal is perfect calibration; below it, intervals too narrow).
+    static func reliabilityChart(_ report: ValidationReport, _ intervals: IntervalMeasurement) -> SVGChart {
+        var chart = SVGChart(
+            title: "Reliability diagram: observed against nominal coverage (below the diagonal: too narrow)", xLabel: "nominal coverage",
+            yLabel: "observed coverage", yScale: .linear)
         let levels = intervals.levels
         chart.series.append(
             .line(name: "perfect calibration", points: [(levels.first ?? 0.5, levels.first ?? 0.5), (1, 1)], color: "#222", dashed: true))
@@ -328,54 +348,67 @@ extension HTMLPage {
             legend.append(.init(name: name, color: color, shape: .circle))
         }
         chart.legend = legend
-        self.chart(chart, empty: "No interval was measured.")
-        preformatted(ValidationReportText.describeIntervals(report, intervals))
+        return chart
     }
-}
 
-extension HTMLPage {
-    /// `obsscale validate --html`: test MSE against the budget for each selector, the random
-    /// subsets' range as a band with their mean, and the all-models fit — per target and the
-    /// geometric mean over targets (the paper's Section 5 figure).
-    public static func validate(_ report: ValidationReport, panelDescription: String) -> HTMLPage {
-        var page = HTMLPage(title: "Validation of the selection: test MSE against the budget")
-        page.paragraph(
-            "\(panelDescription). Split at \(report.settings.splitRule.cutDescription ?? "?"); \(ValidationReportText.describePools(report))."
-        )
-        page.paragraph("Selection design: \(ValidationReportText.design(report.settings.selection)).")
-        let selectors = report.selectors
-        // Budgets as written (10 for 10%): targets with different pools spend different amounts.
-        let budgets = report.settings.budgets.writtenValues
-        page.heading("Relative to evaluating every pool model")
-        page.paragraph(
-            "Ratio of a subset fit's test MSE to the all-models fit's, over the targets; baselines spend the same budget. "
-                + "vs random: the ratio to the random subsets' mean.")
-        page.table(header: ValidationReportText.summaryHeader(report), rows: ValidationReportText.summaryRows(report))
-        if let intervals = report.settings.intervals { page.reliability(report, intervals) }
-        let budgetAxis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
-        var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: budgetAxis, yLabel: "median test-MSE ratio", yScale: .log10)
-        let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for (c, name) in columns.enumerated() {
-            let color = SVGChart.palette[c % SVGChart.palette.count]
-            let points = budgets.indices.compactMap { b -> (Double, Double)? in
-                report.summary.first { $0.group == nil && $0.selector == name && $0.budget == report.budgetLabels[b] }.map {
-                    (budgets[b], $0.medianRatio)
+    /// The charts against the budget (budgets as written, 10 for 10%: targets with different
+    /// pools spend different amounts).
+    struct BudgetCharts {
+        let report: ValidationReport
+        let budgets: [Double]
+        let axis: String
+
+        init(_ report: ValidationReport) {
+            self.report = report
+            budgets = report.settings.budgets.writtenValues
+            axis = report.settings.budgets.hasPercentages ? "budget (% of each target's pool cost)" : "budget"
+        }
+
+        /// Each selector's and baseline's median ratio to evaluating every model.
+        func medianRatios() -> SVGChart {
+            let selectors = report.selectors
+            var ratios = SVGChart(title: "Median ratio to evaluating every model", xLabel: axis, yLabel: "median test-MSE ratio", yScale: .log10)
+            let columns = report.summary.filter { $0.group == nil }.map(\.selector).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            for (c, name) in columns.enumerated() {
+                let color = SVGChart.palette[c % SVGChart.palette.count]
+                let points = budgets.indices.compactMap { b -> (Double, Double)? in
+                    report.summary.first { $0.group == nil && $0.selector == name && $0.budget == report.budgetLabels[b] }.map {
+                        (budgets[b], $0.medianRatio)
+                    }
                 }
+                ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
             }
-            ratios.series.append(.line(name: name, points: points, color: color, dashed: !selectors.contains(name)))
+            ratios.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, 1), (budgets.max() ?? 1, 1)], color: "#222", dashed: true))
+            ratios.legend =
+                columns.enumerated().map {
+                    .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], dashed: !selectors.contains($1))
+                } + [.init(name: "all models", color: "#222", dashed: true)]
+            return ratios
         }
-        ratios.series.append(.line(name: "all models", points: [(budgets.min() ?? 0, 1), (budgets.max() ?? 1, 1)], color: "#222", dashed: true))
-        ratios.legend =
-            columns.enumerated().map {
-                .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], dashed: !selectors.contains($1))
-            } + [.init(name: "all models", color: "#222", dashed: true)]
-        page.chart(ratios, empty: "No ratio at any budget.")
-        if !report.droppedTargets.isEmpty {
-            page.paragraph(
-                "Dropped as degenerate: " + report.droppedTargets.map { "\($0.name) (\($0.reason))" }.joined(separator: "; ") + ".")
+
+        /// One target's test MSE against the budget, the random subsets' range as a band.
+        func target(_ target: ValidationReport.Target) -> SVGChart {
+            let fitted = { (score: ValidationReport.Score) in score.failure == nil ? score.testMSE : .nan }
+            return chart(
+                title: target.name, selectorMSE: report.selectors.indices.map { s in target.budgets.map { fitted($0.selectors[s]) } },
+                randomMean: target.budgets.map { $0.random?.meanTestMSE ?? .nan },
+                randomLow: target.budgets.map { $0.random?.minTestMSE ?? .nan },
+                randomHigh: target.budgets.map { $0.random?.maxTestMSE ?? .nan },
+                all: fitted(target.allModels))
         }
+
+        /// The geometric mean over the targets.
+        func geometricMean() -> SVGChart {
+            let means = report.geometricMeans
+            return chart(
+                title: "Geometric mean over the targets", selectorMSE: report.selectors.indices.map { s in means.map { $0.testMSE[s] } },
+                randomMean: means.map(\.randomTestMSE), randomLow: means.map { _ in .nan }, randomHigh: means.map { _ in .nan },
+                all: means.map(\.allModelsTestMSE).first { !$0.isNaN } ?? .nan)
+        }
+
         func chart(title: String, selectorMSE: [[Double]], randomMean: [Double], randomLow: [Double], randomHigh: [Double], all: Double) -> SVGChart {
-            var chart = SVGChart(title: title, xLabel: budgetAxis, yLabel: "test MSE", yScale: .log10)
+            var chart = SVGChart(title: title, xLabel: axis, yLabel: "test MSE", yScale: .log10)
+            let budgets = budgets.prefix(randomMean.count)
             chart.series.append(
                 .band(
                     name: "random subsets (min to max)", points: budgets.indices.map { (x: budgets[$0], low: randomLow[$0], high: randomHigh[$0]) },
@@ -384,7 +417,7 @@ extension HTMLPage {
                 .line(name: "random subsets (mean)", points: budgets.indices.map { (budgets[$0], randomMean[$0]) }, color: "#9c755f", dashed: true))
             chart.series.append(
                 .line(name: "all models", points: [(budgets.min() ?? 0, all), (budgets.max() ?? 1, all)], color: "#222", dashed: true))
-            for (s, name) in selectors.enumerated() {
+            for (s, name) in report.selectors.enumerated() {
                 let color = SVGChart.palette[s % SVGChart.palette.count]
                 let points = budgets.indices.map { (budgets[$0], selectorMSE[s][$0]) }
                 chart.series.append(.line(name: name, points: points, color: color, dashed: false))
@@ -398,43 +431,12 @@ extension HTMLPage {
             }
             let hasBand = budgets.indices.contains { randomLow[$0].isFinite && randomHigh[$0].isFinite }
             chart.legend =
-                selectors.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], shape: .circle) }
+                report.selectors.enumerated().map { .init(name: $1, color: SVGChart.palette[$0 % SVGChart.palette.count], shape: .circle) }
                 + [
                     .init(name: hasBand ? "random (mean; band min–max)" : "random (mean)", color: "#9c755f", dashed: true),
                     .init(name: "all models", color: "#222", dashed: true),
                 ]
             return chart
         }
-        if report.targets.count > 1 {
-            let means = report.geometricMeans
-            page.chart(
-                chart(
-                    title: "Geometric mean over the targets", selectorMSE: selectors.indices.map { s in means.map { $0.testMSE[s] } },
-                    randomMean: means.map(\.randomTestMSE), randomLow: means.map { _ in .nan }, randomHigh: means.map { _ in .nan },
-                    all: means.map(\.allModelsTestMSE).first { !$0.isNaN } ?? .nan),
-                empty: "No budget has a score for every target.")
-        }
-        for target in report.targets.prefix(40) {
-            let fitted = { (score: ValidationReport.Score) in score.failure == nil ? score.testMSE : .nan }
-            page.chart(
-                chart(
-                    title: target.name, selectorMSE: selectors.indices.map { s in target.budgets.map { fitted($0.selectors[s]) } },
-                    randomMean: target.budgets.map { $0.random?.meanTestMSE ?? .nan },
-                    randomLow: target.budgets.map { $0.random?.minTestMSE ?? .nan },
-                    randomHigh: target.budgets.map { $0.random?.maxTestMSE ?? .nan },
-                    all: fitted(target.allModels)),
-                empty: "\(target.name): no fit succeeded.")
-        }
-        if report.targets.count > 40 { page.paragraph("… and \(report.targets.count - 40) more targets (all in the JSON report).") }
-        page.heading("Against the random subsets")
-        page.table(
-            header: ["selector", "cells", "beats random", "median MSE ratio"],
-            rows: report.comparisons.map {
-                [
-                    $0.selector, "\($0.cells)", $0.cells == 0 ? "—" : "\($0.wins) (\(Format.percent(Double($0.wins) / Double($0.cells))))",
-                    Format.fixed($0.medianRatio, 3),
-                ]
-            })
-        return page
     }
 }

@@ -50,9 +50,11 @@ struct HTMLReportTests {
         var empty = SVGChart(title: "empty", xLabel: "x", yLabel: "y")
         empty.series = [.points([SVGChart.Point(x: .nan, y: .nan, title: "none", color: "#000")])]
         #expect(!empty.hasData)
-        var page = HTMLPage(title: "t")
-        page.chart(empty, empty: "nothing to draw")
-        #expect(page.render().contains("nothing to draw") && Self.charts(page.render()).isEmpty)
+        var document = ReportDocument(title: "t")
+        document.chart(empty, empty: "nothing to draw")
+        let page = HTMLPage(document).render()
+        #expect(page.contains("nothing to draw") && Self.charts(page).isEmpty)
+        #expect(document.text == "t\n", "a chart has no text")
     }
 
     @Test func fiveThousandPoints() {
@@ -149,7 +151,7 @@ struct ChartReadabilityTests {
 
     @Test func manyFamiliesAreToldApart() {
         let families = (1...25).map { "F\($0)" }
-        let styles = HTMLPage.familyStyles(families)
+        let styles = SVGChart.familyStyles(families)
         let pairs = Set(families.map { "\(styles[$0]?.color ?? "")-\(String(describing: styles[$0]?.shape))" })
         #expect(pairs.count == 25)
         #expect(Set(families.prefix(20).map { styles[$0]?.color ?? "" }).count == 20)

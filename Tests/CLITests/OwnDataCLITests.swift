@@ -158,7 +158,7 @@ struct FitOutputCLITests {
         #expect(fit.status == 0, "\(fit.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
         for text in [
-            "Predicted (no observed value)", "lab/new-model", "Forecasts for a Mid model", "Equivalent FLOPs: P =", "Bootstrap: 50 replicates",
+            "Predicted (no observed value)", "lab/new-model", "Predicted for a Mid model", "Equivalent FLOPs: P =", "Bootstrap: 50 replicates",
         ] {
             #expect(page.contains(text), "\(text)")
         }

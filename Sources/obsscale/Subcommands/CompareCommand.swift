@@ -66,18 +66,17 @@ struct CompareCommand: ParsableCommand {
             let result = try withProgress("bootstrap", quiet: panelOptions.quiet || comparison.replicateCount == 0) { progress in
                 try comparison.run(panel: loaded.panel, split: split, threadCount: runOptions.threadCount, progress: progress)
             }
-            let description = panelOptions.describe(loaded)
             let splitDescription = cutoffFlops.map { "fit on FLOPs ≤ \(Format.significant($0))×1E21, test above" } ?? "fit on every model"
+            let report = CompareReport.document(result, panelDescription: panelOptions.describe(loaded), splitDescription: splitDescription)
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage.compare(result, panelDescription: description, splitDescription: splitDescription).data
+                    ? HTMLPage(report).data
                     : try JSONReport(
                         command: "compare", seed: comparison.replicateCount > 0 ? comparison.seed : nil,
                         options: CompareOptions(query: panelOptions.query, split: rule, comparison: comparison), result: result
                     ).encoded()
             }
-            printReport(
-                CompareReport.render(result, panelDescription: description, splitDescription: splitDescription), quiet: panelOptions.quiet(outputs))
+            printReport(report.text, quiet: panelOptions.quiet(outputs))
         }
     }
 }

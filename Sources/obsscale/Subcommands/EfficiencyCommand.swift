@@ -38,16 +38,16 @@ struct EfficiencyCommand: ParsableCommand {
                     standardize: standardize),
                 componentCount: components, rankingFlops: atFlops)
             let result = try efficiency.run(panel: loaded.panel)
-            let description = panelOptions.describe(loaded)
+            let report = EfficiencyReport.document(result, panelDescription: panelOptions.describe(loaded))
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage.efficiency(result, panelDescription: description).data
+                    ? HTMLPage(report).data
                     : try JSONReport(
                         command: "efficiency", options: EfficiencyOptions(query: panelOptions.query, efficiency: efficiency), result: result
                     )
                     .encoded()
             }
-            printReport(EfficiencyReport.render(result, panelDescription: description), quiet: panelOptions.quiet(outputs))
+            printReport(report.text, quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -191,20 +191,16 @@ struct FitCommand: ParsableCommand {
             let saved =
                 try saveLaw == nil
                 ? nil : SavedLaw(fit: fit, panel: loaded.panel, bootstrap: settings, replicates: records, threadCount: runOptions.threadCount)
+            let report = FitReport.document(
+                fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops)
             try outputs.write { label in
                 switch label {
-                case "--html":
-                    return HTMLPage.fit(
-                        fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops
-                    )
-                    .data
+                case "--html": return HTMLPage(report).data
                 case "--save-law": return try saved?.encoded() ?? Data()
                 default: return try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).encoded()
                 }
             }
-            printReport(
-                FitReport.render(fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops),
-                quiet: panelOptions.quiet(outputs))
+            printReport(report.text, quiet: panelOptions.quiet(outputs))
         }
     }
 
@@ -214,25 +210,19 @@ struct FitCommand: ParsableCommand {
         let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: nil, atFlops: [], predictor: predictor)
         if comparePredictors {
             let comparison = try PredictorComparison.run(law: law, panel: loaded.panel, target: target, split: split)
+            let report = BaselineReport.document(comparison, panelDescription: description, splitDescription: FitReport.describe(rule))
             try outputs.write { label in
-                label == "--html"
-                    ? HTMLPage.predictorComparison(comparison, panelDescription: description, splitDescription: FitReport.describe(rule)).data
-                    : try JSONReport(command: "fit", options: options, result: comparison).encoded()
+                label == "--html" ? HTMLPage(report).data : try JSONReport(command: "fit", options: options, result: comparison).encoded()
             }
-            printReport(
-                BaselineReport.render(comparison, panelDescription: description, splitDescription: FitReport.describe(rule)),
-                quiet: panelOptions.quiet(outputs))
+            printReport(report.text, quiet: panelOptions.quiet(outputs))
             return
         }
         let fit = try ComputeBaseline(predictor: predictor, regression: law.regression, targetRange: law.targetRange)
             .fit(panel: loaded.panel, target: target, split: split)
+        let report = BaselineReport.document(fit, panelDescription: description, splitDescription: FitReport.describe(rule))
         try outputs.write { label in
-            label == "--html"
-                ? HTMLPage.computeBaseline(fit, panelDescription: description, splitDescription: FitReport.describe(rule)).data
-                : try JSONReport(command: "fit", options: options, result: fit).encoded()
+            label == "--html" ? HTMLPage(report).data : try JSONReport(command: "fit", options: options, result: fit).encoded()
         }
-        printReport(
-            BaselineReport.render(fit, panelDescription: description, splitDescription: FitReport.describe(rule)), quiet: panelOptions.quiet(outputs)
-        )
+        printReport(report.text, quiet: panelOptions.quiet(outputs))
     }
 }

@@ -31,13 +31,13 @@ struct PCACommand: ParsableCommand {
                 benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
                 componentCount: components ?? min(5, columnCount), standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
+            let report = PCAReport.document(result, panelDescription: panelOptions.describe(loaded), showScores: scores)
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage.pca(result, panelDescription: panelOptions.describe(loaded)).data
+                    ? HTMLPage(report).data
                     : try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result).encoded()
             }
-            printReport(
-                PCAReport.render(result, panelDescription: panelOptions.describe(loaded), showScores: scores), quiet: panelOptions.quiet(outputs))
+            printReport(report.text, quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             The report names its data (the panel, downstream files, preset and filters); they are read again from there, \
             as the run read them, for what the JSON does not hold (the pool's capability space of a selection's charts, the \
-            panel's description). --html is byte for byte the single run's, and so is the text report but for select's search \
+            panel's description). The text and --html are byte for byte the single run's but for select's search \
             times (measurements, not in the JSON: shown as —). For a fit's saved law, \
             use merge --save-law (the law's replicate laws are in the parts, not in the merged report).
             """)
@@ -28,11 +28,11 @@ struct ReportCommand: ParsableCommand {
             let outputs = try OutputFiles([("--html", html)], inputs: [report])
             let data = try TextInput.contents(ofFile: report)
             let rendered = try RecordedRun.render(data, path: report, outputs: outputs, quiet: quiet)
-            guard html == nil || rendered.html != nil else {
+            guard html == nil || rendered.hasPage else {
                 throw ValidationError("--html: not available for this report (\(rendered.what) has no HTML page)")
             }
-            try outputs.write { _ in rendered.html ?? Data() }
-            printReport(rendered.text, quiet: quiet, flagOverrides: rendered.flagOverrides)
+            try outputs.write { _ in HTMLPage(rendered.document).data }
+            printReport(rendered.document.text, quiet: quiet, flagOverrides: rendered.flagOverrides)
         }
     }
 }
@@ -43,8 +43,9 @@ enum RecordedRun {
     struct Rendered {
         /// "fit", "select --simulate", … for messages.
         let what: String
-        let text: String
-        let html: Data?
+        let document: ReportDocument
+        /// Whether the report has a page (`validate --simulate` has none).
+        var hasPage = true
         /// How the command's text names its settings (`printReport`).
         var flagOverrides: [Setting: String] = [:]
     }
@@ -93,8 +94,7 @@ enum RecordedRun {
         guard loaded.panel.models.map(\.name) == fit.predictions.map(\.model) else { throw dataChanged(loaded, then: fit.predictions.count) }
         let panelDescription = PanelOptions.describe(loaded), split = FitReport.describe(options.split)
         return Rendered(
-            what: "fit", text: FitReport.render(fit, panelDescription: panelDescription, splitDescription: split, atFlops: options.atFlops),
-            html: HTMLPage.fit(fit, panelDescription: panelDescription, splitDescription: split, atFlops: options.atFlops).data)
+            what: "fit", document: FitReport.document(fit, panelDescription: panelDescription, splitDescription: split, atFlops: options.atFlops))
     }
 
     static func select(_ data: Data, outputs: OutputFiles, quiet: Bool) throws -> Rendered {
@@ -117,13 +117,9 @@ enum RecordedRun {
         }
         return Rendered(
             what: "select",
-            text: SelectReport.render(
+            document: SelectReport.document(
                 untimed, problem: problem, panelDescription: panelDescription, costName: setup.cost.description,
-                criterion: setup.criterion, bootstrap: output.bootstrap, advice: output.advice, budgetLabels: budget.labels),
-            html: HTMLPage.select(
-                output.results, problem: problem, panelDescription: panelDescription, costName: setup.cost.description,
-                criterion: setup.criterion, bootstrap: output.bootstrap, advice: output.advice, budgetLabels: budget.labels
-            ).data)
+                criterion: setup.criterion, bootstrap: output.bootstrap, advice: output.advice, budgetLabels: budget.labels))
     }
 
     static func validate(_ data: Data, outputs: OutputFiles, quiet: Bool) throws -> Rendered {
@@ -132,7 +128,8 @@ enum RecordedRun {
         if options.study != nil {
             let report = try JSONReport<ValidateOptions, SimulationStudyReport>.decode(data)
             return Rendered(
-                what: "validate --simulate", text: ValidationReportText.render(report.result), html: nil, flagOverrides: FlagNames.validateOverrides)
+                what: "validate --simulate", document: ValidationReportText.document(report.result), hasPage: false,
+                flagOverrides: FlagNames.validateOverrides)
         }
         let report = try JSONReport<ValidateOptions, ValidationReport>.decode(data)
         guard let query = options.query else { throw Unrenderable(description: "a validate report without its data (options.query)") }
@@ -140,8 +137,8 @@ enum RecordedRun {
             query, companions: .join, request: ColumnRequest(capabilities: options.validation?.law.benchmarks), outputs: outputs, quiet: quiet)
         let panelDescription = PanelOptions.describe(loaded)
         return Rendered(
-            what: "validate", text: ValidationReportText.render(report.result, panelDescription: panelDescription),
-            html: HTMLPage.validate(report.result, panelDescription: panelDescription).data, flagOverrides: FlagNames.validateOverrides)
+            what: "validate", document: ValidationReportText.document(report.result, panelDescription: panelDescription),
+            flagOverrides: FlagNames.validateOverrides)
     }
 
     static func dataChanged(_ loaded: PanelQuery.Loaded, then: Int?) -> Unrenderable {

@@ -173,14 +173,12 @@ struct SelectCommand: ParsableCommand {
                 output.bootstrap = settings.summarize(
                     replicateMethod: replicates.replicateMethod, budgets: budgets, results: results, replicates: replicates.replicates)
             }
-            let summary = output.bootstrap
+            let report = SelectReport.document(
+                results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
+                criterion: selectionSetup.criterion, bootstrap: output.bootstrap, advice: advice, budgetLabels: budget.labels)
             try outputs.write { label in
                 switch label {
-                case "--html":
-                    return HTMLPage.select(
-                        results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                        criterion: selectionSetup.criterion, bootstrap: summary, advice: advice, budgetLabels: budget.labels
-                    ).data
+                case "--html": return HTMLPage(report).data
                 case "--plan":
                     return Data(
                         try SelectionPlan.csv(results, budgetLabels: budget.labels, panel: loaded.panel, cost: poolOptions.cost).utf8)
@@ -188,12 +186,7 @@ struct SelectCommand: ParsableCommand {
                     return try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).encoded()
                 }
             }
-            printReport(
-                SelectReport.render(
-                    results, problem: problem, panelDescription: panelOptions.describe(loaded),
-                    costName: poolOptions.cost.description, criterion: selectionSetup.criterion, bootstrap: summary, advice: advice,
-                    budgetLabels: budget.labels),
-                quiet: panelOptions.quiet(outputs))
+            printReport(report.text, quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -181,7 +181,8 @@ struct ValidateCommand: ParsableCommand {
                 }
                 let report = study.summarize(worlds)
                 try outputs.write { _ in try JSONReport(command: "validate", seed: runOptions.seed, options: options, result: report).encoded() }
-                printReport(ValidationReportText.render(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
+                printReport(
+                    ValidationReportText.document(report).text, quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
                 return
             }
             let loaded = try panelOptions.load(targets: target == ["all"] ? [] : target, outputs: outputs)
@@ -198,17 +199,16 @@ struct ValidateCommand: ParsableCommand {
             let report = try withProgress("targets", quiet: panelOptions.quiet) { progress in
                 try validation.run(panel: loaded.panel, threadCount: runOptions.threadCount, progress: progress)
             }
+            let document = ValidationReportText.document(report, panelDescription: panelOptions.describe(loaded))
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage.validate(report, panelDescription: panelOptions.describe(loaded)).data
+                    ? HTMLPage(document).data
                     : try JSONReport(
                         command: "validate", seed: runOptions.seed,
                         options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report
                     ).encoded()
             }
-            printReport(
-                ValidationReportText.render(report, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs),
-                flagOverrides: FlagNames.validateOverrides)
+            printReport(document.text, quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
         }
     }
 }

@@ -99,7 +99,8 @@ extension BaselineReport {
                     return SVGChart.Point(
                         x: pow(10, x), y: observed,
                         title:
-                            "\(p.model) (\(p.family)), \(p.role.rawValue)\nobserved \(Format.fixed(observed, 4)), predicted \(Format.fixed(p.predicted, 4))",
+                            "\(p.model) (\(p.family)), \(p.role.rawValue)\nobserved \(Format.fixed(observed, 4)), predicted "
+                            + "\(Format.fixed(p.predicted, 4))",
                         color: colors[p.family] ?? "#888", shape: p.role == .test ? .triangle : .circle, size: p.role == .test ? 4.5 : 3.8,
                         hollow: p.role == .test)
                 }))

@@ -31,9 +31,9 @@ public enum EfficiencyReport {
         document.table(table)
         for k in 0..<lineCount { document.chart(chart(result, component: k), empty: "No family has two models with FLOPs.") }
         document.gap()
+        let averages = result.averageR2.enumerated().map { "PC-\($0.offset + 1) \($0.element.map { Format.fixed($0, 3) } ?? "—")" }
         document.line(
-            "Average R² over families with ≥ 3 models: "
-                + result.averageR2.enumerated().map { "PC-\($0.offset + 1) \($0.element.map { Format.fixed($0, 3) } ?? "—")" }.joined(separator: ", ")
+            "Average R² over families with ≥ 3 models: \(averages.joined(separator: ", "))"
                 + " (\(result.families.filter { $0.models.count >= 3 }.count) families)")
         if !result.excludedFamilies.isEmpty {
             document.line("No line: " + result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; "))
@@ -90,7 +90,8 @@ extension EfficiencyReport {
                         SVGChart.Point(
                             x: result.flops[row] ?? .nan, y: capabilities.scores[row, k],
                             title: "\(capabilities.models[row]) (\(family.family))\nFLOPs \(Format.significant(result.flops[row]))×1E21, "
-                                + "PC-\(k + 1) \(Format.fixed(capabilities.scores[row, k], 3))\nfamily slope \(Format.fixed(line.slope, 3)) per decade",
+                                + "PC-\(k + 1) \(Format.fixed(capabilities.scores[row, k], 3))\nfamily slope \(Format.fixed(line.slope, 3)) per "
+                                + "decade",
                             color: color, shape: styles[family.family]?.shape ?? .circle, size: 3.6)
                     }))
         }

@@ -192,7 +192,8 @@ public enum FitReport {
         guard let members = law.members else {
             guard law.settings.isAveraged else { return [] }
             return [
-                "K = \(law.pca.settings.componentCount), not averaged over K: the training models are (nearly) the whole pool (--components average averages a subset's law)"
+                "K = \(law.pca.settings.componentCount), not averaged over K: the training models are (nearly) the whole pool (--components "
+                    + "average averages a subset's law)"
             ]
         }
         let weights = law.regression.memberWeights

@@ -60,7 +60,8 @@ public struct HTMLPage {
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
         <style>
-        body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1000px; color: #222; padding: 0 16px; }
+        body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+               margin: 24px auto; max-width: 1000px; color: #222; padding: 0 16px; }
         h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
         pre { background: #f6f6f6; padding: 8px 10px; overflow-x: auto; font-size: 12.5px; }
         table { border-collapse: collapse; font-size: 12.5px; margin: 8px 0; }

@@ -150,7 +150,8 @@ public struct SVGChart {
         svg += "<rect class=\"frame\" x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/>\n"
         svg += "<text class=\"axis-label\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         svg +=
-            "<text class=\"axis-label\" transform=\"translate(16 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+            "<text class=\"axis-label\" transform=\"translate(16 \(f(top + plotHeight / 2))) rotate(-90)\" "
+            + "text-anchor=\"middle\">\(escape(yLabel))</text>\n"
         svg += "</g>\n<g class=\"data\">\n"
         for item in series {
             switch item {
@@ -160,19 +161,21 @@ public struct SVGChart {
                 let upper = kept.map { "\(f(px($0.x))),\(f(py($0.high)))" }
                 let lower = kept.reversed().map { "\(f(px($0.x))),\(f(py($0.low)))" }
                 svg +=
-                    "<polygon class=\"mark band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"\(f(opacity))\" stroke=\"none\">"
+                    "<polygon class=\"mark band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" "
+                    + "fill-opacity=\"\(f(opacity))\" stroke=\"none\">"
                 svg += "<title>\(escape(name))</title></polygon>\n"
             case let .line(name, points, color, dashed):
                 let kept = points.filter { usable($0.x, xScale) && usable($0.y, yScale) }
                 guard !kept.isEmpty else { continue }
                 if kept.count == 1 {
                     svg +=
-                        "<circle class=\"mark\" cx=\"\(f(px(kept[0].x)))\" cy=\"\(f(py(kept[0].y)))\" r=\"3\" fill=\"\(color)\"><title>\(escape(name))</title></circle>\n"
+                        "<circle class=\"mark\" cx=\"\(f(px(kept[0].x)))\" cy=\"\(f(py(kept[0].y)))\" r=\"3\" "
+                        + "fill=\"\(color)\"><title>\(escape(name))</title></circle>\n"
                     continue
                 }
                 svg += "<polyline class=\"mark line\" points=\"\(kept.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " "))\" "
-                svg +=
-                    "fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")><title>\(escape(name))</title></polyline>\n"
+                svg += "fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")>"
+                svg += "<title>\(escape(name))</title></polyline>\n"
             case let .points(points):
                 for point in points where usable(point.x, xScale) && usable(point.y, yScale) {
                     svg += marker(point, x: px(point.x), y: py(point.y)) + "\n"
@@ -186,7 +189,8 @@ public struct SVGChart {
             case let .labels(labels):
                 for label in labels where usable(label.x, xScale) && usable(label.y, yScale) {
                     svg +=
-                        "<text class=\"point-label\" x=\"\(f(px(label.x) + 6))\" y=\"\(f(py(label.y) - 5))\" fill=\"\(label.color)\">\(escape(label.text))</text>\n"
+                        "<text class=\"point-label\" x=\"\(f(px(label.x) + 6))\" y=\"\(f(py(label.y) - 5))\" "
+                        + "fill=\"\(label.color)\">\(escape(label.text))</text>\n"
                 }
             }
         }
@@ -202,7 +206,8 @@ public struct SVGChart {
                         x: x + 6, y: y - 4, markClass: "legend-key")
                 } else {
                     svg +=
-                        "<line class=\"legend-key\" x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 14))\" y2=\"\(f(y - 4))\" stroke=\"\(entry.color)\" stroke-width=\"3\"\(entry.dashed ? " stroke-dasharray=\"4 3\"" : "")/>"
+                        "<line class=\"legend-key\" x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 14))\" y2=\"\(f(y - 4))\" "
+                        + "stroke=\"\(entry.color)\" stroke-width=\"3\"\(entry.dashed ? " stroke-dasharray=\"4 3\"" : "")/>"
                 }
                 svg += "<text class=\"legend-text\" x=\"\(f(x + 20))\" y=\"\(f(y))\">\(escape(String(entry.name.prefix(30))))</text>\n"
             }
@@ -224,7 +229,8 @@ public struct SVGChart {
             return "<circle class=\"\(markClass)\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(r))\" \(fill)>\(title)</circle>"
         case .square:
             return
-                "<rect class=\"\(markClass)\" x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" \(fill)>\(title)</rect>"
+                "<rect class=\"\(markClass)\" x=\"\(f(x - r))\" y=\"\(f(y - r))\" width=\"\(f(2 * r))\" height=\"\(f(2 * r))\" "
+                + "\(fill)>\(title)</rect>"
         case .triangle:
             let points = "\(f(x)),\(f(y - 1.2 * r)) \(f(x - 1.1 * r)),\(f(y + 0.8 * r)) \(f(x + 1.1 * r)),\(f(y + 0.8 * r))"
             return "<polygon class=\"\(markClass)\" points=\"\(points)\" \(fill)>\(title)</polygon>"
@@ -333,13 +339,15 @@ public struct SVGBarChart {
             svg += "<text class=\"tick\" x=\"\(f(px(tick)))\" y=\"\(f(bottom + 16))\" text-anchor=\"middle\">\(axis.label(tick))</text>\n"
         }
         svg +=
-            "<text class=\"axis-label\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(bottom + 36))\" text-anchor=\"middle\">\(escape(valueLabel))</text>\n</g>\n<g class=\"data\">\n"
+            "<text class=\"axis-label\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(bottom + 36))\" "
+            + "text-anchor=\"middle\">\(escape(valueLabel))</text>\n</g>\n<g class=\"data\">\n"
         for (index, bar) in kept.enumerated() {
             let y = top + Double(index) * rowHeight
             let x0 = px(0), x1 = px(bar.value)
             svg += "<text class=\"tick\" x=\"\(f(left - 8))\" y=\"\(f(y + 14))\" text-anchor=\"end\">\(escape(String(bar.label.prefix(30))))</text>"
             svg +=
-                "<rect class=\"mark\" x=\"\(f(min(x0, x1)))\" y=\"\(f(y + 3))\" width=\"\(f(max(1, abs(x1 - x0))))\" height=\"\(f(rowHeight - 6))\" fill=\"\(bar.color)\">"
+                "<rect class=\"mark\" x=\"\(f(min(x0, x1)))\" y=\"\(f(y + 3))\" width=\"\(f(max(1, abs(x1 - x0))))\" "
+                + "height=\"\(f(rowHeight - 6))\" fill=\"\(bar.color)\">"
             svg += "<title>\(escape(bar.title))</title></rect>\n"
         }
         return svg + "</g>\n</svg>"

@@ -42,7 +42,7 @@ public struct PanelSummary: Codable, Equatable, Sendable {
     /// Columns holding text (ignored: a benchmark, target or cost must be numeric), in file order.
     public let textColumns: [String]
     /// The loader's notes (columns found under an alias, rows left out or merged, cells read as
-    /// missing, downstream rows matched loosely or not at all).
+    /// missing, downstream rows matched loosely or not at all), settings in Swift terms.
     public let notes: [String]
 
     public init(panel: Panel) {
@@ -54,6 +54,6 @@ public struct PanelSummary: Codable, Equatable, Sendable {
         withTokens = panel.models.filter { $0.tokensT != nil }.count
         columns = ColumnSummary.summaries(of: panel)
         textColumns = panel.textColumnNames
-        notes = panel.notes
+        notes = panel.notes.map(\.description)
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 /// the file, line and column where one exists, the offending value and what is allowed.
 public enum DataError: InputError, Equatable {
     case fileNotFound(path: String)
+    /// No panel named, none in `$OBSSCALE_PANEL`, the public panel not fetched, and the shipped
+    /// synthetic panel not found at `path` either.
+    case defaultPanelNotFound(path: String)
     case unreadableFile(path: String, reason: String)
     /// A byte that is not UTF-8 (a file saved as Latin-1 or Windows-1252), with where it is.
     case notUTF8(path: String, line: Int, byteInLine: Int, byte: UInt8)
@@ -24,7 +27,8 @@ public enum DataError: InputError, Equatable {
     case htmlModelColumn(path: String, line: Int, column: String, value: String, plainColumns: [String])
     case noDataRows(path: String)
     /// A setting that needs a column the panel does not have.
-    case requiresColumn(setting: Setting, column: String)
+    /// `column` describes the column, and may name the setting that names it.
+    case requiresColumn(setting: Setting, column: SettingText)
     /// A numeric column whose values look like percentages where fractions are expected.
     case percentScale(path: String, line: Int, column: String, value: Double)
     /// No capability columns: none of the known benchmarks, and none named.
@@ -60,7 +64,7 @@ public enum DataError: InputError, Equatable {
     case invalidCost(model: String, column: String, value: Double)
     case missingCost(model: String, column: String)
     case emptyResult(what: String)
-    case invalidSetting(Setting, value: String, allowed: String)
+    case invalidSetting(Setting, value: String, allowed: SettingText)
     case presetNotFound(name: String, searched: [String])
     case unknownPreset(name: String, available: [String], suggestions: [String])
     /// A preset whose families are not in the default synthetic panel.
@@ -71,10 +75,12 @@ public enum DataError: InputError, Equatable {
     /// A checksum file (`data/checksums.json` or `--checksums FILE`) that cannot be used.
     case invalidChecksums(path: String, reason: String)
 
-    public var description: String {
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .fileNotFound(path):
             return "\(path): file not found"
+        case let .defaultPanelNotFound(path):
+            return "\(path) (no \(name(.panelPath)) given, $OBSSCALE_PANEL unset, public panel not fetched): file not found"
         case let .unwritableFile(path, reason):
             return "\(path): cannot write file: \(reason)"
         case let .outputOverwritesInput(option, path, input):
@@ -84,10 +90,10 @@ public enum DataError: InputError, Equatable {
         case let .unreadableFile(path, reason):
             return "\(path): cannot read file: \(reason)"
         case let .notUTF8(path, line, byteInLine, byte):
-            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             return "\(path):\(line): byte \(byteInLine) of the line (0x" + String(byte, radix: 16, uppercase: true)
                 + ") is not UTF-8 text; the file seems to be saved in another encoding (Latin-1 or Windows-1252): convert it, "
-                + "e.g. `iconv -f WINDOWS-1252 -t UTF-8 \(path) > \(name)-utf8.csv`, and read the converted file"
+                + "e.g. `iconv -f WINDOWS-1252 -t UTF-8 \(path) > \(stem)-utf8.csv`, and read the converted file"
         case let .emptyFile(path):
             return "\(path): file is empty (a header row is required)"
         case let .malformedRow(path, line, expected, found):
@@ -95,35 +101,35 @@ public enum DataError: InputError, Equatable {
         case let .missingColumn(path, column, suggestions):
             return "\(path): required column '\(column)' is missing" + Self.hint(suggestions)
         case let .missingRoleColumn(path, column, setting, suggestions):
-            return "\(path): required column '\(column)' is missing (name your column with \(setting))" + Self.hint(suggestions)
+            return "\(path): required column '\(column)' is missing (name your column with \(name(setting)))" + Self.hint(suggestions)
         case let .emptyFamily(path, line, model):
             return "\(path):\(line): model '\(model)' has an empty family cell (every model needs a family; "
-                + "\(Setting.formatFamilyFrom) org|model fills empty cells from the model name)"
+                + "\(name(.formatFamilyFrom)) org|model fills empty cells from the model name)"
         case let .missingFamilyColumn(path, suggestions):
-            return "\(path): required column 'Model Family' is missing: name your family column with \(Setting.formatFamilyColumn), "
-                + "or derive families from the model names with \(Setting.formatFamilyFrom) org (the part before '/') or "
-                + "\(Setting.formatFamilyFrom) model (each model alone)" + Self.hint(suggestions)
+            return "\(path): required column 'Model Family' is missing: name your family column with \(name(.formatFamilyColumn)), "
+                + "or derive families from the model names with \(name(.formatFamilyFrom)) org (the part before '/') or "
+                + "\(name(.formatFamilyFrom)) model (each model alone)" + Self.hint(suggestions)
         case let .htmlModelColumn(path, line, column, value, plainColumns):
             let shown = value.count > 60 ? String(value.prefix(57)) + "…" : value
             return "\(path):\(line): column '\(column)' holds HTML ('\(shown)'), not model names; "
                 + (plainColumns.isEmpty
-                    ? "name the column with plain model names with \(Setting.formatModelColumn)"
-                    : "name the column with plain model names with \(Setting.formatModelColumn) "
+                    ? "name the column with plain model names with \(name(.formatModelColumn))"
+                    : "name the column with plain model names with \(name(.formatModelColumn)) "
                         + plainColumns.map { "'\($0)'" }.joined(separator: " or "))
         case let .requiresColumn(setting, column):
-            return "\(setting) needs the column \(column), which no model of the panel has"
+            return "\(name(setting)) needs the column \(column.message(naming: name)), which no model of the panel has"
         case let .noDataRows(path):
             return "\(path): no data rows (the file has a header only)"
         case let .percentScale(path, line, column, value):
             return "\(path):\(line): column '\(column)': value \(value) looks like a percentage (values up to 100); "
-                + "scores must be fractions in [0, 1]: read the scores as percentages with \(Setting.formatScoreScale) percent "
+                + "scores must be fractions in [0, 1]: read the scores as percentages with \(name(.formatScoreScale)) percent "
                 + "(or divide the column by 100)"
         case let .noBenchmarks(path, numericColumns):
             let shown = numericColumns.prefix(12).joined(separator: ",")
             return "\(path): none of the known benchmark columns (\(Panel.standardBenchmarks.joined(separator: ", "))) is present; "
                 + (numericColumns.isEmpty
                     ? "the file has no numeric columns"
-                    : "its numeric columns are \(numericColumns.prefix(12).joined(separator: ", "))\(numericColumns.count > 12 ? ", …" : ""); pass the capability columns with \(Setting.panelBenchmarks) \(shown)")
+                    : "its numeric columns are \(numericColumns.prefix(12).joined(separator: ", "))\(numericColumns.count > 12 ? ", …" : ""); pass the capability columns with \(name(.panelBenchmarks)) \(shown)")
         case let .notANumber(what, value, allowed):
             return "\(what) '\(value)' is not allowed (allowed: \(allowed))"
         case let .implausibleUnit(what, value, unit, likely):
@@ -135,7 +141,7 @@ public enum DataError: InputError, Equatable {
                 repeatedNames > 1
                 ? "\(repeatedNames) model names repeat, over \(rows) rows" : "it appears on \(rows) rows"
             return "\(path):\(line): duplicate model '\(model)' (first seen on line \(firstLine)); \(count): "
-                + "keep one row of each with \(Setting.formatDuplicates) first|last, or average them with \(Setting.formatDuplicates) mean"
+                + "keep one row of each with \(name(.formatDuplicates)) first|last, or average them with \(name(.formatDuplicates)) mean"
         case let .emptyModelName(path, line):
             return "\(path):\(line): column 'Model': empty model name"
         case let .nonNumeric(path, line, column, value):
@@ -153,9 +159,9 @@ public enum DataError: InputError, Equatable {
             let shown = falseExamples.prefix(2).map { "'\($0)'" }.joined(separator: ", ")
             return "\(path): column '\(column)' is true on \(trueRows) of \(rows) rows; a leaderboard flags few models, so it "
                 + "most likely marks the models that are *not* flagged (the Open LLM Leaderboard v1 export's does; its false rows "
-                + "include \(shown)): exclude the \(rows - trueRows) false rows with \(Setting.formatExcludeWhereFalse) '\(column)', "
-                + "the \(trueRows) true rows with \(Setting.formatExcludeWhereTrue) '\(column)', or keep every row with "
-                + "\(Setting.formatKeepsFlaggedRows)"
+                + "include \(shown)): exclude the \(rows - trueRows) false rows with \(name(.formatExcludeWhereFalse)) '\(column)', "
+                + "the \(trueRows) true rows with \(name(.formatExcludeWhereTrue)) '\(column)', or keep every row with "
+                + "\(name(.formatKeepsFlaggedRows))"
         case let .conflictingValue(column, model, first, firstValue, second, secondValue):
             return "column '\(column)': model '\(model)' has \(firstValue) at \(first) and \(secondValue) at \(second); "
                 + "a model may have one value per metric: remove or correct one of them"
@@ -171,10 +177,10 @@ public enum DataError: InputError, Equatable {
             return "column '\(column)' appears in both \(first) and \(second); rename one of them"
         case let .unknownColumn(column, suggestions):
             return "unknown column '\(column)'" + Self.hint(suggestions)
-        case let .unknownFamily(name, suggestions):
-            return "unknown model family '\(name)'" + Self.hint(suggestions)
-        case let .unknownModel(name, suggestions):
-            return "unknown model '\(name)'" + Self.hint(suggestions)
+        case let .unknownFamily(family, suggestions):
+            return "unknown model family '\(family)'" + Self.hint(suggestions)
+        case let .unknownModel(model, suggestions):
+            return "unknown model '\(model)'" + Self.hint(suggestions)
         case let .invalidCost(model, column, value):
             return "model '\(model)': cost '\(column)' is \(value) (allowed: a finite number > 0)"
         case let .missingCost(model, column):
@@ -182,16 +188,16 @@ public enum DataError: InputError, Equatable {
         case let .emptyResult(what):
             return "no models left: \(what)"
         case let .invalidSetting(setting, value, allowed):
-            return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
-        case let .unknownPreset(name, available, suggestions):
-            return "unknown preset '\(name)' (shipped presets: \(available.joined(separator: ", ")))" + Self.hint(suggestions)
+            return "\(name(setting)): '\(value)' is not allowed (allowed: \(allowed.message(naming: name)))"
+        case let .unknownPreset(preset, available, suggestions):
+            return "unknown preset '\(preset)' (shipped presets: \(available.joined(separator: ", ")))" + Self.hint(suggestions)
         case let .presetNeedsPublicPanel(preset, panelPath, missing):
             return
                 "preset '\(preset)' selects families of the public panel (\(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : "")), "
                 + "which the default synthetic panel \(panelPath) does not have: run `obsscale data fetch` to get the public panel, "
-                + "or pass it with \(Setting.panelPath) (or $OBSSCALE_PANEL)"
-        case let .presetNotFound(name, searched):
-            return "preset '\(name)' not found (looked in: \(searched.joined(separator: ", ")))"
+                + "or pass it with \(name(.panelPath)) (or $OBSSCALE_PANEL)"
+        case let .presetNotFound(preset, searched):
+            return "preset '\(preset)' not found (looked in: \(searched.joined(separator: ", ")))"
         case let .invalidPreset(path, reason):
             return "\(path): invalid preset: \(reason)"
         case let .checksumMismatch(path, url, expected, actual, expectedBytes, actualBytes):

@@ -98,19 +98,23 @@ public struct FetchManifest: Codable, Equatable, Sendable {
 
 /// The download could not be made: no network, a host that does not answer in time, or an HTTP
 /// error. The message ends with how to place the files by hand. (The CLI exits with 1: a runtime
-/// failure, not bad input.)
+/// failure, not bad input.) Its message names settings as an `InputError`'s does.
 public enum FetchError: Error, Equatable, CustomStringConvertible, Sendable {
-    case unreachable(url: String, reason: String, help: String)
-    case httpStatus(url: String, status: Int, help: String)
+    case unreachable(url: String, reason: SettingText, help: SettingText)
+    case httpStatus(url: String, status: Int, help: SettingText)
 
-    public var description: String {
+    /// The message, with every setting it names spelled by `name`.
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .unreachable(url, reason, help):
-            return "cannot download \(url): \(reason)\n\(help)"
+            return "cannot download \(url): \(reason.message(naming: name))\n\(help.message(naming: name))"
         case let .httpStatus(url, status, help):
-            return "cannot download \(url): the server answered HTTP \(status) (\(Self.phrase(status)))\n\(help)"
+            return "cannot download \(url): the server answered HTTP \(status) (\(Self.phrase(status)))\n\(help.message(naming: name))"
         }
     }
+
+    /// The message with settings in Swift terms.
+    public var description: String { message(naming: \.description) }
 
     /// The reason phrase of an HTTP status (RFC 9110), or its class.
     static func phrase(_ status: Int) -> String {
@@ -287,8 +291,9 @@ public struct DataFetch: Sendable {
         return result
     }
 
-    /// How to do without the download: which files go where, and the `--panel` alternative.
-    public func handPlacementHelp() -> String {
+    /// How to do without the download: which files go where, and the alternative of naming a copy
+    /// of the panel (`Setting.panelPath`).
+    public func handPlacementHelp() -> SettingText {
         let nameWidth = manifest.files.map(\.name.count).max() ?? 0
         let sizeWidth = manifest.files.map { String($0.bytes).count }.max() ?? 0
         let base = URL(string: manifest.baseURL.hasSuffix("/") ? manifest.baseURL : manifest.baseURL + "/")
@@ -309,7 +314,7 @@ public struct DataFetch: Sendable {
     /// Downloads one URL into the file `path` with a hard deadline: `timeout` seconds for the whole
     /// transfer, redirects followed. Only status 200 is accepted. Through libcurl, loaded on the
     /// first download (`CHTTPFetch`), so other commands never load it.
-    static func download(_ url: URL, to path: String, timeout: Double, help: String) throws {
+    static func download(_ url: URL, to path: String, timeout: Double, help: SettingText) throws {
         var result = chttp_result()
         let code = chttp_fetch_to_file(url.absoluteString, path, timeout, "obsscale-data-fetch", &result)
         let message = withUnsafeBytes(of: result.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -328,10 +333,10 @@ public struct DataFetch: Sendable {
 
     /// A readable reason for a failed transfer from libcurl's result code (curl/curl.h's CURLcode;
     /// -1: libcurl missing or the file not writable) and its message.
-    static func describe(code: Int32, message: String, url: URL, timeout: Double) -> String {
+    static func describe(code: Int32, message: String, url: URL, timeout: Double) -> SettingText {
         let host = url.host ?? "the server"
         switch code {
-        case -1: return message
+        case -1: return SettingText(message)
         case 5, 6: return "cannot resolve the host \(host) (no network or no DNS?)"
         case 7: return "cannot connect to \(host)\(url.port.map { ":\($0)" } ?? "") (connection refused or no route; no network?)"
         case 28: return "no answer from \(host) within \(seconds(timeout)) (\(Setting.fetchTimeout); no network?)"

@@ -68,8 +68,9 @@ public struct Panel: Sendable {
     public private(set) var sources: [String]
     /// What the loader had to guess, merge or leave out (columns found under an alias, rows left
     /// out or merged, cells read as missing, downstream rows matched loosely or not at all), for
-    /// the user to read with the report.
-    public internal(set) var notes: [String] = []
+    /// the user to read with the report. A note that says which setting changes what it did names
+    /// the `Setting`.
+    public internal(set) var notes: [SettingText] = []
     /// Where each numeric value was read: per column, per model, the file (index into `sources`)
     /// and line — for naming both places when two files disagree. Empty for built panels.
     var origins: [String: [CellOrigin]] = [:]
@@ -297,8 +298,9 @@ public struct Panel: Sendable {
         var panel = subset(models.indices.filter { !dropped.contains($0) })
         let shown = unscored.prefix(3).map { "'\(models[$0].name)'" }.joined(separator: ", ") + (unscored.count > 3 ? ", …" : "")
         panel.notes.append(
-            "left out \(unscored.count) model\(unscored.count == 1 ? "" : "s") without a score in any capability column "
-                + "(\(names.joined(separator: ", "))): \(shown)")
+            SettingText(
+                "left out \(unscored.count) model\(unscored.count == 1 ? "" : "s") without a score in any capability column "
+                    + "(\(names.joined(separator: ", "))): \(shown)"))
         return panel
     }
 

@@ -242,9 +242,9 @@ public struct PanelFormat: Codable, Equatable, Sendable {
     /// Cost: O(header) per role, each name normalized once.
     func resolve(
         header: [String], path: String, required: [Role], roles: [Role] = Role.allCases
-    ) throws -> (indices: [Role: Int], notes: [String]) {
+    ) throws -> (indices: [Role: Int], notes: [SettingText]) {
         var indices: [Role: Int] = [:]
-        var notes: [String] = []
+        var notes: [SettingText] = []
         var taken = Set<Int>()
         var normalizedHeader: [String]?
         func normalizedNames() -> [String] {

@@ -8,7 +8,7 @@ public struct PanelLocation: Equatable, Sendable {
     /// The companion files among `downstreamPaths` (read as a command needs them).
     public var companionPaths: [String]
     /// A one-line notice for stderr when a default was used (nil when the user named the panel).
-    public var notice: String?
+    public var notice: SettingText?
 
     /// Companion downstream files picked up beside a panel (in addition to any named ones).
     public static let companionFiles = [
@@ -26,7 +26,7 @@ public struct PanelLocation: Equatable, Sendable {
         roots: [URL]? = nil
     ) throws -> PanelLocation {
         let roots = roots ?? ProjectPaths.roots(environment: environment)
-        var notice: String?
+        var notice: SettingText?
         let panelPath: String
         if let panel {
             panelPath = panel
@@ -39,8 +39,7 @@ public struct PanelLocation: Equatable, Sendable {
             notice =
                 "obsscale: no \(Setting.panelPath) given and the public panel is not fetched; using the synthetic panel \(synthetic) (for real data run `obsscale data fetch`, pass \(Setting.panelPath) or set $OBSSCALE_PANEL)"
         } else {
-            throw DataError.fileNotFound(
-                path: "data/synthetic/panel.csv (no \(Setting.panelPath) given, $OBSSCALE_PANEL unset, public panel not fetched)")
+            throw DataError.defaultPanelNotFound(path: "data/synthetic/panel.csv")
         }
         var companionPaths: [String] = []
         if companions {

@@ -14,7 +14,7 @@ struct PanelReader {
     let table: CSVTable
     let format: PanelFormat
     let request: ColumnRequest
-    var notes: [String] = []
+    var notes: [SettingText] = []
 
     init(table: CSVTable, format: PanelFormat, request: ColumnRequest) {
         self.table = table
@@ -153,9 +153,8 @@ struct PanelReader {
         }
         panel.setBenchmarkNames(benchmarks)
         if !percentColumns.isEmpty {
-            notes.append(
-                "\(path): reading \(Self.count(percentColumns.count, "score column")) as percentages (÷ 100, \(Setting.formatScoreScale) percent): "
-                    + Self.shown(percentColumns))
+            let count = Self.count(percentColumns.count, "score column")
+            notes.append("\(path): reading \(count) as percentages (÷ 100, \(Setting.formatScoreScale) percent): \(Self.shown(percentColumns))")
         }
         panel.notes = notes
         return panel
@@ -205,7 +204,7 @@ struct PanelReader {
             descriptions.append(rule)
             guard !hits.isEmpty else { continue }
             let names = hits.map { TextInput.trimmed(table.rows[$0][nameColumn]) }
-            let setting =
+            let setting: SettingText =
                 automatic
                 ? "a leaderboard's flag; keep them with \(Setting.formatKeepsFlaggedRows)"
                 : "\(excludedValue ? Setting.formatExcludeWhereTrue : Setting.formatExcludeWhereFalse) '\(header)'"
@@ -242,9 +241,8 @@ struct PanelReader {
             let how =
                 format.duplicates == .mean
                 ? "averaged each number over a name's rows" : "kept the \(format.duplicates.rawValue) row of each"
-            notes.append(
-                "\(path): \(Self.count(repeated.count, "model name")) repeat, over \(repeatedRows) rows: \(how) "
-                    + "(\(Setting.formatDuplicates) \(format.duplicates.rawValue)): \(Self.shown(repeated.map { name($0[0]) }))")
+            let repeats = "\(path): \(Self.count(repeated.count, "model name")) repeat, over \(repeatedRows) rows: \(how)"
+            notes.append("\(repeats) (\(Setting.formatDuplicates) \(format.duplicates.rawValue)): \(Self.shown(repeated.map { name($0[0]) }))")
             switch format.duplicates {
             case .first: return rows.map { [$0[0]] }
             case .last: return rows.map { [$0[$0.count - 1]] }
@@ -303,9 +301,10 @@ struct PanelReader {
             default: what = "a compute figure"
             }
             notes.append(
-                "\(path): column '\(header)': \(Self.count(unusable.count, "cell")) cannot be \(what) (0, negative or text) and "
-                    + "\(unusable.count == 1 ? "is" : "are") read as missing: line\(unusable.count == 1 ? "" : "s") "
-                    + Self.shown(unusable.map(String.init), quoted: false))
+                SettingText(
+                    "\(path): column '\(header)': \(Self.count(unusable.count, "cell")) cannot be \(what) (0, negative or text) and "
+                        + "\(unusable.count == 1 ? "is" : "are") read as missing: line\(unusable.count == 1 ? "" : "s") "
+                        + Self.shown(unusable.map(String.init), quoted: false)))
         }
         if markers > 0 { notes.append("\(path): column '\(header)': \(Self.count(markers, "cell")) read as missing (NaN, NA, N/A, -, None)") }
         return groups.rows.map { rows in
@@ -390,14 +389,16 @@ struct PanelReader {
         }
         if !unmatched.isEmpty {
             notes.append(
-                "\(path): \(Self.count(unmatched.count, "row")) \(unmatched.count == 1 ? "names" : "name") no model of the panel, left out: "
-                    + Self.shown(unmatched))
+                SettingText(
+                    "\(path): \(Self.count(unmatched.count, "row")) \(unmatched.count == 1 ? "names" : "name") no model of the panel, left out: "
+                        + Self.shown(unmatched)))
         }
         if !ambiguous.isEmpty {
             let example = ambiguous[0]
             notes.append(
-                "\(path): \(Self.count(ambiguous.count, "row")) \(ambiguous.count == 1 ? "matches" : "match") several panel models, left out: '\(example.0)' "
-                    + "(\(example.1.prefix(3).map { "'\($0)'" }.joined(separator: " or ")))\(ambiguous.count > 1 ? ", …" : "")")
+                SettingText(
+                    "\(path): \(Self.count(ambiguous.count, "row")) \(ambiguous.count == 1 ? "matches" : "match") several panel models, left out: '\(example.0)' "
+                        + "(\(example.1.prefix(3).map { "'\($0)'" }.joined(separator: " or ")))\(ambiguous.count > 1 ? ", …" : "")"))
         }
         var groups = Groups<Int>()
         var groupOfModel: [Int: Int] = [:]
@@ -492,8 +493,9 @@ struct PanelReader {
     mutating func noteMarkers(_ parsed: ParsedColumn, header: String) {
         guard parsed.markers > 0 else { return }
         notes.append(
-            "\(path): column '\(header)': \(Self.count(parsed.markers, "cell")) read as missing ("
-                + parsed.markerSpellings.map { "'\($0)'" }.joined(separator: ", ") + ")")
+            SettingText(
+                "\(path): column '\(header)': \(Self.count(parsed.markers, "cell")) read as missing ("
+                    + parsed.markerSpellings.map { "'\($0)'" }.joined(separator: ", ") + ")"))
     }
 
     /// Scores must be fractions in [0, 1] (on the score scale read); a column that goes above 1

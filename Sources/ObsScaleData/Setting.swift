@@ -1,11 +1,12 @@
 /// A setting of the library as error messages name it: a property of a settings type or an
 /// argument of a function, written `Owner.name` — `PCA.componentCount`, `Selection.budgets`.
 ///
-/// Errors about settings carry a `Setting` and spell it this way in their messages, in Swift
-/// terms, so a library user reads what to change in their code. A front end maps settings to its
-/// own vocabulary in one place: the `obsscale` command line rewrites each setting's name in a
-/// message to the flag that sets it (`PCA.componentCount` → `--components`). Each layer declares
-/// its settings next to its errors (e.g. `Setting.pcaComponentCount` in ObsScaleFit).
+/// Errors, notes and notices about settings carry the `Setting` itself, not its name: a message is
+/// rendered with a naming function (`InputError.message(naming:)`, `SettingText.message(naming:)`)
+/// that spells each setting. Their `description` spells it in Swift terms, so a library user reads
+/// what to change in their code; the `obsscale` command line spells it as the flag that sets it
+/// (`PCA.componentCount` → `--components`). Each layer declares its settings next to its errors
+/// (e.g. `Setting.pcaComponentCount` in ObsScaleFit).
 public struct Setting: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The type or function that owns the setting, e.g. `PCA` or `Selection`.
     public let owner: String
@@ -29,9 +30,90 @@ public struct Setting: Hashable, Sendable, Codable, CustomStringConvertible {
 /// An error in what the user supplied — a data file, a setting, a combination of settings —
 /// as opposed to a failure of the computation. Its message names the file, line, column, value
 /// or setting and what is allowed. Every layer's error type conforms (`DataError`, `FitError`,
-/// `SelectionError`, `EvaluationError`), so a front end can report them all alike (the command
+/// `SelectionError`, `EvaluationError`, …), so a front end can report them all alike (the command
 /// line: one line on stderr, exit code 64).
-public protocol InputError: Error, CustomStringConvertible, Sendable {}
+public protocol InputError: Error, CustomStringConvertible, Sendable {
+    /// The message, with every setting it names spelled by `name` (the command line passes the
+    /// flag that sets it).
+    func message(naming name: (Setting) -> String) -> String
+}
+
+extension InputError {
+    /// The message with settings in Swift terms (`PCA.componentCount`).
+    public var description: String { message(naming: \.description) }
+}
+
+/// Text that names settings — a part of a message (what is allowed, why), a note or a notice —
+/// with each setting kept as a `Setting` until the text is read, so every reader spells it its own
+/// way. Written as a string literal with settings interpolated: `"lower \(Setting.maxFamilies)"`.
+public struct SettingText: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    /// A run of literal text, or a setting.
+    public enum Piece: Hashable, Sendable {
+        case text(String)
+        case setting(Setting)
+    }
+
+    /// The pieces in order; adjacent runs of text are one piece, so equal texts have equal pieces.
+    public private(set) var pieces: [Piece] = []
+
+    /// Text that names no setting.
+    public init(_ text: String) {
+        append(.text(text))
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(value)
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        pieces = stringInterpolation.text.pieces
+    }
+
+    /// The text with every setting spelled by `name`.
+    public func message(naming name: (Setting) -> String) -> String {
+        pieces.map { piece in
+            switch piece {
+            case let .text(text): return text
+            case let .setting(setting): return name(setting)
+            }
+        }.joined()
+    }
+
+    /// The text with settings in Swift terms (`PCA.componentCount`).
+    public var description: String { message(naming: \.description) }
+
+    mutating func append(_ piece: Piece) {
+        switch (pieces.last, piece) {
+        case (_, .text("")): return
+        case let (.text(previous)?, .text(text)): pieces[pieces.count - 1] = .text(previous + text)
+        default: pieces.append(piece)
+        }
+    }
+
+    /// Builds a `SettingText` from a string literal: a `Setting` (or another `SettingText`)
+    /// interpolated stays typed; any other value becomes its text.
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var text = SettingText("")
+
+        public init(literalCapacity: Int, interpolationCount: Int) {}
+
+        public mutating func appendLiteral(_ literal: String) {
+            text.append(.text(literal))
+        }
+
+        public mutating func appendInterpolation(_ setting: Setting) {
+            text.append(.setting(setting))
+        }
+
+        public mutating func appendInterpolation(_ other: SettingText) {
+            for piece in other.pieces { text.append(piece) }
+        }
+
+        public mutating func appendInterpolation<Value>(_ value: Value) {
+            text.append(.text(String(describing: value)))
+        }
+    }
+}
 
 extension Setting {
     // The settings checked by this layer (ObsScaleData).

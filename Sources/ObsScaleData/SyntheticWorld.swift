@@ -30,7 +30,7 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
 
     /// Checks the settings, naming the setting and its allowed range.
     public func validate() throws {
-        func require(_ condition: Bool, _ setting: Setting, _ value: String, _ allowed: String) throws {
+        func require(_ condition: Bool, _ setting: Setting, _ value: String, _ allowed: SettingText) throws {
             if !condition { throw DataError.invalidSetting(setting, value: value, allowed: allowed) }
         }
         try require((1...10_000).contains(familyCount), .simulationFamilyCount, "\(familyCount)", "1 to 10000")

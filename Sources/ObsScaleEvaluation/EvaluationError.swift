@@ -2,12 +2,12 @@ import ObsScaleData
 
 /// An evaluation that cannot be run as asked; the message names the setting and what is allowed.
 public enum EvaluationError: InputError, Equatable {
-    case invalidSetting(Setting, value: String, allowed: String)
+    case invalidSetting(Setting, value: String, allowed: SettingText)
 
-    public var description: String {
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .invalidSetting(setting, value, allowed):
-            return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
+            return "\(name(setting)): '\(value)' is not allowed (allowed: \(allowed.message(naming: name)))"
         }
     }
 }

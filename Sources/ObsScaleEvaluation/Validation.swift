@@ -300,7 +300,7 @@ public struct Validation: Codable, Equatable, Sendable {
                     let result = try solve(budget)
                     guard result.value.isFinite else {
                         let notes = result.notes.map { $0.hasPrefix("no feasible subset: ") ? String($0.dropFirst(20)) : $0 }
-                        throw SelectionError.noFeasibleSubset(budget: budget, detail: notes.joined(separator: "; "))
+                        throw SelectionError.noFeasibleSubset(budget: budget, detail: SettingText(notes.joined(separator: "; ")))
                     }
                     return result
                 }

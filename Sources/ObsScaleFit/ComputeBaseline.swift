@@ -82,7 +82,8 @@ public struct ComputeBaseline: Codable, Equatable, Sendable {
     /// Fits the baseline for `target` on the split's training models.
     public func fit(panel: Panel, target: String, split: Split) throws -> Fit {
         guard predictor != .pcs else {
-            throw FitError.invalidSetting(.computeBaselinePredictor, value: predictor.rawValue, allowed: "flops or params (pcs is the scaling law)")
+            throw FitError.invalidSetting(
+                .computeBaselinePredictor, value: SettingText(predictor.rawValue), allowed: "flops or params (pcs is the scaling law)")
         }
         var values = try panel.values(of: target)
         if let range = targetRange {

@@ -94,7 +94,7 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         }
         if !log10Flops.isEmpty && fit.equivalentFlops == nil {
             throw FitError.invalidSetting(
-                .fitBootstrapLog10Flops, value: log10Flops.map { "\(pow(10, $0))" }.joined(separator: ","),
+                .fitBootstrapLog10Flops, value: SettingText(log10Flops.map { "\(pow(10, $0))" }.joined(separator: ",")),
                 allowed:
                     "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(fit.law.settings.referenceFamily)' has fewer)"
             )
@@ -167,10 +167,10 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
         let fitting = Int(Double(budget) / Double(perReplicate))
         throw FitError.invalidSetting(
             .fitBootstrapReplicateCount, value: "\(replicates)",
-            allowed:
+            allowed: SettingText(
                 "at most \(fitting) replicates on these \(fit.predictions.count) models: each holds \(MemoryLimit.describe(Double(perReplicate))), "
-                + "so \(replicates) need \(MemoryLimit.describe(needed)), more than the \(MemoryLimit.describe(Double(budget))) this run may use "
-                + "(80% of the memory available to it); use fewer replicates (2000 give stable 95% intervals) or fewer models")
+                    + "so \(replicates) need \(MemoryLimit.describe(needed)), more than the \(MemoryLimit.describe(Double(budget))) this run may use "
+                    + "(80% of the memory available to it); use fewer replicates (2000 give stable 95% intervals) or fewer models"))
     }
 
     /// The summary of the replicates 0..<`replicateCount` of `fit` (all shards' `replicates`, in

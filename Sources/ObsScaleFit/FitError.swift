@@ -3,12 +3,15 @@ import ObsScaleData
 /// A fit that cannot be done with the given data or settings; the message names the value and
 /// the allowed range.
 public enum FitError: InputError, Equatable {
-    case invalidSetting(Setting, value: String, allowed: String)
+    /// `value` is the value or what was asked ("with a law averaged over K"), and may name settings.
+    case invalidSetting(Setting, value: SettingText, allowed: SettingText)
     case tooFewRows(what: String, needed: Int, found: Int)
     case emptyColumn(column: String, what: String)
     case nonFiniteTarget(model: String, value: Double)
     /// A target value outside [0, 1] with no target range to map it there.
     case targetOutOfUnitRange(target: String, model: String, value: Double, largest: Double)
+    /// A file given as a saved law (`SavedLaw.load`) that is not one.
+    case notASavedLaw(path: String)
     /// A saved law (`SavedLaw.load`) whose field `field` cannot be used.
     case invalidSavedLaw(path: String, field: String, problem: String)
     /// The target (or a column of the same metric) among the capability columns.
@@ -31,10 +34,10 @@ public enum FitError: InputError, Equatable {
         throw FitError.targetOutOfUnitRange(target: target, model: modelNames[row], value: values[row], largest: largest)
     }
 
-    public var description: String {
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .invalidSetting(setting, value, allowed):
-            return "\(setting): \(value) is not allowed (allowed: \(allowed))"
+            return "\(name(setting)): \(value.message(naming: name)) is not allowed (allowed: \(allowed.message(naming: name)))"
         case let .tooFewRows(what, needed, found):
             return "\(what): needs at least \(needed) models, found \(found)"
         case let .emptyColumn(column, what):
@@ -44,14 +47,16 @@ public enum FitError: InputError, Equatable {
         case let .targetOutOfUnitRange(target, model, value, largest):
             let hint =
                 largest > 1 && largest <= 100
-                ? "it looks like a percentage: pass \(Setting.scalingLawTargetRange) 0,100"
-                : "pass \(Setting.scalingLawTargetRange) LOW,HIGH (the score's floor and ceiling)"
+                ? "it looks like a percentage: pass \(name(.scalingLawTargetRange)) 0,100"
+                : "pass \(name(.scalingLawTargetRange)) LOW,HIGH (the score's floor and ceiling)"
             return "target '\(target)': model '\(model)' has \(value), outside [0, 1] (largest \(largest)); \(hint)"
+        case let .notASavedLaw(path):
+            return "\(path): cannot read file: not a saved law (write one with \(name(.savedLawPath)))"
         case let .invalidSavedLaw(path, field, problem):
             return "\(path): invalid saved law: \(field) \(problem)"
         case let .targetAmongCapabilities(target, column):
             let what = column == target ? "is itself" : "measures the same as the capability column '\(column)', which is"
-            return "target '\(target)' \(what) among the capability columns (\(Setting.imputerColumns)): the law would predict the "
+            return "target '\(target)' \(what) among the capability columns (\(name(.imputerColumns))): the law would predict the "
                 + "target from itself; leave '\(column)' out of the capability columns"
         }
     }

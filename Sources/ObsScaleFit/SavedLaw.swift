@@ -86,7 +86,7 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     public static func decode(_ data: Data, path: String) throws -> SavedLaw {
         struct Header: Decodable { let formatVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data), let version = header.formatVersion else {
-            throw DataError.unreadableFile(path: path, reason: "not a saved law (write one with \(Setting.savedLawPath))")
+            throw FitError.notASavedLaw(path: path)
         }
         guard version <= currentFormatVersion else {
             throw DataError.unreadableFile(
@@ -447,10 +447,10 @@ public struct SavedLaw: Codable, Equatable, Sendable {
     public func forecasts(atFlops flops: [Double], seed: UInt64 = 0) throws -> [Forecast] {
         guard let line = equivalentFlops else {
             throw FitError.invalidSetting(
-                .savedLawForecastFlops, value: flops.map { "\($0)" }.joined(separator: ","),
-                allowed:
+                .savedLawForecastFlops, value: SettingText(flops.map { "\($0)" }.joined(separator: ",")),
+                allowed: SettingText(
                     "only with a law saved with an equivalent-FLOPs line (its reference family '\(law.settings.referenceFamily)' had "
-                    + "fewer than 2 models with FLOPs)"
+                        + "fewer than 2 models with FLOPs)")
             )
         }
         if let bad = flops.first(where: { !($0.isFinite && $0 > 0) }) {

@@ -146,7 +146,7 @@ public struct TechniqueComparison: Codable, Equatable, Sendable {
         let referenceRows = rows.filter { panel.models[$0].family == law.referenceFamily }
         guard let referenceLines = Self.lines(predictors, rows: referenceRows, x: x) else {
             throw FitError.invalidSetting(
-                .scalingLawReferenceFamily, value: law.referenceFamily, allowed: "a family with ≥ 2 models with distinct FLOPs")
+                .scalingLawReferenceFamily, value: SettingText(law.referenceFamily), allowed: "a family with ≥ 2 models with distinct FLOPs")
         }
         let reference = curves(lines: referenceLines, links: links, grid: grid, atLog10: atLog10)
         var families: [FamilyCurves] = []
@@ -197,10 +197,10 @@ public struct TechniqueComparison: Codable, Equatable, Sendable {
 
     func check(panel: Panel) throws {
         guard targets.count >= 2 else {
-            throw FitError.invalidSetting(.techniqueTargets, value: targets.joined(separator: ","), allowed: "at least two targets")
+            throw FitError.invalidSetting(.techniqueTargets, value: SettingText(targets.joined(separator: ",")), allowed: "at least two targets")
         }
         if let repeated = targets.enumerated().first(where: { targets.firstIndex(of: $0.element) != $0.offset }) {
-            throw FitError.invalidSetting(.techniqueTargets, value: repeated.element, allowed: "distinct targets (it is given twice)")
+            throw FitError.invalidSetting(.techniqueTargets, value: SettingText(repeated.element), allowed: "distinct targets (it is given twice)")
         }
         guard law.pcaOn != .train else {
             throw FitError.invalidSetting(

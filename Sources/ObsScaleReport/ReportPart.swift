@@ -81,7 +81,7 @@ public typealias SelectPart = ReportPart<SelectOptions, SelectPartShared, Select
 public typealias ValidatePart = ReportPart<ValidateOptions, NoSharedResult, SimulationStudy.World>
 
 /// Why parts cannot be merged.
-public enum MergeError: InputError, Equatable {
+public enum MergeError: InputError {
     case noParts
     /// The file is a JSON report or something else, not a part.
     case notAPart(path: String)
@@ -95,23 +95,26 @@ public enum MergeError: InputError, Equatable {
     case incomplete(MissingReplicates)
     /// A part's header does not fit its run (replicate count, seed, settings) or its records.
     case inconsistent(path: String, reason: String)
+    /// A part whose options its run refuses (the run's check threw `error`).
+    case refusedOptions(path: String, error: any InputError)
     /// A record that the run cannot have written (a damaged or edited part).
     case badRecord(path: String, replicate: Int, reason: String)
 
-    public var description: String {
+    public func message(naming name: (Setting) -> String) -> String {
         func show(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)..\(range.upperBound)" }
         switch self {
         case .noParts: return "merge: no part files given"
         case let .notAPart(path):
             return
-                "\(path): not a part of a split run (write parts with \(Setting.shardIndices) FROM..TO or \(Setting.shard) I/N, and \(Setting.jsonReportPath) FILE)"
+                "\(path): not a part of a split run (write parts with \(name(.shardIndices)) FROM..TO or \(name(.shard)) I/N, and \(name(.jsonReportPath)) FILE)"
         case let .otherVersion(path, found, allowed): return "\(path): \(found) (allowed: \(allowed))"
         case let .mismatch(path, what, reference):
             return "\(path): not the same \(what) as \(reference) (allowed: parts of one run, with the same options, seed and data)"
         case let .overlap(path, range, otherPath, otherRange):
             return "\(path) (replicates \(show(range))) overlaps \(otherPath) (replicates \(show(otherRange))) (allowed: disjoint ranges)"
-        case let .incomplete(missing): return missing.description
+        case let .incomplete(missing): return missing.message(naming: name)
         case let .inconsistent(path, reason): return "\(path): \(reason)"
+        case let .refusedOptions(path, error): return "\(path): its options are not a run's: \(error.message(naming: name))"
         case let .badRecord(path, replicate, reason): return "\(path): replicate \(replicate): \(reason) (a damaged or edited part?)"
         }
     }
@@ -143,16 +146,17 @@ public struct MissingReplicates: Equatable, Sendable {
     /// At most this many commands are printed.
     public static let shownCommandLimit = 20
 
-    /// The words of the command that recomputes `rerun`, with settings named as `Setting`s (the
-    /// command line spells them as its flags).
-    public func command(_ rerun: Rerun) -> [String] {
+    /// The words of the command that recomputes `rerun`, with settings spelled by `name` (the
+    /// command line passes its flags).
+    public func command(_ rerun: Rerun, naming name: (Setting) -> String) -> [String] {
         let split =
-            rerun.part.map { ["\(Setting.shard)", "\($0)/\(partCount ?? 0)"] }
-            ?? ["\(Setting.shardIndices)", "\(rerun.range.lowerBound)..\(rerun.range.upperBound)"]
-        return ["obsscale"] + (arguments ?? [command, "<the run's options>"]) + split + ["\(Setting.jsonReportPath)", rerun.path]
+            rerun.part.map { [name(.shard), "\($0)/\(partCount ?? 0)"] }
+            ?? [name(.shardIndices), "\(rerun.range.lowerBound)..\(rerun.range.upperBound)"]
+        return ["obsscale"] + (arguments ?? [command, "<the run's options>"]) + split + [name(.jsonReportPath), rerun.path]
     }
 
-    public var description: String {
+    /// What is missing and the commands that recompute it, with settings spelled by `name`.
+    public func message(naming name: (Setting) -> String) -> String {
         func show(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)..\(range.upperBound)" }
         var lines = [
             "replicates \(ranges.map(show).joined(separator: ", ")) of 0..\(total - 1) are in no part (allowed: parts that together hold every replicate)"
@@ -167,11 +171,11 @@ public struct MissingReplicates: Equatable, Sendable {
             lines.append(
                 "Recompute \(what) in the directory the parts were written from, then merge again with the new part\(reruns.count == 1 ? "" : "s"):")
         }
-        for rerun in reruns.prefix(Self.shownCommandLimit) { lines.append("  " + Self.shellQuoted(command(rerun))) }
+        for rerun in reruns.prefix(Self.shownCommandLimit) { lines.append("  " + Self.shellQuoted(command(rerun, naming: name))) }
         if reruns.count > Self.shownCommandLimit { lines.append("  … and \(reruns.count - Self.shownCommandLimit) more, one per missing part") }
         if let partCount {
             lines.append(
-                "In a Slurm job array whose tasks run \(Setting.shard) auto \(Setting.shardCount) \(partCount), resubmit only these tasks: sbatch --array=\(Self.arrayIndices(reruns.compactMap(\.part))) JOB_SCRIPT"
+                "In a Slurm job array whose tasks run \(name(.shard)) auto \(name(.shardCount)) \(partCount), resubmit only these tasks: sbatch --array=\(Self.arrayIndices(reruns.compactMap(\.part))) JOB_SCRIPT"
             )
         }
         return lines.joined(separator: "\n")
@@ -347,7 +351,7 @@ public enum ReportMerge {
             } catch let problem as ReplicatedRunProblem {
                 throw MergeError.inconsistent(path: path, reason: problem.reason)
             } catch let error as any InputError {
-                throw MergeError.inconsistent(path: path, reason: "its options are not a run's: \(error.description)")
+                throw MergeError.refusedOptions(path: path, error: error)
             }
         }
         let expected = try checked(reference.path, reference.part).0

@@ -166,20 +166,21 @@ public struct Shard: Equatable, Sendable {
 /// Why a shard request cannot be resolved.
 public enum ShardError: InputError, Equatable {
     /// A setting out of its allowed range.
-    case invalidSetting(Setting, value: String, allowed: String)
+    case invalidSetting(Setting, value: String, allowed: SettingText)
     /// A job array's variable with a value `auto` cannot use.
-    case invalidEnvironment(variable: String, value: String, allowed: String)
+    case invalidEnvironment(variable: String, value: String, allowed: SettingText)
     /// `auto` outside any job array.
     case notInJobArray(hint: String)
 
-    public var description: String {
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
-        case let .invalidSetting(setting, value, allowed): return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
+        case let .invalidSetting(setting, value, allowed):
+            return "\(name(setting)): '\(value)' is not allowed (allowed: \(allowed.message(naming: name)))"
         case let .invalidEnvironment(variable, value, allowed):
-            return "\(Setting.shard) auto: \(variable) is '\(value)' (allowed: \(allowed))"
+            return "\(name(.shard)) auto: \(variable) is '\(value)' (allowed: \(allowed.message(naming: name)))"
         case let .notInJobArray(hint):
             return
-                "\(Setting.shard) auto: not in a job array: looked for \(Shard.slurmTaskID) (Slurm, sbatch --array) and \(Shard.kubernetesIndex) (a Kubernetes Indexed Job), and neither is set\(hint) (allowed: inside a job array; elsewhere \(Setting.shard) I/N or \(Setting.shardIndices) FROM..TO)"
+                "\(name(.shard)) auto: not in a job array: looked for \(Shard.slurmTaskID) (Slurm, sbatch --array) and \(Shard.kubernetesIndex) (a Kubernetes Indexed Job), and neither is set\(hint) (allowed: inside a job array; elsewhere \(name(.shard)) I/N or \(name(.shardIndices)) FROM..TO)"
         }
     }
 }

@@ -75,8 +75,9 @@ public struct PaperRandomBaseline: Sendable {
             // SelectionError.number, not Int(_:), which traps beyond Int.max (e.g. a budget of 1e300).
             throw SelectionError.noFeasibleSubset(
                 budget: budget,
-                detail: "no family combination has between "
-                    + "\(SelectionError.number(low.rounded(.down))) and \(SelectionError.number(budget.rounded(.down))) models")
+                detail: SettingText(
+                    "no family combination has between "
+                        + "\(SelectionError.number(low.rounded(.down))) and \(SelectionError.number(budget.rounded(.down))) models"))
         }
         return reservoir.map {
             problem.result(

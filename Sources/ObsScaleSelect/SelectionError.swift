@@ -3,25 +3,25 @@ import ObsScaleData
 
 /// A selection request that cannot be answered as asked; the message says why and what to do.
 public enum SelectionError: InputError, Equatable {
-    case invalidSetting(Setting, value: String, allowed: String)
+    case invalidSetting(Setting, value: String, allowed: SettingText)
     /// A unit whose cost is not a finite number > 0.
     case invalidCost(unit: String, value: Double)
     case invalidProblem(String)
     case emptyPool(String)
-    case contradictoryConstraints(String)
+    case contradictoryConstraints(SettingText)
     case unknownUnit(name: String, suggestions: [String])
     case budgetTooSmall(budget: Double, needed: Double, detail: String)
-    case tooManyCombinations(count: Double, limit: Double, suggestion: String)
-    case noFeasibleSubset(budget: Double, detail: String)
+    case tooManyCombinations(count: Double, limit: Double, suggestion: SettingText)
+    case noFeasibleSubset(budget: Double, detail: SettingText)
 
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
     }
 
-    public var description: String {
+    public func message(naming name: (Setting) -> String) -> String {
         switch self {
         case let .invalidSetting(setting, value, allowed):
-            return "\(setting): '\(value)' is not allowed (allowed: \(allowed))"
+            return "\(name(setting)): '\(value)' is not allowed (allowed: \(allowed.message(naming: name)))"
         case let .invalidCost(unit, value):
             return "cost of \(unit): '\(value)' is not allowed (allowed: a finite number > 0)"
         case let .invalidProblem(message):
@@ -29,16 +29,17 @@ public enum SelectionError: InputError, Equatable {
         case let .emptyPool(message):
             return "empty pool: \(message)"
         case let .contradictoryConstraints(message):
-            return "contradictory constraints: \(message)"
-        case let .unknownUnit(name, suggestions):
-            return "unknown family or model '\(name)'"
+            return "contradictory constraints: \(message.message(naming: name))"
+        case let .unknownUnit(unit, suggestions):
+            return "unknown family or model '\(unit)'"
                 + (suggestions.isEmpty ? "" : "; did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?")
         case let .budgetTooSmall(budget, needed, detail):
             return "budget \(Self.number(budget)) is too small: \(detail) cost at least \(Self.number(needed))"
         case let .tooManyCombinations(count, limit, suggestion):
-            return String(format: "exhaustive search would enumerate %.3g combinations (limit %.0e); %@", count, limit, suggestion)
+            return String(format: "exhaustive search would enumerate %.3g combinations (limit %.0e); ", count, limit)
+                + suggestion.message(naming: name)
         case let .noFeasibleSubset(budget, detail):
-            return "no feasible subset within budget \(budget): \(detail)"
+            return "no feasible subset within budget \(budget): \(detail.message(naming: name))"
         }
     }
 }

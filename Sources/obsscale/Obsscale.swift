@@ -142,8 +142,8 @@ let executablePath =
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath ?? CommandLine.arguments.first
 
 /// Runs a subcommand body: the library's input errors (`InputError`: bad data, settings out of
-/// range) become one line on stderr, with settings spelled as flags, and exit code 64; a failed
-/// download or numerical failure exit code 1.
+/// range) become one line on stderr, rendered with settings spelled as flags (`FlagNames`), and
+/// exit code 64; a failed download or numerical failure exit code 1.
 ///
 /// - Parameter flagOverrides: the command's own flags for settings other commands spell
 ///   differently (`FlagNames`).
@@ -152,10 +152,10 @@ func runReportingErrors(flagOverrides: [Setting: String] = [:], _ body: () throw
     do {
         try body()
     } catch let error as any InputError {
-        printError(FlagNames.translate(error.description, overrides: flagOverrides))
+        printError(error.message(naming: { FlagNames.flag(for: $0, overrides: flagOverrides) }))
         throw ExitCode(64)
     } catch let error as FetchError {
-        printError(FlagNames.translate(error.description, overrides: flagOverrides))
+        printError(error.message(naming: { FlagNames.flag(for: $0, overrides: flagOverrides) }))
         throw ExitCode(1)
     } catch let error as OutputWriteError {
         printError(error.description)
@@ -196,8 +196,8 @@ func printNotice(_ message: String, quiet: Bool) {
 }
 
 /// Prints a rendered report on stdout (unless quiet), with any setting names in it (e.g. in a
-/// recorded failure) spelled as flags.
+/// recorded failure) spelled as flags (`FlagNames.report`).
 func printReport(_ text: @autoclosure () -> String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
     guard !quiet else { return }  // not even rendered
-    StandardOutput.write(TerminalText.escaped(FlagNames.translate(text(), overrides: flagOverrides)))
+    StandardOutput.write(TerminalText.escaped(FlagNames.report(text(), overrides: flagOverrides)))
 }

@@ -134,5 +134,8 @@ struct CLITests {
         #expect(link.status == 64)
         let holdout = try runCLI(common + ["--holdout", "@/nonexistent/list.txt"])
         #expect(holdout.status == 64 && holdout.stderr.contains("/nonexistent/list.txt: file not found"))
+        // The library's FitError names the setting; the command line renders it as the flag.
+        let components = try runCLI(common + ["--components", "99"])
+        #expect(components.status == 64 && components.stderr.contains("obsscale: error: --components: 99 is not allowed"), "\(components.stderr)")
     }
 }

@@ -248,13 +248,26 @@ struct ParseTests {
         #expect(fetch.dest == "d" && fetch.baseURL == "http://localhost:1/" && fetch.timeout == 5 && fetch.quiet)
     }
 
-    @Test func settingNamesBecomeFlags() {
-        #expect(FlagNames.translate("\(Setting.pcaComponentCount): 9 is not allowed") == "--components: 9 is not allowed")
+    @Test func settingsAreRenderedAsFlags() {
+        let flag = { (setting: Setting) in FlagNames.flag(for: setting) }
         #expect(
-            FlagNames.translate("use \(Setting.selectionMethod) auto, or lower \(Setting.maxFamilies)")
-                == "use --method auto, or lower --max-families")
-        #expect(FlagNames.translate("\(Setting.simulationFamilyCount): '0'", overrides: FlagNames.validateOverrides) == "--sim-families: '0'")
-        #expect(FlagNames.translate("meta-llama/Llama-2-7b-hf: no setting here") == "meta-llama/Llama-2-7b-hf: no setting here")
+            FitError.invalidSetting(.pcaComponentCount, value: "9", allowed: "1 to 7").message(naming: flag)
+                == "--components: 9 is not allowed (allowed: 1 to 7)")
+        let suggestion: SettingText = "use \(Setting.selectionMethod) auto, or lower \(Setting.maxFamilies)"
+        #expect(suggestion.message(naming: flag) == "use --method auto, or lower --max-families")
+        #expect(FlagNames.flag(for: .simulationFamilyCount) == "--families")
+        #expect(FlagNames.flag(for: .simulationFamilyCount, overrides: FlagNames.validateOverrides) == "--sim-families")
+        #expect(FlagNames.flag(for: Setting(owner: "Undeclared", name: "setting")) == "Undeclared.setting")
+        // A setting's name inside a value from a file (a model name) is text, not a setting.
+        let unknown = DataError.unknownModel(name: "PCA.componentCount", suggestions: [])
+        #expect(unknown.message(naming: flag) == "unknown model 'PCA.componentCount'")
+    }
+
+    /// The fallback for rendered text reports: setting names become flags, longest first.
+    @Test func reportTextSpellsSettingsAsFlags() {
+        #expect(FlagNames.report("all in \(Setting.jsonReportPath)") == "all in --json")
+        #expect(FlagNames.report("\(Setting.simulationFamilyCount): '0'", overrides: FlagNames.validateOverrides) == "--sim-families: '0'")
+        #expect(FlagNames.report("meta-llama/Llama-2-7b-hf: no setting here") == "meta-llama/Llama-2-7b-hf: no setting here")
     }
 }
 

@@ -42,6 +42,7 @@ struct SettingRegistryTests {
 
     @Test func aFixedSettingReadsAsItsName() {
         #expect(
-            FlagNames.translate("\(Setting.imputerMaxIterations): 0 is not allowed") == "the imputation's iteration limit (1000): 0 is not allowed")
+            FitError.invalidSetting(.imputerMaxIterations, value: "0", allowed: "≥ 1").message(naming: { FlagNames.flag(for: $0) })
+                == "the imputation's iteration limit (1000): 0 is not allowed (allowed: ≥ 1)")
     }
 }

@@ -67,6 +67,8 @@ struct ValidateCLITests {
             (["--target", CLITests.target, "--cutoff-size", "13"], "--cutoff-flops/--cutoff-size: '2 given' is not allowed (allowed: one split)"),
             (["--target", CLITests.target, "--gap", "1"], "'1' is not allowed (allowed: a fraction in [0, 1) or a percentage such as 1%"),
             (["--target", CLITests.target, "--anchor", "middle"], "The value 'middle' is invalid for '--anchor <anchor>'"),
+            // A setting validate spells with a flag of its own (`FlagNames.validateOverrides`).
+            (["--simulate", "2", "--sim-missing-rate", "0.9"], "--sim-missing-rate: '0.9' is not allowed (allowed: 0 to 0.5)"),
         ])
     func badOptionsAreRejected(extra: [String], message: String) throws {
         let json = TestPaths.temporaryDirectory().appendingPathComponent("never.json").path

@@ -310,7 +310,7 @@ struct DataFetchTests {
                 return
             }
             #expect(url == "http://127.0.0.1:\(port)/eval_results/\(FetchFixture.panelName)")
-            #expect(reason.contains("cannot connect to 127.0.0.1:\(port)"))
+            #expect(reason.description.contains("cannot connect to 127.0.0.1:\(port)"))
             let text = error.description
             #expect(text.contains("put these files by hand in \(destination)/"))
             for file in FetchFixture.files { #expect(text.contains(file.name)) }

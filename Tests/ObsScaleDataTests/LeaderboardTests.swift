@@ -72,7 +72,7 @@ struct LeaderboardTests {
         #expect(panel.models[try panel.index(ofModel: "merger/Chimera-MoE")].parametersB == nil)
         #expect(panel.models[try panel.index(ofModel: "beta-corp/Beta-7B-chat")].parametersB == 6.74)
         #expect(!panel.modelNames.contains("example-org/Contaminated-7B"))
-        let notes = panel.notes
+        let notes = panel.notes.map(\.description)
         #expect(notes.contains("\(Self.v1): using column '#Params (B)' as Model Size (B)"))
         #expect(
             notes.contains(
@@ -106,7 +106,7 @@ struct LeaderboardTests {
         let first = try Panel.load(panelPath: Self.v1, format: format)
         // The first row of Beta-7B-chat has size 0: kept as the file says, missing.
         #expect(first.models[try first.index(ofModel: "beta-corp/Beta-7B-chat")].parametersB == nil)
-        #expect(first.notes.contains { $0.contains("kept the first row of each (PanelFormat.duplicates first)") })
+        #expect(first.notes.map(\.description).contains { $0.contains("kept the first row of each (PanelFormat.duplicates first)") })
     }
 
     @Test func v2LoadsWithItsPlainNameColumnAndRawScores() throws {
@@ -123,9 +123,10 @@ struct LeaderboardTests {
         #expect(panel.benchmarkNames.isEmpty && !panel.metricNames.contains(""))
         #expect(try panel.capabilityColumns(raw.map { $0.lowercased() }) == raw)
         #expect(panel.familyNames == ["alpha-lab/Alpha-70B", "alpha-lab/Alpha-13B", "gamma/Gamma-3B", "epsilon/Eps-2B"])
-        #expect(panel.notes.contains("\(Self.v2): column '' is a row index (a spreadsheet's or pandas' own numbering) and is ignored"))
         #expect(
-            panel.notes.contains(
+            panel.notes.map(\.description).contains("\(Self.v2): column '' is a row index (a spreadsheet's or pandas' own numbering) and is ignored"))
+        #expect(
+            panel.notes.map(\.description).contains(
                 "\(Self.v2): left out 1 row where 'Flagged' is true (a leaderboard's flag; keep them with PanelFormat.keepsFlaggedRows): "
                     + "'delta/Delta-8B'"))
         // The normalized columns are percentages: as capabilities they need the percent scale.
@@ -150,7 +151,7 @@ struct LeaderboardTests {
         let panel = try Panel.load(panelPath: file, format: PanelFormat(duplicates: .first, familyFrom: .model))
         #expect(panel.models[try panel.index(ofModel: "beta-13b-chat")].family == "beta-13b-chat")
         #expect(
-            panel.notes.contains(
+            panel.notes.map(\.description).contains(
                 "\(file): families of 1 model with an empty 'family' cell from the model name (PanelFormat.familyFrom model: each model its own family)"
             ))
         // With the mean of the repeats, the second row's family fills the first's empty cell.
@@ -164,7 +165,7 @@ struct LeaderboardTests {
         let loaded = try PanelQuery(panelPath: file, format: PanelFormat(duplicates: .mean)).load(companions: .skip)
         #expect(loaded.panel.count == 6 && loaded.capabilityColumns == averaged.benchmarkNames)
         #expect(
-            loaded.panel.notes.last
+            loaded.panel.notes.last?.description
                 == "left out 2 models without a score in any capability column (ARC-C, HellaSwag, MMLU, TruthfulQA, Winograd, GSM8K): "
                 + "'delta-8b', 'eps-2b'")
         let v2 = try PanelQuery(panelPath: file, format: PanelFormat(duplicates: .mean))
@@ -188,9 +189,9 @@ struct OwnFileFormatTests {
         #expect(try panel.values(of: "MMLU").map(\.isNaN) == [false, true, true, false, true])
         #expect(try panel.values(of: "GSM8K").map(\.isNaN) == [true, false, true, true, false])
         #expect(try panel.values(of: "my_eval").map(\.isNaN) == [false, true, true, false, true])
-        #expect(panel.notes.contains("\(file): column 'MMLU': 3 cells read as missing ('nan', 'N/A', 'none')"))
-        #expect(panel.notes.contains("\(file): column 'GSM8K': 2 cells read as missing ('NaN', '-')"))
-        #expect(panel.notes.contains("\(file): column 'my_eval': 3 cells read as missing ('NA', 'None', 'n/a')"))
+        #expect(panel.notes.map(\.description).contains("\(file): column 'MMLU': 3 cells read as missing ('nan', 'N/A', 'none')"))
+        #expect(panel.notes.map(\.description).contains("\(file): column 'GSM8K': 2 cells read as missing ('NaN', '-')"))
+        #expect(panel.notes.map(\.description).contains("\(file): column 'my_eval': 3 cells read as missing ('NA', 'None', 'n/a')"))
         // An empty cell is the ordinary missing value: no note.
         #expect(panel.notes.count == 3)
     }
@@ -226,7 +227,10 @@ struct OwnFileFormatTests {
         let flops = TestPaths.write("Model,Model Family,FLOPs (1E21),MMLU\na,F,84\u{0}e30,0.5\nb,F,0x54,0.4\n", name: "flops.csv")
         let panel = try Panel.load(panelPath: flops)
         #expect(panel.models.allSatisfy { $0.flops == nil })
-        #expect(panel.notes.contains { $0.hasSuffix("2 cells cannot be a compute figure (0, negative or text) and are read as missing: lines 2, 3") })
+        #expect(
+            panel.notes.map(\.description).contains {
+                $0.hasSuffix("2 cells cannot be a compute figure (0, negative or text) and are read as missing: lines 2, 3")
+            })
     }
 
     @Test func latin1FilesNameTheLineAndByte() throws {
@@ -329,12 +333,16 @@ struct DownstreamJoinTests {
         // Two panel models are 'Mistral-7B-v0.1' after their organisation: ambiguous, left out.
         #expect(values[2].isNaN && values[3].isNaN)
         #expect(
-            panel.notes.contains(
+            panel.notes.map(\.description).contains(
                 "\(results): matched 1 row to panel models ignoring letter case (e.g. 'META-LLAMA/llama-2-13B-HF' → 'meta-llama/Llama-2-13b-hf')"))
-        #expect(panel.notes.contains("\(results): matched 2 rows to panel models by the name after 'org/' (e.g. 'falcon-7b' → 'tiiuae/falcon-7b')"))
-        #expect(panel.notes.contains("\(results): 2 rows name no model of the panel, left out: 'other/unknown-1b', 'other/unknown-3b'"))
         #expect(
-            panel.notes.contains(
+            panel.notes.map(\.description).contains(
+                "\(results): matched 2 rows to panel models by the name after 'org/' (e.g. 'falcon-7b' → 'tiiuae/falcon-7b')"))
+        #expect(
+            panel.notes.map(\.description).contains("\(results): 2 rows name no model of the panel, left out: 'other/unknown-1b', 'other/unknown-3b'")
+        )
+        #expect(
+            panel.notes.map(\.description).contains(
                 "\(results): 1 row matches several panel models, left out: 'Mistral-7B-v0.1' ('mistralai/Mistral-7B-v0.1' or 'TheBloke/Mistral-7B-v0.1')"
             ))
     }

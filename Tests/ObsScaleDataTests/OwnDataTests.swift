@@ -34,7 +34,7 @@ struct OwnDataTests {
         // No FLOPs column: C = 6·N·D from params and tokens (units: 1E21 FLOPs).
         let mid7 = try #require(panel.models.first { $0.name == "lab/mid-7b" })
         #expect(mid7.flops == 6 * 7 * 2 && mid7.flopsDerived && mid7.parametersB == 7 && mid7.tokensT == 2)
-        let notes = panel.notes.joined(separator: "\n")
+        let notes = panel.notes.map(\.description).joined(separator: "\n")
         #expect(notes.contains("using column 'model' as Model"))
         #expect(notes.contains("using column 'family' as Model Family"))
         #expect(notes.contains("using column 'params' as Model Size (B)"))

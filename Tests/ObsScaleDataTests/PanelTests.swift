@@ -104,7 +104,7 @@ struct PanelTests {
         let panel = try Panel.load(panelPath: Self.panelFile(["org/a,A,1,1,inf,0.3,0.4,0.1"]))
         #expect(panel.models[0].flops == 6 && panel.models[0].flopsDerived)
         #expect(
-            panel.notes.contains {
+            panel.notes.map(\.description).contains {
                 $0.contains("column 'FLOPs (1E21)': 1 cell cannot be a compute figure (0, negative or text) and is read as missing: line 2")
             })
     }
@@ -118,7 +118,7 @@ struct PanelTests {
         let negative = try Panel.load(panelPath: Self.panelFile(["org/a,A,-1,1,6,0.3,0.4,0.1", "org/b,A,0,1,6,0.3,0.4,0.1"]))
         #expect(negative.models.allSatisfy { $0.parametersB == nil })
         #expect(
-            negative.notes.contains {
+            negative.notes.map(\.description).contains {
                 $0.hasSuffix("column 'Model Size (B)': 2 cells cannot be a model size (0, negative or text) and are read as missing: lines 2, 3")
             })
     }
@@ -238,7 +238,7 @@ struct PanelTests {
         #expect(fromEnvironment.notice == nil)
         let fallback = try PanelLocation.resolve(panel: nil, downstream: [], environment: [:], roots: [TestPaths.root])
         #expect(fallback.panelPath.hasSuffix("data/synthetic/panel.csv"))
-        #expect(fallback.notice?.contains("synthetic") == true)
+        #expect(fallback.notice?.description.contains("synthetic") == true)
         #expect(fallback.downstreamPaths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["targets.csv"])
     }
 

@@ -25,7 +25,7 @@ public func fuzzMergeParts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 
             // The commands it prints must name real parts of the run.
             for rerun in missing.reruns {
                 require(rerun.range.lowerBound >= 0 && rerun.range.upperBound < missing.total, "rerun range \(rerun.range) of \(missing.total)")
-                _ = missing.command(rerun)
+                _ = missing.command(rerun, naming: \.description)
             }
         }
         return 0

@@ -116,7 +116,7 @@ func load(panel path: String, downstream: [String], format: PanelFormat = PanelF
 func checkPanel(_ panel: Panel) {
     var names = Set<String>()
     require(Set(panel.textColumnNames).isDisjoint(with: panel.numericColumnNames), "a column is both text and numeric")
-    require(panel.notes.allSatisfy { !$0.isEmpty }, "an empty note")
+    require(panel.notes.allSatisfy { !$0.description.isEmpty }, "an empty note")
     for model in panel.models {
         require(!model.name.isEmpty, "empty model name")
         require(!model.family.isEmpty, "\(model.name): empty family")

@@ -62,7 +62,11 @@ enum Parse {
 
     /// `--cutoff-flops`: units of 1E21 FLOPs, or an explicit form (`FlopsUnit`).
     static func flops(_ text: String) throws -> Double {
-        do { return try FlopsUnit.parse(text) } catch let error as DataError { throw Refused(description: "\(error)") }
+        do {
+            return try FlopsUnit.parse(text)
+        } catch let error as DataError {
+            throw Refused(description: error.message(naming: { FlagNames.flag(for: $0) }))
+        }
     }
 
     /// `--at-flops`: a comma-separated list of `flops`.
@@ -77,7 +81,7 @@ enum Parse {
         do {
             return try BudgetSpec(parsing: text)
         } catch let SelectionError.invalidSetting(_, value, allowed) {
-            throw RefusedValue(item: value, allowed: allowed)
+            throw RefusedValue(item: value, allowed: allowed.message(naming: { FlagNames.flag(for: $0) }))
         }
     }
 
@@ -141,7 +145,7 @@ enum Parse {
             do {
                 return try ValidationSelector(parsing: item)
             } catch let EvaluationError.invalidSetting(_, value, allowed) {
-                throw RefusedValue(item: value, allowed: FlagNames.translate(allowed))
+                throw RefusedValue(item: value, allowed: allowed.message(naming: { FlagNames.flag(for: $0) }))
             }
         }
     }

@@ -3,11 +3,12 @@ import ObsScale
 
 /// The one place where the library's settings become the command line's flags.
 ///
-/// Library errors name what to change in Swift terms (`PCA.componentCount`,
-/// `Selection.budgets`; see `Setting`); everything the CLI prints passes through `translate`,
-/// which rewrites each setting's name to the flag that sets it. A setting set by different
-/// flags in different commands (the simulated world's size is `--families` in `simulate` and
-/// `--sim-families` in `validate --simulate`) gets a per-command override.
+/// Library errors, notes and notices carry the `Setting`s they name (`PCA.componentCount`,
+/// `Selection.budgets`); the command line renders them with `flag(for:overrides:)`
+/// (`error.message(naming:)`, `SettingText.message(naming:)`), so each setting is spelled as the
+/// flag that sets it. A setting set by different flags in different commands (the simulated
+/// world's size is `--families` in `simulate` and `--sim-families` in `validate --simulate`) gets
+/// a per-command override.
 enum FlagNames {
     /// Setting → flag, shared by every command.
     static let flags: [Setting: String] = [
@@ -139,9 +140,20 @@ enum FlagNames {
         .validationHeldOutModels: "the held-out models",
     ]
 
-    /// `text` with every setting name replaced by its flag, or by its name in `fixed` (longest
-    /// names first, so no name is rewritten inside a longer one).
-    static func translate(_ text: String, overrides: [Setting: String] = [:]) -> String {
+    /// How the command line spells `setting`: the command's own flag in `overrides`, else the flag
+    /// in `flags`, else its name in `fixed`; the Swift name only for a setting in none of them
+    /// (which `SettingRegistryTests` refuses).
+    static func flag(for setting: Setting, overrides: [Setting: String] = [:]) -> String {
+        overrides[setting] ?? flags[setting] ?? fixed[setting] ?? setting.description
+    }
+
+    /// A rendered text report with every setting name in it replaced by its flag (longest names
+    /// first, so no name is rewritten inside a longer one) — the one place the command line
+    /// still rewrites text. The report layer spells settings in Swift terms when it renders, and
+    /// reports hold strings recorded as text: bootstrap replicates', simulated worlds' and
+    /// validation budgets' failure reasons, the loader's and the pool's notes, stored so in the
+    /// JSON report and rendered again from it by `obsscale report`.
+    static func report(_ text: String, overrides: [Setting: String] = [:]) -> String {
         let bytes = Array(text.utf8)
         guard bytes.contains(UInt8(ascii: ".")) else { return text }
         let table = fixed.merging(flags) { _, flag in flag }.merging(overrides) { _, override in override }

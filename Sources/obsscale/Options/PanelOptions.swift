@@ -137,9 +137,11 @@ struct PanelOptions: ParsableArguments {
             panel: query.panelPath, downstream: query.downstreamPaths, roots: ProjectPaths.roots(executablePath: executablePath))
         try outputs.check(notOverwriting: [location.panelPath] + location.downstreamPaths)
         let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions, request: request)
-        if let notice = loaded.location.notice { printNotice(FlagNames.translate(notice), quiet: quiet) }
+        if let notice = loaded.location.notice { printNotice(notice.message(naming: { FlagNames.flag(for: $0) }), quiet: quiet) }
         if !quiet {
-            for note in loaded.panel.notes { StandardOutput.line(TerminalText.escaped(FlagNames.translate("note: \(note)"))) }
+            for note in loaded.panel.notes {
+                StandardOutput.line(TerminalText.escaped("note: " + note.message(naming: { FlagNames.flag(for: $0) })))
+            }
         }
         if !request.placesModels {
             for name in request.capabilities ?? [] { _ = try loaded.panel.resolvedColumn(name) }

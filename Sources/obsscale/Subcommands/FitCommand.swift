@@ -152,7 +152,7 @@ struct FitCommand: ParsableCommand {
                 panel: loaded.panel, target: target, split: split, poolRows: rule.poolRows(panelCount: loaded.panel.count), cache: publicFits)
             if !atFlops.isEmpty && fit.equivalentFlops == nil {
                 throw FitError.invalidSetting(
-                    .fitBootstrapLog10Flops, value: atFlops.map { Format.significant($0, 6) }.joined(separator: ","),
+                    .fitBootstrapLog10Flops, value: SettingText(atFlops.map { Format.significant($0, 6) }.joined(separator: ",")),
                     allowed:
                         "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has fewer)"
                 )

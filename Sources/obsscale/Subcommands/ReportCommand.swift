@@ -50,18 +50,20 @@ enum RecordedRun {
         var flagOverrides: [Setting: String] = [:]
     }
 
-    /// Why a file cannot be rendered.
+    /// Why a file cannot be rendered (a message that names no setting).
     struct Unrenderable: InputError {
-        let description: String
+        let text: String
+
+        func message(naming name: (Setting) -> String) -> String { text }
     }
 
     static func render(_ data: Data, path: String, outputs: OutputFiles, quiet: Bool) throws -> Rendered {
         struct Header: Decodable { let command: String?, kind: String?, schemaVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data), let command = header.command, header.schemaVersion != nil else {
-            throw Unrenderable(description: "\(path): not a JSON report of obsscale (write one with --json, or with merge)")
+            throw Unrenderable(text: "\(path): not a JSON report of obsscale (write one with --json, or with merge)")
         }
         if header.kind == FitPart.partKind {
-            throw Unrenderable(description: "\(path): a part of a split run; merge the parts first (obsscale merge PARTS --json FILE)")
+            throw Unrenderable(text: "\(path): a part of a split run; merge the parts first (obsscale merge PARTS --json FILE)")
         }
         do {
             switch command {
@@ -69,10 +71,10 @@ enum RecordedRun {
             case "select": return try select(data, outputs: outputs, quiet: quiet)
             case "validate": return try validate(data, outputs: outputs, quiet: quiet)
             default:
-                throw Unrenderable(description: "\(path): a report of '\(command)' (allowed: reports of fit, select and validate)")
+                throw Unrenderable(text: "\(path): a report of '\(command)' (allowed: reports of fit, select and validate)")
             }
         } catch let error as DecodingError {
-            throw Unrenderable(description: "\(path): not a report this version of obsscale reads: \(SavedLaw.describe(error))")
+            throw Unrenderable(text: "\(path): not a report this version of obsscale reads: \(SavedLaw.describe(error))")
         }
     }
 
@@ -87,7 +89,7 @@ enum RecordedRun {
         let report = try JSONReport<FitOptions, ScalingLawFit>.decode(data)
         let options = report.options
         guard options.predictor == nil || options.predictor == .pcs else {
-            throw Unrenderable(description: "a fit --predictor \(options.predictor?.rawValue ?? "") report: rerun it (it is fast) with --html")
+            throw Unrenderable(text: "a fit --predictor \(options.predictor?.rawValue ?? "") report: rerun it (it is fast) with --html")
         }
         let loaded = try loadFitPanel(options, outputs: outputs, quiet: quiet)
         let fit = report.result
@@ -132,7 +134,7 @@ enum RecordedRun {
                 flagOverrides: FlagNames.validateOverrides)
         }
         let report = try JSONReport<ValidateOptions, ValidationReport>.decode(data)
-        guard let query = options.query else { throw Unrenderable(description: "a validate report without its data (options.query)") }
+        guard let query = options.query else { throw Unrenderable(text: "a validate report without its data (options.query)") }
         let loaded = try PanelOptions.load(
             query, companions: .join, request: ColumnRequest(capabilities: options.validation?.law.benchmarks), outputs: outputs, quiet: quiet)
         let panelDescription = PanelOptions.describe(loaded)
@@ -143,7 +145,7 @@ enum RecordedRun {
 
     static func dataChanged(_ loaded: PanelQuery.Loaded, then: Int?) -> Unrenderable {
         Unrenderable(
-            description:
+            text:
                 "\(loaded.location.panelPath): its models are not those of the run"
                 + (then.map { " (\(loaded.panel.count) now, \($0) then)" } ?? "") + ": the data changed since the report was written"
         )

@@ -155,7 +155,7 @@ struct SelectCommand: ParsableCommand {
                 bootstrap: settings)
             var output = SelectOutput(
                 pool: problem.poolModels, units: problem.units.map(\.name), results: results, bootstrap: nil, advice: advice,
-                notes: loaded.panel.notes + problem.poolNotes, outliers: problem.outliers)
+                notes: loaded.panel.notes.map(\.description) + problem.poolNotes, outliers: problem.outliers)
             if let settings {
                 let replicates = try withProgress("bootstrap", quiet: panelOptions.quiet) { progress in
                     try settings.replicates(

@@ -40,12 +40,16 @@ public struct SolveOptions: Sendable, Codable, Equatable {
 /// |-------------------|--------------------|---------|
 /// | `optimal`         | yes                | proven optimal (MILP: within GLPK's tolerances) |
 /// | `gapReached`      | yes                | MILP stopped at `mipGap`; the point is integer feasible |
-/// | `feasible`        | yes                | stopped early (time/iteration limit, solver trouble) with a feasible, unproven point, or optimal only for the ±1e15 confinement of unbounded integer variables; `message` says which |
+/// | `feasible`        | yes                | stopped early (time or iteration limit, solver trouble) with a feasible, unproven point¹ |
 /// | `infeasible`      | no                 | no feasible point exists (proven) |
 /// | `unbounded`       | no                 | feasible, objective unbounded in the optimizing direction |
-/// | `timeLimit`       | no                 | time limit reached before any feasible point was found (also: a MILP with an unbounded relaxation whose feasibility search could not decide unbounded vs infeasible in time) |
+/// | `timeLimit`       | no                 | time limit reached before any feasible point was found² |
 /// | `iterationLimit`  | no                 | iteration limit reached before any feasible point was found |
 /// | `solverFailure`   | no                 | GLPK failed (numerical trouble); `message` has the return code |
+///
+/// ¹ Or optimal only for the ±1e15 confinement of unbounded integer variables; `message` says
+/// which. ² Also: a MILP with an unbounded relaxation whose feasibility search could not decide
+/// unbounded vs infeasible in time.
 public enum LPStatus: String, Codable, Sendable, Equatable, CaseIterable {
     case optimal, infeasible, unbounded, timeLimit, iterationLimit, gapReached, feasible, solverFailure
 }

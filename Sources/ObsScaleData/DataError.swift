@@ -129,7 +129,8 @@ public enum DataError: InputError, Equatable {
             return "\(path): none of the known benchmark columns (\(Panel.standardBenchmarks.joined(separator: ", "))) is present; "
                 + (numericColumns.isEmpty
                     ? "the file has no numeric columns"
-                    : "its numeric columns are \(numericColumns.prefix(12).joined(separator: ", "))\(numericColumns.count > 12 ? ", …" : ""); pass the capability columns with \(name(.panelBenchmarks)) \(shown)")
+                    : "its numeric columns are \(numericColumns.prefix(12).joined(separator: ", "))\(numericColumns.count > 12 ? ", …" : ""); pass "
+                        + "the capability columns with \(name(.panelBenchmarks)) \(shown)")
         case let .notANumber(what, value, allowed):
             return "\(what) '\(value)' is not allowed (allowed: \(allowed))"
         case let .implausibleUnit(what, value, unit, likely):
@@ -193,7 +194,8 @@ public enum DataError: InputError, Equatable {
             return "unknown preset '\(preset)' (shipped presets: \(available.joined(separator: ", ")))" + Self.hint(suggestions)
         case let .presetNeedsPublicPanel(preset, panelPath, missing):
             return
-                "preset '\(preset)' selects families of the public panel (\(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : "")), "
+                "preset '\(preset)' selects families of the public panel "
+                + "(\(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? ", …" : "")), "
                 + "which the default synthetic panel \(panelPath) does not have: run `obsscale data fetch` to get the public panel, "
                 + "or pass it with \(name(.panelPath)) (or $OBSSCALE_PANEL)"
         case let .presetNotFound(preset, searched):

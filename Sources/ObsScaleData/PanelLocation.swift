@@ -37,7 +37,8 @@ public struct PanelLocation: Equatable, Sendable {
         } else if let synthetic = ProjectPaths.find("data/synthetic/panel.csv", roots: roots) {
             panelPath = synthetic
             notice =
-                "obsscale: no \(Setting.panelPath) given and the public panel is not fetched; using the synthetic panel \(synthetic) (for real data run `obsscale data fetch`, pass \(Setting.panelPath) or set $OBSSCALE_PANEL)"
+                "obsscale: no \(Setting.panelPath) given and the public panel is not fetched; using the synthetic panel \(synthetic) (for real "
+                + "data run `obsscale data fetch`, pass \(Setting.panelPath) or set $OBSSCALE_PANEL)"
         } else {
             throw DataError.defaultPanelNotFound(path: "data/synthetic/panel.csv")
         }

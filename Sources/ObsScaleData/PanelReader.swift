@@ -397,7 +397,8 @@ struct PanelReader {
             let example = ambiguous[0]
             notes.append(
                 SettingText(
-                    "\(path): \(Self.count(ambiguous.count, "row")) \(ambiguous.count == 1 ? "matches" : "match") several panel models, left out: '\(example.0)' "
+                    "\(path): \(Self.count(ambiguous.count, "row")) \(ambiguous.count == 1 ? "matches" : "match") several panel models, left out: "
+                        + "'\(example.0)' "
                         + "(\(example.1.prefix(3).map { "'\($0)'" }.joined(separator: " or ")))\(ambiguous.count > 1 ? ", …" : "")"))
         }
         var groups = Groups<Int>()

@@ -82,6 +82,38 @@ public struct SettingText: Hashable, Sendable, CustomStringConvertible, Expressi
     /// The text with settings in Swift terms (`PCA.componentCount`).
     public var description: String { message(naming: \.description) }
 
+    /// Text recorded with its settings in Swift terms — a failure reason or a note stored as a
+    /// plain string in a JSON report — read back with each `Owner.name` (an owner of dotted words
+    /// starting upper-case, `SelectionProblem.Constraints` or `JSONReport.write`, then a dot and a
+    /// lower-case word, standing alone) typed again as a setting. A word pair that is no
+    /// setting renders as it was under any naming that spells unknown settings by their Swift
+    /// names. O(length of the text).
+    public init(recorded text: String) {
+        var rest = Substring(text)
+        while let match = rest.firstMatch(of: /([A-Z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)\.([a-z][A-Za-z0-9]*)/) {
+            let before = rest[..<match.range.lowerBound]
+            let after = rest[match.range.upperBound...]
+            let standsAlone =
+                !(before.last.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" } ?? false)
+                && !(after.first.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false)
+            if standsAlone {
+                append(.text(String(before)))
+                append(.setting(Setting(owner: String(match.output.1), name: String(match.output.2))))
+            } else {
+                append(.text(String(rest[..<match.range.upperBound])))
+            }
+            rest = after
+        }
+        append(.text(String(rest)))
+    }
+
+    /// The two texts one after the other.
+    public static func + (lhs: SettingText, rhs: SettingText) -> SettingText {
+        var joined = lhs
+        for piece in rhs.pieces { joined.append(piece) }
+        return joined
+    }
+
     mutating func append(_ piece: Piece) {
         switch (pieces.last, piece) {
         case (_, .text("")): return

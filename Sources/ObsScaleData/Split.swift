@@ -120,7 +120,8 @@ public struct Split: Codable, Equatable, Sendable {
                 throw DataError.invalidSetting(
                     .splitTop, value: "\(limit)",
                     allowed:
-                        "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(valued.count - 1) (the models with a value for '\(column)')"
+                        "a fraction strictly between 0 and 1, or a whole number of models from 1 to \(valued.count - 1) (the models with a value "
+                        + "for '\(column)')"
                 )
             }
             let ranked = valued.sorted { a, b in values[a] > values[b] || (values[a] == values[b] && a < b) }

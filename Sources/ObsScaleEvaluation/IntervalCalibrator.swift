@@ -67,7 +67,8 @@ public struct IntervalCalibrator: Sendable {
         let metrics = Set(records.map(\.metric)).count
         if metrics < Self.minimumMetrics || records.count < Self.minimumRecords {
             let reason =
-                "\(Plural.count(metrics, "public metric")) with \(Plural.count(records.count, "record")) to calibrate on (at least \(Self.minimumMetrics) and \(Self.minimumRecords) needed)"
+                "\(Plural.count(metrics, "public metric")) with \(Plural.count(records.count, "record")) to calibrate on (at least "
+                + "\(Self.minimumMetrics) and \(Self.minimumRecords) needed)"
             return IntervalCalibration(
                 lines: levels.map { IntervalCalibration.shippedLines(at: $0) }, features: features, source: .shipped(reason: reason))
         }

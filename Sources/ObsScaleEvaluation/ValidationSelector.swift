@@ -24,7 +24,8 @@ public struct ValidationSelector: Codable, Equatable, Hashable, Sendable, Custom
             throw EvaluationError.invalidSetting(
                 .validationSelectors, value: text,
                 allowed:
-                    "METHOD[:UNIT] with METHOD one of \(methods.joined(separator: ", ")) and UNIT family or model (the random and cheapest-first baselines are always measured)"
+                    "METHOD[:UNIT] with METHOD one of \(methods.joined(separator: ", ")) and UNIT family or model (the random and cheapest-first "
+                    + "baselines are always measured)"
             )
         }
         self.init(method: method, unit: unit)

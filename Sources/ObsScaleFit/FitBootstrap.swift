@@ -84,7 +84,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             throw FitError.invalidSetting(
                 .fitBootstrapRefitChoices, value: "with a law averaged over K",
                 allowed:
-                    "a law of one K (\(Setting.scalingLawAveragesComponents) off): each replicate refits the averaged members with their strengths kept"
+                    "a law of one K (\(Setting.scalingLawAveragesComponents) off): each replicate refits the averaged members with their strengths "
+                    + "kept"
             )
         }
         if refitPCA && fit.law.settings.pcaOn != .train {
@@ -96,7 +97,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             throw FitError.invalidSetting(
                 .fitBootstrapLog10Flops, value: SettingText(log10Flops.map { "\(pow(10, $0))" }.joined(separator: ",")),
                 allowed:
-                    "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(fit.law.settings.referenceFamily)' has fewer)"
+                    "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); "
+                    + "'\(fit.law.settings.referenceFamily)' has fewer)"
             )
         }
         for value in log10Flops where !value.isFinite {

@@ -195,7 +195,8 @@ public struct ModelSelection: Codable, Equatable, Sendable {
             } else if let top = folds.firstIndex(where: { !$0.isFamily }), !(errors[index][top] <= errors[0][top]) {
                 chosenReason = String(
                     format:
-                        "the prior beats the plain fit in cross-validation (%@), but predicts the most capable training models worse (MSE %.3g against %.3g); not used",
+                        "the prior beats the plain fit in cross-validation (%@), but predicts the most capable training models worse (MSE %.3g "
+                        + "against %.3g); not used",
                     reason, errors[index][top], errors[0][top])
                 index = 0
             } else {

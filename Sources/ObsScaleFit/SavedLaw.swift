@@ -152,7 +152,8 @@ public struct SavedLaw: Codable, Equatable, Sendable {
         guard (1...100_000).contains(imputer.settings.maxIterations), imputer.settings.tolerance.isFinite, imputer.settings.tolerance >= 0 else {
             throw refuse(
                 "law.imputer.settings",
-                "maxIterations \(imputer.settings.maxIterations) or tolerance \(imputer.settings.tolerance) is not allowed (allowed: 1 to 100000 iterations, a finite tolerance ≥ 0)"
+                "maxIterations \(imputer.settings.maxIterations) or tolerance \(imputer.settings.tolerance) is not allowed (allowed: 1 to 100000 "
+                    + "iterations, a finite tolerance ≥ 0)"
             )
         }
         let pca = law.pca
@@ -178,7 +179,8 @@ public struct SavedLaw: Codable, Equatable, Sendable {
             guard (1...components).contains(member.beta.count), member.settings.link == regression.settings.link else {
                 throw refuse(
                     "law.regression.members[\(index)]",
-                    "\(member.beta.count) coefficients with the \(member.settings.link.rawValue) link is not allowed (allowed: 1 to \(components), the law's link)"
+                    "\(member.beta.count) coefficients with the \(member.settings.link.rawValue) link is not allowed (allowed: 1 to \(components), "
+                        + "the law's link)"
                 )
             }
             try finite([member.alpha, member.floor] + member.beta, "law.regression.members[\(index)]", bound: Self.largestCoefficient)

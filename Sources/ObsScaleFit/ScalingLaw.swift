@@ -387,7 +387,8 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
             benchmarkWeights: Dictionary(uniqueKeysWithValues: zip(benchmarkNames, weights)))
         if test.isEmpty && !split.test.isEmpty {
             result.warnings = [
-                "the split holds out \(Plural.count(split.test.count, "model")), \(split.test.count == 1 ? "without" : "none with") a value for '\(target)': nothing is scored (\(split.test.count == 1 ? "it is" : "they are") predicted only)"
+                "the split holds out \(Plural.count(split.test.count, "model")), \(split.test.count == 1 ? "without" : "none with") a value for "
+                    + "'\(target)': nothing is scored (\(split.test.count == 1 ? "it is" : "they are") predicted only)"
             ]
         }
         return result
@@ -460,7 +461,8 @@ extension ScalingLaw {
             guard given.mean.count == count else {
                 throw FitError.invalidSetting(
                     .scalingLawPrior, value: "\(given.mean.count) parameters",
-                    allowed: "\(count): α, β₁…β\(k)\(regression.link == .sigmoidFloor ? ", b" : "") for K = \(k) (\(regression.link.rawValue))")
+                    allowed: "\(count): α, β₁…β\(k)\(regression.link == .sigmoidFloor ? ", b" : "") "
+                        + "for K = \(k) (\(regression.link.rawValue))")
             }
             return given
         case let .publicMetrics(exclude):

@@ -30,7 +30,9 @@ public struct Matrix: Equatable, Codable, Sendable {
         guard rowCount >= 0, columnCount >= 0, !overflow, elements.count == product else {
             throw DecodingError.dataCorruptedError(
                 forKey: .elements, in: container,
-                debugDescription: "a \(rowCount) × \(columnCount) matrix needs \(overflow ? "more" : "\(product)") elements, found \(elements.count)")
+                debugDescription:
+                    "a \(rowCount) × \(columnCount) matrix needs \(overflow ? "more" : "\(product)") elements, "
+                    + "found \(elements.count)")
         }
         self.rowCount = rowCount
         self.columnCount = columnCount

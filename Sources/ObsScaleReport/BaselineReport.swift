@@ -39,8 +39,8 @@ public enum BaselineReport {
     /// The models a compute-based law could not use, for want of the regressor.
     static func appendExclusions(_ fit: ComputeBaseline.Fit, to document: inout ReportDocument) {
         let what = fit.settings.predictor == .flops ? "FLOPs" : "model size"
-        if !fit.excludedTrain.isEmpty { document.line("Not in the fit (no \(what)): " + fit.excludedTrain.joined(separator: ", ")) }
-        if !fit.excludedTest.isEmpty { document.line("Not scored (no \(what)): " + fit.excludedTest.joined(separator: ", ")) }
+        if !fit.excludedTrain.isEmpty { document.line("Not in the fit (no \(what)): \(fit.excludedTrain.joined(separator: ", "))") }
+        if !fit.excludedTest.isEmpty { document.line("Not scored (no \(what)): \(fit.excludedTest.joined(separator: ", "))") }
     }
 
     /// The three laws side by side.

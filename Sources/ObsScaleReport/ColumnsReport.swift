@@ -10,10 +10,11 @@ public enum ColumnsReport {
             "Models: \(summary.models) in \(summary.families) families; FLOPs known for \(summary.withFlops)"
                 + (summary.withDerivedFlops > 0 ? " (\(summary.withDerivedFlops) derived as 6·N·D)" : "")
                 + ", model size for \(summary.withSize), tokens for \(summary.withTokens)")
-        for (kind, title) in [
+        let sections: [(ColumnSummary.Kind, SettingText)] = [
             (ColumnSummary.Kind.benchmark, "Benchmarks (capabilities by default; \(Setting.panelBenchmarks) picks others)"),
             (.metric, "Other numeric columns (targets: \(Setting.scalingLawTarget) NAME)"),
-        ] {
+        ]
+        for (kind, title) in sections {
             let columns = summary.columns.filter { $0.kind == kind }
             document.gap()
             document.line("\(title): \(columns.count)")
@@ -37,7 +38,7 @@ public enum ColumnsReport {
         if !summary.textColumns.isEmpty {
             document.gap()
             document.line("Text columns (ignored; a benchmark, target or cost must hold numbers): \(summary.textColumns.count)")
-            document.paragraph(summary.textColumns.map { "'\($0)'" }.joined(separator: ", "))
+            document.paragraph(SettingText(summary.textColumns.map { "'\($0)'" }.joined(separator: ", ")))
         }
         return document
     }

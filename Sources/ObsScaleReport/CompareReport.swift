@@ -98,7 +98,7 @@ public enum CompareReport {
         }
         document.table(table)
         if !result.excludedFamilies.isEmpty {
-            document.line("No line: " + result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; "))
+            document.line("No line: \(result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; "))")
         }
         for index in result.reference.gaps.indices {
             document.chart(familyChart(result, gap: index), empty: "No family has two models with FLOPs.")

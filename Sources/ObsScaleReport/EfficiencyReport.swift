@@ -36,7 +36,7 @@ public enum EfficiencyReport {
             "Average R² over families with ≥ 3 models: \(averages.joined(separator: ", "))"
                 + " (\(result.families.filter { $0.models.count >= 3 }.count) families)")
         if !result.excludedFamilies.isEmpty {
-            document.line("No line: " + result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; "))
+            document.line("No line: \(result.excludedFamilies.map { "\($0.family) (\($0.reason))" }.joined(separator: "; "))")
         }
         let threshold = Format.significant(ComputeEfficiency.outlierThreshold, 2)
         for (k, names) in result.outliers.enumerated() where !names.isEmpty {

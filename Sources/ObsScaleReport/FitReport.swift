@@ -26,31 +26,30 @@ public enum FitReport {
                 + "(imputation and PCA fitted on \(fittedOn); PC variance \(variance.joined(separator: ", ")))")
         let degenerate = law.pca.degenerateComponents
         if !degenerate.isEmpty {
-            document.line(
-                "Note: " + degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
-                    + " without variance (collinear or constant benchmarks): scores 0, weight 0")
+            let components = degenerate.map { "PC-\($0 + 1)" }.joined(separator: ", ")
+            document.line("Note: \(components) without variance (collinear or constant benchmarks): scores 0, weight 0")
         }
         let scale = TargetScale(law.settings.targetRange)
-        if let sentence = scale.sentence { document.line(sentence) }
+        if let sentence = scale.sentence { document.line(SettingText(sentence)) }
         document.line("Fitted law (\(law.settings.regression.link.rawValue), \(law.settings.regression.loss)):")
         document.items([
-            law.formula,
+            SettingText(law.formula),
             "solver: \(regression.termination.rawValue) after \(regression.iterations) iterations, "
                 + "\(Plural.count(regression.startsTried, "start")), loss \(Format.significant(regression.loss, 10))",
         ])
         if let choice = law.choice { appendChoice(choice, source: law.settings.prior, to: &document) }
-        for line in membersSummary(law) { document.line(line) }
+        for line in membersSummary(law) { document.line(SettingText(line)) }
         document.gap()
         let bootstrap = fit.bootstrap
         let levelName = bootstrap.map { Format.percent($0.settings.level) } ?? ""
         if let bootstrap {
             let settings = bootstrap.settings
-            document.line(bootstrapSentence(settings))
-            document.line("Score intervals: " + describeIntervals(fit.calibration, level: settings.level))
+            document.line(SettingText(bootstrapSentence(settings)))
+            document.line("Score intervals: \(describeIntervals(fit.calibration, level: settings.level))")
             if bootstrap.failures.count > 0 {
+                let reasons = bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
                 document.items([
-                    "\(Plural.count(bootstrap.failures.count, "replicate")) failed and are left out: "
-                        + bootstrap.failures.reasons.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
+                    "\(Plural.count(bootstrap.failures.count, "replicate")) failed and are left out: \(SettingText(recorded: reasons))"
                 ])
             }
             document.gap()
@@ -165,7 +164,7 @@ public enum FitReport {
 
     /// What the score intervals are: calibrated (on what), or the bootstrap's. Shared by `fit` and
     /// `predict`.
-    public static func describeIntervals(_ calibration: IntervalCalibration?, level: Double) -> String {
+    public static func describeIntervals(_ calibration: IntervalCalibration?, level: Double) -> SettingText {
         guard let calibration, calibration.lines(at: level) != nil else {
             return "the bootstrap's, uncalibrated: they see the sampling noise of the law, not the error of extrapolating it to "
                 + "larger models, and cover less than their level there"
@@ -177,7 +176,7 @@ public enum FitReport {
                 + "of other tasks (\(records) predictions of the models this law predicts\(observed)), hulled with the bootstrap's"
         case let .shipped(reason):
             return "calibrated with obsscale's shipped quantile lines (learned on \(IntervalCalibration.shippedSource)), hulled with the "
-                + "bootstrap's: \(reason)"
+                + "bootstrap's: \(SettingText(recorded: reason))"
         }
     }
 
@@ -224,7 +223,7 @@ public enum FitReport {
     /// The cross-validated choice: the prior (its sources, center and scale), λ and K, whether the
     /// prior was used and why, and the cross-validation curve.
     static func appendChoice(_ choice: ModelSelection.Choice, source: PriorSource, to document: inout ReportDocument) {
-        for line in choiceSummary(choice, source: source) { document.paragraph(line, width: 110, hangingIndent: 4) }
+        for line in choiceSummary(choice, source: source) { document.paragraph(SettingText(line), width: 110, hangingIndent: 4) }
         guard choice.curve.count > 1 else { return }
         document.line("Cross-validation over \(choice.foldCount) folds (mean held-out MSE of the training models):")
         var table = TextTable(header: choiceHeader)

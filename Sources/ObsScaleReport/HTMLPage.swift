@@ -11,17 +11,18 @@ public struct HTMLPage {
     public var title: String
     var body = ""
 
-    public init(_ document: ReportDocument) {
+    /// The page of `document`, every setting spelled by `name` (default: Swift names).
+    public init(_ document: ReportDocument, naming name: (Setting) -> String = \.description) {
         title = document.title
-        for block in document.blocks { body += Self.html(block) }
+        for block in document.blocks { body += Self.html(block, naming: name) }
     }
 
     /// One block as HTML (see `ReportDocument.Block`).
-    static func html(_ block: ReportDocument.Block) -> String {
+    static func html(_ block: ReportDocument.Block, naming name: (Setting) -> String) -> String {
         switch block {
-        case let .heading(text): return "<h2>\(escape(text))</h2>\n"
-        case let .line(text), let .paragraph(text, _, _): return "<p>\(escape(text))</p>\n"
-        case let .items(lines): return "<ul>" + lines.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
+        case let .heading(text): return "<h2>\(escape(text.message(naming: name)))</h2>\n"
+        case let .line(text), let .paragraph(text, _, _): return "<p>\(escape(text.message(naming: name)))</p>\n"
+        case let .items(lines): return "<ul>" + lines.map { "<li>\(escape($0.message(naming: name)))</li>" }.joined() + "</ul>\n"
         case let .table(table, _): return html(table)
         case let .chart(.scatter(chart, empty)): return chart.hasData ? "<figure>\(chart.render())</figure>\n" : note(empty)
         case let .chart(.bars(chart, empty)): return chart.hasData ? "<figure>\(chart.render())</figure>\n" : note(empty)

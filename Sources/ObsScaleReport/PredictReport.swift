@@ -28,17 +28,17 @@ public enum PredictReport {
             title: "Predictions of the saved law \(lawPath) (target '\(saved.law.target)', written by \(saved.tool)) for \(panelDescription)")
         document.line("Law: \(saved.law.formula)")
         let scale = TargetScale(saved.law.settings.targetRange)
-        if let sentence = scale.sentence { document.line(sentence) }
+        if let sentence = scale.sentence { document.line(SettingText(sentence)) }
         let replicates = saved.replicateParameters?.count ?? 0
         let level = saved.bootstrap.map { Format.percent($0.level) } ?? ""
         if replicates > 0 {
             document.line(
                 "Intervals: \(level) percentiles over \(replicates) saved bootstrap replicate laws "
                     + "(score intervals add a residual from \(saved.residuals?.count ?? 0) saved residuals)")
-            document.line(
-                "Score intervals: "
-                    + FitReport.describeIntervals(result.interval == .calibrated ? saved.calibration : nil, level: saved.bootstrap?.level ?? 0.95)
-                    + (saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : ""))
+            let intervals = FitReport.describeIntervals(
+                result.interval == .calibrated ? saved.calibration : nil, level: saved.bootstrap?.level ?? 0.95)
+            let unsaved = saved.calibration == nil ? " (the law was saved in format \(saved.formatVersion), without a calibration)" : ""
+            document.line("Score intervals: \(intervals)\(unsaved)")
         } else {
             document.line("Intervals: none (the law was saved without \(Setting.fitBootstrapReplicateCount))")
         }
@@ -90,7 +90,7 @@ public enum PredictReport {
             if let coverage = scoring.coverage, let level = scoring.level {
                 sentence += ", \(Format.percent(coverage)) inside their \(Format.percent(level)) score interval"
             }
-            document.line(sentence)
+            document.line(SettingText(sentence))
         }
         return document
     }

@@ -106,7 +106,8 @@ public enum MergeError: InputError {
         case .noParts: return "merge: no part files given"
         case let .notAPart(path):
             return
-                "\(path): not a part of a split run (write parts with \(name(.shardIndices)) FROM..TO or \(name(.shard)) I/N, and \(name(.jsonReportPath)) FILE)"
+                "\(path): not a part of a split run (write parts with \(name(.shardIndices)) FROM..TO or \(name(.shard)) I/N, and "
+                + "\(name(.jsonReportPath)) FILE)"
         case let .otherVersion(path, found, allowed): return "\(path): \(found) (allowed: \(allowed))"
         case let .mismatch(path, what, reference):
             return "\(path): not the same \(what) as \(reference) (allowed: parts of one run, with the same options, seed and data)"
@@ -159,13 +160,15 @@ public struct MissingReplicates: Equatable, Sendable {
     public func message(naming name: (Setting) -> String) -> String {
         func show(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)..\(range.upperBound)" }
         var lines = [
-            "replicates \(ranges.map(show).joined(separator: ", ")) of 0..\(total - 1) are in no part (allowed: parts that together hold every replicate)"
+            "replicates \(ranges.map(show).joined(separator: ", ")) of 0..\(total - 1) are in no part (allowed: parts that together hold every "
+                + "replicate)"
         ]
         let what = reruns.count == 1 ? "it" : "them"
         if let partCount {
             let parts = reruns.compactMap(\.part)
             lines.append(
-                "Missing: part\(parts.count == 1 ? "" : "s") \(parts.map(String.init).joined(separator: ", ")) of \(partCount). Recompute \(what) in the directory the parts were written from, then merge again with the new part\(parts.count == 1 ? "" : "s"):"
+                "Missing: part\(parts.count == 1 ? "" : "s") \(parts.map(String.init).joined(separator: ", ")) of \(partCount). Recompute \(what) "
+                    + "in the directory the parts were written from, then merge again with the new part\(parts.count == 1 ? "" : "s"):"
             )
         } else {
             lines.append(
@@ -175,7 +178,8 @@ public struct MissingReplicates: Equatable, Sendable {
         if reruns.count > Self.shownCommandLimit { lines.append("  … and \(reruns.count - Self.shownCommandLimit) more, one per missing part") }
         if let partCount {
             lines.append(
-                "In a Slurm job array whose tasks run \(name(.shard)) auto \(name(.shardCount)) \(partCount), resubmit only these tasks: sbatch --array=\(Self.arrayIndices(reruns.compactMap(\.part))) JOB_SCRIPT"
+                "In a Slurm job array whose tasks run \(name(.shard)) auto \(name(.shardCount)) \(partCount), resubmit only these tasks: sbatch "
+                    + "--array=\(Self.arrayIndices(reruns.compactMap(\.part))) JOB_SCRIPT"
             )
         }
         return lines.joined(separator: "\n")
@@ -296,7 +300,8 @@ public enum ReportMerge {
                 throw MergeError.otherVersion(
                     path: path, found: "written by '\(header.tool ?? "an unnamed tool")'",
                     allowed:
-                        "parts written by \(tool): the replicates are the computation of the version that wrote them, and the merged report names it; merge with that version, or rerun the parts with this one"
+                        "parts written by \(tool): the replicates are the computation of the version that wrote them, and the merged report names "
+                        + "it; merge with that version, or rerun the parts with this one"
                 )
             }
             if let command, command != partCommand { throw MergeError.mismatch(path: path, what: "command ('\(partCommand)')", reference: paths[0]) }
@@ -376,14 +381,16 @@ public enum ReportMerge {
                 throw MergeError.inconsistent(
                     path: path,
                     reason:
-                        "seed \(part.seed.map(String.init) ?? "none"), but its options say \(expected.seed.map(String.init) ?? "none") (allowed: the same seed)"
+                        "seed \(part.seed.map(String.init) ?? "none"), but its options say \(expected.seed.map(String.init) ?? "none") (allowed: "
+                        + "the same seed)"
                 )
             }
             guard part.first >= 0, part.first <= part.last, part.last < part.total, part.records.count == part.last - part.first + 1 else {
                 throw MergeError.inconsistent(
                     path: path,
                     reason:
-                        "range \(part.first)..\(part.last) of \(part.total) with \(part.records.count) records (allowed: 0 ≤ first ≤ last < total, one record per replicate)"
+                        "range \(part.first)..\(part.last) of \(part.total) with \(part.records.count) records "
+                        + "(allowed: 0 ≤ first ≤ last < total, one record per replicate)"
                 )
             }
             let problem = try checked(path, part).1

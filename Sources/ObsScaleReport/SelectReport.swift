@@ -17,12 +17,12 @@ public enum SelectReport {
         let totalCost = problem.units.reduce(0) { $0 + $1.cost }
         func budget(_ index: Int, _ value: Double) -> String { budgetLabel(index, value, budgetLabels) }
         var document = ReportDocument(title: "Selection on \(panelDescription)")
+        let unitKind = problem.units.contains { $0.name != $0.family } ? "model" : "family"
         document.line(
-            "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; "
-                + "\(problem.units.count) \(problem.units.contains { $0.name != $0.family } ? "model" : "family") units; "
-                + "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); " + design(problem, criterion: criterion))
-        if let anchored = anchored(problem) { document.line(anchored) }
-        for note in problem.poolNotes { document.line("note: \(note)") }
+            "Pool: \(problem.poolModels.count) models in \(Set(problem.poolFamilies).count) families; \(problem.units.count) \(unitKind) units; "
+                + "cost '\(costName)' (pool total \(Format.significant(totalCost, 6))); \(design(problem, criterion: criterion))")
+        if let anchored = anchored(problem) { document.line(SettingText(anchored)) }
+        for note in problem.poolNotes { document.line("note: \(SettingText(recorded: note))") }
         if let screen = problem.outliers { appendScreen(screen, to: &document) }
         document.gap()
         var table = TextTable(header: [
@@ -42,12 +42,12 @@ public enum SelectReport {
         for (index, result) in results.enumerated() {
             document.gap()
             document.line("Budget \(budget(index, result.budget)): \(Self.list(result.units))")
-            var lines: [String] = []
+            var lines: [SettingText] = []
             if result.units != result.models { lines.append("models (\(result.models.count)): \(Self.list(result.models))") }
             if costName != "count" && !result.units.isEmpty {
                 lines.append("cost (\(costName)): \(Self.list(Self.withCosts(result.units, problem: problem, costName: costName)))")
             }
-            lines += result.notes.map { "note: \($0)" }
+            lines += result.notes.map { "note: \(SettingText(recorded: $0))" }
             if let screen = problem.outliers, !screen.excluded {
                 let outlying = Set(screen.modelNames)
                 let chosen = result.models.filter(outlying.contains)
@@ -72,20 +72,19 @@ public enum SelectReport {
     /// The outlier screen's summary: how many, the farthest, and what to do about them.
     static func appendScreen(_ screen: OutlierScreen, to document: inout ReportDocument) {
         let share = Format.percent(Double(screen.outliers.count) / Double(max(1, screen.poolSize)))
-        var text =
+        let text =
             "Outlier screen: \(screen.outliers.count) of \(screen.poolSize) pool models (\(share)) lie beyond the robust "
             + "\(Format.percent(screen.level)) ellipsoid of the first \(screen.componentCount) PCs (squared Mahalanobis distance on the "
             + "reweighted MCD > χ²(\(screen.componentCount)) quantile \(Format.significant(screen.threshold, 4)))"
-        guard !screen.outliers.isEmpty else { return document.paragraph(text + ".") }
-        text +=
+        guard !screen.outliers.isEmpty else { return document.paragraph("\(text).") }
+        let action: SettingText =
             screen.excluded
             ? "; they left the pool (\(Setting.setupExcludesOutliers))."
             : "; listed, not excluded (\(Setting.setupExcludesOutliers) leaves them out)."
-        document.paragraph(text)
+        document.paragraph("\(text)\(action)")
         let farthest = screen.outliers.prefix(5).map { "\($0.model) (\(Format.significant($0.squaredDistance, 3)))" }
-        document.items([
-            "farthest: " + farthest.joined(separator: ", ") + (screen.outliers.count > 5 ? ", … (all in \(Setting.jsonReportPath))" : "")
-        ])
+        let more: SettingText = screen.outliers.count > 5 ? ", … (all in \(Setting.jsonReportPath))" : ""
+        document.items(["farthest: \(farthest.joined(separator: ", "))\(more)"])
     }
 
     /// Unit names with their cost in parentheses (names alone when every unit costs one model).
@@ -98,7 +97,7 @@ public enum SelectReport {
     /// The expected ratios of `select --advise`.
     static func appendAdvice(_ advice: SelectionAdvice.Advice, budgetLabels: [String]?, to document: inout ReportDocument) {
         document.gap()
-        document.paragraph("What to expect: " + adviceIntroduction(advice))
+        document.paragraph("What to expect: \(adviceIntroduction(advice))")
         document.gap()
         var table = TextTable(header: adviceHeader(advice))
         for row in adviceRows(advice, budgetLabels: budgetLabels) { table.append(row) }
@@ -108,9 +107,9 @@ public enum SelectReport {
 
     /// What the panel says of the alternative to the averaged law: the budgets where it favours
     /// the widest law alone, or that it favours it nowhere; nil when none was validated.
-    static func alternativeVerdict(_ advice: SelectionAdvice.Advice, budgetLabels: [String]?) -> String? {
+    static func alternativeVerdict(_ advice: SelectionAdvice.Advice, budgetLabels: [String]?) -> SettingText? {
         guard let alternative = advice.alternative else { return nil }
-        let flag = "\(Setting.pcaComponentCount) \(alternative.componentCount)"
+        let flag: SettingText = "\(Setting.pcaComponentCount) \(alternative.componentCount)"
         let margin = Format.percent(alternative.margin)
         guard !alternative.favouredAt.isEmpty else {
             return "The law of K = \(alternative.componentCount) alone (\(flag)) is not \(margin) better than the averaged law at any "
@@ -185,14 +184,14 @@ public enum SelectReport {
         let settings = bootstrap.settings
         let level = Format.percent(settings.level)
         document.gap()
+        let reasons = bootstrap.failures.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
+        let failed: SettingText =
+            bootstrap.failures.isEmpty
+            ? "" : "; \(settings.replicateCount - bootstrap.replicatesSucceeded) failed: \(SettingText(recorded: reasons))"
+        let method = bootstrap.replicateMethod.rawValue
         document.line(
             "Bootstrap of the selection: \(settings.replicateCount) replicates resampling pool \(settings.resampling.rawValue) "
-                + "(imputation, PCA and L refitted; every model selectable; each selected with \(bootstrap.replicateMethod.rawValue)), "
-                + "seed \(settings.seed)"
-                + (bootstrap.failures.isEmpty
-                    ? ""
-                    : "; \(settings.replicateCount - bootstrap.replicatesSucceeded) failed: "
-                        + bootstrap.failures.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")))
+                + "(imputation, PCA and L refitted; every model selectable; each selected with \(method)), seed \(settings.seed)\(failed)")
         let name = criterion.rawValue.uppercased()
         var table = TextTable(header: [
             "budget", "same subset", "mean Jaccard", "\(name) \(level) interval", "regret median", "regret \(level) upper",
@@ -209,8 +208,8 @@ public enum SelectReport {
         document.items(
             bootstrap.budgets.map { budget in
                 let shown = budget.frequencies.filter { $0.chosen || $0.fraction >= 0.1 }.prefix(20)
-                return "\(Format.significant(budget.budget, 6)): "
-                    + shown.map { "\($0.unit)\($0.chosen ? "*" : "") \(Format.percent($0.fraction))" }.joined(separator: ", ")
+                let units = shown.map { "\($0.unit)\($0.chosen ? "*" : "") \(Format.percent($0.fraction))" }.joined(separator: ", ")
+                return "\(Format.significant(budget.budget, 6)): \(units)"
             })
         for budget in bootstrap.budgets.prefix(9) {
             let bars = budget.frequencies.prefix(20).map { item in
@@ -229,9 +228,9 @@ public enum SelectReport {
     }
 
     /// Up to 40 names, then "… and N more" (the JSON has them all).
-    static func list(_ names: [String], limit: Int = 40) -> String {
-        guard names.count > limit else { return names.joined(separator: ", ") }
-        return names.prefix(limit).joined(separator: ", ") + ", … and \(names.count - limit) more (all in \(Setting.jsonReportPath))"
+    static func list(_ names: [String], limit: Int = 40) -> SettingText {
+        guard names.count > limit else { return SettingText(names.joined(separator: ", ")) }
+        return "\(names.prefix(limit).joined(separator: ", ")), … and \(names.count - limit) more (all in \(Setting.jsonReportPath))"
     }
 }
 

@@ -82,7 +82,9 @@ public enum ShardRequest: Equatable, Sendable {
                 throw ShardError.invalidEnvironment(
                     variable: "\(Shard.slurmTaskMin)..\(Shard.slurmTaskMax)", value: "\(first)..\(last)",
                     allowed:
-                        "0..\(arraySize - 1), an array 0-(N−1) of \(Shard.slurmTaskCount)=\(arraySize) tasks, whose size is then the number of parts; in any other array, such as a task resubmitted alone (sbatch --array=\(id)), give the number of parts with \(Setting.shardCount) N"
+                        "0..\(arraySize - 1), an array 0-(N−1) of \(Shard.slurmTaskCount)=\(arraySize) tasks, whose size is then the number of "
+                        + "parts; in any other array, such as a task resubmitted alone (sbatch --array=\(id)), give the number of parts with "
+                        + "\(Setting.shardCount) N"
                 )
             }
             return (id, arraySize, "\(Shard.slurmTaskID)=\(id) of \(Shard.slurmTaskCount)=\(arraySize)")
@@ -180,7 +182,9 @@ public enum ShardError: InputError, Equatable {
             return "\(name(.shard)) auto: \(variable) is '\(value)' (allowed: \(allowed.message(naming: name)))"
         case let .notInJobArray(hint):
             return
-                "\(name(.shard)) auto: not in a job array: looked for \(Shard.slurmTaskID) (Slurm, sbatch --array) and \(Shard.kubernetesIndex) (a Kubernetes Indexed Job), and neither is set\(hint) (allowed: inside a job array; elsewhere \(name(.shard)) I/N or \(name(.shardIndices)) FROM..TO)"
+                "\(name(.shard)) auto: not in a job array: looked for \(Shard.slurmTaskID) (Slurm, sbatch --array) and \(Shard.kubernetesIndex) (a "
+                + "Kubernetes Indexed Job), and neither is set\(hint) (allowed: inside a job array; elsewhere \(name(.shard)) I/N or "
+                + "\(name(.shardIndices)) FROM..TO)"
         }
     }
 }

@@ -34,9 +34,9 @@ public enum ValidationReportText {
                 + "\(report.cheapest) (the cheapest units first)")
         let pools = report.pools.filter { $0.failure == nil }
         if pools.count == 1, let pool = pools.first {
+            let amounts = pool.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
             document.line(
-                "Budgets: \(settings.budgets) = " + pool.budgets.map { Format.significant($0, 4) }.joined(separator: ", ")
-                    + " of the pool's cost \(Format.significant(pool.cost, 6)) ('\(settings.selection.cost)')")
+                "Budgets: \(settings.budgets) = \(amounts) of the pool's cost \(Format.significant(pool.cost, 6)) ('\(settings.selection.cost)')")
         } else {
             document.line("Budgets: \(settings.budgets) of each target's pool ('\(settings.selection.cost)')")
         }
@@ -50,7 +50,7 @@ public enum ValidationReportText {
                 "Dropped \(Plural.count(report.droppedTargets.count, "degenerate target")), left out of every summary"
                     + (report.droppedTargets.count > Self.listedDroppedTargets
                         ? " (the first \(Self.listedDroppedTargets); all in \(Setting.jsonReportPath)):" : ":"))
-            document.items(report.droppedTargets.prefix(Self.listedDroppedTargets).map { "\($0.name): \($0.reason)" })
+            document.items(report.droppedTargets.prefix(Self.listedDroppedTargets).map { "\($0.name): \(SettingText(recorded: $0.reason))" })
         }
         appendSummary(report, to: &document)
         if report.targets.count > Self.perTargetLimit {
@@ -66,7 +66,8 @@ public enum ValidationReportText {
             document.gap()
             document.line(
                 "Target '\(target.name)': \(target.testModels.count) test models; all-models fit on \(target.allModels.trainCount) models: "
-                    + (target.allModels.failure.map { "failed (\($0))" } ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"))
+                    + (target.allModels.failure.map { "failed (\(SettingText(recorded: $0)))" }
+                        ?? "test MSE \(Format.fixed(target.allModels.testMSE, 5))"))
             document.table(
                 table(
                     selectors: selectors,
@@ -78,24 +79,24 @@ public enum ValidationReportText {
                             agreement: budget.selectors.map { $0.agreementMSE ?? .nan })
                     }))
             document.items(
-                target.budgets.flatMap { budget in
+                target.budgets.flatMap { budget -> [SettingText] in
                     let reasons =
                         budget.selectors.enumerated().compactMap { s, score in score.failure.map { "\(selectors[s]): \($0)" } }
                         + [
                             budget.random?.failure.map { "random: \($0)" },
                             (budget.random?.failures ?? 0) > 0 ? "\(Plural.count(budget.random?.failures ?? 0, "random fit")) failed" : nil,
                         ].compactMap { $0 }
-                    return reasons.map { "budget \(Format.significant(budget.budget)): \($0)" }
+                    return reasons.map { "budget \(Format.significant(budget.budget)): \(SettingText(recorded: $0))" }
                 })
             document.chart(charts.target(target), empty: "\(target.name): no fit succeeded.")
         }
         if report.targets.count > 1 {
             let counts = Set(report.geometricMeans.map(\.targetCount))
-            document.heading(
-                "Geometric mean over the targets where every column has a test MSE ("
-                    + (counts.count == 1
-                        ? "\(counts.first ?? 0) of \(report.targets.count)"
-                        : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")) + ")")
+            let counted =
+                counts.count == 1
+                ? "\(counts.first ?? 0) of \(report.targets.count)"
+                : "per budget: " + report.geometricMeans.map { "\($0.targetCount)" }.joined(separator: ", ")
+            document.heading("Geometric mean over the targets where every column has a test MSE (\(counted))")
             document.table(
                 table(
                     selectors: selectors,
@@ -289,7 +290,7 @@ public enum ValidationReportText {
                 + "(\(study.world.familyCount) families × \(study.world.modelsPerFamily) models, "
                 + "missing rate \(Format.percent(study.world.missingRate)), seed \(study.world.seed)); "
                 + "cutoff \(study.validation.splitRule.cutDescription ?? "?")")
-        document.items(report.failures.sorted(by: { $0.key < $1.key }).map { "\(Plural.count($1, "world")) failed: \($0)" })
+        document.items(report.failures.sorted(by: { $0.key < $1.key }).map { "\(Plural.count($1, "world")) failed: \(SettingText(recorded: $0))" })
         document.line(
             "Mean over worlds of the MSE against the noise-free truth on the test models (win = beats the random subsets' mean in that world):")
         var table = TextTable(

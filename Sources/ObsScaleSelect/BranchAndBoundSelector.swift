@@ -8,8 +8,9 @@ import ObsScaleNumerics
 /// Frank–Wolfe relaxation (any iterate's bound is valid, so a capped iteration count never
 /// invalidates a proof). Best-first: the open node with the lowest bound is expanded, so the global
 /// lower bound is the smallest open bound. A node is pruned when its bound is within 1e-9
-/// (the certified gap, `SelectionProblem.gap`) of the incumbent, or within `gapTolerance`; its relaxed point is rounded (units by weight, while they fit)
-/// to improve the incumbent;  it is split on the unit whose weight is closest to ½.
+/// (the certified gap, `SelectionProblem.gap`) of the incumbent, or within `gapTolerance`; its
+/// relaxed point is rounded (units by weight, while they fit) to improve the incumbent; it is
+/// split on the unit whose weight is closest to ½.
 /// Stops when no node is open (optimality proven) or at the time limit, returning the incumbent
 /// with the certified gap.
 public struct BranchAndBoundSelector: SubsetSelector {

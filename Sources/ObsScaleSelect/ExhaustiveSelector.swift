@@ -61,7 +61,8 @@ public struct ExhaustiveSelector: SubsetSelector {
                     subset: included, budget: budgets[b], value: .infinity, lowerBound: nil, provenOptimal: false,
                     solver: "exhaustive", iterations: total, started: started,
                     notes: [
-                        "no feasible subset: every affordable combination has a singular design (fewer than \(problem.dimension) independent rows) or breaks a constraint"
+                        "no feasible subset: every affordable combination has a singular design (fewer than \(problem.dimension) independent rows) "
+                            + "or breaks a constraint"
                     ])
             }
             return problem.result(

@@ -166,13 +166,15 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         if !withoutCost.isEmpty {
             for index in withoutCost { inPool[index] = false }
             notes.append(
-                "\(Self.count(withoutCost.count, "model")) without a cost '\(cost)'\(cost.columnName.map { $0 == "\(cost)" ? "" : " (\($0))" } ?? "") "
+                "\(Self.count(withoutCost.count, "model")) without a cost "
+                    + "'\(cost)'\(cost.columnName.map { $0 == "\(cost)" ? "" : " (\($0))" } ?? "") "
                     + "left the pool: \(Self.shown(withoutCost.map { panel.models[$0].name }))")
         }
         var pool = panel.models.indices.filter { inPool[$0] }
         guard pool.count >= 2 else {
             throw SelectionError.emptyPool(
-                "\(Plural.count(pool.count, "model")) \(pool.count == 1 ? "passes" : "pass") the pool filters (cutoff, size, completeness, held out\(withoutCost.isEmpty ? "" : ", a cost"))"
+                "\(Plural.count(pool.count, "model")) \(pool.count == 1 ? "passes" : "pass") the pool filters (cutoff, size, completeness, held "
+                    + "out\(withoutCost.isEmpty ? "" : ", a cost"))"
             )
         }
         let matrix = try panel.capabilityMatrix(columns: names)
@@ -233,7 +235,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             throw SelectionError.invalidSetting(
                 .setupComponentCount, value: "\(componentCount)",
                 allowed:
-                    "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or constant benchmarks); or add \(Setting.setupRidge) D > 0"
+                    "at most \(componentCount - degenerate.count): PC-\(degenerate[0] + 1) and beyond have no variance on this pool (collinear or "
+                    + "constant benchmarks); or add \(Setting.setupRidge) D > 0"
             )
         }
         func designRows(_ scores: Matrix) -> Matrix {

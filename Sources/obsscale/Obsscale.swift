@@ -195,9 +195,13 @@ func printNotice(_ message: String, quiet: Bool) {
     FileHandle.standardError.write(Data("\(TerminalText.escaped(message))\n".utf8))
 }
 
-/// Prints a rendered report on stdout (unless quiet), with any setting names in it (e.g. in a
-/// recorded failure) spelled as flags (`FlagNames.report`).
-func printReport(_ text: @autoclosure () -> String, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
+/// Prints a report's text on stdout (unless quiet), its settings spelled as the command's flags.
+func printReport(_ document: @autoclosure () -> ReportDocument, quiet: Bool, flagOverrides: [Setting: String] = [:]) {
     guard !quiet else { return }  // not even rendered
-    StandardOutput.write(TerminalText.escaped(FlagNames.report(text(), overrides: flagOverrides)))
+    StandardOutput.write(TerminalText.escaped(document().text(naming: FlagNames.naming(overrides: flagOverrides))))
+}
+
+/// A report's HTML page, its settings spelled as the command's flags.
+func htmlPage(_ document: ReportDocument, flagOverrides: [Setting: String] = [:]) -> Data {
+    HTMLPage(document, naming: FlagNames.naming(overrides: flagOverrides)).data
 }

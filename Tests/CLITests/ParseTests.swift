@@ -263,11 +263,26 @@ struct ParseTests {
         #expect(unknown.message(naming: flag) == "unknown model 'PCA.componentCount'")
     }
 
-    /// The fallback for rendered text reports: setting names become flags, longest first.
-    @Test func reportTextSpellsSettingsAsFlags() {
-        #expect(FlagNames.report("all in \(Setting.jsonReportPath)") == "all in --json")
-        #expect(FlagNames.report("\(Setting.simulationFamilyCount): '0'", overrides: FlagNames.validateOverrides) == "--sim-families: '0'")
-        #expect(FlagNames.report("meta-llama/Llama-2-7b-hf: no setting here") == "meta-llama/Llama-2-7b-hf: no setting here")
+    /// Reports spell their settings, and those of the failure reasons they recorded (as text in
+    /// Swift terms), as the command's flags, in the text and on the page.
+    @Test func reportsSpellSettingsAsFlags() {
+        var document = ReportDocument(title: "t")
+        document.line("all in \(Setting.jsonReportPath)")
+        document.items(["3× \(SettingText(recorded: "PCA.componentCount: 9 is not allowed; meta-llama/Llama-2.7b-hf, SVG.x"))"])
+        let flags = FlagNames.naming()
+        #expect(document.text(naming: flags) == "t\nall in --json\n  3× --components: 9 is not allowed; meta-llama/Llama-2.7b-hf, SVG.x\n")
+        #expect(document.text == "t\nall in JSONReport.write.path\n  3× PCA.componentCount: 9 is not allowed; meta-llama/Llama-2.7b-hf, SVG.x\n")
+        #expect(HTMLPage(document, naming: flags).render().contains("<p>all in --json</p>"))
+        let recorded = SettingText(recorded: "\(Setting.simulationFamilyCount): '0'")
+        #expect(recorded.message(naming: FlagNames.naming(overrides: FlagNames.validateOverrides)) == "--sim-families: '0'")
+        #expect(recorded.pieces.first == .setting(.simulationFamilyCount))
+        // Owners of several words: a nested type, a function.
+        let nested = SettingText(recorded: "reached 4 models but \(Setting.minModels) asks for 5; all in \(Setting.jsonReportPath)")
+        #expect(nested.pieces.filter { if case .setting = $0 { true } else { false } } == [.setting(.minModels), .setting(.jsonReportPath)])
+        // A word pair inside a longer token is text: "x.PCA.componentCount", "PCA.componentCount_2".
+        for text in ["x.PCA.componentCount", "PCA.componentCount_2", "v1.2", "e.g. Llama"] {
+            #expect(SettingText(recorded: text).pieces == [.text(text)], "\(text)")
+        }
     }
 }
 

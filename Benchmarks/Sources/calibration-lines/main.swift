@@ -56,7 +56,10 @@ do {
             static let table: [QuantileLines] = [
         """)
     for lines in calibration.lines {
-        print("        QuantileLines(level: \(lines.level), upper: \(list(lines.upper)), lower: \(list(lines.lower))),")
+        print("        QuantileLines(")
+        print("            level: \(lines.level),")
+        print("            upper: \(list(lines.upper)),")
+        print("            lower: \(list(lines.lower))),")
     }
     print("    ]\n}")
 } catch {

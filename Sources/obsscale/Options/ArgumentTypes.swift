@@ -124,7 +124,8 @@ enum Parse {
         let numbers = trimmed.split(separator: "/", omittingEmptySubsequences: false).map { Int(TextInput.trimmed($0)) }
         guard numbers.count == 2, let index = numbers[0], let count = numbers[1] else {
             throw RefusedValue(
-                item: text, allowed: "I/N (part I of N, 0-based, e.g. 0/4 … 3/4) or auto (the task's part in a Slurm array or Kubernetes Indexed Job)"
+                item: text,
+                allowed: "I/N (part I of N, 0-based, e.g. 0/4 … 3/4) or auto (the task's part in a Slurm array or Kubernetes Indexed Job)"
             )
         }
         return .part(index: index, count: count)

@@ -150,6 +150,7 @@ func printPartWritten(_ shard: Shard, total: Int, path: String, quiet: Bool) {
     var part = ""
     if let index = shard.index, let count = shard.count { part = " (part \(index)/\(count)\(shard.source.map { ", \($0)" } ?? ""))" }
     StandardOutput.line(
-        "Replicates \(shard.range.lowerBound)..\(shard.range.upperBound) of \(total)\(part) written to \(path); obsscale merge PART.json… --json OUT combines the parts."
+        "Replicates \(shard.range.lowerBound)..\(shard.range.upperBound) of \(total)\(part) written to \(path); obsscale merge PART.json… --json "
+            + "OUT combines the parts."
     )
 }

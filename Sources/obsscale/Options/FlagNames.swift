@@ -147,35 +147,8 @@ enum FlagNames {
         overrides[setting] ?? flags[setting] ?? fixed[setting] ?? setting.description
     }
 
-    /// A rendered text report with every setting name in it replaced by its flag (longest names
-    /// first, so no name is rewritten inside a longer one) — the one place the command line
-    /// still rewrites text. The report layer spells settings in Swift terms when it renders, and
-    /// reports hold strings recorded as text: bootstrap replicates', simulated worlds' and
-    /// validation budgets' failure reasons, the loader's and the pool's notes, stored so in the
-    /// JSON report and rendered again from it by `obsscale report`.
-    static func report(_ text: String, overrides: [Setting: String] = [:]) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: ".")) else { return text }
-        let table = fixed.merging(flags) { _, flag in flag }.merging(overrides) { _, override in override }
-        var result = text
-        // A byte search first: most reports name no setting, and Foundation's substring search on
-        // every setting of a long report costs more than the report itself.
-        for (setting, flag) in table.sorted(by: { $0.key.description.count > $1.key.description.count })
-        where contains(bytes, Array(setting.description.utf8)) {
-            result = result.replacingOccurrences(of: setting.description, with: flag)
-        }
-        return result
-    }
-
-    /// Whether `needle` occurs in `haystack` (bytes).
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return false }
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
+    /// `flag(for:overrides:)` as a naming function, for rendering messages and reports.
+    static func naming(overrides: [Setting: String] = [:]) -> (Setting) -> String {
+        { flag(for: $0, overrides: overrides) }
     }
 }

@@ -61,9 +61,10 @@ struct PanelOptions: ParsableArguments {
 
     @Option(
         name: .customLong("family-from"),
-        help:
-            "Families from the model names when the file has no family column, or for its empty cells: org (the part before '/') or model (each alone)."
-    )
+        help: """
+            Families from the model names when the file has no family column, or for its empty cells: org (the part before '/') or \
+            model (each alone).
+            """)
     var familyFrom: PanelFormat.FamilySource?
 
     @Option(name: .customLong("score-scale"), help: "Scale of the benchmark and target scores in the files: fraction (0–1) or percent (0–100).")

@@ -19,6 +19,15 @@ struct FlopsCutOption: ParsableArguments {
     var cutoffFlops: Double?
 }
 
+/// `--budget B,…`: the budgets of `select` and `validate`, in cost units or as percentages of the
+/// pool's cost (resolved against each pool by `BudgetSpec.resolved`).
+struct BudgetOption: ParsableArguments {
+    @Option(
+        help: "Budgets, comma-separated: numbers in --cost units, or N% of the pool's total cost (e.g. 4,8,12 or 10%,20%).",
+        transform: Parse.budgets)
+    var budget: BudgetSpec
+}
+
 /// `--html FILE`: the self-contained HTML report.
 struct HTMLOption: ParsableArguments {
     @Option(help: "Write a self-contained HTML report with charts to this file (atomically).")

@@ -15,7 +15,7 @@ struct ColumnsCommand: ParsableCommand {
             let loaded = try panelOptions.load(placesModels: false, outputs: outputs)
             let summary = PanelSummary(panel: loaded.panel)
             try outputs.write { _ in try JSONReport(command: "columns", options: panelOptions.query, result: summary).encoded() }
-            printReport(ColumnsReport.document(summary, panelDescription: panelOptions.describe(loaded)).text, quiet: panelOptions.quiet(outputs))
+            printReport(ColumnsReport.document(summary, panelDescription: panelOptions.describe(loaded)), quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -70,13 +70,13 @@ struct CompareCommand: ParsableCommand {
             let report = CompareReport.document(result, panelDescription: panelOptions.describe(loaded), splitDescription: splitDescription)
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage(report).data
+                    ? htmlPage(report)
                     : try JSONReport(
                         command: "compare", seed: comparison.replicateCount > 0 ? comparison.seed : nil,
                         options: CompareOptions(query: panelOptions.query, split: rule, comparison: comparison), result: result
                     ).encoded()
             }
-            printReport(report.text, quiet: panelOptions.quiet(outputs))
+            printReport(report, quiet: panelOptions.quiet(outputs))
         }
     }
 }

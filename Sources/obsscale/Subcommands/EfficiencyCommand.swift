@@ -41,13 +41,13 @@ struct EfficiencyCommand: ParsableCommand {
             let report = EfficiencyReport.document(result, panelDescription: panelOptions.describe(loaded))
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage(report).data
+                    ? htmlPage(report)
                     : try JSONReport(
                         command: "efficiency", options: EfficiencyOptions(query: panelOptions.query, efficiency: efficiency), result: result
                     )
                     .encoded()
             }
-            printReport(report.text, quiet: panelOptions.quiet(outputs))
+            printReport(report, quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -90,7 +90,8 @@ struct FitCommand: ParsableCommand {
         let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil, train != nil].filter { $0 }.count + cutOptions.given.count
         guard chosen <= 1 else {
             throw ValidationError(
-                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top/--train: '\(chosen) given' is not allowed (allowed: at most one split)"
+                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top/--train: '\(chosen) given' is not allowed (allowed: at most one "
+                    + "split)"
             )
         }
         if trainBudget != nil && train?.file == nil {
@@ -154,7 +155,8 @@ struct FitCommand: ParsableCommand {
                 throw FitError.invalidSetting(
                     .fitBootstrapLog10Flops, value: SettingText(atFlops.map { Format.significant($0, 6) }.joined(separator: ",")),
                     allowed:
-                        "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has fewer)"
+                        "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has "
+                        + "fewer)"
                 )
             }
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
@@ -195,12 +197,12 @@ struct FitCommand: ParsableCommand {
                 fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops)
             try outputs.write { label in
                 switch label {
-                case "--html": return HTMLPage(report).data
+                case "--html": return htmlPage(report)
                 case "--save-law": return try saved?.encoded() ?? Data()
                 default: return try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).encoded()
                 }
             }
-            printReport(report.text, quiet: panelOptions.quiet(outputs))
+            printReport(report, quiet: panelOptions.quiet(outputs))
         }
     }
 
@@ -212,17 +214,17 @@ struct FitCommand: ParsableCommand {
             let comparison = try PredictorComparison.run(law: law, panel: loaded.panel, target: target, split: split)
             let report = BaselineReport.document(comparison, panelDescription: description, splitDescription: FitReport.describe(rule))
             try outputs.write { label in
-                label == "--html" ? HTMLPage(report).data : try JSONReport(command: "fit", options: options, result: comparison).encoded()
+                label == "--html" ? htmlPage(report) : try JSONReport(command: "fit", options: options, result: comparison).encoded()
             }
-            printReport(report.text, quiet: panelOptions.quiet(outputs))
+            printReport(report, quiet: panelOptions.quiet(outputs))
             return
         }
         let fit = try ComputeBaseline(predictor: predictor, regression: law.regression, targetRange: law.targetRange)
             .fit(panel: loaded.panel, target: target, split: split)
         let report = BaselineReport.document(fit, panelDescription: description, splitDescription: FitReport.describe(rule))
         try outputs.write { label in
-            label == "--html" ? HTMLPage(report).data : try JSONReport(command: "fit", options: options, result: fit).encoded()
+            label == "--html" ? htmlPage(report) : try JSONReport(command: "fit", options: options, result: fit).encoded()
         }
-        printReport(report.text, quiet: panelOptions.quiet(outputs))
+        printReport(report, quiet: panelOptions.quiet(outputs))
     }
 }

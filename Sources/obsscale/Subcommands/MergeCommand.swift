@@ -47,10 +47,12 @@ struct MergeCommand: ParsableCommand {
                 law = try merged.savedLaw(panel: loaded.panel, threadCount: threadCount)
             }
             try outputs.write { label in label == "--save-law" ? try law?.encoded() ?? Data() : merged.report }
-            printReport(
-                "Merged \(Plural.count(merged.partCount, "part")) of one \(merged.command) run (replicates 0..\(merged.total - 1)) into \(json)"
-                    + (saveLaw.map { "; its law saved to \($0)" } ?? "") + "\n",
-                quiet: quiet || outputs.usesStandardOutput)
+            if !(quiet || outputs.usesStandardOutput) {
+                StandardOutput.line(
+                    TerminalText.escaped(
+                        "Merged \(Plural.count(merged.partCount, "part")) of one \(merged.command) run (replicates 0..\(merged.total - 1)) "
+                            + "into \(json)" + (saveLaw.map { "; its law saved to \($0)" } ?? "")))
+            }
         }
     }
 }

@@ -34,10 +34,10 @@ struct PCACommand: ParsableCommand {
             let report = PCAReport.document(result, panelDescription: panelOptions.describe(loaded), showScores: scores)
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage(report).data
+                    ? htmlPage(report)
                     : try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result).encoded()
             }
-            printReport(report.text, quiet: panelOptions.quiet(outputs))
+            printReport(report, quiet: panelOptions.quiet(outputs))
         }
     }
 }

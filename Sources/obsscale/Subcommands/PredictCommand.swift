@@ -49,7 +49,7 @@ struct PredictCommand: ParsableCommand {
                 ).encoded()
             }
             printReport(
-                PredictReport.document(result, panelDescription: panelOptions.describe(loaded), lawPath: law).text, quiet: panelOptions.quiet(outputs)
+                PredictReport.document(result, panelDescription: panelOptions.describe(loaded), lawPath: law), quiet: panelOptions.quiet(outputs)
             )
         }
     }

@@ -31,8 +31,8 @@ struct ReportCommand: ParsableCommand {
             guard html == nil || rendered.hasPage else {
                 throw ValidationError("--html: not available for this report (\(rendered.what) has no HTML page)")
             }
-            try outputs.write { _ in HTMLPage(rendered.document).data }
-            printReport(rendered.document.text, quiet: quiet, flagOverrides: rendered.flagOverrides)
+            try outputs.write { _ in htmlPage(rendered.document, flagOverrides: rendered.flagOverrides) }
+            printReport(rendered.document, quiet: quiet, flagOverrides: rendered.flagOverrides)
         }
     }
 }

@@ -9,10 +9,8 @@ struct SelectCommand: ParsableCommand {
 
     @OptionGroup var panelOptions: PanelOptions
 
-    @Option(
-        help: "Budgets, comma-separated: numbers in cost units, or N% of the pool's total cost (e.g. 4,8,12 or 10%).",
-        transform: Parse.budgets)
-    var budget: BudgetSpec
+    @OptionGroup var budgetOption: BudgetOption
+    var budget: BudgetSpec { budgetOption.budget }
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
 
@@ -178,7 +176,7 @@ struct SelectCommand: ParsableCommand {
                 criterion: selectionSetup.criterion, bootstrap: output.bootstrap, advice: advice, budgetLabels: budget.labels)
             try outputs.write { label in
                 switch label {
-                case "--html": return HTMLPage(report).data
+                case "--html": return htmlPage(report)
                 case "--plan":
                     return Data(
                         try SelectionPlan.csv(results, budgetLabels: budget.labels, panel: loaded.panel, cost: poolOptions.cost).utf8)
@@ -186,7 +184,7 @@ struct SelectCommand: ParsableCommand {
                     return try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).encoded()
                 }
             }
-            printReport(report.text, quiet: panelOptions.quiet(outputs))
+            printReport(report, quiet: panelOptions.quiet(outputs))
         }
     }
 }

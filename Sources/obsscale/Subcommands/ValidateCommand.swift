@@ -16,6 +16,7 @@ struct ValidateCommand: ParsableCommand {
             "Score selections the paper's way: fit on the chosen subset below a FLOPs cutoff, test above it, against random subsets and all models.",
         discussion: """
             The panel's --benchmarks are the fit's capabilities; --select-benchmarks those of the selection criterion. \
+            --budget is required, as is a split (--cutoff-flops, --cutoff-size or --cutoff-date). \
             With --simulate N the evaluation runs on N simulated worlds (where the truth is known) instead of the panel.
             """)
 
@@ -32,11 +33,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("select-components"), help: "PCs of the selection's design (K_sel; default: the law's --components, 3 for auto).")
     var selectComponents: Int?
 
-    @Option(
-        help:
-            "Budgets, comma-separated: numbers in --cost units or N% of the pool's total cost (e.g. 12,24 or 10%,20%). Required, as is a split (--cutoff-flops, --cutoff-size or --cutoff-date).",
-        transform: Parse.budgets)
-    var budget: BudgetSpec
+    @OptionGroup var budgetOption: BudgetOption
+    var budget: BudgetSpec { budgetOption.budget }
 
     @OptionGroup(title: "Pool and constraints") var poolOptions: PoolOptions
 
@@ -182,7 +180,7 @@ struct ValidateCommand: ParsableCommand {
                 let report = study.summarize(worlds)
                 try outputs.write { _ in try JSONReport(command: "validate", seed: runOptions.seed, options: options, result: report).encoded() }
                 printReport(
-                    ValidationReportText.document(report).text, quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
+                    ValidationReportText.document(report), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
                 return
             }
             let loaded = try panelOptions.load(targets: target == ["all"] ? [] : target, outputs: outputs)
@@ -202,13 +200,13 @@ struct ValidateCommand: ParsableCommand {
             let document = ValidationReportText.document(report, panelDescription: panelOptions.describe(loaded))
             try outputs.write { label in
                 label == "--html"
-                    ? HTMLPage(document).data
+                    ? htmlPage(document, flagOverrides: FlagNames.validateOverrides)
                     : try JSONReport(
                         command: "validate", seed: runOptions.seed,
                         options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report
                     ).encoded()
             }
-            printReport(document.text, quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
+            printReport(document, quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
         }
     }
 }

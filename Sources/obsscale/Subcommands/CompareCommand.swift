@@ -67,16 +67,18 @@ struct CompareCommand: ParsableCommand {
                 try comparison.run(panel: loaded.panel, split: split, threadCount: runOptions.threadCount, progress: progress)
             }
             let splitDescription = cutoffFlops.map { "fit on FLOPs ≤ \(Format.significant($0))×1E21, test above" } ?? "fit on every model"
-            let report = CompareReport.document(result, panelDescription: panelOptions.describe(loaded), splitDescription: splitDescription)
+            func report() -> ReportDocument {
+                CompareReport.document(result, panelDescription: panelOptions.describe(loaded), splitDescription: splitDescription)
+            }
             try outputs.write { label in
                 label == "--html"
-                    ? htmlPage(report)
+                    ? htmlPage(report())
                     : try JSONReport(
                         command: "compare", seed: comparison.replicateCount > 0 ? comparison.seed : nil,
                         options: CompareOptions(query: panelOptions.query, split: rule, comparison: comparison), result: result
                     ).encoded()
             }
-            printReport(report, quiet: panelOptions.quiet(outputs))
+            printReport(report(), quiet: panelOptions.quiet(outputs))
         }
     }
 }

@@ -38,16 +38,16 @@ struct EfficiencyCommand: ParsableCommand {
                     standardize: standardize),
                 componentCount: components, rankingFlops: atFlops)
             let result = try efficiency.run(panel: loaded.panel)
-            let report = EfficiencyReport.document(result, panelDescription: panelOptions.describe(loaded))
+            func report() -> ReportDocument { EfficiencyReport.document(result, panelDescription: panelOptions.describe(loaded)) }
             try outputs.write { label in
                 label == "--html"
-                    ? htmlPage(report)
+                    ? htmlPage(report())
                     : try JSONReport(
                         command: "efficiency", options: EfficiencyOptions(query: panelOptions.query, efficiency: efficiency), result: result
                     )
                     .encoded()
             }
-            printReport(report, quiet: panelOptions.quiet(outputs))
+            printReport(report(), quiet: panelOptions.quiet(outputs))
         }
     }
 }

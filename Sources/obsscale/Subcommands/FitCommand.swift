@@ -193,16 +193,18 @@ struct FitCommand: ParsableCommand {
             let saved =
                 try saveLaw == nil
                 ? nil : SavedLaw(fit: fit, panel: loaded.panel, bootstrap: settings, replicates: records, threadCount: runOptions.threadCount)
-            let report = FitReport.document(
-                fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops)
+            func report() -> ReportDocument {
+                FitReport.document(
+                    fit, panelDescription: panelOptions.describe(loaded), splitDescription: FitReport.describe(rule), atFlops: atFlops)
+            }
             try outputs.write { label in
                 switch label {
-                case "--html": return htmlPage(report)
+                case "--html": return htmlPage(report())
                 case "--save-law": return try saved?.encoded() ?? Data()
                 default: return try JSONReport(command: "fit", seed: settings?.seed, options: options, result: fit).encoded()
                 }
             }
-            printReport(report, quiet: panelOptions.quiet(outputs))
+            printReport(report(), quiet: panelOptions.quiet(outputs))
         }
     }
 
@@ -212,19 +214,21 @@ struct FitCommand: ParsableCommand {
         let options = FitOptions(query: panelOptions.query, target: target, split: rule, law: law, bootstrap: nil, atFlops: [], predictor: predictor)
         if comparePredictors {
             let comparison = try PredictorComparison.run(law: law, panel: loaded.panel, target: target, split: split)
-            let report = BaselineReport.document(comparison, panelDescription: description, splitDescription: FitReport.describe(rule))
-            try outputs.write { label in
-                label == "--html" ? htmlPage(report) : try JSONReport(command: "fit", options: options, result: comparison).encoded()
+            func report() -> ReportDocument {
+                BaselineReport.document(comparison, panelDescription: description, splitDescription: FitReport.describe(rule))
             }
-            printReport(report, quiet: panelOptions.quiet(outputs))
+            try outputs.write { label in
+                label == "--html" ? htmlPage(report()) : try JSONReport(command: "fit", options: options, result: comparison).encoded()
+            }
+            printReport(report(), quiet: panelOptions.quiet(outputs))
             return
         }
         let fit = try ComputeBaseline(predictor: predictor, regression: law.regression, targetRange: law.targetRange)
             .fit(panel: loaded.panel, target: target, split: split)
-        let report = BaselineReport.document(fit, panelDescription: description, splitDescription: FitReport.describe(rule))
+        func report() -> ReportDocument { BaselineReport.document(fit, panelDescription: description, splitDescription: FitReport.describe(rule)) }
         try outputs.write { label in
-            label == "--html" ? htmlPage(report) : try JSONReport(command: "fit", options: options, result: fit).encoded()
+            label == "--html" ? htmlPage(report()) : try JSONReport(command: "fit", options: options, result: fit).encoded()
         }
-        printReport(report, quiet: panelOptions.quiet(outputs))
+        printReport(report(), quiet: panelOptions.quiet(outputs))
     }
 }

@@ -31,13 +31,13 @@ struct PCACommand: ParsableCommand {
                 benchmarks: panelOptions.benchmarks, imputer: PCAImputer(rank: imputeRank),
                 componentCount: components ?? min(5, columnCount), standardize: standardize)
             let result = try analysis.run(panel: loaded.panel)
-            let report = PCAReport.document(result, panelDescription: panelOptions.describe(loaded), showScores: scores)
+            func report() -> ReportDocument { PCAReport.document(result, panelDescription: panelOptions.describe(loaded), showScores: scores) }
             try outputs.write { label in
                 label == "--html"
-                    ? htmlPage(report)
+                    ? htmlPage(report())
                     : try JSONReport(command: "pca", options: PCAOptions(query: panelOptions.query, analysis: analysis), result: result).encoded()
             }
-            printReport(report, quiet: panelOptions.quiet(outputs))
+            printReport(report(), quiet: panelOptions.quiet(outputs))
         }
     }
 }

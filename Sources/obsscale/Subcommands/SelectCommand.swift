@@ -171,12 +171,14 @@ struct SelectCommand: ParsableCommand {
                 output.bootstrap = settings.summarize(
                     replicateMethod: replicates.replicateMethod, budgets: budgets, results: results, replicates: replicates.replicates)
             }
-            let report = SelectReport.document(
-                results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
-                criterion: selectionSetup.criterion, bootstrap: output.bootstrap, advice: advice, budgetLabels: budget.labels)
+            func report() -> ReportDocument {
+                SelectReport.document(
+                    results, problem: problem, panelDescription: panelOptions.describe(loaded), costName: poolOptions.cost.description,
+                    criterion: selectionSetup.criterion, bootstrap: output.bootstrap, advice: advice, budgetLabels: budget.labels)
+            }
             try outputs.write { label in
                 switch label {
-                case "--html": return htmlPage(report)
+                case "--html": return htmlPage(report())
                 case "--plan":
                     return Data(
                         try SelectionPlan.csv(results, budgetLabels: budget.labels, panel: loaded.panel, cost: poolOptions.cost).utf8)
@@ -184,7 +186,7 @@ struct SelectCommand: ParsableCommand {
                     return try JSONReport(command: "select", seed: runOptions.seed, options: jsonOptions, result: output).encoded()
                 }
             }
-            printReport(report, quiet: panelOptions.quiet(outputs))
+            printReport(report(), quiet: panelOptions.quiet(outputs))
         }
     }
 }

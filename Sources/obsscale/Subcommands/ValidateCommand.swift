@@ -197,16 +197,16 @@ struct ValidateCommand: ParsableCommand {
             let report = try withProgress("targets", quiet: panelOptions.quiet) { progress in
                 try validation.run(panel: loaded.panel, threadCount: runOptions.threadCount, progress: progress)
             }
-            let document = ValidationReportText.document(report, panelDescription: panelOptions.describe(loaded))
+            func document() -> ReportDocument { ValidationReportText.document(report, panelDescription: panelOptions.describe(loaded)) }
             try outputs.write { label in
                 label == "--html"
-                    ? htmlPage(document, flagOverrides: FlagNames.validateOverrides)
+                    ? htmlPage(document(), flagOverrides: FlagNames.validateOverrides)
                     : try JSONReport(
                         command: "validate", seed: runOptions.seed,
                         options: ValidateOptions(query: panelOptions.query, validation: validation, study: nil), result: report
                     ).encoded()
             }
-            printReport(document, quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
+            printReport(document(), quiet: panelOptions.quiet(outputs), flagOverrides: FlagNames.validateOverrides)
         }
     }
 }

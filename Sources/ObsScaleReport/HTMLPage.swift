@@ -65,7 +65,7 @@ public struct HTMLPage {
                margin: 24px auto; max-width: 1000px; color: #222; padding: 0 16px; }
         h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
         pre { background: #f6f6f6; padding: 8px 10px; overflow-x: auto; font-size: 12.5px; }
-        table { border-collapse: collapse; font-size: 12.5px; margin: 8px 0; }
+        table { border-collapse: collapse; font-size: 12.5px; margin: 8px 0; display: block; max-width: 100%; overflow-x: auto; }
         th, td { border-bottom: 1px solid #e4e4e4; padding: 3px 8px; text-align: right; } th { background: #f2f2f2; }
         td:first-child, th:first-child, td.text { text-align: left; }
         ul { margin: 4px 0; padding-left: 22px; }

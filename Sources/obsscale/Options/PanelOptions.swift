@@ -84,8 +84,8 @@ struct PanelOptions: ParsableArguments {
     @Option(help: "Write the result as JSON to this file (atomically; '-' or /dev/stdout: standard output, instead of the text report).")
     var json: String?
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var quietOption: QuietOption
+    var quiet: Bool { quietOption.quiet }
 
     var query: PanelQuery {
         PanelQuery(

@@ -34,7 +34,7 @@ struct HTMLOption: ParsableArguments {
     var html: String?
 }
 
-/// `--quiet` for the commands without `PanelOptions` (which has it).
+/// `--quiet`: every command's (through `PanelOptions` for the commands that read a panel).
 struct QuietOption: ParsableArguments {
     @Flag(help: "Print nothing but errors.")
     var quiet = false

@@ -165,8 +165,8 @@ public enum SelectReport {
         }
     }
 
-    /// The stability table of a selection bootstrap and the most frequent units per budget.
-    /// "criterion V over 3 design columns, for the 71 models past the pool's cut".
+    /// The design in a phrase: "criterion V over 3 design columns, for the 71 models past the
+    /// pool's cut".
     static func design(_ problem: SelectionProblem, criterion: Criterion) -> String {
         let rows = criterion == .v ? problem.targetDescription.map { ", for \($0)" } ?? "" : ""
         return "criterion \(criterion.rawValue.uppercased()) over \(problem.dimension) design columns\(rows)"

@@ -7,8 +7,10 @@ import ObsScaleNumerics
 public enum TargetSet: Codable, Equatable, Sendable {
     /// Every pool model (the paper).
     case pool
-    /// The panel models past the pool's cut — above the FLOPs cutoff, or larger than the pool's
-    /// maximum size (the ones you want to predict) — in the pool's PC space.
+    /// The panel models past the pool's cut — above the FLOPs cutoff or of unknown FLOPs, or larger
+    /// than the pool's maximum size or of unknown size (the ones you want to predict) — in the
+    /// pool's PC space. Models on the pool's side of the cut that left it for another reason (no
+    /// cost, an excluded outlier, incomplete scores) are not among them.
     case aboveCutoff
     /// Named panel models.
     case models([String])
@@ -120,7 +122,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         public let panel: Panel
         /// Panel indices of the pool models, in panel order.
         public let indices: [Int]
-        let inPool: [Bool]
+        /// Whether each panel model lies past the cut (`TargetSet.aboveCutoff`).
+        let pastCut: [Bool]
         let benchmarkNames: [String]
         let matrix: Matrix
         /// What left the pool besides the filters asked for (models without the cost, outliers).
@@ -149,17 +152,14 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
         let columns = try names.map { try panel.values(of: $0) }
         let costValues = try cost.values(for: panel)
         let heldOut = Set(self.heldOut)
+        let pastCut = panel.models.map { model in
+            if let cutoffFlops, !(model.flops.map { $0 <= cutoffFlops } ?? false) { return true }
+            if let maxSizeB, !(model.parametersB.map { $0 <= maxSizeB } ?? false) { return true }
+            return false
+        }
         var inPool: [Bool] = panel.models.indices.map { index in
-            let model = panel.models[index]
-            if heldOut.contains(model.name) { return false }
-            if let cutoffFlops {
-                guard let flops = model.flops, flops <= cutoffFlops else { return false }
-            }
-            if let maxSizeB {
-                guard let size = model.parametersB, size <= maxSizeB else { return false }
-            }
-            if dropIncomplete && columns.contains(where: { $0[index].isNaN }) { return false }
-            return true
+            if heldOut.contains(panel.models[index].name) || pastCut[index] { return false }
+            return !(dropIncomplete && columns.contains(where: { $0[index].isNaN }))
         }
         var notes: [String] = []
         let withoutCost = panel.models.indices.filter { inPool[$0] && costValues[$0].isNaN }
@@ -203,7 +203,8 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
             }
         }
         return Pool(
-            panel: panel, indices: pool, inPool: inPool, benchmarkNames: names, matrix: matrix, notes: notes, outliers: screen, space: space)
+            panel: panel, indices: pool, pastCut: pastCut, benchmarkNames: names, matrix: matrix, notes: notes, outliers: screen,
+            space: space)
     }
 
     /// "1 model", "3 models".
@@ -224,7 +225,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
     ///     selectable.
     public func problem(_ pool: Pool, fitRows: [Int]?) throws -> SelectionProblem {
         let panel = pool.panel
-        let names = pool.benchmarkNames, matrix = pool.matrix, inPool = pool.inPool
+        let names = pool.benchmarkNames, matrix = pool.matrix
         let poolMatrix = matrix.selectingRows(pool.indices)
         let fitMatrix = fitRows.map { poolMatrix.selectingRows($0) } ?? poolMatrix
         let reused = fitRows == nil ? pool.space : nil
@@ -257,7 +258,7 @@ public struct SelectionSetup: Codable, Equatable, Sendable {
                     .setupTargets, value: "above-cutoff",
                     allowed: "pool, or above-cutoff together with \(Setting.setupCutoffFlops) or \(Setting.setupMaxSizeB)")
             }
-            let above = panel.models.indices.filter { !inPool[$0] }
+            let above = panel.models.indices.filter { pool.pastCut[$0] }
             guard !above.isEmpty else { throw SelectionError.emptyPool("no panel model lies above the cutoff to serve as a target") }
             targetRows = designRows(pca.transform(imputer.transform(matrix.selectingRows(above))))
             targetDescription = "the \(above.count) models past the pool's cut"

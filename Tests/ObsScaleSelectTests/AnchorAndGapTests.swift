@@ -134,6 +134,24 @@ struct AnchorAndGapTests {
         #expect(throws: SelectionError.self) { try setup.build(panel: panel) }
     }
 
+    /// The models to predict are those past the cut (above it or of unknown FLOPs), not the pool
+    /// models that left it as outliers or for want of a cost.
+    @Test func outliersAndUncostedModelsAreNotModelsToPredict() throws {
+        let panel = try Self.panel()
+        var setup = SelectionSetup.recommended(predicting: true)
+        setup.cutoffFlops = 84
+        let past = panel.models.filter { !($0.flops.map { $0 <= 84 } ?? false) }.count
+        setup.excludesOutliers = true
+        let screened = try setup.build(panel: panel)
+        let outliers = try #require(screened.outliers?.outliers.count)
+        #expect(outliers > 0 && screened.poolModels.count + outliers + past == panel.models.count)
+        #expect(screened.targetDescription == "the \(past) models past the pool's cut")
+        setup.excludesOutliers = false
+        setup.cost = .params
+        let uncosted = panel.models.filter { ($0.flops.map { $0 <= 84 } ?? false) && $0.parametersB == nil }.count
+        #expect(try setup.build(panel: panel).targetDescription == "the \(past) models past the pool's cut", "\(uncosted) without a size")
+    }
+
     /// auto's branch-and-bound stops once the certified gap is within the tolerance: the gap it
     /// reports is at most the tolerance (no time limit was hit), and a tighter tolerance never
     /// reports a larger gap.

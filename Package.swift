@@ -33,9 +33,9 @@ let package = Package(
         // `data fetch`'s downloads: libcurl opened with dlopen on the first download, so no other
         // command loads libcurl and its TLS libraries at start (as linking URLSession would).
         .target(name: "CHTTPFetch", linkerSettings: [.linkedLibrary("dl")]),
-        .target(
-            name: "ObsScaleData",
-            dependencies: ["ObsScaleNumerics", "CHTTPFetch", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "ObsScaleData", dependencies: ["ObsScaleNumerics"]),
+        // `data fetch` (downloads, SHA-256 checks): only the command line links it.
+        .target(name: "ObsScaleFetch", dependencies: ["ObsScaleData", "CHTTPFetch"]),
         .target(name: "ObsScaleFit", dependencies: ["ObsScaleNumerics", "ObsScaleData"]),
         // GLPK: the one system library. Only LinearProgramming imports it.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
@@ -57,11 +57,12 @@ let package = Package(
             ]),
         .executableTarget(
             name: "obsscale",
-            dependencies: ["ObsScale", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .target(name: "_TestSupport", dependencies: ["ObsScale"], path: "Tests/_TestSupport"),
+            dependencies: ["ObsScale", "ObsScaleFetch", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "_TestSupport", dependencies: ["ObsScale", "ObsScaleFetch"], path: "Tests/_TestSupport"),
         .testTarget(name: "ObsScaleNumericsTests", dependencies: ["ObsScaleNumerics", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "ObsScaleDataTests", dependencies: ["ObsScaleData", "_TestSupport", .product(name: "CSV", package: "CSV.swift")],
+            name: "ObsScaleDataTests",
+            dependencies: ["ObsScaleData", "ObsScaleFetch", "_TestSupport", .product(name: "CSV", package: "CSV.swift")],
             exclude: ["Fixtures"]),
         .testTarget(name: "ObsScaleFitTests", dependencies: ["ObsScaleFit", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
@@ -70,9 +71,9 @@ let package = Package(
             name: "ObsScaleEvaluationTests", dependencies: ["ObsScaleEvaluation", "_TestSupport"],
             exclude: ["Fixtures"]),
         // The umbrella: the README's library example, compiled and run.
-        .testTarget(name: "ObsScaleTests", dependencies: ["ObsScale", "_TestSupport"]),
+        .testTarget(name: "ObsScaleTests", dependencies: ["ObsScale", "ObsScaleFetch", "_TestSupport"]),
         // The command line: in-process parse tests (`@testable import obsscale`) and process-level runs.
-        .testTarget(name: "CLITests", dependencies: ["obsscale", "_TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["obsscale", "ObsScaleFetch", "_TestSupport"], exclude: ["Fixtures"]),
         // Random panels through pca, fit, bootstrap and select (no crash, finite or typed error, budgets, determinism).
         .testTarget(
             name: "PropertyTests",

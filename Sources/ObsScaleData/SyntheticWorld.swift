@@ -209,14 +209,14 @@ public struct SyntheticWorld: Sendable {
             return [model.name, model.family, format(model.parametersB), format(model.tokensT), format(model.flops.map { rounded($0, 6) })]
                 + panel.benchmarkNames.map { format(panel.columns[$0]?[index]) }
         }
-        return try CSVText.render(header: header, rows: rows)
+        return CSVText.render(header: header, rows: rows)
     }
 
     /// The downstream CSV text: `Model` and one column per target and public metric.
     public func targetsCSV() throws -> String {
         let names = panel.metricNames
         let rows = panel.models.indices.map { index in [panel.models[index].name] + names.map { format(panel.columns[$0]?[index]) } }
-        return try CSVText.render(header: ["Model"] + names, rows: rows)
+        return CSVText.render(header: ["Model"] + names, rows: rows)
     }
 
     /// Writes `panel.csv`, `targets.csv` and `truth.json` into `folder` (created if needed) as one

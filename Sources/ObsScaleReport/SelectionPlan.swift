@@ -24,6 +24,6 @@ public enum SelectionPlan {
                 ])
             }
         }
-        return try CSVText.render(header: header, rows: rows)
+        return CSVText.render(header: header, rows: rows)
     }
 }

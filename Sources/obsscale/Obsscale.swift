@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ObsScale
+import ObsScaleFetch
 import Synchronization
 
 @main

@@ -1,5 +1,6 @@
 import Foundation
 import ObsScale
+import ObsScaleFetch
 import Testing
 import _TestSupport
 

@@ -70,3 +70,22 @@ struct CSVScannerTests {
         #expect(detect("\n\na;b\n") == UInt8(ascii: ";"))
     }
 }
+
+/// What obsscale writes (`CSVText`) reads back as it was, by CSV.swift's reader and by obsscale's
+/// own scanner: commas, quotes, line breaks (LF, CR, CRLF), leading and trailing blanks and
+/// non-ASCII names; a field is quoted only when it must be, written out by hand.
+struct CSVTextTests {
+    @Test func writtenFieldsReadBackAsTheyWere() throws {
+        let header = ["Model", "note, with comma", "value"]
+        let rows = [
+            ["plain", "he said \"hi\"", "0.5"],
+            ["two\nlines", "cr\rand crlf\r\nend", ""],
+            ["  blanks  ", "Ärger naïve", "1e-3"],
+        ]
+        let text = CSVText.render(header: header, rows: rows)
+        #expect(text.hasPrefix("Model,\"note, with comma\",value\nplain,\"he said \"\"hi\"\"\",0.5\n\"two\nlines\","))
+        #expect(text.hasSuffix("\n  blanks  ,Ärger naïve,1e-3\n"))
+        #expect(try CSVScannerTests.reference(text, delimiter: ",") == [header] + rows)
+        #expect(try CSVScannerTests.scanned(text, delimiter: ",") == [header] + rows)
+    }
+}

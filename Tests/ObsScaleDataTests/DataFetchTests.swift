@@ -1,5 +1,6 @@
 import Foundation
 import ObsScaleData
+import ObsScaleFetch
 import Testing
 import _TestSupport
 

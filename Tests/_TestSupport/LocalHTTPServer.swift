@@ -1,5 +1,6 @@
 import Foundation
 import ObsScale
+import ObsScaleFetch
 
 /// A local HTTP server for the `data fetch` tests: Python's `http.server` on 127.0.0.1 and a free
 /// port, in a subprocess. The tests never touch the internet.

@@ -1,5 +1,6 @@
 import Foundation
 import ObsScale
+import ObsScaleFetch
 
 /// The one place where the library's settings become the command line's flags.
 ///

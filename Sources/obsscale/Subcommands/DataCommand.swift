@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ObsScale
+import ObsScaleFetch
 
 /// `obsscale data …`: managing the public panel files.
 struct DataCommand: ParsableCommand {

@@ -1,5 +1,16 @@
 internal import CHTTPFetch
 import Foundation
+import ObsScaleData
+
+// `obsscale data fetch`: a module of its own, used only by the command line, so that no other user
+// of the library links the HTTP client or the checksums.
+
+extension Setting {
+    // The settings checked by this module (ObsScaleFetch).
+    public static let fetchTimeout = Setting(DataFetch.self, "timeout")
+    public static let fetchBaseURL = Setting(DataFetch.self, "baseURL")
+    public static let fetchDestination = Setting(DataFetch.self, "destination")
+}
 
 /// The files `obsscale data fetch` downloads and their committed SHA-256 digests and sizes
 /// (`data/checksums.json`). Only the digests are in the repository, never the data.

@@ -1,4 +1,5 @@
 import Foundation
+import ObsScaleData
 
 extension DataFetch {
     /// SHA-256 (FIPS 180-4, §6.2), written out so `obsscale data fetch` can verify downloads without

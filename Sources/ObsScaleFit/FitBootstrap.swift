@@ -84,8 +84,8 @@ public struct FitBootstrap: Codable, Equatable, Sendable {
             throw FitError.invalidSetting(
                 .fitBootstrapRefitChoices, value: "with a law averaged over K",
                 allowed:
-                    "a law of one K (\(Setting.scalingLawAveragesComponents) off): each replicate refits the averaged members with their strengths "
-                    + "kept"
+                    "a law of one K (\(Setting.scalingLawAveragesComponents) off): "
+                    + "each replicate refits the averaged members with their strengths kept"
             )
         }
         if refitPCA && fit.law.settings.pcaOn != .train {

@@ -268,8 +268,15 @@ public struct ModelSelection: Codable, Equatable, Sendable {
 
     /// Held-out MSE per fold for one candidate and strength (NaN where the fold cannot be fitted).
     func foldErrors(_ candidate: Candidate, strength: Double, targets: [Double], folds: [Fold], regression: SigmoidRegression) -> [Double] {
-        let predictions = heldOutPredictions(candidate, strength: strength, targets: targets, folds: folds, regression: regression)
-        return zip(folds, predictions).map { fold, predicted in
+        Self.foldErrors(
+            heldOutPredictions(candidate, strength: strength, targets: targets, folds: folds, regression: regression), folds: folds,
+            targets: targets)
+    }
+
+    /// Held-out MSE per fold of per-fold predictions (`heldOutPredictions`); NaN where a fold's
+    /// predictions are.
+    static func foldErrors(_ predictions: [[Double]], folds: [Fold], targets: [Double]) -> [Double] {
+        zip(folds, predictions).map { fold, predicted in
             zip(fold.heldOut, predicted).reduce(0.0) { sum, pair in
                 let error = pair.1 - targets[pair.0]
                 return sum + error * error

@@ -247,10 +247,7 @@ public struct ScalingLaw: Codable, Equatable, Sendable {
 
     /// The mean over the folds of the held-out MSE (NaN when a fold could not be fitted).
     static func meanFoldError(_ predictions: [[Double]], folds: [ModelSelection.Fold], targets: [Double]) -> Double {
-        Statistics.mean(
-            zip(folds, predictions).map { fold, predicted in
-                zip(fold.heldOut, predicted).reduce(0.0) { $0 + ($1.1 - targets[$1.0]) * ($1.1 - targets[$1.0]) } / Double(fold.heldOut.count)
-            })
+        Statistics.mean(ModelSelection.foldErrors(predictions, folds: folds, targets: targets))
     }
 
     /// The members' weights from their cross-validated errors (`AverageWeights`): nil (equal) for

@@ -90,8 +90,8 @@ extension EfficiencyReport {
                         SVGChart.Point(
                             x: result.flops[row] ?? .nan, y: capabilities.scores[row, k],
                             title: "\(capabilities.models[row]) (\(family.family))\nFLOPs \(Format.significant(result.flops[row]))×1E21, "
-                                + "PC-\(k + 1) \(Format.fixed(capabilities.scores[row, k], 3))\nfamily slope \(Format.fixed(line.slope, 3)) per "
-                                + "decade",
+                                + "PC-\(k + 1) \(Format.fixed(capabilities.scores[row, k], 3))\n"
+                                + "family slope \(Format.fixed(line.slope, 3)) per decade",
                             color: color, shape: styles[family.family]?.shape ?? .circle, size: 3.6)
                     }))
         }

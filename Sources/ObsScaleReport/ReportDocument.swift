@@ -55,8 +55,6 @@ public struct ReportDocument {
     public mutating func chart(_ chart: SVGBarChart, empty: String) { blocks.append(.chart(.bars(chart, empty: empty))) }
     public mutating func code(_ text: String) { blocks.append(.code(text)) }
     public mutating func gap() { blocks.append(.gap) }
-    /// Another document's blocks (its title left out), e.g. a shared section.
-    public mutating func append(contentsOf other: ReportDocument) { blocks += other.blocks }
 
     /// The text with settings in Swift terms (`text(naming:)`).
     public var text: String { text(naming: \.description) }

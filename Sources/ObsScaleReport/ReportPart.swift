@@ -160,8 +160,8 @@ public struct MissingReplicates: Equatable, Sendable {
     public func message(naming name: (Setting) -> String) -> String {
         func show(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)..\(range.upperBound)" }
         var lines = [
-            "replicates \(ranges.map(show).joined(separator: ", ")) of 0..\(total - 1) are in no part (allowed: parts that together hold every "
-                + "replicate)"
+            "replicates \(ranges.map(show).joined(separator: ", ")) of 0..\(total - 1) are in no part "
+                + "(allowed: parts that together hold every replicate)"
         ]
         let what = reruns.count == 1 ? "it" : "them"
         if let partCount {
@@ -381,8 +381,8 @@ public enum ReportMerge {
                 throw MergeError.inconsistent(
                     path: path,
                     reason:
-                        "seed \(part.seed.map(String.init) ?? "none"), but its options say \(expected.seed.map(String.init) ?? "none") (allowed: "
-                        + "the same seed)"
+                        "seed \(part.seed.map(String.init) ?? "none"), but its options say \(expected.seed.map(String.init) ?? "none") "
+                        + "(allowed: the same seed)"
                 )
             }
             guard part.first >= 0, part.first <= part.last, part.last < part.total, part.records.count == part.last - part.first + 1 else {

@@ -98,10 +98,11 @@ public enum Selection {
         // Budgets that cannot afford `--anchor auto`'s models are solved without them, together.
         let plans = budgets.map { problem.forBudget($0) }
         let selector = options.method.selector(options)
-        guard let note = plans.lazy.compactMap(\.note).first, let plain = plans.first(where: { $0.note != nil })?.problem else {
+        guard let dropped = plans.first(where: { $0.note != nil }), let note = dropped.note else {
             try problem.checkBudgets(budgets)
             return try selector.select(problem, budgets: budgets, progress: progress)
         }
+        let plain = dropped.problem
         let unanchored = budgets.indices.filter { plans[$0].note != nil }
         try plain.checkBudgets(unanchored.map { budgets[$0] })
         var results = [SelectionResult?](repeating: nil, count: budgets.count)

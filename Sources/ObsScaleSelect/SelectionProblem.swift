@@ -294,9 +294,6 @@ extension SelectionProblem {
         }
     }
 
-    /// `validateBudgets`, then checks with clear messages that every budget affords the
-    /// must-includes, the cheapest set of models that can give p independent design rows (without
-    /// a ridge), and at least one unit. O(models · log models + budgets).
     /// The problem to solve at `budget`: this one, or — when the units `SelectionAnchor.auto`
     /// forced in leave no feasible subset within it (`checkBudgets`) — this one without them, with
     /// the note to report. O(units·log units).
@@ -311,6 +308,9 @@ extension SelectionProblem {
         return (plain, "the pool's compute extremes (\(names); --anchor auto) do not fit this budget; selected without them")
     }
 
+    /// `validateBudgets`, then checks with clear messages that every budget affords the
+    /// must-includes, the cheapest set of models that can give p independent design rows (without
+    /// a ridge), and at least one unit. O(models · log models + budgets).
     public func checkBudgets(_ budgets: [Double]) throws {
         try validateBudgets(budgets)
         let included = constraints.mustInclude.reduce(0.0) { $0 + units[$1].cost }

@@ -153,10 +153,10 @@ func runReportingErrors(flagOverrides: [Setting: String] = [:], _ body: () throw
     do {
         try body()
     } catch let error as any InputError {
-        printError(error.message(naming: { FlagNames.flag(for: $0, overrides: flagOverrides) }))
+        printError(error.message(naming: FlagNames.naming(overrides: flagOverrides)))
         throw ExitCode(64)
     } catch let error as FetchError {
-        printError(error.message(naming: { FlagNames.flag(for: $0, overrides: flagOverrides) }))
+        printError(error.message(naming: FlagNames.naming(overrides: flagOverrides)))
         throw ExitCode(1)
     } catch let error as OutputWriteError {
         printError(error.description)

@@ -65,7 +65,7 @@ enum Parse {
         do {
             return try FlopsUnit.parse(text)
         } catch let error as DataError {
-            throw Refused(description: error.message(naming: { FlagNames.flag(for: $0) }))
+            throw Refused(description: error.message(naming: FlagNames.naming()))
         }
     }
 
@@ -81,7 +81,7 @@ enum Parse {
         do {
             return try BudgetSpec(parsing: text)
         } catch let SelectionError.invalidSetting(_, value, allowed) {
-            throw RefusedValue(item: value, allowed: allowed.message(naming: { FlagNames.flag(for: $0) }))
+            throw RefusedValue(item: value, allowed: allowed.message(naming: FlagNames.naming()))
         }
     }
 
@@ -146,7 +146,7 @@ enum Parse {
             do {
                 return try ValidationSelector(parsing: item)
             } catch let EvaluationError.invalidSetting(_, value, allowed) {
-                throw RefusedValue(item: value, allowed: allowed.message(naming: { FlagNames.flag(for: $0) }))
+                throw RefusedValue(item: value, allowed: allowed.message(naming: FlagNames.naming()))
             }
         }
     }

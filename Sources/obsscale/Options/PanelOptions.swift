@@ -138,10 +138,10 @@ struct PanelOptions: ParsableArguments {
             panel: query.panelPath, downstream: query.downstreamPaths, roots: ProjectPaths.roots(executablePath: executablePath))
         try outputs.check(notOverwriting: [location.panelPath] + location.downstreamPaths)
         let loaded = try query.load(roots: ProjectPaths.roots(executablePath: executablePath), companions: companions, request: request)
-        if let notice = loaded.location.notice { printNotice(notice.message(naming: { FlagNames.flag(for: $0) }), quiet: quiet) }
+        if let notice = loaded.location.notice { printNotice(notice.message(naming: FlagNames.naming()), quiet: quiet) }
         if !quiet {
             for note in loaded.panel.notes {
-                StandardOutput.line(TerminalText.escaped("note: " + note.message(naming: { FlagNames.flag(for: $0) })))
+                StandardOutput.line(TerminalText.escaped("note: " + note.message(naming: FlagNames.naming())))
             }
         }
         if !request.placesModels {

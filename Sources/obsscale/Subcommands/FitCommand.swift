@@ -90,8 +90,8 @@ struct FitCommand: ParsableCommand {
         let chosen = [cutoffFlops != nil, holdout != nil, testTop != nil, train != nil].filter { $0 }.count + cutOptions.given.count
         guard chosen <= 1 else {
             throw ValidationError(
-                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top/--train: '\(chosen) given' is not allowed (allowed: at most one "
-                    + "split)"
+                "--cutoff-flops/--cutoff-size/--cutoff-date/--holdout/--test-top/--train: '\(chosen) given' is not allowed "
+                    + "(allowed: at most one split)"
             )
         }
         if trainBudget != nil && train?.file == nil {
@@ -155,8 +155,8 @@ struct FitCommand: ParsableCommand {
                 throw FitError.invalidSetting(
                     .fitBootstrapLog10Flops, value: SettingText(atFlops.map { Format.significant($0, 6) }.joined(separator: ",")),
                     allowed:
-                        "only with a reference family of ≥ 2 models with FLOPs (\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has "
-                        + "fewer)"
+                        "only with a reference family of ≥ 2 models with FLOPs "
+                        + "(\(Setting.scalingLawReferenceFamily); '\(law.referenceFamily)' has fewer)"
                 )
             }
             for warning in fit.warnings ?? [] { printNotice("obsscale: warning: \(warning)", quiet: panelOptions.quiet) }
